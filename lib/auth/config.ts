@@ -1,0 +1,26 @@
+// next-auth settings without database access, shared by the server auth and anything edge-safe.
+import type { NextAuthConfig } from 'next-auth';
+import { env } from '../env.ts';
+
+export const authConfig = {
+  trustHost: true,
+  pages: { signIn: '/login' },
+  session: { strategy: 'jwt', maxAge: Math.round(env.SESSION_MAX_AGE_HOURS * 3600) },
+  providers: [],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.uid = user.id;
+        token.role = (user as { role?: string }).role;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      if (session.user) {
+        (session.user as { id?: string }).id = token.uid as string;
+        (session.user as { role?: string }).role = token.role as string;
+      }
+      return session;
+    },
+  },
+} satisfies NextAuthConfig;

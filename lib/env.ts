@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const csv = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Shared PostgreSQL; when absent Quarry starts its own embedded server under DATA_DIR/postgres. */
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  AUTH_SECRET: z.string().min(16).optional(),
+  /** Reviewers and admins sign out after this many hours. */
+  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(12),
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(10),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+
+  FLICKR_API_BASE: z.string().url().default('https://api.flickr.com/services/rest'),
+  FLICKR_API_KEY: z.string().optional(),
+  /** Requests per hour for the whole process (Flickr allows 3,600 per key). */
+  FLICKR_RATE_LIMIT: z.coerce.number().positive().default(3600),
+  FLICKR_LICENSES: csv.default(['7', '8', '9', '10']),
+  /** host or host:port entries the fetcher may download from. */
+  IMAGE_HOSTS: csv.default(['live.staticflickr.com', 'farm1.staticflickr.com', 'farm2.staticflickr.com',
+    'farm3.staticflickr.com', 'farm4.staticflickr.com', 'farm5.staticflickr.com', 'farm6.staticflickr.com',
+    'farm7.staticflickr.com', 'farm8.staticflickr.com', 'farm9.staticflickr.com', 'farm66.staticflickr.com']),
+  FETCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  FETCH_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  MIN_RESOLUTION: z.coerce.number().int().positive().default(256),
+
+  CLIP_MODEL_DIR: z.string().default('./models/clip'),
+  CLIP_PROMPTS_FILE: z.string().optional(),
+  CLIP_BATCH_SIZE: z.coerce.number().int().positive().default(32),
+  CLIP_THREADS: z.coerce.number().int().positive().optional(),
+  CLIP_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+
+  REVIEW_TOP_ACCOUNTS: z.coerce.number().int().positive().default(5000),
+  REVIEW_LEASE_MINUTES: z.coerce.number().positive().default(10),
+  /** Run pg-boss workers inside the web server (the embedded default); off when dedicated workers run. */
+  IN_PROCESS_WORKER: bool.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  EXPORT_DIR: z.string().optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function load(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = load();
+
+/** DATABASE_URL is set by the launcher after the embedded server starts, so read it late. */
+export function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: start Quarry with `npm start`, `npm run demo` or set DATABASE_URL');
+  return url;
+}
+
+export function dataDir(): string {
+  return process.env.DATA_DIR ?? env.DATA_DIR;
+}

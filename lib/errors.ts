@@ -1,0 +1,31 @@
+// Domain errors, turned into HTTP responses in one place (lib/http.ts).
+
+export class HttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+export class BadRequestError extends HttpError {
+  constructor(message: string, details?: unknown) { super(400, 'bad_request', message, details); }
+}
+export class UnauthorizedError extends HttpError {
+  constructor(message = 'Sign in required') { super(401, 'unauthorized', message); }
+}
+export class ForbiddenError extends HttpError {
+  constructor(message = 'You do not have permission to do this') { super(403, 'forbidden', message); }
+}
+export class NotFoundError extends HttpError {
+  constructor(message = 'Not found') { super(404, 'not_found', message); }
+}
+export class ConflictError extends HttpError {
+  constructor(message: string, details?: unknown) { super(409, 'conflict', message, details); }
+}
+export class TooManyRequestsError extends HttpError {
+  constructor(message = 'Too many requests') { super(429, 'rate_limited', message); }
+}
+
+/** Prisma's code for a unique-constraint violation. */
+export function isUniqueViolation(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: string }).code === 'P2002';
+}

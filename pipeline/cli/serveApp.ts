@@ -1,0 +1,59 @@
+// Runs the Next.js app as a child process against an already resolved database, until Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const nextBin = path.resolve('node_modules/next/dist/bin/next');
+
+/** AUTH_SECRET signs session cookies; keep one per data directory so restarts keep people signed in. */
+export async function ensureAuthSecret(dataDir: string): Promise<string> {
+  if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
+  const file = path.join(dataDir, 'auth-secret');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  await mkdir(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function ensureBuilt(log: (m: string) => void): void {
+  if (existsSync('.next/BUILD_ID')) return;
+  log('No production build found: running `next build` (about 30 s)…');
+  const res = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (res.status !== 0) throw new Error('next build failed');
+}
+
+export type ServeOptions = { dev: boolean; port: number; host?: string; env: Record<string, string>; onReady?: () => void; onStop: () => Promise<void> };
+
+export function serveApp(opts: ServeOptions): Promise<number> {
+  const args = [nextBin, opts.dev ? 'dev' : 'start', '-p', String(opts.port), ...(opts.host ? ['-H', opts.host] : [])];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...opts.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  let announced = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (!announced && /Ready in|started server|Local:/i.test(chunk.toString())) {
+      announced = true;
+      opts.onReady?.();
+    }
+  });
+  let stopping = false;
+  const forward = (signal: NodeJS.Signals) => () => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`\nStopping Quarry (${signal})…`);
+    child.kill(signal);
+  };
+  process.on('SIGINT', forward('SIGINT'));
+  process.on('SIGTERM', forward('SIGTERM'));
+  return new Promise((resolve) => {
+    child.on('exit', async (code) => {
+      await opts.onStop();
+      resolve(code ?? 0);
+    });
+  });
+}

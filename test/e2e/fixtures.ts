@@ -1,0 +1,17 @@
+// Logins the e2e server seeds (test/e2e/server.ts) and helpers the specs share.
+import { expect, type Page } from '@playwright/test';
+
+export const E2E_USERS = {
+  admin: { email: 'admin@e2e.test', password: 'Admin-password-1', name: 'E2E Admin' },
+  reviewer: { email: 'reviewer@e2e.test', password: 'Reviewer-password-1', name: 'E2E Reviewer' },
+  reviewer2: { email: 'reviewer2@e2e.test', password: 'Reviewer2-password-1', name: 'E2E Reviewer Two' },
+} as const;
+
+export async function signIn(page: Page, who: keyof typeof E2E_USERS): Promise<void> {
+  const u = E2E_USERS[who];
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(u.email);
+  await page.getByLabel('Password').fill(u.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}

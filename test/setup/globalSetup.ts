@@ -1,0 +1,26 @@
+// Starts one PostgreSQL for the whole test run; each test file then creates its own database in it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../lib/server/embeddedPostgres.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  if (process.env.TEST_DATABASE_URL) {
+    project.provide('pgAdminUrl', process.env.TEST_DATABASE_URL);
+    return;
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-test-pg-'));
+  const server = await startEmbeddedPostgres({ dataDir: dir, database: 'postgres' });
+  project.provide('pgAdminUrl', server.url);
+  return async () => {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}
