@@ -1,0 +1,15 @@
+// Which paths need the admin role. Pages and API routes check roles themselves; this list lets the access
+// test (test/e2e/access.spec.ts) know what to expect for every route it finds in app/.
+
+export const ADMIN_PATHS = ['/runs', '/export', '/users', '/api/runs', '/api/users', '/api/exports/create'] as const;
+
+/** Routes anyone may call without a session. */
+export const PUBLIC_PATHS = ['/login', '/api/auth'] as const;
+
+export function needsAdmin(pathname: string): boolean {
+  return ADMIN_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
+
+export function isPublic(pathname: string): boolean {
+  return PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
