@@ -1,0 +1,108 @@
+// Plants the cases later checks must catch: duplicates, copyright notices (text and EXIF) and harmless decoys.
+import type { Rng } from './prng.ts';
+import { copyrightPhrase, decoyPhrase, withPhrase } from './text.ts';
+import type { DuplicateKind, GroundTruth, UniverseAccount, UniversePhoto } from './types.ts';
+
+const DUPLICATE_KINDS: DuplicateKind[] = ['exact', 'reencode', 'resize', 'crop'];
+
+/** Pick about `share` of the photos (at least `min`) matching `ok`, without repeats. */
+function choose(rng: Rng, photos: UniversePhoto[], share: number, min: number, ok: (p: UniversePhoto) => boolean, taken: Set<string>): UniversePhoto[] {
+  const pool = photos.filter((p) => ok(p) && !taken.has(p.id));
+  const n = Math.min(pool.length, Math.max(min, Math.round(photos.length * share)));
+  const out: UniversePhoto[] = [];
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(rng.next() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+    out.push(pool[i]);
+    taken.add(pool[i].id);
+  }
+  return out;
+}
+
+const plain = (p: UniversePhoto) => !p.deleted && p.width >= 256 && p.height >= 256 && !p.image.derived;
+
+/** Turn later photos into copies of earlier ones (photos must be sorted by upload date). */
+export function plantDuplicates(rng: Rng, photos: UniversePhoto[], truth: GroundTruth, taken: Set<string>): void {
+  const index = new Map(photos.map((p, i) => [p.id, i]));
+  const dups = choose(rng, photos, 0.05, 4, (p) => plain(p) && index.get(p.id)! > 0, taken);
+  dups.forEach((dup, k) => {
+    const i = index.get(dup.id)!;
+    const candidates = photos.slice(0, i).filter((c) => plain(c) && !taken.has(c.id));
+    if (candidates.length === 0) return;
+    const canonical = rng.pick(candidates);
+    taken.add(canonical.id);
+    const kind = DUPLICATE_KINDS[k % DUPLICATE_KINDS.length];
+    dup.image = { ...canonical.image, derived: { fromId: canonical.id, kind } };
+    dup.width = canonical.width;
+    dup.height = canonical.height;
+    if (kind === 'exact') dup.exif = { ...canonical.exif };
+    if (kind === 'reencode') dup.image.quality = canonical.image.quality >= 85 ? 60 : 92;
+    if (kind === 'resize') {
+      const f = 0.5 + rng.next() * 0.3;
+      dup.width = Math.round(canonical.width * f);
+      dup.height = Math.round(canonical.height * f);
+    }
+    if (kind === 'crop') {
+      const scale = 0.9 + rng.next() * 0.06;
+      dup.image.derived!.crop = { left: rng.next() * (1 - scale), top: rng.next() * (1 - scale), scale };
+      dup.width = Math.round(canonical.width * scale);
+      dup.height = Math.round(canonical.height * scale);
+    }
+    truth.duplicates.push([canonical.id, dup.id, kind]);
+  });
+}
+
+export function plantCopyright(rng: Rng, photos: UniversePhoto[], accounts: Map<string, UniverseAccount>, truth: GroundTruth): void {
+  const taken = new Set<string>();
+  // EXIF of duplicated photos stays as generated, so exact copies remain byte-identical.
+  const inDuplicate = new Set(truth.duplicates.flatMap(([a, b]) => [a, b]));
+  const nameOf = (p: UniversePhoto) => accounts.get(p.owner)?.realName || accounts.get(p.owner)!.username;
+  const year = (p: UniversePhoto) => new Date(p.dateUpload * 1000).getUTCFullYear();
+
+  for (const p of choose(rng, photos, 0.04, 2, () => true, taken)) {
+    const phrase = copyrightPhrase(rng, nameOf(p), year(p));
+    p.description = withPhrase(rng, p.description, phrase);
+    truth.copyrightText.push({ id: p.id, phrase });
+  }
+  for (const p of choose(rng, photos, 0.04, 2, (q) => !q.exifHidden && !inDuplicate.has(q.id), taken)) {
+    const field = rng.chance(0.75) ? 'Copyright' : 'ImageDescription';
+    const value = field === 'Copyright' ? `© ${year(p)} ${nameOf(p)}. All rights reserved.` : `All rights reserved. Contact ${nameOf(p)} for licensing.`;
+    p.exif[field] = value;
+    truth.copyrightExif.push({ id: p.id, field, value });
+  }
+  for (const p of choose(rng, photos, 0.04, 3, (q) => !q.exifHidden && !inDuplicate.has(q.id), taken)) {
+    const phrase = decoyPhrase(rng);
+    if (rng.chance(0.7)) {
+      p.description = withPhrase(rng, p.description, phrase);
+      truth.decoys.push({ id: p.id, phrase, where: 'description' });
+    } else {
+      // EXIF holds plain text, so decode the one entity a phrase may carry.
+      const text = phrase.replace('&mdash;', '—');
+      p.exif.Copyright = text;
+      truth.decoys.push({ id: p.id, phrase: text, where: 'exif' });
+    }
+  }
+}
+
+/** Make sure a small universe still contains each kind of planted case at least `min` times. */
+export function ensureKinds(rng: Rng, photos: UniversePhoto[], min: number): void {
+  const ensure = (has: (p: UniversePhoto) => boolean, make: (p: UniversePhoto) => void, ok: (p: UniversePhoto) => boolean = () => true) => {
+    let missing = min - photos.filter(has).length;
+    for (let tries = 0; missing > 0 && tries < photos.length * 4; tries++) {
+      const p = rng.pick(photos);
+      if (has(p) || !ok(p)) continue;
+      make(p);
+      missing--;
+    }
+  };
+  const normal = (p: UniversePhoto) => p.image.kind === 'photo' && p.width >= 256 && p.height >= 256 && !p.deleted && !p.originalHidden;
+  ensure((p) => p.width < 256 && p.height < 256, (p) => {
+    const f = 200 / Math.max(p.width, p.height);
+    p.width = Math.round(p.width * f);
+    p.height = Math.round(p.height * f);
+  }, normal);
+  ensure((p) => p.image.kind === 'illustration', (p) => { p.image.kind = 'illustration'; }, normal);
+  ensure((p) => p.image.kind === 'screenshot', (p) => { p.image.kind = 'screenshot'; p.width = 1280; p.height = 800; }, normal);
+  ensure((p) => p.deleted, (p) => { p.deleted = true; }, normal);
+  ensure((p) => p.originalHidden, (p) => { p.originalHidden = true; }, normal);
+}

@@ -1,0 +1,92 @@
+// Benchmark: photos stored per second from simulator search pages (JSON text) into PostgreSQL: parse + one-statement upsert.
+// Compared with Flickr's own ceiling (3,600 requests/h × 500 photos = 500 photos/s) and with a per-photo INSERT baseline.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { db, disconnectDb } from '../../lib/db.ts';
+import { upsertPhotosPage } from '../../lib/queries/ingest.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../../lib/server/embeddedPostgres.ts';
+import { migrate } from '../../lib/server/migrate.ts';
+import { parseSearchPage } from '../../pipeline/flickr/parse.ts';
+import { searchParams } from '../../pipeline/flickr/search.ts';
+import type { PhotoRecord } from '../../pipeline/flickr/types.ts';
+import { newWindowState, storePage } from '../../pipeline/ingest/store.ts';
+import { searchResponse } from '../../pipeline/simulator/search.ts';
+import { indexUniverse } from '../../pipeline/simulator/universeIndex.ts';
+import { generateUniverse } from '../../pipeline/universe/generate.ts';
+import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
+
+const FLICKR_CEILING = (3600 * 500) / 3600;
+const LICENSES = [7, 8, 9, 10];
+
+/** Search answers as the crawler receives them: JSON text of 500-photo pages. */
+function simulatorPages(photos: number): string[] {
+  const u = generateUniverse({ seed: 'bench-ingest', photos, accounts: Math.round(photos / 20) });
+  const index = indexUniverse(u);
+  const base = searchParams({ licenses: LICENSES, minUpload: 0, maxUpload: 2_000_000_000, page: 1, perPage: 500 });
+  const first = searchResponse(index, base, { origin: 'http://127.0.0.1:4010', resultCap: Infinity }) as { photos: { pages: number } };
+  const pages: string[] = [];
+  for (let page = 1; page <= first.photos.pages; page++) {
+    pages.push(JSON.stringify(searchResponse(index, { ...base, page: String(page) }, { origin: 'http://127.0.0.1:4010', resultCap: Infinity })));
+  }
+  return pages;
+}
+
+/** The naive way: one INSERT round trip per photo (and per account), for comparison. */
+async function perPhotoInsert(photos: PhotoRecord[]): Promise<void> {
+  for (const p of photos) await upsertPhotosPage([p]);
+}
+
+async function database(): Promise<{ server?: EmbeddedServer; dir?: string }> {
+  if (process.env.DATABASE_URL) {
+    await migrate(process.env.DATABASE_URL);
+    return {};
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-bench-ingest-'));
+  const server = await startEmbeddedPostgres({ dataDir: dir });
+  process.env.DATABASE_URL = server.url;
+  await migrate(server.url);
+  return { server, dir };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const photos = Number(parseArgs(args).flags.photos ?? 60_000);
+  const { server, dir } = await database();
+  try {
+    await db().$executeRawUnsafe('TRUNCATE photos, accounts, crawl_windows CASCADE');
+    const pages = simulatorPages(photos);
+    const state = newWindowState();
+    // Warm up the connection and the statement on one page, then clear it.
+    await storePage(parseSearchPage(JSON.parse(pages[0])).photos, LICENSES, newWindowState());
+    await db().$executeRawUnsafe('TRUNCATE photos, accounts CASCADE');
+
+    const t0 = performance.now();
+    let stored = 0;
+    // As in the crawl, the next page is parsed while the database stores the previous one.
+    let storing: Promise<void> = Promise.resolve();
+    for (const text of pages) {
+      const photos = parseSearchPage(JSON.parse(text)).photos;
+      await storing;
+      storing = storePage(photos, LICENSES, state).then((r) => { stored += r.stored; });
+    }
+    await storing;
+    const seconds = (performance.now() - t0) / 1000;
+    const rate = stored / seconds;
+
+    // Baseline in the same run: per-photo round trips over the first pages (fresh ids, so they insert).
+    await db().$executeRawUnsafe('TRUNCATE photos, accounts CASCADE');
+    const sample = pages.slice(0, 2).flatMap((t) => parseSearchPage(JSON.parse(t)).photos);
+    const t1 = performance.now();
+    await perPhotoInsert(sample);
+    const naive = sample.length / ((performance.now() - t1) / 1000);
+
+    console.log(`ingest: ${stored.toLocaleString('en-US')} photos from ${pages.length} simulator pages in ${seconds.toFixed(2)} s`);
+    console.log(`  ${Math.round(rate).toLocaleString('en-US')} photos/s stored (JSON parse + typed parse + one-statement upsert per page)`);
+    console.log(`  ${(rate / FLICKR_CEILING).toFixed(1)}× Flickr's ceiling of ${FLICKR_CEILING} photos/s (3,600 requests/h × 500 photos); target ≥ 20×`);
+    console.log(`  ${(rate / naive).toFixed(1)}× a per-photo INSERT baseline (${Math.round(naive).toLocaleString('en-US')} photos/s, measured now)`);
+  } finally {
+    await disconnectDb();
+    await server?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
