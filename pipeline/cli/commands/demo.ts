@@ -1,0 +1,63 @@
+// `npm run demo`: embedded database, demo logins, a synthetic Flickr, a crawl of it, the pipeline, the app.
+import { z } from 'zod';
+import { disconnectDb } from '../../../lib/db.ts';
+import { dataDir, env } from '../../../lib/env.ts';
+import { ensureDatabase } from '../../../lib/server/database.ts';
+import { startDemoFlickr, demoEnv, DEMO_RANGE } from '../../demo/demoUniverse.ts';
+import { seedDemoUsers } from '../../demo/seedUsers.ts';
+import { createFlickrClient } from '../../flickr/client.ts';
+import { runIngest } from '../../ingest/crawl.ts';
+import { createProgress } from '../progress.ts';
+import { ensureAuthSecret, ensureBuilt, serveApp } from '../serveApp.ts';
+import { parseArgs } from '../withDatabase.ts';
+
+const argsSchema = z.object({
+  port: z.coerce.number().int().min(1).max(65535).default(env.PORT),
+  'simulator-port': z.coerce.number().int().min(1).max(65535).default(Number(process.env.DEMO_SIMULATOR_PORT ?? 4010)),
+  photos: z.coerce.number().int().min(100).max(100_000).default(3000),
+});
+
+export async function run(args: string[]): Promise<void> {
+  const opts = argsSchema.parse(parseArgs(args).flags);
+  const dir = dataDir();
+  const log = (m: string) => console.error(m);
+  ensureBuilt(log);
+  const database = await ensureDatabase({ dataDir: dir, log });
+  const flickr = await startDemoFlickr({ dataDir: dir, port: opts['simulator-port'], photos: opts.photos });
+  const appEnv = demoEnv(flickr.simulator, env.IMAGE_HOSTS);
+  const stopAll = async () => {
+    await disconnectDb();
+    await flickr.simulator.close();
+    await database.stop();
+  };
+  try {
+    const logins = await seedDemoUsers(dir);
+    log(`Demo universe: ${flickr.universe.photos.length} photos (ground truth in ${flickr.groundTruth}); Flickr simulator at ${flickr.simulator.url}`);
+
+    const progress = createProgress('ingest', 'windows');
+    const client = createFlickrClient({ apiKey: appEnv.FLICKR_API_KEY, apiBase: appEnv.FLICKR_API_BASE, ratePerHour: Number(appEnv.FLICKR_RATE_LIMIT) });
+    const summary = await runIngest({ licenses: env.FLICKR_LICENSES.map(Number), ...DEMO_RANGE }, {
+      client,
+      onProgress: (p) => progress.update({ done: p.windowsDone, total: p.windowsTotal, extra: `${p.photosStored} photos stored` }),
+    });
+    progress.done({ done: summary.windowsDone, total: summary.windowsTotal, extra: `${summary.photosStored} photos stored` });
+
+    const secret = await ensureAuthSecret(dir);
+    const printLogins = () => {
+      console.log(`\nQuarry demo is running on http://localhost:${opts.port}\n`);
+      for (const l of logins) console.log(`  ${l.role.padEnd(8)}  ${l.email}  password: ${l.password}`);
+      if (logins.length === 0) console.log('  (demo logins were created earlier: see data/demo-logins.json)');
+      console.log('\nPress Ctrl-C to stop the app and its database.');
+    };
+    const code = await serveApp({
+      dev: false, port: opts.port,
+      env: { DATABASE_URL: database.url, AUTH_SECRET: secret, AUTH_URL: `http://localhost:${opts.port}`, ...appEnv },
+      onReady: printLogins,
+      onStop: stopAll,
+    });
+    process.exit(code);
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
