@@ -32,8 +32,16 @@ const schema = z.object({
   CLIP_MODEL_DIR: z.string().default('./models/clip'),
   CLIP_PROMPTS_FILE: z.string().optional(),
   CLIP_BATCH_SIZE: z.coerce.number().int().positive().default(32),
-  CLIP_THREADS: z.coerce.number().int().positive().optional(),
+  /** 0 lets onnxruntime choose. */
+  CLIP_THREADS: z.coerce.number().int().min(0).optional(),
   CLIP_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+  /** Softmax probability of the non-photo classes at which a photo fails, or goes to review. */
+  CLIP_NONPHOTO_FAIL: z.coerce.number().min(0).max(1).default(0.8),
+  CLIP_NONPHOTO_UNCERTAIN: z.coerce.number().min(0).max(1).default(0.5),
+  CLIP_NONWHOLESOME_FAIL: z.coerce.number().min(0).max(1).default(0.8),
+  CLIP_NONWHOLESOME_UNCERTAIN: z.coerce.number().min(0).max(1).default(0.5),
+  /** Cosine similarity of CLIP embeddings above which two photos are near-duplicates. */
+  CLIP_NEAR_DUPLICATE: z.coerce.number().min(0).max(1).default(0.95),
 
   REVIEW_TOP_ACCOUNTS: z.coerce.number().int().positive().default(5000),
   REVIEW_LEASE_MINUTES: z.coerce.number().positive().default(10),

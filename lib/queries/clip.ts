@@ -1,0 +1,151 @@
+// Data access for the CLIP stage: work lists, batched result and embedding writes, embedding scans, "more like this".
+import { db } from '../db.ts';
+
+export const CLIP_CHECKS = ['clip_nonphoto', 'clip_nonwholesome'] as const;
+export type ClipCheckName = (typeof CLIP_CHECKS)[number];
+export type ClipVersions = Record<ClipCheckName, string>;
+
+export type ClipInput = { id: string; contentHash: string; embedding: Uint8Array | null };
+
+/** Photos whose CLIP results are missing or from another version (or errors, when retrying them); keyset-paged by id. */
+export async function listClipPending(
+  versions: ClipVersions,
+  modelKey: string,
+  afterId: string | null,
+  limit: number,
+  retryErrors = false,
+): Promise<ClipInput[]> {
+  const rows = await db().$queryRaw<{ id: string; content_hash: string; vector: Uint8Array | null }[]>`
+    SELECT p.id, p.content_hash, e.vector
+    FROM photos p
+    LEFT JOIN photo_embeddings e ON e.photo_id = p.id AND e.model = ${modelKey}
+    WHERE p.content_hash IS NOT NULL AND p.availability = 'available'
+      AND (${afterId}::text IS NULL OR p.id > ${afterId}::text)
+      AND (SELECT count(*) FROM check_results r
+           WHERE r.photo_id = p.id AND (NOT ${retryErrors}::boolean OR r.verdict <> 'error')
+             AND ((r."check" = 'clip_nonphoto' AND r.version = ${versions.clip_nonphoto})
+               OR (r."check" = 'clip_nonwholesome' AND r.version = ${versions.clip_nonwholesome}))) < 2
+    ORDER BY p.id
+    LIMIT ${limit}`;
+  return rows.map((r) => ({ id: r.id, contentHash: r.content_hash, embedding: r.vector }));
+}
+
+/** Counts of fetched photos and of those still needing CLIP work. */
+export async function countClipWork(versions: ClipVersions, retryErrors = false): Promise<{ total: number; pending: number }> {
+  const [row] = await db().$queryRaw<{ total: bigint; current: bigint }[]>`
+    SELECT count(*) AS total,
+      count(*) FILTER (WHERE (SELECT count(*) FROM check_results r
+           WHERE r.photo_id = p.id AND (NOT ${retryErrors}::boolean OR r.verdict <> 'error')
+             AND ((r."check" = 'clip_nonphoto' AND r.version = ${versions.clip_nonphoto})
+               OR (r."check" = 'clip_nonwholesome' AND r.version = ${versions.clip_nonwholesome}))) = 2) AS current
+    FROM photos p
+    WHERE p.content_hash IS NOT NULL AND p.availability = 'available'`;
+  return { total: Number(row.total), pending: Number(row.total - row.current) };
+}
+
+/** The given photos that can be classified (fetched and available), with any stored embedding of this model. */
+export async function getClipInputs(photoIds: string[], modelKey: string): Promise<ClipInput[]> {
+  if (photoIds.length === 0) return [];
+  const rows = await db().$queryRaw<{ id: string; content_hash: string; vector: Uint8Array | null }[]>`
+    SELECT p.id, p.content_hash, e.vector
+    FROM photos p
+    LEFT JOIN photo_embeddings e ON e.photo_id = p.id AND e.model = ${modelKey}
+    WHERE p.id = ANY(${photoIds}::text[]) AND p.content_hash IS NOT NULL AND p.availability = 'available'
+    ORDER BY p.id`;
+  return rows.map((r) => ({ id: r.id, contentHash: r.content_hash, embedding: r.vector }));
+}
+
+/** The stored current results of a set of photos, to tell which need work. */
+export async function listCurrentClipResults(photoIds: string[], versions: ClipVersions, retryErrors = false): Promise<Set<string>> {
+  if (photoIds.length === 0) return new Set();
+  const rows = await db().$queryRaw<{ photo_id: string }[]>`
+    SELECT photo_id FROM check_results
+    WHERE photo_id = ANY(${photoIds}::text[]) AND (NOT ${retryErrors}::boolean OR verdict <> 'error')
+      AND (("check" = 'clip_nonphoto' AND version = ${versions.clip_nonphoto})
+        OR ("check" = 'clip_nonwholesome' AND version = ${versions.clip_nonwholesome}))
+    GROUP BY photo_id HAVING count(*) = 2`;
+  return new Set(rows.map((r) => r.photo_id));
+}
+
+export type ClipResultRow = {
+  photoId: string;
+  check: ClipCheckName;
+  verdict: 'pass' | 'fail' | 'uncertain' | 'error';
+  score: number | null;
+  details: unknown;
+  version: string;
+};
+
+export type EmbeddingRow = { photoId: string; vector: Buffer };
+
+/** Writes a batch's results and new embeddings in one transaction: two statements, whatever the batch size. */
+export async function saveClipResults(
+  results: ClipResultRow[],
+  embeddings: EmbeddingRow[],
+  modelKey: string,
+  runId: string | null,
+): Promise<void> {
+  const client = db();
+  await client.$transaction([
+    client.$executeRaw`
+      INSERT INTO photo_embeddings (photo_id, model, vector, computed_at)
+      SELECT id, ${modelKey}, decode(hex, 'hex'), now()
+      FROM unnest(${embeddings.map((e) => e.photoId)}::text[], ${embeddings.map((e) => e.vector.toString('hex'))}::text[]) AS t(id, hex)
+      ON CONFLICT (photo_id) DO UPDATE SET model = EXCLUDED.model, vector = EXCLUDED.vector, computed_at = EXCLUDED.computed_at`,
+    client.$executeRaw`
+      INSERT INTO check_results (photo_id, "check", verdict, score, details, version, run_id, computed_at)
+      SELECT id, chk, verdict::"Verdict", score, details::jsonb, version, ${runId}, now()
+      FROM unnest(
+        ${results.map((r) => r.photoId)}::text[],
+        ${results.map((r) => r.check)}::text[],
+        ${results.map((r) => r.verdict)}::text[],
+        ${results.map((r) => r.score)}::float8[],
+        ${results.map((r) => JSON.stringify(r.details))}::text[],
+        ${results.map((r) => r.version)}::text[]) AS t(id, chk, verdict, score, details, version)
+      ON CONFLICT (photo_id, "check") DO UPDATE SET verdict = EXCLUDED.verdict, score = EXCLUDED.score,
+        details = EXCLUDED.details, version = EXCLUDED.version, run_id = EXCLUDED.run_id, computed_at = EXCLUDED.computed_at`,
+  ]);
+}
+
+/** One block of embeddings of a model, in photo id order (keyset paging). */
+export async function listEmbeddingBlock(modelKey: string, afterId: string | null, limit: number): Promise<{ ids: string[]; vectors: Uint8Array[] }> {
+  const rows = await db().$queryRaw<{ photo_id: string; vector: Uint8Array }[]>`
+    SELECT photo_id, vector FROM photo_embeddings
+    WHERE model = ${modelKey} AND (${afterId}::text IS NULL OR photo_id > ${afterId}::text)
+    ORDER BY photo_id LIMIT ${limit}`;
+  return { ids: rows.map((r) => r.photo_id), vectors: rows.map((r) => r.vector) };
+}
+
+export async function getEmbedding(photoId: string): Promise<{ model: string; vector: Uint8Array } | null> {
+  const row = await db().photoEmbedding.findUnique({ where: { photoId }, select: { model: true, vector: true } });
+  return row ? { model: row.model, vector: row.vector } : null;
+}
+
+/** The CLIP model most embeddings were made with, for tools run outside the stage. */
+export async function latestEmbeddingModel(): Promise<string | null> {
+  const [row] = await db().$queryRaw<{ model: string }[]>`
+    SELECT model FROM photo_embeddings GROUP BY model ORDER BY max(computed_at) DESC LIMIT 1`;
+  return row?.model ?? null;
+}
+
+/**
+ * "More like this": the k photos most similar to a photo by CLIP embedding (same model), best first.
+ * An exact scan in blocks of 20,000 vectors; returns [] when the photo has no embedding.
+ */
+export async function similarPhotos(photoId: string, k = 24): Promise<{ photoId: string; similarity: number }[]> {
+  // Loaded on demand: pages that only list results need not load onnxruntime's native addon.
+  const { decodeFloat16 } = await import('../../pipeline/clip/float16.ts');
+  const { scoreBlock, TopK } = await import('../../pipeline/clip/similarity.ts');
+  const target = await getEmbedding(photoId);
+  if (!target) return [];
+  const query = decodeFloat16(target.vector);
+  const top = new TopK(k);
+  let after: string | null = null;
+  for (;;) {
+    const block = await listEmbeddingBlock(target.model, after, 20_000);
+    if (block.ids.length === 0) break;
+    await scoreBlock(query, block.ids, block.vectors, top, photoId);
+    after = block.ids[block.ids.length - 1];
+  }
+  return top.items;
+}

@@ -1,0 +1,68 @@
+// Semantic near-duplicates: every pair of photos whose CLIP embeddings' cosine similarity reaches a threshold.
+import { latestEmbeddingModel, listEmbeddingBlock } from '../../lib/queries/clip.ts';
+import { decodeFloat16 } from './float16.ts';
+import { multiplyTransposed } from './matmul.ts';
+
+export type NearDuplicatePair = { a: string; b: string; similarity: number };
+
+/** Embeddings held as float16 (1 KB per photo at 512 dims); decoded to float32 one block at a time. */
+export type EmbeddingStore = { ids: string[]; halves: Uint8Array[]; dim: number };
+
+function decodeBlock(store: EmbeddingStore, start: number, end: number): Float32Array {
+  const out = new Float32Array((end - start) * store.dim);
+  for (let i = start; i < end; i++) decodeFloat16(store.halves[i], out, (i - start) * store.dim);
+  return out;
+}
+
+/**
+ * All pairs (a < b by position) with cosine ≥ threshold, by block matrix products: O(n²·d) arithmetic in
+ * MLAS kernels, O(block²) working memory. Unit vectors, so the dot product is the cosine.
+ */
+export async function pairsAboveThreshold(store: EmbeddingStore, threshold: number, blockSize = 2048): Promise<NearDuplicatePair[]> {
+  const pairs: NearDuplicatePair[] = [];
+  const n = store.ids.length;
+  for (let i = 0; i < n; i += blockSize) {
+    const iEnd = Math.min(n, i + blockSize);
+    const left = decodeBlock(store, i, iEnd);
+    for (let j = i; j < n; j += blockSize) {
+      const jEnd = Math.min(n, j + blockSize);
+      const right = j === i ? left : decodeBlock(store, j, jEnd);
+      const sims = await multiplyTransposed(left, iEnd - i, right, jEnd - j, store.dim);
+      const cols = jEnd - j;
+      for (let r = 0; r < iEnd - i; r++) {
+        // Within a diagonal block only the upper triangle: each pair once, never a photo with itself.
+        for (let c = j === i ? r + 1 : 0; c < cols; c++) {
+          const s = sims[r * cols + c];
+          if (s >= threshold) pairs.push({ a: store.ids[i + r], b: store.ids[j + c], similarity: s });
+        }
+      }
+    }
+  }
+  return pairs;
+}
+
+/** Loads a model's embeddings from the database in keyset-paged blocks. */
+export async function loadEmbeddingStore(modelKey: string, pageSize = 10_000): Promise<EmbeddingStore> {
+  const store: EmbeddingStore = { ids: [], halves: [], dim: 0 };
+  let after: string | null = null;
+  for (;;) {
+    const block = await listEmbeddingBlock(modelKey, after, pageSize);
+    if (block.ids.length === 0) break;
+    store.ids.push(...block.ids);
+    store.halves.push(...block.vectors);
+    after = block.ids[block.ids.length - 1];
+  }
+  store.dim = store.halves.length ? store.halves[0].length / 2 : 0;
+  return store;
+}
+
+/**
+ * The pairs the duplicates check merges into its clusters alongside perceptual-hash matches.
+ * Uses the most recent model's embeddings unless one is named (`name@hash`, as stored).
+ */
+export async function findClipNearDuplicates(threshold: number, opts: { modelKey?: string; blockSize?: number } = {}): Promise<NearDuplicatePair[]> {
+  const modelKey = opts.modelKey ?? (await latestEmbeddingModel());
+  if (!modelKey) return [];
+  const store = await loadEmbeddingStore(modelKey);
+  return pairsAboveThreshold(store, threshold, opts.blockSize);
+}
