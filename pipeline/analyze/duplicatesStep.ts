@@ -1,0 +1,95 @@
+// Duplicate step (global): loads every fetched photo's pHash as columns, clusters, and stores a verdict per photo.
+import { countDuplicatePending, getContentHashes, listDedupRows, listFetchErrors, saveCheckResults, saveDuplicatePointers, type CheckResultRow } from '../../lib/queries/analysis.ts';
+import { bigIntToHash } from '../checks/phash.ts';
+import { candidatePairs, canonicalOutcome, clusterDuplicates, duplicateOutcome, NAME, UNIQUE_OUTCOME, versionFor, type DedupColumns } from '../checks/duplicates.ts';
+import { verifyPairs } from '../checks/verifyPairs.ts';
+import type { AnalyzeSettings } from './options.ts';
+
+const PAGE = 10_000;
+
+/** Growable columns: 10M photos cost 8 (hash) + 8 (content prefix) + 16 (size, upload) bytes each, plus the id strings. */
+async function loadColumns(): Promise<DedupColumns> {
+  let cap = PAGE;
+  let cols: DedupColumns = { count: 0, ids: [], hi: new Uint32Array(cap), lo: new Uint32Array(cap), pixels: new Float64Array(cap), uploaded: new Float64Array(cap), content: new Uint32Array(2 * cap) };
+  let after: string | null = null;
+  for (;;) {
+    const rows = await listDedupRows(after, PAGE);
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1].id;
+    if (cols.count + rows.length > cap) {
+      cap *= 2;
+      const grow = <T extends Uint32Array | Float64Array>(a: T, n: number): T => { const b = new (a.constructor as new (n: number) => T)(n); b.set(a); return b; };
+      cols = { ...cols, hi: grow(cols.hi, cap), lo: grow(cols.lo, cap), pixels: grow(cols.pixels, cap), uploaded: grow(cols.uploaded, cap), content: grow(cols.content!, 2 * cap) };
+    }
+    for (const r of rows) {
+      const i = cols.count++;
+      const h = bigIntToHash(r.phash);
+      cols.ids.push(r.id);
+      cols.hi[i] = h.hi;
+      cols.lo[i] = h.lo;
+      cols.pixels[i] = r.pixels;
+      cols.uploaded[i] = r.uploaded.getTime();
+      cols.content![2 * i] = parseInt(r.contentHash.slice(0, 8), 16) >>> 0;
+      cols.content![2 * i + 1] = parseInt(r.contentHash.slice(8, 16), 16) >>> 0;
+    }
+  }
+  return cols;
+}
+
+export type DuplicatesSummary = { skipped: boolean; photos: number; clusters: number; duplicates: number; pairs: number; rejected: number; errors: number };
+
+/**
+ * Recomputes clusters over all fetched photos (a new photo can join any cluster) and writes only what
+ * changed. Skipped when every photo already has a current result and no extra pairs were given.
+ */
+export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean } = {}): Promise<DuplicatesSummary> {
+  const version = versionFor(s.nearDuplicateDistance);
+  if (!opts.force && !s.extraPairs?.length && (await countDuplicatePending(version)) === 0) {
+    return { skipped: true, photos: 0, clusters: 0, duplicates: 0, pairs: 0, rejected: 0, errors: 0 };
+  }
+  const cols = await loadColumns();
+  const candidates = candidatePairs(cols, s.nearDuplicateDistance);
+  // Candidates are few (thousands at 10M photos): their full content hashes locate the thumbnails to compare.
+  const involved = [...new Set(candidates.flatMap(([i, j]) => [i, j]))];
+  const hashes = new Map<number, string>();
+  for (let k = 0; k < involved.length; k += PAGE) {
+    const chunk = involved.slice(k, k + PAGE);
+    const found = await getContentHashes(chunk.map((i) => cols.ids[i]));
+    for (const i of chunk) { const h = found.get(cols.ids[i]); if (h) hashes.set(i, h); }
+  }
+  const { kept, rejected } = await verifyPairs(candidates, (i) => hashes.get(i), { dataDir: s.dataDir });
+  const { clusters, pairs } = clusterDuplicates(cols, { pairs: kept, extraPairs: s.extraPairs });
+  const verdicts = new Map<number, CheckResultRow>();
+  const pointers = new Map<number, string>();
+  let duplicates = 0;
+  for (const c of clusters) {
+    const size = c.members.length + 1;
+    verdicts.set(c.canonical, { photoId: cols.ids[c.canonical], check: NAME, version, ...canonicalOutcome(size) });
+    for (const m of c.members) {
+      duplicates++;
+      verdicts.set(m.index, { photoId: cols.ids[m.index], check: NAME, version, ...duplicateOutcome(cols.ids[c.canonical], m, size) });
+      pointers.set(m.index, cols.ids[c.canonical]);
+    }
+  }
+  for (let start = 0; start < cols.count; start += PAGE) {
+    s.signal?.throwIfAborted();
+    const rows: CheckResultRow[] = [];
+    const ptr: { id: string; duplicateOf: string | null }[] = [];
+    for (let i = start; i < Math.min(cols.count, start + PAGE); i++) {
+      rows.push(verdicts.get(i) ?? { photoId: cols.ids[i], check: NAME, version, ...UNIQUE_OUTCOME });
+      ptr.push({ id: cols.ids[i], duplicateOf: pointers.get(i) ?? null });
+    }
+    await saveCheckResults(rows, s.runId);
+    await saveDuplicatePointers(ptr);
+  }
+  // Photos whose image could not be fetched cannot be compared: say so on the check, with the fetch error as evidence.
+  let errors = 0;
+  for (let after: string | null = null; ;) {
+    const page = await listFetchErrors(after, PAGE);
+    if (page.length === 0) break;
+    after = page[page.length - 1].id;
+    errors += page.length;
+    await saveCheckResults(page.map((p) => ({ photoId: p.id, check: NAME, version, verdict: 'error', score: null, details: { reason: 'image not fetched', fetchError: p.fetchError } })), s.runId);
+  }
+  return { skipped: false, photos: cols.count, clusters: clusters.length, duplicates, pairs, rejected, errors };
+}

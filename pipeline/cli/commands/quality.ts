@@ -1,0 +1,74 @@
+// `npm run quarry -- quality [--seed S] [--photos N]`: precision and recall of each analyze check on a generated universe.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { z } from 'zod';
+import { disconnectDb } from '../../../lib/db.ts';
+import { databaseUrl } from '../../../lib/env.ts';
+import { migrate } from '../../../lib/server/migrate.ts';
+import { ALL_STEPS } from '../../analyze/checkNames.ts';
+import { explainMisses, formatQuality, qualityReport } from '../../analyze/quality.ts';
+import { runAnalyze } from '../../analyze/stage.ts';
+import { flickrExifCall } from '../../checks/flickrExif.ts';
+import { createFlickrClient } from '../../flickr/client.ts';
+import { createRateLimiter } from '../../flickr/rateLimiter.ts';
+import { runIngest } from '../../ingest/crawl.ts';
+import { startFlickrSimulator } from '../../simulator/server.ts';
+import { generateUniverse } from '../../universe/generate.ts';
+import { createProgress } from '../progress.ts';
+import { parseArgs, withDatabase } from '../withDatabase.ts';
+
+const flagsSchema = z.object({ seed: z.string().default('quality'), photos: z.coerce.number().int().min(20).max(100_000).default(800), verbose: z.literal(true).optional() });
+
+async function admin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs in a temporary database and data directory on the configured server, so the real dataset is untouched. */
+export async function run(args: string[]): Promise<void> {
+  const opts = flagsSchema.parse(parseArgs(args).flags);
+  await withDatabase(async () => {
+    const mainUrl = databaseUrl();
+    const name = `quarry_quality_${randomBytes(4).toString('hex')}`;
+    const tempUrl = Object.assign(new URL(mainUrl), { pathname: `/${name}` }).toString();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-quality-'));
+    await admin(mainUrl, `CREATE DATABASE "${name}"`);
+    const start = new Date('2015-01-01T00:00:00Z');
+    const end = new Date('2023-01-01T00:00:00Z');
+    const universe = generateUniverse({ seed: opts.seed, photos: opts.photos, start, end });
+    const sim = await startFlickrSimulator({ universe });
+    try {
+      await migrate(tempUrl);
+      await disconnectDb();
+      process.env.DATABASE_URL = tempUrl;
+      const client = createFlickrClient({ apiKey: 'quality', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }) });
+      console.error(`universe "${opts.seed}": ${universe.photos.length} photos; ingesting from the simulator…`);
+      await runIngest({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
+      const bars = new Map<string, ReturnType<typeof createProgress>>();
+      await runAnalyze({
+        steps: ALL_STEPS, imageHosts: [sim.imageHost], dataDir: dir, getExif: flickrExifCall(client),
+        onProgress: (p) => {
+          if (!bars.has(p.step)) bars.set(p.step, createProgress(p.step, 'photos'));
+          bars.get(p.step)!.update({ done: p.done, total: p.total, failed: p.failed });
+        },
+      });
+      const report = await qualityReport(universe.groundTruth);
+      console.log(formatQuality(report));
+      if (opts.verbose) for (const line of await explainMisses(report)) console.log(line);
+    } finally {
+      await disconnectDb();
+      process.env.DATABASE_URL = mainUrl;
+      await sim.close();
+      await admin(mainUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}

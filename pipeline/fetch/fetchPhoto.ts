@@ -1,0 +1,38 @@
+// Fetch stage for one photo: download its analysis image, validate and process it, store thumbnail and CLIP crop.
+import { createHash } from 'node:crypto';
+import { hashToBigInt } from '../checks/phash.ts';
+import { analysisUrl, type PhotoUrls } from './choose.ts';
+import { download, type DownloadOptions } from './download.ts';
+import { hasImage, writeImage } from './imageStore.ts';
+import { processImage } from './process.ts';
+
+export type FetchErrorKind = 'corrupt' | 'not_image' | 'too_large' | 'forbidden_host' | 'timeout' | 'http_error' | 'network' | 'no_url';
+
+export type FetchOutcome =
+  | { id: string; status: 'available'; contentHash: string; width: number; height: number; phash: bigint }
+  | { id: string; status: 'unavailable'; message: string }
+  | { id: string; status: 'error'; kind: FetchErrorKind; message: string };
+
+export type FetchPhotoInput = PhotoUrls & { id: string };
+
+export type FetchPhotoOptions = DownloadOptions & { clip?: boolean; dataDir?: string };
+
+/** Errors that a later run should try again (the image may come back); the others are final. */
+export const TRANSIENT_KINDS: readonly FetchErrorKind[] = ['timeout', 'http_error', 'network'];
+
+export async function fetchPhoto(photo: FetchPhotoInput, opts: FetchPhotoOptions): Promise<FetchOutcome> {
+  const url = analysisUrl(photo);
+  if (!url) return { id: photo.id, status: 'error', kind: 'no_url', message: 'the photo offers no image URL' };
+  const res = await download(url, opts);
+  if (!res.ok) {
+    if (res.kind === 'unavailable') return { id: photo.id, status: 'unavailable', message: res.message };
+    return { id: photo.id, status: 'error', kind: res.kind, message: res.message };
+  }
+  const processed = await processImage(res.bytes, { clip: opts.clip });
+  if (!processed.ok) return { id: photo.id, status: 'error', kind: processed.kind, message: processed.message };
+  const contentHash = createHash('sha256').update(res.bytes).digest('hex');
+  // Content-addressed: an exact duplicate's files already exist and need no second write.
+  if (!(await hasImage('thumbs', contentHash, opts.dataDir))) await writeImage('thumbs', contentHash, processed.thumbnail, opts.dataDir);
+  if (processed.clip && !(await hasImage('clip', contentHash, opts.dataDir))) await writeImage('clip', contentHash, processed.clip, opts.dataDir);
+  return { id: photo.id, status: 'available', contentHash, width: processed.width, height: processed.height, phash: hashToBigInt(processed.phash) };
+}

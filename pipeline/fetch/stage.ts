@@ -1,0 +1,64 @@
+// Fetch stage: downloads and processes photos with bounded concurrency and records each photo's outcome.
+import { countFetchPending, getFetchInputs, listFetchPending, saveFetchOutcomes } from '../../lib/queries/analysis.ts';
+import type { AnalyzeSettings } from '../analyze/options.ts';
+import { fetchPhoto, type FetchOutcome, type FetchPhotoInput } from './fetchPhoto.ts';
+import { mapPool } from './pool.ts';
+
+export type BatchSummary = { ok: number; failed: number; failuresByKind: Record<string, number> };
+
+export function summarize(outcomes: FetchOutcome[]): BatchSummary {
+  const s: BatchSummary = { ok: 0, failed: 0, failuresByKind: {} };
+  for (const o of outcomes) {
+    if (o.status === 'available') s.ok++;
+    else {
+      s.failed++;
+      const kind = o.status === 'unavailable' ? 'unavailable' : o.kind;
+      s.failuresByKind[kind] = (s.failuresByKind[kind] ?? 0) + 1;
+    }
+  }
+  return s;
+}
+
+/** Fetches already-loaded photos; returns outcomes in input order. Per-photo failures are outcomes, not throws. */
+export async function fetchPhotos(photos: FetchPhotoInput[], s: AnalyzeSettings): Promise<FetchOutcome[]> {
+  const opts = { allowlist: s.allowlist, timeoutMs: s.timeoutMs, maxBytes: s.maxBytes, retries: s.retries, backoffMs: s.backoffMs, signal: s.signal, clip: s.clip, dataDir: s.dataDir };
+  return mapPool(photos, s.concurrency, async (p) => {
+    try {
+      return await fetchPhoto(p, opts);
+    } catch (e) {
+      if (s.signal?.aborted) throw e;
+      // A failure inside processing or storage (disk full, sharp crash) still ends as this photo's error.
+      return { id: p.id, status: 'error', kind: 'corrupt', message: `processing failed: ${e instanceof Error ? e.message : String(e)}` } as FetchOutcome;
+    }
+  }, s.signal);
+}
+
+/** Job-runner entry: fetch these photos and record the outcomes (batch retried as a whole only if the database fails). */
+export async function runFetchBatch(photoIds: string[], s: AnalyzeSettings): Promise<BatchSummary> {
+  const outcomes = await fetchPhotos(await getFetchInputs(photoIds), s);
+  await saveFetchOutcomes(outcomes);
+  return summarize(outcomes);
+}
+
+export type StageProgress = { done: number; total: number } & BatchSummary;
+
+/** CLI entry: fetch every pending photo (up to `limit`) page by page; a rerun continues where this one stopped. */
+export async function runFetchStage(s: AnalyzeSettings, opts: { limit?: number; pageSize?: number; onProgress?: (p: StageProgress) => void } = {}): Promise<StageProgress> {
+  const total = Math.min(await countFetchPending(), opts.limit ?? Infinity);
+  const p: StageProgress = { done: 0, total, ok: 0, failed: 0, failuresByKind: {} };
+  let after: string | null = null;
+  while (p.done < total) {
+    const page = await listFetchPending(after, Math.min(opts.pageSize ?? 256, total - p.done));
+    if (page.length === 0) break;
+    after = page[page.length - 1].id;
+    const outcomes = await fetchPhotos(page, s);
+    await saveFetchOutcomes(outcomes);
+    const sum = summarize(outcomes);
+    p.done += page.length;
+    p.ok += sum.ok;
+    p.failed += sum.failed;
+    for (const [k, n] of Object.entries(sum.failuresByKind)) p.failuresByKind[k] = (p.failuresByKind[k] ?? 0) + n;
+    opts.onProgress?.(p);
+  }
+  return p;
+}

@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAnalyze } from '../../../pipeline/analyze/stage.ts';
+import { qualityReport } from '../../../pipeline/analyze/quality.ts';
+import { ALL_STEPS } from '../../../pipeline/analyze/checkNames.ts';
+import { flickrExifCall } from '../../../pipeline/checks/flickrExif.ts';
+import { createFlickrClient } from '../../../pipeline/flickr/client.ts';
+import { createRateLimiter } from '../../../pipeline/flickr/rateLimiter.ts';
+import { runIngest } from '../../../pipeline/ingest/crawl.ts';
+import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/simulator/server.ts';
+import { generateUniverse } from '../../../pipeline/universe/generate.ts';
+import { useTestDatabase } from '../../helpers/db.ts';
+import { startServer } from '../fetch/imageServer.ts';
+
+const database = useTestDatabase();
+const start = new Date('2019-01-01T00:00:00Z');
+const end = new Date('2021-01-01T00:00:00Z');
+const universe = generateUniverse({ seed: 'analyze-acceptance', photos: 240, start, end });
+const truth = universe.groundTruth;
+
+let sim: FlickrSimulator;
+let bad: Awaited<ReturnType<typeof startServer>>;
+let foreign: Awaited<ReturnType<typeof startServer>>;
+let sql: pg.Client;
+let dataDir: string;
+const badPhotos: Record<string, string> = {};
+
+function settings() {
+  const client = createFlickrClient({ apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), retry: { baseMs: 2, maxMs: 20 } });
+  return { imageHosts: [sim.imageHost, bad.host], dataDir, retries: 1, backoffMs: 5, timeoutMs: 10_000, maxBytes: 2_000_000, getExif: flickrExifCall(client), concurrency: 8 };
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'quarry-analyze-'));
+  sim = await startFlickrSimulator({ universe });
+  foreign = await startServer({ '/x.jpg': (_q, r) => r.writeHead(200).end('nope') });
+  bad = await startServer({
+    '/corrupt.jpg': (_q, r) => r.writeHead(200).end(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(5000, 0x37)])),
+    '/page.jpg': (_q, r) => r.writeHead(200, { 'content-type': 'text/html' }).end('<html>this is an error page, not a photo</html>'),
+    '/huge.jpg': (_q, r) => { r.writeHead(200); for (let i = 0; i < 300; i++) r.write(Buffer.alloc(10_000, 1)); r.end(); },
+    '/redirect.jpg': (_q, r) => r.writeHead(302, { location: `${foreign.origin}/x.jpg` }).end(),
+  });
+  const client = createFlickrClient({ apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), retry: { baseMs: 2, maxMs: 20 } });
+  const ingest = await runIngest({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
+  expect(ingest.complete).toBe(true);
+  sql = new pg.Client({ connectionString: database.url() });
+  await sql.connect();
+  // Four ordinary photos get broken image URLs: each must end as its own clear error.
+  const planted = new Set([...truth.duplicates.flat(), ...truth.small, ...truth.deleted, ...truth.copyrightExif.map((c) => c.id), ...truth.copyrightText.map((c) => c.id), ...truth.decoys.map((d) => d.id)]);
+  const { rows } = await sql.query<{ id: string }>('SELECT id FROM photos ORDER BY id');
+  const ordinary = rows.map((r) => r.id).filter((id) => !planted.has(id)).slice(0, 4);
+  ['corrupt', 'page', 'huge', 'redirect'].forEach((name, i) => { badPhotos[name] = ordinary[i]; });
+  for (const [name, id] of Object.entries(badPhotos)) await sql.query(`UPDATE photos SET url_b = $1, url_c = NULL, url_z = NULL, url_m = NULL, sizes = '{"b":[1024,768]}' WHERE id = $2`, [`${bad.origin}/${name}.jpg`, id]);
+}, 120_000);
+
+afterAll(async () => {
+  await sql?.end();
+  await sim?.close();
+  await bad?.close();
+  await foreign?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('analyze on the generated universe', () => {
+  it('finds every planted case, flags no decoy, and records broken images as per-photo errors', async () => {
+    const report = await runAnalyze({ steps: ALL_STEPS, ...settings() });
+    expect(report.steps.fetch!.done).toBeGreaterThan(100);
+
+    const q = await qualityReport(truth);
+    const by = Object.fromEntries(q.scores.map((s) => [s.check, s]));
+    console.log(JSON.stringify({ byKind: q.byKind, scores: q.scores.map(({ missed, wrong, ...s }) => ({ ...s, missed: missed.length, wrong: wrong.length })) }));
+    for (const check of ['resolution', 'copyright_text', 'exif_copyright', 'unavailable']) {
+      expect(by[check].expected, check).toBeGreaterThan(0);
+      expect(by[check].missed, check).toEqual([]);
+      expect(by[check].wrong, check).toEqual([]);
+    }
+    expect(q.decoysFlagged).toEqual([]);
+    // Crops of 4–10 % move every pHash bit they can; they are left to CLIP near-duplicate pairs (see duplicateConfig.ts).
+    for (const kind of ['exact', 'reencode', 'resize'] as const) expect(q.byKind[kind]?.found, kind).toBe(q.byKind[kind]?.expected);
+    expect(by.duplicate.precision).toBeGreaterThanOrEqual(0.99);
+
+    const errors = await sql.query<{ id: string; availability: string; fetch_error: string }>('SELECT id, availability, fetch_error FROM photos WHERE id = ANY($1)', [Object.values(badPhotos)]);
+    const kindOf = Object.fromEntries(errors.rows.map((r) => [r.id, `${r.availability} ${r.fetch_error.split(':')[0]}`]));
+    expect(kindOf[badPhotos.corrupt]).toBe('error corrupt');
+    expect(kindOf[badPhotos.page]).toBe('error not_image');
+    expect(kindOf[badPhotos.huge]).toBe('error too_large');
+    expect(kindOf[badPhotos.redirect]).toBe('error forbidden_host');
+    expect(foreign.hits['/x.jpg']).toBeUndefined();
+  }, 300_000);
+
+  it('skips everything on a rerun: results are current for each check version', async () => {
+    const before = await sql.query('SELECT photo_id, "check", computed_at FROM check_results ORDER BY 1, 2');
+    const report = await runAnalyze({ steps: ALL_STEPS, ...settings() });
+    expect(report.steps.fetch!.total).toBe(0);
+    expect(report.steps.resolution!.total).toBe(0);
+    expect(report.steps.exif!.total).toBe(0);
+    expect(report.steps.text!.total).toBe(0);
+    expect(report.duplicates!.skipped).toBe(true);
+    const after = await sql.query('SELECT photo_id, "check", computed_at FROM check_results ORDER BY 1, 2');
+    expect(after.rows).toEqual(before.rows);
+  }, 120_000);
+});
