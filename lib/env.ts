@@ -43,6 +43,13 @@ const schema = z.object({
   /** Cosine similarity of CLIP embeddings above which two photos are near-duplicates. */
   CLIP_NEAR_DUPLICATE: z.coerce.number().min(0).max(1).default(0.95),
 
+  /** Watermark detection: accounts need this many fetched photos; up to K sampled per orientation. */
+  WATERMARK_MIN_PHOTOS: z.coerce.number().int().min(2).default(8),
+  WATERMARK_SAMPLE: z.coerce.number().int().min(2).max(512).default(64),
+  WATERMARK_FAIL: z.coerce.number().min(0).max(1).default(0.5),
+  WATERMARK_UNCERTAIN: z.coerce.number().min(0).max(1).default(0.3),
+  WATERMARK_PHOTO_MATCH: z.coerce.number().min(0).max(1).default(0.2),
+
   REVIEW_TOP_ACCOUNTS: z.coerce.number().int().positive().default(5000),
   REVIEW_LEASE_MINUTES: z.coerce.number().positive().default(10),
   /** Run pg-boss workers inside the web server (the embedded default); off when dedicated workers run. */

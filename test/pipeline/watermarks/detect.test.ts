@@ -1,0 +1,99 @@
+// One account at a time: the planted mark is found where it is, clean and bordered accounts are not flagged.
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../../pipeline/watermarks/config.ts';
+import { boxOverlap, detectAccount, type AccountOutcome } from '../../../pipeline/watermarks/detect.ts';
+import { plantedBox } from '../../../pipeline/watermarks/quality.ts';
+import { renderWatermark } from '../../../pipeline/watermarks/render.ts';
+import { generateAccount, type AccountPlan, type SyntheticAccount } from '../../../pipeline/watermarks/syntheticAccounts.ts';
+
+const refs = (a: SyntheticAccount) => a.photos.map((p) => ({ id: p.id, width: p.width, height: p.height, source: p.thumb }));
+
+async function run(nsid: string, plan: AccountPlan, config = DEFAULT_CONFIG): Promise<{ account: SyntheticAccount; outcome: AccountOutcome }> {
+  const account = await generateAccount(nsid, { size: 384, portraitShare: 0, ...plan });
+  return { account, outcome: await detectAccount(nsid, refs(account), config) };
+}
+
+describe('detectAccount', () => {
+  let marked: { account: SyntheticAccount; outcome: AccountOutcome };
+  beforeAll(async () => {
+    marked = await run('logo@N01', {
+      watermark: true, border: false, photos: 20, carryRate: 0.8,
+      watermarkSpec: { kind: 'logo', logo: 'ring', text: 'JD', color: '#ffffff', opacity: 0.4, corner: 'bottom-right', size: 0.12, margin: 0.03 },
+    });
+  });
+
+  it('fails an account whose photos repeat a faint logo, with a box on the planted one', () => {
+    const { account, outcome } = marked;
+    expect(outcome.verdict).toBe('fail');
+    const planted = plantedBox(account, true);
+    expect(planted).not.toBeNull();
+    expect(boxOverlap(planted!, outcome.best!.estimate.box!)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('tells which photos carry the mark', () => {
+    const { account, outcome } = marked;
+    const truth = new Map(account.photos.map((p) => [p.id, p.truth.watermark]));
+    const wrong = outcome.photos.filter((p) => p.carries !== truth.get(p.id));
+    expect(outcome.photosWith).toBe(account.photos.filter((p) => p.truth.watermark).length - wrong.filter((p) => !p.carries).length);
+    expect(wrong.length).toBeLessThanOrEqual(1);
+    expect(outcome.photosChecked).toBe(20);
+  });
+
+  it('renders the estimate so the mark stands out inside its box', async () => {
+    const est = marked.outcome.best!.estimate;
+    const png = await renderWatermark({ residual: est.residual, width: est.width, height: est.height, box: est.boxPx, lines: est.lines }, { scale: 1 });
+    const { data, info } = await sharp(png).greyscale().raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([est.width, est.height]);
+    const b = est.boxPx!;
+    let inside = 0, insideN = 0, outside = 0, outsideN = 0;
+    for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width; x++) {
+      const v = data[y * info.width + x];
+      if (x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1) { inside += v; insideN++; } else { outside += v; outsideN++; }
+    }
+    expect(inside / insideN).toBeGreaterThan(8 * (outside / outsideN));
+  });
+
+  it('passes a clean account, and gives the same answer every time (sampling is seeded by the nsid)', async () => {
+    const { account, outcome } = await run('clean@N02', { watermark: false, border: false, photos: 16 });
+    expect(outcome.verdict).toBe('pass');
+    expect(outcome.score).toBeLessThan(DEFAULT_CONFIG.uncertain);
+    expect(outcome.photosWith).toBe(0);
+    const again = await detectAccount(account.nsid, refs(account).reverse(), DEFAULT_CONFIG);
+    expect(again.score).toBe(outcome.score);
+  });
+
+  it('reports a uniform border as a border, not a watermark', async () => {
+    const { outcome } = await run('border@N03', { watermark: false, border: true, photos: 14, borderSpec: { kind: 'border', width: 0.04, color: '#ffffff' } });
+    expect(outcome.verdict).toBe('pass');
+    expect(outcome.border?.kind).toBe('border');
+    if (outcome.border?.kind === 'border') {
+      expect(outcome.border.photosWith).toBe(14);
+      expect(outcome.border.sides.top).toBeGreaterThan(0.02);
+      expect(outcome.border.color).toBeGreaterThan(240);
+    }
+    expect(outcome.photos.every((p) => p.border)).toBe(true);
+  });
+
+  it('reports a thin frame line as a frame, not a watermark', async () => {
+    const { outcome } = await run('frame@N04', { watermark: false, border: true, photos: 14, borderSpec: { kind: 'frame', inset: 0.04, thickness: 0.008, color: '#000000' } });
+    expect(outcome.verdict).toBe('pass');
+    expect(outcome.border?.kind).toBe('frame');
+    if (outcome.border?.kind === 'frame') expect(outcome.border.lines.map((l) => l.axis).sort()).toEqual(['h', 'h', 'v', 'v']);
+  });
+
+  it('samples at most K photos per orientation and still checks every photo for the mark', async () => {
+    const account = marked.account;
+    const outcome = await detectAccount(account.nsid, refs(account), { ...DEFAULT_CONFIG, sample: 12 });
+    expect(outcome.photosSampled).toBe(12);
+    expect(outcome.photosChecked).toBe(20);
+    expect(outcome.verdict).toBe('fail');
+  });
+
+  it('leaves orientation groups too small for a median unassessed', async () => {
+    const { outcome } = await run('few@N05', { watermark: false, border: false, photos: 8, portraitShare: 0.5 });
+    const unassessed = outcome.photos.filter((p) => p.status === 'unassessed').length;
+    expect(unassessed).toBeGreaterThan(0);
+    expect(outcome.photos).toHaveLength(8);
+  });
+});
