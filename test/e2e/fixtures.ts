@@ -1,5 +1,17 @@
 // Logins the e2e server seeds (test/e2e/server.ts) and helpers the specs share.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
+
+export function e2eStateFile(): string {
+  return process.env.E2E_STATE_FILE ?? path.join(os.tmpdir(), `quarry-e2e-state-${process.env.E2E_PORT ?? 3100}.json`);
+}
+
+/** The e2e server's database URL and data dir. */
+export function e2eState(): { databaseUrl: string; dataDir: string } {
+  return JSON.parse(readFileSync(e2eStateFile(), 'utf8'));
+}
 
 export const E2E_USERS = {
   admin: { email: 'admin@e2e.test', password: 'Admin-password-1', name: 'E2E Admin' },

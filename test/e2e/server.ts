@@ -1,5 +1,5 @@
 // The app as the e2e tests see it: a fresh embedded database in a temp dir, seeded users, `next start`.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { disconnectDb } from '../../lib/db.ts';
@@ -8,7 +8,7 @@ import { hashPassword } from '../../lib/auth/password.ts';
 import { createUser } from '../../lib/queries/users.ts';
 import { ensureBuilt, serveApp } from '../../pipeline/cli/serveApp.ts';
 import { seedE2eData } from './seed.ts';
-import { E2E_USERS } from './fixtures.ts';
+import { E2E_USERS, e2eStateFile } from './fixtures.ts';
 
 const port = Number(process.argv[process.argv.indexOf('--port') + 1] || 3100);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'quarry-e2e-'));
@@ -22,6 +22,8 @@ for (const [key, u] of Object.entries(E2E_USERS)) {
 }
 const extraEnv = await seedE2eData({ dataDir });
 await disconnectDb();
+// The specs read the database directly (e.g. to prove hostile requests change nothing).
+await writeFile(e2eStateFile(), JSON.stringify({ databaseUrl: database.url, dataDir }));
 
 const code = await serveApp({
   dev: false, port,
