@@ -1,7 +1,8 @@
 // The one inclusion rule: which photos are in the dataset and, for the others, every reason why not.
-// A photo is included when its license is allowed, it was fetched and is available, its account is not
-// rejected, and no check's effective verdict is `fail` — where the newest reviewer override wins over the
-// automatic verdict (the duplicate check fails non-canonical duplicates, so this covers duplicates too).
+// A photo is included when its license is allowed, it was fetched and is available, its account is not rejected,
+// it is not a non-canonical duplicate, and no check's effective verdict is `fail` — where the newest reviewer
+// override of a (photo, check) wins over the automatic verdict. The dashboard, spot checks, the photo drawer and
+// every export use these two functions and nothing else.
 import { Prisma } from './generated/prisma/client.ts';
 
 export const DEFAULT_LICENSES = [7, 8, 9, 10] as const;
@@ -12,9 +13,14 @@ export const AVAILABILITY_REASONS = {
   error: 'fetch_error',
 } as const;
 
+/** Every reason a photo can be excluded for, besides `check:<name>`. */
+export const FIXED_REASONS = ['license', 'not_fetched', 'unavailable', 'fetch_error', 'account_rejected'] as const;
+
 /**
  * SQL yielding one row per photo: `photo_id` and `reasons` (text[]; empty = included).
  * Reasons: license, not_fetched, unavailable, fetch_error, account_rejected, check:<name>.
+ * A photo the dedup step pointed at its canonical copy (`duplicate_of_id`) fails `duplicate` even before the
+ * check has written its result row; an override of `duplicate` still wins.
  */
 export function photoReasonsSql(licenses: readonly number[]): Prisma.Sql {
   return Prisma.sql`
@@ -23,12 +29,19 @@ export function photoReasonsSql(licenses: readonly number[]): Prisma.Sql {
       FROM overrides WHERE photo_id IS NOT NULL
       ORDER BY photo_id, "check", created_at DESC, id DESC
     ),
+    automatic AS (
+      SELECT photo_id, "check", verdict FROM check_results
+      UNION ALL
+      SELECT p.id, 'duplicate', 'fail'::"Verdict" FROM photos p
+      WHERE p.duplicate_of_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM check_results c WHERE c.photo_id = p.id AND c."check" = 'duplicate')
+    ),
     failed AS (
-      SELECT cr.photo_id, array_agg('check:' || cr."check" ORDER BY cr."check") AS reasons
-      FROM check_results cr
-      LEFT JOIN latest_override lo ON lo.photo_id = cr.photo_id AND lo."check" = cr."check"
-      WHERE COALESCE(lo.new_verdict, cr.verdict) = 'fail'
-      GROUP BY cr.photo_id
+      SELECT a.photo_id, array_agg('check:' || a."check" ORDER BY a."check") AS reasons
+      FROM automatic a
+      LEFT JOIN latest_override lo ON lo.photo_id = a.photo_id AND lo."check" = a."check"
+      WHERE COALESCE(lo.new_verdict, a.verdict) = 'fail'
+      GROUP BY a.photo_id
     )
     SELECT p.id AS photo_id,
       array_remove(ARRAY[
@@ -41,7 +54,7 @@ export function photoReasonsSql(licenses: readonly number[]): Prisma.Sql {
     LEFT JOIN failed f ON f.photo_id = p.id`;
 }
 
-/** SQL yielding the ids of included photos, ordered by id for stable exports. */
+/** SQL yielding the ids of included photos. */
 export function includedPhotoIdsSql(licenses: readonly number[]): Prisma.Sql {
   return Prisma.sql`SELECT photo_id FROM (${photoReasonsSql(licenses)}) r WHERE cardinality(r.reasons) = 0`;
 }

@@ -1,0 +1,66 @@
+// Export stage: writes the included photos (by the one inclusion rule) as Parquet / JSONL / CSV plus a manifest.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { dataDir, env } from '../../lib/env.ts';
+import { completeExport, createExport, failExport, setExportDirectory, type ExportFile } from '../../lib/queries/exports.ts';
+import type { ExportFormat } from '../runs/config.ts';
+import type { ColumnSet } from './columns.ts';
+import { FILE_NAMES, MANIFEST_NAME } from './files.ts';
+import { buildManifest, describeFile } from './manifest.ts';
+import { openSnapshot } from './source.ts';
+import { writeDataset, type Target } from './write.ts';
+
+export { FILE_NAMES, MANIFEST_NAME };
+
+export type ExportOptions = {
+  formats: ExportFormat[];
+  licenses: number[];
+  columns?: ColumnSet;
+  /** Directory for the files; default <EXPORT_DIR or DATA_DIR/exports>/<export id>. */
+  outDir?: string;
+  runId?: string | null;
+  createdById?: string | null;
+  thresholds?: Record<string, unknown> | null;
+  onRows?: (written: number, total: number) => void;
+  signal?: AbortSignal;
+};
+
+export type ExportResult = { id: string; directory: string; rowCount: number; files: ExportFile[]; manifest: Record<string, unknown> };
+
+export function exportRoot(): string {
+  return path.resolve(env.EXPORT_DIR ?? path.join(dataDir(), 'exports'));
+}
+
+export async function runExport(o: ExportOptions): Promise<ExportResult> {
+  const formats = [...new Set(o.formats)];
+  const columns = o.columns ?? 'full';
+  const config = { formats, licenses: o.licenses, columns, thresholds: o.thresholds ?? null };
+  const id = await createExport({ formats, config, runId: o.runId, createdById: o.createdById });
+  const directory = path.resolve(o.outDir ?? path.join(exportRoot(), id));
+  const snapshot = await openSnapshot(o.licenses);
+  try {
+    await mkdir(directory, { recursive: true });
+    await setExportDirectory(id, directory);
+    const counts = await snapshot.counts();
+    const provenance = await snapshot.provenance();
+    const targets: Target[] = formats.map((format) => ({ format, file: path.join(directory, FILE_NAMES[format]) }));
+    const rowCount = await writeDataset(snapshot.rows(), targets, {
+      columns, tmpDir: directory, signal: o.signal, onRows: (n) => o.onRows?.(n, counts.included),
+    });
+    const files: ExportFile[] = [];
+    for (const t of targets) files.push(await describeFile(t.file, t.format));
+    const manifest = buildManifest({
+      exportId: id, createdAt: new Date(), rowCount, columns, files, counts, licenses: o.licenses,
+      thresholds: o.thresholds ?? null, versions: provenance.versions, runIds: [...new Set([...provenance.runIds, ...(o.runId ? [o.runId] : [])])].sort(),
+    });
+    await writeFile(path.join(directory, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`);
+    await completeExport(id, { rowCount, files, manifest });
+    return { id, directory, rowCount, files, manifest };
+  } catch (e) {
+    await failExport(id, e instanceof Error ? e.message : String(e)).catch(() => {});
+    if (!o.outDir) await rm(directory, { recursive: true, force: true }).catch(() => {});
+    throw e;
+  } finally {
+    await snapshot.close();
+  }
+}
