@@ -71,6 +71,11 @@ function load(): Env {
 
 export const env: Env = load();
 
+/** Re-reads process.env into `env`, for a launcher that sets variables after start-up (the demo's simulator). */
+export function refreshEnv(): void {
+  Object.assign(env, load());
+}
+
 /** DATABASE_URL is set by the launcher after the embedded server starts, so read it late. */
 export function databaseUrl(): string {
   const url = process.env.DATABASE_URL;

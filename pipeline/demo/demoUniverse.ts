@@ -8,7 +8,6 @@ import type { Universe } from '../universe/types.ts';
 export const DEMO_SEED = 'demo';
 export const DEMO_PHOTOS = 3000;
 export const DEMO_API_KEY = 'demo-key';
-export const DEMO_RANGE = { from: Date.parse('2010-01-01T00:00:00Z') / 1000, to: Date.parse('2024-01-01T00:00:00Z') / 1000 - 1 };
 
 export async function startDemoFlickr(opts: { dataDir: string; port: number; photos?: number }): Promise<{ universe: Universe; simulator: FlickrSimulator; groundTruth: string }> {
   const universe = generateUniverse({ seed: DEMO_SEED, photos: opts.photos ?? DEMO_PHOTOS });

@@ -1,13 +1,11 @@
 // `npm run demo`: embedded database, demo logins, a synthetic Flickr, a crawl of it, the pipeline, the app.
 import { z } from 'zod';
 import { disconnectDb } from '../../../lib/db.ts';
-import { dataDir, env } from '../../../lib/env.ts';
+import { dataDir, env, refreshEnv } from '../../../lib/env.ts';
 import { ensureDatabase } from '../../../lib/server/database.ts';
-import { startDemoFlickr, demoEnv, DEMO_RANGE } from '../../demo/demoUniverse.ts';
+import { startDemoFlickr, demoEnv } from '../../demo/demoUniverse.ts';
 import { seedDemoUsers } from '../../demo/seedUsers.ts';
-import { createFlickrClient } from '../../flickr/client.ts';
-import { runIngest } from '../../ingest/crawl.ts';
-import { createProgress } from '../progress.ts';
+import { demoClipModelDir, queueDemoRunOnce } from '../../demo/demoRun.ts';
 import { ensureAuthSecret, ensureBuilt, serveApp } from '../serveApp.ts';
 import { parseArgs } from '../withDatabase.ts';
 
@@ -34,24 +32,23 @@ export async function run(args: string[]): Promise<void> {
     const logins = await seedDemoUsers(dir);
     log(`Demo universe: ${flickr.universe.photos.length} photos (ground truth in ${flickr.groundTruth}); Flickr simulator at ${flickr.simulator.url}`);
 
-    const progress = createProgress('ingest', 'windows');
-    const client = createFlickrClient({ apiKey: appEnv.FLICKR_API_KEY, apiBase: appEnv.FLICKR_API_BASE, ratePerHour: Number(appEnv.FLICKR_RATE_LIMIT) });
-    const summary = await runIngest({ licenses: env.FLICKR_LICENSES.map(Number), ...DEMO_RANGE }, {
-      client,
-      onProgress: (p) => progress.update({ done: p.windowsDone, total: p.windowsTotal, extra: `${p.photosStored} photos stored` }),
-    });
-    progress.done({ done: summary.windowsDone, total: summary.windowsTotal, extra: `${summary.photosStored} photos stored` });
+    const clipDir = await demoClipModelDir(dir);
+    // Workers (the app's own, or `npm run worker`) read the simulator's address from their environment.
+    Object.assign(process.env, appEnv, { CLIP_MODEL_DIR: clipDir });
+    refreshEnv();
+    const runId = await queueDemoRunOnce({ from: '2010-01-01', to: '2023-12-31' });
 
     const secret = await ensureAuthSecret(dir);
     const printLogins = () => {
       console.log(`\nQuarry demo is running on http://localhost:${opts.port}\n`);
       for (const l of logins) console.log(`  ${l.role.padEnd(8)}  ${l.email}  password: ${l.password}`);
       if (logins.length === 0) console.log('  (demo logins were created earlier: see data/demo-logins.json)');
+      if (runId) console.log(`\nThe pipeline (crawl, analyze, CLIP, watermarks, export) is running: sign in as admin and open /runs to watch it.`);
       console.log('\nPress Ctrl-C to stop the app and its database.');
     };
     const code = await serveApp({
       dev: false, port: opts.port,
-      env: { DATABASE_URL: database.url, AUTH_SECRET: secret, AUTH_URL: `http://localhost:${opts.port}`, ...appEnv },
+      env: { DATABASE_URL: database.url, AUTH_SECRET: secret, AUTH_URL: `http://localhost:${opts.port}`, ...appEnv, CLIP_MODEL_DIR: clipDir },
       onReady: printLogins,
       onStop: stopAll,
     });
