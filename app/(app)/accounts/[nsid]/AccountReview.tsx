@@ -1,0 +1,220 @@
+'use client';
+import { useIsMutating, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { accountReviewOptions, useAccountReviewQuery } from '@/components/hooks/useAccountReviewQuery';
+import { useAccountLeaseQuery } from '@/components/hooks/useAccountLeaseQuery';
+import { claimAccount } from '@/components/hooks/useClaimAccountMutation';
+import { useDecideAccountMutation } from '@/components/hooks/useDecideAccountMutation';
+import { useLastDecisionQuery } from '@/components/hooks/useLastDecisionQuery';
+import { useNextAccountQuery } from '@/components/hooks/useNextAccountQuery';
+import { useUndoDecisionMutation } from '@/components/hooks/useUndoDecisionMutation';
+import { PhotoDrawer } from '@/components/review/PhotoDrawer';
+import { newRequestId } from '@/components/review/requestId';
+import { ShortcutsDialog } from '@/components/review/ShortcutsDialog';
+import { REJECT_REASONS, type QueueOrder, type RejectReason } from '@/components/review/vocabulary';
+import type { DecisionResult } from '@/lib/queries/decisions';
+import { AccountFacts } from './AccountFacts';
+import { DecisionPanel } from './DecisionPanel';
+import { SampleGrid } from './SampleGrid';
+import { useReviewShortcuts } from './useReviewShortcuts';
+import { useUnsavedGuard } from '@/components/review/useUnsavedGuard';
+
+const SHORTCUTS = [
+  { keys: 'A', action: 'Approve the account' }, { keys: 'R then 1–7', action: 'Reject with a reason (7 = other, needs a note)' },
+  { keys: 'N', action: 'Write a note for the next decision' }, { keys: 'J / K, ← → ↑ ↓', action: 'Move through the photos' },
+  { keys: 'Space', action: 'Enlarge the photo (details drawer)' }, { keys: 'Z', action: 'Undo your last decision' },
+  { keys: 'Esc', action: 'Cancel / close' }, { keys: '?', action: 'Show these shortcuts' },
+];
+
+type Sent = { nsid: string; done: Promise<DecisionResult | null> };
+type Notice = { kind: 'error' | 'info'; text: string; nsid?: string } | null;
+
+function nsidFromPath(path: string): string {
+  return decodeURIComponent(path.split('/')[2] ?? '');
+}
+
+/**
+ * One account at a time, keyboard first. A decision is sent in the background (optimistic) while the next account,
+ * already prefetched, replaces this one at once; the URL follows with history.pushState, so reloads land here.
+ */
+export function AccountReview({ order, userName }: { order: QueueOrder; userName: string }) {
+  const qc = useQueryClient();
+  const nsid = nsidFromPath(usePathname());
+  const nsidRef = useRef(nsid);
+  nsidRef.current = nsid;
+  const [active, setActive] = useState(0);
+  const [drawer, setDrawer] = useState<string | null>(null);
+  const [rejecting, setRejecting] = useState(false);
+  const [needsNote, setNeedsNote] = useState(false);
+  const [note, setNote] = useState('');
+  const [help, setHelp] = useState(false);
+  const [notice, setNotice] = useState<Notice>(null);
+  const [recent, setRecent] = useState<string[]>([]);
+  const [arrivedByQueue, setArrivedByQueue] = useState(false);
+  const columns = useRef(8);
+  const sent = useRef<Sent[]>([]);
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  // Set between a decision and the next account's arrival, so fast keys never decide the old account twice.
+  const advancing = useRef(false);
+  const rejectingRef = useRef(false);
+  rejectingRef.current = rejecting;
+
+  const review = useAccountReviewQuery(nsid);
+  const deciding = useIsMutating({ mutationKey: ['decide'] }) > 0;
+  const nextRef = useRef<string | null | undefined>(null);
+  const lease = useAccountLeaseQuery(nsid, !deciding, () => nextRef.current);
+  // Reserve the next account only once this one is ours, so the two leases never race each other.
+  const next = useNextAccountQuery(order, [nsid, ...recent], !deciding && lease.data?.held === true);
+  nextRef.current = next.data;
+  const decide = useDecideAccountMutation();
+  const undo = useUndoDecisionMutation();
+  const last = useLastDecisionQuery();
+
+  useEffect(() => { advancing.current = false; }, [nsid]);
+  useUnsavedGuard(deciding);
+
+  useEffect(() => {
+    if (next.data) void qc.prefetchQuery(accountReviewOptions(next.data));
+  }, [next.data, qc]);
+
+  const goTo = useCallback((target: string, how: 'push' | 'replace' = 'push') => {
+    setActive(0); setRejecting(false); setNeedsNote(false); setNote('');
+    const url = `/accounts/${encodeURIComponent(target)}?order=${order}`;
+    if (how === 'push') window.history.pushState(null, '', url);
+    else window.history.replaceState(null, '', url);
+  }, [order]);
+
+  // One claim at a time: two overlapping claims could each take an account and leave one leased for nothing.
+  const claiming = useRef(false);
+  const claimAndGo = useCallback(async (how: 'push' | 'replace') => {
+    if (claiming.current) return;
+    claiming.current = true;
+    try {
+      await Promise.all(sent.current.map((s) => s.done));
+      const res = await claimAccount(order).catch((e: Error) => { setNotice({ kind: 'error', text: e.message }); return null; });
+      if (res?.lease) {
+        setArrivedByQueue(true);
+        goTo(res.lease.nsid, how);
+        if (res.lease.nsid === nsidRef.current) advancing.current = false;
+      } else {
+        advancing.current = false;
+        if (res) setNotice({ kind: 'info', text: 'Nothing left to review: every top account is decided or being reviewed.' });
+      }
+    } finally {
+      claiming.current = false;
+    }
+  }, [goTo, order]);
+
+  // The prefetched account may have been taken or decided by someone else since the peek: move on to a fresh claim.
+  useEffect(() => {
+    const l = lease.data;
+    if (!l || !arrivedByQueue) return;
+    if (l.held === false || l.status !== 'pending') {
+      setArrivedByQueue(false);
+      setNotice({ kind: 'info', text: `${l.held ? 'Another reviewer decided' : `${l.holder ?? 'Another reviewer'} took`} ${nsid}; moved on.` });
+      void claimAndGo('replace');
+    } else if (review.data && review.data.account.reviewStatus !== l.status) {
+      void qc.invalidateQueries({ queryKey: ['account', { nsid }] });
+    }
+  }, [lease.data, arrivedByQueue, review.data, nsid, claimAndGo, qc]);
+
+  const data = review.data;
+  const canDecide = !!data && lease.data?.held !== false;
+
+  function submit(decision: 'approve' | 'reject', reason?: RejectReason) {
+    if (!data || !canDecide || advancing.current) return;
+    if (decision === 'reject' && reason === 'other' && !note.trim()) {
+      setNeedsNote(true);
+      noteRef.current?.focus();
+      return;
+    }
+    const decided = nsid;
+    const label = data.account.username ?? decided;
+    const done = decide.mutateAsync({
+      nsid: decided, decision, reason, note: note.trim() || undefined, requestId: newRequestId(),
+      expectedStatus: data.account.reviewStatus, userName,
+    }).catch((e: Error) => {
+      setNotice({ kind: 'error', text: `Your decision on ${label} was not saved: ${e.message}`, nsid: decided });
+      return null;
+    });
+    sent.current = [...sent.current.slice(-19), { nsid: decided, done }];
+    setRecent((r) => [decided, ...r.filter((x) => x !== decided)].slice(0, 20));
+    setNotice(null);
+    advancing.current = true;
+    if (next.data) { setArrivedByQueue(true); goTo(next.data); } else void claimAndGo('push');
+  }
+
+  async function undoLast() {
+    advancing.current = false;
+    const local = sent.current.pop();
+    if (local) {
+      goTo(local.nsid);
+      setArrivedByQueue(false);
+      setRecent((r) => r.filter((x) => x !== local.nsid));
+      const result = await local.done;
+      if (!result) return; // it never landed, so there is nothing to undo
+      undo.mutate({ requestId: newRequestId(), decisionId: result.decision.id, nsid: local.nsid },
+        { onError: (e) => setNotice({ kind: 'error', text: `Undo failed: ${e.message}` }) });
+    } else if (last.data) {
+      const target = last.data.accountNsid;
+      goTo(target);
+      setArrivedByQueue(false);
+      undo.mutate({ requestId: newRequestId(), decisionId: last.data.id, nsid: target },
+        { onError: (e) => setNotice({ kind: 'error', text: `Undo failed: ${e.message}` }) });
+    }
+  }
+
+  const photos = data?.photos ?? [];
+  useReviewShortcuts({
+    approve: () => submit('approve'),
+    reject: () => canDecide && setRejecting(true),
+    reason: (i) => { if (rejectingRef.current && REJECT_REASONS[i]) submit('reject', REJECT_REASONS[i].key); },
+    note: () => noteRef.current?.focus(),
+    undo: () => void undoLast(),
+    move: (d) => setActive((a) => {
+      const step = d === 'row-down' ? columns.current : d === 'row-up' ? -columns.current : d;
+      return Math.min(Math.max(0, a + step), Math.max(0, photos.length - 1));
+    }),
+    enlarge: () => photos[active] && setDrawer(photos[active].id),
+    help: () => setHelp(true),
+    escape: () => { setRejecting(false); setNeedsNote(false); },
+  });
+
+  return (
+    <div className="grid gap-4 lg:grid-cols-[18rem_1fr]">
+      <div className="order-2 lg:order-1">
+        {data ? <AccountFacts data={data} /> : review.isLoading ? <p className="text-sm text-slate-500">Loading…</p> : null}
+        {review.error && <p role="alert" className="text-sm text-red-700">{review.error.message}</p>}
+      </div>
+      <div className="order-1 min-w-0 space-y-3 lg:order-2">
+        <div className="flex items-center justify-between text-sm">
+          <Link href="/accounts" className="text-blue-700 underline-offset-2 hover:underline">← Queue</Link>
+          <span role="status" className="text-slate-500">{deciding ? 'Saving…' : 'All decisions saved'}</span>
+          {data && <span className="text-slate-600">{photos.length} photos shown: {Math.min(data.flaggedTotal, photos.filter((p) => p.flagged).length)} flagged
+            {data.flaggedTotal > photos.filter((p) => p.flagged).length ? ` (of ${data.flaggedTotal})` : ''} + {photos.filter((p) => !p.flagged).length} random</span>}
+        </div>
+        {notice && (
+          <div role={notice.kind === 'error' ? 'alert' : 'status'} className={`flex items-center gap-3 rounded p-2 text-sm ${notice.kind === 'error' ? 'bg-red-50 text-red-900' : 'bg-blue-50 text-blue-900'}`}>
+            <span>{notice.text}</span>
+            {notice.nsid && <button type="button" className="rounded border px-2 py-0.5" onClick={() => { setArrivedByQueue(false); goTo(notice.nsid!); setNotice(null); }}>Go back to it</button>}
+            <button type="button" className="ml-auto rounded border px-2 py-0.5" onClick={() => setNotice(null)}>Dismiss</button>
+          </div>
+        )}
+        {data && (
+          <DecisionPanel status={data.account.reviewStatus} reason={data.account.reviewReason} canDecide={canDecide}
+            blockedBy={lease.data?.held === false ? lease.data.holder ?? 'Another reviewer' : null}
+            rejecting={rejecting} note={note} noteRef={noteRef} needsNote={needsNote}
+            onApprove={() => submit('approve')} onReject={() => setRejecting((r) => !r)} onReason={(r) => submit('reject', r)}
+            onNote={setNote} onNoteDone={(go) => { noteRef.current?.blur(); if (go && needsNote) submit('reject', 'other'); }}
+            onUndo={() => void undoLast()} canUndo={sent.current.length > 0 || !!last.data} onHelp={() => setHelp(true)} />
+        )}
+        {data && <SampleGrid photos={photos} active={active} onOpen={(i) => { setActive(i); setDrawer(photos[i].id); }}
+          onColumns={(c) => { columns.current = c; }} />}
+      </div>
+      <PhotoDrawer photoId={drawer} onClose={() => setDrawer(null)} />
+      <ShortcutsDialog open={help} onClose={() => setHelp(false)} shortcuts={SHORTCUTS} />
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+'use client';
+import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
+import { useCheckPhotosQuery } from '@/components/hooks/useCheckPhotosQuery';
+import { useOverrideMutation } from '@/components/hooks/useOverrideMutation';
+import { PhotoDrawer } from '@/components/review/PhotoDrawer';
+import { newRequestId } from '@/components/review/requestId';
+import { ShortcutsDialog } from '@/components/review/ShortcutsDialog';
+import { VirtualGrid } from '@/components/review/VirtualGrid';
+import { CheckFilters, type Filters } from './CheckFilters';
+import { CheckPhotoCard } from './CheckPhotoCard';
+
+const SHORTCUTS = [
+  { keys: 'J / K, ← → ↑ ↓', action: 'Move through the photos' }, { keys: 'X', action: 'Select or unselect the photo' },
+  { keys: 'Shift + click', action: 'Select a range' }, { keys: 'P', action: 'Pass the selection (or the photo)' },
+  { keys: 'F', action: 'Fail the selection (or the photo)' }, { keys: 'Space', action: 'Enlarge the photo (details drawer)' },
+  { keys: '?', action: 'Show these shortcuts' },
+];
+
+/** The photos one check flagged, with evidence; confirm or override one or many (shift-click, select all on page). */
+export function CheckReview({ check }: { check: string }) {
+  const [filters, setFilters] = useState<Filters>({ pageSize: 200 });
+  const [page, setPage] = useState(1);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [active, setActive] = useState(0);
+  const [drawer, setDrawer] = useState<string | null>(null);
+  const [help, setHelp] = useState(false);
+  const [reason, setReason] = useState('');
+  const anchor = useRef<number | null>(null);
+  const columns = useRef(4);
+  const photos = useCheckPhotosQuery(check, { ...filters, page });
+  const override = useOverrideMutation();
+  const rows = photos.data?.data ?? [];
+  const pages = photos.data ? Math.max(1, Math.ceil(photos.data.total / photos.data.pageSize)) : 1;
+
+  useEffect(() => { setSelected(new Set()); setActive(0); anchor.current = null; }, [filters, page]);
+
+  const onSelect = useCallback((index: number, e: MouseEvent) => {
+    const from = e.shiftKey ? anchor.current : null;
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (from !== null) {
+        const [a, b] = [Math.min(from, index), Math.max(from, index)];
+        for (let i = a; i <= b; i++) next.add(rows[i].photoId);
+      } else if (next.has(rows[index].photoId)) next.delete(rows[index].photoId);
+      else next.add(rows[index].photoId);
+      return next;
+    });
+    anchor.current = index;
+    setActive(index);
+  }, [rows]);
+
+  const apply = useCallback((ids: string[], newVerdict: 'pass' | 'fail') => {
+    if (!ids.length) return;
+    override.mutate({ photoIds: ids, check, newVerdict, reason: reason.trim() || undefined, requestId: newRequestId() },
+      { onSuccess: () => setSelected(new Set()) });
+  }, [check, override, reason]);
+  const onVerdict = useCallback((id: string, v: 'pass' | 'fail') => apply([id], v), [apply]);
+  const onOpen = useCallback((i: number) => { setActive(i); setDrawer(rows[i].photoId); }, [rows]);
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if (e.ctrlKey || e.metaKey || e.altKey || document.querySelector('dialog[open]')) return;
+      if (e.target instanceof HTMLElement && e.target.closest('input:not([type=checkbox]), textarea, select')) return;
+      const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+      const move = (d: number) => setActive((a) => Math.min(Math.max(0, a + d), Math.max(0, rows.length - 1)));
+      const target = selected.size ? [...selected] : rows[active] ? [rows[active].photoId] : [];
+      const map: Record<string, () => void> = {
+        j: () => move(1), ArrowRight: () => move(1), k: () => move(-1), ArrowLeft: () => move(-1),
+        ArrowDown: () => move(columns.current), ArrowUp: () => move(-columns.current),
+        x: () => rows[active] && setSelected((s) => { const n = new Set(s); if (n.has(rows[active].photoId)) n.delete(rows[active].photoId); else n.add(rows[active].photoId); return n; }),
+        p: () => apply(target, 'pass'), f: () => apply(target, 'fail'), '?': () => setHelp(true),
+        ' ': () => rows[active] && setDrawer(rows[active].photoId),
+      };
+      if (!map[k]) return;
+      e.preventDefault();
+      map[k]();
+    }
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [rows, active, selected, apply]);
+
+  return (
+    <div className="space-y-3">
+      <CheckFilters value={filters} onChange={(f) => { setFilters(f); setPage(1); }} />
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <span aria-live="polite">{photos.data ? `${photos.data.total.toLocaleString('en-US')} photos` : 'Loading…'} · {selected.size} selected</span>
+        <button type="button" onClick={() => setSelected(new Set(rows.map((r) => r.photoId)))} className="rounded border px-2 py-1 hover:bg-slate-100">Select all on page</button>
+        <button type="button" onClick={() => setSelected(new Set())} disabled={!selected.size} className="rounded border px-2 py-1 hover:bg-slate-100 disabled:opacity-50">Clear selection</button>
+        <label className="flex items-center gap-1">Reason<input value={reason} onChange={(e) => setReason(e.target.value)} className="w-48 rounded border px-2 py-1" placeholder="optional" /></label>
+        <button type="button" disabled={!selected.size || override.isPending} onClick={() => apply([...selected], 'pass')}
+          className="rounded bg-green-700 px-2 py-1 text-white disabled:opacity-50">Pass selected ({selected.size})</button>
+        <button type="button" disabled={!selected.size || override.isPending} onClick={() => apply([...selected], 'fail')}
+          className="rounded bg-red-700 px-2 py-1 text-white disabled:opacity-50">Fail selected ({selected.size})</button>
+        <button type="button" onClick={() => setHelp(true)} className="rounded border px-2 py-1 hover:bg-slate-100">Shortcuts (?)</button>
+      </div>
+      {override.error && <p role="alert" className="text-sm text-red-700">{override.error.message}</p>}
+      {photos.error && <p role="alert" className="text-sm text-red-700">{photos.error.message}</p>}
+      {photos.data && rows.length === 0 && <p className="text-sm text-slate-500">Nothing to review with these filters.</p>}
+      {rows.length > 0 && (
+        <div data-review-grid>
+          <VirtualGrid count={rows.length} minCellWidth={190} cellHeight={300} label={`Photos flagged by ${check}`} height="calc(100vh - 19rem)"
+            activeIndex={active} onColumns={(c) => { columns.current = c; }}
+            renderCell={(i) => (
+              <CheckPhotoCard photo={rows[i]} index={i} check={check} active={i === active} selected={selected.has(rows[i].photoId)}
+                busy={override.isPending} onSelect={onSelect} onOpen={onOpen} onVerdict={onVerdict} />
+            )} />
+        </div>
+      )}
+      <nav aria-label="Result pages" className="flex items-center gap-2 text-sm">
+        <button type="button" disabled={page <= 1} onClick={() => setPage((p) => p - 1)} className="rounded border px-2 py-1 disabled:opacity-50">Previous page</button>
+        <span>Page {page} of {pages}</span>
+        <button type="button" disabled={page >= pages} onClick={() => setPage((p) => p + 1)} className="rounded border px-2 py-1 disabled:opacity-50">Next page</button>
+      </nav>
+      <PhotoDrawer photoId={drawer} onClose={() => setDrawer(null)} />
+      <ShortcutsDialog open={help} onClose={() => setHelp(false)} shortcuts={SHORTCUTS} />
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+'use client';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+
+type Props = {
+  count: number;
+  /** Smallest cell width; the grid fits as many columns as the width allows. */
+  minCellWidth: number;
+  cellHeight: number;
+  gap?: number;
+  label: string;
+  /** CSS height of the scrolling area. */
+  height: string;
+  activeIndex: number;
+  renderCell: (index: number) => ReactNode;
+  onColumns?: (columns: number) => void;
+};
+
+/**
+ * A virtualised grid: only the rows in view (plus a few) exist in the DOM, so 10,000 thumbnails scroll smoothly.
+ * The active cell is scrolled into view and focused, which makes keyboard navigation work with virtual rows.
+ */
+export function VirtualGrid({ count, minCellWidth, cellHeight, gap = 6, label, height, activeIndex, renderCell, onColumns }: Props) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    setWidth(el.clientWidth);
+    return () => ro.disconnect();
+  }, []);
+  const columns = Math.max(1, Math.floor((width - 8 + gap) / (minCellWidth + gap)));
+  useEffect(() => onColumns?.(columns), [columns, onColumns]);
+  const rows = Math.ceil(count / columns);
+  const virtualizer = useVirtualizer({
+    count: rows, getScrollElement: () => scrollRef.current, estimateSize: () => cellHeight + gap, overscan: 4,
+  });
+
+  useEffect(() => {
+    if (activeIndex < 0 || activeIndex >= count) return;
+    virtualizer.scrollToIndex(Math.floor(activeIndex / columns), { align: 'auto' });
+    // Never steal focus from a form field or an open dialog.
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && active.closest('input, textarea, select, dialog[open]') && !scrollRef.current?.contains(active)) return;
+    const id = requestAnimationFrame(() => {
+      scrollRef.current?.querySelector<HTMLElement>(`[data-grid-index="${activeIndex}"]`)?.focus({ preventScroll: true });
+    });
+    return () => cancelAnimationFrame(id);
+  }, [activeIndex, columns, count, virtualizer]);
+
+  return (
+    <div ref={scrollRef} role="region" aria-label={label} className="overflow-y-auto overscroll-contain rounded border border-slate-200 bg-white p-1"
+      style={{ height }}>
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((row) => (
+          <div key={row.key} className="absolute left-0 right-0 grid" style={{
+            top: row.start, height: cellHeight, gap, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+          }}>
+            {Array.from({ length: columns }, (_, c) => {
+              const index = row.index * columns + c;
+              return index < count ? <div key={index} data-cell={index} className="min-w-0">{renderCell(index)}</div> : null;
+            })}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

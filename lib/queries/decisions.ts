@@ -1,0 +1,169 @@
+// Account decisions: an append-only history (approve, reject, undo) and the account status it implies.
+import { db } from '../db.ts';
+import type { DecisionKind, ReviewStatus } from '../generated/prisma/enums.ts';
+import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts';
+
+export type DecisionRow = {
+  id: string; accountNsid: string; userId: string; userName: string | null; decision: DecisionKind;
+  reason: string | null; note: string | null; undoesId: string | null; createdAt: string;
+};
+
+export type DecisionResult = { decision: DecisionRow; account: { nsid: string; reviewStatus: ReviewStatus; reviewReason: string | null } };
+
+type Tx = Parameters<Parameters<ReturnType<typeof db>['$transaction']>[0]>[0];
+
+type RawDecision = {
+  id: bigint; accountNsid: string; userId: string; decision: DecisionKind; reason: string | null; note: string | null;
+  undoesId: bigint | null; createdAt: Date; user?: { name: string } | null;
+};
+
+function toRow(d: RawDecision): DecisionRow {
+  return {
+    id: d.id.toString(), accountNsid: d.accountNsid, userId: d.userId, userName: d.user?.name ?? null, decision: d.decision,
+    reason: d.reason, note: d.note, undoesId: d.undoesId?.toString() ?? null, createdAt: d.createdAt.toISOString(),
+  };
+}
+
+async function resultFor(tx: Tx | ReturnType<typeof db>, requestId: string): Promise<DecisionResult | null> {
+  const d = await tx.accountDecision.findUnique({ where: { requestId }, include: { user: { select: { name: true } } } });
+  if (!d) return null;
+  const a = await tx.account.findUniqueOrThrow({ where: { nsid: d.accountNsid }, select: { nsid: true, reviewStatus: true, reviewReason: true } });
+  return { decision: toRow(d), account: a };
+}
+
+type LockedAccount = { reviewStatus: ReviewStatus; leaseUserId: string | null; leaseLive: boolean; holder: string | null };
+
+async function lockAccount(tx: Tx, nsid: string, userId: string): Promise<LockedAccount> {
+  const [acc] = await tx.$queryRaw<LockedAccount[]>`
+    SELECT a.review_status::text AS "reviewStatus", a.lease_user_id AS "leaseUserId",
+      COALESCE(a.lease_expires_at > now(), false) AS "leaseLive", u.name AS holder
+    FROM accounts a LEFT JOIN users u ON u.id = a.lease_user_id WHERE a.nsid = ${nsid} FOR UPDATE OF a`;
+  if (!acc) throw new NotFoundError(`Account ${nsid} not found`);
+  if (acc.leaseLive && acc.leaseUserId !== userId) {
+    throw new ConflictError(`Another reviewer (${acc.holder ?? 'unknown'}) holds this account`, { code: 'leased' });
+  }
+  return acc;
+}
+
+/** Runs `fn` once per requestId: a retried or double-sent request gets the first request's result. */
+async function once(requestId: string, fn: (tx: Tx) => Promise<void>): Promise<DecisionResult> {
+  const prior = await resultFor(db(), requestId);
+  if (prior) return prior;
+  try {
+    return await db().$transaction(async (tx) => {
+      await fn(tx);
+      return (await resultFor(tx, requestId))!;
+    });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const first = await resultFor(db(), requestId);
+    if (!first) throw e;
+    return first;
+  }
+}
+
+export type DecideInput = {
+  nsid: string; userId: string; decision: 'approve' | 'reject'; reason?: string | null; note?: string | null;
+  requestId: string; expectedStatus?: ReviewStatus;
+};
+
+type DecideRow = {
+  status: ReviewStatus; leaseUserId: string | null; leaseLive: boolean; holder: string | null;
+  id: bigint | null; createdAt: Date | null; me: string | null;
+};
+
+/**
+ * Records a decision, sets the account's status and releases the lease in ONE statement (one round trip): the account
+ * row is locked, the lease and the expected status are checked, the decision is appended and the account updated.
+ * A duplicate requestId inserts nothing and gets the first request's result.
+ */
+export async function decideAccount(input: DecideInput): Promise<DecisionResult> {
+  const status: ReviewStatus = input.decision === 'approve' ? 'approved' : 'rejected';
+  const reason = input.decision === 'reject' ? input.reason ?? 'other' : null;
+  const [row] = await db().$queryRaw<DecideRow[]>`
+    WITH acc AS (
+      SELECT a.nsid, a.review_status, a.lease_user_id, COALESCE(a.lease_expires_at > now(), false) AS live
+      FROM accounts a WHERE a.nsid = ${input.nsid} FOR UPDATE),
+    ins AS (
+      INSERT INTO account_decisions (account_nsid, user_id, decision, reason, note, request_id)
+      SELECT nsid, ${input.userId}, ${input.decision}::"DecisionKind", ${reason}, ${input.note || null}, ${input.requestId} FROM acc
+      WHERE (NOT live OR lease_user_id IS NULL OR lease_user_id = ${input.userId})
+        AND (${input.expectedStatus ?? null}::"ReviewStatus" IS NULL OR review_status = ${input.expectedStatus ?? null}::"ReviewStatus")
+      ON CONFLICT (request_id) DO NOTHING
+      RETURNING id, account_nsid, created_at),
+    upd AS (
+      UPDATE accounts a SET review_status = ${status}::"ReviewStatus", review_reason = ${reason}, reviewed_at = now(),
+        lease_user_id = NULL, lease_expires_at = NULL, updated_at = now()
+      FROM ins WHERE a.nsid = ins.account_nsid RETURNING a.nsid)
+    SELECT acc.review_status::text AS status, acc.lease_user_id AS "leaseUserId", acc.live AS "leaseLive",
+      u.name AS holder, ins.id, ins.created_at AS "createdAt", (SELECT name FROM users WHERE id = ${input.userId}) AS me
+    FROM acc LEFT JOIN users u ON u.id = acc.lease_user_id LEFT JOIN ins ON true LEFT JOIN upd ON true`;
+  if (row?.id) {
+    return {
+      decision: {
+        id: row.id.toString(), accountNsid: input.nsid, userId: input.userId, userName: row.me, decision: input.decision, reason,
+        note: input.note || null, undoesId: null, createdAt: row.createdAt!.toISOString(),
+      },
+      account: { nsid: input.nsid, reviewStatus: status, reviewReason: reason },
+    };
+  }
+  const first = await resultFor(db(), input.requestId);
+  if (first) return first;
+  if (!row) throw new NotFoundError(`Account ${input.nsid} not found`);
+  if (row.leaseLive && row.leaseUserId !== input.userId) {
+    throw new ConflictError(`Another reviewer (${row.holder ?? 'unknown'}) holds this account`, { code: 'leased' });
+  }
+  throw new ConflictError(`This account was decided meanwhile: it is now ${row.status}`, { code: 'decided', status: row.status });
+}
+
+const EFFECTIVE = `decision IN ('approve', 'reject') AND NOT EXISTS (SELECT 1 FROM account_decisions u WHERE u.undoes_id = d.id)`;
+
+/**
+ * Undoes the reviewer's newest decision that still stands (or `decisionId`): appends an `undo` row, restores the
+ * status the account had before it, and gives the reviewer the lease so the account can be decided again.
+ */
+export async function undoDecision(input: { userId: string; requestId: string; decisionId?: string; leaseMinutes: number }): Promise<DecisionResult> {
+  return once(input.requestId, async (tx) => {
+    const [target] = input.decisionId
+      ? await tx.$queryRawUnsafe<{ id: bigint; nsid: string }[]>(
+        `SELECT id, account_nsid AS nsid FROM account_decisions d WHERE id = $1::bigint AND user_id = $2 AND ${EFFECTIVE}`, input.decisionId, input.userId)
+      : await tx.$queryRawUnsafe<{ id: bigint; nsid: string }[]>(
+        `SELECT id, account_nsid AS nsid FROM account_decisions d WHERE user_id = $1 AND ${EFFECTIVE} ORDER BY id DESC LIMIT 1`, input.userId);
+    if (!target) throw new NotFoundError('Nothing to undo');
+    await lockAccount(tx, target.nsid, input.userId);
+    if (await tx.accountDecision.findUnique({ where: { requestId: input.requestId }, select: { id: true } })) return;
+    const later = await tx.$queryRawUnsafe<{ id: bigint }[]>(
+      `SELECT id FROM account_decisions d WHERE account_nsid = $1 AND id > $2 AND ${EFFECTIVE} LIMIT 1`, target.nsid, target.id);
+    if (later.length) throw new ConflictError('A later decision on this account replaced it; undo that one instead', { code: 'superseded' });
+    const [prev] = await tx.$queryRawUnsafe<{ decision: DecisionKind; reason: string | null; createdAt: Date }[]>(
+      `SELECT decision, reason, created_at AS "createdAt" FROM account_decisions d
+       WHERE account_nsid = $1 AND id < $2 AND ${EFFECTIVE} ORDER BY id DESC LIMIT 1`, target.nsid, target.id);
+    await tx.accountDecision.create({
+      data: { accountNsid: target.nsid, userId: input.userId, decision: 'undo', undoesId: target.id, requestId: input.requestId },
+    });
+    await tx.account.update({
+      where: { nsid: target.nsid },
+      data: {
+        reviewStatus: prev ? (prev.decision === 'approve' ? 'approved' : 'rejected') : 'pending',
+        reviewReason: prev?.reason ?? null, reviewedAt: prev?.createdAt ?? null,
+        leaseUserId: input.userId, leaseExpiresAt: new Date(Date.now() + input.leaseMinutes * 60_000),
+      },
+    });
+  });
+}
+
+export async function listAccountDecisions(nsid: string, limit = 50): Promise<DecisionRow[]> {
+  const rows = await db().accountDecision.findMany({
+    where: { accountNsid: nsid }, orderBy: { id: 'desc' }, take: limit, include: { user: { select: { name: true } } },
+  });
+  return rows.map(toRow);
+}
+
+/** The reviewer's newest decision that still stands: what Z would undo. */
+export async function lastUndoableDecision(userId: string): Promise<DecisionRow | null> {
+  const [row] = await db().$queryRawUnsafe<RawDecision[]>(
+    `SELECT id, account_nsid AS "accountNsid", user_id AS "userId", decision::text AS decision, reason, note,
+       undoes_id AS "undoesId", created_at AS "createdAt" FROM account_decisions d
+     WHERE user_id = $1 AND ${EFFECTIVE} ORDER BY id DESC LIMIT 1`, userId);
+  return row ? toRow(row) : null;
+}

@@ -1,0 +1,131 @@
+// Check review: per-check counts, the photos a check failed or doubted with their evidence, and reviewers' overrides.
+import { db, Prisma } from '../db.ts';
+import { CHECK_NAMES, type CheckName } from '../checks.ts';
+import type { Verdict } from '../generated/prisma/enums.ts';
+import { BadRequestError, isUniqueViolation } from '../errors.ts';
+
+export type CheckSummary = { check: CheckName; fail: number; uncertain: number; error: number; overridden: number };
+
+/** Counts through the (check, verdict, score) index, one range per cell, so 10M rows are never scanned whole. */
+export async function listCheckSummaries(): Promise<CheckSummary[]> {
+  const rows = await db().$queryRaw<{ check: string; verdict: string; n: number }[]>`
+    SELECT c AS "check", v AS verdict,
+      (SELECT count(*)::int FROM check_results cr WHERE cr."check" = c AND cr.verdict = v::"Verdict") AS n
+    FROM unnest(${CHECK_NAMES}::text[]) c CROSS JOIN unnest(ARRAY['fail', 'uncertain', 'error']) v`;
+  const over = await db().$queryRaw<{ check: string; n: number }[]>`
+    SELECT "check", count(DISTINCT photo_id)::int AS n FROM overrides WHERE photo_id IS NOT NULL GROUP BY "check"`;
+  return CHECK_NAMES.map((check) => {
+    const get = (v: string) => rows.find((r) => r.check === check && r.verdict === v)?.n ?? 0;
+    return { check, fail: get('fail'), uncertain: get('uncertain'), error: get('error'), overridden: over.find((o) => o.check === check)?.n ?? 0 };
+  });
+}
+
+export type CheckPhotoFilter = {
+  verdict?: 'fail' | 'uncertain'; status?: 'open' | 'overridden'; minScore?: number; maxScore?: number;
+  account?: string; license?: number; page: number; pageSize: number;
+};
+
+export type CheckPhoto = {
+  photoId: string; ownerNsid: string; contentHash: string | null; title: string; license: number;
+  width: number | null; height: number | null; verdict: Verdict; score: number | null; details: Record<string, unknown>;
+  effective: Verdict; override: { verdict: Verdict; by: string | null; at: string } | null;
+  duplicateOf: { id: string; contentHash: string | null; ownerNsid: string } | null; accountWatermarkBox: unknown;
+};
+
+export type CheckPhotoPage = { data: CheckPhoto[]; total: number; page: number; pageSize: number };
+
+/** The photos `check` failed or was uncertain about, highest score first, with the newest override of each. */
+export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Promise<CheckPhotoPage> {
+  const where = Prisma.join([
+    Prisma.sql`cr."check" = ${check}`,
+    f.verdict ? Prisma.sql`cr.verdict = ${f.verdict}::"Verdict"` : Prisma.sql`cr.verdict IN ('fail', 'uncertain')`,
+    f.minScore !== undefined ? Prisma.sql`cr.score >= ${f.minScore}` : Prisma.sql`true`,
+    f.maxScore !== undefined ? Prisma.sql`cr.score <= ${f.maxScore}` : Prisma.sql`true`,
+    f.account ? Prisma.sql`p.owner_nsid = ${f.account}` : Prisma.sql`true`,
+    f.license !== undefined ? Prisma.sql`p.license = ${f.license}` : Prisma.sql`true`,
+    f.status === 'open' ? Prisma.sql`lo.new_verdict IS NULL` : f.status === 'overridden' ? Prisma.sql`lo.new_verdict IS NOT NULL` : Prisma.sql`true`,
+  ], ' AND ');
+  const from = (extra: Prisma.Sql) => Prisma.sql`
+    FROM check_results cr JOIN photos p ON p.id = cr.photo_id
+    LEFT JOIN LATERAL (SELECT o.new_verdict, o.created_at, u.name FROM overrides o LEFT JOIN users u ON u.id = o.user_id
+      WHERE o.photo_id = cr.photo_id AND o."check" = cr."check" ORDER BY o.created_at DESC, o.id DESC LIMIT 1) lo ON true
+    ${extra}
+    WHERE ${where}`;
+  const rows = await db().$queryRaw<(Omit<CheckPhoto, 'override' | 'duplicateOf'> & {
+    oVerdict: Verdict | null; oBy: string | null; oAt: Date | null; dupId: string | null; dupHash: string | null; dupOwner: string | null;
+  })[]>`
+    SELECT cr.photo_id AS "photoId", p.owner_nsid AS "ownerNsid", p.content_hash AS "contentHash", p.title, p.license,
+      p.image_width AS width, p.image_height AS height, cr.verdict::text AS verdict, cr.score, cr.details,
+      COALESCE(lo.new_verdict, cr.verdict)::text AS effective, lo.new_verdict::text AS "oVerdict", lo.name AS "oBy", lo.created_at AS "oAt",
+      d.id AS "dupId", d.content_hash AS "dupHash", d.owner_nsid AS "dupOwner", a.watermark_summary->'box' AS "accountWatermarkBox"
+    ${from(Prisma.sql`
+      LEFT JOIN photos d ON d.id = COALESCE(p.duplicate_of_id, cr.details->>'duplicateOf') AND cr."check" = 'duplicate'
+      LEFT JOIN accounts a ON a.nsid = p.owner_nsid AND cr."check" = 'watermark'`)}
+    ORDER BY cr.score DESC NULLS FIRST, cr.photo_id
+    LIMIT ${f.pageSize} OFFSET ${(f.page - 1) * f.pageSize}`;
+  const [{ n }] = await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n ${from(Prisma.empty)}`;
+  return {
+    data: rows.map(({ oVerdict, oBy, oAt, dupId, dupHash, dupOwner, ...r }) => ({
+      ...r,
+      override: oVerdict ? { verdict: oVerdict, by: oBy, at: oAt!.toISOString() } : null,
+      duplicateOf: dupId ? { id: dupId, contentHash: dupHash, ownerNsid: dupOwner! } : null,
+    })),
+    total: n, page: f.page, pageSize: f.pageSize,
+  };
+}
+
+export type OverrideInput = {
+  userId: string; photoIds: string[]; check: CheckName; newVerdict: Verdict; reason?: string | null; requestId: string;
+};
+
+export type OverrideResult = { overridden: { photoId: string; oldVerdict: Verdict; newVerdict: Verdict }[]; skipped: string[] };
+
+/**
+ * Appends one override per photo, recording the effective verdict it replaces. Rows carry `<requestId>:<n>`, so a
+ * retried request is recognised and answered with the first one's rows.
+ */
+export async function overridePhotos(input: OverrideInput): Promise<OverrideResult> {
+  const ids = [...new Set(input.photoIds)];
+  if (ids.length === 0) throw new BadRequestError('photoIds: at least one photo');
+  const earlier = await priorResult(input.requestId, ids);
+  if (earlier) return earlier;
+  try {
+    return await record(input, ids);
+  } catch (e) {
+    const first = isUniqueViolation(e) ? await priorResult(input.requestId, ids) : null;
+    if (!first) throw e;
+    return first;
+  }
+}
+
+async function priorResult(requestId: string, ids: string[]): Promise<OverrideResult | null> {
+  // C collation (initdb --locale=C) lets this prefix match use the request_id unique index.
+  const prior = await db().override.findMany({ where: { requestId: { startsWith: `${requestId}:` } }, orderBy: { id: 'asc' } });
+  if (!prior.length) return null;
+  return {
+    overridden: prior.map((o) => ({ photoId: o.photoId!, oldVerdict: o.oldVerdict!, newVerdict: o.newVerdict })),
+    skipped: ids.filter((id) => !prior.some((o) => o.photoId === id)),
+  };
+}
+
+async function record(input: OverrideInput, ids: string[]): Promise<OverrideResult> {
+  return db().$transaction(async (tx) => {
+    const current = await tx.$queryRaw<{ photoId: string; verdict: Verdict }[]>`
+      SELECT cr.photo_id AS "photoId", COALESCE(lo.new_verdict, cr.verdict)::text AS verdict
+      FROM check_results cr
+      LEFT JOIN LATERAL (SELECT new_verdict FROM overrides o WHERE o.photo_id = cr.photo_id AND o."check" = cr."check"
+        ORDER BY o.created_at DESC, o.id DESC LIMIT 1) lo ON true
+      WHERE cr."check" = ${input.check} AND cr.photo_id = ANY(${ids}::text[])
+      ORDER BY cr.photo_id`;
+    const data = current.map((c, i) => ({
+      userId: input.userId, photoId: c.photoId, check: input.check, oldVerdict: c.verdict, newVerdict: input.newVerdict,
+      reason: input.reason || null, requestId: `${input.requestId}:${i}`,
+    }));
+    if (data.length) await tx.override.createMany({ data });
+    const found = new Set(current.map((c) => c.photoId));
+    return {
+      overridden: current.map((c) => ({ photoId: c.photoId, oldVerdict: c.verdict, newVerdict: input.newVerdict })),
+      skipped: ids.filter((id) => !found.has(id)),
+    };
+  });
+}

@@ -1,0 +1,111 @@
+// Spot-checks: seeded random samples of the dataset, labelled by hand, turned into problem rates with Wilson intervals.
+import { db, Prisma } from '../db.ts';
+import type { SpotCheckPopulation } from '../generated/prisma/enums.ts';
+import { isUniqueViolation, NotFoundError, BadRequestError } from '../errors.ts';
+import { includedPhotoIdsSql } from '../inclusion.ts';
+import { estimatesFrom, type Estimate } from '../stats/spotEstimates.ts';
+import { SPOT_LABELS, type SpotLabel } from '../../components/review/vocabulary.ts';
+
+export { estimatesFrom, type Estimate };
+
+export type SpotCheckRow = {
+  id: string; name: string; population: SpotCheckPopulation; size: number; seed: string; populationSize: number;
+  createdAt: string; createdBy: string | null; labelled: number;
+};
+
+export type SpotCheckItemRow = {
+  photoId: string; position: number; contentHash: string | null; title: string; ownerNsid: string;
+  labels: string[] | null; labelledBy: string | null; labelledAt: string | null;
+};
+
+export type SpotCheckDetail = { spotCheck: SpotCheckRow; items: SpotCheckItemRow[]; estimates: Estimate[] };
+
+/**
+ * Draws the sample in one pass over the population: ordering by md5(seed:id) makes it deterministic for a seed,
+ * and the window count gives the population size without a second scan.
+ */
+export async function createSpotCheck(input: {
+  name: string; population: SpotCheckPopulation; size: number; seed: string; userId: string; licenses: readonly number[];
+}): Promise<SpotCheckRow> {
+  const population = input.population === 'included'
+    ? includedPhotoIdsSql(input.licenses)
+    : Prisma.sql`SELECT id AS photo_id FROM photos`;
+  return db().$transaction(async (tx) => {
+    const sample = await tx.$queryRaw<{ photo_id: string; n: number }[]>(Prisma.sql`
+      SELECT photo_id, count(*) OVER ()::int AS n FROM (${population}) pop
+      ORDER BY md5(${input.seed} || ':' || photo_id), photo_id LIMIT ${input.size}`);
+    if (sample.length === 0) throw new BadRequestError('The population is empty: there is nothing to sample');
+    const sc = await tx.spotCheck.create({
+      data: {
+        name: input.name, population: input.population, size: sample.length, seed: input.seed,
+        populationSize: sample[0].n, createdById: input.userId,
+      },
+    });
+    await tx.spotCheckItem.createMany({ data: sample.map((s, i) => ({ spotCheckId: sc.id, photoId: s.photo_id, position: i + 1 })) });
+    return (await listSpotCheckRows(tx, sc.id))[0];
+  }, { timeout: 600_000 });
+}
+
+type Client = Pick<ReturnType<typeof db>, '$queryRaw'>;
+
+async function listSpotCheckRows(client: Client, id: string | null, limit = 200): Promise<SpotCheckRow[]> {
+  const rows = await client.$queryRaw<(Omit<SpotCheckRow, 'createdAt'> & { createdAt: Date })[]>`
+    SELECT s.id, s.name, s.population::text AS population, s.size, s.seed, s.population_size AS "populationSize",
+      s.created_at AS "createdAt", u.name AS "createdBy",
+      (SELECT count(*)::int FROM (SELECT DISTINCT ON (photo_id) labels FROM spot_check_labels l WHERE l.spot_check_id = s.id
+        ORDER BY photo_id, created_at DESC, id DESC) x WHERE cardinality(x.labels) > 0) AS labelled
+    FROM spot_checks s LEFT JOIN users u ON u.id = s.created_by_id
+    WHERE ${id}::text IS NULL OR s.id = ${id}
+    ORDER BY s.created_at DESC LIMIT ${limit}`;
+  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+}
+
+export async function listSpotChecks(): Promise<SpotCheckRow[]> {
+  return listSpotCheckRows(db(), null);
+}
+
+export async function getSpotCheck(id: string): Promise<SpotCheckDetail> {
+  const [spotCheck] = await listSpotCheckRows(db(), id);
+  if (!spotCheck) throw new NotFoundError(`Spot-check ${id} not found`);
+  const items = await db().$queryRaw<(Omit<SpotCheckItemRow, 'labelledAt'> & { labelledAt: Date | null })[]>`
+    SELECT i.photo_id AS "photoId", i.position, p.content_hash AS "contentHash", p.title, p.owner_nsid AS "ownerNsid",
+      l.labels, u.name AS "labelledBy", l.created_at AS "labelledAt"
+    FROM spot_check_items i JOIN photos p ON p.id = i.photo_id
+    LEFT JOIN LATERAL (SELECT labels, user_id, created_at FROM spot_check_labels x
+      WHERE x.spot_check_id = i.spot_check_id AND x.photo_id = i.photo_id ORDER BY created_at DESC, id DESC LIMIT 1) l ON true
+    LEFT JOIN users u ON u.id = l.user_id
+    WHERE i.spot_check_id = ${id} ORDER BY i.position`;
+  const rows = items.map((r) => ({ ...r, labelledAt: r.labelledAt?.toISOString() ?? null }));
+  return { spotCheck, items: rows, estimates: estimatesFrom(rows.map((r) => r.labels ?? []), spotCheck.populationSize) };
+}
+
+/** Appends the item's new label set (the newest set counts); a repeated requestId is recorded once. */
+export async function labelSpotCheckItem(input: {
+  spotCheckId: string; photoId: string; labels: SpotLabel[]; userId: string; requestId: string;
+}): Promise<{ photoId: string; labels: string[]; labelledAt: string }> {
+  const item = await db().spotCheckItem.findUnique({ where: { spotCheckId_photoId: { spotCheckId: input.spotCheckId, photoId: input.photoId } } });
+  if (!item) throw new NotFoundError('This photo is not in the spot-check');
+  const labels = SPOT_LABELS.map((l) => l.key).filter((k) => input.labels.includes(k));
+  try {
+    const row = await db().spotCheckLabel.create({
+      data: { spotCheckId: input.spotCheckId, photoId: input.photoId, userId: input.userId, labels, requestId: input.requestId },
+    });
+    return { photoId: row.photoId, labels: row.labels, labelledAt: row.createdAt.toISOString() };
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const first = await db().spotCheckLabel.findUniqueOrThrow({ where: { requestId: input.requestId } });
+    return { photoId: first.photoId, labels: first.labels, labelledAt: first.createdAt.toISOString() };
+  }
+}
+
+/** Estimates of every spot-check, oldest first: how each problem's rate moves between samples. */
+export async function spotCheckTrend(): Promise<{ spotCheck: SpotCheckRow; estimates: Estimate[] }[]> {
+  const checks = (await listSpotChecks()).reverse();
+  const sets = await db().$queryRaw<{ spotCheckId: string; labels: string[] }[]>`
+    SELECT DISTINCT ON (spot_check_id, photo_id) spot_check_id AS "spotCheckId", labels
+    FROM spot_check_labels ORDER BY spot_check_id, photo_id, created_at DESC, id DESC`;
+  return checks.map((sc) => ({
+    spotCheck: sc,
+    estimates: estimatesFrom(sets.filter((s) => s.spotCheckId === sc.id).map((s) => s.labels), sc.populationSize),
+  }));
+}

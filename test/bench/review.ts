@@ -1,0 +1,146 @@
+// Benchmark: review API latency (queue claim, account page data, decisions) with 8 concurrent reviewers over 1M photos.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { db, disconnectDb } from '../../lib/db.ts';
+import { CHECK_NAMES } from '../../lib/checks.ts';
+import { decideAccount, listAccountDecisions, undoDecision } from '../../lib/queries/decisions.ts';
+import { acquireLease, claimNextAccount, getAccountReview } from '../../lib/queries/review.ts';
+import { startEmbeddedPostgres } from '../../lib/server/embeddedPostgres.ts';
+import { migrate } from '../../lib/server/migrate.ts';
+import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
+import { REJECT_REASONS } from '../../components/review/vocabulary.ts';
+
+const TARGETS_MS = { claim: 50, page: 150, decision: 50 } as const;
+
+export type Sizes = { photos: number; accounts: number; zipf: number; checks: readonly string[] };
+
+/** Zipf-like account sizes (rank r gets ∝ r^-zipf photos), photos, one result per check, some overrides: all set-based. */
+export async function build(s: Sizes, log: (m: string) => void): Promise<void> {
+  const t0 = performance.now();
+  await db().$executeRawUnsafe(`SET synchronous_commit = off`);
+  await db().$executeRawUnsafe(`
+    INSERT INTO accounts (nsid, username, photo_count, flag_score, watermark_score, updated_at)
+    SELECT i || '@N0' || (i % 10), 'bench-' || i, 0, (abs(hashtext('f' || i)) % 1000) / 1000.0, (abs(hashtext('w' || i)) % 1000) / 1000.0, now()
+    FROM generate_series(1, ${s.accounts}) i`);
+  // Largest-remainder rounding so the counts add up to exactly s.photos, every account keeping at least one photo.
+  await db().$executeRawUnsafe(`
+    WITH w AS (SELECT nsid, row_number() OVER (ORDER BY nsid) AS r FROM accounts),
+    x AS (SELECT nsid, r, ${s.photos - s.accounts}::float8 * power(r, -${s.zipf}) / sum(power(r, -${s.zipf})) OVER () AS share FROM w),
+    y AS (SELECT nsid, floor(share)::int AS base, share - floor(share) AS frac FROM x),
+    z AS (SELECT nsid, base + CASE WHEN row_number() OVER (ORDER BY frac DESC, nsid) <= ${s.photos - s.accounts} - sum(base) OVER () THEN 1 ELSE 0 END AS n FROM y)
+    UPDATE accounts a SET photo_count = z.n + 1 FROM z WHERE z.nsid = a.nsid`);
+  await db().$executeRawUnsafe(`
+    UPDATE accounts a SET rank = r.rank FROM (SELECT nsid, row_number() OVER (ORDER BY photo_count DESC, nsid)::int AS rank FROM accounts) r
+    WHERE a.nsid = r.nsid`);
+  log(`accounts: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await db().$executeRawUnsafe(`
+    INSERT INTO photos (id, owner_nsid, secret, server, license, date_upload, availability, content_hash, image_width, image_height, updated_at)
+    SELECT (a.rank::bigint * 1000000 + g)::text, a.nsid, 's', '65535', 9, timestamp '2010-01-01' + g * interval '1 hour', 'available',
+      md5(a.nsid || g) || md5(g || a.nsid), 1024, 768, now()
+    FROM accounts a CROSS JOIN LATERAL generate_series(1, a.photo_count) g`);
+  log(`photos: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // ~2% fail and ~3% uncertain per check, decided by a hash so the data is the same every run.
+  await db().$executeRawUnsafe(`
+    INSERT INTO check_results (photo_id, "check", verdict, score, details, version)
+    SELECT p.id, c, CASE WHEN h < 20 THEN 'fail' WHEN h < 50 THEN 'uncertain' ELSE 'pass' END::"Verdict", h / 1000.0, '{}', 'bench'
+    FROM photos p CROSS JOIN unnest($1::text[]) c CROSS JOIN LATERAL (SELECT abs(hashtext(p.id || c)) % 1000 AS h) x`, [...s.checks]);
+  log(`check results: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await db().$executeRawUnsafe(`ANALYZE`);
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+class Timings {
+  readonly samples = new Map<string, number[]>();
+  async time<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      const list = this.samples.get(name) ?? [];
+      list.push(performance.now() - t);
+      this.samples.set(name, list);
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One reviewer, as the review page drives the API: load the account (data + history), take its lease and reserve
+ * the next account (a claim excluding this one), look for `thinkMs` (jittered ±50%), decide, move to the reserved
+ * account; undo and redo every tenth. thinkMs 0 turns 8 reviewers into a saturation test.
+ */
+async function reviewer(userId: string, decisions: number, timings: Timings, leaseMinutes: number, thinkMs: number): Promise<void> {
+  const opts = { topN: 5000, leaseMinutes };
+  let current = (await timings.time('claim', () => claimNextAccount(userId, 'rank', opts)))?.nsid;
+  for (let i = 0; i < decisions && current; i++) {
+    const nsid = current;
+    await timings.time('page', () => Promise.all([
+      getAccountReview(nsid, userId, { sampleSize: 48, flaggedCap: 2000 }), listAccountDecisions(nsid, 20)]));
+    await timings.time('lease', () => acquireLease(nsid, userId, leaseMinutes));
+    const next = await timings.time('claim', () => claimNextAccount(userId, 'rank', opts, [nsid]));
+    if (thinkMs) await sleep(thinkMs * (0.5 + Math.random()));
+    const reject = i % 3 === 2;
+    await timings.time('decision', () => decideAccount({
+      nsid, userId, decision: reject ? 'reject' : 'approve', reason: reject ? REJECT_REASONS[i % 6].key : null,
+      requestId: `bench-${userId}-${i}`, expectedStatus: 'pending',
+    }));
+    if (i % 10 === 9) {
+      await timings.time('decision', () => undoDecision({ userId, requestId: `bench-undo-${userId}-${i}`, leaseMinutes }));
+      await timings.time('decision', () => decideAccount({ nsid, userId, decision: 'approve', requestId: `bench-redo-${userId}-${i}` }));
+    }
+    current = next?.nsid;
+  }
+}
+
+export async function run(args: string[]): Promise<void> {
+  const { flags } = parseArgs(args);
+  const sizes: Sizes = {
+    photos: Number(flags.photos ?? 1_000_000), accounts: Number(flags.accounts ?? 50_000), zipf: Number(flags.zipf ?? 0.8),
+    checks: flags.checks ? String(flags.checks).split(',') : CHECK_NAMES,
+  };
+  const reviewers = Number(flags.reviewers ?? 8);
+  const perReviewer = Number(flags.decisions ?? 40);
+  // Humans judge an account in seconds (5,000 a day is ~8 s each); 1 s keeps 8 reviewers 8× faster than that.
+  const thinkMs = Number(flags.think ?? 1000);
+  const log = (m: string) => process.stderr.write(`${m}\n`);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-bench-review-'));
+  const server = await startEmbeddedPostgres({ dataDir: dir, database: 'bench' });
+  try {
+    await migrate(server.url);
+    process.env.DATABASE_URL = server.url;
+    process.env.DATABASE_POOL_SIZE = String(Math.max(10, reviewers * 2));
+    log(`building ${sizes.photos.toLocaleString('en-US')} photos / ${sizes.accounts.toLocaleString('en-US')} accounts / ${sizes.checks.length} checks…`);
+    await build(sizes, log);
+    const [{ top }] = await db().$queryRaw<{ top: number }[]>`SELECT max(photo_count) AS top FROM accounts`;
+    const users = await Promise.all(Array.from({ length: reviewers }, (_, i) =>
+      db().user.create({ data: { email: `bench${i}@bench.test`, name: `Bench ${i}`, passwordHash: 'x' } })));
+    const timings = new Timings();
+    // Warm-up pass off the books: first-touch page faults and plan caching are not what a reviewer feels all day.
+    await reviewer(users[0].id, 2, new Timings(), 10, 0);
+    for (let i = 0; i < 50; i++) await timings.time('baseline SELECT 1', () => db().$queryRaw`SELECT 1`);
+    const started = performance.now();
+    await Promise.all(users.map((u) => reviewer(u.id, perReviewer, timings, 10, thinkMs)));
+    const seconds = (performance.now() - started) / 1000;
+    const n = timings.samples.get('decision')?.length ?? 0;
+    console.log(`review bench: ${sizes.photos.toLocaleString('en-US')} photos, ${sizes.accounts.toLocaleString('en-US')} accounts (largest ${top.toLocaleString('en-US')} photos), `
+      + `${reviewers} concurrent reviewers (think ${thinkMs} ms), ${n} decision calls in ${seconds.toFixed(1)} s`);
+    console.log(`${'operation'.padEnd(20)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}  target p95  p95/target`);
+    for (const [name, list] of timings.samples) {
+      const sorted = [...list].sort((a, b) => a - b);
+      const target = (TARGETS_MS as Record<string, number>)[name];
+      const p95 = quantile(sorted, 0.95);
+      console.log(`${name.padEnd(20)} ${String(sorted.length).padStart(5)} ${quantile(sorted, 0.5).toFixed(1).padStart(8)} ${p95.toFixed(1).padStart(8)}  `
+        + `${target ? `${String(target).padStart(6)} ms  ${(p95 / target).toFixed(2).padStart(9)}` : '      —'}`);
+    }
+  } finally {
+    await disconnectDb();
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

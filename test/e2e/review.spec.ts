@@ -1,0 +1,141 @@
+import { expect, test, type Page } from '@playwright/test';
+import { E2E_USERS, signIn } from './fixtures';
+import { screenshot } from './seedReview';
+
+type Decision = { decision: string; reason: string | null; note: string | null; userName: string; undoesId: string | null; id: string };
+
+const accountUrl = /\/accounts\/([^/?]+)\?order=rank/;
+const nsidOf = (page: Page) => decodeURIComponent(accountUrl.exec(page.url())?.[1] ?? '');
+
+async function history(page: Page, nsid: string): Promise<Decision[]> {
+  const res = await page.request.get(`/api/accounts/${encodeURIComponent(nsid)}/decisions`);
+  expect(res.ok()).toBe(true);
+  return (await res.json()).data;
+}
+
+async function nextAccount(page: Page, previous: string): Promise<string> {
+  await expect.poll(() => nsidOf(page)).not.toBe(previous);
+  await expect(page.getByTestId('review-status')).toHaveText('pending');
+  return nsidOf(page);
+}
+
+/** The account the page ends on after leaving `previous`, once the reviewer holds its lease. */
+async function settled(page: Page, previous: string): Promise<string> {
+  let nsid = '';
+  await expect.poll(async () => {
+    nsid = nsidOf(page);
+    if (nsid === previous) return false;
+    const body = await (await page.request.get(`/api/accounts/${encodeURIComponent(nsid)}?sample=0`)).json();
+    return body.lease.mine === true && body.account.reviewStatus === 'pending';
+  }, { timeout: 15_000 }).toBe(true);
+  return nsid;
+}
+
+async function startReviewing(page: Page): Promise<string> {
+  await page.goto('/accounts');
+  const start = page.getByRole('button', { name: 'Start reviewing' });
+  await expect(start).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(accountUrl);
+  await expect(page.getByRole('region', { name: 'Sample photos' })).toBeVisible();
+  return nsidOf(page);
+}
+
+test('a reviewer adjudicates three accounts by keyboard only, and the history holds exactly that', async ({ page }) => {
+  await signIn(page, 'reviewer');
+  const first = await startReviewing(page);
+  await expect(page.getByTestId('review-status')).toHaveText('pending');
+  await screenshot(page, 'account-review');
+
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeHidden();
+
+  await page.keyboard.press('j');
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('dialog', { name: /^Photo / })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: /^Photo / })).toBeHidden();
+
+  await page.keyboard.press('a');
+  const second = await nextAccount(page, first);
+  await page.keyboard.press('r');
+  await page.keyboard.press('3');
+  const third = await nextAccount(page, second);
+  await page.keyboard.press('a');
+  await nextAccount(page, third);
+  await page.keyboard.press('z');
+  await expect.poll(() => nsidOf(page)).toBe(third);
+  await expect(page.getByTestId('review-status')).toHaveText('pending');
+  await page.keyboard.press('r');
+  await page.keyboard.press('7');
+  await expect(page.getByLabel(/Note \(N\)/)).toBeFocused();
+  await page.keyboard.type('Scans of printed pages');
+  await page.keyboard.press('Enter');
+  await nextAccount(page, third);
+
+  await expect.poll(async () => (await history(page, third)).length).toBe(3);
+  const name = E2E_USERS.reviewer.name;
+  expect((await history(page, first)).map((d) => [d.decision, d.reason, d.userName])).toEqual([['approve', null, name]]);
+  expect((await history(page, second)).map((d) => [d.decision, d.reason, d.userName])).toEqual([['reject', 'copyright', name]]);
+  const h3 = await history(page, third);
+  expect(h3.map((d) => [d.decision, d.reason, d.note])).toEqual([
+    ['reject', 'other', 'Scans of printed pages'], ['undo', null, null], ['approve', null, null],
+  ]);
+  expect(h3[1].undoesId).toBe(h3[2].id);
+  const statuses = await Promise.all([first, second, third].map(async (n) =>
+    (await (await page.request.get(`/api/accounts/${encodeURIComponent(n)}?sample=0`)).json()).account.reviewStatus));
+  expect(statuses).toEqual(['approved', 'rejected', 'rejected']);
+});
+
+test('two reviewers in two browser contexts never get the same account', async ({ browser }) => {
+  const [c1, c2] = await Promise.all([browser.newContext(), browser.newContext()]);
+  const [p1, p2] = await Promise.all([c1.newPage(), c2.newPage()]);
+  await signIn(p1, 'reviewer');
+  await signIn(p2, 'reviewer2');
+  const [a1, a2] = await Promise.all([startReviewing(p1), startReviewing(p2)]);
+  expect(a1).not.toBe(a2);
+
+  const seen1 = [a1];
+  const seen2 = [a2];
+  for (let round = 0; round < 3; round++) {
+    await Promise.all([p1.keyboard.press('a'), p2.keyboard.press('a')]);
+    // Both may be shown the same prefetched account for a moment; only one gets its lease, the other moves on.
+    const [n1, n2] = await Promise.all([settled(p1, seen1.at(-1)!), settled(p2, seen2.at(-1)!)]);
+    seen1.push(n1);
+    seen2.push(n2);
+    expect(n1).not.toBe(n2);
+  }
+  expect(seen1.filter((n) => seen2.includes(n))).toEqual([]);
+
+  const held = seen1.at(-1)!;
+  await p2.goto(`/accounts/${encodeURIComponent(held)}?order=rank`);
+  await expect(p2.getByText(`${E2E_USERS.reviewer.name} is reviewing this account.`)).toBeVisible();
+  await expect(p2.getByRole('button', { name: 'Approve (A)' })).toBeDisabled();
+  const refused = await p2.request.post(`/api/accounts/${encodeURIComponent(held)}/decisions`, { data: { decision: 'approve', requestId: 'e2e-refused-1' } });
+  expect(refused.status()).toBe(409);
+  expect((await refused.json()).error.message).toContain('holds this account');
+  await Promise.all([c1.close(), c2.close()]);
+});
+
+test('reloading mid-way loses nothing, and undo still works after the reload', async ({ page }) => {
+  await signIn(page, 'reviewer');
+  const first = await startReviewing(page);
+  await page.keyboard.press('a');
+  const second = await nextAccount(page, first);
+  await expect(page.getByText('All decisions saved')).toBeVisible();
+  await page.reload();
+  expect(nsidOf(page)).toBe(second);
+  await expect(page.getByTestId('review-status')).toHaveText('pending');
+  await expect.poll(async () => (await history(page, first)).map((d) => d.decision)).toEqual(['approve']);
+  await page.goto('/accounts');
+  await expect(page.getByRole('row', { name: new RegExp(second.replace(/[@.]/g, '\\$&')) }).getByRole('cell', { name: 'you' })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => nsidOf(page)).toBe(second);
+  await expect(page.getByRole('region', { name: 'Sample photos' })).toBeVisible();
+  await page.keyboard.press('z');
+  await expect.poll(() => nsidOf(page)).toBe(first);
+  await expect(page.getByTestId('review-status')).toHaveText('pending');
+  expect((await history(page, first)).map((d) => d.decision)).toEqual(['undo', 'approve']);
+});
