@@ -1,4 +1,5 @@
 // Fetch stage: downloads and processes photos with bounded concurrency and records each photo's outcome.
+import path from 'node:path';
 import { countFetchPending, getFetchInputs, listFetchPending, saveFetchOutcomes } from '../../lib/queries/analysis.ts';
 import type { AnalyzeSettings } from '../analyze/options.ts';
 import { fetchPhoto, type FetchOutcome, type FetchPhotoInput } from './fetchPhoto.ts';
@@ -27,7 +28,13 @@ export async function fetchPhotos(photos: FetchPhotoInput[], s: AnalyzeSettings)
       return await fetchPhoto(p, opts);
     } catch (e) {
       if (s.signal?.aborted) throw e;
-      // A failure inside processing or storage (disk full, sharp crash) still ends as this photo's error.
+      // A full or read-only disk fails every photo alike: stop the batch (nothing is recorded, the runner
+      // retries it later) instead of marking good photos broken.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS') {
+        throw new Error(`disk full: ${code === 'EROFS' ? 'read-only file system' : 'no space left on device'} writing images under ${path.resolve(s.dataDir)}`, { cause: e });
+      }
+      // Any other failure inside processing or storage (a sharp crash) ends as this photo's error.
       return { id: p.id, status: 'error', kind: 'corrupt', message: `processing failed: ${e instanceof Error ? e.message : String(e)}` } as FetchOutcome;
     }
   }, s.signal);

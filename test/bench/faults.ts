@@ -1,0 +1,138 @@
+// Benchmark: a bounded fault campaign on 127.0.0.1 — a crawl under injected faults, hostile inputs, racing reviewers.
+// `npm run bench -- faults [--photos 3000] [--reviewers 8] [--accounts 40]`
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { nsidParams, orderSchema, requestIdSchema } from '../../app/api/accounts/params.ts';
+import { QUEUE_ORDERS } from '../../components/review/vocabulary.ts';
+import { db, disconnectDb } from '../../lib/db.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
+import { decideAccount, listAccountDecisions, undoDecision } from '../../lib/queries/decisions.ts';
+import { acquireLease, getAccountReview } from '../../lib/queries/review.ts';
+import { startEmbeddedPostgres } from '../../lib/server/embeddedPostgres.ts';
+import { migrate } from '../../lib/server/migrate.ts';
+import { createFlickrClient } from '../../pipeline/flickr/client.ts';
+import { createRateLimiter } from '../../pipeline/flickr/rateLimiter.ts';
+import { runIngest } from '../../pipeline/ingest/crawl.ts';
+import { startFlickrSimulator } from '../../pipeline/simulator/server.ts';
+import { generateUniverse } from '../../pipeline/universe/generate.ts';
+import { makeRaceData, raceDecisions } from '../hardening/decisionRace.ts';
+
+const HOSTILE = [
+  '', ' ', '../../../../etc/passwd', '..%2F..%2Fetc%2Fpasswd', "' OR 1=1 --", '"; DROP TABLE photos; --', '%00', '\u0000',
+  '𝕏🙂ünïcödé', 'A'.repeat(5000), '-1', '0', '1e309', '99999999999999999999999999', 'NaN', 'null', '{}', '[]',
+  '<script>alert(1)</script>', '${jndi:ldap://x}', '\\\\server\\share', '%', '?#&=', 'x@N01\nDELETE', '\ud800',
+];
+const HOSTILE_VALUES: unknown[] = [...HOSTILE, null, undefined, 1e308, -1, Number.MAX_SAFE_INTEGER + 2, [], {}, { $gt: '' }, true];
+
+function arg(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+async function count(table: string): Promise<number> {
+  const [r] = await db().$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM ${table}`);
+  return Number(r.n);
+}
+
+async function crawl(photos: number): Promise<{ requests: number; faults: number; expected: number; stored: number; baselineRequests: number }> {
+  const start = new Date('2020-01-01T00:00:00Z');
+  const end = new Date('2020-07-01T00:00:00Z');
+  const universe = generateUniverse({ seed: 'bench-faults', photos, accounts: Math.max(10, Math.round(photos / 40)), burstShare: 0.4, start, end });
+  const sim = await startFlickrSimulator({ universe, resultCap: 400 });
+  const config = { licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1, cap: 300, perPage: 100, minWindowSeconds: 60 };
+  const client = () => createFlickrClient({ apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), timeoutMs: 200, retry: { retries: 12, baseMs: 2, maxMs: 50 } });
+  try {
+    // Baseline: the same crawl without faults, to show what the faults cost in requests.
+    const base = client();
+    await runIngest(config, { client: base });
+    await db().$executeRawUnsafe('TRUNCATE photos, accounts, crawl_windows CASCADE');
+    sim.setFaults({ errorRate: 0.12, rate429: 0.06, truncateRate: 0.1, delayMs: 500, slowRate: 0.05, seed: 'bench' });
+    const c = client();
+    const summary = await runIngest(config, { client: c });
+    if (!summary.complete) throw new Error(`crawl incomplete: ${summary.errors.join('; ')}`);
+    return { requests: c.counters.requests, faults: sim.stats().faults, expected: universe.groundTruth.eligible.length, stored: await count('photos'), baselineRequests: base.counters.requests };
+  } finally {
+    await sim.close();
+  }
+}
+
+/** Hostile values through the routes' shared schemas and the query functions they call: each must be refused cleanly. */
+async function hostile(userId: string): Promise<{ tried: number; clean: number; unclean: string[]; changed: boolean }> {
+  const before = { decisions: await count('account_decisions'), accounts: await db().account.findMany({ orderBy: { nsid: 'asc' } }) };
+  let tried = 0;
+  let clean = 0;
+  const unclean: string[] = [];
+  const expectRefusal = async (what: string, fn: () => unknown) => {
+    tried++;
+    try {
+      const out = await fn();
+      // Reads may answer "nothing there"; anything else passing through is not clean.
+      if (out === null || (Array.isArray(out) && out.length === 0)) clean++;
+      else unclean.push(`${what}: accepted`);
+    } catch (e) {
+      if (e instanceof z.ZodError || e instanceof BadRequestError || e instanceof NotFoundError || e instanceof ConflictError) clean++;
+      else unclean.push(`${what}: ${e instanceof Error ? `${e.constructor.name}: ${e.message.slice(0, 120)}` : String(e)}`);
+    }
+  };
+  const fake = 'bench-nobody@N00';
+  for (const v of HOSTILE_VALUES) {
+    const label = JSON.stringify(v)?.slice(0, 30) ?? 'undefined';
+    // As the routes do: the schema first, then the query with what got through; only a clean refusal counts.
+    await expectRefusal(`decide nsid=${label}`, async () => decideAccount({ nsid: nsidParams.parse({ nsid: v }).nsid, userId, decision: 'approve', requestId: `hostile-${tried}`, expectedStatus: 'pending' }));
+    await expectRefusal(`decide requestId=${label}`, async () => decideAccount({ nsid: fake, userId, decision: 'approve', requestId: requestIdSchema.parse(v), expectedStatus: 'pending' }));
+    await expectRefusal(`review nsid=${label}`, async () => getAccountReview(nsidParams.parse({ nsid: v }).nsid, userId, { sampleSize: 10, flaggedCap: 10 }));
+    await expectRefusal(`lease nsid=${label}`, async () => { const l = await acquireLease(nsidParams.parse({ nsid: v }).nsid, userId, 5); return l.held ? l : null; });
+    await expectRefusal(`history nsid=${label}`, async () => listAccountDecisions(nsidParams.parse({ nsid: v }).nsid));
+    // A queue order either is refused or falls back to the default.
+    await expectRefusal(`order=${label}`, async () => {
+      const o = orderSchema.safeParse(v);
+      return !o.success || (QUEUE_ORDERS as readonly string[]).includes(o.data) ? null : o.data;
+    });
+  }
+  for (const s of HOSTILE) {
+    // Strings that got past no schema, straight into the queries: parameters, never SQL.
+    const nsid = s.replace(/\u0000/g, '');
+    await expectRefusal(`raw decide ${nsid.slice(0, 30)}`, () => decideAccount({ nsid, userId, decision: 'approve', requestId: `hostile-raw-${tried}`, expectedStatus: 'pending' }));
+    await expectRefusal(`raw review ${nsid.slice(0, 30)}`, () => getAccountReview(nsid, userId, { sampleSize: 10, flaggedCap: 10 }));
+    await expectRefusal(`raw undo ${nsid.slice(0, 30)}`, () => undoDecision({ userId, requestId: `hostile-undo-${tried}`, decisionId: /^\d+$/.test(s) && s.length < 18 ? s : '0', leaseMinutes: 5 }));
+  }
+  const after = { decisions: await count('account_decisions'), accounts: await db().account.findMany({ orderBy: { nsid: 'asc' } }) };
+  return { tried, clean, unclean, changed: before.decisions !== after.decisions || JSON.stringify(before.accounts) !== JSON.stringify(after.accounts) };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const photos = arg(args, 'photos', 6000);
+  const reviewers = arg(args, 'reviewers', 8);
+  const accounts = arg(args, 'accounts', 40);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-bench-faults-'));
+  const server = await startEmbeddedPostgres({ dataDir: dir, database: 'quarry' });
+  process.env.DATABASE_URL = server.url;
+  try {
+    await migrate(server.url);
+    const t0 = performance.now();
+    const c = await crawl(photos);
+    console.log(`crawl: ${c.requests} requests tried, ${c.faults} faults injected, photos expected ${c.expected}, stored ${c.stored} `
+      + `(${(c.requests / c.baselineRequests).toFixed(2)}× the ${c.baselineRequests} requests of the same crawl without faults)`);
+
+    const { users, nsids } = await makeRaceData('bench', reviewers, accounts);
+    const h = await hostile(users[0]);
+    console.log(`hostile inputs: ${h.tried} tried, ${h.clean} rejected cleanly, ${h.unclean.length} not clean, database ${h.changed ? 'CHANGED' : 'unchanged'}`);
+    for (const u of h.unclean.slice(0, 10)) console.log(`  not clean: ${u}`);
+
+    const r = await raceDecisions(users, nsids);
+    console.log(`decisions: ${r.submitted} submitted (each twice at once), ${r.confirmed} confirmed, ${r.refused} refused as conflicts, `
+      + `${r.recorded} recorded, ${r.doubled} accounts decided twice, ${r.lost} lost, ${r.errors.length} unexpected errors`);
+    for (const e of r.errors.slice(0, 10)) console.log(`  error: ${e}`);
+
+    const ok = c.stored === c.expected && h.unclean.length === 0 && !h.changed && r.lost === 0 && r.doubled === 0 && r.errors.length === 0;
+    console.log(`faults: requests tried ${c.requests}, hostile inputs tried ${h.tried}, faults injected ${c.faults}, decisions lost ${r.lost} `
+      + `— ${ok ? 'OK' : 'FAILED'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    if (!ok) process.exitCode = 1;
+  } finally {
+    await disconnectDb();
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
