@@ -29,7 +29,9 @@ export async function parseBody<S extends z.ZodType>(req: Request, schema: S): P
   } catch {
     throw new BadRequestError('body: not valid JSON');
   }
-  return parseWith(schema, value);
+  // Unknown fields in a body are refused, not silently dropped: a typo or a hostile extra key gets a 400.
+  const strict = schema instanceof z.ZodObject ? (schema.strict() as unknown as S) : schema;
+  return parseWith(strict, value);
 }
 
 export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {

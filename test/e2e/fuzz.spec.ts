@@ -20,9 +20,10 @@ function mulberry32(seed: number) {
   };
 }
 
+/** Deeply nested JSON (linear size: each level wraps the previous once). */
 function deep(depth: number): unknown {
   let v: unknown = 'x';
-  for (let i = 0; i < depth; i++) v = { a: v, b: [v] };
+  for (let i = 0; i < depth; i++) v = i % 2 ? { a: v } : [v];
   return v;
 }
 
@@ -39,7 +40,7 @@ function hostileBodies(rand: () => number): unknown[] {
     if (r < 0.8) return { $gt: '', __proto__: { admin: true } };
     return rand() < 0.5;
   };
-  const bodies: unknown[] = [null, [], 'just a string', 12345, deep(200), { constructor: { prototype: { polluted: true } } }];
+  const bodies: unknown[] = [null, [], 'just a string', 12345, deep(2000), { constructor: { prototype: { polluted: true } } }];
   for (let i = 0; i < 6; i++) {
     const o: Record<string, unknown> = {};
     for (const k of KEYS) if (rand() < 0.4) o[k] = randomValue();
