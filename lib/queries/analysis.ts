@@ -4,8 +4,10 @@ import type { FetchOutcome, FetchPhotoInput } from '../../pipeline/fetch/fetchPh
 import { TRANSIENT_KINDS } from '../../pipeline/fetch/fetchPhoto.ts';
 import type { CheckOutcome } from '../../pipeline/checks/types.ts';
 
-// Photos still to fetch: never fetched, or failed for a reason that may pass (timeouts, 5xx, network).
-const FETCH_PENDING = `(p.availability = 'unknown' OR (p.availability = 'error' AND split_part(p.fetch_error, ':', 1) = ANY(ARRAY[${TRANSIENT_KINDS.map((k) => `'${k}'`).join(',')}])))`;
+// Photos still to fetch: never fetched, failed for a reason that may pass (timeouts, 5xx, network), or fetched
+// before the fetch stage stored crop hashes (its version 2: those are recomputed from a fresh download).
+const FETCH_PENDING = `(p.availability = 'unknown' OR (p.availability = 'error' AND split_part(p.fetch_error, ':', 1) = ANY(ARRAY[${TRANSIENT_KINDS.map((k) => `'${k}'`).join(',')}]))
+  OR (p.availability = 'available' AND p.phash_windows IS NULL))`;
 
 type FetchRow = { id: string; url_b: string | null; url_c: string | null; url_z: string | null; url_m: string | null; url_o: string | null; sizes: unknown };
 const toFetchInput = (r: FetchRow): FetchPhotoInput => ({ id: r.id, urlB: r.url_b, urlC: r.url_c, urlZ: r.url_z, urlM: r.url_m, urlO: r.url_o, sizes: r.sizes });
@@ -39,11 +41,13 @@ export async function saveFetchOutcomes(outcomes: FetchOutcome[]): Promise<void>
     image_height: o.status === 'available' ? o.height : null,
     // JSON has no 64-bit integers: the hash travels as text.
     phash: o.status === 'available' ? o.phash.toString() : null,
+    phash_windows: o.status === 'available' ? o.phashWindows.map(String) : null,
   }));
   await db().$executeRawUnsafe(`
     UPDATE photos p SET availability = t.availability::"Availability", fetch_error = t.fetch_error, fetched_at = now(),
-      content_hash = t.content_hash, image_width = t.image_width, image_height = t.image_height, phash = t.phash::bigint, updated_at = now()
-    FROM jsonb_to_recordset($1::jsonb) AS t(id text, availability text, fetch_error text, content_hash text, image_width int, image_height int, phash text)
+      content_hash = t.content_hash, image_width = t.image_width, image_height = t.image_height, phash = t.phash::bigint,
+      phash_windows = t.phash_windows::bigint[], updated_at = now()
+    FROM jsonb_to_recordset($1::jsonb) AS t(id text, availability text, fetch_error text, content_hash text, image_width int, image_height int, phash text, phash_windows text[])
     WHERE p.id = t.id`, JSON.stringify(rows));
 }
 
@@ -106,16 +110,24 @@ export async function saveDuplicatePointers(rows: { id: string; duplicateOf: str
     WHERE p.id = t.id AND p.duplicate_of_id IS DISTINCT FROM t.duplicate_of`, JSON.stringify(rows.map((r) => ({ id: r.id, duplicate_of: r.duplicateOf }))));
 }
 
-export type DedupRow = { id: string; phash: bigint; contentHash: string; pixels: number; uploaded: Date };
+export type DedupRow = { id: string; phash: bigint; cropFull: bigint | null; contentHash: string; pixels: number; uploaded: Date };
 
 /** Fetched photos with a pHash, in id order after `afterId` (keyset paging keeps 10M rows out of memory per query). */
 export async function listDedupRows(afterId: string | null, limit: number): Promise<DedupRow[]> {
-  const rows = await db().$queryRawUnsafe<{ id: string; phash: bigint; content_hash: string; pixels: bigint | null; date_upload: Date }[]>(`
-    SELECT id, phash, content_hash, date_upload,
+  const rows = await db().$queryRawUnsafe<{ id: string; phash: bigint; crop_full: bigint | null; content_hash: string; pixels: bigint | null; date_upload: Date }[]>(`
+    SELECT id, phash, phash_windows[1] AS crop_full, content_hash, date_upload,
       COALESCE(original_width::bigint * original_height, image_width::bigint * image_height, 0) AS pixels
     FROM photos WHERE availability = 'available' AND phash IS NOT NULL AND ($1::text IS NULL OR id > $1)
     ORDER BY id LIMIT $2`, afterId, limit);
-  return rows.map((r) => ({ id: r.id, phash: r.phash, contentHash: r.content_hash, pixels: Number(r.pixels ?? 0), uploaded: r.date_upload }));
+  return rows.map((r) => ({ id: r.id, phash: r.phash, cropFull: r.crop_full, contentHash: r.content_hash, pixels: Number(r.pixels ?? 0), uploaded: r.date_upload }));
+}
+
+/** The stored crop hashes of the same photos as listDedupRows, in the same order (a second pass keeps memory flat). */
+export async function listCropHashRows(afterId: string | null, limit: number): Promise<{ id: string; windows: bigint[] | null }[]> {
+  const rows = await db().$queryRawUnsafe<{ id: string; phash_windows: bigint[] | null }[]>(`
+    SELECT id, phash_windows FROM photos WHERE availability = 'available' AND phash IS NOT NULL AND ($1::text IS NULL OR id > $1)
+    ORDER BY id LIMIT $2`, afterId, limit);
+  return rows.map((r) => ({ id: r.id, windows: r.phash_windows }));
 }
 
 /** Photos the duplicate check has not judged at `version` (fetched ones, and fetch errors to report). */

@@ -1,16 +1,21 @@
 // Duplicate step (global): loads every fetched photo's pHash as columns, clusters, and stores a verdict per photo.
 import { countDuplicatePending, getContentHashes, listDedupRows, listFetchErrors, saveCheckResults, saveDuplicatePointers, type CheckResultRow } from '../../lib/queries/analysis.ts';
 import { bigIntToHash } from '../checks/phash.ts';
+import { verifyCrops } from '../checks/verifyCrops.ts';
+import { findCropCandidates } from './cropCandidates.ts';
 import { candidatePairs, canonicalOutcome, clusterDuplicates, duplicateOutcome, NAME, UNIQUE_OUTCOME, versionFor, type DedupColumns } from '../checks/duplicates.ts';
 import { verifyPairs } from '../checks/verifyPairs.ts';
 import type { AnalyzeSettings } from './options.ts';
 
 const PAGE = 10_000;
 
-/** Growable columns: 10M photos cost 8 (hash) + 8 (content prefix) + 16 (size, upload) bytes each, plus the id strings. */
-async function loadColumns(): Promise<DedupColumns> {
+type CropColumns = { hi: Uint32Array; lo: Uint32Array; missing: Uint8Array };
+
+/** Growable columns: 10M photos cost 8 (hash) + 8 (crop hash) + 1 + 8 (content prefix) + 16 (size, upload) bytes each, plus the id strings. */
+async function loadColumns(): Promise<{ cols: DedupColumns; crop: CropColumns }> {
   let cap = PAGE;
   let cols: DedupColumns = { count: 0, ids: [], hi: new Uint32Array(cap), lo: new Uint32Array(cap), pixels: new Float64Array(cap), uploaded: new Float64Array(cap), content: new Uint32Array(2 * cap) };
+  let crop: CropColumns = { hi: new Uint32Array(cap), lo: new Uint32Array(cap), missing: new Uint8Array(cap) };
   let after: string | null = null;
   for (;;) {
     const rows = await listDedupRows(after, PAGE);
@@ -20,6 +25,9 @@ async function loadColumns(): Promise<DedupColumns> {
       cap *= 2;
       const grow = <T extends Uint32Array | Float64Array>(a: T, n: number): T => { const b = new (a.constructor as new (n: number) => T)(n); b.set(a); return b; };
       cols = { ...cols, hi: grow(cols.hi, cap), lo: grow(cols.lo, cap), pixels: grow(cols.pixels, cap), uploaded: grow(cols.uploaded, cap), content: grow(cols.content!, 2 * cap) };
+      const missing = new Uint8Array(cap);
+      missing.set(crop.missing);
+      crop = { hi: grow(crop.hi, cap), lo: grow(crop.lo, cap), missing };
     }
     for (const r of rows) {
       const i = cols.count++;
@@ -31,12 +39,14 @@ async function loadColumns(): Promise<DedupColumns> {
       cols.uploaded[i] = r.uploaded.getTime();
       cols.content![2 * i] = parseInt(r.contentHash.slice(0, 8), 16) >>> 0;
       cols.content![2 * i + 1] = parseInt(r.contentHash.slice(8, 16), 16) >>> 0;
+      if (r.cropFull === null) crop.missing[i] = 1;
+      else ({ hi: crop.hi[i], lo: crop.lo[i] } = bigIntToHash(r.cropFull));
     }
   }
-  return cols;
+  return { cols, crop };
 }
 
-export type DuplicatesSummary = { skipped: boolean; photos: number; clusters: number; duplicates: number; pairs: number; rejected: number; errors: number };
+export type DuplicatesSummary = { skipped: boolean; photos: number; clusters: number; duplicates: number; pairs: number; rejected: number; crops: number; cropRejected: number; errors: number };
 
 /**
  * Recomputes clusters over all fetched photos (a new photo can join any cluster) and writes only what
@@ -45,12 +55,13 @@ export type DuplicatesSummary = { skipped: boolean; photos: number; clusters: nu
 export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean } = {}): Promise<DuplicatesSummary> {
   const version = versionFor(s.nearDuplicateDistance);
   if (!opts.force && !s.extraPairs?.length && (await countDuplicatePending(version)) === 0) {
-    return { skipped: true, photos: 0, clusters: 0, duplicates: 0, pairs: 0, rejected: 0, errors: 0 };
+    return { skipped: true, photos: 0, clusters: 0, duplicates: 0, pairs: 0, rejected: 0, crops: 0, cropRejected: 0, errors: 0 };
   }
-  const cols = await loadColumns();
+  const { cols, crop } = await loadColumns();
   const candidates = candidatePairs(cols, s.nearDuplicateDistance);
+  const crops = await findCropCandidates(cols.ids, { hi: crop.hi, lo: crop.lo, count: cols.count }, crop.missing);
   // Candidates are few (thousands at 10M photos): their full content hashes locate the thumbnails to compare.
-  const involved = [...new Set(candidates.flatMap(([i, j]) => [i, j]))];
+  const involved = [...new Set([...candidates, ...crops.pairs].flatMap(([i, j]) => [i, j]))];
   const hashes = new Map<number, string>();
   for (let k = 0; k < involved.length; k += PAGE) {
     const chunk = involved.slice(k, k + PAGE);
@@ -58,7 +69,9 @@ export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean 
     for (const i of chunk) { const h = found.get(cols.ids[i]); if (h) hashes.set(i, h); }
   }
   const { kept, rejected } = await verifyPairs(candidates, (i) => hashes.get(i), { dataDir: s.dataDir });
-  const { clusters, pairs } = clusterDuplicates(cols, { pairs: kept, extraPairs: s.extraPairs });
+  const verifiedCrops = await verifyCrops(crops.pairs, (i) => hashes.get(i), { dataDir: s.dataDir });
+  const cropPairs = verifiedCrops.kept.map(({ pair: [i, j, d] }): [number, number, number] => [i, j, d]);
+  const { clusters, pairs } = clusterDuplicates(cols, { pairs: [...kept, ...cropPairs], extraPairs: s.extraPairs });
   const verdicts = new Map<number, CheckResultRow>();
   const pointers = new Map<number, string>();
   let duplicates = 0;
@@ -91,5 +104,5 @@ export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean 
     errors += page.length;
     await saveCheckResults(page.map((p) => ({ photoId: p.id, check: NAME, version, verdict: 'error', score: null, details: { reason: 'image not fetched', fetchError: p.fetchError } })), s.runId);
   }
-  return { skipped: false, photos: cols.count, clusters: clusters.length, duplicates, pairs, rejected, errors };
+  return { skipped: false, photos: cols.count, clusters: clusters.length, duplicates, pairs, rejected, crops: cropPairs.length, cropRejected: verifiedCrops.rejected, errors };
 }

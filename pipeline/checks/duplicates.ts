@@ -1,13 +1,14 @@
-// Duplicate check: clusters photos by pHash distance (plus optional CLIP pairs), keeps one canonical per cluster, fails the rest.
+// Duplicate check: clusters photos by pHash distance, verified crop pairs and optional CLIP pairs; keeps one canonical per cluster, fails the rest.
 import { buildIndex, planIndex, selfJoin, type HashColumns } from './dedupIndex.ts';
-import { NEAR_DUPLICATE_DISTANCE, PIXEL_DIFF_THRESHOLD } from './duplicateConfig.ts';
+import { CROP_DIFF_THRESHOLD, CROP_SEARCH_DISTANCE, CROP_WEAK_BITS, NEAR_DUPLICATE_DISTANCE, PIXEL_DIFF_THRESHOLD } from './duplicateConfig.ts';
 import { popcount32 } from './phash.ts';
 import type { CheckOutcome } from './types.ts';
 import { UnionFind } from './unionFind.ts';
 import { configHash } from './version.ts';
 
 export const NAME = 'duplicate';
-export const versionFor = (radius = NEAR_DUPLICATE_DISTANCE) => `2:${configHash({ radius, hash: 'phash-dct-1..8', verify: PIXEL_DIFF_THRESHOLD })}`;
+export const versionFor = (radius = NEAR_DUPLICATE_DISTANCE) =>
+  `3:${configHash({ radius, hash: 'phash-dct-1..8', verify: PIXEL_DIFF_THRESHOLD, crop: { hash: 'zigzag-64/9x0.93', radius: CROP_SEARCH_DISTANCE, weak: CROP_WEAK_BITS, verify: CROP_DIFF_THRESHOLD } })}`;
 export const VERSION = versionFor();
 
 /** The photos to cluster, as columns (10M photos must fit: no object per photo). */

@@ -1,5 +1,6 @@
 // Fetch stage for one photo: download its analysis image, validate and process it, store thumbnail and CLIP crop.
 import { createHash } from 'node:crypto';
+import { encodeCropHashes } from '../checks/cropHash.ts';
 import { hashToBigInt } from '../checks/phash.ts';
 import { analysisUrl, type PhotoUrls } from './choose.ts';
 import { download, type DownloadOptions } from './download.ts';
@@ -9,7 +10,7 @@ import { processImage } from './process.ts';
 export type FetchErrorKind = 'corrupt' | 'not_image' | 'too_large' | 'forbidden_host' | 'timeout' | 'http_error' | 'network' | 'no_url';
 
 export type FetchOutcome =
-  | { id: string; status: 'available'; contentHash: string; width: number; height: number; phash: bigint }
+  | { id: string; status: 'available'; contentHash: string; width: number; height: number; phash: bigint; phashWindows: bigint[] }
   | { id: string; status: 'unavailable'; message: string }
   | { id: string; status: 'error'; kind: FetchErrorKind; message: string };
 
@@ -34,5 +35,5 @@ export async function fetchPhoto(photo: FetchPhotoInput, opts: FetchPhotoOptions
   // Content-addressed: an exact duplicate's files already exist and need no second write.
   if (!(await hasImage('thumbs', contentHash, opts.dataDir))) await writeImage('thumbs', contentHash, processed.thumbnail, opts.dataDir);
   if (processed.clip && !(await hasImage('clip', contentHash, opts.dataDir))) await writeImage('clip', contentHash, processed.clip, opts.dataDir);
-  return { id: photo.id, status: 'available', contentHash, width: processed.width, height: processed.height, phash: hashToBigInt(processed.phash) };
+  return { id: photo.id, status: 'available', contentHash, width: processed.width, height: processed.height, phash: hashToBigInt(processed.phash), phashWindows: encodeCropHashes(processed.crop) };
 }

@@ -1,5 +1,6 @@
-// Derives everything later stages need from one decode of the downloaded image: dimensions, thumbnail, pHash, CLIP crop.
+// Derives everything later stages need from one decode of the downloaded image: dimensions, thumbnail, pHash, crop hashes, CLIP crop.
 import sharp, { type Sharp } from 'sharp';
+import { cropHashes, type CropHashes } from '../checks/cropHash.ts';
 import { phashOfPixels, type Hash64 } from '../checks/phash.ts';
 import { CLIP_SIZE, cropGeometry } from '../clip/preprocess.ts';
 import { MAX_INPUT_PIXELS, sniffImage, type ImageFormat } from './validate.ts';
@@ -15,6 +16,8 @@ export type Processed = {
   /** WebP, long side 256 (smaller images keep their size). */
   thumbnail: Buffer;
   phash: Hash64;
+  /** Full-frame and window hashes for finding crops, from the same thumbnail pixels. */
+  crop: CropHashes;
   /** WebP q90 of the 224×224 CLIP crop, or null when not requested. */
   clip: Buffer | null;
 };
@@ -67,11 +70,12 @@ export async function processImage(bytes: Buffer, opts: ProcessOptions = {}): Pr
     ? await toRaw(sharp(work.data, rawInput(work)).resize(THUMB_LONG_SIDE, THUMB_LONG_SIDE, { fit: 'inside' }))
     : work;
   const phash = phashOfPixels(thumb.data, thumb.width, thumb.height, 3);
+  const crop = cropHashes(thumb.data, thumb.width, thumb.height, 3);
   const [thumbnail, clip] = await Promise.all([
     sharp(thumb.data, rawInput(thumb)).webp({ quality: 80, effort: 1 }).toBuffer(),
     opts.clip ?? true ? clipCrop(work, width, height) : Promise.resolve(null),
   ]);
-  return { ok: true, format, width, height, thumbnail, phash, clip };
+  return { ok: true, format, width, height, thumbnail, phash, crop, clip };
 }
 
 async function toRaw(img: Sharp): Promise<Raw> {

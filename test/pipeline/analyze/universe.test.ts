@@ -78,8 +78,8 @@ describe('analyze on the generated universe', () => {
       expect(by[check].wrong, check).toEqual([]);
     }
     expect(q.decoysFlagged).toEqual([]);
-    // Crops of 4–10 % move every pHash bit they can; they are left to CLIP near-duplicate pairs (see duplicateConfig.ts).
-    for (const kind of ['exact', 'reencode', 'resize'] as const) expect(q.byKind[kind]?.found, kind).toBe(q.byKind[kind]?.expected);
+    // Crops (4–10 % of the frame cut) are found by the window hashes and verified by alignment (see duplicateConfig.ts).
+    for (const kind of ['exact', 'reencode', 'resize', 'crop'] as const) expect(q.byKind[kind]?.found, kind).toBe(q.byKind[kind]?.expected);
     expect(by.duplicate.precision).toBeGreaterThanOrEqual(0.99);
 
     const errors = await sql.query<{ id: string; availability: string; fetch_error: string }>('SELECT id, availability, fetch_error FROM photos WHERE id = ANY($1)', [Object.values(badPhotos)]);
@@ -101,5 +101,15 @@ describe('analyze on the generated universe', () => {
     expect(report.duplicates!.skipped).toBe(true);
     const after = await sql.query('SELECT photo_id, "check", computed_at FROM check_results ORDER BY 1, 2');
     expect(after.rows).toEqual(before.rows);
+  }, 120_000);
+
+  it('fetches again a photo fetched before crop hashes were stored (fetch stage version 2)', async () => {
+    const { rows: [photo] } = await sql.query<{ id: string; phash_windows: string[] }>(`SELECT id, phash_windows FROM photos WHERE availability = 'available' ORDER BY id LIMIT 1`);
+    expect(photo.phash_windows).toHaveLength(19);
+    await sql.query('UPDATE photos SET phash_windows = NULL WHERE id = $1', [photo.id]);
+    const report = await runAnalyze({ steps: ['fetch'], ...settings() });
+    expect(report.steps.fetch!.total).toBe(1);
+    const { rows: [again] } = await sql.query<{ phash_windows: string[] }>('SELECT phash_windows FROM photos WHERE id = $1', [photo.id]);
+    expect(again.phash_windows).toEqual(photo.phash_windows);
   }, 120_000);
 });

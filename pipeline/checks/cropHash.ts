@@ -1,0 +1,131 @@
+// Crop hashes: a low-frequency DCT hash of the full frame and of nine sub-windows, each window with its least reliable bits.
+import type { Hash64 } from './phash.ts';
+import { FULL_FRAME, lumaIntegral, windowGrid, type LumaIntegral, type Window } from './lumaWindows.ts';
+
+const SIZE = 32;
+
+/**
+ * The 64 lowest DCT frequencies of a 32×32 grid in zig-zag order (u + v = 1, 2, …; DC skipped). Lower
+ * frequencies than pHash's 8×8 block (u, v ≤ 8), so a window off by 1–2 % of the frame flips fewer bits:
+ * measured on crop pairs, 2 % misalignment gives a median of 6 flipped bits instead of pHash's 8.
+ */
+const ZIGZAG: [u: number, v: number][] = (() => {
+  const out: [number, number][] = [];
+  for (let k = 1; out.length < 64; k++) for (let u = 0; u <= k && out.length < 64; u++) out.push([u, k - u]);
+  return out;
+})();
+const MAX_FREQ = 1 + Math.max(...ZIGZAG.flat());
+const COS = (() => {
+  const t = new Float64Array(MAX_FREQ * SIZE);
+  for (let u = 0; u < MAX_FREQ; u++) for (let x = 0; x < SIZE; x++) t[u * SIZE + x] = Math.cos(((2 * x + 1) * u * Math.PI) / (2 * SIZE));
+  return t;
+})();
+
+/**
+ * Windows at 93 % of the frame on a 3×3 grid of offsets (0, 3.5, 7 %). A crop keeping 90–96 % of the frame
+ * at any offset lies within ~2 % (offset) and 3 % (scale) of one of them.
+ */
+export const CROP_WINDOWS: readonly Window[] = (() => {
+  const s = 0.93;
+  const out: Window[] = [];
+  for (let j = 0; j < 3; j++) for (let i = 0; i < 3; i++) out.push({ x: ((1 - s) * i) / 2, y: ((1 - s) * j) / 2, w: s, h: s });
+  return out;
+})();
+
+/**
+ * The crop index splits the 64 bits into these three keys (bit 0 = MSB of hi), whatever the photo count,
+ * so each window can store which of its bits inside each key are least reliable.
+ */
+export const CROP_KEYS: readonly { start: number; bits: number }[] = [{ start: 0, bits: 22 }, { start: 22, bits: 21 }, { start: 43, bits: 21 }];
+/** Weakest bits stored per key: 4 × 5-bit offsets × 3 keys = 60 bits, one bigint per window. */
+export const WEAK_PER_KEY = 4;
+
+/** A window's hash plus, per key, the offsets (within the key, weakest first) of its bits closest to the median. */
+export type WindowHash = Hash64 & { weak: Hash64 };
+export type CropHashes = { full: Hash64; windows: WindowHash[] };
+
+function coefficients(grid: Float64Array): Float64Array {
+  const rows = new Float64Array(SIZE * MAX_FREQ);
+  for (let y = 0; y < SIZE; y++) {
+    for (let u = 0; u < MAX_FREQ; u++) {
+      let s = 0;
+      for (let x = 0; x < SIZE; x++) s += grid[y * SIZE + x] * COS[u * SIZE + x];
+      rows[y * MAX_FREQ + u] = s;
+    }
+  }
+  const out = new Float64Array(64);
+  ZIGZAG.forEach(([u, v], i) => {
+    let s = 0;
+    for (let y = 0; y < SIZE; y++) s += rows[y * MAX_FREQ + u] * COS[v * SIZE + y];
+    out[i] = s;
+  });
+  return out;
+}
+
+function toHash(c: Float64Array): { hash: Hash64; margin: Float64Array } {
+  const sorted = Float64Array.from(c).sort();
+  const median = (sorted[31] + sorted[32]) / 2;
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < 64; i++) {
+    const bit = c[i] > median ? 1 : 0;
+    if (i < 32) hi = (hi << 1) | bit;
+    else lo = (lo << 1) | bit;
+  }
+  return { hash: { hi: hi >>> 0, lo: lo >>> 0 }, margin: Float64Array.from(c, (x) => Math.abs(x - median)) };
+}
+
+/** Packs, for each key, the offsets of its WEAK_PER_KEY smallest-margin bits: slots 0–5 in lo, 6–11 in hi. */
+function weakBits(margin: Float64Array): Hash64 {
+  const slots: number[] = [];
+  for (const k of CROP_KEYS) {
+    const order = Array.from({ length: k.bits }, (_, o) => o).sort((a, b) => margin[k.start + a] - margin[k.start + b]);
+    slots.push(...order.slice(0, WEAK_PER_KEY));
+  }
+  let hi = 0;
+  let lo = 0;
+  slots.forEach((o, s) => {
+    if (s < 6) lo |= o << (5 * s);
+    else hi |= o << (5 * (s - 6));
+  });
+  return { hi: hi >>> 0, lo: lo >>> 0 };
+}
+
+/** The offset (within key `k`) of the `n`-th weakest bit of that key. */
+export function weakOffset(weak: Hash64, k: number, n: number): number {
+  const s = k * WEAK_PER_KEY + n;
+  return s < 6 ? (weak.lo >>> (5 * s)) & 31 : (weak.hi >>> (5 * (s - 6))) & 31;
+}
+
+export function cropHashOfWindow(t: LumaIntegral, win: Window): { hash: Hash64; margin: Float64Array } {
+  return toHash(coefficients(windowGrid(t, win, SIZE)));
+}
+
+/** Full-frame crop hash and the nine window hashes of raw interleaved pixels (the thumbnail before encoding). */
+export function cropHashes(data: Uint8Array, width: number, height: number, channels: number): CropHashes {
+  const t = lumaIntegral(data, width, height, channels);
+  return {
+    full: cropHashOfWindow(t, FULL_FRAME).hash,
+    windows: CROP_WINDOWS.map((w) => {
+      const { hash, margin } = cropHashOfWindow(t, w);
+      return { ...hash, weak: weakBits(margin) };
+    }),
+  };
+}
+
+const toBig = (h: Hash64) => BigInt.asIntN(64, (BigInt(h.hi) << 32n) | BigInt(h.lo));
+const fromBig = (v: bigint): Hash64 => {
+  const u = BigInt.asUintN(64, v);
+  return { hi: Number(u >> 32n), lo: Number(u & 0xffffffffn) };
+};
+
+/** Stored as one bigint[]: the full-frame hash, then hash and weak bits of each window. */
+export function encodeCropHashes(c: CropHashes): bigint[] {
+  return [toBig(c.full), ...c.windows.flatMap((w) => [toBig(w), toBig(w.weak)])];
+}
+
+/** Null when the stored array is missing or from another window layout (the photo is then re-fetched). */
+export function decodeCropHashes(v: readonly bigint[] | null | undefined): CropHashes | null {
+  if (!v || v.length !== 1 + 2 * CROP_WINDOWS.length) return null;
+  return { full: fromBig(v[0]), windows: CROP_WINDOWS.map((_, k) => ({ ...fromBig(v[1 + 2 * k]), weak: fromBig(v[2 + 2 * k]) })) };
+}

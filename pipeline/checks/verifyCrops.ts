@@ -1,0 +1,58 @@
+// Verifies crop candidates on stored thumbnails: aligns the crop inside the other photo and keeps the pair when they then agree.
+import sharp from 'sharp';
+import { readImage } from '../fetch/imageStore.ts';
+import { mapPool } from '../fetch/pool.ts';
+import { alignCrop } from './alignCrop.ts';
+import type { CropPair } from './cropSearch.ts';
+import { CROP_DIFF_THRESHOLD } from './duplicateConfig.ts';
+import { lumaIntegral, type LumaIntegral } from './lumaWindows.ts';
+
+/** Luma table of a stored thumbnail, or null when it is missing or unreadable. */
+export async function thumbLuma(contentHash: string, dataDir?: string): Promise<LumaIntegral | null> {
+  const bytes = await readImage('thumbs', contentHash, dataDir);
+  if (!bytes) return null;
+  try {
+    const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    return lumaIntegral(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height, info.channels);
+  } catch {
+    return null;
+  }
+}
+
+export type VerifiedCrop = { pair: CropPair; difference: number };
+
+/**
+ * Keeps the pairs whose crop, aligned inside the original's thumbnail, differs by at most the threshold.
+ * Identical content passes without decoding; a missing thumbnail rejects the pair (the window hash alone is
+ * weaker evidence than a full-frame pHash match). Pairs are taken in original order so each thumbnail is
+ * decoded about once while the cache stays small.
+ */
+export async function verifyCrops(
+  pairs: CropPair[],
+  contentHashOf: (i: number) => string | undefined,
+  opts: { dataDir?: string; threshold?: number; concurrency?: number } = {},
+): Promise<{ kept: VerifiedCrop[]; rejected: number }> {
+  const threshold = opts.threshold ?? CROP_DIFF_THRESHOLD;
+  const sorted = [...pairs].sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  const cache = new Map<string, Promise<LumaIntegral | null>>();
+  const luma = (hash: string) => {
+    let g = cache.get(hash);
+    if (!g) {
+      if (cache.size > 512) cache.delete(cache.keys().next().value!);
+      cache.set(hash, (g = thumbLuma(hash, opts.dataDir)));
+    }
+    return g;
+  };
+  const results = await mapPool(sorted, opts.concurrency ?? 4, async (pair): Promise<VerifiedCrop | null> => {
+    const a = contentHashOf(pair[0]);
+    const b = contentHashOf(pair[1]);
+    if (!a || !b) return null;
+    if (a === b) return { pair, difference: 0 };
+    const [la, lb] = await Promise.all([luma(a), luma(b)]);
+    if (!la || !lb) return null;
+    const { difference } = alignCrop(la, lb);
+    return difference <= threshold ? { pair, difference } : null;
+  });
+  const kept = results.filter((r): r is VerifiedCrop => r !== null);
+  return { kept, rejected: pairs.length - kept.length };
+}
