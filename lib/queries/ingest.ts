@@ -1,5 +1,5 @@
 // Ingest queries: one-statement page upserts of photos and their accounts, and the crawl_windows work list.
-import { db } from '../db.ts';
+import { db, pgPool } from '../db.ts';
 import type { PhotoRecord } from '../../pipeline/flickr/types.ts';
 
 export type CrawlWindowRow = { id: bigint; minUpload: number; maxUpload: number; status: 'pending' | 'split' | 'done'; total: number | null; pages: number | null; photos: number };
@@ -37,8 +37,8 @@ export async function upsertPhotosPage(photos: PhotoRecord[]): Promise<number> {
   for (const p of unique) if (!owners.has(p.ownerNsid) || p.ownerName) owners.set(p.ownerNsid, p.ownerName);
   const accounts = JSON.stringify([...owners].map(([nsid, username]) => ({ nsid, username })));
   const page = JSON.stringify(unique.map(row));
-  // The photos insert sees the CTE's accounts: the foreign key is checked at the end of the statement.
-  return db().$executeRawUnsafe(`
+  // One round trip on the plain pool (see pgPool). The photos insert sees the CTE's accounts: the foreign key is checked at the end of the statement.
+  const result = await pgPool().query(`
     WITH acc AS (
       INSERT INTO accounts (nsid, username, updated_at)
       SELECT nsid, username, now() FROM jsonb_to_recordset($1::jsonb) AS a(nsid text, username text)
@@ -50,7 +50,8 @@ export async function upsertPhotosPage(photos: PhotoRecord[]): Promise<number> {
     SELECT ${COLUMN_NAMES}, now() FROM jsonb_to_recordset($2::jsonb) AS t(${COLUMNS})
     ON CONFLICT (id) DO UPDATE SET ${COLUMN_NAMES_NO_ID.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
     WHERE (${COLUMN_NAMES_NO_ID.map((c) => `photos.${c}`).join(', ')}) IS DISTINCT FROM (${COLUMN_NAMES_NO_ID.map((c) => `EXCLUDED.${c}`).join(', ')})`,
-  accounts, page);
+  [accounts, page]);
+  return result.rowCount ?? 0;
 }
 
 const toRow = (r: { id: bigint; min_upload: bigint; max_upload: bigint; status: CrawlWindowRow['status']; total: number | null; pages: number | null; photos: number }): CrawlWindowRow => ({
