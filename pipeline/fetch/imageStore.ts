@@ -1,7 +1,7 @@
 // Content-addressed image store under DATA_DIR/images: thumbnails, CLIP crops and previews, written atomically.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomicWrite.ts';
 import { dataDir } from '../../lib/env.ts';
 
 export const IMAGE_KINDS = ['thumbs', 'clip', 'previews'] as const;
@@ -29,17 +29,7 @@ export const clipPath = (hash: string, root?: string) => imagePath('clip', hash,
 
 /** Write to a temporary name in the same directory, then rename: readers never see a partial file. */
 export async function writeImage(kind: ImageKind, key: string, bytes: Buffer, root?: string): Promise<string> {
-  const file = imagePath(kind, key, root);
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, file);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
-  return file;
+  return writeFileAtomic(imagePath(kind, key, root), bytes);
 }
 
 export async function hasImage(kind: ImageKind, key: string, root?: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 // Where estimated-watermark PNGs live: DATA_DIR/images/watermarks/<account key>.png, written atomically.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomicWrite.ts';
 
 /** A filename-safe key for an account: nsids look like 12345678@N01; anything else becomes '_'. */
 export function watermarkImageKey(nsid: string): string {
@@ -18,17 +18,7 @@ export function watermarkImagePath(key: string, dataDir: string): string {
 }
 
 export async function writeWatermarkImage(key: string, png: Buffer, dataDir: string): Promise<string> {
-  const file = watermarkImagePath(key, dataDir);
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, png);
-    await rename(tmp, file);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
-  return file;
+  return writeFileAtomic(watermarkImagePath(key, dataDir), png);
 }
 
 export async function readWatermarkImage(key: string, dataDir: string): Promise<Buffer | null> {
