@@ -56,8 +56,11 @@ export function EvidenceText({ check, details }: { check: string; details: Detai
     return <p className="text-xs">{String(w ?? '?')}×{String(h ?? '?')}{min !== undefined ? ` (minimum ${String(min)})` : ''}</p>;
   }
   if (check === 'duplicate') {
+    // A CLIP pair is evidence by its cosine; the pHash distance to the canonical says nothing about it.
+    if (details.kind === 'clip' && typeof details.similarity === 'number') return <p className="text-xs">CLIP cosine {details.similarity.toFixed(3)}</p>;
     const d = details.distance ?? details.hamming;
-    return <p className="text-xs">{d !== undefined ? `pHash distance ${String(d)}` : (str(details.kind) ?? 'duplicate')}</p>;
+    const kind = details.kind === 'exact' ? 'identical bytes · ' : '';
+    return <p className="text-xs">{d !== undefined ? `${kind}pHash distance ${String(d)}` : (str(details.kind) ?? 'duplicate')}</p>;
   }
   const entries = Object.entries(details).filter(([k]) => !['model', 'thresholds', 'promptSet', 'logitScale'].includes(k)).slice(0, 4);
   if (!entries.length) return null;

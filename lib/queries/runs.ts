@@ -133,3 +133,9 @@ export async function accountsWithUploadsBetween(nsids: string[], from: Date, to
     SELECT DISTINCT owner_nsid AS nsid FROM photos WHERE owner_nsid = ANY(${nsids}::text[]) AND date_upload BETWEEN ${from} AND ${to}`;
   return new Set(rows.map((r) => r.nsid));
 }
+
+/** Items a run's stage has completed so far (0 when the stage had nothing to do). */
+export async function stageItemsDone(runId: string, stage: string): Promise<number> {
+  const row = await db().runStage.findUnique({ where: { runId_stage: { runId, stage } }, select: { done: true } });
+  return row?.done ?? 0;
+}

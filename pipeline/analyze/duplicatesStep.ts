@@ -5,6 +5,7 @@ import { verifyCrops } from '../checks/verifyCrops.ts';
 import { findCropCandidates } from './cropCandidates.ts';
 import { candidatePairs, canonicalOutcome, clusterDuplicates, duplicateOutcome, NAME, UNIQUE_OUTCOME, versionFor, type DedupColumns } from '../checks/duplicates.ts';
 import { verifyPairs } from '../checks/verifyPairs.ts';
+import { clipPairSource, findClipNearDuplicates } from '../clip/nearDuplicates.ts';
 import type { AnalyzeSettings } from './options.ts';
 
 const PAGE = 10_000;
@@ -46,16 +47,23 @@ async function loadColumns(): Promise<{ cols: DedupColumns; crop: CropColumns }>
   return { cols, crop };
 }
 
-export type DuplicatesSummary = { skipped: boolean; photos: number; clusters: number; duplicates: number; pairs: number; rejected: number; crops: number; cropRejected: number; errors: number };
+/** `clipPairs`: pairs CLIP embeddings contributed; `clipNote` says which model at which threshold, or why none. */
+export type DuplicatesSummary = {
+  skipped: boolean; photos: number; clusters: number; duplicates: number; pairs: number; rejected: number; crops: number; cropRejected: number; errors: number;
+  clipPairs: number; clipNote: string;
+};
 
 /**
  * Recomputes clusters over all fetched photos (a new photo can join any cluster) and writes only what
  * changed. Skipped when every photo already has a current result and no extra pairs were given.
  */
 export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean } = {}): Promise<DuplicatesSummary> {
-  const version = versionFor(s.nearDuplicateDistance);
+  const { source, note: clipNote } = s.clipPairs !== undefined
+    ? { source: s.clipPairs, note: s.clipPairs ? `CLIP near-duplicates from ${s.clipPairs.modelKey} at cosine ≥ ${s.clipPairs.threshold}` : 'CLIP near-duplicates not used' }
+    : await clipPairSource();
+  const version = versionFor(s.nearDuplicateDistance, source);
   if (!opts.force && !s.extraPairs?.length && (await countDuplicatePending(version)) === 0) {
-    return { skipped: true, photos: 0, clusters: 0, duplicates: 0, pairs: 0, rejected: 0, crops: 0, cropRejected: 0, errors: 0 };
+    return { skipped: true, photos: 0, clusters: 0, duplicates: 0, pairs: 0, rejected: 0, crops: 0, cropRejected: 0, errors: 0, clipPairs: 0, clipNote };
   }
   const { cols, crop } = await loadColumns();
   const candidates = candidatePairs(cols, s.nearDuplicateDistance);
@@ -71,7 +79,10 @@ export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean 
   const { kept, rejected } = await verifyPairs(candidates, (i) => hashes.get(i), { dataDir: s.dataDir });
   const verifiedCrops = await verifyCrops(crops.pairs, (i) => hashes.get(i), { dataDir: s.dataDir });
   const cropPairs = verifiedCrops.kept.map(({ pair: [i, j, d] }): [number, number, number] => [i, j, d]);
-  const { clusters, pairs } = clusterDuplicates(cols, { pairs: [...kept, ...cropPairs], extraPairs: s.extraPairs });
+  // Semantic pairs need no pixel verification: they are meant to catch what pixels miss (heavier edits, other crops).
+  const semantic = source ? await findClipNearDuplicates(source.threshold, { modelKey: source.modelKey }) : [];
+  const extraPairs = [...(s.extraPairs ?? []), ...semantic.map((p) => ({ a: p.a, b: p.b, kind: 'clip' as const, similarity: p.similarity }))];
+  const { clusters, pairs } = clusterDuplicates(cols, { pairs: [...kept, ...cropPairs], extraPairs });
   const verdicts = new Map<number, CheckResultRow>();
   const pointers = new Map<number, string>();
   let duplicates = 0;
@@ -104,5 +115,5 @@ export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean 
     errors += page.length;
     await saveCheckResults(page.map((p) => ({ photoId: p.id, check: NAME, version, verdict: 'error', score: null, details: { reason: 'image not fetched', fetchError: p.fetchError } })), s.runId);
   }
-  return { skipped: false, photos: cols.count, clusters: clusters.length, duplicates, pairs, rejected, crops: cropPairs.length, cropRejected: verifiedCrops.rejected, errors };
+  return { skipped: false, photos: cols.count, clusters: clusters.length, duplicates, pairs, rejected, crops: cropPairs.length, cropRejected: verifiedCrops.rejected, errors, clipPairs: semantic.length, clipNote };
 }

@@ -3,6 +3,7 @@ import { dataDir as defaultDataDir, env } from '../../lib/env.ts';
 import { NEAR_DUPLICATE_DISTANCE } from '../checks/duplicateConfig.ts';
 import type { FlickrExifCall } from '../checks/exifRead.ts';
 import type { ExtraPair } from '../checks/duplicates.ts';
+import type { ClipPairSource } from '../clip/nearDuplicates.ts';
 import { createAllowlist, type HostAllowlist } from '../fetch/allowlist.ts';
 
 export type AnalyzeSettings = {
@@ -19,6 +20,8 @@ export type AnalyzeSettings = {
   clip: boolean;
   getExif?: FlickrExifCall;
   extraPairs?: ExtraPair[];
+  /** CLIP embeddings whose near-duplicate pairs join the clusters; null for none, undefined = the installed model's. */
+  clipPairs?: ClipPairSource | null;
   runId: string | null;
   signal?: AbortSignal;
 };
@@ -39,6 +42,7 @@ export function resolveSettings(o: AnalyzeOverrides = {}): AnalyzeSettings {
     clip: o.clip ?? true,
     getExif: o.getExif,
     extraPairs: o.extraPairs,
+    clipPairs: o.clipPairs,
     runId: o.runId ?? null,
     signal: o.signal,
   };

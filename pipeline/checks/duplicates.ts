@@ -7,8 +7,13 @@ import { UnionFind } from './unionFind.ts';
 import { configHash } from './version.ts';
 
 export const NAME = 'duplicate';
-export const versionFor = (radius = NEAR_DUPLICATE_DISTANCE) =>
-  `3:${configHash({ radius, hash: 'phash-dct-1..8', verify: PIXEL_DIFF_THRESHOLD, crop: { hash: 'zigzag-64/9x0.93', radius: CROP_SEARCH_DISTANCE, weak: CROP_WEAK_BITS, verify: CROP_DIFF_THRESHOLD } })}`;
+/** `clip`: the embeddings (model name@hash) and cosine threshold of CLIP pairs, when they join the clusters. */
+export const versionFor = (radius = NEAR_DUPLICATE_DISTANCE, clip?: { modelKey: string; threshold: number } | null) =>
+  `3:${configHash({
+    radius, hash: 'phash-dct-1..8', verify: PIXEL_DIFF_THRESHOLD,
+    crop: { hash: 'zigzag-64/9x0.93', radius: CROP_SEARCH_DISTANCE, weak: CROP_WEAK_BITS, verify: CROP_DIFF_THRESHOLD },
+    ...(clip ? { clip: { model: clip.modelKey, cosine: clip.threshold } } : {}),
+  })}`;
 export const VERSION = versionFor();
 
 /** The photos to cluster, as columns (10M photos must fit: no object per photo). */
@@ -26,7 +31,8 @@ export type DedupColumns = HashColumns & {
 export type ExtraPair = { a: string; b: string; kind?: 'clip'; similarity?: number };
 
 export type DuplicateKind = 'exact' | 'near' | 'clip';
-export type ClusterMember = { index: number; distance: number; kind: DuplicateKind };
+/** `similarity`: for kind clip, the highest cosine of the CLIP pairs that brought the photo in. */
+export type ClusterMember = { index: number; distance: number; kind: DuplicateKind; similarity?: number };
 export type Cluster = { canonical: number; members: ClusterMember[] };
 
 export type ClusterOptions = {
@@ -66,13 +72,17 @@ export function clusterDuplicates(cols: DedupColumns, opts: ClusterOptions & { p
     hashUf.union(i, j);
     allUf.union(i, j);
   }
+  const similarity = new Map<number, number>();
   if (opts.extraPairs?.length) {
     const position = new Map(cols.ids.map((id, i) => [id, i]));
+    const note = (i: number, s: number | undefined) => { if (s !== undefined) similarity.set(i, Math.max(s, similarity.get(i) ?? -1)); };
     for (const p of opts.extraPairs) {
       const a = position.get(p.a);
       const b = position.get(p.b);
       if (a === undefined || b === undefined || a === b) continue;
       allUf.union(a, b);
+      note(a, p.similarity);
+      note(b, p.similarity);
       pairs++;
     }
   }
@@ -92,7 +102,8 @@ export function clusterDuplicates(cols: DedupColumns, opts: ClusterOptions & { p
       members: members.filter((i) => i !== canonical).map((i) => {
         const distance = popcount32((cols.hi[i] ^ cols.hi[canonical]) >>> 0) + popcount32((cols.lo[i] ^ cols.lo[canonical]) >>> 0);
         const kind: DuplicateKind = sameContent(cols, i, canonical) ? 'exact' : hashUf.find(i) === hashUf.find(canonical) ? 'near' : 'clip';
-        return { index: i, distance, kind };
+        const s = kind === 'clip' ? similarity.get(i) : undefined;
+        return s === undefined ? { index: i, distance, kind } : { index: i, distance, kind, similarity: s };
       }),
     });
   }
@@ -100,7 +111,12 @@ export function clusterDuplicates(cols: DedupColumns, opts: ClusterOptions & { p
 }
 
 /** The check result of a non-canonical member: it fails, pointing at the photo that stays. */
-export function duplicateOutcome(canonicalId: string, m: Pick<ClusterMember, 'distance' | 'kind'>, clusterSize: number): CheckOutcome {
+/** The score is the evidence that joined it: CLIP's cosine for a CLIP pair, else pHash closeness to the canonical. */
+export function duplicateOutcome(canonicalId: string, m: Pick<ClusterMember, 'distance' | 'kind' | 'similarity'>, clusterSize: number): CheckOutcome {
+  if (m.similarity !== undefined) {
+    const similarity = Math.round(m.similarity * 1e4) / 1e4;
+    return { verdict: 'fail', score: similarity, details: { canonicalId, distance: m.distance, kind: m.kind, similarity, clusterSize } };
+  }
   return { verdict: 'fail', score: 1 - m.distance / 64, details: { canonicalId, distance: m.distance, kind: m.kind, clusterSize } };
 }
 

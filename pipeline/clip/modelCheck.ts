@@ -79,7 +79,7 @@ export async function checkModelDir(dir: string, runtime: RuntimeOptions = { thr
 
   const manifest = await buildManifest(dir);
   try {
-    const encoders = await ClipEncoders.open({ dir, name: manifest.name, hash: manifest.hash, logitScale: manifest.logitScale ?? 100, visionPath: `${dir}/${VISION_FILE}`, textPath: `${dir}/${TEXT_FILE}` }, runtime);
+    const encoders = await ClipEncoders.open({ dir, name: manifest.name, hash: manifest.hash, logitScale: manifest.logitScale ?? 100, nearDuplicates: manifest.nearDuplicates ?? true, visionPath: `${dir}/${VISION_FILE}`, textPath: `${dir}/${TEXT_FILE}` }, runtime);
     const grey = toClipTensor(Buffer.alloc(CLIP_CROP_BYTES * 2, 128), 2);
     const images = await encoders.encodeImages(grey, 2);
     const texts = await encoders.encodeTexts(['a photo', 'an illustration']);

@@ -14,6 +14,8 @@ const manifestSchema = z.object({
   name: z.string().min(1),
   hash: z.string().min(1),
   logitScale: z.number().positive().max(100).optional(),
+  /** false when the model's embeddings say nothing about image similarity (the generated test model). */
+  nearDuplicates: z.boolean().optional(),
   files: z.record(z.string(), z.object({ sha256: z.string(), bytes: z.number().int() })),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -24,6 +26,8 @@ export type ModelInfo = {
   /** Short content hash over every model file: what CheckResults record. */
   hash: string;
   logitScale: number;
+  /** Whether cosine similarity of its embeddings may merge photos into duplicate clusters. */
+  nearDuplicates: boolean;
   visionPath: string;
   textPath: string;
 };
@@ -72,7 +76,7 @@ function defaultName(dir: string): string {
   return path.basename(path.resolve(dir));
 }
 
-/** Hashes every model file and returns a fresh manifest (keeping a previous manifest's name and logit scale). */
+/** Hashes every model file and returns a fresh manifest (keeping a previous manifest's name, logit scale and near-duplicate flag). */
 export async function buildManifest(dir: string, name?: string): Promise<Manifest> {
   const { files, missing } = modelFiles(dir);
   if (missing.length) throw new ModelNotInstalledError(dir, missing);
@@ -86,6 +90,7 @@ export async function buildManifest(dir: string, name?: string): Promise<Manifes
     name: name ?? previous?.name ?? defaultName(dir),
     hash: combinedHash(entries),
     ...(previous?.logitScale ? { logitScale: previous.logitScale } : {}),
+    ...(previous?.nearDuplicates !== undefined ? { nearDuplicates: previous.nearDuplicates } : {}),
     files: entries,
   };
 }
@@ -112,6 +117,7 @@ export async function describeModel(dir: string): Promise<ModelInfo> {
     name: manifest!.name,
     hash: manifest!.hash,
     logitScale: manifest!.logitScale ?? DEFAULT_LOGIT_SCALE,
+    nearDuplicates: manifest!.nearDuplicates ?? true,
     visionPath: path.join(dir, VISION_FILE),
     textPath: path.join(dir, TEXT_FILE),
   };

@@ -1,7 +1,9 @@
 // Semantic near-duplicates: every pair of photos whose CLIP embeddings' cosine similarity reaches a threshold.
 import { latestEmbeddingModel, listEmbeddingBlock } from '../../lib/queries/clip.ts';
+import { clipConfig, type ClipConfig } from './config.ts';
 import { decodeFloat16 } from './float16.ts';
 import { multiplyTransposed } from './matmul.ts';
+import { clipModelStatus } from './status.ts';
 
 export type NearDuplicatePair = { a: string; b: string; similarity: number };
 
@@ -65,4 +67,18 @@ export async function findClipNearDuplicates(threshold: number, opts: { modelKey
   if (!modelKey) return [];
   const store = await loadEmbeddingStore(modelKey);
   return pairsAboveThreshold(store, threshold, opts.blockSize);
+}
+
+/** Which embeddings feed the duplicate clusters: the installed model's, at the configured cosine threshold. */
+export type ClipPairSource = { modelKey: string; threshold: number };
+
+/**
+ * The installed model as a source of duplicate pairs, or why there is none (no model, or a model whose manifest
+ * says its embeddings do not measure similarity). Pairs come only from embeddings of that exact model.
+ */
+export async function clipPairSource(config: ClipConfig = clipConfig()): Promise<{ source: ClipPairSource | null; note: string }> {
+  const status = await clipModelStatus(config);
+  if (!status.installed) return { source: null, note: `${status.message}: duplicates from perceptual hashes only` };
+  if (!status.nearDuplicates) return { source: null, note: `CLIP model ${status.name} declares its embeddings unfit for similarity: duplicates from perceptual hashes only` };
+  return { source: { modelKey: `${status.name}@${status.hash}`, threshold: config.nearDuplicate }, note: `CLIP near-duplicates from ${status.name} at cosine ≥ ${config.nearDuplicate}` };
 }

@@ -3,13 +3,13 @@ import { clipConfig, type ClipConfig } from './config.ts';
 import { describeModel, ModelNotInstalledError } from './modelDir.ts';
 
 export type ClipModelStatus =
-  | { installed: true; name: string; hash: string; dir: string }
+  | { installed: true; name: string; hash: string; dir: string; nearDuplicates: boolean }
   | { installed: false; dir: string; message: string };
 
 export async function clipModelStatus(config: ClipConfig = clipConfig()): Promise<ClipModelStatus> {
   try {
     const m = await describeModel(config.modelDir);
-    return { installed: true, name: m.name, hash: m.hash, dir: m.dir };
+    return { installed: true, name: m.name, hash: m.hash, dir: m.dir, nearDuplicates: m.nearDuplicates };
   } catch (err) {
     if (err instanceof ModelNotInstalledError) {
       return { installed: false, dir: config.modelDir, message: `CLIP model not installed (${err.missing.join(', ')} missing in ${config.modelDir})` };

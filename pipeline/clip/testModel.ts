@@ -169,5 +169,7 @@ export async function writeTestClipModel(dir: string, opts: TestModelOptions = {
     JSON.stringify({ _name_or_path: TEST_MODEL_NAME, projection_dim: TEST_DIM, logit_scale_init_value: Math.log(TEST_LOGIT_SCALE) }, null, 2),
   );
   const manifest = await buildManifest(dir, TEST_MODEL_NAME);
-  writeManifest(dir, { ...manifest, logitScale: TEST_LOGIT_SCALE });
+  // Its embeddings encode colour and texture statistics only: any two screenshots of one layout come out
+  // near-identical (cosine ≥ 0.998), so they must not merge photos into duplicate clusters.
+  writeManifest(dir, { ...manifest, logitScale: TEST_LOGIT_SCALE, nearDuplicates: false });
 }

@@ -46,7 +46,7 @@ export async function run(args: string[]): Promise<void> {
     if (d) {
       console.error(d.skipped
         ? 'duplicates: nothing to do (results are current)'
-        : `duplicates: ${d.photos} photos, ${d.pairs} pairs (${d.rejected} candidates rejected on pixels), ${d.clusters} clusters, ${d.duplicates} duplicates, ${d.errors} not fetched`);
+        : `duplicates: ${d.photos} photos, ${d.pairs} pairs (${d.rejected} candidates rejected on pixels), ${d.clusters} clusters, ${d.duplicates} duplicates, ${d.errors} not fetched; ${d.clipNote}${d.clipPairs ? ` (${d.clipPairs} pairs)` : ''}`);
     }
   });
 }

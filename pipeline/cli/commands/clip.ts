@@ -1,7 +1,10 @@
-// `quarry clip [--limit N] [--retry-errors] [--near-duplicates]` runs the CLIP checks on fetched photos, with progress on stderr.
+// `quarry clip [--limit N] [--retry-errors] [--near-duplicates]` runs the CLIP checks on fetched photos, with progress on stderr,
+// then regroups the duplicate clusters with CLIP near-duplicates when new embeddings were stored (or when asked to).
 import { z } from 'zod';
 import { clipConfig } from '../../clip/config.ts';
-import { findClipNearDuplicates } from '../../clip/nearDuplicates.ts';
+import { runDuplicates } from '../../analyze/duplicatesStep.ts';
+import { resolveSettings } from '../../analyze/options.ts';
+import { clipPairSource } from '../../clip/nearDuplicates.ts';
 import { closeClipRuntimes } from '../../clip/runtime.ts';
 import { runClipStage } from '../../clip/stage.ts';
 import { clipModelStatus } from '../../clip/status.ts';
@@ -45,9 +48,15 @@ export async function run(args: string[]): Promise<void> {
     }).finally(() => closeClipRuntimes());
     progress.done({ done: result.done + result.failed, total: result.done + result.failed, failed: result.failed });
     console.log(`classified ${result.done}, failed ${result.failed}, already current ${result.skipped}`);
-    if (flags['near-duplicates']) {
-      const pairs = await findClipNearDuplicates(config.nearDuplicate);
-      console.log(`${pairs.length} CLIP near-duplicate pairs at cosine ≥ ${config.nearDuplicate}`);
+    if (result.done > 0 || flags['near-duplicates']) {
+      const { source, note } = await clipPairSource(config);
+      if (!source) {
+        console.log(note);
+        return;
+      }
+      console.error(`duplicates: regrouping with ${note}`);
+      const d = await runDuplicates(resolveSettings({ clipPairs: source }), { force: true });
+      console.log(`${d.clipPairs} CLIP near-duplicate pairs at cosine ≥ ${source.threshold}: ${d.duplicates} duplicates in ${d.clusters} clusters over ${d.photos} photos`);
     }
   });
 }

@@ -53,6 +53,6 @@ export const analyzeStage: StageAdapter = {
   },
   async after(run, ctx) {
     const r = await runDuplicates(settings(run.config, run.id, ctx.signal));
-    return { ok: r.photos - r.duplicates, failed: 0, note: r.skipped ? 'duplicates already current' : `${r.duplicates} duplicates in ${r.clusters} clusters` };
+    return { ok: r.photos - r.duplicates, failed: 0, note: r.skipped ? 'duplicates already current' : `${r.duplicates} duplicates in ${r.clusters} clusters (${r.clipNote})` };
   },
 };

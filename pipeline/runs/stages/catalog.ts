@@ -9,7 +9,7 @@ export const ingestPreflight = () => (env.FLICKR_API_KEY ? null : 'FLICKR_API_KE
 export const STAGE_CATALOG: StageDescriptor[] = [
   { name: 'ingest', label: STAGE_LABELS.ingest, preflight: ingestPreflight, after: true },
   { name: 'analyze', label: STAGE_LABELS.analyze, after: true },
-  { name: 'clip', label: STAGE_LABELS.clip },
+  { name: 'clip', label: STAGE_LABELS.clip, after: true },
   { name: 'watermarks', label: STAGE_LABELS.watermarks },
   { name: 'export', label: STAGE_LABELS.export },
 ];

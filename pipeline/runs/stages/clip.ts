@@ -1,8 +1,12 @@
 // CLIP as a run stage: batches of fetched photos without current CLIP results; without a model it says so and skips.
+// Its finishing step merges CLIP near-duplicates into the duplicate clusters.
 import { listClipPending } from '../../../lib/queries/clip.ts';
-import { photosUploadedBetween } from '../../../lib/queries/runs.ts';
+import { photosUploadedBetween, stageItemsDone } from '../../../lib/queries/runs.ts';
+import { runDuplicates } from '../../analyze/duplicatesStep.ts';
+import { resolveSettings } from '../../analyze/options.ts';
 import { clipConfig, type ClipConfig } from '../../clip/config.ts';
 import { openClipRuntime } from '../../clip/runtime.ts';
+import { clipPairSource } from '../../clip/nearDuplicates.ts';
 import { runClipBatch } from '../../clip/stage.ts';
 import { clipModelStatus } from '../../clip/status.ts';
 import { STAGE_LABELS, uploadDates, type ResolvedRunConfig } from '../config.ts';
@@ -38,5 +42,14 @@ export const clipStage: StageAdapter = {
   async runBatch(batch, ctx) {
     const r = await runClipBatch(batch.params.ids as string[], { runId: ctx.runId, signal: ctx.signal, config: config(ctx.config) });
     return { ok: r.done + r.skipped, failed: r.failed, failuresByKind: failures('clip_error', r.failed) };
+  },
+  // New embeddings can link photos the perceptual hashes did not: regroup the duplicates with them.
+  async after(run, ctx) {
+    if ((await stageItemsDone(run.id, 'clip')) === 0) return { ok: 0, failed: 0, note: 'no new embeddings: duplicate clusters unchanged' };
+    const { source, note } = await clipPairSource(config(run.config));
+    if (!source) return { ok: 0, failed: 0, note };
+    const s = resolveSettings({ nearDuplicateDistance: run.config.thresholds.nearDuplicateDistance, clipPairs: source, runId: run.id, signal: ctx.signal });
+    const r = await runDuplicates(s, { force: true });
+    return { ok: r.photos - r.duplicates, failed: 0, note: `${r.clipPairs} CLIP pairs at cosine ≥ ${source.threshold}: ${r.duplicates} duplicates in ${r.clusters} clusters` };
   },
 };
