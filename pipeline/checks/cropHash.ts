@@ -75,12 +75,23 @@ function toHash(c: Float64Array): { hash: Hash64; margin: Float64Array } {
   return { hash: { hi: hi >>> 0, lo: lo >>> 0 }, margin: Float64Array.from(c, (x) => Math.abs(x - median)) };
 }
 
-/** Packs, for each key, the offsets of its WEAK_PER_KEY smallest-margin bits: slots 0–5 in lo, 6–11 in hi. */
+/**
+ * Packs, for each key, the offsets of its WEAK_PER_KEY smallest-margin bits: slots 0–5 in lo, 6–11 in hi.
+ * Equal margins keep bit order (what a stable sort would give): an insertion into a short sorted list.
+ */
 function weakBits(margin: Float64Array): Hash64 {
   const slots: number[] = [];
+  const best = new Int32Array(WEAK_PER_KEY);
   for (const k of CROP_KEYS) {
-    const order = Array.from({ length: k.bits }, (_, o) => o).sort((a, b) => margin[k.start + a] - margin[k.start + b]);
-    slots.push(...order.slice(0, WEAK_PER_KEY));
+    let n = 0;
+    for (let o = 0; o < k.bits; o++) {
+      const m = margin[k.start + o];
+      if (n === WEAK_PER_KEY && m >= margin[k.start + best[n - 1]]) continue;
+      let at = n < WEAK_PER_KEY ? n++ : n - 1;
+      while (at > 0 && margin[k.start + best[at - 1]] > m) { best[at] = best[at - 1]; at--; }
+      best[at] = o;
+    }
+    for (let i = 0; i < WEAK_PER_KEY; i++) slots.push(best[i]);
   }
   let hi = 0;
   let lo = 0;
@@ -103,7 +114,11 @@ export function cropHashOfWindow(t: LumaIntegral, win: Window): { hash: Hash64; 
 
 /** Full-frame crop hash and the nine window hashes of raw interleaved pixels (the thumbnail before encoding). */
 export function cropHashes(data: Uint8Array, width: number, height: number, channels: number): CropHashes {
-  const t = lumaIntegral(data, width, height, channels);
+  return cropHashesOfIntegral(lumaIntegral(data, width, height, channels));
+}
+
+/** The same from a summed-area table the caller already has (fetch shares one with pHash). */
+export function cropHashesOfIntegral(t: LumaIntegral): CropHashes {
   return {
     full: cropHashOfWindow(t, FULL_FRAME).hash,
     windows: CROP_WINDOWS.map((w) => {

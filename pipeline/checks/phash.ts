@@ -1,4 +1,5 @@
 // Perceptual hash (pHash: 32×32 luma → DCT → 8×8 low frequencies vs. their median) and 64-bit hash helpers.
+import { FULL_FRAME, windowGrid, type LumaIntegral } from './lumaWindows.ts';
 
 /** A 64-bit hash as two unsigned 32-bit halves: JS bit operations are 32-bit and BigInt is slow in hot loops. */
 export type Hash64 = { hi: number; lo: number };
@@ -96,6 +97,15 @@ export function phashOfGrid(grid: Float64Array): Hash64 {
 /** pHash of raw interleaved pixels (typically the 256 px thumbnail before encoding). */
 export function phashOfPixels(data: Uint8Array, width: number, height: number, channels: number): Hash64 {
   return phashOfGrid(lumaGrid(data, width, height, channels));
+}
+
+/**
+ * pHash from a summed-area table of the same pixels: the exact area averages lumaGrid computes, without a
+ * second pass over the pixels. Frames narrower than the grid fall back to lumaGrid's neighbour filling.
+ */
+export function phashOfIntegral(t: LumaIntegral, data: Uint8Array, channels: number): Hash64 {
+  if (t.width < SIZE || t.height < SIZE) return phashOfPixels(data, t.width, t.height, channels);
+  return phashOfGrid(windowGrid(t, FULL_FRAME, SIZE));
 }
 
 export function popcount32(x: number): number {

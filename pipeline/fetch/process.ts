@@ -1,7 +1,8 @@
 // Derives everything later stages need from one decode of the downloaded image: dimensions, thumbnail, pHash, crop hashes, CLIP crop.
 import sharp, { type Sharp } from 'sharp';
-import { cropHashes, type CropHashes } from '../checks/cropHash.ts';
-import { phashOfPixels, type Hash64 } from '../checks/phash.ts';
+import { cropHashesOfIntegral, type CropHashes } from '../checks/cropHash.ts';
+import { lumaIntegral } from '../checks/lumaWindows.ts';
+import { phashOfIntegral, type Hash64 } from '../checks/phash.ts';
 import { CLIP_SIZE, cropGeometry } from '../clip/preprocess.ts';
 import { MAX_INPUT_PIXELS, sniffImage, type ImageFormat } from './validate.ts';
 
@@ -51,7 +52,7 @@ export async function processImage(bytes: Buffer, opts: ProcessOptions = {}): Pr
     if (width * height > input.limitInputPixels) return { ok: false, kind: 'too_large', message: `${width}×${height} is over the pixel limit` };
     const g = cropGeometry(width, height);
     // When CLIP's size is the larger need, decode straight to CLIP's resize geometry so its crop is a plain cut.
-    const clipLeads = g.outWidth <= width && g.outWidth / width >= THUMB_LONG_SIDE / Math.max(width, height);
+    const clipLeads = (opts.clip ?? true) && g.outWidth <= width && g.outWidth / width >= THUMB_LONG_SIDE / Math.max(width, height);
     const scale = Math.min(1, THUMB_LONG_SIDE / Math.max(width, height));
     const [workWidth, workHeight] = clipLeads ? [g.outWidth, g.outHeight] : [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
     const decoded = await sharp(bytes, input)
@@ -69,10 +70,11 @@ export async function processImage(bytes: Buffer, opts: ProcessOptions = {}): Pr
   const thumb = Math.max(work.width, work.height) > THUMB_LONG_SIDE
     ? await toRaw(sharp(work.data, rawInput(work)).resize(THUMB_LONG_SIDE, THUMB_LONG_SIDE, { fit: 'inside' }))
     : work;
-  const phash = phashOfPixels(thumb.data, thumb.width, thumb.height, 3);
-  const crop = cropHashes(thumb.data, thumb.width, thumb.height, 3);
+  const luma = lumaIntegral(thumb.data, thumb.width, thumb.height, 3);
+  const phash = phashOfIntegral(luma, thumb.data, 3);
+  const crop = cropHashesOfIntegral(luma);
   const [thumbnail, clip] = await Promise.all([
-    sharp(thumb.data, rawInput(thumb)).webp({ quality: 80, effort: 1 }).toBuffer(),
+    sharp(thumb.data, rawInput(thumb)).webp({ quality: 80, effort: 0 }).toBuffer(),
     opts.clip ?? true ? clipCrop(work, width, height) : Promise.resolve(null),
   ]);
   return { ok: true, format, width, height, thumbnail, phash, crop, clip };
@@ -88,5 +90,5 @@ async function clipCrop(work: Raw, width: number, height: number): Promise<Buffe
   const g = cropGeometry(width, height);
   let img = sharp(work.data, rawInput(work));
   if (work.width !== g.outWidth || work.height !== g.outHeight) img = img.resize(g.outWidth, g.outHeight, { fit: 'fill', kernel: 'cubic' });
-  return img.extract({ left: g.left, top: g.top, width: CLIP_SIZE, height: CLIP_SIZE }).webp({ quality: 90, effort: 1 }).toBuffer();
+  return img.extract({ left: g.left, top: g.top, width: CLIP_SIZE, height: CLIP_SIZE }).webp({ quality: 90, effort: 0 }).toBuffer();
 }
