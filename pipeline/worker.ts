@@ -34,8 +34,18 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const workerIds: string[] = [];
   for (const stage of registry.keys()) {
     for (let i = 0; i < opts.concurrency; i++) {
-      workerIds.push(await boss.work<BatchJobData>(queueName(stage), { batchSize: 1, pollingIntervalSeconds: settings.pollSeconds },
-        async ([job]: PgBoss.Job<BatchJobData>[]) => executeJob(job, deps)));
+      let workerId: string | undefined;
+      workerId = await boss.work<BatchJobData>(queueName(stage), { batchSize: 1, pollingIntervalSeconds: settings.pollSeconds },
+        async ([job]: PgBoss.Job<BatchJobData>[]) => {
+          try {
+            return await executeJob(job, deps);
+          } finally {
+            // pg-boss waits a whole polling interval after every fetch, even one that found work: a stage of short
+            // batches (a demo's ingest windows) would then crawl at one batch per interval. Busy workers fetch again at once.
+            if (workerId) boss.notifyWorker(workerId);
+          }
+        });
+      workerIds.push(workerId);
     }
   }
 
