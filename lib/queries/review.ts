@@ -126,44 +126,33 @@ type ReviewJson = {
 
 /**
  * One round trip for the grid: every photo with an effective (override-aware) fail/uncertain verdict, up to
- * `flaggedCap`, plus a stable pseudo-random sample of `sampleSize` photos, and each check's flagged share.
+ * `flaggedCap`, plus a stable pseudo-random sample of `sampleSize` photos, and each check's flagged share. Reads the
+ * trigger-kept photo_flags and account_check_totals, so its cost follows the account's flagged photos, not its size.
  */
 async function sampleAndShares(nsid: string, sampleSize: number, flaggedCap: number): Promise<ReviewJson> {
   const [row] = await db().$queryRaw<{ j: ReviewJson }[]>`
-    WITH ph AS MATERIALIZED (SELECT id FROM photos WHERE owner_nsid = ${nsid}),
-    lo AS (
-      SELECT DISTINCT ON (o.photo_id, o."check") o.photo_id, o."check", o.new_verdict
-      FROM overrides o WHERE o.photo_id IN (SELECT id FROM ph)
-      ORDER BY o.photo_id, o."check", o.created_at DESC, o.id DESC),
-    -- One pass over the account's results: per-check counts, plus the (few) flagged rows kept as JSON. OFFSET 0 keeps
-    -- it a per-photo probe of the primary key: for large accounts the planner otherwise hash-joins a sequential scan
-    -- of every check result (800 ms at 3M rows).
-    agg AS MATERIALIZED (
-      SELECT cr."check", count(*) AS total,
-        count(*) FILTER (WHERE COALESCE(lo.new_verdict, cr.verdict) = 'fail') AS fail,
-        count(*) FILTER (WHERE COALESCE(lo.new_verdict, cr.verdict) = 'uncertain') AS uncertain,
-        jsonb_agg(jsonb_build_object('p', cr.photo_id, 'v', COALESCE(lo.new_verdict, cr.verdict), 's', cr.score, 'o', lo.new_verdict IS NOT NULL))
-          FILTER (WHERE COALESCE(lo.new_verdict, cr.verdict) IN ('fail', 'uncertain')) AS rows
-      FROM ph CROSS JOIN LATERAL (SELECT photo_id, "check", verdict, score FROM check_results c WHERE c.photo_id = ph.id OFFSET 0) cr
-      LEFT JOIN lo ON lo.photo_id = cr.photo_id AND lo."check" = cr."check"
-      GROUP BY cr."check"),
-    eff AS MATERIALIZED (
-      SELECT e->>'p' AS photo_id, agg."check", e->>'v' AS v, (e->>'s')::float8 AS score, (e->>'o')::boolean AS overridden
-      FROM agg, jsonb_array_elements(COALESCE(agg.rows, '[]'::jsonb)) e),
-    flagged AS (
-      SELECT photo_id, max(COALESCE(score, 1)) AS s FROM eff
-      GROUP BY photo_id ORDER BY s DESC, photo_id LIMIT ${flaggedCap}),
-    sampled AS (SELECT id AS photo_id FROM ph WHERE id NOT IN (SELECT photo_id FROM flagged) ORDER BY md5(id) LIMIT ${sampleSize}),
-    chosen AS (
+    WITH fl AS MATERIALIZED (SELECT photo_id, "check", verdict::text AS v, score, overridden FROM photo_flags WHERE owner_nsid = ${nsid}),
+    counts AS (
+      SELECT "check", count(*) FILTER (WHERE v = 'fail') AS fail, count(*) FILTER (WHERE v = 'uncertain') AS uncertain
+      FROM fl GROUP BY "check"),
+    per_photo AS MATERIALIZED (SELECT photo_id, max(COALESCE(score, 1)) AS s FROM fl GROUP BY photo_id),
+    flagged AS MATERIALIZED (SELECT photo_id, s FROM per_photo ORDER BY s DESC, photo_id LIMIT ${flaggedCap}),
+    sampled AS (
+      SELECT id AS photo_id FROM photos WHERE owner_nsid = ${nsid} AND id NOT IN (SELECT photo_id FROM flagged)
+      ORDER BY md5(id) LIMIT ${sampleSize}),
+    chosen AS MATERIALIZED (
       SELECT photo_id, true AS flagged, s FROM flagged
       UNION ALL SELECT photo_id, false, NULL FROM sampled),
+    -- Sampled photos carry their flags too: a flagged photo past the cap can be drawn into the sample.
     flags AS (
       SELECT photo_id, json_agg(json_build_object('check', "check", 'verdict', v, 'score', score, 'overridden', overridden)
         ORDER BY COALESCE(score, 1) DESC) AS flags
-      FROM eff WHERE photo_id IN (SELECT photo_id FROM chosen) GROUP BY photo_id)
+      FROM fl WHERE photo_id IN (SELECT photo_id FROM chosen) GROUP BY photo_id)
     SELECT json_build_object(
-      'checks', (SELECT json_agg(json_build_object('check', "check", 'total', total, 'fail', fail, 'uncertain', uncertain) ORDER BY "check") FROM agg),
-      'flaggedTotal', (SELECT count(DISTINCT photo_id) FROM eff),
+      'checks', (SELECT json_agg(json_build_object('check', t."check", 'total', t.total, 'fail', COALESCE(c.fail, 0),
+          'uncertain', COALESCE(c.uncertain, 0)) ORDER BY t."check")
+        FROM account_check_totals t LEFT JOIN counts c ON c."check" = t."check" WHERE t.account_nsid = ${nsid} AND t.total > 0),
+      'flaggedTotal', (SELECT count(*) FROM per_photo),
       'photos', (SELECT json_agg(json_build_object('id', p.id, 'contentHash', p.content_hash, 'title', p.title, 'license', p.license,
           'width', p.image_width, 'height', p.image_height, 'flagged', c.flagged, 'flags', f.flags)
         ORDER BY c.flagged DESC, c.s DESC NULLS LAST, md5(p.id))
