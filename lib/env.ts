@@ -42,6 +42,7 @@ const schema = z.object({
   CLIP_NONWHOLESOME_UNCERTAIN: z.coerce.number().min(0).max(1).default(0.5),
   /** Cosine similarity of CLIP embeddings above which two photos are near-duplicates. */
   CLIP_NEAR_DUPLICATE: z.coerce.number().min(0).max(1).default(0.95),
+  CLIP_NEAR_DUPLICATE_MAX_PHOTOS: z.coerce.number().int().min(0).default(250_000),
 
   /** Watermark detection: accounts need this many fetched photos; up to K sampled per orientation. */
   WATERMARK_MIN_PHOTOS: z.coerce.number().int().min(2).default(8),

@@ -122,6 +122,11 @@ export async function getEmbedding(photoId: string): Promise<{ model: string; ve
 }
 
 /** The CLIP model most embeddings were made with, for tools run outside the stage. */
+export async function countEmbeddings(modelKey: string): Promise<number> {
+  const [row] = await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM photo_embeddings WHERE model = ${modelKey}`;
+  return Number(row.n);
+}
+
 export async function latestEmbeddingModel(): Promise<string | null> {
   const [row] = await db().$queryRaw<{ model: string }[]>`
     SELECT model FROM photo_embeddings GROUP BY model ORDER BY max(computed_at) DESC LIMIT 1`;

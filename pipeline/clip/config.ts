@@ -15,6 +15,7 @@ const schema = z.object({
   CLIP_NONWHOLESOME_FAIL: threshold.default(0.8),
   CLIP_NONWHOLESOME_UNCERTAIN: threshold.default(0.5),
   CLIP_NEAR_DUPLICATE: threshold.default(0.95),
+  CLIP_NEAR_DUPLICATE_MAX_PHOTOS: z.coerce.number().int().min(0).default(250_000),
   DATA_DIR: z.string().default('./data'),
 });
 
@@ -29,6 +30,8 @@ export type ClipConfig = {
   executionProvider: 'cpu' | 'cuda';
   thresholds: { nonphoto: Thresholds; nonwholesome: Thresholds };
   nearDuplicate: number;
+  /** Above this many embeddings the exact (quadratic) near-duplicate search is not attempted. */
+  nearDuplicateMaxPhotos: number;
   dataDir: string;
 };
 
@@ -55,6 +58,7 @@ export function clipConfig(env: Record<string, string | undefined> = process.env
       nonwholesome: { fail: e.CLIP_NONWHOLESOME_FAIL, uncertain: e.CLIP_NONWHOLESOME_UNCERTAIN },
     },
     nearDuplicate: e.CLIP_NEAR_DUPLICATE,
+    nearDuplicateMaxPhotos: e.CLIP_NEAR_DUPLICATE_MAX_PHOTOS,
     dataDir: path.resolve(e.DATA_DIR),
   };
 }

@@ -110,6 +110,10 @@ describe('the clip run stage', () => {
     const { hash } = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8'));
     const key = `${TEST_MODEL_NAME}@${hash}`;
     await db().photoEmbedding.updateMany({ where: { photoId: { in: ['100', '101'] } }, data: { model: key } });
+    // More embeddings than the exact search may take on: no CLIP pairs, and the reason says so.
+    const capped = await clipPairSource(clipConfig({ CLIP_MODEL_DIR: dir, CLIP_NEAR_DUPLICATE_MAX_PHOTOS: '1' }));
+    expect(capped.source).toBeNull();
+    expect(capped.note).toMatch(/^2 CLIP embeddings exceed CLIP_NEAR_DUPLICATE_MAX_PHOTOS \(1\)/);
     process.env.CLIP_MODEL_DIR = dir;
     process.env.CLIP_NEAR_DUPLICATE = '0.95';
     const config = resolveRunConfig(runInputSchema.parse({ stages: ['clip'] }), ['clip'], { licenses: [9] });
