@@ -5,7 +5,7 @@ import { verifyCrops } from '../checks/verifyCrops.ts';
 import { findCropCandidates } from './cropCandidates.ts';
 import { candidatePairs, canonicalOutcome, clusterDuplicates, duplicateOutcome, NAME, UNIQUE_OUTCOME, versionFor, type DedupColumns } from '../checks/duplicates.ts';
 import { verifyPairs } from '../checks/verifyPairs.ts';
-import { clipPairSource, findClipNearDuplicates } from '../clip/nearDuplicates.ts';
+import { clipPairSource, clipSourceNote, findClipNearDuplicates } from '../clip/nearDuplicates.ts';
 import type { AnalyzeSettings } from './options.ts';
 
 const PAGE = 10_000;
@@ -59,7 +59,7 @@ export type DuplicatesSummary = {
  */
 export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean } = {}): Promise<DuplicatesSummary> {
   const { source, note: clipNote } = s.clipPairs !== undefined
-    ? { source: s.clipPairs, note: s.clipPairs ? `CLIP near-duplicates from ${s.clipPairs.modelKey} at cosine ≥ ${s.clipPairs.threshold}` : 'CLIP near-duplicates not used' }
+    ? { source: s.clipPairs, note: s.clipPairs ? clipSourceNote(s.clipPairs) : 'CLIP near-duplicates not used' }
     : await clipPairSource();
   const version = versionFor(s.nearDuplicateDistance, source);
   if (!opts.force && !s.extraPairs?.length && (await countDuplicatePending(version)) === 0) {

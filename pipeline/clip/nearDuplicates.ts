@@ -72,6 +72,8 @@ export async function findClipNearDuplicates(threshold: number, opts: { modelKey
 /** Which embeddings feed the duplicate clusters: the installed model's, at the configured cosine threshold. */
 export type ClipPairSource = { modelKey: string; threshold: number };
 
+export const clipSourceNote = (s: ClipPairSource) => `CLIP near-duplicates from ${s.modelKey} at cosine ≥ ${s.threshold}`;
+
 /**
  * The installed model as a source of duplicate pairs, or why there is none: no model, a model whose manifest says
  * its embeddings do not measure similarity, or more embeddings than the exact search should take on (it is
@@ -87,5 +89,6 @@ export async function clipPairSource(config: ClipConfig = clipConfig()): Promise
   if (count > config.nearDuplicateMaxPhotos) {
     return { source: null, note: `${count} CLIP embeddings exceed CLIP_NEAR_DUPLICATE_MAX_PHOTOS (${config.nearDuplicateMaxPhotos}) for the exact search: duplicates from perceptual hashes only` };
   }
-  return { source: { modelKey, threshold: config.nearDuplicate }, note: `CLIP near-duplicates from ${status.name} at cosine ≥ ${config.nearDuplicate}` };
+  const source = { modelKey, threshold: config.nearDuplicate };
+  return { source, note: clipSourceNote(source) };
 }

@@ -41,6 +41,7 @@ export async function processImage(bytes: Buffer, opts: ProcessOptions = {}): Pr
   const format = sniffImage(bytes);
   if (!format) return { ok: false, kind: 'not_image', message: 'not a JPEG, PNG, WebP or GIF' };
   const input = { failOn: 'error' as const, limitInputPixels: opts.maxPixels ?? MAX_INPUT_PIXELS };
+  const withClip = opts.clip ?? true;
   let work: Raw;
   let width: number;
   let height: number;
@@ -52,7 +53,7 @@ export async function processImage(bytes: Buffer, opts: ProcessOptions = {}): Pr
     if (width * height > input.limitInputPixels) return { ok: false, kind: 'too_large', message: `${width}×${height} is over the pixel limit` };
     const g = cropGeometry(width, height);
     // When CLIP's size is the larger need, decode straight to CLIP's resize geometry so its crop is a plain cut.
-    const clipLeads = (opts.clip ?? true) && g.outWidth <= width && g.outWidth / width >= THUMB_LONG_SIDE / Math.max(width, height);
+    const clipLeads = withClip && g.outWidth <= width && g.outWidth / width >= THUMB_LONG_SIDE / Math.max(width, height);
     const scale = Math.min(1, THUMB_LONG_SIDE / Math.max(width, height));
     const [workWidth, workHeight] = clipLeads ? [g.outWidth, g.outHeight] : [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
     const decoded = await sharp(bytes, input)
@@ -75,7 +76,7 @@ export async function processImage(bytes: Buffer, opts: ProcessOptions = {}): Pr
   const crop = cropHashesOfIntegral(luma);
   const [thumbnail, clip] = await Promise.all([
     sharp(thumb.data, rawInput(thumb)).webp({ quality: 80, effort: 0 }).toBuffer(),
-    opts.clip ?? true ? clipCrop(work, width, height) : Promise.resolve(null),
+    withClip ? clipCrop(work, width, height) : Promise.resolve(null),
   ]);
   return { ok: true, format, width, height, thumbnail, phash, crop, clip };
 }
