@@ -11,29 +11,44 @@ export type LumaIntegral = { sat: Float64Array; width: number; height: number };
 export function lumaIntegral(data: Uint8Array, width: number, height: number, channels: number): LumaIntegral {
   const stride = width + 1;
   const sat = new Float64Array(stride * (height + 1));
+  const colour = channels >= 3;
   for (let y = 0, p = 0; y < height; y++) {
     let row = 0;
-    for (let x = 0; x < width; x++, p += channels) {
-      row += channels >= 3 ? 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2] : data[p];
-      sat[(y + 1) * stride + x + 1] = sat[y * stride + x + 1] + row;
+    // Running indices into the row above and this row of the table (whose first column stays 0).
+    for (let x = 0, above = y * stride + 1, here = above + stride; x < width; x++, p += channels, above++, here++) {
+      row += colour ? 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2] : data[p];
+      sat[here] = sat[above] + row;
     }
   }
   return { sat, width, height };
 }
 
+/** Where fractional coordinates fall in the table: the cell to their left/above and how far into it. */
+function cells(coords: Float64Array, size: number): { index: Int32Array; frac: Float64Array } {
+  const index = new Int32Array(coords.length);
+  const frac = new Float64Array(coords.length);
+  for (let i = 0; i < coords.length; i++) {
+    index[i] = Math.min(Math.floor(coords[i]), size - 1);
+    frac[i] = coords[i] - index[i];
+  }
+  return { index, frac };
+}
+
 /**
- * The table at fractional coordinates. Pixels are constant over their unit squares, so the integral is
- * bilinear inside each square and bilinear interpolation of the table is exact area integration.
+ * One row of table samples at fractional coordinates. Pixels are constant over their unit squares, so the
+ * integral is bilinear inside each square and bilinear interpolation of the table is exact area integration.
  */
-function at(t: LumaIntegral, x: number, y: number): number {
+function sampleRow(t: LumaIntegral, xs: { index: Int32Array; frac: Float64Array }, y: number, out: Float64Array): void {
   const stride = t.width + 1;
-  const x0 = Math.min(Math.floor(x), t.width - 1);
-  const y0 = Math.min(Math.floor(y), t.height - 1);
-  const fx = x - x0;
-  const fy = y - y0;
-  const i = y0 * stride + x0;
   const s = t.sat;
-  return (s[i] * (1 - fx) + s[i + 1] * fx) * (1 - fy) + (s[i + stride] * (1 - fx) + s[i + stride + 1] * fx) * fy;
+  const y0 = Math.min(Math.floor(y), t.height - 1);
+  const fy = y - y0;
+  const base = y0 * stride;
+  for (let i = 0; i < out.length; i++) {
+    const k = base + xs.index[i];
+    const fx = xs.frac[i];
+    out[i] = (s[k] * (1 - fx) + s[k + 1] * fx) * (1 - fy) + (s[k + stride] * (1 - fx) + s[k + stride + 1] * fx) * fy;
+  }
 }
 
 /**
@@ -47,14 +62,15 @@ export function windowGrid(t: LumaIntegral, win: Window, cols: number, rows = co
   const ch = (win.h * t.height) / rows;
   const xs = new Float64Array(cols + 1);
   for (let i = 0; i <= cols; i++) xs[i] = Math.min(t.width, Math.max(0, x0 + i * cw));
+  const columns = cells(xs, t.width);
   let prev = new Float64Array(cols + 1);
   let next = new Float64Array(cols + 1);
   const yAt = (j: number) => Math.min(t.height, Math.max(0, y0 + j * ch));
-  for (let i = 0; i <= cols; i++) prev[i] = at(t, xs[i], yAt(0));
+  sampleRow(t, columns, yAt(0), prev);
   for (let j = 0; j < rows; j++) {
     const ya = yAt(j);
     const yb = yAt(j + 1);
-    for (let i = 0; i <= cols; i++) next[i] = at(t, xs[i], yb);
+    sampleRow(t, columns, yb, next);
     for (let i = 0; i < cols; i++) {
       const area = (xs[i + 1] - xs[i]) * (yb - ya);
       out[j * cols + i] = area > 0 ? (next[i + 1] - next[i] - prev[i + 1] + prev[i]) / area : 0;

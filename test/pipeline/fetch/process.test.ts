@@ -1,6 +1,12 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { clipCrop } from '../../../pipeline/clip/preprocess.ts';
+import { NEAR_DUPLICATE_DISTANCE } from '../../../pipeline/checks/duplicateConfig.ts';
+import { hamming } from '../../../pipeline/checks/phash.ts';
+import { exactShrinkFactor, withJpegShrink } from '../../../pipeline/fetch/jpegShrink.ts';
 import { processImage } from '../../../pipeline/fetch/process.ts';
 import { sniffImage } from '../../../pipeline/fetch/validate.ts';
 
@@ -44,7 +50,68 @@ describe('processImage', () => {
     if (!a.ok || !b.ok) return;
     expect((await sharp(a.thumbnail).metadata()).width).toBe(200);
     expect(a.clip).toBeNull();
-    const { hamming } = await import('../../../pipeline/checks/phash.ts');
     expect(hamming(a.phash, b.phash)).toBeLessThanOrEqual(2);
+  });
+});
+
+const meanDiff = (a: Buffer, b: Buffer) => {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d += Math.abs(a[i] - b[i]);
+  return d / a.length;
+};
+
+describe('decoding at the exact JPEG scale', () => {
+  const savedTmp = process.env.TMPDIR;
+  const systemTmp = os.tmpdir();
+  const dirs: string[] = [];
+  const privateTmp = async () => {
+    const dir = await mkdtemp(path.join(systemTmp, 'quarry-shrink-test-'));
+    dirs.push(dir);
+    process.env.TMPDIR = dir;
+    return dir;
+  };
+  afterEach(async () => {
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
+    for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+  });
+
+  it('uses the factor sharp would halve, and only that', () => {
+    expect([1.9, 2, 2.99, 3, 3.42, 4, 4.9, 5, 7.99, 8, 8.5, 9].map(exactShrinkFactor)).toEqual([null, 2, 2, null, null, 4, 4, null, null, 8, 8, null]);
+  });
+
+  it('loads at the factor and removes its temporary file, also when the image is broken', async () => {
+    const dir = await privateTmp();
+    const jpeg = await scene(1024, 683).jpeg().toBuffer();
+    const info = await withJpegShrink(jpeg, 4, { failOn: 'error' }, (img) => img.raw().toBuffer({ resolveWithObject: true }).then((r) => r.info));
+    expect([info?.width, info?.height]).toEqual([256, 170]); // libvips rounds 170.75 down
+    await expect(withJpegShrink(jpeg.subarray(0, 4000), 4, { failOn: 'error' }, (img) => img.raw().toBuffer())).rejects.toThrow();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('makes a Flickr-size JPEG’s thumbnail like a full decode’s, orientation applied, and falls back when no temporary file can be written', async () => {
+    const jpeg = await scene(1024, 768).withMetadata({ orientation: 6 }).jpeg({ quality: 92 }).toBuffer();
+    const reference = await sharp(jpeg).rotate().resize(192, 256).raw().toBuffer();
+    await privateTmp();
+    const fast = await processImage(jpeg, { clip: false });
+    process.env.TMPDIR = path.join(systemTmp, 'quarry-does-not-exist');
+    const fallback = await processImage(jpeg, { clip: false });
+    for (const out of [fast, fallback]) {
+      expect(out.ok).toBe(true);
+      if (!out.ok) return;
+      expect([out.width, out.height]).toEqual([768, 1024]);
+      const thumb = await sharp(out.thumbnail).raw().toBuffer({ resolveWithObject: true });
+      expect([thumb.info.width, thumb.info.height]).toEqual([192, 256]);
+      expect(meanDiff(thumb.data, reference)).toBeLessThan(3);
+    }
+    // Two flat rectangles leave many DCT terms at the median, so a bit or four may flip; far inside the threshold.
+    if (fast.ok && fallback.ok) expect(hamming(fast.phash, fallback.phash)).toBeLessThan(NEAR_DUPLICATE_DISTANCE);
+  });
+
+  it('reports a truncated Flickr-size JPEG as corrupt', async () => {
+    const dir = await privateTmp();
+    const jpeg = await scene(1024, 768).jpeg().toBuffer();
+    expect(await processImage(jpeg.subarray(0, Math.floor(jpeg.length / 2)), { clip: false })).toMatchObject({ ok: false, kind: 'corrupt' });
+    expect(await readdir(dir)).toEqual([]);
   });
 });
