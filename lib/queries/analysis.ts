@@ -57,12 +57,21 @@ export type CheckInput = {
   imageWidth: number | null; imageHeight: number | null; availability: string; fetchError: string | null;
 };
 
-/** Photo ids with no result of `check` at `version`, in id order after `afterId`. */
+/**
+ * Error kinds a later run redoes: the next attempt may answer. Network trouble and the Flickr API's refusals
+ * (rate limit, outage) pass; a removed original, stored as an error before it counted as "nothing to read",
+ * is read again under the current rule. A corrupt or unreadable image gives the same answer every time.
+ */
+const CHECK_RETRY_KINDS = [...TRANSIENT_KINDS, 'flickr_api', 'unavailable'];
+const CHECK_PENDING = `(c.photo_id IS NULL OR c.version <> $2
+  OR (c.verdict = 'error' AND c.details->>'kind' = ANY(ARRAY[${CHECK_RETRY_KINDS.map((k) => `'${k}'`).join(',')}])))`;
+
+/** Photo ids with no result of `check` at `version`, or a retryable error, in id order after `afterId`. */
 export async function listCheckPending(check: string, version: string, afterId: string | null, limit: number): Promise<string[]> {
   const rows = await db().$queryRawUnsafe<{ id: string }[]>(`
     SELECT p.id FROM photos p
     LEFT JOIN check_results c ON c.photo_id = p.id AND c."check" = $1
-    WHERE (c.photo_id IS NULL OR c.version <> $2) AND ($3::text IS NULL OR p.id > $3)
+    WHERE ${CHECK_PENDING} AND ($3::text IS NULL OR p.id > $3)
     ORDER BY p.id LIMIT $4`, check, version, afterId, limit);
   return rows.map((r) => r.id);
 }
@@ -70,7 +79,7 @@ export async function listCheckPending(check: string, version: string, afterId: 
 export async function countCheckPending(check: string, version: string): Promise<number> {
   const [r] = await db().$queryRawUnsafe<{ n: bigint }[]>(`
     SELECT count(*) AS n FROM photos p LEFT JOIN check_results c ON c.photo_id = p.id AND c."check" = $1
-    WHERE c.photo_id IS NULL OR c.version <> $2`, check, version);
+    WHERE ${CHECK_PENDING}`, check, version);
   return Number(r.n);
 }
 

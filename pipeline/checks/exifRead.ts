@@ -73,25 +73,33 @@ export async function metadataFields(head: Buffer): Promise<ExifText> {
   return out;
 }
 
-export type FlickrExifCall = (photoId: string, secret: string) => Promise<{ tag: string; raw: string }[] | 'hidden'>;
+export type FlickrExifCall = (photoId: string, secret: string) => Promise<{ tag: string; raw: string }[] | 'hidden' | 'not_found'>;
 
 export type ExifSource = { id: string; secret: string; urlO: string | null };
 
-export async function readExif(photo: ExifSource, opts: DownloadOptions & { getExif?: FlickrExifCall }): Promise<ExifReadResult> {
-  if (!photo.urlO) {
-    if (!opts.getExif) return { ok: true, source: 'none', fields: {}, reason: 'no original offered' };
-    try {
-      const tags = await opts.getExif(photo.id, photo.secret);
-      if (tags === 'hidden') return { ok: true, source: 'none', fields: {}, reason: 'EXIF hidden by the owner' };
-      const fields: ExifText = {};
-      for (const t of tags) if ((EXIF_FIELDS as readonly string[]).includes(t.tag) || t.tag === 'UserComment') fields[t.tag] = t.raw;
-      return { ok: true, source: 'flickr_api', fields };
-    } catch (e) {
-      return { ok: false, kind: 'flickr_api', message: e instanceof Error ? e.message : String(e) };
-    }
+/** EXIF from flickr.photos.getExif (rate-limited, so only when no original can be read); `why` says why not. */
+async function readFromApi(photo: ExifSource, getExif: FlickrExifCall | undefined, why: string): Promise<ExifReadResult> {
+  if (!getExif) return { ok: true, source: 'none', fields: {}, reason: why };
+  try {
+    const tags = await getExif(photo.id, photo.secret);
+    if (tags === 'hidden') return { ok: true, source: 'none', fields: {}, reason: 'EXIF hidden by the owner' };
+    if (tags === 'not_found') return { ok: true, source: 'none', fields: {}, reason: 'photo not found on Flickr' };
+    const fields: ExifText = {};
+    for (const t of tags) if ((EXIF_FIELDS as readonly string[]).includes(t.tag) || t.tag === 'UserComment') fields[t.tag] = t.raw;
+    return { ok: true, source: 'flickr_api', fields };
+  } catch (e) {
+    return { ok: false, kind: 'flickr_api', message: e instanceof Error ? e.message : String(e) };
   }
+}
+
+export async function readExif(photo: ExifSource, opts: DownloadOptions & { getExif?: FlickrExifCall }): Promise<ExifReadResult> {
+  if (!photo.urlO) return readFromApi(photo, opts.getExif, 'no original offered');
   const res = await download(photo.urlO, { ...opts, rangeBytes: EXIF_RANGE_BYTES });
-  if (!res.ok) return { ok: false, kind: res.kind, message: res.message };
+  if (!res.ok) {
+    // A removed original is an answer, not a failure: there is nothing to read, as when none is offered.
+    if (res.kind === 'unavailable') return readFromApi(photo, opts.getExif, `original unavailable (${res.message})`);
+    return { ok: false, kind: res.kind, message: res.message };
+  }
   try {
     return { ok: true, source: 'original', fields: await metadataFields(res.bytes) };
   } catch (e) {

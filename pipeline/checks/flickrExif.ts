@@ -11,8 +11,9 @@ export function flickrExifCall(client: FlickrClient): FlickrExifCall {
       const answer = (await client.call('flickr.photos.getExif', { photo_id: photoId, secret })) as ExifAnswer;
       return (answer.photo?.exif ?? []).map((e) => ({ tag: e.tag, raw: typeof e.raw === 'string' ? e.raw : e.raw?._content ?? '' }));
     } catch (e) {
-      // Code 2: the owner hides EXIF. Not an error of ours, and nothing to read.
+      // Code 2: the owner hides EXIF; code 1: the photo is gone. Answers, not errors: there is nothing to read.
       if (e instanceof FlickrApiError && e.code === 2) return 'hidden';
+      if (e instanceof FlickrApiError && e.code === 1) return 'not_found';
       throw e;
     }
   };

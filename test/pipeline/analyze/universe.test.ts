@@ -103,6 +103,20 @@ describe('analyze on the generated universe', () => {
     expect(after.rows).toEqual(before.rows);
   }, 120_000);
 
+  it('redoes a check error the next attempt may answer, and only that one', async () => {
+    const { rows } = await sql.query<{ photo_id: string }>(`SELECT photo_id FROM check_results WHERE "check" = 'exif_copyright' AND verdict = 'pass' ORDER BY photo_id LIMIT 2`);
+    const [timedOut, unreadable] = rows.map((r) => r.photo_id);
+    const setError = (id: string, kind: string) =>
+      sql.query(`UPDATE check_results SET verdict = 'error', details = $2 WHERE photo_id = $1 AND "check" = 'exif_copyright'`, [id, { kind, message: 'x' }]);
+    await setError(timedOut, 'timeout');
+    await setError(unreadable, 'unreadable');
+    const report = await runAnalyze({ steps: ['exif'], ...settings() });
+    expect(report.steps.exif!.total).toBe(1);
+    const { rows: after } = await sql.query<{ photo_id: string; verdict: string }>(
+      `SELECT photo_id, verdict::text FROM check_results WHERE "check" = 'exif_copyright' AND photo_id = ANY($1) ORDER BY photo_id`, [[timedOut, unreadable]]);
+    expect(Object.fromEntries(after.map((r) => [r.photo_id, r.verdict]))).toEqual({ [timedOut]: 'pass', [unreadable]: 'error' });
+  }, 120_000);
+
   it('fetches again a photo fetched before crop hashes were stored (fetch stage version 2)', async () => {
     const { rows: [photo] } = await sql.query<{ id: string; phash_windows: string[] }>(`SELECT id, phash_windows FROM photos WHERE availability = 'available' ORDER BY id LIMIT 1`);
     expect(photo.phash_windows).toHaveLength(19);

@@ -24,6 +24,7 @@ beforeAll(async () => {
     },
     '/ignores-range_o.jpg': (_q, res) => res.writeHead(200).end(big),
     '/decoy_o.jpg': (_q, res) => res.writeHead(200).end(decoy),
+    '/broken_o.jpg': (_q, res) => res.writeHead(503).end('down'),
   });
 });
 afterAll(() => server.close());
@@ -64,8 +65,16 @@ describe('EXIF copyright', () => {
     expect(evaluate({ ok: true, source: 'original', fields: { 'XMP xmpRights:Marked': 'False' } }).verdict).toBe('pass');
   });
 
-  it('reports download failures as errors and a missing original as unchecked', async () => {
-    expect(evaluate(await readExif({ id: '3', secret: 's', urlO: `${server.origin}/missing_o.jpg` }, opts())).verdict).toBe('error');
-    expect(evaluate(await readExif({ id: '3', secret: 's', urlO: null }, opts()))).toMatchObject({ verdict: 'pass', details: { source: 'none' } });
+  it('reports download failures as errors, and a removed or missing original as unchecked unless the API has EXIF', async () => {
+    expect(evaluate(await readExif({ id: '3', secret: 's', urlO: `${server.origin}/broken_o.jpg` }, opts()))).toMatchObject({ verdict: 'error', details: { kind: 'http_error' } });
+    expect(evaluate(await readExif({ id: '3', secret: 's', urlO: null }, opts()))).toMatchObject({ verdict: 'pass', details: { source: 'none', reason: 'no original offered' } });
+    expect(evaluate(await readExif({ id: '3', secret: 's', urlO: `${server.origin}/missing_o.jpg` }, opts())))
+      .toMatchObject({ verdict: 'pass', details: { source: 'none', reason: 'original unavailable (HTTP 404)' } });
+    const getExif = async () => [{ tag: 'Copyright', raw: 'All rights reserved' }];
+    expect(evaluate(await readExif({ id: '3', secret: 's', urlO: `${server.origin}/missing_o.jpg` }, { ...opts(), getExif })))
+      .toMatchObject({ verdict: 'fail', details: { source: 'flickr_api', field: 'Copyright' } });
+    const gone = async () => 'not_found' as const;
+    expect(evaluate(await readExif({ id: '3', secret: 's', urlO: null }, { ...opts(), getExif: gone })))
+      .toMatchObject({ verdict: 'pass', details: { source: 'none', reason: 'photo not found on Flickr' } });
   });
 });
