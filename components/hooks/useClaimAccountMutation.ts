@@ -1,7 +1,7 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import type { Lease } from '@/lib/queries/review';
-import type { QueueOrder } from '../review/vocabulary';
+import type { QueueOrder } from '@/lib/reviewVocabulary';
 import { fetchJson } from './fetchJson';
 
 export function claimAccount(order: QueueOrder): Promise<{ lease: Lease | null }> {

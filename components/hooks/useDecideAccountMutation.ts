@@ -1,7 +1,7 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { DecisionResult } from '@/lib/queries/decisions';
-import type { RejectReason } from '../review/vocabulary';
+import type { RejectReason } from '@/lib/reviewVocabulary';
 import { accountReviewOptions } from './useAccountReviewQuery';
 import { fetchJson } from './fetchJson';
 

@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { SpotCheckDetail } from '@/lib/queries/spotChecks';
 import { estimatesFrom } from '@/lib/stats/spotEstimates';
-import type { SpotLabel } from '../review/vocabulary';
+import type { SpotLabel } from '@/lib/reviewVocabulary';
 import { fetchJson } from './fetchJson';
 
 export type LabelVars = { spotCheckId: string; photoId: string; labels: SpotLabel[]; requestId: string };

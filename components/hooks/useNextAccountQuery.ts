@@ -1,7 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import type { Lease } from '@/lib/queries/review';
-import type { QueueOrder } from '../review/vocabulary';
+import type { QueueOrder } from '@/lib/reviewVocabulary';
 import { fetchJson } from './fetchJson';
 
 /**

@@ -1,7 +1,7 @@
 'use client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { QueuePage } from '@/lib/queries/review';
-import type { QueueOrder } from '../review/vocabulary';
+import type { QueueOrder } from '@/lib/reviewVocabulary';
 import { fetchJson } from './fetchJson';
 
 export type QueueParams = { order: QueueOrder; status?: 'pending' | 'approved' | 'rejected'; page: number; pageSize: number };

@@ -2,7 +2,7 @@
 import { db, Prisma } from '../db.ts';
 import type { ReviewStatus } from '../generated/prisma/enums.ts';
 import { NotFoundError } from '../errors.ts';
-import type { QueueOrder } from '../../components/review/vocabulary.ts';
+import type { QueueOrder } from '../reviewVocabulary.ts';
 
 export type LeaseOptions = { topN: number; leaseMinutes: number };
 

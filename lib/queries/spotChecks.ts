@@ -4,7 +4,7 @@ import type { SpotCheckPopulation } from '../generated/prisma/enums.ts';
 import { isUniqueViolation, NotFoundError, BadRequestError } from '../errors.ts';
 import { includedPhotoIdsSql } from '../inclusion.ts';
 import { estimatesFrom, type Estimate } from '../stats/spotEstimates.ts';
-import { SPOT_LABELS, type SpotLabel } from '../../components/review/vocabulary.ts';
+import { SPOT_LABELS, type SpotLabel } from '../reviewVocabulary.ts';
 
 export { estimatesFrom, type Estimate };
 

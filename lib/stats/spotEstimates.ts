@@ -1,5 +1,5 @@
 // Problem rates of a labelled spot-check: each label's share with its 95% Wilson interval, scaled to the population.
-import { SPOT_LABELS, type SpotLabel } from '../../components/review/vocabulary.ts';
+import { SPOT_LABELS, type SpotLabel } from '../reviewVocabulary.ts';
 import { wilsonInterval } from './wilson.ts';
 
 export type Estimate = {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { nsidParams, orderSchema, requestIdSchema } from '../../app/api/accounts/params.ts';
-import { QUEUE_ORDERS } from '../../components/review/vocabulary.ts';
+import { QUEUE_ORDERS } from '../../lib/reviewVocabulary.ts';
 import { db, disconnectDb } from '../../lib/db.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import { decideAccount, listAccountDecisions, undoDecision } from '../../lib/queries/decisions.ts';

@@ -9,7 +9,7 @@ import { acquireLease, claimNextAccount, getAccountReview } from '../../lib/quer
 import { startEmbeddedPostgres } from '../../lib/server/embeddedPostgres.ts';
 import { migrate } from '../../lib/server/migrate.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
-import { REJECT_REASONS } from '../../components/review/vocabulary.ts';
+import { REJECT_REASONS } from '../../lib/reviewVocabulary.ts';
 
 const TARGETS_MS = { claim: 50, page: 150, decision: 50 } as const;
 

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useClaimAccountMutation } from '@/components/hooks/useClaimAccountMutation';
 import { useReviewQueueQuery, type QueueParams } from '@/components/hooks/useReviewQueueQuery';
-import { QUEUE_ORDERS, rejectReasonLabel, type QueueOrder } from '@/components/review/vocabulary';
+import { QUEUE_ORDERS, rejectReasonLabel, type QueueOrder } from '@/lib/reviewVocabulary';
 
 const ORDER_LABELS: Record<QueueOrder, string> = { rank: 'Rank (most photos first)', flag: 'Flag score', watermark: 'Watermark score' };
 const STATUS_STYLE = { pending: 'text-slate-600', approved: 'text-green-700', rejected: 'text-red-700' } as const;

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import type { FormEvent } from 'react';
 import { useCreateSpotCheckMutation } from '@/components/hooks/useCreateSpotCheckMutation';
 import { useSpotChecksQuery } from '@/components/hooks/useSpotChecksQuery';
-import { SPOT_LABELS } from '@/components/review/vocabulary';
+import { SPOT_LABELS } from '@/lib/reviewVocabulary';
 import { estimateLabel } from '@/lib/stats/spotEstimates';
 import { formatShare } from './format';
 

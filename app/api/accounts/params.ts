@@ -1,6 +1,6 @@
 // Input shapes shared by the account review routes.
 import { z } from 'zod';
-import { QUEUE_ORDERS } from '@/components/review/vocabulary';
+import { QUEUE_ORDERS } from '@/lib/reviewVocabulary';
 import { parseWith } from '@/lib/http';
 
 /** Flickr NSIDs look like 12345678@N01; allow the characters they and test fixtures use. */

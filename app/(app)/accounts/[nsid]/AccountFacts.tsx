@@ -1,6 +1,6 @@
 import { CHECKS, isCheckName, LICENSES } from '@/lib/checks';
 import type { AccountReviewData } from '@/components/hooks/useAccountReviewQuery';
-import { rejectReasonLabel } from '@/components/review/vocabulary';
+import { rejectReasonLabel } from '@/lib/reviewVocabulary';
 import { BoxOverlay } from '@/components/review/Thumb';
 
 const checkLabel = (c: string) => (isCheckName(c) ? CHECKS[c].label : c);

@@ -13,7 +13,7 @@ import { useUndoDecisionMutation } from '@/components/hooks/useUndoDecisionMutat
 import { PhotoDrawer } from '@/components/review/PhotoDrawer';
 import { newRequestId } from '@/components/review/requestId';
 import { ShortcutsDialog } from '@/components/review/ShortcutsDialog';
-import { REJECT_REASONS, type QueueOrder, type RejectReason } from '@/components/review/vocabulary';
+import { REJECT_REASONS, type QueueOrder, type RejectReason } from '@/lib/reviewVocabulary';
 import type { DecisionResult } from '@/lib/queries/decisions';
 import { AccountFacts } from './AccountFacts';
 import { DecisionPanel } from './DecisionPanel';

@@ -1,6 +1,6 @@
 'use client';
 import type { RefObject } from 'react';
-import { REJECT_REASONS, rejectReasonLabel, type RejectReason } from '@/components/review/vocabulary';
+import { REJECT_REASONS, rejectReasonLabel, type RejectReason } from '@/lib/reviewVocabulary';
 
 type Props = {
   status: 'pending' | 'approved' | 'rejected'; reason: string | null; canDecide: boolean; blockedBy: string | null;

@@ -1,4 +1,4 @@
-import { QUEUE_ORDERS, type QueueOrder } from '@/components/review/vocabulary';
+import { QUEUE_ORDERS, type QueueOrder } from '@/lib/reviewVocabulary';
 import { requirePageUser } from '@/lib/auth/guard';
 import { AccountReview } from './AccountReview';
 

@@ -8,7 +8,7 @@ import { PhotoDrawer } from '@/components/review/PhotoDrawer';
 import { newRequestId } from '@/components/review/requestId';
 import { ShortcutsDialog } from '@/components/review/ShortcutsDialog';
 import { VirtualGrid } from '@/components/review/VirtualGrid';
-import { SPOT_LABELS, toggleSpotLabel, type SpotLabel } from '@/components/review/vocabulary';
+import { SPOT_LABELS, toggleSpotLabel, type SpotLabel } from '@/lib/reviewVocabulary';
 import { EstimateTable } from './EstimateTable';
 import { SpotItemCard } from './SpotItemCard';
 import { useUnsavedGuard } from '@/components/review/useUnsavedGuard';

@@ -2,7 +2,7 @@
 import { memo } from 'react';
 import type { SpotCheckItemRow } from '@/lib/queries/spotChecks';
 import { Thumb } from '@/components/review/Thumb';
-import { SPOT_LABELS, type SpotLabel } from '@/components/review/vocabulary';
+import { SPOT_LABELS, type SpotLabel } from '@/lib/reviewVocabulary';
 
 type Props = { item: SpotCheckItemRow; index: number; total: number; active: boolean; onOpen: (i: number) => void; onToggle: (i: number, l: SpotLabel) => void };
 

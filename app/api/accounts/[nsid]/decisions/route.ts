@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REJECT_REASON_KEYS } from '@/components/review/vocabulary';
+import { REJECT_REASON_KEYS } from '@/lib/reviewVocabulary';
 import { requireUser } from '@/lib/auth/guard';
 import { json, parseBody, route } from '@/lib/http';
 import { decideAccount, listAccountDecisions } from '@/lib/queries/decisions';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SPOT_LABEL_KEYS } from '@/components/review/vocabulary';
+import { SPOT_LABEL_KEYS } from '@/lib/reviewVocabulary';
 import { requireUser } from '@/lib/auth/guard';
 import { json, parseBody, parseWith, route } from '@/lib/http';
 import { labelSpotCheckItem } from '@/lib/queries/spotChecks';
