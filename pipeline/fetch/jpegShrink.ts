@@ -9,8 +9,9 @@ import sharp, { type Sharp, type SharpOptions } from 'sharp';
  * The factor libjpeg should decode at for a reduction by `shrink`, or null when sharp's own choice is as
  * good. Sharp picks the largest of 8/4/2 within the reduction but halves it when the whole-number part of
  * the reduction equals it (to dodge libjpeg's rounding of odd sizes). So 1024 px → 256 px, Flickr's `_b`
- * size to our thumbnail, decodes at 1/2 and then resamples 2×: measured at 4.6 ms against 3.1 ms at 1/4 on
- * this project's analyze bench. Our callers accept the ≤ 1 px that rounding can cost.
+ * size to our thumbnail, decodes at 1/2 and then resamples 2×: 4.6 ms per image on the development machine,
+ * against 3.2 ms decoding at 1/4 (`npm run bench -- analyze`). Our callers accept the ≤ 1 px that libjpeg's
+ * rounding can cost.
  */
 export function exactShrinkFactor(shrink: number): 2 | 4 | 8 | null {
   const whole = Math.floor(shrink);
