@@ -75,7 +75,7 @@ export type LeaseState = { held: boolean; expiresAt: string | null; holder: stri
 
 /**
  * Takes or renews the lease on one account, unless another reviewer holds a live one. A reviewer holds the account on
- * screen plus the reserved next one (`keep`), so taking this one releases any other.
+ * screen plus the reserved next one (`keep`), so taking a pending one releases any other.
  */
 export async function acquireLease(nsid: string, userId: string, leaseMinutes: number, keep: string[] = []): Promise<LeaseState> {
   return db().$transaction(async (tx) => {
@@ -84,8 +84,12 @@ export async function acquireLease(nsid: string, userId: string, leaseMinutes: n
       WHERE nsid = ${nsid} AND (lease_user_id IS NULL OR lease_user_id = ${userId} OR lease_expires_at < now())
       RETURNING lease_expires_at AS "expiresAt", review_status::text AS status`;
     if (taken[0]) {
-      await tx.$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL
-        WHERE lease_user_id = ${userId} AND nsid <> ${nsid} AND nsid <> ALL(${keep}::text[])`;
+      // Only a pending account is the one under review. A decided one on screen (the page just left, a look back at
+      // history) must not cost the reviewer the account they are on and the one reserved after it.
+      if (taken[0].status === 'pending') {
+        await tx.$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL
+          WHERE lease_user_id = ${userId} AND nsid <> ${nsid} AND nsid <> ALL(${keep}::text[])`;
+      }
       return { held: true, expiresAt: taken[0].expiresAt.toISOString(), holder: null, status: taken[0].status };
     }
     const acc = await tx.account.findUnique({ where: { nsid }, select: { reviewStatus: true, leaseExpiresAt: true, leaseUser: { select: { name: true } } } });

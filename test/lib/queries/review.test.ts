@@ -65,6 +65,19 @@ describe('claiming accounts', () => {
     const leased = await db().account.findMany({ where: { leaseUserId: { not: null } }, select: { nsid: true, leaseUserId: true }, orderBy: { nsid: 'asc' } });
     expect(leased).toEqual([{ nsid: nsids[0], leaseUserId: bob }, { nsid: nsids[1], leaseUserId: alice }, { nsid: nsids[3], leaseUserId: alice }]);
   });
+
+  it('keeps the accounts a reviewer is on when they take the lease of one already decided (the page just left)', async () => {
+    await claimNextAccount(alice, 'rank', opts);
+    await claimNextAccount(alice, 'rank', opts, [nsids[0]]);
+    await db().account.update({ where: { nsid: nsids[0] }, data: { reviewStatus: 'approved', leaseUserId: null, leaseExpiresAt: null } });
+    await claimNextAccount(alice, 'rank', opts, [nsids[1]]);
+    expect(await acquireLease(nsids[0], alice, 10)).toMatchObject({ held: true, status: 'approved' });
+    const mine = await db().account.findMany({ where: { leaseUserId: alice }, select: { nsid: true }, orderBy: { nsid: 'asc' } });
+    expect(mine.map((a) => a.nsid)).toEqual([nsids[0], nsids[1], nsids[2]]);
+    // Taking a pending account again releases everything else, as before.
+    await acquireLease(nsids[1], alice, 10);
+    expect((await db().account.findMany({ where: { leaseUserId: alice }, select: { nsid: true } })).map((a) => a.nsid)).toEqual([nsids[1]]);
+  });
 });
 
 describe('decisions', () => {

@@ -3,6 +3,7 @@ import { useIsMutating, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { accountReviewOptions, useAccountReviewQuery } from '@/components/hooks/useAccountReviewQuery';
 import { useAccountLeaseQuery } from '@/components/hooks/useAccountLeaseQuery';
 import { claimAccount } from '@/components/hooks/useClaimAccountMutation';
@@ -41,9 +42,17 @@ function nsidFromPath(path: string): string {
  */
 export function AccountReview({ order, userName }: { order: QueueOrder; userName: string }) {
   const qc = useQueryClient();
-  const nsid = nsidFromPath(usePathname());
+  const pathname = usePathname();
+  // The account on screen is state that goTo sets at once; the router's own path catches up in a transition, and a
+  // key typed in between must act on the account the reviewer sees.
+  const [nsid, setNsid] = useState(() => nsidFromPath(pathname));
   const nsidRef = useRef(nsid);
   nsidRef.current = nsid;
+  // Back, forward or a link: the URL changed under us. Read the real one, not a path the router is still catching up to.
+  useEffect(() => {
+    const actual = nsidFromPath(window.location.pathname);
+    if (actual && actual !== nsidRef.current) setNsid(actual);
+  }, [pathname]);
   const [active, setActive] = useState(0);
   const [drawer, setDrawer] = useState<string | null>(null);
   const [rejecting, setRejecting] = useState(false);
@@ -80,10 +89,17 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
   }, [next.data, qc]);
 
   const goTo = useCallback((target: string, how: 'push' | 'replace' = 'push') => {
-    setActive(0); setRejecting(false); setNeedsNote(false); setNote('');
     const url = `/accounts/${encodeURIComponent(target)}?order=${order}`;
     if (how === 'push') window.history.pushState(null, '', url);
     else window.history.replaceState(null, '', url);
+    // Rendered before this returns, so the next key press already finds the new account (and its effects run).
+    flushSync(() => {
+      setActive(0); setRejecting(false); setNeedsNote(false); setNote('');
+      rejectingRef.current = false;
+      setNsid(target);
+    });
+    // The handlers now belong to `target`, so a key can no longer decide the account just left twice.
+    advancing.current = false;
   }, [order]);
 
   // One claim at a time: two overlapping claims could each take an account and leave one leased for nothing.
@@ -97,7 +113,6 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
       if (res?.lease) {
         setArrivedByQueue(true);
         goTo(res.lease.nsid, how);
-        if (res.lease.nsid === nsidRef.current) advancing.current = false;
       } else {
         advancing.current = false;
         if (res) setNotice({ kind: 'info', text: 'Nothing left to review: every top account is decided or being reviewed.' });
@@ -169,7 +184,8 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
   const photos = data?.photos ?? [];
   useReviewShortcuts({
     approve: () => submit('approve'),
-    reject: () => canDecide && setRejecting(true),
+    // The ref is set at once: a reason key typed right after R arrives before React renders the open reasons.
+    reject: () => { if (canDecide) { rejectingRef.current = true; setRejecting(true); } },
     reason: (i) => { if (rejectingRef.current && REJECT_REASONS[i]) submit('reject', REJECT_REASONS[i].key); },
     note: () => noteRef.current?.focus(),
     undo: () => void undoLast(),
@@ -179,7 +195,7 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
     }),
     enlarge: () => photos[active] && setDrawer(photos[active].id),
     help: () => setHelp(true),
-    escape: () => { setRejecting(false); setNeedsNote(false); },
+    escape: () => { rejectingRef.current = false; setRejecting(false); setNeedsNote(false); },
   });
 
   return (
