@@ -67,14 +67,13 @@ export async function processImage(bytes: Buffer, opts: ProcessOptions = {}): Pr
   let width: number;
   let height: number;
   let thumbSize: [number, number];
-  let clipLeads: boolean;
   try {
     [width, height] = await orientedSize(bytes, format, input);
     if (!width || !height) return { ok: false, kind: 'corrupt', message: 'no image dimensions' };
     if (width * height > input.limitInputPixels) return { ok: false, kind: 'too_large', message: `${width}×${height} is over the pixel limit` };
     const g = cropGeometry(width, height);
     // When CLIP's size is the larger need, decode straight to CLIP's resize geometry so its crop is a plain cut.
-    clipLeads = withClip && g.outWidth <= width && g.outWidth / width >= THUMB_LONG_SIDE / Math.max(width, height);
+    const clipLeads = withClip && g.outWidth <= width && g.outWidth / width >= THUMB_LONG_SIDE / Math.max(width, height);
     const scale = Math.min(1, THUMB_LONG_SIDE / Math.max(width, height));
     const thumbTarget: [number, number] = [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
     work = await decode(bytes, format, input, [width, height], clipLeads ? [g.outWidth, g.outHeight] : thumbTarget, !clipLeads);
@@ -91,7 +90,7 @@ export async function processImage(bytes: Buffer, opts: ProcessOptions = {}): Pr
   if (work.width !== thumbSize[0] || work.height !== thumbSize[1]) thumb = thumb.resize(thumbSize[0], thumbSize[1], { fit: 'fill' });
   const [thumbnail, clip] = await Promise.all([
     thumb.webp({ quality: 80, effort: 0 }).toBuffer(),
-    withClip ? clipCrop(work, width, height, clipLeads) : Promise.resolve(null),
+    withClip ? clipCrop(work, width, height) : Promise.resolve(null),
   ]);
   return { ok: true, format, width, height, thumbnail, phash, crop, clip };
 }
@@ -122,9 +121,9 @@ async function toRaw(img: Sharp): Promise<Raw> {
 }
 
 /** CLIP's Resize(224) + CenterCrop(224) of the work buffer, geometry computed on the full-size image. */
-async function clipCrop(work: Raw, width: number, height: number, atClipSize: boolean): Promise<Buffer> {
+async function clipCrop(work: Raw, width: number, height: number): Promise<Buffer> {
   const g = cropGeometry(width, height);
   let img = sharp(work.data, rawInput(work));
-  if (!atClipSize) img = img.resize(g.outWidth, g.outHeight, { fit: 'fill', kernel: 'cubic' });
+  if (work.width !== g.outWidth || work.height !== g.outHeight) img = img.resize(g.outWidth, g.outHeight, { fit: 'fill', kernel: 'cubic' });
   return img.extract({ left: g.left, top: g.top, width: CLIP_SIZE, height: CLIP_SIZE }).webp({ quality: 90, effort: 0 }).toBuffer();
 }
