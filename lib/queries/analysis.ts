@@ -4,9 +4,12 @@ import type { FetchOutcome, FetchPhotoInput } from '../../pipeline/fetch/fetchPh
 import { TRANSIENT_KINDS } from '../../pipeline/fetch/fetchPhoto.ts';
 import type { CheckOutcome } from '../../pipeline/checks/types.ts';
 
+/** A SQL array of fixed error kinds (our own constants, never user input). */
+const kindsArray = (kinds: readonly string[]) => `ARRAY[${kinds.map((k) => `'${k}'`).join(',')}]`;
+
 // Photos still to fetch: never fetched, failed for a reason that may pass (timeouts, 5xx, network), or fetched
 // before the fetch stage stored crop hashes (its version 2: those are recomputed from a fresh download).
-const FETCH_PENDING = `(p.availability = 'unknown' OR (p.availability = 'error' AND split_part(p.fetch_error, ':', 1) = ANY(ARRAY[${TRANSIENT_KINDS.map((k) => `'${k}'`).join(',')}]))
+const FETCH_PENDING = `(p.availability = 'unknown' OR (p.availability = 'error' AND split_part(p.fetch_error, ':', 1) = ANY(${kindsArray(TRANSIENT_KINDS)}))
   OR (p.availability = 'available' AND p.phash_windows IS NULL))`;
 
 type FetchRow = { id: string; url_b: string | null; url_c: string | null; url_z: string | null; url_m: string | null; url_o: string | null; sizes: unknown };
@@ -64,7 +67,7 @@ export type CheckInput = {
  */
 const CHECK_RETRY_KINDS = [...TRANSIENT_KINDS, 'flickr_api', 'unavailable'];
 const CHECK_PENDING = `(c.photo_id IS NULL OR c.version <> $2
-  OR (c.verdict = 'error' AND c.details->>'kind' = ANY(ARRAY[${CHECK_RETRY_KINDS.map((k) => `'${k}'`).join(',')}])))`;
+  OR (c.verdict = 'error' AND c.details->>'kind' = ANY(${kindsArray(CHECK_RETRY_KINDS)})))`;
 
 /** Photo ids with no result of `check` at `version`, or a retryable error, in id order after `afterId`. */
 export async function listCheckPending(check: string, version: string, afterId: string | null, limit: number): Promise<string[]> {
