@@ -4,12 +4,16 @@ import { migrate } from './migrate.ts';
 
 export type DatabaseHandle = { url: string; embedded: boolean; stop: () => Promise<void> };
 
-export async function ensureDatabase(opts: { dataDir: string; log?: (m: string) => void }): Promise<DatabaseHandle> {
+/**
+ * `keepAlive` (default on): the embedded server is restarted when it dies, so a long-running app or worker
+ * recovers from a killed postmaster on its own (requests fail only while it is down).
+ */
+export async function ensureDatabase(opts: { dataDir: string; log?: (m: string) => void; keepAlive?: boolean }): Promise<DatabaseHandle> {
   const log = opts.log ?? (() => {});
   let server: EmbeddedServer | null = null;
   let url = process.env.DATABASE_URL;
   if (!url) {
-    server = await startEmbeddedPostgres({ dataDir: opts.dataDir, log });
+    server = await startEmbeddedPostgres({ dataDir: opts.dataDir, log, keepAlive: opts.keepAlive ?? true });
     url = server.url;
     process.env.DATABASE_URL = url;
   }
