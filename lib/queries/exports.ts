@@ -1,5 +1,6 @@
 // Dataset exports: their rows (status, files with sizes and SHA-256, manifest) for the Export page and downloads.
 import { db, Prisma } from '../db.ts';
+import { resolveExportDirectory, storedExportDirectory } from '../exportPaths.ts';
 
 export type ExportFile = { name: string; format: string; bytes: number; sha256: string };
 
@@ -31,8 +32,9 @@ export async function createExport(data: { formats: string[]; config: Record<str
   return e.id;
 }
 
+/** Records where the files go; stored relative to the export root when inside it (see lib/exportPaths.ts). */
 export async function setExportDirectory(id: string, directory: string): Promise<void> {
-  await db().export.update({ where: { id }, data: { directory } });
+  await db().export.update({ where: { id }, data: { directory: storedExportDirectory(directory) } });
 }
 
 export async function completeExport(id: string, data: { rowCount: number; files: ExportFile[]; manifest: Record<string, unknown> }): Promise<void> {
@@ -56,5 +58,5 @@ export async function listExports(paging: { page: number; pageSize: number }): P
 
 export async function getExport(id: string): Promise<(ExportView & { directory: string | null }) | null> {
   const e = await db().export.findUnique({ where: { id } });
-  return e && { ...view(e), directory: e.directory };
+  return e && { ...view(e), directory: e.directory === null ? null : resolveExportDirectory(e.directory) };
 }

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { exportRoot } from '../../lib/exportPaths.ts';
 import { migrate } from '../../lib/server/migrate.ts';
 import type { BackupManifest } from './backup.ts';
 import { tablesInDependencyOrder } from './tables.ts';
@@ -39,6 +40,11 @@ export async function restore(opts: { url: string; dataDir: string; from: string
       rows += entry.rows;
       log(`${table}: ${entry.rows.toLocaleString('en-US')} rows`);
     }
+    // Export rows point at their files by a path relative to the export root: the restored copies in
+    // <export root>/<id>; an export whose files are not in the backup has none (it would name the old data folder).
+    if (manifest.exports) {
+      await client.query(`UPDATE exports SET directory = CASE WHEN id = ANY($1::text[]) THEN id ELSE NULL END WHERE directory IS NOT NULL`, [manifest.exports]);
+    }
     // Identity sequences must continue after the restored ids.
     const serials = await client.query<{ table_name: string; column_name: string }>(
       `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND column_default LIKE 'nextval(%'`);
@@ -54,6 +60,8 @@ export async function restore(opts: { url: string; dataDir: string; from: string
     await client.end();
   }
   if (manifest.images) await cp(path.join(opts.from, 'images'), path.join(opts.dataDir, 'images'), { recursive: true, force: false });
+  const root = exportRoot(opts.dataDir);
+  for (const id of manifest.exports ?? []) await cp(path.join(opts.from, 'exports', id), path.join(root, id), { recursive: true, force: false });
   log(`restored ${rows.toLocaleString('en-US')} rows${applied.length ? ` (database migrated: ${applied.join(', ')})` : ''}`);
   return { tables: manifest.tables.length, rows };
 }

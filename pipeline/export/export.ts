@@ -1,7 +1,7 @@
 // Export stage: writes the included photos (by the one inclusion rule) as Parquet / JSONL / CSV plus a manifest.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { dataDir, env } from '../../lib/env.ts';
+import { exportRoot } from '../../lib/exportPaths.ts';
 import { completeExport, createExport, failExport, setExportDirectory, type ExportFile } from '../../lib/queries/exports.ts';
 import type { ExportFormat } from '../runs/config.ts';
 import type { ColumnSet } from './columns.ts';
@@ -27,9 +27,6 @@ export type ExportOptions = {
 
 export type ExportResult = { id: string; directory: string; rowCount: number; files: ExportFile[]; manifest: Record<string, unknown> };
 
-export function exportRoot(): string {
-  return path.resolve(env.EXPORT_DIR ?? path.join(dataDir(), 'exports'));
-}
 
 export async function runExport(o: ExportOptions): Promise<ExportResult> {
   const formats = [...new Set(o.formats)];

@@ -1,10 +1,12 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
+import { exportRoot, resolveExportDirectory } from '../../../lib/exportPaths.ts';
+import { completeExport, createExport, setExportDirectory } from '../../../lib/queries/exports.ts';
 import { backup } from '../../../pipeline/backup/backup.ts';
 import { restore } from '../../../pipeline/backup/restore.ts';
 import { createDatabase, dropDatabase, useTestDatabase } from '../../helpers/db.ts';
@@ -83,5 +85,69 @@ describe('backup and restore', () => {
     // Restoring twice is refused rather than mixing data.
     await expect(restore({ url: target, dataDir: restoredDir, from: out })).rejects.toThrow(/has data/);
     expect(existsSync(path.join(out, 'manifest.json'))).toBe(true);
+  });
+});
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [dir];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    out.push(...(e.isDirectory() ? await walk(p) : [p]));
+  }
+  return out;
+}
+
+describe('a backup as an operator gets it', () => {
+  it('is private (0700 folders, 0600 files, whatever the umask) and carries export files, found again after a restore elsewhere', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'quarry-bk-exp-'));
+    const restoredDir = await mkdtemp(path.join(os.tmpdir(), 'quarry-rs-exp-'));
+    tmp.push(dataDir, restoredDir);
+    const savedDataDir = process.env.DATA_DIR;
+    process.env.DATA_DIR = dataDir;
+    const savedUmask = process.umask(0);
+    const targetName = `${restoredName}_exp`;
+    try {
+      await db().user.create({ data: { email: 'ops@x.io', name: 'Ops', passwordHash: 'argon2-hash', role: 'admin' } });
+      // One export with its files in the export root, one whose folder has since been deleted.
+      const kept = await createExport({ formats: ['csv'], config: {} });
+      await mkdir(path.join(exportRoot(), kept), { recursive: true });
+      await writeFile(path.join(exportRoot(), kept, 'photos.csv'), 'id\n1\n');
+      await setExportDirectory(kept, path.join(exportRoot(), kept));
+      await completeExport(kept, { rowCount: 1, files: [], manifest: {} });
+      const gone = await createExport({ formats: ['csv'], config: {} });
+      await setExportDirectory(gone, path.join(exportRoot(), gone));
+      await completeExport(gone, { rowCount: 0, files: [], manifest: {} });
+      // Stored relative to the export root, not as this machine's absolute path.
+      expect((await db().export.findUniqueOrThrow({ where: { id: kept } })).directory).toBe(kept);
+
+      const out = path.join(dataDir, 'backups', 'b1');
+      const manifest = await backup({ url: source.url(), dataDir, out });
+      expect(manifest.exports).toEqual([kept]);
+      for (const p of await walk(out)) {
+        const mode = statSync(p).mode & 0o777;
+        expect([p, mode.toString(8)]).toEqual([p, statSync(p).isDirectory() ? '700' : '600']);
+      }
+      expect(existsSync(path.join(out, 'db', 'users.csv.gz'))).toBe(true);
+      expect(await readFile(path.join(out, 'exports', kept, 'photos.csv'), 'utf8')).toBe('id\n1\n');
+
+      // Restored into another data folder: the export's files are there and its row finds them.
+      const target = await createDatabase(inject('pgAdminUrl'), targetName);
+      await restore({ url: target, dataDir: restoredDir, from: out });
+      const c = new pg.Client({ connectionString: target });
+      await c.connect();
+      const rows = (await c.query<{ id: string; directory: string | null }>('SELECT id, directory FROM exports ORDER BY id')).rows;
+      await c.end();
+      const byId = new Map(rows.map((r) => [r.id, r.directory]));
+      expect(byId.get(kept)).toBe(kept);
+      expect(byId.get(gone)).toBeNull();
+      const folder = resolveExportDirectory(byId.get(kept)!, exportRoot(restoredDir));
+      expect(folder.startsWith(restoredDir)).toBe(true);
+      expect(await readFile(path.join(folder, 'photos.csv'), 'utf8')).toBe('id\n1\n');
+    } finally {
+      process.umask(savedUmask);
+      if (savedDataDir === undefined) delete process.env.DATA_DIR;
+      else process.env.DATA_DIR = savedDataDir;
+      await dropDatabase(inject('pgAdminUrl'), targetName);
+    }
   });
 });

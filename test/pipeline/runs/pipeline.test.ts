@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveExportDirectory } from '../../../lib/exportPaths.ts';
 import { db, Prisma } from '../../../lib/db.ts';
 import { env } from '../../../lib/env.ts';
 import { includedPhotoIdsSql } from '../../../lib/inclusion.ts';
@@ -70,7 +71,7 @@ describe('a run of every stage', () => {
     expect(expected.length).toBeLessThan(photos);
     const instance = await DuckDBInstance.create(':memory:');
     const con = await instance.connect();
-    const rows = (await con.runAndReadAll(`SELECT photo_id FROM read_parquet('${path.join(exp.directory!, 'photos.parquet')}') ORDER BY photo_id`)).getRowObjectsJson();
+    const rows = (await con.runAndReadAll(`SELECT photo_id FROM read_parquet('${path.join(resolveExportDirectory(exp.directory!), 'photos.parquet')}') ORDER BY photo_id`)).getRowObjectsJson();
     con.closeSync();
     instance.closeSync();
     expect(rows.map((r) => r.photo_id)).toEqual(expected);
