@@ -3,6 +3,7 @@ import { db, Prisma } from '../db.ts';
 import { CHECK_NAMES, type CheckName } from '../checks.ts';
 import type { Verdict } from '../generated/prisma/enums.ts';
 import { BadRequestError, isUniqueViolation } from '../errors.ts';
+import { refreshFlagScores } from './flagScores.ts';
 
 export type CheckSummary = { check: CheckName; fail: number; uncertain: number; error: number; overridden: number };
 
@@ -90,7 +91,10 @@ export async function overridePhotos(input: OverrideInput): Promise<OverrideResu
   const earlier = await priorResult(input.requestId, ids);
   if (earlier) return earlier;
   try {
-    return await record(input, ids);
+    const result = await record(input, ids);
+    // The override is committed; a failed refresh only leaves the score to the next batch or override.
+    await refreshFlagScores().catch(() => {});
+    return result;
   } catch (e) {
     const first = isUniqueViolation(e) ? await priorResult(input.requestId, ids) : null;
     if (!first) throw e;

@@ -67,8 +67,6 @@ export type WatermarkSave = {
   /** Other account-level results (the 'border' check). */
   extra: AccountResult[];
   summary: unknown;
-  /** Raise the account's flag_score to the watermark score (fail or uncertain), so it rises in the review queue. */
-  flag: boolean;
   photos: PhotoResult[];
 };
 
@@ -76,7 +74,6 @@ export type WatermarkSave = {
 export async function saveWatermarkResult(s: WatermarkSave): Promise<void> {
   const client = db();
   const accountRows = [s.watermark, ...s.extra];
-  const score = s.watermark.score ?? 0;
   await client.$transaction([
     client.$executeRaw`
       INSERT INTO account_check_results (account_nsid, "check", verdict, score, details, version, run_id, computed_at)
@@ -89,7 +86,6 @@ export async function saveWatermarkResult(s: WatermarkSave): Promise<void> {
       UPDATE accounts SET
         watermark_score = ${s.watermark.score}, watermark_verdict = ${s.watermark.verdict}::"Verdict",
         watermark_summary = ${JSON.stringify(s.summary)}::jsonb,
-        flag_score = CASE WHEN ${s.flag} THEN GREATEST(flag_score, ${score}) ELSE flag_score END,
         updated_at = now()
       WHERE nsid = ${s.nsid}`,
     client.$executeRaw`

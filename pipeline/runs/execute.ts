@@ -1,5 +1,6 @@
 // Runs one batch job: claim its lease, beat while it runs, and record the outcome exactly once.
 import type PgBoss from 'pg-boss';
+import { refreshFlagScores } from '../../lib/queries/flagScores.ts';
 import type { ResolvedRunConfig } from './config.ts';
 import { claimBatch, completeBatch, failAttempt, heartbeat, releaseBatch, type Deps } from './store/batches.ts';
 import { AFTER_KEY, PLAN_KEY, type BatchJobData } from './store/jobs.ts';
@@ -41,6 +42,8 @@ export async function executeJob(job: PgBoss.Job<BatchJobData>, o: ExecuteOption
     else result = await adapter.runBatch({ key: batch.key, params: batch.params }, ctx);
     if (controller.signal.aborted) throw controller.signal.reason;
     const recorded = await completeBatch(o, batch, attempt, result);
+    // Check results changed accounts' flag scores; recompute those now that the batch is committed.
+    await refreshFlagScores().catch((e: unknown) => o.log?.(`flag scores after ${batch.stage} ${batch.key}: ${describe(e)}`));
     return { outcome: recorded ? `done: ${result.ok} ok, ${result.failed} failed` : 'lost: completed by another attempt' };
   } catch (e) {
     if (controller.signal.reason instanceof LeaseLostError) return { outcome: 'lost: taken over' };

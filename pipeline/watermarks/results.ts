@@ -8,7 +8,6 @@ export type StoredResults = {
   watermark: AccountResult;
   extra: AccountResult[];
   summary: Record<string, unknown>;
-  flag: boolean;
   photos: PhotoResult[];
 };
 
@@ -71,7 +70,6 @@ export function buildResults(o: AccountOutcome, imageKey: string | null): Stored
     watermark,
     extra: [border],
     summary: { box, imageKey, orientation, border: o.border, ...counts },
-    flag: flagged,
     photos,
   };
 }

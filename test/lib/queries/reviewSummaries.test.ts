@@ -170,7 +170,7 @@ describe('account review summaries', () => {
     const marks = (verdict: 'fail' | 'pass') => photoIds(0, 40).map((photoId, j) => ({
       photoId, check: j % 2 ? 'watermark' : 'border', verdict: j % 3 ? verdict : 'uncertain' as const, score: rand(), details: {} }));
     const save = (verdict: 'fail' | 'pass') => saveWatermarkResult({
-      nsid: nsids[0], version: 'w1', runId: null, summary: {}, flag: true, extra: [],
+      nsid: nsids[0], version: 'w1', runId: null, summary: {}, extra: [],
       watermark: { check: 'watermark', verdict: 'fail', score: 0.9, details: {} }, photos: marks(verdict) });
     await save('fail');
     await expectSummariesMatchResults();
