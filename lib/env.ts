@@ -9,6 +9,8 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('./data'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Address `npm start` and the demo listen on: loopback unless the operator opens it (e.g. 0.0.0.0 for a LAN). */
+  HOST: z.string().trim().min(1).max(253).default('127.0.0.1'),
   AUTH_SECRET: z.string().min(16).optional(),
   /** Reviewers and admins sign out after this many hours. */
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(12),
