@@ -1,8 +1,10 @@
 'use server';
 import { AuthError } from 'next-auth';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { signIn, signOut } from '@/lib/auth/auth';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, issueDeviceToken } from '@/lib/auth/trustedDevice';
 
 export type LoginState = { error?: string };
 
@@ -32,6 +34,12 @@ export async function loginAction(_prev: LoginState, form: FormData): Promise<Lo
       return { error: 'Wrong email or password, or the account is disabled.' };
     }
     throw e;
+  }
+  // This browser may now sign in to this account even while others exhaust its shared limits.
+  const device = issueDeviceToken(parsed.data.email);
+  if (device) {
+    (await cookies()).set(DEVICE_COOKIE, device, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: DEVICE_COOKIE_MAX_AGE,
+      secure: (await headers()).get('x-forwarded-proto') === 'https' });
   }
   redirect(safeNext(parsed.data.next));
 }

@@ -4,6 +4,7 @@ import Credentials from 'next-auth/providers/credentials';
 import { revokeSessions } from '../queries/users.ts';
 import { authConfig } from './config.ts';
 import { checkLogin } from './login.ts';
+import { deviceCookieFrom } from './trustedDevice.ts';
 
 export class LoginRateLimited extends CredentialsSignin {
   code = 'rate_limited';
@@ -25,7 +26,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     Credentials({
       credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },
       async authorize(raw, request) {
-        const outcome = await checkLogin(raw, clientIp(request));
+        const outcome = await checkLogin(raw, clientIp(request), undefined, deviceCookieFrom(request?.headers.get('cookie')));
         if (outcome.ok) return outcome.user;
         if (outcome.reason === 'limited') throw outcome.block === 'account' ? new AccountLoginLimited() : new LoginRateLimited();
         return null;

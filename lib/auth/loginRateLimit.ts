@@ -8,22 +8,29 @@
 // - account (LOGIN_ACCOUNT_MAX_ATTEMPTS, a slower back-off): stops guessing from many addresses (or forged
 //   X-Forwarded-For headers). An attacker can exhaust it on purpose, so another admin (Users page) or the
 //   CLI (`users unlock`) lifts it at once, and it expires on its own after the window.
-// A success resets the account+IP counter and takes its attempt back from the other two.
+// A browser that signed in to the account before (lib/auth/trustedDevice.ts) is limited on its own key instead,
+// so exhausting the address and account limits does not lock the account's own user out.
+// A success resets the account+IP (or browser) counter and takes its attempt back from the others.
 import { env } from '../env.ts';
 import { admitLoginAttempt, clearLoginThrottles, creditLoginSuccess, normaliseEmail } from '../queries/users.ts';
 
-export type LoginKeys = { pair: string; ip: string | null; account: string };
+export type LoginKeys = { pair: string; ip: string | null; account: string; device: string | null };
 export type LoginBlock = 'address' | 'account';
 
-export function loginKeys(email: string, ip: string | null): LoginKeys {
+/** `deviceId`: a browser the account's device cookie vouches for (trustedDeviceId), or null. */
+export function loginKeys(email: string, ip: string | null, deviceId: string | null = null): LoginKeys {
   const e = normaliseEmail(email);
   const addr = ip ?? 'unknown';
-  return { pair: `pair:${e}|${addr}`, ip: ip ? `ip:${ip}` : null, account: `account:${e}` };
+  return { pair: `pair:${e}|${addr}`, ip: ip ? `ip:${ip}` : null, account: `account:${e}`, device: deviceId ? `device:${e}|${deviceId}` : null };
 }
 
 /** Admits one attempt, or says which limit refused it; a refused attempt is not counted. */
 export async function admitLogin(keys: LoginKeys): Promise<{ admitted: true } | { admitted: false; block: LoginBlock }> {
   const window = env.LOGIN_WINDOW_MINUTES * 60;
+  if (keys.device) {
+    const r = await admitLoginAttempt([{ key: keys.device, max: env.LOGIN_MAX_ATTEMPTS, windowSeconds: window }]);
+    return r.admitted ? { admitted: true } : { admitted: false, block: 'address' };
+  }
   const limits = [
     { key: keys.pair, max: env.LOGIN_MAX_ATTEMPTS, windowSeconds: window },
     ...(keys.ip ? [{ key: keys.ip, max: env.LOGIN_IP_MAX_ATTEMPTS, windowSeconds: window }] : []),
@@ -35,11 +42,12 @@ export async function admitLogin(keys: LoginKeys): Promise<{ admitted: true } | 
 }
 
 export async function loginSucceeded(keys: LoginKeys): Promise<void> {
-  await creditLoginSuccess(keys.pair, [keys.account, ...(keys.ip ? [keys.ip] : [])]);
+  if (keys.device) await creditLoginSuccess(keys.device, []);
+  else await creditLoginSuccess(keys.pair, [keys.account, ...(keys.ip ? [keys.ip] : [])]);
 }
 
 /** Lifts the account-wide limit and every per-address limit of one account. */
 export async function unlockLogin(email: string): Promise<number> {
   const e = normaliseEmail(email);
-  return clearLoginThrottles([`account:${e}`, `pair:${e}|`]);
+  return clearLoginThrottles([`account:${e}`, `pair:${e}|`, `device:${e}|`]);
 }

@@ -3,6 +3,7 @@ import { checkLogin } from '../../../lib/auth/login.ts';
 import { admitLogin, loginKeys, unlockLogin } from '../../../lib/auth/loginRateLimit.ts';
 import { hashPassword, verifyPassword } from '../../../lib/auth/password.ts';
 import { env } from '../../../lib/env.ts';
+import { issueDeviceToken } from '../../../lib/auth/trustedDevice.ts';
 import { createUser } from '../../../lib/queries/users.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 
@@ -67,6 +68,26 @@ describe('login limits under concurrency', () => {
     expect(refused).toEqual({ ok: false, reason: 'limited', block: 'account' });
     expect(await unlockLogin('Spread@Example.com')).toBeGreaterThan(0);
     expect((await attempt('spread@example.com', PASSWORD, '192.168.1.20')).ok).toBe(true);
+  });
+
+  it('a browser that signed in before still signs in while attackers hold the account-wide limit; a forged cookie does not', async () => {
+    process.env.AUTH_SECRET ??= 'test-secret-test-secret-test-secret';
+    await makeUser('owner@example.com', 'admin');
+    const device = issueDeviceToken('owner@example.com');
+    let verified = 0;
+    const verify = (hash: string, pw: string) => { verified++; return verifyPassword(hash, pw); };
+    const attempt = (password: string, ip: string, cookie: string | null = null) => checkLogin({ email: 'owner@example.com', password }, ip, verify, cookie);
+    await Promise.all(Array.from({ length: env.LOGIN_ACCOUNT_MAX_ATTEMPTS + 10 }, (_, i) => attempt('guess', `198.51.100.${i}`)));
+    expect(await attempt(PASSWORD, '192.168.1.20')).toEqual({ ok: false, reason: 'limited', block: 'account' });
+    const forged = `${device?.split('.')[0]}.${'A'.repeat(43)}`;
+    expect(await attempt(PASSWORD, '192.168.1.20', forged)).toEqual({ ok: false, reason: 'limited', block: 'account' });
+    expect(await attempt(PASSWORD, '192.168.1.20', issueDeviceToken('someone-else@example.com'))).toMatchObject({ ok: false, reason: 'limited' });
+    expect((await attempt(PASSWORD, '192.168.1.20', device)).ok).toBe(true);
+
+    // A stolen device cookie is itself limited: 60 simultaneous guesses with it evaluate at most the limit.
+    const before = verified;
+    await Promise.all(Array.from({ length: 60 }, () => attempt('guess', '203.0.113.77', device)));
+    expect(verified - before).toBe(env.LOGIN_MAX_ATTEMPTS);
   });
 
   it('an address trying many accounts is stopped, and a success does not count against the account', async () => {
