@@ -125,29 +125,38 @@ test('a password changed by an admin ends the user\'s open sessions; the new pas
   await userCtx.close();
 });
 
-test('an admin lifts the sign-in limit another admin\'s attackers ran up', async ({ page }) => {
-  await signIn(page, 'admin');
+test('attackers holding the account-wide limit lock out neither a browser that signed in before nor, after an admin unlocks, anyone', async ({ page, browser }) => {
+  // A browser the reviewer used before: it holds the signed device cookie from that sign-in.
+  const known = await browser.newContext();
+  const knownPage = await known.newPage();
+  await signIn(knownPage, 'reviewer');
+  await knownPage.getByRole('button', { name: 'Sign out' }).click();
+  await expect(knownPage).toHaveURL(/\/login/);
+
   const { databaseUrl } = e2eState();
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
   try {
-    // As if guessed from many addresses: the account-wide back-off is exhausted.
+    // As if guessed from many (forged) addresses: the account-wide back-off is exhausted.
     await c.query(`INSERT INTO login_throttles (key, attempts, window_start) VALUES ($1, 100000, now())
       ON CONFLICT (key) DO UPDATE SET attempts = 100000, window_start = now()`, [`account:${E2E_USERS.reviewer.email}`]);
-    const other = await page.context().browser()!.newContext();
-    const p = await other.newPage();
-    await p.goto('/login');
-    await p.getByLabel('Email').fill(E2E_USERS.reviewer.email);
-    await p.getByLabel('Password').fill(E2E_USERS.reviewer.password);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await expect(p.getByText('ask an admin to unlock it')).toBeVisible();
-
-    await page.goto('/users');
-    await page.getByRole('button', { name: `Unlock sign-in for ${E2E_USERS.reviewer.email}` }).click();
-    await expect(page.getByText(`Sign-in unlocked for ${E2E_USERS.reviewer.email}`)).toBeVisible();
-    await signIn(p, 'reviewer');
-    await other.close();
   } finally {
     await c.end();
   }
+  await signIn(knownPage, 'reviewer');
+
+  const fresh = await browser.newContext();
+  const p = await fresh.newPage();
+  await p.goto('/login');
+  await p.getByLabel('Email').fill(E2E_USERS.reviewer.email);
+  await p.getByLabel('Password').fill(E2E_USERS.reviewer.password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await expect(p.getByText('ask an admin to unlock it')).toBeVisible();
+
+  await signIn(page, 'admin');
+  await page.goto('/users');
+  await page.getByRole('button', { name: `Unlock sign-in for ${E2E_USERS.reviewer.email}` }).click();
+  await expect(page.getByText(`Sign-in unlocked for ${E2E_USERS.reviewer.email}`)).toBeVisible();
+  await signIn(p, 'reviewer');
+  await Promise.all([known.close(), fresh.close()]);
 });
