@@ -9,10 +9,17 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('./data'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Address `npm start` and the demo listen on: loopback unless the operator opens it (e.g. 0.0.0.0 for a LAN). */
+  HOST: z.string().trim().min(1).max(253).default('127.0.0.1'),
   AUTH_SECRET: z.string().min(16).optional(),
   /** Reviewers and admins sign out after this many hours. */
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(12),
+  /** Sign-in attempts per account from one address, per window (see lib/auth/loginRateLimit.ts). */
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(10),
+  /** Sign-in attempts from one address across all accounts, per window. */
+  LOGIN_IP_MAX_ATTEMPTS: z.coerce.number().int().positive().default(50),
+  /** Sign-in attempts on one account from all addresses, per window; an admin or `users unlock` lifts it. */
+  LOGIN_ACCOUNT_MAX_ATTEMPTS: z.coerce.number().int().positive().default(50),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
 
   FLICKR_API_BASE: z.string().url().default('https://api.flickr.com/services/rest'),

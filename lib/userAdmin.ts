@@ -1,5 +1,6 @@
 // Creating and changing users, shared by the Users page's API and the `users` CLI command.
 import { z } from 'zod';
+import { unlockLogin } from './auth/loginRateLimit.ts';
 import { generatePassword, hashPassword, passwordProblem } from './auth/password.ts';
 import { BadRequestError, ConflictError } from './errors.ts';
 import { countActiveAdmins, createUser, getUserById, updateUser, type PublicUser } from './queries/users.ts';
@@ -17,6 +18,8 @@ export const userPatchSchema = z.object({
   role: roleSchema.optional(),
   disabled: z.boolean().optional(),
   password: z.string().max(200).optional(),
+  /** Lift the login limits on this account (an attacker may have exhausted them on purpose). */
+  unlock: z.literal(true).optional(),
 }).strict();
 
 export async function addUser(input: z.input<typeof newUserSchema>): Promise<{ user: PublicUser; generatedPassword?: string }> {
@@ -42,5 +45,7 @@ export async function changeUser(actorId: string, id: string, patch: z.infer<typ
     if (problem) throw new BadRequestError(`password: ${problem}`, [{ field: 'password', message: problem }]);
     passwordHash = await hashPassword(patch.password);
   }
-  return updateUser(id, { role: patch.role, disabled: patch.disabled, passwordHash });
+  const user = await updateUser(id, { role: patch.role, disabled: patch.disabled, passwordHash });
+  if (patch.unlock) await unlockLogin(user.email);
+  return user;
 }

@@ -12,6 +12,8 @@ export const authConfig = {
       if (user) {
         token.uid = user.id;
         token.role = (user as { role?: string }).role;
+        // The user's session version at sign-in; the guard refuses the cookie once the user's version moves on.
+        token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
       }
       return token;
     },
@@ -19,6 +21,7 @@ export const authConfig = {
       if (session.user) {
         (session.user as { id?: string }).id = token.uid as string;
         (session.user as { role?: string }).role = token.role as string;
+        (session.user as { sv?: number }).sv = typeof token.sv === 'number' ? token.sv : -1;
       }
       return session;
     },

@@ -34,21 +34,43 @@ export async function createUser(data: { email: string; name: string; role: Role
 export async function updateUser(id: string, data: { role?: Role; disabled?: boolean; passwordHash?: string; name?: string }): Promise<PublicUser> {
   const found = await db().user.findUnique({ where: { id }, select: { id: true } });
   if (!found) throw new NotFoundError('User not found');
-  return db().user.update({ where: { id }, data, select: publicFields });
+  // A new password or disabling ends every session the user has open (the guard compares versions per request).
+  const revoke = data.passwordHash !== undefined || data.disabled === true;
+  return db().user.update({ where: { id }, data: { ...data, ...(revoke ? { sessionVersion: { increment: 1 } } : {}) }, select: publicFields });
+}
+
+/** A user with the session version their cookies must carry, for the per-request session check. */
+export async function getUserForSession(id: string): Promise<(PublicUser & { sessionVersion: number }) | null> {
+  return db().user.findUnique({ where: { id }, select: { ...publicFields, sessionVersion: true } });
+}
+
+/** Ends every session the user has open (sign-out): cookies issued before stop working. */
+export async function revokeSessions(id: string): Promise<void> {
+  await db().user.updateMany({ where: { id }, data: { sessionVersion: { increment: 1 } } });
 }
 
 export async function countActiveAdmins(): Promise<number> {
   return db().user.count({ where: { role: 'admin', disabled: false } });
 }
 
-export async function recordLoginAttempt(keys: string[], success: boolean): Promise<void> {
-  await db().loginAttempt.createMany({ data: keys.map((key) => ({ key, success })) });
+/** Admits one login attempt if every key is under its limit (one atomic statement: see login_admit's migration). */
+export async function admitLoginAttempt(limits: { key: string; max: number; windowSeconds: number }[]): Promise<{ admitted: boolean; blockedKey?: string }> {
+  const [row] = await db().$queryRaw<{ blocked: number }[]>`
+    SELECT login_admit(${limits.map((l) => l.key)}::text[], ${limits.map((l) => l.max)}::int[],
+      ${limits.map((l) => Math.round(l.windowSeconds))}::int[]) AS blocked`;
+  return row.blocked === 0 ? { admitted: true } : { admitted: false, blockedKey: limits[row.blocked - 1].key };
 }
 
-/** Failed attempts for any of the keys (email, IP) since `since`. */
-export async function countRecentFailures(keys: string[], since: Date): Promise<number> {
-  const rows = await db().loginAttempt.groupBy({
-    by: ['key'], where: { key: { in: keys }, success: false, createdAt: { gte: since } }, _count: { _all: true },
-  });
-  return Math.max(0, ...rows.map((r) => r._count._all));
+/** After a successful sign-in: the account+IP pair starts afresh, and the attempt no longer counts against the other keys. */
+export async function creditLoginSuccess(resetKey: string, otherKeys: string[]): Promise<void> {
+  await db().$transaction([
+    db().loginThrottle.deleteMany({ where: { key: resetKey } }),
+    db().loginThrottle.updateMany({ where: { key: { in: otherKeys }, attempts: { gt: 0 } }, data: { attempts: { decrement: 1 } } }),
+  ]);
+}
+
+/** Lifts every login limit on an account (account-wide and per address); returns how many limits were lifted. */
+export async function clearLoginThrottles(keyPrefixes: string[]): Promise<number> {
+  const res = await db().loginThrottle.deleteMany({ where: { OR: keyPrefixes.map((p) => ({ key: { startsWith: p } })) } });
+  return res.count;
 }

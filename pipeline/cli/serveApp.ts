@@ -25,6 +25,20 @@ export function ensureBuilt(log: (m: string) => void): void {
   if (res.status !== 0) throw new Error('next build failed');
 }
 
+/** The address to print for a bound host: a wildcard bind is reached on this machine at localhost. */
+export function appUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+/**
+ * AUTH_URL only when the operator set one: without it next-auth trusts the address each request came to, so
+ * signing in works at localhost, 127.0.0.1 or a LAN name alike.
+ */
+export function authUrlEnv(): Record<string, string> {
+  return process.env.AUTH_URL ? { AUTH_URL: process.env.AUTH_URL } : {};
+}
+
 export type ServeOptions = { dev: boolean; port: number; host?: string; env: Record<string, string>; onReady?: () => void; onStop: () => Promise<void> };
 
 export function serveApp(opts: ServeOptions): Promise<number> {

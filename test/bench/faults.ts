@@ -1,5 +1,5 @@
 // Benchmark: a bounded fault campaign on 127.0.0.1 — a crawl under injected faults, hostile inputs, racing reviewers.
-// `npm run bench -- faults [--photos 3000] [--reviewers 8] [--accounts 40]`
+// `npm run bench -- faults [--photos 3000] [--reviewers 8] [--accounts 40] [--logins 60]`
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,10 @@ import { runIngest } from '../../pipeline/ingest/crawl.ts';
 import { startFlickrSimulator } from '../../pipeline/simulator/server.ts';
 import { generateUniverse } from '../../pipeline/universe/generate.ts';
 import { makeRaceData, raceDecisions } from '../hardening/decisionRace.ts';
+import { checkLogin } from '../../lib/auth/login.ts';
+import { hashPassword, verifyPassword } from '../../lib/auth/password.ts';
+import { env } from '../../lib/env.ts';
+import { createUser } from '../../lib/queries/users.ts';
 
 const HOSTILE = [
   '', ' ', '../../../../etc/passwd', '..%2F..%2Fetc%2Fpasswd', "' OR 1=1 --", '"; DROP TABLE photos; --', '%00', '\u0000',
@@ -102,6 +106,25 @@ async function hostile(userId: string): Promise<{ tried: number; clean: number; 
   return { tried, clean, unclean, changed: before.decisions !== after.decisions || JSON.stringify(before.accounts) !== JSON.stringify(after.accounts) };
 }
 
+/**
+ * Concurrent sign-in attempts on one account from one address, as the probe sent them: a burst of wrong passwords,
+ * then a second burst with the right password near its end. Every attempt past the limit must be refused unchecked.
+ */
+async function loginBursts(burst: number): Promise<{ attempts: number; evaluated: number; limit: number; pastLimit: number; sessions: number }> {
+  const password = 'Bench-right-password-1';
+  await createUser({ email: 'bench-login@example.com', name: 'bench login', role: 'admin', passwordHash: await hashPassword(password) });
+  let evaluated = 0;
+  const verify = (hash: string, pw: string) => { evaluated++; return verifyPassword(hash, pw); };
+  const attempt = (pw: string) => checkLogin({ email: 'bench-login@example.com', password: pw }, '203.0.113.50', verify);
+  const first = await Promise.all(Array.from({ length: burst }, () => attempt('wrong-password-x')));
+  const second = await Promise.all(Array.from({ length: burst }, (_, i) => attempt(i === Math.floor(burst * 0.93) ? password : 'wrong-password-y')));
+  const limit = env.LOGIN_MAX_ATTEMPTS;
+  const sessions = [...first, ...second].filter((o) => o.ok).length;
+  // Attempts evaluated beyond the limit, plus any session the exhausted second burst handed out.
+  const pastLimit = Math.max(0, evaluated - limit) + second.filter((o) => o.ok).length;
+  return { attempts: burst * 2, evaluated, limit, pastLimit, sessions };
+}
+
 export async function run(args: string[]): Promise<void> {
   const photos = arg(args, 'photos', 6000);
   const reviewers = arg(args, 'reviewers', 8);
@@ -126,8 +149,14 @@ export async function run(args: string[]): Promise<void> {
       + `${r.recorded} recorded, ${r.doubled} accounts decided twice, ${r.lost} lost, ${r.errors.length} unexpected errors`);
     for (const e of r.errors.slice(0, 10)) console.log(`  error: ${e}`);
 
-    const ok = c.stored === c.expected && h.unclean.length === 0 && !h.changed && r.lost === 0 && r.doubled === 0 && r.errors.length === 0;
-    console.log(`faults: requests tried ${c.requests}, hostile inputs tried ${h.tried}, faults injected ${c.faults}, decisions lost ${r.lost} `
+    const l = await loginBursts(arg(args, 'logins', 60));
+    console.log(`logins: ${l.attempts} attempts on one account in two concurrent bursts (the second carrying the right password), `
+      + `${l.evaluated} passwords evaluated (limit ${l.limit}), ${l.sessions} sessions, sessions obtained past the limit ${l.pastLimit}`);
+
+    const ok = c.stored === c.expected && h.unclean.length === 0 && !h.changed && r.lost === 0 && r.doubled === 0 && r.errors.length === 0
+      && l.pastLimit === 0;
+    console.log(`faults: requests tried ${c.requests}, hostile inputs tried ${h.tried}, faults injected ${c.faults}, decisions lost ${r.lost}, `
+      + `sessions obtained past the limit ${l.pastLimit} `
       + `— ${ok ? 'OK' : 'FAILED'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     if (!ok) process.exitCode = 1;
   } finally {

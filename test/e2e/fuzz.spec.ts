@@ -54,7 +54,7 @@ async function snapshot(url: string): Promise<Record<string, string>> {
   await c.connect();
   try {
     const tables = (await c.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
-      AND table_name NOT IN ('_prisma_migrations', 'login_attempts')`)).rows.map((r) => r.table_name as string);
+      AND table_name NOT IN ('_prisma_migrations', 'login_throttles')`)).rows.map((r) => r.table_name as string);
     const out: Record<string, string> = {};
     for (const t of tables) {
       const r = await c.query(`SELECT count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS sig FROM "${t}" x`);

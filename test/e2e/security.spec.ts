@@ -50,3 +50,45 @@ test('unknown or invalid fields are refused with a 400 that names the field', as
   expect(badEmail.status()).toBe(400);
   expect((await badEmail.json()).error.message).toMatch(/email/);
 });
+
+test('scripts run only with the per-request nonce: the pages work, an injected inline script does not run', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (m) => { if (/Content Security Policy|Refused to (execute|load)/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`); });
+  page.on('pageerror', (e) => violations.push(`${page.url()}: ${e.message}`));
+
+  const first = await page.request.get('/login');
+  const second = await page.request.get('/login');
+  const csp = first.headers()['content-security-policy'];
+  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
+  expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  expect(second.headers()['content-security-policy']).not.toBe(csp);
+
+  await signIn(page, 'admin');
+  for (const path of ['/', '/accounts', '/checks', '/spot-checks', '/runs', '/export']) {
+    await page.goto(path);
+    await page.waitForLoadState('networkidle');
+  }
+  // The Users table is fetched by client-side React: it shows only if Next's scripts (carrying the nonce) ran.
+  await page.goto('/users');
+  await expect(page.getByRole('cell', { name: E2E_USERS.reviewer.email, exact: true })).toBeVisible();
+  expect(violations).toEqual([]);
+
+  // Markup injected into a server-rendered page (as stored XSS would be), the page's own CSP header kept.
+  await page.route('**/users', async (route) => {
+    const res = await route.fetch();
+    const html = (await res.text()).replace('<body', '<body data-x="1"')
+      .replace('</body>', '<script>window.__injectedRan = true</script><img src="/nothing.png" onerror="window.__handlerRan = true"></body>');
+    await route.fulfill({ response: res, body: html });
+  });
+  const blocked: string[] = [];
+  page.on('console', (m) => { if (/Content Security Policy/.test(m.text())) blocked.push(m.text()); });
+  violations.length = 0;
+  await page.goto('/users');
+  await expect(page.getByRole('cell', { name: E2E_USERS.reviewer.email, exact: true })).toBeVisible();
+  const ran = await page.evaluate(() => {
+    const w = window as unknown as { __injectedRan?: boolean; __handlerRan?: boolean };
+    return { script: w.__injectedRan === true, handler: w.__handlerRan === true };
+  });
+  expect(ran).toEqual({ script: false, handler: false });
+  expect(blocked.length).toBeGreaterThanOrEqual(2);
+});

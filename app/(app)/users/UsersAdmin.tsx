@@ -8,6 +8,7 @@ export function UsersAdmin({ meId }: { meId: string }) {
   const create = useCreateUserMutation();
   const update = useUpdateUserMutation();
   const [created, setCreated] = useState<{ email: string; password?: string } | null>(null);
+  const [unlocked, setUnlocked] = useState<string | null>(null);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -49,6 +50,11 @@ export function UsersAdmin({ meId }: { meId: string }) {
                         onClick={() => update.mutate({ id: u.id, role: u.role === 'admin' ? 'reviewer' : 'admin' })}>
                         Make {u.role === 'admin' ? 'reviewer' : 'admin'}
                       </button>
+                      <button type="button" className="rounded border px-2 py-0.5" disabled={update.isPending}
+                        aria-label={`Unlock sign-in for ${u.email}`}
+                        onClick={() => update.mutate({ id: u.id, unlock: true }, { onSuccess: () => setUnlocked(u.email) })}>
+                        Unlock sign-in
+                      </button>
                     </>
                   )}
                 </td>
@@ -58,6 +64,7 @@ export function UsersAdmin({ meId }: { meId: string }) {
         </table>
         {users.isLoading && <p className="p-3 text-sm text-slate-500">Loading…</p>}
         {update.error && <p role="alert" className="p-3 text-sm text-red-700">{update.error.message}</p>}
+        {unlocked && !update.error && <p role="status" className="p-3 text-sm text-green-800">Sign-in unlocked for {unlocked}: failed attempts no longer block it.</p>}
       </section>
       <section className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="mb-3 font-medium">Add a user</h2>

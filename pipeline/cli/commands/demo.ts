@@ -6,7 +6,7 @@ import { ensureDatabase } from '../../../lib/server/database.ts';
 import { startDemoFlickr, demoEnv } from '../../demo/demoUniverse.ts';
 import { seedDemoUsers } from '../../demo/seedUsers.ts';
 import { demoClipModelDir, queueDemoRunOnce } from '../../demo/demoRun.ts';
-import { ensureAuthSecret, ensureBuilt, serveApp } from '../serveApp.ts';
+import { appUrl, authUrlEnv, ensureAuthSecret, ensureBuilt, serveApp } from '../serveApp.ts';
 import { parseArgs } from '../withDatabase.ts';
 
 const argsSchema = z.object({
@@ -40,15 +40,16 @@ export async function run(args: string[]): Promise<void> {
 
     const secret = await ensureAuthSecret(dir);
     const printLogins = () => {
-      console.log(`\nQuarry demo is running on http://localhost:${opts.port}\n`);
+      // Loopback only unless HOST opens it: these logins are printed in the clear.
+      console.log(`\nQuarry demo is running on ${appUrl(env.HOST, opts.port)}${env.HOST === '127.0.0.1' ? ' (this machine only; HOST=0.0.0.0 opens it to the network)' : ''}\n`);
       for (const l of logins) console.log(`  ${l.role.padEnd(8)}  ${l.email}  password: ${l.password}`);
       if (logins.length === 0) console.log('  (demo logins were created earlier: see data/demo-logins.json)');
       if (runId) console.log(`\nThe pipeline (crawl, analyze, CLIP, watermarks, export) is running: sign in as admin and open /runs to watch it.`);
       console.log('\nPress Ctrl-C to stop the app and its database.');
     };
     const code = await serveApp({
-      dev: false, port: opts.port,
-      env: { DATABASE_URL: database.url, AUTH_SECRET: secret, AUTH_URL: `http://localhost:${opts.port}`, ...appEnv, CLIP_MODEL_DIR: clipDir },
+      dev: false, port: opts.port, host: env.HOST,
+      env: { DATABASE_URL: database.url, AUTH_SECRET: secret, ...authUrlEnv(), ...appEnv, CLIP_MODEL_DIR: clipDir },
       onReady: printLogins,
       onStop: stopAll,
     });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { disconnectDb } from '../../../lib/db.ts';
 import { dataDir, env } from '../../../lib/env.ts';
 import { ensureDatabase } from '../../../lib/server/database.ts';
-import { ensureAuthSecret, ensureBuilt, serveApp } from '../serveApp.ts';
+import { appUrl, authUrlEnv, ensureAuthSecret, ensureBuilt, serveApp } from '../serveApp.ts';
 import { parseArgs } from '../withDatabase.ts';
 
 const argsSchema = z.object({ dev: z.boolean().default(false), port: z.coerce.number().int().min(1).max(65535).default(env.PORT) });
@@ -15,9 +15,9 @@ export async function run(args: string[]): Promise<void> {
   const database = await ensureDatabase({ dataDir: dataDir(), log: (m) => console.error(m) });
   const secret = await ensureAuthSecret(dataDir());
   const code = await serveApp({
-    dev: opts.dev, port: opts.port,
-    env: { DATABASE_URL: database.url, AUTH_SECRET: secret, AUTH_URL: process.env.AUTH_URL ?? `http://localhost:${opts.port}` },
-    onReady: () => console.error(`Quarry is running on http://localhost:${opts.port}`),
+    dev: opts.dev, port: opts.port, host: env.HOST,
+    env: { DATABASE_URL: database.url, AUTH_SECRET: secret, ...authUrlEnv() },
+    onReady: () => console.error(`Quarry is running on ${appUrl(env.HOST, opts.port)}`),
     onStop: async () => { await disconnectDb(); await database.stop(); },
   });
   process.exit(code);

@@ -1,7 +1,8 @@
-// `npm run quarry -- users add|list|disable|enable|set-password`: manage who can sign in.
+// `npm run quarry -- users add|list|disable|enable|set-password|unlock`: manage who can sign in.
 import { createInterface } from 'node:readline/promises';
 import { z } from 'zod';
 import { getUserByEmail, listUsers } from '../../../lib/queries/users.ts';
+import { unlockLogin } from '../../../lib/auth/loginRateLimit.ts';
 import { addUser, changeUser, roleSchema } from '../../../lib/userAdmin.ts';
 import { parseArgs, withDatabase } from '../withDatabase.ts';
 
@@ -10,6 +11,7 @@ const USAGE = `Usage:
   npm run quarry -- users list
   npm run quarry -- users disable|enable --email E
   npm run quarry -- users set-password --email E [--password P | --prompt]
+  npm run quarry -- users unlock --email E     lift the sign-in limits after failed attempts
 Without --password or --prompt a strong password is generated and printed once.`;
 
 async function promptPassword(): Promise<string> {
@@ -54,6 +56,10 @@ export async function run(args: string[]): Promise<void> {
       if (!password) throw new Error('Give --password P or --prompt');
       await changeUser('cli', id, { password });
       console.log(`Password changed for ${email}`);
+    } else if (sub === 'unlock') {
+      await findUserId(email as string);
+      const lifted = await unlockLogin(email as string);
+      console.log(lifted > 0 ? `Sign-in unlocked for ${email}` : `${email} had no sign-in limits to lift`);
     } else {
       console.error(USAGE);
       process.exitCode = 2;
