@@ -15,8 +15,8 @@ export type Snapshot = {
 };
 
 /** A REPEATABLE READ transaction: the manifest's counts and the files' rows describe exactly the same data. */
-export async function openSnapshot(licenses: readonly number[]): Promise<Snapshot> {
-  const client = new pg.Client({ connectionString: databaseUrl(), application_name: 'quarry-export' });
+export async function openSnapshot(licenses: readonly number[], o: { applicationName?: string } = {}): Promise<Snapshot> {
+  const client = new pg.Client({ connectionString: databaseUrl(), application_name: o.applicationName ?? 'quarry-export' });
   await client.connect();
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   let closed = false;
