@@ -4,6 +4,7 @@
 // and prints its progress until it ends. Also: --list, --status ID, --cancel ID, --resume ID, --retry-failed ID.
 import { disconnectDb } from '../../../lib/db.ts';
 import { dataDir, env } from '../../../lib/env.ts';
+import { repairStaleExports } from '../../../lib/queries/exports.ts';
 import { countWorkerConnections, getRun, listRuns, type RunView } from '../../../lib/queries/runs.ts';
 import { ensureDatabase } from '../../../lib/server/database.ts';
 import { stopBoss, WORKER_APP_NAME } from '../../runs/boss.ts';
@@ -118,6 +119,8 @@ export async function run(args: string[]): Promise<void> {
   };
   process.once('SIGINT', onSignal);
   try {
+    const repaired = await repairStaleExports();
+    if (repaired) console.error(`${repaired} export(s) left running by a stopped process marked failed`);
     const control = { registry };
     let id: string;
     if (flags.list) {

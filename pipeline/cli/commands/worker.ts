@@ -1,6 +1,7 @@
 // `npm run worker [-- --concurrency N]`: a pipeline worker process; run any number, on any machine reaching the database.
 import { disconnectDb } from '../../../lib/db.ts';
 import { dataDir, env } from '../../../lib/env.ts';
+import { repairStaleExports } from '../../../lib/queries/exports.ts';
 import { ensureDatabase } from '../../../lib/server/database.ts';
 import { startWorker } from '../../worker.ts';
 import { flag, parseFlags, type CommandSpec } from '../flags.ts';
@@ -18,6 +19,8 @@ export const spec: CommandSpec = {
 export async function run(args: string[]): Promise<void> {
   const opts = parseFlags(flags, args).values;
   const database = await ensureDatabase({ dataDir: dataDir(), log: (m) => console.error(m) });
+  const repaired = await repairStaleExports();
+  if (repaired) console.error(`${repaired} export(s) left running by a stopped process marked failed`);
   const worker = await startWorker({ concurrency: opts.concurrency });
   console.error(`Worker ${worker.id} is taking pipeline jobs (${opts.concurrency} at a time per stage). Ctrl-C stops it; its running batches go back to the queue.`);
   await new Promise<void>((resolve) => {
