@@ -18,7 +18,8 @@ export async function runVersions(stages: readonly string[], t: Thresholds): Pro
   };
   // Only when the run classifies: identifying a model without a manifest hashes its files.
   if (stages.includes('clip')) {
-    const status = await clipModelStatus();
+    // A broken model folder is the clip stage's to report; starting the run must not fail on it.
+    const status = await clipModelStatus().catch((e: unknown) => ({ installed: false as const, message: e instanceof Error ? e.message : String(e) }));
     versions.clip_model = status.installed ? `${status.name}@${status.hash}` : 'not installed';
   }
   return versions;

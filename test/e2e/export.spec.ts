@@ -17,7 +17,7 @@ test('an admin exports the dataset from the Export page and downloads the files 
   const csv = await page.request.get((await exported.getByRole('link', { name: 'Download photos.csv' }).getAttribute('href'))!);
   expect(csv.headers()['content-type']).toContain('text/csv');
   const lines = (await csv.text()).trim().split('\n');
-  expect(lines[0]).toBe('url,url_highres,url_source,photo_id,owner,license,title,tags,width,height,date_upload');
+  expect(lines[0]).toBe('url,url_highres,url_source,photo_id,owner,license,"title","description","tags",width,height,date_upload');
   await expect(exported.getByTestId('export-status')).toContainText(`${manifest.rowCount} photos`);
 
   // Names outside the export's own files are refused, whatever the path tricks.
