@@ -4,7 +4,9 @@ import * as copyrightText from '../checks/copyrightText.ts';
 import * as duplicates from '../checks/duplicates.ts';
 import * as exifCopyright from '../checks/exifCopyright.ts';
 import * as resolution from '../checks/resolution.ts';
-import { clipModelStatus } from '../clip/status.ts';
+import path from 'node:path';
+import { env } from '../../lib/env.ts';
+import { describeModel, ModelNotInstalledError } from '../clip/modelDir.ts';
 import { configVersion, watermarkConfig } from '../watermarks/config.ts';
 import type { Thresholds } from './config.ts';
 
@@ -18,9 +20,12 @@ export async function runVersions(stages: readonly string[], t: Thresholds): Pro
   };
   // Only when the run classifies: identifying a model without a manifest hashes its files.
   if (stages.includes('clip')) {
+    // Not clip/config.ts: the web app creates runs too, and that module reads its own folder at load.
     // A broken model folder is the clip stage's to report; starting the run must not fail on it.
-    const status = await clipModelStatus().catch((e: unknown) => ({ installed: false as const, message: e instanceof Error ? e.message : String(e) }));
-    versions.clip_model = status.installed ? `${status.name}@${status.hash}` : 'not installed';
+    versions.clip_model = await describeModel(path.resolve(env.CLIP_MODEL_DIR)).then(
+      (m) => `${m.name}@${m.hash}`,
+      (e: unknown) => (e instanceof ModelNotInstalledError ? 'not installed' : `unreadable: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
   return versions;
 }

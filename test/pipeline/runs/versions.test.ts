@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as duplicates from '../../../pipeline/checks/duplicates.ts';
 import * as resolution from '../../../pipeline/checks/resolution.ts';
+import { refreshEnv } from '../../../lib/env.ts';
 import { writeTestClipModel } from '../../../pipeline/clip/testModel.ts';
 import { DEFAULT_THRESHOLDS } from '../../../pipeline/runs/config.ts';
 import { runVersions } from '../../../pipeline/runs/versions.ts';
@@ -16,6 +17,7 @@ beforeAll(async () => { tmp = await mkdtemp(path.join(os.tmpdir(), 'quarry-versi
 afterAll(async () => {
   process.env.CLIP_MODEL_DIR = saved;
   if (saved === undefined) delete process.env.CLIP_MODEL_DIR;
+  refreshEnv();
   await rm(tmp, { recursive: true, force: true });
 });
 
@@ -33,10 +35,12 @@ describe('run versions', () => {
 
   it('name the CLIP model when the run classifies, or say it is missing', async () => {
     process.env.CLIP_MODEL_DIR = path.join(tmp, 'none');
+    refreshEnv();
     expect((await runVersions(['clip'], DEFAULT_THRESHOLDS)).clip_model).toBe('not installed');
     const dir = path.join(tmp, 'model');
     await writeTestClipModel(dir);
     process.env.CLIP_MODEL_DIR = dir;
+    refreshEnv();
     expect((await runVersions(['clip'], DEFAULT_THRESHOLDS)).clip_model).toMatch(/^.+@[0-9a-f]{16}$/);
   });
 });
