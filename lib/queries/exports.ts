@@ -25,9 +25,12 @@ const view = (e: Row): ExportView => ({
   manifest: e.manifest, error: e.error, runId: e.runId, createdAt: e.createdAt.toISOString(), finishedAt: e.finishedAt?.toISOString() ?? null,
 });
 
-export async function createExport(data: { formats: string[]; config: Record<string, unknown>; runId?: string | null; createdById?: string | null }): Promise<string> {
+/** The application_name of the connection an export holds while it runs: its liveness signal (see repairStaleExports). */
+export const exportConnectionName = (id: string) => `quarry-export:${id}`;
+
+export async function createExport(data: { id?: string; formats: string[]; config: Record<string, unknown>; runId?: string | null; createdById?: string | null }): Promise<string> {
   const e = await db().export.create({
-    data: { status: 'running', formats: data.formats, config: data.config as Prisma.InputJsonValue, runId: data.runId ?? null, createdById: data.createdById ?? null },
+    data: { id: data.id, status: 'running', formats: data.formats, config: data.config as Prisma.InputJsonValue, runId: data.runId ?? null, createdById: data.createdById ?? null },
   });
   return e.id;
 }
@@ -59,4 +62,46 @@ export async function listExports(paging: { page: number; pageSize: number }): P
 export async function getExport(id: string): Promise<(ExportView & { directory: string | null }) | null> {
   const e = await db().export.findUnique({ where: { id } });
   return e && { ...view(e), directory: e.directory === null ? null : resolveExportDirectory(e.directory) };
+}
+
+export const STALE_EXPORT_ERROR = 'the process writing this export stopped before it finished';
+
+/**
+ * Marks failed every export left `running` whose writer is gone. A running export holds a database connection named
+ * after it for its whole life (opened before its row is inserted), so a row without one belongs to a dead process,
+ * whichever machine it ran on. Returns how many were repaired.
+ */
+export async function repairStaleExports(): Promise<number> {
+  return db().$executeRaw`
+    UPDATE exports e SET status = 'failed', error = ${STALE_EXPORT_ERROR}, finished_at = now()
+    WHERE e.status = 'running'
+      AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = 'quarry-export:' || e.id)`;
+}
+
+export type ExportReadiness = {
+  /** Runs queued or running, other than the one asking. */
+  activeRuns: { id: string; status: string }[];
+  /** Photos under the export's licenses whose image was never fetched (availability unknown). */
+  unfetched: number;
+};
+
+/** What would make an export partial right now: a run still writing results, or photos not fetched yet. */
+export async function exportReadiness(licenses: readonly number[], exceptRunId?: string | null): Promise<ExportReadiness> {
+  const [runs, [{ n }]] = await Promise.all([
+    db().pipelineRun.findMany({
+      where: { status: { in: ['queued', 'running'] }, ...(exceptRunId ? { id: { not: exceptRunId } } : {}) },
+      select: { id: true, status: true }, orderBy: { createdAt: 'asc' },
+    }),
+    db().$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM photos WHERE availability = 'unknown' AND license = ANY(${[...licenses]}::int[])`,
+  ]);
+  return { activeRuns: runs, unfetched: n };
+}
+
+/** One sentence saying why an export now would be partial, or null when it would not be. */
+export function partialExportReason(r: ExportReadiness): string | null {
+  const parts: string[] = [];
+  if (r.activeRuns.length) parts.push(`${r.activeRuns.length === 1 ? `run ${r.activeRuns[0].id} is` : `${r.activeRuns.length} runs are`} still ${r.activeRuns.length === 1 ? r.activeRuns[0].status : 'active'}`);
+  if (r.unfetched) parts.push(`${r.unfetched.toLocaleString('en-US')} photo${r.unfetched === 1 ? ' is' : 's are'} not fetched yet`);
+  return parts.length ? `The export would be partial: ${parts.join(' and ')}.` : null;
 }

@@ -1,11 +1,7 @@
 // CSV exports of a spot-check: its estimate table (Megalith-10m's card, computed) and its labelled items.
+import { csvCell } from '../csv.ts';
 import type { SpotCheckDetail } from '../queries/spotChecks.ts';
 import { estimateLabel } from './spotEstimates.ts';
-
-export function csvCell(v: string | number | null | undefined): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 function toCsv(header: string[], rows: (string | number | null)[][]): string {
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';

@@ -24,7 +24,7 @@ export async function withDatabase<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Minimal `--name value` / `--flag` parser; commands validate the result with zod. */
+/** Minimal `--name value` / `--flag` parser for the benches (test/bench); commands declare their flags with flags.ts. */
 export function parseArgs(args: string[]): { flags: Record<string, string | true>; positional: string[] } {
   const flags: Record<string, string | true> = {};
   const positional: string[] = [];

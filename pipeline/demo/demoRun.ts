@@ -5,6 +5,7 @@ import path from 'node:path';
 import { env } from '../../lib/env.ts';
 import { listRuns } from '../../lib/queries/runs.ts';
 import { writeTestClipModel } from '../clip/testModel.ts';
+import { demoClipModelPath } from './clipModelPath.ts';
 import { stopBoss } from '../runs/boss.ts';
 import { createRun } from '../runs/control.ts';
 import { closeRunsPool } from '../runs/pool.ts';
@@ -18,7 +19,7 @@ export const DEMO_STAGES = ['ingest', 'analyze', 'clip', 'watermarks', 'export']
  */
 export async function demoClipModelDir(dataDir: string): Promise<string> {
   if (process.env.CLIP_MODEL_DIR) return process.env.CLIP_MODEL_DIR;
-  const dir = path.resolve(dataDir, 'models', 'clip-demo');
+  const dir = demoClipModelPath(dataDir);
   if (!existsSync(path.join(dir, 'quarry-manifest.json'))) await writeTestClipModel(dir);
   return dir;
 }

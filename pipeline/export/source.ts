@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { databaseUrl } from '../../lib/env.ts';
 import { includedPhotoIdsSql, photoReasonsSql } from '../../lib/inclusion.ts';
-import { STAGING_LINE_SQL, type StagingChunk } from './columns.ts';
+import { STAGING_LINE_SQL, stagingTail, type StagingChunk } from './columns.ts';
 
 export type Snapshot = {
   /** Photos in the snapshot, included ones, and excluded counts by reason (a photo counts under each of its reasons). */
@@ -15,8 +15,8 @@ export type Snapshot = {
 };
 
 /** A REPEATABLE READ transaction: the manifest's counts and the files' rows describe exactly the same data. */
-export async function openSnapshot(licenses: readonly number[]): Promise<Snapshot> {
-  const client = new pg.Client({ connectionString: databaseUrl(), application_name: 'quarry-export' });
+export async function openSnapshot(licenses: readonly number[], o: { applicationName?: string } = {}): Promise<Snapshot> {
+  const client = new pg.Client({ connectionString: databaseUrl(), application_name: o.applicationName ?? 'quarry-export' });
   await client.connect();
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   let closed = false;
@@ -44,11 +44,11 @@ export async function openSnapshot(licenses: readonly number[]): Promise<Snapsho
       const ids = includedPhotoIdsSql(licenses);
       await client.query(
         `DECLARE export_rows NO SCROLL CURSOR FOR
-         SELECT ${STAGING_LINE_SQL} AS line FROM photos p JOIN (${ids.text}) i ON i.photo_id = p.id ORDER BY p.id`, ids.values as unknown[]);
+         SELECT ${STAGING_LINE_SQL} AS line, p.description FROM photos p JOIN (${ids.text}) i ON i.photo_id = p.id ORDER BY p.id`, ids.values as unknown[]);
       for (;;) {
-        const { rows } = await client.query<[string]>({ text: `FETCH ${chunkSize} FROM export_rows`, rowMode: 'array' });
+        const { rows } = await client.query<[string, string]>({ text: `FETCH ${chunkSize} FROM export_rows`, rowMode: 'array' });
         if (rows.length === 0) break;
-        yield { text: rows.map((r) => r[0]).join(''), rows: rows.length };
+        yield { text: rows.map((r) => r[0] + stagingTail(r[1])).join(''), rows: rows.length };
       }
       await client.query('CLOSE export_rows');
     },

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ExportFormat } from '../runs/config.ts';
-import { selectList, STAGING_COLUMNS, type ColumnSet, type StagingChunk } from './columns.ts';
+import { COLUMN_SETS, selectList, STAGING_COLUMNS, USER_TEXT_COLUMNS, type ColumnSet, type StagingChunk } from './columns.ts';
 
 export type Target = { format: ExportFormat; file: string };
 export type WriteOptions = { columns: ColumnSet; tmpDir: string; rowGroupSize?: number; onRows?: (n: number) => void; signal?: AbortSignal };
@@ -18,14 +18,20 @@ export const ROW_GROUP_SIZE = 100_000;
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
+/** Neutralised user text is always quoted (OWASP's rule), so `'=x` never reaches a spreadsheet bare. */
+function csvOptions(set: ColumnSet): string {
+  const quoted = COLUMN_SETS[set].filter((c) => USER_TEXT_COLUMNS.includes(c));
+  return `FORMAT csv, HEADER true${quoted.length ? `, FORCE_QUOTE (${quoted.join(', ')})` : ''}`;
+}
+
 function copySql(t: Target, feed: string, parallel: boolean, o: WriteOptions): string {
   const columns = `{${STAGING_COLUMNS.map(([n, ty]) => `'${n}': '${ty}'`).join(', ')}}`;
   const source = `read_csv(${sqlString(feed)}, header = false, delim = ',', quote = '"', escape = '"', auto_detect = false,
     parallel = ${parallel}, allow_quoted_nulls = false, columns = ${columns})`;
   const options = t.format === 'parquet'
     ? `FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${o.rowGroupSize ?? ROW_GROUP_SIZE}`
-    : t.format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT json';
-  return `COPY (SELECT ${selectList(o.columns, t.format !== 'parquet')} FROM ${source}) TO ${sqlString(t.file)} (${options})`;
+    : t.format === 'csv' ? csvOptions(o.columns) : 'FORMAT json';
+  return `COPY (SELECT ${selectList(o.columns, t.format)} FROM ${source}) TO ${sqlString(t.file)} (${options})`;
 }
 
 /** A named pipe where the system has mkfifo, else a plain staging file read after it is written. */

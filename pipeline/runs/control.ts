@@ -4,6 +4,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.
 import { ensureQueues, getBoss } from './boss.ts';
 import { resolveRunConfig, runInputSchema, type ResolveDefaults, type ResolvedRunConfig, type RunInput } from './config.ts';
 import { withTx } from './pool.ts';
+import { runVersions } from './versions.ts';
 import { runSettings, type RunSettings } from './settings.ts';
 import type { Deps } from './store/batches.ts';
 import { cancelJobs, requeueBatches } from './store/jobs.ts';
@@ -21,6 +22,7 @@ async function deps(o: Pick<ControlOptions, 'registry' | 'settings'>): Promise<D
 /** Validates the request (zod; unknown stages refused), stores the resolved configuration, queues the first stage. */
 export async function createRun(input: RunInput, createdById: string | null, o: ControlOptions): Promise<{ id: string; config: ResolvedRunConfig }> {
   const config = resolveRunConfig(runInputSchema.parse(input), [...o.registry.keys()], o.defaults);
+  if (!o.defaults.versions) config.versions = await runVersions(config.stages, config.thresholds);
   const problems = config.stages.map((s) => o.registry.get(s)?.preflight?.()).filter((p): p is string => !!p);
   if (problems.length) throw new BadRequestError(problems.join('; '));
   const d = await deps(o);

@@ -19,16 +19,16 @@ const TAGS = pool(101, (i) => `${WORDS[i % 12]} ${WORDS[(i * 3) % 12]} ${WORDS[(
 
 const rowAt = (i: number) => ({
   id: String(50_000_000_000 + i * 3), owner: OWNERS[i % 4096], secret: SECRETS[i % 4093], server: String(65_535 - (i % 5)),
-  license: 7 + (i % 4), title: TITLES[i % 997], tags: TAGS[i % 101], width: 4000 - (i % 1000), height: 3000 - (i % 700), dateUpload: 1_200_000_000 + i * 30,
+  license: 7 + (i % 4), title: TITLES[i % 997], tags: TAGS[i % 101], width: 4000 - (i % 1000), height: 3000 - (i % 700), dateUpload: 1_200_000_000 + i * 30, description: '',
 });
 // Titles and tags escaped once: the real export gets its lines ready-made from PostgreSQL, so the source should cost little.
-const TITLES_CSV = TITLES.map((t) => stagingLine({ ...rowAt(0), title: t }).split(',').slice(5, -4).join(','));
+const TITLES_CSV = TITLES.map((t) => stagingLine({ ...rowAt(0), title: t }).split(',').slice(5, -5).join(','));
 
 /** Rows start..end-1 as staging CSV, byte for byte what stagingLine writes (checked once in run()). */
 function buildChunk(start: number, end: number): string {
   let text = '';
   for (let i = start; i < end; i++) {
-    text += `${50_000_000_000 + i * 3},${OWNERS[i % 4096]},${SECRETS[i % 4093]},${65_535 - (i % 5)},${7 + (i % 4)},${TITLES_CSV[i % 997]},${TAGS[i % 101]},${4000 - (i % 1000)},${3000 - (i % 700)},${1_200_000_000 + i * 30}\n`;
+    text += `${50_000_000_000 + i * 3},${OWNERS[i % 4096]},${SECRETS[i % 4093]},${65_535 - (i % 5)},${7 + (i % 4)},${TITLES_CSV[i % 997]},${TAGS[i % 101]},${4000 - (i % 1000)},${3000 - (i % 700)},${1_200_000_000 + i * 30},""\n`;
   }
   return text;
 }

@@ -1,6 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { useExportsQuery } from '@/components/hooks/useExportsQuery';
+import { ApiError } from '@/components/hooks/fetchJson';
 import { useStartExportMutation } from '@/components/hooks/useStartExportMutation';
 import type { ExportView } from '@/lib/queries/exports';
 import { EXPORT_FORMATS } from '@/pipeline/runs/config';
@@ -64,7 +65,14 @@ export function ExportsPanel() {
         </fieldset>
         {start.error && <p role="alert" className="text-sm text-red-800">{start.error.message}</p>}
         {start.data && <p className="text-sm text-slate-600">Export queued as run {start.data.runId.slice(0, 8)}; its progress is on the Runs page.</p>}
-        <button type="submit" disabled={start.isPending || formats.length === 0} className="rounded bg-slate-900 px-4 py-2 text-sm text-white disabled:opacity-50">Export dataset</button>
+        <div className="flex flex-wrap gap-2">
+          <button type="submit" disabled={start.isPending || formats.length === 0} className="rounded bg-slate-900 px-4 py-2 text-sm text-white disabled:opacity-50">Export dataset</button>
+          {/* 409: a run is active or photos are unfetched; the admin may still want what there is now. */}
+          {start.error instanceof ApiError && start.error.status === 409 && (
+            <button type="button" disabled={start.isPending} onClick={() => start.mutate({ formats, allowPartial: true })}
+              className="rounded border border-red-800 px-4 py-2 text-sm text-red-800 disabled:opacity-50">Export anyway</button>
+          )}
+        </div>
       </form>
       <section aria-labelledby="exports-h" className="space-y-3">
         <h2 id="exports-h" className="font-medium">Exports</h2>

@@ -1,25 +1,30 @@
 // `npm run quarry -- analyze [--limit N] [--checks fetch,resolution,exif,text,duplicates]`: image fetch and photo checks, resumable.
-import { z } from 'zod';
 import { env } from '../../../lib/env.ts';
-import { parseSteps, type AnalyzeStep } from '../../analyze/checkNames.ts';
+import { ALL_STEPS, parseSteps, type AnalyzeStep } from '../../analyze/checkNames.ts';
 import { runAnalyze, type AnalyzeProgress } from '../../analyze/stage.ts';
 import { flickrExifCall } from '../../checks/flickrExif.ts';
 import { createFlickrClient } from '../../flickr/client.ts';
 import { createProgress } from '../progress.ts';
-import { parseArgs, withDatabase } from '../withDatabase.ts';
+import { flag, parseFlags, type CommandSpec } from '../flags.ts';
+import { withDatabase } from '../withDatabase.ts';
 
-const flagsSchema = z.object({
-  limit: z.coerce.number().int().positive().optional(),
-  checks: z.string().optional(),
-  concurrency: z.coerce.number().int().min(1).max(256).optional(),
-});
+const flags = {
+  limit: flag.int('analyze at most N photos per step', { min: 1 }),
+  checks: flag.list('steps to run (duplicates also fetches)', ALL_STEPS, { defaultText: ALL_STEPS.join(',') }),
+  concurrency: flag.int('image downloads in flight', { min: 1, max: 256, defaultText: 'FETCH_CONCURRENCY, 16' }),
+};
+
+export const spec: CommandSpec = {
+  name: 'analyze',
+  summary: 'fetch images and run the photo checks (resolution, EXIF, copyright text, duplicates); resumable',
+  flags,
+};
 
 const kinds = (f: Record<string, number>) => Object.entries(f).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
 
 export async function run(args: string[]): Promise<void> {
-  const { flags } = parseArgs(args);
-  const opts = flagsSchema.parse(flags);
-  const steps = parseSteps(opts.checks);
+  const opts = parseFlags(flags, args).values;
+  const steps = parseSteps(opts.checks?.join(','));
   // getExif is the fallback for hidden originals; without an API key those photos are reported as unchecked.
   const getExif = env.FLICKR_API_KEY
     ? flickrExifCall(createFlickrClient({ apiKey: env.FLICKR_API_KEY, apiBase: env.FLICKR_API_BASE, ratePerHour: env.FLICKR_RATE_LIMIT }))

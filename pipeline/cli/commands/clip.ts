@@ -1,6 +1,5 @@
 // `quarry clip [--limit N] [--retry-errors] [--near-duplicates]` runs the CLIP checks on fetched photos, with progress on stderr,
 // then regroups the duplicate clusters with CLIP near-duplicates when new embeddings were stored (or when asked to).
-import { z } from 'zod';
 import { clipConfig } from '../../clip/config.ts';
 import { runDuplicates } from '../../analyze/duplicatesStep.ts';
 import { resolveSettings } from '../../analyze/options.ts';
@@ -8,26 +7,24 @@ import { clipPairSource } from '../../clip/nearDuplicates.ts';
 import { closeClipRuntimes } from '../../clip/runtime.ts';
 import { runClipStage } from '../../clip/stage.ts';
 import { clipModelStatus } from '../../clip/status.ts';
+import { flag, parseFlags, type CommandSpec } from '../flags.ts';
 import { createProgress } from '../progress.ts';
 
-const flagsSchema = z.object({
-  limit: z.coerce.number().int().positive().optional(),
-  'near-duplicates': z.literal(true).optional(),
-  'retry-errors': z.literal(true).optional(),
-});
+const flags = {
+  limit: flag.int('classify at most N photos', { min: 1 }),
+  'retry-errors': flag.switch('also retry photos whose CLIP check failed with an error'),
+  'near-duplicates': flag.switch('regroup duplicate clusters with CLIP near-duplicates even when no new embeddings were stored'),
+};
 
-function parseFlags(args: string[]): Record<string, string | true> {
-  const flags: Record<string, string | true> = {};
-  for (let i = 0; i < args.length; i++) {
-    if (!args[i].startsWith('--')) continue;
-    const next = args[i + 1];
-    flags[args[i].slice(2)] = next !== undefined && !next.startsWith('--') ? args[++i] : true;
-  }
-  return flags;
-}
+export const spec: CommandSpec = {
+  name: 'clip',
+  summary: 'run the CLIP checks (non-photo, non-wholesome) on fetched photos; needs a model in CLIP_MODEL_DIR',
+  flags,
+  notes: ['Check the model first with `npm run quarry -- models check`.'],
+};
 
 export async function run(args: string[]): Promise<void> {
-  const flags = flagsSchema.parse(parseFlags(args));
+  const opts = parseFlags(flags, args).values;
   const config = clipConfig();
   const status = await clipModelStatus(config);
   if (!status.installed) {
@@ -41,14 +38,14 @@ export async function run(args: string[]): Promise<void> {
   await withDatabase(async () => {
     const progress = createProgress('clip', 'photos');
     const result = await runClipStage({
-      limit: flags.limit,
-      retryErrors: flags['retry-errors'] ?? false,
+      limit: opts.limit,
+      retryErrors: opts['retry-errors'],
       config,
       onProgress: (p) => progress.update(p),
     }).finally(() => closeClipRuntimes());
     progress.done({ done: result.done + result.failed, total: result.done + result.failed, failed: result.failed });
     console.log(`classified ${result.done}, failed ${result.failed}, already current ${result.skipped}`);
-    if (result.done > 0 || flags['near-duplicates']) {
+    if (result.done > 0 || opts['near-duplicates']) {
       const { source, note } = await clipPairSource(config);
       if (!source) {
         console.log(note);

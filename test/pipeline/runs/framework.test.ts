@@ -1,6 +1,7 @@
 // The job framework end to end on pg-boss with synthetic stages: progress, retries, failure, retry-failed, cancel, resume.
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { versionFor as resolutionVersion } from '../../../pipeline/checks/resolution.ts';
 import { cancelRun, createRun, resumeRun, retryFailed } from '../../../pipeline/runs/control.ts';
 import { runSettings } from '../../../pipeline/runs/settings.ts';
 import { registryOf } from '../../../pipeline/runs/types.ts';
@@ -68,6 +69,11 @@ describe('pipeline runs on pg-boss', () => {
     expect(order.slice(0, afterAt).every((r) => r.stage === 'synth-a')).toBe(true);
     expect(order.slice(afterAt + 1).every((r) => r.stage === 'synth-b')).toBe(true);
     expect(run.config).toMatchObject({ stages: ['synth-a', 'synth-b'], limit: 23, batchSize: 5, licenses: [9] });
+    // The stored configuration names the versions the checks stamp their results with (it once said `{}`).
+    expect((run.config as { versions: Record<string, string> }).versions).toMatchObject({
+      resolution: resolutionVersion(256), copyright_text: expect.any(String), exif_copyright: expect.any(String),
+      duplicate: expect.any(String), watermark: expect.stringMatching(/^wm-1\//),
+    });
   });
 
   it('retries a batch that throws, then fails the run when a batch keeps throwing; retry-failed finishes it', async () => {

@@ -1,0 +1,46 @@
+// What a run's stored configuration says about the versions its stages stamp their results with.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as duplicates from '../../../pipeline/checks/duplicates.ts';
+import * as resolution from '../../../pipeline/checks/resolution.ts';
+import { refreshEnv } from '../../../lib/env.ts';
+import { writeTestClipModel } from '../../../pipeline/clip/testModel.ts';
+import { DEFAULT_THRESHOLDS } from '../../../pipeline/runs/config.ts';
+import { runVersions } from '../../../pipeline/runs/versions.ts';
+import { configVersion, DEFAULT_CONFIG } from '../../../pipeline/watermarks/config.ts';
+
+let tmp: string;
+const saved = process.env.CLIP_MODEL_DIR;
+beforeAll(async () => { tmp = await mkdtemp(path.join(os.tmpdir(), 'quarry-versions-')); });
+afterAll(async () => {
+  process.env.CLIP_MODEL_DIR = saved;
+  if (saved === undefined) delete process.env.CLIP_MODEL_DIR;
+  refreshEnv();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('run versions', () => {
+  it('follow the run\'s thresholds, as the stages do', async () => {
+    const base = await runVersions(['analyze', 'watermarks'], DEFAULT_THRESHOLDS);
+    expect(base.resolution).toBe(resolution.versionFor(256));
+    expect(base.duplicate).toBe(duplicates.versionFor(6));
+    const changed = await runVersions(['analyze', 'watermarks'], { ...DEFAULT_THRESHOLDS, minResolution: 512, watermarkFail: 0.7 });
+    expect(changed.resolution).toBe(resolution.versionFor(512));
+    expect(changed.resolution).not.toBe(base.resolution);
+    expect(changed.watermark).toBe(configVersion({ ...DEFAULT_CONFIG, fail: 0.7, uncertain: 0.3 }));
+    expect(base).not.toHaveProperty('clip_model');
+  });
+
+  it('name the CLIP model when the run classifies, or say it is missing', async () => {
+    process.env.CLIP_MODEL_DIR = path.join(tmp, 'none');
+    refreshEnv();
+    expect((await runVersions(['clip'], DEFAULT_THRESHOLDS)).clip_model).toBe('not installed');
+    const dir = path.join(tmp, 'model');
+    await writeTestClipModel(dir);
+    process.env.CLIP_MODEL_DIR = dir;
+    refreshEnv();
+    expect((await runVersions(['clip'], DEFAULT_THRESHOLDS)).clip_model).toMatch(/^.+@[0-9a-f]{16}$/);
+  });
+});
