@@ -1,6 +1,9 @@
+// Every exclusion reason's label for people, in one place; the keys themselves (FIXED_REASONS, `check:<name>`) stay in
+// the data and the export manifest. A reason added to FIXED_REASONS without a label here fails the type-check.
 import { CHECKS, isCheckName } from './checks.ts';
+import type { FIXED_REASONS } from './inclusion.ts';
 
-const FIXED: Record<string, string> = {
+const FIXED: Record<(typeof FIXED_REASONS)[number], string> & Record<string, string> = {
   license: 'License not allowed',
   not_fetched: 'Not fetched yet',
   unavailable: 'Unavailable (deleted)',

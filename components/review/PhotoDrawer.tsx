@@ -8,6 +8,7 @@ import { EvidenceText } from './Evidence';
 import { newRequestId } from './requestId';
 import { BoxOverlay } from './Thumb';
 import { VerdictBadge } from './VerdictBadge';
+import { useToast } from '../ui/Toaster';
 
 const checkLabel = (c: string) => (isCheckName(c) ? CHECKS[c].label : c);
 
@@ -16,6 +17,7 @@ export function PhotoDrawer({ photoId, onClose }: { photoId: string | null; onCl
   const ref = useRef<HTMLDialogElement>(null);
   const photo = usePhotoQuery(photoId);
   const override = useOverrideMutation();
+  const toast = useToast();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -75,7 +77,9 @@ export function PhotoDrawer({ photoId, onClose }: { photoId: string | null; onCl
                     <td className="whitespace-nowrap">
                       {(['pass', 'fail'] as const).filter((v) => v !== c.effective).map((v) => (
                         <button key={v} type="button" disabled={override.isPending}
-                          onClick={() => override.mutate({ photoIds: [p.photo.id], check: c.check, newVerdict: v, requestId: newRequestId() })}
+                          onClick={() => override.mutate({ photoIds: [p.photo.id], check: c.check, newVerdict: v, requestId: newRequestId() }, {
+                            onSuccess: () => toast({ text: `${checkLabel(c.check)} set to ${v} on photo ${p.photo.id}` }),
+                          })}
                           className="rounded border px-1.5 py-0.5 text-xs hover:bg-slate-100">
                           Set {checkLabel(c.check)} to {v}
                         </button>

@@ -1,7 +1,7 @@
 'use client';
 import { memo, type MouseEvent } from 'react';
 import type { CheckPhoto } from '@/lib/queries/overrides';
-import { BoxedThumb, EvidenceText } from '@/components/review/Evidence';
+import { EvidenceText } from '@/components/review/Evidence';
 import { Thumb } from '@/components/review/Thumb';
 import { VerdictBadge } from '@/components/review/VerdictBadge';
 
@@ -23,20 +23,18 @@ export const CheckPhotoCard = memo(function CheckPhotoCard({ photo: p, index, ch
         <span className="ml-auto tabular-nums">{p.score?.toFixed(3) ?? '—'}</span>
       </div>
       <button type="button" data-grid-index={index} tabIndex={active ? 0 : -1} onClick={() => onOpen(index)} aria-label={`Open photo ${p.photoId}`}
-        className="block min-h-0 flex-1 overflow-hidden rounded">
+        className="block h-40 w-full shrink-0 overflow-hidden rounded">
         {check === 'duplicate' && p.duplicateOf ? (
           <span className="grid h-full grid-cols-2 gap-0.5">
             <Thumb contentHash={p.contentHash} alt={`This photo ${p.photoId}`} className="h-full w-full" />
             <Thumb contentHash={p.duplicateOf.contentHash} alt={`Duplicate of ${p.duplicateOf.id}`} className="h-full w-full" />
           </span>
-        ) : box ? (
-          <BoxedThumb contentHash={p.contentHash} alt={`Photo ${p.photoId}`} box={box} className="h-full w-full object-contain" />
         ) : (
-          <Thumb contentHash={p.contentHash} alt={`Photo ${p.photoId}`} className="h-full w-full" />
+          <Thumb contentHash={p.contentHash} alt={`Photo ${p.photoId}`} box={box} className="h-full w-full" />
         )}
       </button>
-      <div className="h-16 overflow-hidden"><EvidenceText check={check} details={p.details} /></div>
-      <div className="flex flex-wrap items-center gap-1">
+      <div data-evidence className="break-words"><EvidenceText check={check} details={p.details} /></div>
+      <div className="mt-auto flex flex-wrap items-center gap-1">
         <span>auto <VerdictBadge verdict={p.verdict} /></span>
         {p.override && <span title={`by ${p.override.by ?? '?'} at ${p.override.at}`}>now <VerdictBadge verdict={p.effective} /></span>}
       </div>

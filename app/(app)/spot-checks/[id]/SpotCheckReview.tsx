@@ -89,7 +89,7 @@ export function SpotCheckReview({ id }: { id: string }) {
       </section>
       {label.error && <p role="alert" className="text-sm text-red-700">A label was not saved: {label.error.message}</p>}
       <div data-review-grid>
-        <VirtualGrid count={items.length} minCellWidth={170} cellHeight={290} label="Sample photos to label" height="calc(100vh - 10rem)"
+        <VirtualGrid count={items.length} minCellWidth={170} estimateHeight={300} label="Sample photos to label" height="calc(100vh - 10rem)"
           activeIndex={active} onColumns={(c) => { columns.current = c; }}
           renderCell={(i) => <SpotItemCard item={items[i]} index={i} total={items.length} active={i === active} onOpen={onOpen} onToggle={onToggle} />} />
       </div>

@@ -1,0 +1,14 @@
+// Tick labels for chart axes.
+
+/**
+ * Enough decimals to tell the axis ends apart: scores packed into 0.001–0.004 read as such, not "0.00…0.00".
+ */
+export function axisFormatter(min: number, max: number): (v: number) => string {
+  const span = Math.abs(max - min);
+  const scale = Math.max(Math.abs(min), Math.abs(max));
+  if (scale >= 100 && span >= 10) return (v) => v.toFixed(0);
+  const ref = span > 0 ? span : scale || 1;
+  const digits = Math.min(6, Math.max(2, Math.ceil(-Math.log10(ref)) + 1));
+  return (v) => v.toFixed(digits);
+}
+
