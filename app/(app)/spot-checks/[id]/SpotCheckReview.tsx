@@ -71,7 +71,7 @@ export function SpotCheckReview({ id }: { id: string }) {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
-        <h1 className="text-2xl font-semibold">{s.name}</h1>
+        <h1 className="text-2xl font-semibold"><bdi>{s.name}</bdi></h1>
         <p className="text-sm text-slate-600">
           {s.size} photos from {s.population === 'included' ? 'the included photos' : 'everything ingested'} ({s.populationSize.toLocaleString('en-US')}), seed {s.seed}
         </p>
