@@ -72,7 +72,7 @@ export function AccountQueue() {
                 <td className={`p-2 ${STATUS_STYLE[a.reviewStatus]}`}>{a.reviewStatus}{a.reviewReason ? ` · ${rejectReasonLabel(a.reviewReason)}` : ''}</td>
                 <td className="p-2 text-right tabular-nums">{a.flagScore.toFixed(2)}</td>
                 <td className="p-2 text-right tabular-nums">{a.watermarkScore?.toFixed(2) ?? '—'}</td>
-                <td className="p-2">{a.leaseHolder ? (a.leaseMine ? 'you' : a.leaseHolder) : ''}</td>
+                <td className="p-2">{a.leaseHolder ? (a.leaseMine ? 'you' : <bdi>{a.leaseHolder}</bdi>) : ''}</td>
               </tr>
             ))}
           </tbody>
