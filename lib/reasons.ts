@@ -18,3 +18,22 @@ export function reasonLabel(reason: string): string {
   }
   return FIXED[reason] ?? reason;
 }
+
+// Why a photo's fetch or analysis failed in a run (run_stages.failures_by_kind keys), for people.
+const FAILURE_KINDS: Record<string, string> = {
+  no_url: 'no image URL',
+  unavailable: 'removed from Flickr',
+  corrupt: 'corrupt image',
+  not_image: 'not an image',
+  too_large: 'image too large',
+  forbidden_host: 'image host not allowed',
+  timeout: 'timed out',
+  http_error: 'HTTP error',
+  network: 'network error',
+  flickr_api: 'Flickr API refused',
+  unreadable: 'unreadable image',
+};
+
+export function failureKindLabel(kind: string): string {
+  return FAILURE_KINDS[kind] ?? kind.replace(/_/g, ' ');
+}

@@ -28,7 +28,7 @@ const share = (n: unknown, of: unknown) => (typeof n === 'number' && typeof of =
 export function watermarkWords(d: Details): string {
   const where = describeBox(d.box);
   const account = typeof d.accountScore === 'number' ? ` (account score ${d.accountScore.toFixed(2)})` : '';
-  if (where) return `Carries the account’s repeated mark: ${where} (box drawn on the photo)${account}.`;
+  if (where) return `The account’s repeated mark, outlined: ${where}${account}.`;
   if (typeof d.orientation === 'string') return `Matches the account’s repeated mark; no box for ${d.orientation} photos${account}.`;
   return `Matches the account’s repeated mark${account}.`;
 }

@@ -17,7 +17,7 @@ export function ReviewProgressPanel({ p }: { p: ReviewProgress }) {
   const left = p.total - p.decided;
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="review-h">
-      <h2 id="review-h" className="mb-1 font-medium">Review progress of the top {p.topN.toLocaleString('en-US')} accounts</h2>
+      <h2 id="review-h" className="mb-1 font-medium">Review progress <span className="font-normal text-slate-500">· the top {p.topN.toLocaleString('en-US')} accounts by rank{p.total < p.topN ? ` (${p.total.toLocaleString('en-US')} so far)` : ''}</span></h2>
       <p className="mb-3 text-sm text-slate-600" data-testid="review-progress">
         <strong className="tabular-nums">{p.decided.toLocaleString('en-US')}</strong> of <span className="tabular-nums">{p.total.toLocaleString('en-US')}</span> decided
         {p.total ? ` (${((100 * p.decided) / p.total).toFixed(1)}%)` : ''} · {left.toLocaleString('en-US')} left

@@ -8,7 +8,7 @@ describe('evidence in words', () => {
     expect(describeBox({ x: 0.3, y: 0.02, w: 0.4, h: 0.1 })).toBe('top edge, 40% × 10% of the photo');
     expect(describeBox({ x: 'a' })).toBeNull();
     const text = watermarkWords({ box: { x: 0.02, y: 0.4, w: 0.2, h: 0.2 }, orientation: 'landscape', accountScore: 0.8123 });
-    expect(text).toBe('Carries the account’s repeated mark: left edge, 20% × 20% of the photo (box drawn on the photo) (account score 0.81).');
+    expect(text).toBe('The account’s repeated mark, outlined: left edge, 20% × 20% of the photo (account score 0.81).');
     expect(text).not.toMatch(/[{}"]/);
   });
 

