@@ -7,7 +7,7 @@ const FIXED: Record<(typeof FIXED_REASONS)[number], string> & Record<string, str
   license: 'License not allowed',
   not_fetched: 'Not fetched yet',
   unavailable: 'Unavailable (deleted)',
-  fetch_error: 'Image could not be fetched',
+  fetch_error: 'Fetch failed',
   account_rejected: 'Account rejected',
 };
 

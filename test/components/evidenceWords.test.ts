@@ -29,5 +29,8 @@ describe('histogram axis labels', () => {
     expect(axisFormatter(0, 1)(0.5)).toBe('0.50');
     expect(axisFormatter(0, 400)(250)).toBe('250');
     expect(axisFormatter(0.3, 0.3)(0.3)).toBe('0.30');
+    // CLIP non-wholesome on wholesome photos: scores around a millionth.
+    const tiny = axisFormatter(0, 1.3e-6);
+    expect([tiny(0), tiny(0.65e-6), tiny(1.3e-6)]).toEqual(['0', '6.5e-7', '1.3e-6']);
   });
 });

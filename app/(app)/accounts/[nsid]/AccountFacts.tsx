@@ -12,6 +12,7 @@ export function AccountFacts({ data }: { data: AccountReviewData }) {
   const a = data.account;
   const wm = (a.watermarkSummary ?? null) as { box?: unknown; imageKey?: string; photosWith?: number; photosSampled?: number; photosChecked?: number; border?: Record<string, unknown> | null } | null;
   const where = describeBox(wm?.box);
+  const checkedMost = Math.max(0, ...data.checks.map((c) => c.total));
   return (
     <aside aria-label="Account facts" className="space-y-3 text-sm">
       <div>
@@ -34,14 +35,16 @@ export function AccountFacts({ data }: { data: AccountReviewData }) {
         <tbody>
           {data.checks.map((c) => (
             <tr key={c.check} className="border-t" title={`${checkLabel(c.check)}: ${c.fail} failed, ${c.uncertain} unsure, of ${c.total} photos checked`}>
-              <td className="py-0.5">{checkLabel(c.check)}</td>
+              <td className="py-0.5">{checkLabel(c.check)}
+                {/* Some checks only record the photos they flag (border, watermark): say how few a share is of. */}
+                {c.total < checkedMost ? <span className="text-xs text-slate-500"> · of {c.total.toLocaleString('en-US')}</span> : null}</td>
               <td className="text-right tabular-nums">{share(c.fail, c.total)}</td>
               <td className={`text-right tabular-nums ${c.uncertain ? 'text-amber-700' : 'text-slate-400'}`}>{share(c.uncertain, c.total)}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <p className="text-xs text-slate-500">Shares of the photos each check looked at. “Unsure” photos stay in the dataset unless a reviewer fails them.
+      <p className="text-xs text-slate-500">Shares of the photos each check looked at (“of N” where it looked at fewer). “Unsure” photos stay in the dataset unless a reviewer fails them.
         {data.checks.some((c) => c.check === 'border') ? ' Border / frame is a minor edit and is never more than unsure.' : ''}</p>
       {(a.watermarkVerdict || wm) && (
         <div>

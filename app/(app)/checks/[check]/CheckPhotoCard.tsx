@@ -40,9 +40,9 @@ export const CheckPhotoCard = memo(function CheckPhotoCard({ photo: p, index, ch
       </div>
       <div className="flex gap-1">
         <button type="button" disabled={busy || p.effective === 'pass'} onClick={() => onVerdict(p.photoId, 'pass')}
-          className="flex-1 rounded border border-green-600 px-1 py-0.5 text-green-800 hover:bg-green-50 disabled:opacity-40">Pass {p.photoId}</button>
+          className="flex-1 rounded border border-green-600 px-1 py-0.5 text-green-800 hover:bg-green-50 disabled:opacity-40">Pass<span className="sr-only"> {p.photoId}</span></button>
         <button type="button" disabled={busy || (p.effective === 'fail' && p.override !== null)} onClick={() => onVerdict(p.photoId, 'fail')}
-          className="flex-1 rounded border border-red-600 px-1 py-0.5 text-red-800 hover:bg-red-50 disabled:opacity-40">Fail {p.photoId}</button>
+          className="flex-1 rounded border border-red-600 px-1 py-0.5 text-red-800 hover:bg-red-50 disabled:opacity-40">Fail<span className="sr-only"> {p.photoId}</span></button>
       </div>
     </article>
   );
