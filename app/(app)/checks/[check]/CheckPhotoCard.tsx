@@ -13,7 +13,10 @@ type Props = {
 /** One flagged photo with its evidence: CLIP's classes, the matched phrase, the duplicate pair, the watermark box. */
 export const CheckPhotoCard = memo(function CheckPhotoCard({ photo: p, index, check, active, selected, busy, onSelect, onOpen, onVerdict }: Props) {
   const name = p.title ? `${p.photoId} (${p.title})` : p.photoId;
-  const box = check === 'watermark' ? ((p.details as { box?: unknown }).box ?? p.accountWatermarkBox) : null;
+  // The account's box belongs to its main orientation: a photo of the other orientation (box null, orientation set) has
+  // no box of its own to draw, and the account's would land in the wrong place.
+  const d = p.details as { box?: unknown; orientation?: unknown };
+  const box = check === 'watermark' ? (d.box ?? (d.orientation ? null : p.accountWatermarkBox)) : null;
   return (
     <article aria-label={`Photo ${name}`} data-testid={`check-photo-${p.photoId}`}
       className={`flex h-full flex-col gap-1 rounded border bg-white p-1.5 text-xs ${active ? 'ring-4 ring-blue-600' : ''} ${selected ? 'border-blue-600 bg-blue-50' : 'border-slate-200'}`}>
