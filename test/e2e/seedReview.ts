@@ -144,9 +144,12 @@ function layoutChecks(id: string, j: number): Check[] {
   ];
 }
 
-/** README screenshots (public/screenshots/<name>.png), written when QUARRY_SCREENSHOTS=1 once every image has loaded. */
+/**
+ * Screenshots of the seeded pages (test-results/screenshots/<name>.png) when QUARRY_SCREENSHOTS=1, to look at.
+ * The README's own come from the demo's data: test/screenshots/readme.ts.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.QUARRY_SCREENSHOTS !== '1') return;
   await page.waitForFunction(() => [...document.images].every((i) => i.complete));
-  await page.screenshot({ path: `public/screenshots/${name}.png` });
+  await page.screenshot({ path: `test-results/screenshots/${name}.png` });
 }
