@@ -19,7 +19,7 @@ export function NavBar({ user }: { user: SessionUser }) {
         <Link href="/" className="text-lg font-semibold tracking-tight">Quarry</Link>
         <nav aria-label="Main" className="flex-1"><NavLinks links={links} /></nav>
         <div className="flex items-center gap-3 text-sm">
-          <span className="text-slate-600">{user.name} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{user.role}</span></span>
+          <span className="text-slate-600"><bdi>{user.name}</bdi> <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{user.role}</span></span>
           <form action={logoutAction}>
             <button type="submit" className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100">Sign out</button>
           </form>

@@ -2,11 +2,13 @@ import { ColumnChart } from '@/components/charts/ColumnChart';
 import { Histogram } from '@/components/charts/Histogram';
 import { SplitBar } from '@/components/charts/SplitBar';
 import { BarList } from '@/components/ui/BarList';
+import { ReviewProgressPanel } from '@/components/ui/ReviewProgressPanel';
 import { StatCard } from '@/components/ui/StatCard';
 import { requirePageUser } from '@/lib/auth/guard';
 import { CHECKS, isCheckName } from '@/lib/checks';
 import { env } from '@/lib/env';
 import { getDatasetCounts, getIngestOverTime, getScoreHistograms } from '@/lib/queries/dashboard';
+import { getReviewProgress } from '@/lib/queries/reviewProgress';
 import { reasonLabel } from '@/lib/reasons';
 
 export const dynamic = 'force-dynamic';
@@ -15,7 +17,9 @@ const SAMPLED = 'Estimated from a random sample of the table.';
 
 export default async function DashboardPage() {
   await requirePageUser(undefined, '/');
-  const [counts, histograms, ingest] = await Promise.all([getDatasetCounts(env.FLICKR_LICENSES.map(Number)), getScoreHistograms(), getIngestOverTime()]);
+  const [counts, histograms, ingest, review] = await Promise.all([
+    getDatasetCounts(env.FLICKR_LICENSES.map(Number)), getScoreHistograms(), getIngestOverTime(), getReviewProgress(env.REVIEW_TOP_ACCOUNTS),
+  ]);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Dataset</h1>
@@ -32,6 +36,7 @@ export default async function DashboardPage() {
           { label: 'Excluded', value: counts.excluded, className: 'bg-slate-400' },
         ]} />
       </section>
+      <ReviewProgressPanel p={review} />
       <section className="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="reasons-h">
         <h2 id="reasons-h" className="mb-3 font-medium">Excluded by reason</h2>
         <p className="mb-3 text-xs text-slate-500">A photo excluded for several reasons counts under each.</p>

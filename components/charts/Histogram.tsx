@@ -1,3 +1,5 @@
+import { axisFormatter } from './axis';
+
 /** A score histogram: bars per bucket, the part with a fail verdict in red; each bar's tooltip gives its numbers. */
 export function Histogram({ title, buckets, min, max, note }: {
   title: string; buckets: { from: number; to: number; count: number; fail: number }[]; min: number; max: number; note?: string;
@@ -6,7 +8,7 @@ export function Histogram({ title, buckets, min, max, note }: {
   const w = 300;
   const h = 90;
   const bw = w / Math.max(1, buckets.length);
-  const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
+  const fmt = axisFormatter(min, max);
   const total = buckets.reduce((n, b) => n + b.count, 0);
   const failed = buckets.reduce((n, b) => n + b.fail, 0);
   return (
@@ -30,8 +32,10 @@ export function Histogram({ title, buckets, min, max, note }: {
         })}
         <line x1={0} y1={h} x2={w} y2={h} className="stroke-slate-300" />
         <text x={0} y={h + 11} className="fill-slate-500 text-[9px]">{fmt(min)}</text>
+        <text x={w / 2} y={h + 11} textAnchor="middle" className="fill-slate-500 text-[9px]">{fmt((min + max) / 2)}</text>
         <text x={w} y={h + 11} textAnchor="end" className="fill-slate-500 text-[9px]">{fmt(max)}</text>
       </svg>
+      <p className="text-center text-xs text-slate-500">score (red: verdict fail)</p>
       {note && <p className="mt-1 text-xs text-slate-500">{note}</p>}
     </figure>
   );

@@ -1,5 +1,5 @@
 // What a check saw, in the words a reviewer needs: matched phrase, CLIP's classes, duplicate pair, watermark box…
-import { BoxOverlay, Thumb } from './Thumb';
+import { borderWords, watermarkWords } from './evidenceWords';
 
 type Details = Record<string, unknown>;
 
@@ -62,21 +62,23 @@ export function EvidenceText({ check, details }: { check: string; details: Detai
     const kind = details.kind === 'exact' ? 'identical bytes · ' : '';
     return <p className="text-xs">{d !== undefined ? `${kind}pHash distance ${String(d)}` : (str(details.kind) ?? 'duplicate')}</p>;
   }
-  const entries = Object.entries(details).filter(([k]) => !['model', 'thresholds', 'promptSet', 'logitScale'].includes(k)).slice(0, 4);
+  if (check === 'watermark') return <p className="text-xs">{watermarkWords(details)}</p>;
+  if (check === 'border') return <p className="text-xs">{borderWords(details)}</p>;
+  const entries = Object.entries(details).filter(([k]) => !['model', 'thresholds', 'promptSet', 'logitScale', 'features', 'groups'].includes(k)).slice(0, 4);
   if (!entries.length) return null;
   return (
     <dl className="text-xs text-slate-700">
-      {entries.map(([k, v]) => <div key={k} className="truncate"><dt className="inline text-slate-500">{k}: </dt><dd className="inline">{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd></div>)}
+      {entries.map(([k, v]) => <div key={k} className="truncate"><dt className="inline text-slate-500">{k}: </dt><dd className="inline">{plain(v)}</dd></div>)}
     </dl>
   );
 }
 
-/** A thumbnail with the watermark box drawn where the check found it. */
-export function BoxedThumb({ contentHash, alt, box, className }: { contentHash: string | null; alt: string; box: unknown; className?: string }) {
-  return (
-    <span className="relative block">
-      <Thumb contentHash={contentHash} alt={alt} className={className} />
-      <BoxOverlay box={box} label="Watermark box" />
-    </span>
-  );
+/** A value in words for the generic evidence list: numbers rounded, lists joined, objects as "key value" pairs. */
+function plain(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(3);
+  if (Array.isArray(v)) return v.map(plain).join(', ');
+  if (typeof v === 'object') return Object.entries(v as Details).map(([k, x]) => `${k} ${plain(x)}`).join(', ');
+  return String(v);
 }
+

@@ -8,6 +8,7 @@ import { EvidenceText } from './Evidence';
 import { newRequestId } from './requestId';
 import { BoxOverlay } from './Thumb';
 import { VerdictBadge } from './VerdictBadge';
+import { useToast } from '../ui/Toaster';
 
 const checkLabel = (c: string) => (isCheckName(c) ? CHECKS[c].label : c);
 
@@ -16,6 +17,7 @@ export function PhotoDrawer({ photoId, onClose }: { photoId: string | null; onCl
   const ref = useRef<HTMLDialogElement>(null);
   const photo = usePhotoQuery(photoId);
   const override = useOverrideMutation();
+  const toast = useToast();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -29,7 +31,7 @@ export function PhotoDrawer({ photoId, onClose }: { photoId: string | null; onCl
     <dialog ref={ref} onClose={onClose} aria-labelledby="photo-drawer-title"
       className="fixed inset-y-0 right-0 left-auto m-0 h-full max-h-none w-full max-w-3xl overflow-y-auto bg-white p-0 shadow-2xl backdrop:bg-black/40">
       <div className="sticky top-0 z-10 flex items-center justify-between border-b bg-white px-4 py-2">
-        <h2 id="photo-drawer-title" className="truncate font-medium">Photo {photoId}{p?.photo.title ? ` — ${p.photo.title}` : ''}</h2>
+        <h2 id="photo-drawer-title" className="truncate font-medium">Photo {photoId}{p?.photo.title ? <> — <bdi>{p.photo.title}</bdi></> : ''}</h2>
         <button type="button" onClick={() => ref.current?.close()} className="rounded border px-2 py-1 text-sm hover:bg-slate-100" autoFocus>Close</button>
       </div>
       {photo.isLoading && <p className="p-4 text-sm text-slate-500">Loading…</p>}
@@ -50,14 +52,14 @@ export function PhotoDrawer({ photoId, onClose }: { photoId: string | null; onCl
             {p.inclusion.included ? 'Included in the dataset' : `Excluded: ${p.inclusion.reasons.map(reasonLabel).join(', ')}`}
           </p>
           <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1">
-            <dt className="text-slate-500">Account</dt><dd>{p.photo.ownerName ?? p.photo.ownerNsid} ({p.photo.ownerNsid}, {p.accountStatus})</dd>
+            <dt className="text-slate-500">Account</dt><dd><bdi>{p.photo.ownerName ?? p.photo.ownerNsid}</bdi> ({p.photo.ownerNsid}, {p.accountStatus})</dd>
             <dt className="text-slate-500">License</dt><dd>{LICENSES[p.photo.license] ?? p.photo.license}</dd>
             <dt className="text-slate-500">Uploaded</dt><dd>{p.photo.dateUpload.slice(0, 10)}</dd>
             <dt className="text-slate-500">Taken</dt><dd>{p.photo.dateTaken?.slice(0, 10) ?? '—'}</dd>
             <dt className="text-slate-500">Original</dt><dd>{p.photo.originalWidth ?? '?'}×{p.photo.originalHeight ?? '?'}</dd>
             <dt className="text-slate-500">Availability</dt><dd>{p.photo.availability}</dd>
-            <dt className="text-slate-500">Tags</dt><dd className="break-words">{p.photo.tags || '—'}</dd>
-            <dt className="text-slate-500">Description</dt><dd className="break-words">{p.photo.description.replace(/<[^>]*>/g, ' ').slice(0, 600) || '—'}</dd>
+            <dt className="text-slate-500">Tags</dt><dd className="break-words"><bdi>{p.photo.tags || '—'}</bdi></dd>
+            <dt className="text-slate-500">Description</dt><dd className="break-words"><bdi>{p.photo.description.replace(/<[^>]*>/g, ' ').slice(0, 600) || '—'}</bdi></dd>
             <dt className="text-slate-500">Flickr</dt>
             <dd><a href={p.photo.flickrUrl} target="_blank" rel="noreferrer noopener" className="text-blue-700 underline">Open on Flickr</a></dd>
           </dl>
@@ -75,7 +77,9 @@ export function PhotoDrawer({ photoId, onClose }: { photoId: string | null; onCl
                     <td className="whitespace-nowrap">
                       {(['pass', 'fail'] as const).filter((v) => v !== c.effective).map((v) => (
                         <button key={v} type="button" disabled={override.isPending}
-                          onClick={() => override.mutate({ photoIds: [p.photo.id], check: c.check, newVerdict: v, requestId: newRequestId() })}
+                          onClick={() => override.mutate({ photoIds: [p.photo.id], check: c.check, newVerdict: v, requestId: newRequestId() }, {
+                            onSuccess: () => toast({ text: `${checkLabel(c.check)} set to ${v} on photo ${p.photo.id}` }),
+                          })}
                           className="rounded border px-1.5 py-0.5 text-xs hover:bg-slate-100">
                           Set {checkLabel(c.check)} to {v}
                         </button>
@@ -93,7 +97,7 @@ export function PhotoDrawer({ photoId, onClose }: { photoId: string | null; onCl
             {p.overrides.length === 0 ? <p className="text-slate-500">None.</p> : (
               <ol className="space-y-0.5">
                 {p.overrides.map((o) => (
-                  <li key={o.id}>{o.at.slice(0, 16).replace('T', ' ')} — {o.by}: {checkLabel(o.check)} {o.oldVerdict ?? '—'} → {o.newVerdict}{o.reason ? ` (${o.reason})` : ''}</li>
+                  <li key={o.id}>{o.at.slice(0, 16).replace('T', ' ')} — <bdi>{o.by}</bdi>: {checkLabel(o.check)} {o.oldVerdict ?? '—'} → {o.newVerdict}{o.reason ? <> (<bdi>{o.reason}</bdi>)</> : ''}</li>
                 ))}
               </ol>
             )}

@@ -3,5 +3,5 @@ const STYLES: Record<string, string> = {
 };
 
 export function VerdictBadge({ verdict }: { verdict: string }) {
-  return <span className={`inline-block rounded px-1.5 py-0.5 text-xs font-medium ${STYLES[verdict] ?? 'bg-slate-100'}`}>{verdict}</span>;
+  return <span data-badge className={`inline-block rounded px-1.5 py-0.5 text-xs font-medium ${STYLES[verdict] ?? 'bg-slate-100'}`}>{verdict}</span>;
 }

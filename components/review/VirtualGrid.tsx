@@ -6,7 +6,8 @@ type Props = {
   count: number;
   /** Smallest cell width; the grid fits as many columns as the width allows. */
   minCellWidth: number;
-  cellHeight: number;
+  /** A first guess at a row's height; each rendered row is then measured, so a wrong guess only moves the scrollbar. */
+  estimateHeight: number;
   gap?: number;
   label: string;
   /** CSS height of the scrolling area. */
@@ -18,9 +19,11 @@ type Props = {
 
 /**
  * A virtualised grid: only the rows in view (plus a few) exist in the DOM, so 10,000 thumbnails scroll smoothly.
+ * Rows are measured (measureElement), never assumed: a cell as tall as its content pushes the next row down instead of
+ * sliding under it, whatever the screen width, photo shape or evidence length.
  * The active cell is scrolled into view and focused, which makes keyboard navigation work with virtual rows.
  */
-export function VirtualGrid({ count, minCellWidth, cellHeight, gap = 6, label, height, activeIndex, renderCell, onColumns }: Props) {
+export function VirtualGrid({ count, minCellWidth, estimateHeight, gap = 6, label, height, activeIndex, renderCell, onColumns }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   useLayoutEffect(() => {
@@ -35,8 +38,10 @@ export function VirtualGrid({ count, minCellWidth, cellHeight, gap = 6, label, h
   useEffect(() => onColumns?.(columns), [columns, onColumns]);
   const rows = Math.ceil(count / columns);
   const virtualizer = useVirtualizer({
-    count: rows, getScrollElement: () => scrollRef.current, estimateSize: () => cellHeight + gap, overscan: 4,
+    count: rows, getScrollElement: () => scrollRef.current, estimateSize: () => estimateHeight, gap, overscan: 4,
   });
+  // A new column count reshapes every row: forget the old measurements.
+  useEffect(() => virtualizer.measure(), [columns, virtualizer]);
 
   useEffect(() => {
     if (activeIndex < 0 || activeIndex >= count) return;
@@ -55,9 +60,8 @@ export function VirtualGrid({ count, minCellWidth, cellHeight, gap = 6, label, h
       style={{ height }}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((row) => (
-          <div key={row.key} className="absolute left-0 right-0 grid" style={{
-            top: row.start, height: cellHeight, gap, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-          }}>
+          <div key={row.key} data-index={row.index} ref={virtualizer.measureElement} className="absolute left-0 right-0 top-0 grid"
+            style={{ transform: `translateY(${row.start}px)`, gap, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
             {Array.from({ length: columns }, (_, c) => {
               const index = row.index * columns + c;
               return index < count ? <div key={index} data-cell={index} className="min-w-0">{renderCell(index)}</div> : null;

@@ -21,7 +21,7 @@ export function RunCard({ run }: { run: RunView }) {
         <div>
           <h3 className="font-medium">{title} <span className={`ml-1 rounded px-2 py-0.5 text-xs ${BADGE[run.status]}`} data-testid="run-status">{run.status}</span></h3>
           <p className="text-xs text-slate-500">
-            Started {new Date(run.createdAt).toLocaleString()}{run.createdBy ? ` by ${run.createdBy}` : ' from the command line'}
+            Started {new Date(run.createdAt).toLocaleString()}{run.createdBy ? <> by <bdi>{run.createdBy}</bdi></> : ' from the command line'}
             {run.finishedAt ? ` · ended ${new Date(run.finishedAt).toLocaleString()}` : ''}
           </p>
         </div>

@@ -1,5 +1,6 @@
 import type { StageProgress } from '@/lib/queries/runs';
 import { STAGE_LABELS, type StageName } from '@/pipeline/runs/config';
+import { failureKindLabel } from '@/lib/reasons';
 
 const n = (v: number) => v.toLocaleString('en-US');
 
@@ -35,7 +36,7 @@ export function StageProgressRow({ s }: { s: StageProgress }) {
       </div>
       {(s.failed > 0 || kinds.length > 0) && (
         <p className="text-xs text-red-800">
-          {n(s.failed)} failed{kinds.length > 0 && `: ${kinds.map(([k, v]) => `${k} ${n(v)}`).join(', ')}`}
+          {n(s.failed)} failed{kinds.length > 0 && `: ${kinds.map(([k, v]) => `${failureKindLabel(k)} ${n(v)}`).join(', ')}`}
         </p>
       )}
       {s.lastError && <p className="truncate text-xs text-slate-600" title={s.lastError}>Last: {s.lastError}</p>}

@@ -5,19 +5,53 @@ import type { Verdict } from '../generated/prisma/enums.ts';
 import { BadRequestError, isUniqueViolation } from '../errors.ts';
 import { refreshFlagScores } from './flagScores.ts';
 
-export type CheckSummary = { check: CheckName; fail: number; uncertain: number; error: number; overridden: number };
+/** `notScored`: photos the check has not judged yet (mid-run, a low "failed" count only means "not there yet"). */
+export type CheckSummary = { check: CheckName; fail: number; uncertain: number; error: number; overridden: number; notScored: number };
+
+const CLIP = ['clip_nonphoto', 'clip_nonwholesome'];
+const ACCOUNT_LEVEL = ['watermark', 'border'];
+
+/**
+ * Photos each check still has to judge: the photos it applies to minus its results (counted through the index).
+ * CLIP needs a fetched image; the duplicate check a fetched image or a fetch error; the watermark and border checks
+ * judge whole accounts with at least `watermarkMinPhotos` fetched photos, so their figure is the photos of such accounts
+ * with no account result yet. One pass over photos, grouped by account.
+ */
+async function countNotScored(watermarkMinPhotos: number): Promise<Map<string, number>> {
+  const [e] = await db().$queryRaw<{ all_n: bigint | null; fetched: bigint | null; dedupable: bigint | null; unchecked_accounts: bigint | null }[]>`
+    WITH per_account AS (
+      SELECT owner_nsid, count(*) AS all_n,
+        count(*) FILTER (WHERE content_hash IS NOT NULL AND availability = 'available') AS fetched,
+        count(*) FILTER (WHERE (availability = 'available' AND phash IS NOT NULL) OR availability = 'error') AS dedupable
+      FROM photos GROUP BY owner_nsid)
+    SELECT sum(all_n) AS all_n, sum(fetched) AS fetched, sum(dedupable) AS dedupable,
+      sum(fetched) FILTER (WHERE fetched >= ${watermarkMinPhotos} AND NOT EXISTS (
+        SELECT 1 FROM account_check_results r WHERE r.account_nsid = per_account.owner_nsid AND r."check" = 'watermark')) AS unchecked_accounts
+    FROM per_account`;
+  const results = await db().$queryRaw<{ check: string; n: bigint }[]>`
+    SELECT c AS "check", (SELECT count(*) FROM check_results cr WHERE cr."check" = c) AS n FROM unnest(${CHECK_NAMES}::text[]) c`;
+  const out = new Map<string, number>();
+  for (const check of CHECK_NAMES) {
+    if (ACCOUNT_LEVEL.includes(check)) { out.set(check, Number(e?.unchecked_accounts ?? 0)); continue; }
+    const eligible = Number((CLIP.includes(check) ? e?.fetched : check === 'duplicate' ? e?.dedupable : e?.all_n) ?? 0);
+    const done = Number(results.find((r) => r.check === check)?.n ?? 0);
+    out.set(check, Math.max(0, eligible - done));
+  }
+  return out;
+}
 
 /** Counts through the (check, verdict, score) index, one range per cell, so 10M rows are never scanned whole. */
-export async function listCheckSummaries(): Promise<CheckSummary[]> {
+export async function listCheckSummaries(opts: { watermarkMinPhotos?: number } = {}): Promise<CheckSummary[]> {
   const rows = await db().$queryRaw<{ check: string; verdict: string; n: number }[]>`
     SELECT c AS "check", v AS verdict,
       (SELECT count(*)::int FROM check_results cr WHERE cr."check" = c AND cr.verdict = v::"Verdict") AS n
     FROM unnest(${CHECK_NAMES}::text[]) c CROSS JOIN unnest(ARRAY['fail', 'uncertain', 'error']) v`;
   const over = await db().$queryRaw<{ check: string; n: number }[]>`
     SELECT "check", count(DISTINCT photo_id)::int AS n FROM overrides WHERE photo_id IS NOT NULL GROUP BY "check"`;
+  const notScored = await countNotScored(opts.watermarkMinPhotos ?? 8);
   return CHECK_NAMES.map((check) => {
     const get = (v: string) => rows.find((r) => r.check === check && r.verdict === v)?.n ?? 0;
-    return { check, fail: get('fail'), uncertain: get('uncertain'), error: get('error'), overridden: over.find((o) => o.check === check)?.n ?? 0 };
+    return { check, fail: get('fail'), uncertain: get('uncertain'), error: get('error'), overridden: over.find((o) => o.check === check)?.n ?? 0, notScored: notScored.get(check) ?? 0 };
   });
 }
 

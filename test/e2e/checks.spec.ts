@@ -40,6 +40,10 @@ test('a reviewer overrides CLIP non-photo verdicts, one and many, and the photos
   await page.getByRole('checkbox', { name: `Select photo ${rest.at(-1)}` }).click({ modifiers: ['Shift'] });
   await expect(page.getByText('3 selected')).toBeVisible();
   await page.getByRole('button', { name: 'Pass selected (3)' }).click();
+  // The bulk action confirms itself, with Undo.
+  const toast = page.getByTestId('toast').filter({ hasText: 'Passed 3 photos on CLIP non-photo' });
+  await expect(toast).toBeVisible();
+  await expect(toast.getByRole('button', { name: 'Undo' })).toBeVisible();
   for (const id of rest) await expect.poll(() => inclusion(page, id)).toEqual({ included: true, reasons: [] });
 
   // Filters: the reviewed photos are gone from "Not yet reviewed".

@@ -125,6 +125,7 @@ test('reloading mid-way loses nothing, and undo still works after the reload', a
   await page.keyboard.press('a');
   const second = await nextAccount(page, first);
   await expect(page.getByText('All decisions saved')).toBeVisible();
+  await expect(page.getByTestId('toast').filter({ hasText: /^Approved/ })).toBeVisible();
   await page.reload();
   expect(nsidOf(page)).toBe(second);
   await expect(page.getByTestId('review-status')).toHaveText('pending');
@@ -138,4 +139,24 @@ test('reloading mid-way loses nothing, and undo still works after the reload', a
   await expect.poll(() => nsidOf(page)).toBe(first);
   await expect(page.getByTestId('review-status')).toHaveText('pending');
   expect((await history(page, first)).map((d) => d.decision)).toEqual(['undo', 'approve']);
+});
+
+test('a toast’s Undo takes the decision back, and an unknown account says so without claiming anything was saved', async ({ page }) => {
+  await signIn(page, 'reviewer');
+  const first = await startReviewing(page);
+  await page.keyboard.press('r');
+  await page.keyboard.press('2');
+  await nextAccount(page, first);
+  const toast = page.getByTestId('toast').filter({ hasText: /^Rejected \(Non-photos\)/ });
+  await expect(toast).toBeVisible();
+  await toast.getByRole('button', { name: 'Undo' }).click();
+  await expect.poll(() => nsidOf(page)).toBe(first);
+  await expect(page.getByTestId('review-status')).toHaveText('pending');
+  await expect(page.getByTestId('toast').filter({ hasText: /^Undone:/ })).toBeVisible();
+  // Newest first: this reject and its undo (the account may carry an older decision from another test).
+  expect((await history(page, first)).slice(0, 2).map((d) => d.decision)).toEqual(['undo', 'reject']);
+
+  await page.goto('/accounts/nobody%40N00?order=rank');
+  await expect(page.getByRole('alert').filter({ hasText: 'not found' })).toBeVisible();
+  await expect(page.getByText('All decisions saved')).toHaveCount(0);
 });

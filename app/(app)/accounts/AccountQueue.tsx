@@ -66,13 +66,13 @@ export function AccountQueue() {
             {d?.data.map((a) => (
               <tr key={a.nsid} className="border-t border-slate-100">
                 <td className="p-2 tabular-nums">{a.rank}</td>
-                <td className="p-2"><Link href={`/accounts/${encodeURIComponent(a.nsid)}?order=${order}`} className="text-blue-700 underline-offset-2 hover:underline">{a.username ?? a.nsid}</Link>
+                <td className="p-2"><Link href={`/accounts/${encodeURIComponent(a.nsid)}?order=${order}`} className="text-blue-700 underline-offset-2 hover:underline"><bdi>{a.username ?? a.nsid}</bdi></Link>
                   <span className="ml-1 text-xs text-slate-500">{a.nsid}</span></td>
                 <td className="p-2 text-right tabular-nums">{a.photoCount.toLocaleString('en-US')}</td>
                 <td className={`p-2 ${STATUS_STYLE[a.reviewStatus]}`}>{a.reviewStatus}{a.reviewReason ? ` · ${rejectReasonLabel(a.reviewReason)}` : ''}</td>
                 <td className="p-2 text-right tabular-nums">{a.flagScore.toFixed(2)}</td>
                 <td className="p-2 text-right tabular-nums">{a.watermarkScore?.toFixed(2) ?? '—'}</td>
-                <td className="p-2">{a.leaseHolder ? (a.leaseMine ? 'you' : a.leaseHolder) : ''}</td>
+                <td className="p-2">{a.leaseHolder ? (a.leaseMine ? 'you' : <bdi>{a.leaseHolder}</bdi>) : ''}</td>
               </tr>
             ))}
           </tbody>

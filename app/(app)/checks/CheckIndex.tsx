@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { useCheckSummariesQuery } from '@/components/hooks/useCheckSummariesQuery';
 import { CHECKS } from '@/lib/checks';
 
-/** Every automatic check with how many photos it failed, doubted or could not judge, and how many reviewers overrode. */
+/** Every automatic check with how many photos it failed, doubted or could not judge, has yet to judge, and how many reviewers overrode. */
 export function CheckIndex() {
   const checks = useCheckSummariesQuery();
   return (
@@ -12,7 +12,7 @@ export function CheckIndex() {
         <caption className="sr-only">Automatic checks</caption>
         <thead className="bg-slate-50 text-left">
           <tr><th className="p-2">Check</th><th className="p-2 text-right">Failed</th><th className="p-2 text-right">Uncertain</th>
-            <th className="p-2 text-right">Errors</th><th className="p-2 text-right">Overridden</th><th className="p-2"><span className="sr-only">Review</span></th></tr>
+            <th className="p-2 text-right">Errors</th><th className="p-2 text-right" title="Photos this check has not judged yet: a run still in progress, or a stage not run">Not yet scored</th><th className="p-2 text-right">Overridden</th><th className="p-2"><span className="sr-only">Review</span></th></tr>
         </thead>
         <tbody>
           {checks.data?.map((c) => (
@@ -21,6 +21,7 @@ export function CheckIndex() {
               <td className="p-2 text-right tabular-nums">{c.fail.toLocaleString('en-US')}</td>
               <td className="p-2 text-right tabular-nums">{c.uncertain.toLocaleString('en-US')}</td>
               <td className="p-2 text-right tabular-nums">{c.error.toLocaleString('en-US')}</td>
+              <td className={`p-2 text-right tabular-nums ${c.notScored ? 'font-medium text-amber-800' : 'text-slate-500'}`}>{c.notScored.toLocaleString('en-US')}</td>
               <td className="p-2 text-right tabular-nums">{c.overridden.toLocaleString('en-US')}</td>
               <td className="p-2"><Link href={`/checks/${c.check}`} className="rounded border px-2 py-1 hover:bg-slate-100">Review {CHECKS[c.check].label}</Link></td>
             </tr>

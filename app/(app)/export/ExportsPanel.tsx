@@ -5,6 +5,7 @@ import { ApiError } from '@/components/hooks/fetchJson';
 import { useStartExportMutation } from '@/components/hooks/useStartExportMutation';
 import type { ExportView } from '@/lib/queries/exports';
 import { EXPORT_FORMATS } from '@/pipeline/runs/config';
+import { reasonLabel } from '@/lib/reasons';
 
 const mb = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`);
 
@@ -30,7 +31,7 @@ function ExportRow({ e }: { e: ExportView }) {
           <li><a href={`/api/exports/${e.id}/files/manifest.json`} className="text-blue-700 underline" download>Download manifest.json</a></li>
         </ul>
       )}
-      {excluded.length > 0 && <p className="text-xs text-slate-600">Excluded: {excluded.map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}</p>}
+      {excluded.length > 0 && <p className="text-xs text-slate-600">Excluded: {excluded.map(([k, v]) => `${reasonLabel(k)}: ${v.toLocaleString('en-US')}`).join(' · ')}</p>}
       {parquet && (
         <p className="text-xs text-slate-600">Download the images: <code className="rounded bg-slate-50 px-1">img2dataset --url_list {parquet.name} --input_format parquet --url_col url_highres --output_format webdataset --output_folder images</code></p>
       )}

@@ -39,7 +39,7 @@ export function SpotCheckList() {
           <tbody>
             {rows.map(({ spotCheck: s, estimates }) => (
               <tr key={s.id} className="border-t border-slate-100">
-                <td className="p-2"><Link href={`/spot-checks/${s.id}`} className="text-blue-700 hover:underline">{s.name}</Link>
+                <td className="p-2"><Link href={`/spot-checks/${s.id}`} className="text-blue-700 hover:underline"><bdi>{s.name}</bdi></Link>
                   <span className="block text-xs text-slate-500">{s.createdAt.slice(0, 10)} · seed {s.seed}</span></td>
                 <td className="p-2">{s.population === 'included' ? 'Included' : 'All ingested'} ({s.populationSize.toLocaleString('en-US')})</td>
                 <td className="p-2 text-right tabular-nums">{s.labelled}/{s.size}</td>

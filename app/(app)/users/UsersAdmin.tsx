@@ -35,8 +35,8 @@ export function UsersAdmin({ meId }: { meId: string }) {
           <tbody>
             {users.data?.map((u) => (
               <tr key={u.id} className="border-t border-slate-100">
-                <td className="p-2">{u.name}</td>
-                <td className="p-2">{u.email}</td>
+                <td className="p-2"><bdi>{u.name}</bdi></td>
+                <td className="p-2"><bdi>{u.email}</bdi></td>
                 <td className="p-2">{u.role}</td>
                 <td className="p-2">{u.disabled ? 'disabled' : 'active'}</td>
                 <td className="space-x-2 p-2">

@@ -24,7 +24,8 @@ beforeEach(async () => {
 describe('check review', () => {
   it('counts each check’s fails and doubts and lists them by score with their evidence', async () => {
     const summaries = await listCheckSummaries();
-    expect(summaries.find((s) => s.check === 'clip_nonphoto')).toEqual({ check: 'clip_nonphoto', fail: 2, uncertain: 1, error: 0, overridden: 0 });
+    // 10 fetched photos, 4 with a CLIP non-photo result: 6 not yet scored, so a partial run never reads as "all clear".
+    expect(summaries.find((s) => s.check === 'clip_nonphoto')).toEqual({ check: 'clip_nonphoto', fail: 2, uncertain: 1, error: 0, overridden: 0, notScored: 6 });
     const page = await listCheckPhotos('clip_nonphoto', { page: 1, pageSize: 10 });
     expect(page.total).toBe(3);
     expect(page.data.map((p) => p.photoId)).toEqual(['a0p0', 'a1p0', 'a0p1']);
@@ -33,6 +34,19 @@ describe('check review', () => {
     expect(filtered.data.map((p) => p.photoId)).toEqual(['a1p0']);
     const dup = await listCheckPhotos('duplicate', { page: 1, pageSize: 10 });
     expect(dup.data[0].duplicateOf).toEqual({ id: 'a0p4', contentHash: 'a0h4', ownerNsid: 'a0@N01' });
+  });
+
+  it('counts the photos each check has yet to judge: unfetched photos wait for CLIP, small accounts never wait for watermarks', async () => {
+    await db().photo.update({ where: { id: 'a0p3' }, data: { contentHash: null, availability: 'unknown' } });
+    const before = new Map((await listCheckSummaries({ watermarkMinPhotos: 5 })).map((s) => [s.check, s.notScored]));
+    expect(before.get('clip_nonphoto')).toBe(5); // 9 fetched, 4 judged
+    expect(before.get('clip_nonwholesome')).toBe(9);
+    expect(before.get('resolution')).toBe(10); // analysis checks judge every photo, fetched or not
+    expect(before.get('watermark')).toBe(5); // a1 has 5 fetched photos; a0 only 4, below the minimum
+    await db().accountCheckResult.create({ data: { accountNsid: 'a1@N01', check: 'watermark', verdict: 'pass', version: 'v1' } });
+    const after = new Map((await listCheckSummaries({ watermarkMinPhotos: 5 })).map((s) => [s.check, s.notScored]));
+    expect(after.get('watermark')).toBe(0);
+    expect(after.get('border')).toBe(0);
   });
 
   it('an override changes the effective verdict and the photo’s inclusion, records the old verdict, and is idempotent', async () => {

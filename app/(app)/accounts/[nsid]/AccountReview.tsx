@@ -2,7 +2,7 @@
 import { useIsMutating, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { accountReviewOptions, useAccountReviewQuery } from '@/components/hooks/useAccountReviewQuery';
 import { useAccountLeaseQuery } from '@/components/hooks/useAccountLeaseQuery';
@@ -14,13 +14,14 @@ import { useUndoDecisionMutation } from '@/components/hooks/useUndoDecisionMutat
 import { PhotoDrawer } from '@/components/review/PhotoDrawer';
 import { newRequestId } from '@/components/review/requestId';
 import { ShortcutsDialog } from '@/components/review/ShortcutsDialog';
-import { REJECT_REASONS, type QueueOrder, type RejectReason } from '@/lib/reviewVocabulary';
+import { REJECT_REASONS, rejectReasonLabel, type QueueOrder, type RejectReason } from '@/lib/reviewVocabulary';
 import type { DecisionResult } from '@/lib/queries/decisions';
 import { AccountFacts } from './AccountFacts';
 import { DecisionPanel } from './DecisionPanel';
 import { SampleGrid } from './SampleGrid';
 import { useReviewShortcuts } from './useReviewShortcuts';
 import { useUnsavedGuard } from '@/components/review/useUnsavedGuard';
+import { useToast } from '@/components/ui/Toaster';
 
 const SHORTCUTS = [
   { keys: 'A', action: 'Approve the account' }, { keys: 'R then 1–7', action: 'Reject with a reason (7 = other, needs a note)' },
@@ -29,8 +30,8 @@ const SHORTCUTS = [
   { keys: 'Esc', action: 'Cancel / close' }, { keys: '?', action: 'Show these shortcuts' },
 ];
 
-type Sent = { nsid: string; done: Promise<DecisionResult | null> };
-type Notice = { kind: 'error' | 'info'; text: string; nsid?: string } | null;
+type Sent = { nsid: string; label: string; done: Promise<DecisionResult | null> };
+type Notice = { kind: 'error' | 'info'; text: ReactNode; nsid?: string } | null;
 
 function nsidFromPath(path: string): string {
   return decodeURIComponent(path.split('/')[2] ?? '');
@@ -80,6 +81,7 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
   const decide = useDecideAccountMutation();
   const undo = useUndoDecisionMutation();
   const last = useLastDecisionQuery();
+  const toast = useToast();
 
   useEffect(() => { advancing.current = false; }, [nsid]);
   useUnsavedGuard(deciding);
@@ -128,7 +130,7 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
     if (!l || !arrivedByQueue) return;
     if (l.held === false || l.status !== 'pending') {
       setArrivedByQueue(false);
-      setNotice({ kind: 'info', text: `${l.held ? 'Another reviewer decided' : `${l.holder ?? 'Another reviewer'} took`} ${nsid}; moved on.` });
+      setNotice({ kind: 'info', text: <>{l.held ? 'Another reviewer decided' : <><bdi>{l.holder ?? 'Another reviewer'}</bdi> took</>} {nsid}; moved on.</> });
       void claimAndGo('replace');
     } else if (review.data && review.data.account.reviewStatus !== l.status) {
       void qc.invalidateQueries({ queryKey: ['account', { nsid }] });
@@ -151,33 +153,55 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
       nsid: decided, decision, reason, note: note.trim() || undefined, requestId: newRequestId(),
       expectedStatus: data.account.reviewStatus, userName,
     }).catch((e: Error) => {
-      setNotice({ kind: 'error', text: `Your decision on ${label} was not saved: ${e.message}`, nsid: decided });
+      setNotice({ kind: 'error', text: <>Your decision on <bdi>{label}</bdi> was not saved: {e.message}</>, nsid: decided });
       return null;
     });
-    sent.current = [...sent.current.slice(-19), { nsid: decided, done }];
+    const entry: Sent = { nsid: decided, label, done };
+    void done.then((result) => {
+      if (!result) return;
+      toast({
+        text: <>{decision === 'approve' ? 'Approved' : `Rejected (${rejectReasonLabel(reason)})`} <bdi className="font-medium">{label}</bdi></>,
+        action: {
+          label: 'Undo',
+          run: () => {
+            sent.current = sent.current.filter((s) => s !== entry);
+            void undoSent(entry);
+          },
+        },
+      });
+    });
+    sent.current = [...sent.current.slice(-19), entry];
     setRecent((r) => [decided, ...r.filter((x) => x !== decided)].slice(0, 20));
     setNotice(null);
     advancing.current = true;
     if (next.data) { setArrivedByQueue(true); goTo(next.data); } else void claimAndGo('push');
   }
 
+  const undone = (label: string) => ({
+    onSuccess: () => toast({ kind: 'info' as const, text: <>Undone: <bdi className="font-medium">{label}</bdi> is pending again</> }),
+    onError: (e: Error) => setNotice({ kind: 'error', text: `Undo failed: ${e.message}` }),
+  });
+
+  async function undoSent(local: Sent) {
+    advancing.current = false;
+    goTo(local.nsid);
+    setArrivedByQueue(false);
+    setRecent((r) => r.filter((x) => x !== local.nsid));
+    const result = await local.done;
+    if (!result) return; // it never landed, so there is nothing to undo
+    undo.mutate({ requestId: newRequestId(), decisionId: result.decision.id, nsid: local.nsid }, undone(local.label));
+  }
+
   async function undoLast() {
     advancing.current = false;
     const local = sent.current.pop();
     if (local) {
-      goTo(local.nsid);
-      setArrivedByQueue(false);
-      setRecent((r) => r.filter((x) => x !== local.nsid));
-      const result = await local.done;
-      if (!result) return; // it never landed, so there is nothing to undo
-      undo.mutate({ requestId: newRequestId(), decisionId: result.decision.id, nsid: local.nsid },
-        { onError: (e) => setNotice({ kind: 'error', text: `Undo failed: ${e.message}` }) });
+      await undoSent(local);
     } else if (last.data) {
       const target = last.data.accountNsid;
       goTo(target);
       setArrivedByQueue(false);
-      undo.mutate({ requestId: newRequestId(), decisionId: last.data.id, nsid: target },
-        { onError: (e) => setNotice({ kind: 'error', text: `Undo failed: ${e.message}` }) });
+      undo.mutate({ requestId: newRequestId(), decisionId: last.data.id, nsid: target }, undone(target));
     }
   }
 
@@ -207,7 +231,7 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
       <div className="order-1 min-w-0 space-y-3 lg:order-2">
         <div className="flex items-center justify-between text-sm">
           <Link href="/accounts" className="text-blue-700 underline-offset-2 hover:underline">← Queue</Link>
-          <span role="status" className="text-slate-500">{deciding ? 'Saving…' : 'All decisions saved'}</span>
+          <span role="status" className="text-slate-500">{deciding ? 'Saving…' : data ? 'All decisions saved' : ''}</span>
           {data && <span className="text-slate-600">{photos.length} photos shown: {Math.min(data.flaggedTotal, photos.filter((p) => p.flagged).length)} flagged
             {data.flaggedTotal > photos.filter((p) => p.flagged).length ? ` (of ${data.flaggedTotal})` : ''} + {photos.filter((p) => !p.flagged).length} random</span>}
         </div>

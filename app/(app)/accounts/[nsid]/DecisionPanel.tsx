@@ -26,7 +26,7 @@ export function DecisionPanel(p: Props) {
         <button type="button" onClick={p.onUndo} disabled={!p.canUndo} aria-keyshortcuts="Z"
           className="rounded border px-3 py-1.5 text-sm hover:bg-slate-100 disabled:opacity-50">Undo last decision (Z)</button>
         <button type="button" onClick={p.onHelp} aria-keyshortcuts="?" className="rounded border px-3 py-1.5 text-sm hover:bg-slate-100">Shortcuts (?)</button>
-        {p.blockedBy && <span role="status" className="text-sm text-amber-800">{p.blockedBy} is reviewing this account.</span>}
+        {p.blockedBy && <span role="status" className="text-sm text-amber-800"><bdi>{p.blockedBy}</bdi> is reviewing this account.</span>}
       </div>
       {p.rejecting && (
         <div role="group" aria-label="Reject reason" className="flex flex-wrap gap-1.5">

@@ -15,12 +15,12 @@ const Cell = memo(function Cell({ photo, index, active, onOpen }: { photo: Sampl
   return (
     <button type="button" data-grid-index={index} tabIndex={active ? 0 : -1} onClick={() => onOpen(index)}
       aria-label={`Photo ${photo.title || photo.id}${flags ? `, flagged: ${flags}` : ''}`}
-      className={`relative block h-full w-full overflow-hidden rounded ${active ? 'ring-4 ring-blue-600' : ''} ${photo.flagged ? 'outline outline-2 outline-red-500' : ''}`}>
+      className={`relative block aspect-square w-full overflow-hidden rounded ${active ? 'ring-4 ring-blue-600' : ''} ${photo.flagged ? 'outline outline-2 outline-red-500' : ''}`}>
       <Thumb contentHash={photo.contentHash} alt="" className="h-full w-full" />
       {photo.flags.length > 0 && (
         <span className="absolute inset-x-0 bottom-0 flex flex-wrap gap-0.5 bg-black/55 p-0.5" aria-hidden="true">
           {photo.flags.map((f) => (
-            <span key={f.check} className={`rounded px-1 text-[10px] font-semibold text-white ${f.verdict === 'fail' ? 'bg-red-600' : 'bg-amber-600'}`}>
+            <span key={f.check} data-badge title={`${checkLabel(f.check)}: ${f.verdict}`} className={`rounded px-1 text-[10px] font-semibold text-white ${f.verdict === 'fail' ? 'bg-red-600' : 'bg-amber-600'}`}>
               {SHORT[f.check] ?? f.check}
             </span>
           ))}
@@ -36,7 +36,7 @@ export function SampleGrid({ photos, active, onOpen, onColumns }: {
 }) {
   return (
     <div data-review-grid>
-      <VirtualGrid count={photos.length} minCellWidth={104} cellHeight={104} label="Sample photos" height="calc(100vh - 16rem)"
+      <VirtualGrid count={photos.length} minCellWidth={104} estimateHeight={128} label="Sample photos" height="calc(100vh - 16rem)"
         activeIndex={active} onColumns={onColumns}
         renderCell={(i) => <Cell photo={photos[i]} index={i} active={i === active} onOpen={onOpen} />} />
     </div>

@@ -6,6 +6,8 @@ import { PhotoDrawer } from '@/components/review/PhotoDrawer';
 import { newRequestId } from '@/components/review/requestId';
 import { ShortcutsDialog } from '@/components/review/ShortcutsDialog';
 import { VirtualGrid } from '@/components/review/VirtualGrid';
+import { useToast } from '@/components/ui/Toaster';
+import { CHECKS, isCheckName } from '@/lib/checks';
 import { CheckFilters, type Filters } from './CheckFilters';
 import { CheckPhotoCard } from './CheckPhotoCard';
 
@@ -29,6 +31,7 @@ export function CheckReview({ check }: { check: string }) {
   const columns = useRef(4);
   const photos = useCheckPhotosQuery(check, { ...filters, page });
   const override = useOverrideMutation();
+  const toast = useToast();
   const rows = photos.data?.data ?? [];
   const pages = photos.data ? Math.max(1, Math.ceil(photos.data.total / photos.data.pageSize)) : 1;
 
@@ -49,11 +52,36 @@ export function CheckReview({ check }: { check: string }) {
     setActive(index);
   }, [rows]);
 
+  const checkName = isCheckName(check) ? CHECKS[check].label : check;
   const apply = useCallback((ids: string[], newVerdict: 'pass' | 'fail') => {
     if (!ids.length) return;
-    override.mutate({ photoIds: ids, check, newVerdict, reason: reason.trim() || undefined, requestId: newRequestId() },
-      { onSuccess: () => setSelected(new Set()) });
-  }, [check, override, reason]);
+    // What each photo showed before, so Undo can put it back: only a pass or fail can be set again by an override.
+    const before = new Map(rows.filter((r) => ids.includes(r.photoId)).map((r) => [r.photoId, r.effective]));
+    const restorable = [...before.values()].every((v) => v === 'pass' || v === 'fail');
+    const what = ids.length === 1 ? `photo ${ids[0]}` : `${ids.length} photos`;
+    override.mutate({ photoIds: ids, check, newVerdict, reason: reason.trim() || undefined, requestId: newRequestId() }, {
+      onSuccess: () => {
+        setSelected(new Set());
+        toast({
+          text: `${newVerdict === 'pass' ? 'Passed' : 'Failed'} ${what} on ${checkName}`,
+          action: restorable ? {
+            label: 'Undo',
+            run: () => {
+              for (const v of ['pass', 'fail'] as const) {
+                const back = ids.filter((id) => before.get(id) === v);
+                if (back.length) {
+                  override.mutate({ photoIds: back, check, newVerdict: v, reason: 'undo', requestId: newRequestId() }, {
+                    onSuccess: () => toast({ kind: 'info', text: `Undone: ${back.length === 1 ? `photo ${back[0]}` : `${back.length} photos`} back to ${v}` }),
+                  });
+                }
+              }
+            },
+          } : undefined,
+        });
+      },
+      onError: (e) => toast({ kind: 'error', text: `Not saved: ${what} on ${checkName}: ${e.message}` }),
+    });
+  }, [check, checkName, override, reason, rows, toast]);
   const onVerdict = useCallback((id: string, v: 'pass' | 'fail') => apply([id], v), [apply]);
   const onOpen = useCallback((i: number) => { setActive(i); setDrawer(rows[i].photoId); }, [rows]);
 
@@ -98,7 +126,7 @@ export function CheckReview({ check }: { check: string }) {
       {photos.data && rows.length === 0 && <p className="text-sm text-slate-500">Nothing to review with these filters.</p>}
       {rows.length > 0 && (
         <div data-review-grid>
-          <VirtualGrid count={rows.length} minCellWidth={190} cellHeight={300} label={`Photos flagged by ${check}`} height="calc(100vh - 19rem)"
+          <VirtualGrid count={rows.length} minCellWidth={190} estimateHeight={290} label={`Photos flagged by ${check}`} height="calc(100vh - 19rem)"
             activeIndex={active} onColumns={(c) => { columns.current = c; }}
             renderCell={(i) => (
               <CheckPhotoCard photo={rows[i]} index={i} check={check} active={i === active} selected={selected.has(rows[i].photoId)}

@@ -71,7 +71,7 @@ export function SpotCheckReview({ id }: { id: string }) {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
-        <h1 className="text-2xl font-semibold">{s.name}</h1>
+        <h1 className="text-2xl font-semibold"><bdi>{s.name}</bdi></h1>
         <p className="text-sm text-slate-600">
           {s.size} photos from {s.population === 'included' ? 'the included photos' : 'everything ingested'} ({s.populationSize.toLocaleString('en-US')}), seed {s.seed}
         </p>
@@ -89,7 +89,7 @@ export function SpotCheckReview({ id }: { id: string }) {
       </section>
       {label.error && <p role="alert" className="text-sm text-red-700">A label was not saved: {label.error.message}</p>}
       <div data-review-grid>
-        <VirtualGrid count={items.length} minCellWidth={170} cellHeight={290} label="Sample photos to label" height="calc(100vh - 10rem)"
+        <VirtualGrid count={items.length} minCellWidth={170} estimateHeight={300} label="Sample photos to label" height="calc(100vh - 10rem)"
           activeIndex={active} onColumns={(c) => { columns.current = c; }}
           renderCell={(i) => <SpotItemCard item={items[i]} index={i} total={items.length} active={i === active} onOpen={onOpen} onToggle={onToggle} />} />
       </div>

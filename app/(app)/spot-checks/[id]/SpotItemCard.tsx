@@ -13,7 +13,7 @@ export const SpotItemCard = memo(function SpotItemCard({ item, index, total, act
     <article aria-label={`Sample photo ${item.position} of ${total}`} data-testid={`spot-item-${item.position}`}
       className={`flex h-full flex-col gap-1 rounded border p-1.5 text-xs ${active ? 'ring-4 ring-blue-600' : ''} ${labels.length ? 'border-slate-300 bg-white' : 'border-dashed border-slate-300 bg-slate-50'}`}>
       <button type="button" data-grid-index={index} tabIndex={active ? 0 : -1} onClick={() => onOpen(index)} aria-label={`Open photo ${item.photoId}`}
-        className="block min-h-0 flex-1 overflow-hidden rounded">
+        className="block h-36 w-full shrink-0 overflow-hidden rounded">
         <Thumb contentHash={item.contentHash} alt={item.title || `Photo ${item.photoId}`} className="h-full w-full" />
       </button>
       <div role="group" aria-label="Labels" className="grid grid-cols-1 gap-0.5">
