@@ -6,6 +6,7 @@ const FIXED: Record<string, string> = {
   unavailable: 'Unavailable (deleted)',
   fetch_error: 'Image could not be fetched',
   account_rejected: 'Account rejected',
+  account_watermark: 'Account watermarks its photos',
 };
 
 export function reasonLabel(reason: string): string {

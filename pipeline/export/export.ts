@@ -7,6 +7,7 @@ import type { ExportFormat } from '../runs/config.ts';
 import type { ColumnSet } from './columns.ts';
 import { FILE_NAMES, MANIFEST_NAME } from './files.ts';
 import { buildManifest, describeFile } from './manifest.ts';
+import { inclusionSettings, type WatermarkAccountPolicy } from '../../lib/inclusion.ts';
 import { openSnapshot } from './source.ts';
 import { writeDataset, type Target } from './write.ts';
 
@@ -21,6 +22,8 @@ export type ExportOptions = {
   runId?: string | null;
   createdById?: string | null;
   thresholds?: Record<string, unknown> | null;
+  /** Default: WATERMARK_ACCOUNT_POLICY. */
+  watermarkPolicy?: WatermarkAccountPolicy;
   onRows?: (written: number, total: number) => void;
   signal?: AbortSignal;
 };
@@ -34,10 +37,11 @@ export function exportRoot(): string {
 export async function runExport(o: ExportOptions): Promise<ExportResult> {
   const formats = [...new Set(o.formats)];
   const columns = o.columns ?? 'full';
-  const config = { formats, licenses: o.licenses, columns, thresholds: o.thresholds ?? null };
+  const rule = inclusionSettings({ watermarkPolicy: o.watermarkPolicy });
+  const config = { formats, licenses: o.licenses, columns, thresholds: o.thresholds ?? null, ...rule };
   const id = await createExport({ formats, config, runId: o.runId, createdById: o.createdById });
   const directory = path.resolve(o.outDir ?? path.join(exportRoot(), id));
-  const snapshot = await openSnapshot(o.licenses);
+  const snapshot = await openSnapshot(o.licenses, { watermarkPolicy: rule.watermarkAccountPolicy });
   try {
     await mkdir(directory, { recursive: true });
     await setExportDirectory(id, directory);
@@ -50,7 +54,7 @@ export async function runExport(o: ExportOptions): Promise<ExportResult> {
     const files: ExportFile[] = [];
     for (const t of targets) files.push(await describeFile(t.file, t.format));
     const manifest = buildManifest({
-      exportId: id, createdAt: new Date(), rowCount, columns, files, counts, licenses: o.licenses,
+      exportId: id, createdAt: new Date(), rowCount, columns, files, counts, licenses: o.licenses, ...rule,
       thresholds: o.thresholds ?? null, versions: provenance.versions, runIds: [...new Set([...provenance.runIds, ...(o.runId ? [o.runId] : [])])].sort(),
     });
     await writeFile(path.join(directory, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`);
