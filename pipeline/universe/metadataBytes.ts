@@ -1,4 +1,16 @@
-// Builds EXIF (TIFF IFD0 + Exif IFD) and IPTC (Photoshop APP13) blocks byte by byte, as cameras and editors write them.
+// Builds EXIF (TIFF IFD0 + Exif IFD) and IPTC (Photoshop APP13) blocks byte by byte, as cameras and editors write them
+// (libvips, which renders the universe, writes only its own ASCII/UTF-8 style).
+
+/** Windows-1252 bytes of a string, as Windows tools and many cameras write text tags; unmappable characters become '?'. */
+export function encodeCp1252(text: string): Buffer {
+  const high = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+  return Buffer.from(Array.from(text, (ch) => {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80 || (c >= 0xa0 && c <= 0xff)) return c;
+    const i = high.indexOf(ch);
+    return i >= 0 ? 0x80 + i : 0x3f;
+  }));
+}
 
 export type IfdEntry = { tag: number; type: 1 | 2 | 4 | 7; bytes: Buffer };
 
