@@ -97,7 +97,7 @@ export type UniversePhoto = {
 
 export type GroundTruth = {
   seed: string;
-  watermarkedAccounts: { nsid: string; corner: Corner; style: 'text' | 'logo'; text: string; opacity: number; photoIds: string[] }[];
+  watermarkedAccounts: ({ nsid: string; photoIds: string[] } & WatermarkSpec)[];
   /** [canonicalId, duplicateId, kind] */
   duplicates: [string, string, DuplicateKind][];
   small: string[];
