@@ -2,7 +2,7 @@
 import { detectPhotoBorder } from './border.ts';
 import { photoHasLines } from './lines.ts';
 import { verdictFor, type WatermarkConfig } from './config.ts';
-import { estimateWatermark, type WatermarkEstimate } from './estimate.ts';
+import { estimateWatermark, toBox, type WatermarkEstimate } from './estimate.ts';
 import { decodeAll, groupByOrientation, type FrameGroup, type PhotoRef } from './frame.ts';
 import { gradients, type Gradients } from './gradients.ts';
 import { markTemplate, matchPhoto, type MarkTemplate } from './match.ts';
@@ -154,15 +154,25 @@ export async function detectAccount(nsid: string, photos: PhotoRef[], config: Wa
     }
     const outcome: GroupOutcome = { group, estimate, sampled: usable.length, hasMark, template };
     groups.push(outcome);
-    if (hasMark) outcomes.push(...seen);
-    else borrowers.push({ group, seen, mags, own: outcome });
+    // Every group waits for the best one: a group whose own "mark" is elsewhere than the best's may borrow it.
+    borrowers.push({ group, seen, mags, own: outcome });
     if (order.length > sample.length) rest.push({ refs: order.slice(sample.length), group: outcome });
   }
   const best = groups.reduce<GroupOutcome | null>((b, g) => (!b || g.estimate.score > b.estimate.score ? g : b), null);
   const score = best ? best.estimate.score : 0;
   for (const b of borrowers) {
+    if (b.own && (b.own === best || !best?.template)) {
+      outcomes.push(...b.seen);
+      continue;
+    }
     const from = best?.template ? best.group.orientation : undefined;
     const mark = best?.template ? transferMark(best.template, b.group.width, b.group.height, b.mags.filter((m): m is Gradients => m !== null)) : null;
+    // A weaker group's own estimate that sits where the best mark, carried over, does not is scene structure
+    // its photos share (a series of one subject), not the account's mark: its photos are matched with the carried one.
+    if (b.own?.template && mark && boxOverlap(toBox(b.own.template.boxPx, b.group.width, b.group.height), toBox(mark.boxPx, b.group.width, b.group.height)) >= 0.3) {
+      outcomes.push(...b.seen);
+      continue;
+    }
     if (b.own && mark) Object.assign(b.own, { template: mark, transferredFrom: from });
     if (mark) applyMatch(b.seen, b.mags, null, mark, config, from);
     // Photos of a small group that nothing could be looked for in stay unassessed.

@@ -7,6 +7,8 @@ export type TransferredMark = MarkTemplate & { scale: number };
 
 type Patch = { data: Float32Array; w: number; h: number };
 
+const WIDTH_PRIOR = 0.03;
+
 /** Bilinear resample of a patch to w × h. */
 function resample(p: Patch, w: number, h: number): Patch {
   const out = new Float32Array(w * h);
@@ -55,7 +57,7 @@ function place(anchor: Anchor, gap: number, len: number, size: number): number {
 
 /**
  * Chooses the scale and position that the target photos agree on best (mean correlation): a mark sized as a
- * share of the width shrinks in the narrower frame, one sized by the short side keeps its pixel size.
+ * share of the width shrinks in the narrower frame, one sized by the short or long side keeps its pixel size.
  * The search is a few pixels wide, so chance agreement of one photo's scene edges stays small.
  */
 export function transferMark(est: MarkTemplate, width: number, height: number, targets: Gradients[], radius = 3): TransferredMark | null {
@@ -72,7 +74,10 @@ export function transferMark(est: MarkTemplate, width: number, height: number, t
   const gapY = ay === 'end' ? est.height - 1 - src.y1 : src.y0;
   // Margins are usually a share of the short side, which both frames share.
   const gapScale = Math.min(width, height) / Math.min(est.width, est.height);
-  const scales = [...new Set([width / est.width, height / est.height, 1].map((s) => Math.round(s * 100) / 100))];
+  // Tools size marks by the image's width (most) or by its short or long side (the same pixels in both frames);
+  // sizing by height is rare, and letting it compete made scene structure win on real photos.
+  const byWidth = Math.round((width / est.width) * 100) / 100;
+  const scales = [...new Set([byWidth, 1])];
   let best: { score: number; scale: number; left: number; top: number; p: Patch } | null = null;
   for (const scale of scales) {
     const w = Math.round(patch.w * scale), h = Math.round(patch.h * scale);
@@ -87,7 +92,8 @@ export function transferMark(est: MarkTemplate, width: number, height: number, t
       for (let left = xLo; left <= xHi; left++) {
         let sum = 0;
         for (const t of targets) sum += patchCorrelation(p, t.mag, width, left, top);
-        const score = sum / targets.length;
+        // The common case wins a near tie: a few photos' scene edges should not pick an unusual size.
+        const score = sum / targets.length + (scale === byWidth ? WIDTH_PRIOR : 0);
         if (!best || score > best.score) best = { score, scale, left, top, p };
       }
     }

@@ -71,15 +71,20 @@ export async function run(args: string[]): Promise<void> {
     add(accountFlagged, marked, outcome.verdict !== 'pass');
     const few = made.filter((p) => p.portrait).length * 2 < n;
     const byId = new Map(outcome.photos.map((o) => [o.id, o]));
+    const mine = zero();
     for (const p of made) {
       const o = byId.get(p.id)!;
       if (o.status === 'unassessed') unassessed++;
       const predicted = outcome.verdict !== 'pass' && o.carries;
       add(photos, p.carries, predicted);
-      if (p.portrait === few) add(minority, p.carries, predicted);
+      if (p.portrait === few) {
+        add(minority, p.carries, predicted);
+        add(mine, p.carries, predicted);
+      }
     }
     process.stderr.write(`account ${i + 1}/${accounts}: ${marked ? `${spec.kind} ${spec.corner} α=${spec.opacity.toFixed(2)} w=${spec.size.toFixed(2)}` : 'clean'} ` +
-      `(${n} photos, ${made.filter((p) => p.portrait).length} portrait) → ${outcome.verdict} ${outcome.score.toFixed(3)}, ${outcome.photosWith}/${made.filter((p) => p.carries).length}\n`);
+      `(${n} photos, ${made.filter((p) => p.portrait).length} portrait) → ${outcome.verdict} ${outcome.score.toFixed(3)}, ${outcome.photosWith}/${made.filter((p) => p.carries).length}` +
+      `; minority orientation tp ${mine.tp} fp ${mine.fp} fn ${mine.fn}\n`);
   }
   console.log(`${accounts} accounts of real photographs (${files.length} sources, seed "${seed}")`);
   console.log(line('accounts, verdict fail', accountFail));
