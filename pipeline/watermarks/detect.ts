@@ -43,7 +43,10 @@ export type GroupOutcome = {
   transferredFrom?: Orientation;
 };
 
-/** A group without a mark of its own (too few photos for a median, or too faint): matched with a transferred one. */
+/**
+ * An orientation group's examined photos, settled once the best group is known: matched with the group's own mark,
+ * or (too few photos for a median, no mark of its own, or one elsewhere) with the best group's mark carried over.
+ */
 type Borrower = { group: FrameGroup; seen: PhotoOutcome[]; mags: (Gradients | null)[]; own: GroupOutcome | null };
 
 export type AccountOutcome = {
