@@ -56,7 +56,9 @@ const schema = z.object({
   WATERMARK_SAMPLE: z.coerce.number().int().min(2).max(512).default(64),
   WATERMARK_FAIL: z.coerce.number().min(0).max(1).default(0.5),
   WATERMARK_UNCERTAIN: z.coerce.number().min(0).max(1).default(0.3),
-  WATERMARK_PHOTO_MATCH: z.coerce.number().min(0).max(1).default(0.2),
+  /** account: a watermark verdict of fail excludes every photo of the account (Megalith-10m); photo: only marked photos. */
+  WATERMARK_ACCOUNT_POLICY: z.enum(['account', 'photo']).default('account'),
+  WATERMARK_PHOTO_MATCH: z.coerce.number().min(0).max(1).default(0.12),
 
   REVIEW_TOP_ACCOUNTS: z.coerce.number().int().positive().default(5000),
   REVIEW_LEASE_MINUTES: z.coerce.number().positive().default(10),

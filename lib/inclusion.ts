@@ -1,8 +1,10 @@
 // The one inclusion rule: which photos are in the dataset and, for the others, every reason why not.
 // A photo is included when its license is allowed, it was fetched and is available, its account is not rejected,
-// it is not a non-canonical duplicate, and no check's effective verdict is `fail` — where the newest reviewer
-// override of a (photo, check) wins over the automatic verdict. The dashboard, spot checks, the photo drawer and
+// it is not a non-canonical duplicate, no check's effective verdict is `fail` — where the newest reviewer
+// override of a (photo, check) wins over the automatic verdict — and, under the `account` watermark policy, its
+// account's watermark verdict is not `fail` unless a reviewer approved the account or set the photo's watermark to pass. The dashboard, spot checks, the photo drawer and
 // every export use these two functions and nothing else.
+import { env } from './env.ts';
 import { Prisma } from './generated/prisma/client.ts';
 
 export const DEFAULT_LICENSES = [7, 8, 9, 10] as const;
@@ -14,15 +16,30 @@ export const AVAILABILITY_REASONS = {
 } as const;
 
 /** Every reason a photo can be excluded for, besides `check:<name>`. */
-export const FIXED_REASONS = ['license', 'not_fetched', 'unavailable', 'fetch_error', 'account_rejected'] as const;
+export const FIXED_REASONS = ['license', 'not_fetched', 'unavailable', 'fetch_error', 'account_rejected', 'account_watermark'] as const;
+
+/**
+ * `account`: a repeated watermark casts doubt on the licence of the whole account (Megalith-10m's filter), so every
+ * photo of an account whose watermark verdict is `fail` is excluded; `photo`: only photos that carry the mark.
+ */
+export const WATERMARK_ACCOUNT_POLICIES = ['account', 'photo'] as const;
+export type WatermarkAccountPolicy = (typeof WATERMARK_ACCOUNT_POLICIES)[number];
+
+export type InclusionOptions = { watermarkPolicy?: WatermarkAccountPolicy };
+
+/** The rule's settings as the manifest records them. */
+export function inclusionSettings(opts: InclusionOptions = {}): { watermarkAccountPolicy: WatermarkAccountPolicy } {
+  return { watermarkAccountPolicy: opts.watermarkPolicy ?? env.WATERMARK_ACCOUNT_POLICY };
+}
 
 /**
  * SQL yielding one row per photo: `photo_id` and `reasons` (text[]; empty = included).
- * Reasons: license, not_fetched, unavailable, fetch_error, account_rejected, check:<name>.
+ * Reasons: license, not_fetched, unavailable, fetch_error, account_rejected, account_watermark, check:<name>.
  * A photo the dedup step pointed at its canonical copy (`duplicate_of_id`) fails `duplicate` even before the
  * check has written its result row; an override of `duplicate` still wins.
  */
-export function photoReasonsSql(licenses: readonly number[]): Prisma.Sql {
+export function photoReasonsSql(licenses: readonly number[], opts: InclusionOptions = {}): Prisma.Sql {
+  const byAccount = inclusionSettings(opts).watermarkAccountPolicy === 'account';
   return Prisma.sql`
     WITH latest_override AS (
       SELECT DISTINCT ON (photo_id, "check") photo_id, "check", new_verdict
@@ -47,14 +64,17 @@ export function photoReasonsSql(licenses: readonly number[]): Prisma.Sql {
       array_remove(ARRAY[
         CASE WHEN NOT (p.license = ANY(${[...licenses]}::int[])) THEN 'license' END,
         CASE p.availability WHEN 'unknown' THEN 'not_fetched' WHEN 'unavailable' THEN 'unavailable' WHEN 'error' THEN 'fetch_error' END,
-        CASE WHEN a.review_status = 'rejected' THEN 'account_rejected' END
+        CASE WHEN a.review_status = 'rejected' THEN 'account_rejected' END,
+        CASE WHEN ${byAccount} AND a.watermark_verdict = 'fail' AND a.review_status <> 'approved'
+          AND lw.new_verdict IS DISTINCT FROM 'pass' THEN 'account_watermark' END
       ], NULL) || COALESCE(f.reasons, ARRAY[]::text[]) AS reasons
     FROM photos p
     JOIN accounts a ON a.nsid = p.owner_nsid
-    LEFT JOIN failed f ON f.photo_id = p.id`;
+    LEFT JOIN failed f ON f.photo_id = p.id
+    LEFT JOIN latest_override lw ON lw.photo_id = p.id AND lw."check" = 'watermark'`;
 }
 
 /** SQL yielding the ids of included photos. */
-export function includedPhotoIdsSql(licenses: readonly number[]): Prisma.Sql {
-  return Prisma.sql`SELECT photo_id FROM (${photoReasonsSql(licenses)}) r WHERE cardinality(r.reasons) = 0`;
+export function includedPhotoIdsSql(licenses: readonly number[], opts: InclusionOptions = {}): Prisma.Sql {
+  return Prisma.sql`SELECT photo_id FROM (${photoReasonsSql(licenses, opts)}) r WHERE cardinality(r.reasons) = 0`;
 }

@@ -9,6 +9,7 @@ const FIXED: Record<(typeof FIXED_REASONS)[number], string> & Record<string, str
   unavailable: 'Unavailable (deleted)',
   fetch_error: 'Fetch failed',
   account_rejected: 'Account rejected',
+  account_watermark: 'Account watermarks its photos',
 };
 
 export function reasonLabel(reason: string): string {

@@ -4,7 +4,8 @@ import type { ExifReadResult } from './exifRead.ts';
 import type { CheckOutcome } from './types.ts';
 
 export const NAME = 'exif_copyright';
-export const VERSION = `1:${TEXT_VERSION}`;
+// 2: cp1252 for non-UTF-8 bytes, XP tags always little-endian, IPTC rights read.
+export const VERSION = `2:${TEXT_VERSION}`;
 
 export function evaluate(read: ExifReadResult): CheckOutcome {
   if (!read.ok) return { verdict: 'error', score: null, details: { kind: read.kind, message: read.message } };

@@ -1,7 +1,9 @@
-// Reads the text fields of an original's EXIF and XMP from its first 128 KB (HTTP Range), or from flickr.photos.getExif.
+// Reads the text fields of an original's EXIF, IPTC and XMP from its first 128 KB (HTTP Range), or from flickr.photos.getExif.
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
 import { download, type DownloadOptions } from '../fetch/download.ts';
+import { decodeLegacyText, decodeUcs2, tidyText } from './exifText.ts';
+import { iptcFields } from './iptcRead.ts';
 import { decodeEntities } from './textNormalize.ts';
 
 export const EXIF_RANGE_BYTES = 128 * 1024;
@@ -14,14 +16,17 @@ export type ExifReadResult =
   | { ok: true; source: 'none'; fields: ExifText; reason: string }
   | { ok: false; kind: string; message: string };
 
-function text(v: unknown, bigEndian = false): string | undefined {
-  if (typeof v === 'string') return v.replace(/\0+$/, '').trim() || undefined;
-  if (Buffer.isBuffer(v)) return v.toString('utf8').replace(/\0+$/, '').trim() || undefined;
-  if (Array.isArray(v) && v.every((n) => typeof n === 'number')) {
-    // XP* tags: UCS-2 little-endian bytes.
-    const b = Buffer.from(v as number[]);
-    return (bigEndian ? b.swap16() : b).toString('utf16le').replace(/\0+$/, '').trim() || undefined;
-  }
+function text(v: unknown): string | undefined {
+  if (typeof v === 'string') return tidyText(v);
+  // exif-reader hands ASCII tags with bytes ≥ 0x80 over as a Buffer: cp1252 unless they are valid UTF-8.
+  if (Buffer.isBuffer(v)) return tidyText(decodeLegacyText(v));
+  return undefined;
+}
+
+/** XP* tags: BYTE arrays of UCS-2, always little-endian (exiftool and Windows ignore the file's byte order). */
+function xpText(v: unknown): string | undefined {
+  if (Array.isArray(v) && v.every((n) => typeof n === 'number')) return decodeUcs2(Uint8Array.from(v as number[]));
+  if (Buffer.isBuffer(v)) return decodeUcs2(v);
   return undefined;
 }
 
@@ -30,18 +35,25 @@ export function userComment(v: unknown, bigEndian: boolean): string | undefined 
   if (!Buffer.isBuffer(v) || v.length <= 8) return text(v);
   const code = v.subarray(0, 8).toString('latin1');
   const body = v.subarray(8);
-  if (code.startsWith('UNICODE')) return text(Array.from(bigEndian ? Buffer.from(body).swap16() : body));
+  // UNICODE comments follow the file's byte order (exiftool does the same).
+  if (code.startsWith('UNICODE')) return decodeUcs2(bigEndian ? Buffer.from(body).swap16() : body);
   if (code.startsWith('JIS')) return undefined;
   return text(body);
 }
 
-const EXIF_FIELDS = ['Copyright', 'Artist', 'ImageDescription', 'XPComment', 'XPAuthor', 'XPSubject', 'XPTitle'] as const;
+/** IFD0 text tags. Windows' "Copyright" property is written to the standard Copyright tag (there is no XPCopyright). */
+const EXIF_FIELDS = ['Copyright', 'Artist', 'ImageDescription'] as const;
+const XP_FIELDS = ['XPComment', 'XPAuthor', 'XPSubject', 'XPTitle', 'XPKeywords'] as const;
 
 export function exifFields(raw: Buffer): ExifText {
   const exif = exifReader(raw);
   const out: ExifText = {};
   for (const f of EXIF_FIELDS) {
-    const v = text(exif.Image?.[f], exif.bigEndian);
+    const v = text(exif.Image?.[f]);
+    if (v) out[f] = v;
+  }
+  for (const f of XP_FIELDS) {
+    const v = xpText(exif.Image?.[f]);
     if (v) out[f] = v;
   }
   const uc = userComment(exif.Photo?.UserComment, exif.bigEndian);
@@ -69,9 +81,14 @@ export async function metadataFields(head: Buffer): Promise<ExifText> {
   const meta = await sharp(head, { failOn: 'none' }).metadata();
   const out: ExifText = {};
   if (meta.exif) Object.assign(out, exifFields(meta.exif));
+  if (meta.iptc) Object.assign(out, iptcFields(meta.iptc));
   if (meta.xmp) Object.assign(out, xmpFields(meta.xmp.toString('utf8')));
   return out;
 }
+
+/** Tags flickr.photos.getExif names as exiftool does; IPTC ones get the prefix the original's reader gives them. */
+const API_FIELD: Record<string, string> = { CopyrightNotice: 'IPTC CopyrightNotice', 'By-line': 'IPTC By-line', Credit: 'IPTC Credit' };
+const API_TAGS = new Set<string>([...EXIF_FIELDS, ...XP_FIELDS, 'UserComment', ...Object.keys(API_FIELD)]);
 
 export type FlickrExifCall = (photoId: string, secret: string) => Promise<{ tag: string; raw: string }[] | 'hidden' | 'not_found'>;
 
@@ -85,7 +102,7 @@ async function readFromApi(photo: ExifSource, getExif: FlickrExifCall | undefine
     if (tags === 'hidden') return { ok: true, source: 'none', fields: {}, reason: 'EXIF hidden by the owner' };
     if (tags === 'not_found') return { ok: true, source: 'none', fields: {}, reason: 'photo not found on Flickr' };
     const fields: ExifText = {};
-    for (const t of tags) if ((EXIF_FIELDS as readonly string[]).includes(t.tag) || t.tag === 'UserComment') fields[t.tag] = t.raw;
+    for (const t of tags) if (API_TAGS.has(t.tag)) fields[API_FIELD[t.tag] ?? t.tag] = t.raw;
     return { ok: true, source: 'flickr_api', fields };
   } catch (e) {
     return { ok: false, kind: 'flickr_api', message: e instanceof Error ? e.message : String(e) };

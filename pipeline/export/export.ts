@@ -8,6 +8,7 @@ import type { ExportFormat } from '../runs/config.ts';
 import type { ColumnSet } from './columns.ts';
 import { FILE_NAMES, MANIFEST_NAME } from './files.ts';
 import { buildManifest, describeFile } from './manifest.ts';
+import { inclusionSettings, type WatermarkAccountPolicy } from '../../lib/inclusion.ts';
 import { prepareOutDir } from './outDir.ts';
 import { openSnapshot } from './source.ts';
 import { writeDataset, type Target } from './write.ts';
@@ -23,6 +24,8 @@ export type ExportOptions = {
   runId?: string | null;
   createdById?: string | null;
   thresholds?: Record<string, unknown> | null;
+  /** Default: WATERMARK_ACCOUNT_POLICY. */
+  watermarkPolicy?: WatermarkAccountPolicy;
   onRows?: (written: number, total: number) => void;
   signal?: AbortSignal;
 };
@@ -33,11 +36,12 @@ export type ExportResult = { id: string; directory: string; rowCount: number; fi
 export async function runExport(o: ExportOptions): Promise<ExportResult> {
   const formats = [...new Set(o.formats)];
   const columns = o.columns ?? 'full';
-  const config = { formats, licenses: o.licenses, columns, thresholds: o.thresholds ?? null };
+  const rule = inclusionSettings({ watermarkPolicy: o.watermarkPolicy });
+  const config = { formats, licenses: o.licenses, columns, thresholds: o.thresholds ?? null, ...rule };
   // The snapshot's connection is named after the export before its row exists: while it is open the export is
   // alive, so a start-up repair (repairStaleExports) never fails an export that is still being written.
   const id = randomBytes(12).toString('hex');
-  const snapshot = await openSnapshot(o.licenses, { applicationName: exportConnectionName(id) });
+  const snapshot = await openSnapshot(o.licenses, { applicationName: exportConnectionName(id), watermarkPolicy: rule.watermarkAccountPolicy });
   let created = false;
   let directory: string | null = null;
   try {
@@ -54,7 +58,7 @@ export async function runExport(o: ExportOptions): Promise<ExportResult> {
     const files: ExportFile[] = [];
     for (const t of targets) files.push(await describeFile(t.file, t.format));
     const manifest = buildManifest({
-      exportId: id, createdAt: new Date(), rowCount, columns, files, counts, licenses: o.licenses,
+      exportId: id, createdAt: new Date(), rowCount, columns, files, counts, licenses: o.licenses, ...rule,
       thresholds: o.thresholds ?? null, versions: provenance.versions, runIds: [...new Set([...provenance.runIds, ...(o.runId ? [o.runId] : [])])].sort(),
     });
     await writeFile(path.join(dir, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -1,7 +1,7 @@
 // Reads the included photos for an export from one consistent snapshot, through a server-side cursor in chunks.
 import pg from 'pg';
 import { databaseUrl } from '../../lib/env.ts';
-import { includedPhotoIdsSql, photoReasonsSql } from '../../lib/inclusion.ts';
+import { includedPhotoIdsSql, photoReasonsSql, type InclusionOptions } from '../../lib/inclusion.ts';
 import { STAGING_LINE_SQL, stagingTail, type StagingChunk } from './columns.ts';
 
 export type Snapshot = {
@@ -15,14 +15,17 @@ export type Snapshot = {
 };
 
 /** A REPEATABLE READ transaction: the manifest's counts and the files' rows describe exactly the same data. */
-export async function openSnapshot(licenses: readonly number[], o: { applicationName?: string } = {}): Promise<Snapshot> {
+export async function openSnapshot(
+  licenses: readonly number[], o: InclusionOptions & { applicationName?: string } = {},
+): Promise<Snapshot> {
+  const rule: InclusionOptions = { watermarkPolicy: o.watermarkPolicy };
   const client = new pg.Client({ connectionString: databaseUrl(), application_name: o.applicationName ?? 'quarry-export' });
   await client.connect();
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   let closed = false;
   return {
     async counts() {
-      const reasons = photoReasonsSql(licenses);
+      const reasons = photoReasonsSql(licenses, rule);
       const { rows } = await client.query<{ reason: string | null; n: string }>(
         `WITH r AS (${reasons.text}) SELECT NULL AS reason, count(*) AS n FROM r WHERE cardinality(reasons) = 0
          UNION ALL SELECT '__all__', count(*) FROM r
@@ -41,7 +44,7 @@ export async function openSnapshot(licenses: readonly number[], o: { application
       return { versions, runIds: runs.map((r) => r.run_id).sort() };
     },
     async *rows(chunkSize = 20_000) {
-      const ids = includedPhotoIdsSql(licenses);
+      const ids = includedPhotoIdsSql(licenses, rule);
       await client.query(
         `DECLARE export_rows NO SCROLL CURSOR FOR
          SELECT ${STAGING_LINE_SQL} AS line, p.description FROM photos p JOIN (${ids.text}) i ON i.photo_id = p.id ORDER BY p.id`, ids.values as unknown[]);

@@ -11,7 +11,7 @@ function photoOf(index: UniverseIndex, id: string | undefined) {
   return photo;
 }
 
-const EXIF_SPACE: Record<string, string> = { DateTimeOriginal: 'ExifIFD' };
+const EXIF_SPACE: Record<string, string> = { DateTimeOriginal: 'ExifIFD', CopyrightNotice: 'IPTC' };
 const EXIF_LABEL: Record<string, string> = { ImageDescription: 'Image Description', DateTimeOriginal: 'Date and Time (Original)' };
 
 export function getExif(index: UniverseIndex, p: Record<string, string>): Record<string, unknown> {

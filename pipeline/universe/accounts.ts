@@ -1,5 +1,5 @@
 // Synthetic Flickr accounts with Zipf-like sizes: a few huge accounts, a long tail of small ones.
-import type { Rng } from './prng.ts';
+import { createRng, type Rng } from './prng.ts';
 import { personName, username, watermarkText } from './text.ts';
 import type { Corner, UniverseAccount } from './types.ts';
 
@@ -48,11 +48,17 @@ export function assignWatermarks(rng: Rng, accounts: UniverseAccount[], photoCou
     const { a } = candidates[Math.min(candidates.length - 1, Math.floor(k * step + rng.next() * step))];
     if (a.watermark) continue;
     const name = a.realName || a.username;
+    // Habits come from their own stream, so the rest of the universe is the same as without them.
+    const habit = createRng(`watermark-habit:${a.nsid}`);
+    const portraitShare = [0.85, 0.08, undefined][k % 3];
     a.watermark = {
       text: watermarkText(rng, name, year),
       corner: CORNERS[k % CORNERS.length],
-      opacity: Math.round((0.3 + rng.next() * 0.5) * 100) / 100,
+      // Faint marks (0.25) are what the check misses first.
+      opacity: Math.round((0.25 + rng.next() * 0.35) * 100) / 100,
       style: rng.chance(0.35) ? 'logo' : 'text',
+      carryRate: Math.round((0.7 + habit.next() * 0.25) * 100) / 100,
+      ...(portraitShare === undefined ? {} : { portraitShare }),
     };
   }
 }

@@ -57,8 +57,18 @@ export function generateUniverse(opts: UniverseOptions): Universe {
   if (photos.length >= 20) ensureKinds(rng, photos, 2);
   plantDuplicates(rng, photos, truth, new Set());
   plantCopyright(rng, photos, new Map(accounts.map((a) => [a.nsid, a])), truth);
+  cameraBytes(photos, truth);
   fillTruth(truth, { seed: opts.seed, accounts, photos, groundTruth: truth });
   return { seed: opts.seed, accounts, photos, groundTruth: truth };
+}
+
+/** A quarter of the other photos' EXIF is written as cameras write it (Latin-1 bytes); duplicates keep theirs. */
+function cameraBytes(photos: UniversePhoto[], truth: GroundTruth): void {
+  const inDuplicate = new Set(truth.duplicates.flatMap(([a, b]) => [a, b]));
+  for (const p of photos) {
+    if (p.exifStyle || inDuplicate.has(p.id) || p.image.kind !== 'photo') continue;
+    if (createRng(`exif-style:${p.id}`).chance(0.25)) p.exifStyle = 'camera';
+  }
 }
 
 function fillTruth(truth: GroundTruth, u: Universe): void {

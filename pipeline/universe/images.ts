@@ -3,6 +3,8 @@ import sharp from 'sharp';
 import { hashSeed } from './prng.ts';
 import { sceneSvg } from './scene.ts';
 import type { UniversePhoto } from './types.ts';
+import { styledSegments } from './exifBytes.ts';
+import { withSegments } from './metadataBytes.ts';
 
 // Deterministic per-pixel grain (an integer hash, not a PRNG stream) so photo-like images have texture.
 function grain(width: number, height: number, seed: number, strength: number): Buffer {
@@ -36,6 +38,7 @@ export async function renderImage(photo: UniversePhoto, opts: RenderOptions): Pr
     img = img.composite([{ input: grain(width, height, seed, 64), raw: { width, height, channels: 4 }, blend: 'overlay' }]);
   }
   img = img.jpeg({ quality: recipe.quality });
+  if (opts.exif && photo.exifStyle) return withSegments(await img.toBuffer(), styledSegments(photo.exif, photo.exifStyle));
   if (opts.exif) {
     const ifd0: Record<string, string> = {};
     for (const key of ['Make', 'Model', 'Artist', 'Copyright', 'ImageDescription', 'Software'] as const) {

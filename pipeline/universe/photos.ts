@@ -1,5 +1,5 @@
 // Makes one synthetic photo's Flickr fields, image recipe and EXIF (planted cases are added later by plant.ts).
-import type { Rng } from './prng.ts';
+import { createRng, type Rng } from './prng.ts';
 import { CAMERAS, description, tags, title } from './text.ts';
 import type { ImageKind, UniverseAccount, UniversePhoto } from './types.ts';
 
@@ -33,10 +33,18 @@ export function flickrDate(unix: number): string {
   return new Date(unix * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
+/** Turns a photo to portrait or landscape by the owner's habit (its own stream: the main sequence stays as it was). */
+function habitOrientation(owner: UniverseAccount, index: number, kind: ImageKind, [w, h]: [number, number]): [number, number] {
+  const share = owner.watermark?.portraitShare;
+  if (share === undefined || kind !== 'photo' || w === h) return [w, h];
+  const portrait = createRng(`orientation:${owner.nsid}:${index}`).chance(share);
+  return portrait === h > w ? [w, h] : [h, w];
+}
+
 export function makePhoto(rng: Rng, index: number, owner: UniverseAccount, dateUpload: number): UniversePhoto {
   const kind: ImageKind = rng.chance(0.06) ? 'illustration' : rng.chance(0.045) ? 'screenshot' : 'photo';
   const small = rng.chance(0.04);
-  const [width, height] = dims(rng, kind, small);
+  const [width, height] = habitOrientation(owner, index, kind, dims(rng, kind, small));
   const unknown = rng.chance(0.05);
   const taken = unknown ? dateUpload : dateUpload - rng.int(0, 3 * 365 * 86400);
   const granularity = unknown ? 0 : rng.pick([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 6, 8]);
@@ -71,6 +79,6 @@ export function makePhoto(rng: Rng, index: number, owner: UniverseAccount, dateU
     contentType: rng.chance(0.02) ? 1 : rng.chance(0.01) ? 2 : 0,
     media: rng.chance(0.01) ? 'video' : 'photo',
     exif,
-    image: { kind, seed: rng.int(1, 2 ** 31 - 1), quality: rng.pick([82, 85, 88, 90]), watermark: rng.chance(0.95) ? owner.watermark : undefined },
+    image: { kind, seed: rng.int(1, 2 ** 31 - 1), quality: rng.pick([82, 85, 88, 90]), watermark: rng.chance(owner.watermark?.carryRate ?? 0.95) ? owner.watermark : undefined },
   };
 }

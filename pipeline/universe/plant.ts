@@ -1,5 +1,5 @@
 // Plants the cases later checks must catch: duplicates, copyright notices (text and EXIF) and harmless decoys.
-import type { Rng } from './prng.ts';
+import { createRng, type Rng } from './prng.ts';
 import { copyrightPhrase, decoyPhrase, withPhrase } from './text.ts';
 import type { DuplicateKind, GroundTruth, UniverseAccount, UniversePhoto } from './types.ts';
 
@@ -67,8 +67,12 @@ export function plantCopyright(rng: Rng, photos: UniversePhoto[], accounts: Map<
   for (const p of choose(rng, photos, 0.04, 2, (q) => !q.exifHidden && !inDuplicate.has(q.id), taken)) {
     const field = rng.chance(0.75) ? 'Copyright' : 'ImageDescription';
     const value = field === 'Copyright' ? `© ${year(p)} ${nameOf(p)}. All rights reserved.` : `All rights reserved. Contact ${nameOf(p)} for licensing.`;
-    p.exif[field] = value;
-    truth.copyrightExif.push({ id: p.id, field, value });
+    // Written as real files carry it (its own stream, so the rest of the universe is unchanged).
+    const style = createRng(`exif-style:${p.id}`).pick([undefined, 'camera', 'camera', 'windows', 'photoshop'] as const);
+    const where = style === 'photoshop' ? 'CopyrightNotice' : style === 'windows' && field === 'ImageDescription' ? 'XPComment' : field;
+    p.exif[where] = value;
+    if (style) p.exifStyle = style;
+    truth.copyrightExif.push({ id: p.id, field: where, value, ...(style ? { style } : {}) });
   }
   for (const p of choose(rng, photos, 0.04, 3, (q) => !q.exifHidden && !inDuplicate.has(q.id), taken)) {
     const phrase = decoyPhrase(rng);
@@ -79,6 +83,8 @@ export function plantCopyright(rng: Rng, photos: UniversePhoto[], accounts: Map<
       // EXIF holds plain text, so decode the one entity a phrase may carry.
       const text = phrase.replace('&mdash;', '—');
       p.exif.Copyright = text;
+      // Half in a camera's Latin-1 bytes (an em dash is cp1252's 0x97): a decoy must pass however it is encoded.
+      if (createRng(`exif-style:${p.id}`).chance(0.5)) p.exifStyle = 'camera';
       truth.decoys.push({ id: p.id, phrase: text, where: 'exif' });
     }
   }

@@ -2,7 +2,16 @@
 
 export type Corner = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
 
-export type WatermarkSpec = { text: string; corner: Corner; opacity: number; style: 'text' | 'logo' };
+export type WatermarkSpec = {
+  text: string;
+  corner: Corner;
+  opacity: number;
+  style: 'text' | 'logo';
+  /** Share of the account's photos stamped (real accounts skip some: phone uploads, older work). */
+  carryRate?: number;
+  /** Share of portrait photos when the account has a habit: portrait-heavy or portrait-poor. */
+  portraitShare?: number;
+};
 
 export type UniverseAccount = {
   nsid: string;
@@ -35,7 +44,17 @@ export type ExifFields = {
   ImageDescription?: string;
   Software?: string;
   DateTimeOriginal?: string;
+  /** Windows Explorer's comment (UCS-2 in the file). */
+  XPComment?: string;
+  /** IPTC 2:116, as Photoshop writes it. */
+  CopyrightNotice?: string;
 };
+
+/**
+ * How the original's metadata bytes are written: libvips (the default: ASCII/UTF-8), a camera (Latin-1 bytes, © as
+ * 0xA9, big-endian TIFF), Windows Explorer (XP* tags in UCS-2, Copyright in cp1252), Photoshop (IPTC in APP13, Latin-1).
+ */
+export type ExifStyle = 'camera' | 'windows' | 'photoshop';
 
 export type UniversePhoto = {
   id: string;
@@ -72,17 +91,18 @@ export type UniversePhoto = {
   contentType: 0 | 1 | 2 | 3;
   media: 'photo' | 'video';
   exif: ExifFields;
+  exifStyle?: ExifStyle;
   image: ImageRecipe;
 };
 
 export type GroundTruth = {
   seed: string;
-  watermarkedAccounts: { nsid: string; corner: Corner; style: 'text' | 'logo'; text: string; opacity: number; photoIds: string[] }[];
+  watermarkedAccounts: ({ nsid: string; photoIds: string[] } & WatermarkSpec)[];
   /** [canonicalId, duplicateId, kind] */
   duplicates: [string, string, DuplicateKind][];
   small: string[];
   copyrightText: { id: string; phrase: string }[];
-  copyrightExif: { id: string; field: 'Copyright' | 'Artist' | 'ImageDescription'; value: string }[];
+  copyrightExif: { id: string; field: 'Copyright' | 'Artist' | 'ImageDescription' | 'XPComment' | 'CopyrightNotice'; value: string; style?: ExifStyle }[];
   decoys: { id: string; phrase: string; where: 'description' | 'exif' }[];
   illustrations: string[];
   screenshots: string[];

@@ -3,14 +3,15 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** Bump when the algorithm changes in a way that changes results: every account is then recomputed. */
-export const ALGORITHM_VERSION = 'wm-1';
+// wm-2: photos matched by edge strength and direction; orientation groups too small for a median borrow the other's mark.
+export const ALGORITHM_VERSION = 'wm-2';
 
 const schema = z.object({
   WATERMARK_MIN_PHOTOS: z.coerce.number().int().min(3).default(8),
   WATERMARK_SAMPLE: z.coerce.number().int().min(4).max(1024).default(64),
   WATERMARK_FAIL: z.coerce.number().min(0).max(1).default(0.5),
   WATERMARK_UNCERTAIN: z.coerce.number().min(0).max(1).default(0.3),
-  WATERMARK_PHOTO_MATCH: z.coerce.number().min(-1).max(1).default(0.2),
+  WATERMARK_PHOTO_MATCH: z.coerce.number().min(-1).max(1).default(0.12),
   DATA_DIR: z.string().default('./data'),
 });
 
@@ -27,7 +28,7 @@ export type WatermarkConfig = {
   photoMatch: number;
 };
 
-export const DEFAULT_CONFIG: WatermarkConfig = { minPhotos: 8, sample: 64, fail: 0.5, uncertain: 0.3, photoMatch: 0.2 };
+export const DEFAULT_CONFIG: WatermarkConfig = { minPhotos: 8, sample: 64, fail: 0.5, uncertain: 0.3, photoMatch: 0.12 };
 
 export function watermarkConfig(source: Record<string, string | undefined> = process.env): WatermarkConfig & { dataDir: string } {
   const parsed = schema.safeParse(source);

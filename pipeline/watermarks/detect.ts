@@ -2,12 +2,13 @@
 import { detectPhotoBorder } from './border.ts';
 import { photoHasLines } from './lines.ts';
 import { verdictFor, type WatermarkConfig } from './config.ts';
-import { estimateWatermark, type WatermarkEstimate } from './estimate.ts';
+import { estimateWatermark, toBox, type WatermarkEstimate } from './estimate.ts';
 import { decodeAll, groupByOrientation, type FrameGroup, type PhotoRef } from './frame.ts';
 import { gradients, type Gradients } from './gradients.ts';
-import { matchPhoto } from './match.ts';
+import { markTemplate, matchPhoto, type MarkTemplate } from './match.ts';
 import { createRng } from './random.ts';
 import { summariseBorder } from './summary.ts';
+import { transferMark } from './transfer.ts';
 import type { BorderReport, Box, Orientation } from './types.ts';
 
 export type PhotoOutcome = {
@@ -28,9 +29,25 @@ export type PhotoOutcome = {
   /** A uniform band of its own (used to summarise the account's border). */
   band: ReturnType<typeof detectPhotoBorder>;
   framed: boolean;
+  /** Set when the correlation is with the other orientation's estimate carried into this photo's frame. */
+  transferredFrom?: Orientation;
 };
 
-export type GroupOutcome = { group: FrameGroup; estimate: WatermarkEstimate; sampled: number; hasMark: boolean };
+export type GroupOutcome = {
+  group: FrameGroup;
+  estimate: WatermarkEstimate;
+  sampled: number;
+  hasMark: boolean;
+  /** What its photos are matched with: its own mark, or (transferredFrom set) the other orientation's carried over. */
+  template: MarkTemplate | null;
+  transferredFrom?: Orientation;
+};
+
+/**
+ * An orientation group's examined photos, settled once the best group is known: matched with the group's own mark,
+ * or (too few photos for a median, no mark of its own, or one elsewhere) with the best group's mark carried over.
+ */
+type Borrower = { group: FrameGroup; seen: PhotoOutcome[]; mags: (Gradients | null)[]; own: GroupOutcome | null };
 
 export type AccountOutcome = {
   nsid: string;
@@ -70,16 +87,20 @@ async function examine(refs: PhotoRef[], group: FrameGroup, sampled: boolean): P
   return { outcomes, mags };
 }
 
-function applyMatch(outcomes: PhotoOutcome[], mags: (Gradients | null)[], est: WatermarkEstimate, hasMark: boolean, config: WatermarkConfig): void {
+function applyMatch(outcomes: PhotoOutcome[], mags: (Gradients | null)[], est: WatermarkEstimate | null, template: MarkTemplate | null, config: WatermarkConfig, from?: Orientation): void {
   outcomes.forEach((o, i) => {
     const mag = mags[i];
     if (!mag) return;
-    o.framed = photoHasLines(mag.mag, est.width, est.height, est.lines);
-    if (!est.boxPx || !hasMark) return;
-    o.correlation = matchPhoto(est.residual, mag.mag, est.width, est.height, est.boxPx);
+    if (est) o.framed = photoHasLines(mag.mag, est.width, est.height, est.lines);
+    if (!template) return;
+    o.correlation = matchPhoto(template, mag);
     o.carries = o.correlation >= config.photoMatch;
+    if (from) o.transferredFrom = from;
   });
 }
+
+const ownTemplate = (est: WatermarkEstimate, stack: Gradients[]): MarkTemplate | null =>
+  est.boxPx ? markTemplate({ ...est, boxPx: est.boxPx }, stack) : null;
 
 export function boxOverlap(a: Box, b: Box): number {
   const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
@@ -105,6 +126,7 @@ export async function detectAccount(nsid: string, photos: PhotoRef[], config: Wa
   const groups: GroupOutcome[] = [];
   const outcomes: PhotoOutcome[] = [];
   const rest: { refs: PhotoRef[]; group: GroupOutcome }[] = [];
+  const borrowers: Borrower[] = [];
   for (const group of groupByOrientation(photos)) {
     opts.signal?.throwIfAborted();
     // Sorted first, so the sample (and the result) does not depend on the order photos were listed in.
@@ -113,7 +135,9 @@ export async function detectAccount(nsid: string, photos: PhotoRef[], config: Wa
     const sample = order.slice(0, config.sample);
     const skip = (refs: PhotoRef[]) => refs.map((r): PhotoOutcome => ({ id: r.id, orientation: group.orientation, status: 'unassessed', sampled: false, correlation: null, carries: false, border: false, band: null, framed: false }));
     if (group.photos.length < min) {
-      outcomes.push(...skip(group.photos));
+      // Decoded now (a few photos), matched once another orientation has given a mark to look for.
+      const { outcomes: seen, mags } = await examine(sample, group, false);
+      borrowers.push({ group, seen, mags, own: null });
       continue;
     }
     const { outcomes: seen, mags } = await examine(sample, group, true);
@@ -124,30 +148,52 @@ export async function detectAccount(nsid: string, photos: PhotoRef[], config: Wa
     }
     let estimate = estimateWatermark(usable, group.width, group.height);
     const hasMark = estimate.score >= config.uncertain;
-    applyMatch(seen, mags, estimate, hasMark, config);
-    if (hasMark) {
+    let template = hasMark ? ownTemplate(estimate, usable) : null;
+    applyMatch(seen, mags, estimate, template, config);
+    if (template) {
       estimate = refine(estimate, seen, mags, min);
-      applyMatch(seen, mags, estimate, hasMark, config);
+      template = ownTemplate(estimate, usable);
+      applyMatch(seen, mags, estimate, template, config);
     }
-    const outcome: GroupOutcome = { group, estimate, sampled: usable.length, hasMark };
+    const outcome: GroupOutcome = { group, estimate, sampled: usable.length, hasMark, template };
     groups.push(outcome);
-    outcomes.push(...seen);
+    // Every group waits for the best one: a group whose own "mark" is elsewhere than the best's may borrow it.
+    borrowers.push({ group, seen, mags, own: outcome });
     if (order.length > sample.length) rest.push({ refs: order.slice(sample.length), group: outcome });
   }
   const best = groups.reduce<GroupOutcome | null>((b, g) => (!b || g.estimate.score > b.estimate.score ? g : b), null);
   const score = best ? best.estimate.score : 0;
+  for (const b of borrowers) {
+    if (b.own && (b.own === best || !best?.template)) {
+      outcomes.push(...b.seen);
+      continue;
+    }
+    const from = best?.template ? best.group.orientation : undefined;
+    const mark = best?.template ? transferMark(best.template, b.group.width, b.group.height, b.mags.filter((m): m is Gradients => m !== null)) : null;
+    // A weaker group's own estimate that sits where the best mark, carried over, does not is scene structure
+    // its photos share (a series of one subject), not the account's mark: its photos are matched with the carried one.
+    if (b.own?.template && mark && boxOverlap(toBox(b.own.template.boxPx, b.group.width, b.group.height), toBox(mark.boxPx, b.group.width, b.group.height)) >= 0.3) {
+      outcomes.push(...b.seen);
+      continue;
+    }
+    if (b.own && mark) Object.assign(b.own, { template: mark, transferredFrom: from });
+    if (mark) applyMatch(b.seen, b.mags, null, mark, config, from);
+    // Photos of a small group that nothing could be looked for in stay unassessed.
+    else if (!b.own) for (const o of b.seen) if (o.status === 'ok') o.status = 'unassessed';
+    outcomes.push(...b.seen);
+  }
   const sampledOutcomes = outcomes.filter((o) => o.sampled && o.status === 'ok');
   const border = summariseBorder(sampledOutcomes, groups);
   // Photos beyond the sample are examined only when there is something to attribute to them.
   for (const { refs, group } of rest) {
-    if (!(opts.matchAll ?? true) || (!group.hasMark && !border)) {
+    if (!(opts.matchAll ?? true) || (!group.template && !border)) {
       outcomes.push(...refs.map((r): PhotoOutcome => ({ id: r.id, orientation: group.group.orientation, status: 'skipped', sampled: false, correlation: null, carries: false, border: false, band: null, framed: false })));
       continue;
     }
     for (let i = 0; i < refs.length; i += config.sample) {
       opts.signal?.throwIfAborted();
       const { outcomes: seen, mags } = await examine(refs.slice(i, i + config.sample), group.group, false);
-      applyMatch(seen, mags, group.estimate, group.hasMark, config);
+      applyMatch(seen, mags, group.estimate, group.template, config, group.transferredFrom);
       outcomes.push(...seen);
     }
   }

@@ -57,7 +57,13 @@ export function buildResults(o: AccountOutcome, imageKey: string | null): Stored
         check: 'watermark',
         verdict: p.carries ? (o.verdict as 'fail' | 'uncertain') : 'pass',
         score: r4(p.correlation),
-        details: { box: p.orientation === orientation ? box : null, orientation: p.orientation, accountScore: r4(o.score) },
+        details: {
+          box: p.orientation === orientation ? box : null,
+          orientation: p.orientation,
+          accountScore: r4(o.score),
+          // Matched with the other orientation's mark, carried into this photo's frame (too few photos of its own).
+          ...(p.transferredFrom ? { markFrom: p.transferredFrom } : {}),
+        },
       });
     }
     // A border is a minor edit: at most uncertain, and recorded as its own check, never as a watermark.

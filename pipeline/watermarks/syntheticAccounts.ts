@@ -27,14 +27,15 @@ export type AccountPlan = {
   /** Exact marks instead of random ones (tests, demo data). */
   watermarkSpec?: WatermarkSpec;
   borderSpec?: BorderSpec;
-  /** Share of photos carrying the mark (default random in 0.7–1). */
+  /** Share of photos carrying the mark (default random in 0.7–0.95). */
   carryRate?: number;
-  /** Share of portrait photos (default random among 0, 0.15, 0.3). */
+  /** Share of portrait photos (default: portrait-poor, mixed or portrait-heavy at random). */
   portraitShare?: number;
 };
 
 const NAMES = ['© Jane Doe', '© M. Keller Photo', 'ANDERSSON IMAGES', '© 2019 R. Okafor', 'lightcatcher.net', 'Photo: T. Nguyen', '© KAISA', 'wildframes'];
-const CORNERS: Corner[] = ['bottom-right', 'bottom-right', 'bottom-left', 'top-left', 'top-right', 'bottom-center', 'center'];
+// Real marks sit in a corner far more often than anywhere else; any corner, not only the usual bottom-right.
+const CORNERS: Corner[] = ['bottom-right', 'bottom-left', 'top-left', 'top-right', 'bottom-right', 'bottom-left', 'top-left', 'top-right', 'bottom-center'];
 // Marks are made to be seen: white, black or light tints (a mid-grey mark on mid-grey scenes is invisible
 // at thumbnail size to people and to the median alike).
 const COLORS = ['#ffffff', '#ffffff', '#ffffff', '#000000', '#f0e68c', '#c8c8c8'];
@@ -47,10 +48,11 @@ export function randomWatermark(rng: Rng): WatermarkSpec {
     text: name,
     logo: text ? undefined : rng.pick(['camera', 'ring', 'star', 'monogram'] as const),
     color: rng.pick(COLORS),
-    opacity: rng.range(0.3, 0.8),
+    // Faint marks are the hard ones: 0.25 is about the faintest a photographer still expects to be seen.
+    opacity: rng.range(0.25, 0.6),
     corner: rng.pick(CORNERS),
-    // Long texts get wider so their letters stay at least ~4 px tall in a 256-px thumbnail.
-    size: text ? Math.max(rng.range(0.18, 0.4), 0.016 * name.length) : rng.range(0.08, 0.18),
+    // 0.1–0.35 of the width; long texts get wider so their letters stay at least ~4 px tall in a 256-px thumbnail.
+    size: text ? Math.min(0.35, Math.max(rng.range(0.1, 0.35), 0.016 * name.length)) : rng.range(0.1, 0.2),
     margin: rng.range(0.02, 0.06),
     shadow: rng.chance(0.3),
   };
@@ -81,10 +83,12 @@ export async function generateAccount(nsid: string, plan: AccountPlan, seed: num
   const randomFrame = randomBorder(rng);
   const watermark = plan.watermark ? plan.watermarkSpec ?? randomMark : null;
   const border = plan.border ? plan.borderSpec ?? randomFrame : null;
-  const randomRate = rng.range(0.7, 1);
+  const randomRate = rng.range(0.7, 0.95);
   const carryRate = watermark ? plan.carryRate ?? randomRate : 0;
   const aspect = rng.pick([3 / 2, 4 / 3, 3 / 2, 16 / 9]);
-  const randomShare = rng.pick([0, 0, 0.15, 0.3]);
+  // Portrait-poor accounts leave a handful of portraits, portrait-heavy ones a handful of landscapes: the small
+  // group has fewer photos than a median needs, and its photos must still get a verdict.
+  const randomShare = rng.pick([0, 0.08, 0.15, 0.3, 0.7, 0.9]);
   const portraitShare = plan.portraitShare ?? randomShare;
   const photos: SyntheticPhoto[] = [];
   for (let i = 0; i < plan.photos; i++) {

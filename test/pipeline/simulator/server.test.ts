@@ -120,9 +120,10 @@ describe('images', () => {
   });
 
   it('supports Range requests on originals, which carry the EXIF', async () => {
+    // One libvips writes as it is (it turns © into "(C)"); camera, Windows and Photoshop bytes are tested in hardCases.
     const { id, value } = universe.groundTruth.copyrightExif.find((c) => {
       const p = universe.photos.find((x) => x.id === c.id)!;
-      return !p.originalHidden && !p.deleted;
+      return !p.originalHidden && !p.deleted && !c.style && !c.value.includes('©');
     })!;
     const full = Buffer.from(await (await fetch(origin(id))).arrayBuffer());
     expect((await sharp(full).metadata()).exif?.toString('latin1')).toContain(Buffer.from(value).toString('latin1'));

@@ -35,8 +35,11 @@ describe('detectAccount', () => {
     const { account, outcome } = marked;
     const truth = new Map(account.photos.map((p) => [p.id, p.truth.watermark]));
     const wrong = outcome.photos.filter((p) => p.carries !== truth.get(p.id));
-    expect(outcome.photosWith).toBe(account.photos.filter((p) => p.truth.watermark).length - wrong.filter((p) => !p.carries).length);
-    expect(wrong.length).toBeLessThanOrEqual(1);
+    const missed = wrong.filter((p) => !p.carries).length;
+    expect(outcome.photosWith).toBe(account.photos.filter((p) => p.truth.watermark).length - missed + (wrong.length - missed));
+    // The threshold is set for faint marks (opacity 0.25): on this clear one, a scene edge or two may pass it.
+    expect(missed).toBe(0);
+    expect(wrong.length).toBeLessThanOrEqual(2);
     expect(outcome.photosChecked).toBe(20);
   });
 
@@ -90,7 +93,28 @@ describe('detectAccount', () => {
     expect(outcome.verdict).toBe('fail');
   });
 
-  it('leaves orientation groups too small for a median unassessed', async () => {
+  it.each([
+    ['portrait-poor', 0.15, 'portrait', { kind: 'text', text: '© M. Keller Photo', color: '#ffffff', opacity: 0.35, corner: 'bottom-left', size: 0.3, margin: 0.03 }],
+    ['portrait-heavy', 0.95, 'landscape', { kind: 'logo', logo: 'camera', text: 'MK', color: '#000000', opacity: 0.45, corner: 'top-right', size: 0.15, margin: 0.04 }],
+  ] as const)('gives the few photos of the other orientation a verdict too (%s account)', async (name, portraitShare, minority, spec) => {
+    const { account, outcome } = await run(`${name}@N07`, { watermark: true, border: false, photos: 30, carryRate: 0.8, portraitShare, watermarkSpec: spec });
+    const few = outcome.photos.filter((p) => p.orientation === minority);
+    expect(few.length).toBeGreaterThan(0);
+    expect(few.length).toBeLessThan(6);
+    expect(outcome.verdict).toBe('fail');
+    const truth = new Map(account.photos.map((p) => [p.id, p.truth.watermark]));
+    for (const p of few) {
+      expect(p.transferredFrom).toBe(minority === 'portrait' ? 'landscape' : 'portrait');
+      expect(p.correlation).not.toBeNull();
+      if (p.carries) expect(truth.get(p.id), `${p.id} (${p.correlation?.toFixed(3)})`).toBe(true);
+    }
+    // A photo cropped to another aspect (here a square one) is stretched into the frame, which moves its mark.
+    const carriers = few.filter((p) => truth.get(p.id));
+    expect(carriers.filter((p) => p.carries).length).toBeGreaterThanOrEqual(carriers.length - 1);
+    expect(carriers.filter((p) => p.carries).length).toBeGreaterThan(0);
+  });
+
+  it('leaves orientation groups too small for a median unassessed when no orientation has a mark', async () => {
     const { outcome } = await run('few@N05', { watermark: false, border: false, photos: 8, portraitShare: 0.5 });
     const unassessed = outcome.photos.filter((p) => p.status === 'unassessed').length;
     expect(unassessed).toBeGreaterThan(0);

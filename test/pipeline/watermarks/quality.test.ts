@@ -8,16 +8,18 @@ describe('watermark detection on generated accounts', () => {
     report = await evaluateQuality({ accounts: 16, seed: 'vitest', photos: { min: 12, max: 18 }, size: 384 });
   });
 
-  it('finds watermarked accounts: recall ≥ 0.9 at precision ≥ 0.95', () => {
+  // Faint marks (opacity 0.25–0.6) at any corner, portrait-heavy and portrait-poor accounts.
+  it('finds watermarked accounts: all reach review flagged, fail never wrongly', () => {
     expect(report.accountFail.tp + report.accountFail.fn).toBe(7);
-    expect(report.accountFail.recall).toBeGreaterThanOrEqual(0.9);
+    expect(report.accountFlagged.recall).toBeGreaterThanOrEqual(0.9);
+    expect(report.accountFail.recall).toBeGreaterThanOrEqual(0.8);
     expect(report.accountFail.precision).toBeGreaterThanOrEqual(0.95);
     expect(report.accountFlagged.precision).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('finds which photos carry the mark', () => {
+  it('finds which photos carry the mark, in both orientations: recall ≥ 0.95 at precision ≥ 0.95', () => {
     expect(report.photos.precision).toBeGreaterThanOrEqual(0.95);
-    expect(report.photosAssessed.recall).toBeGreaterThanOrEqual(0.8);
+    expect(report.photos.recall).toBeGreaterThanOrEqual(0.95);
   });
 
   it('reports borders and frames as such, never as watermarks', () => {
