@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { generatePassword, hashPassword, passwordProblem } from './auth/password.ts';
 import { BadRequestError, ConflictError } from './errors.ts';
+import { releaseAllLeases } from './queries/review.ts';
 import { countActiveAdmins, createUser, getUserById, updateUser, type PublicUser } from './queries/users.ts';
 
 export const roleSchema = z.enum(['admin', 'reviewer']);
@@ -42,5 +43,8 @@ export async function changeUser(actorId: string, id: string, patch: z.infer<typ
     if (problem) throw new BadRequestError(`password: ${problem}`, [{ field: 'password', message: problem }]);
     passwordHash = await hashPassword(patch.password);
   }
-  return updateUser(id, { role: patch.role, disabled: patch.disabled, passwordHash });
+  const user = await updateUser(id, { role: patch.role, disabled: patch.disabled, passwordHash });
+  // A disabled reviewer's accounts go back to the queue at once instead of staying leased until the leases expire.
+  if (user.disabled) await releaseAllLeases(id);
+  return user;
 }

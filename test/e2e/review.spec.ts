@@ -113,7 +113,7 @@ test('two reviewers in two browser contexts never get the same account', async (
   await p2.goto(`/accounts/${encodeURIComponent(held)}?order=rank`);
   await expect(p2.getByText(`${E2E_USERS.reviewer.name} is reviewing this account.`)).toBeVisible();
   await expect(p2.getByRole('button', { name: 'Approve (A)' })).toBeDisabled();
-  const refused = await p2.request.post(`/api/accounts/${encodeURIComponent(held)}/decisions`, { data: { decision: 'approve', requestId: 'e2e-refused-1' } });
+  const refused = await p2.request.post(`/api/accounts/${encodeURIComponent(held)}/decisions`, { data: { decision: 'approve', requestId: 'e2e-refused-1', expectedStatus: 'pending' } });
   expect(refused.status()).toBe(409);
   expect((await refused.json()).error.message).toContain('holds this account');
   await Promise.all([c1.close(), c2.close()]);

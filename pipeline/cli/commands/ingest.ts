@@ -1,12 +1,13 @@
 // `npm run quarry -- ingest [--from DATE] [--to DATE] [--licenses 7,8,9,10]`: crawl Flickr search into the database.
 import { z } from 'zod';
+import { calendarDay } from '../../../lib/calendarDay.ts';
 import { env } from '../../../lib/env.ts';
 import { createFlickrClient } from '../../flickr/client.ts';
 import { runIngest } from '../../ingest/crawl.ts';
 import { createProgress } from '../progress.ts';
 import { parseArgs, withDatabase } from '../withDatabase.ts';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a date');
+const day = calendarDay;
 const today = () => new Date().toISOString().slice(0, 10);
 
 const options = z.object({
