@@ -58,8 +58,11 @@ export type Lease = { nsid: string; expiresAt: string };
  * account on screen, those just decided) it reserves the one after: the page prefetches it, and since it is leased,
  * no other reviewer is shown it.
  *
- * A reviewer holds at most two leases: the one claimed now and the account on screen (`exclude[0]`). Every other lease
- * of theirs ends in the same statement, so looping `claim` with a growing `exclude` cannot hoard accounts.
+ * A reviewer holds at most two leases: the one claimed now and one other — the account on screen (`exclude[0]`) if they
+ * hold it, else their most recently renewed lease. Every other lease of theirs ends in the same statement, so looping
+ * `claim` with a growing `exclude` cannot hoard accounts. (Keeping the newest rather than strictly `exclude[0]` matters
+ * when a page's reservation request lands late, after the page already moved on to another account: it must not
+ * release the account now on screen.)
  */
 export async function claimNextAccount(userId: string, order: QueueOrder, opts: LeaseOptions, exclude: string[] = []): Promise<Lease | null> {
   const onScreen = exclude[0] ?? null;
@@ -73,10 +76,13 @@ export async function claimNextAccount(userId: string, order: QueueOrder, opts: 
            AND (lease_user_id IS NULL OR lease_expires_at < now()) AND nsid <> ALL(${exclude}::text[])
          ORDER BY ${orderSql(order)} LIMIT 1 FOR UPDATE SKIP LOCKED))
       RETURNING a.nsid, a.lease_expires_at),
+    kept AS (
+      SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND nsid NOT IN (SELECT nsid FROM claimed)
+      ORDER BY (nsid = ${onScreen}::text) DESC NULLS LAST, lease_expires_at DESC LIMIT 1),
     released AS (
       UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL
       WHERE a.lease_user_id = ${userId} AND EXISTS (SELECT 1 FROM claimed)
-        AND a.nsid NOT IN (SELECT nsid FROM claimed) AND a.nsid IS DISTINCT FROM ${onScreen}::text
+        AND a.nsid NOT IN (SELECT nsid FROM claimed) AND a.nsid NOT IN (SELECT nsid FROM kept)
       RETURNING a.nsid)
     SELECT nsid, lease_expires_at AS "expiresAt" FROM claimed`;
   return rows[0] ? { nsid: rows[0].nsid, expiresAt: rows[0].expiresAt.toISOString() } : null;
