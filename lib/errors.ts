@@ -21,6 +21,13 @@ export class NotFoundError extends HttpError {
 export class ConflictError extends HttpError {
   constructor(message: string, details?: unknown) { super(409, 'conflict', message, details); }
 }
+export class PayloadTooLargeError extends HttpError {
+  constructor(message: string) { super(413, 'too_large', message); }
+}
+/** The database is down or unreachable: the request may succeed later, so 503 with the reason rather than 500. */
+export class ServiceUnavailableError extends HttpError {
+  constructor(message: string) { super(503, 'unavailable', message); }
+}
 export class TooManyRequestsError extends HttpError {
   constructor(message = 'Too many requests') { super(429, 'rate_limited', message); }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { unlockLogin } from './auth/loginRateLimit.ts';
 import { generatePassword, hashPassword, passwordProblem } from './auth/password.ts';
 import { BadRequestError, ConflictError } from './errors.ts';
+import { releaseAllLeases } from './queries/review.ts';
 import { countActiveAdmins, createUser, getUserById, updateUser, type PublicUser } from './queries/users.ts';
 
 export const roleSchema = z.enum(['admin', 'reviewer']);
@@ -47,5 +48,7 @@ export async function changeUser(actorId: string, id: string, patch: z.infer<typ
   }
   const user = await updateUser(id, { role: patch.role, disabled: patch.disabled, passwordHash });
   if (patch.unlock) await unlockLogin(user.email);
+  // A disabled reviewer's accounts go back to the queue at once instead of staying leased until the leases expire.
+  if (user.disabled) await releaseAllLeases(id);
   return user;
 }

@@ -21,7 +21,8 @@ export function useAccountLeaseQuery(nsid: string, enabled: boolean, keep: () =>
     staleTime: 0,
     gcTime: 0,
     refetchInterval: LEASE_RENEW_MS,
-    refetchIntervalInBackground: true,
+    // A hidden page has released its leases (useReleaseLeasesOnLeave); renewing there would take them back.
+    refetchIntervalInBackground: false,
     refetchOnWindowFocus: true,
   });
 }

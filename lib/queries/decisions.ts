@@ -45,26 +45,43 @@ async function lockAccount(tx: Tx, nsid: string, userId: string): Promise<Locked
   return acc;
 }
 
+/** What a request id was first used for: a repeat must match it, or it is someone else's (or another) request. */
+type RequestScope = { userId: string; nsid?: string; decision: DecisionKind; undoesId?: string };
+
+/**
+ * A request id answers only the request it was first used for, by the same user on the same account: a reused id from
+ * another user, account or action is a 409 that says nothing about the first request (no note, no reviewer).
+ */
+function sameRequest(first: DecisionResult, scope: RequestScope): DecisionResult {
+  const d = first.decision;
+  if (d.userId !== scope.userId || d.decision !== scope.decision || (scope.nsid !== undefined && d.accountNsid !== scope.nsid)
+    || (scope.undoesId !== undefined && d.undoesId !== scope.undoesId)) {
+    throw new ConflictError('This request id was already used for a different request; send a new one', { code: 'request_id_reused' });
+  }
+  return first;
+}
+
 /** Runs `fn` once per requestId: a retried or double-sent request gets the first request's result. */
-async function once(requestId: string, fn: (tx: Tx) => Promise<void>): Promise<DecisionResult> {
+async function once(requestId: string, scope: RequestScope, fn: (tx: Tx) => Promise<void>): Promise<DecisionResult> {
   const prior = await resultFor(db(), requestId);
-  if (prior) return prior;
+  if (prior) return sameRequest(prior, scope);
   try {
     return await db().$transaction(async (tx) => {
       await fn(tx);
-      return (await resultFor(tx, requestId))!;
+      return sameRequest((await resultFor(tx, requestId))!, scope);
     });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
     const first = await resultFor(db(), requestId);
     if (!first) throw e;
-    return first;
+    return sameRequest(first, scope);
   }
 }
 
 export type DecideInput = {
   nsid: string; userId: string; decision: 'approve' | 'reject'; reason?: string | null; note?: string | null;
-  requestId: string; expectedStatus?: ReviewStatus;
+  /** The status the reviewer saw: a decision made meanwhile by someone else is a 409, never silently overwritten. */
+  requestId: string; expectedStatus: ReviewStatus;
 };
 
 type DecideRow = {
@@ -75,7 +92,7 @@ type DecideRow = {
 /**
  * Records a decision, sets the account's status and releases the lease in ONE statement (one round trip): the account
  * row is locked, the lease and the expected status are checked, the decision is appended and the account updated.
- * A duplicate requestId inserts nothing and gets the first request's result.
+ * A duplicate requestId inserts nothing and gets the first request's result, if it was this user's same request.
  */
 export async function decideAccount(input: DecideInput): Promise<DecisionResult> {
   const status: ReviewStatus = input.decision === 'approve' ? 'approved' : 'rejected';
@@ -88,7 +105,7 @@ export async function decideAccount(input: DecideInput): Promise<DecisionResult>
       INSERT INTO account_decisions (account_nsid, user_id, decision, reason, note, request_id)
       SELECT nsid, ${input.userId}, ${input.decision}::"DecisionKind", ${reason}, ${input.note || null}, ${input.requestId} FROM acc
       WHERE (NOT live OR lease_user_id IS NULL OR lease_user_id = ${input.userId})
-        AND (${input.expectedStatus ?? null}::"ReviewStatus" IS NULL OR review_status = ${input.expectedStatus ?? null}::"ReviewStatus")
+        AND review_status = ${input.expectedStatus}::"ReviewStatus"
       ON CONFLICT (request_id) DO NOTHING
       RETURNING id, account_nsid, created_at),
     upd AS (
@@ -108,7 +125,7 @@ export async function decideAccount(input: DecideInput): Promise<DecisionResult>
     };
   }
   const first = await resultFor(db(), input.requestId);
-  if (first) return first;
+  if (first) return sameRequest(first, { userId: input.userId, nsid: input.nsid, decision: input.decision });
   if (!row) throw new NotFoundError(`Account ${input.nsid} not found`);
   if (row.leaseLive && row.leaseUserId !== input.userId) {
     throw new ConflictError(`Another reviewer (${row.holder ?? 'unknown'}) holds this account`, { code: 'leased' });
@@ -123,7 +140,7 @@ const EFFECTIVE = `decision IN ('approve', 'reject') AND NOT EXISTS (SELECT 1 FR
  * status the account had before it, and gives the reviewer the lease so the account can be decided again.
  */
 export async function undoDecision(input: { userId: string; requestId: string; decisionId?: string; leaseMinutes: number }): Promise<DecisionResult> {
-  return once(input.requestId, async (tx) => {
+  return once(input.requestId, { userId: input.userId, decision: 'undo', undoesId: input.decisionId }, async (tx) => {
     const [target] = input.decisionId
       ? await tx.$queryRawUnsafe<{ id: bigint; nsid: string }[]>(
         `SELECT id, account_nsid AS nsid FROM account_decisions d WHERE id = $1::bigint AND user_id = $2 AND ${EFFECTIVE}`, input.decisionId, input.userId)

@@ -2,7 +2,7 @@
 import { db, Prisma } from '../db.ts';
 import { CHECK_NAMES, type CheckName } from '../checks.ts';
 import type { Verdict } from '../generated/prisma/enums.ts';
-import { BadRequestError, isUniqueViolation } from '../errors.ts';
+import { BadRequestError, ConflictError, isUniqueViolation } from '../errors.ts';
 import { refreshFlagScores } from './flagScores.ts';
 
 /** `notScored`: photos the check has not judged yet (mid-run, a low "failed" count only means "not there yet"). */
@@ -122,7 +122,7 @@ export type OverrideResult = { overridden: { photoId: string; oldVerdict: Verdic
 export async function overridePhotos(input: OverrideInput): Promise<OverrideResult> {
   const ids = [...new Set(input.photoIds)];
   if (ids.length === 0) throw new BadRequestError('photoIds: at least one photo');
-  const earlier = await priorResult(input.requestId, ids);
+  const earlier = await priorResult(input, ids);
   if (earlier) return earlier;
   try {
     const result = await record(input, ids);
@@ -130,16 +130,21 @@ export async function overridePhotos(input: OverrideInput): Promise<OverrideResu
     await refreshFlagScores().catch(() => {});
     return result;
   } catch (e) {
-    const first = isUniqueViolation(e) ? await priorResult(input.requestId, ids) : null;
+    const first = isUniqueViolation(e) ? await priorResult(input, ids) : null;
     if (!first) throw e;
     return first;
   }
 }
 
-async function priorResult(requestId: string, ids: string[]): Promise<OverrideResult | null> {
+async function priorResult(input: OverrideInput, ids: string[]): Promise<OverrideResult | null> {
   // C collation (initdb --locale=C) lets this prefix match use the request_id unique index.
-  const prior = await db().override.findMany({ where: { requestId: { startsWith: `${requestId}:` } }, orderBy: { id: 'asc' } });
+  const prior = await db().override.findMany({ where: { requestId: { startsWith: `${input.requestId}:` } }, orderBy: { id: 'asc' } });
   if (!prior.length) return null;
+  // The id answers only its own request (same user, check, verdict, photos): never another reviewer's rows.
+  const wanted = new Set(ids);
+  if (prior.some((o) => o.userId !== input.userId || o.check !== input.check || o.newVerdict !== input.newVerdict || !wanted.has(o.photoId!))) {
+    throw new ConflictError('This request id was already used for a different request; send a new one', { code: 'request_id_reused' });
+  }
   return {
     overridden: prior.map((o) => ({ photoId: o.photoId!, oldVerdict: o.oldVerdict!, newVerdict: o.newVerdict })),
     skipped: ids.filter((id) => !prior.some((o) => o.photoId === id)),

@@ -57,17 +57,34 @@ export type Lease = { nsid: string; expiresAt: string };
  * account nobody holds, locked with SKIP LOCKED so concurrent claims never pick the same row. With `exclude` (the
  * account on screen, those just decided) it reserves the one after: the page prefetches it, and since it is leased,
  * no other reviewer is shown it.
+ *
+ * A reviewer holds at most two leases: the one claimed now and one other — the account on screen (`exclude[0]`) if they
+ * hold it, else their most recently renewed lease. Every other lease of theirs ends in the same statement, so looping
+ * `claim` with a growing `exclude` cannot hoard accounts. (Keeping the newest rather than strictly `exclude[0]` matters
+ * when a page's reservation request lands late, after the page already moved on to another account: it must not
+ * release the account now on screen.)
  */
 export async function claimNextAccount(userId: string, order: QueueOrder, opts: LeaseOptions, exclude: string[] = []): Promise<Lease | null> {
+  const onScreen = exclude[0] ?? null;
   const rows = await db().$queryRaw<{ nsid: string; expiresAt: Date }[]>`
-    UPDATE accounts a SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${opts.leaseMinutes * 60}), updated_at = now()
-    WHERE a.nsid = COALESCE(
-      (SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND review_status = 'pending'
-         AND rank <= ${opts.topN} AND nsid <> ALL(${exclude}::text[]) ORDER BY rank LIMIT 1),
-      (SELECT nsid FROM accounts WHERE review_status = 'pending' AND rank <= ${opts.topN}
-         AND (lease_user_id IS NULL OR lease_expires_at < now()) AND nsid <> ALL(${exclude}::text[])
-       ORDER BY ${orderSql(order)} LIMIT 1 FOR UPDATE SKIP LOCKED))
-    RETURNING a.nsid, a.lease_expires_at AS "expiresAt"`;
+    WITH claimed AS (
+      UPDATE accounts a SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${opts.leaseMinutes * 60}), updated_at = now()
+      WHERE a.nsid = COALESCE(
+        (SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND review_status = 'pending'
+           AND rank <= ${opts.topN} AND nsid <> ALL(${exclude}::text[]) ORDER BY rank LIMIT 1),
+        (SELECT nsid FROM accounts WHERE review_status = 'pending' AND rank <= ${opts.topN}
+           AND (lease_user_id IS NULL OR lease_expires_at < now()) AND nsid <> ALL(${exclude}::text[])
+         ORDER BY ${orderSql(order)} LIMIT 1 FOR UPDATE SKIP LOCKED))
+      RETURNING a.nsid, a.lease_expires_at),
+    kept AS (
+      SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND nsid NOT IN (SELECT nsid FROM claimed)
+      ORDER BY (nsid = ${onScreen}::text) DESC NULLS LAST, lease_expires_at DESC LIMIT 1),
+    released AS (
+      UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL
+      WHERE a.lease_user_id = ${userId} AND EXISTS (SELECT 1 FROM claimed)
+        AND a.nsid NOT IN (SELECT nsid FROM claimed) AND a.nsid NOT IN (SELECT nsid FROM kept)
+      RETURNING a.nsid)
+    SELECT nsid, lease_expires_at AS "expiresAt" FROM claimed`;
   return rows[0] ? { nsid: rows[0].nsid, expiresAt: rows[0].expiresAt.toISOString() } : null;
 }
 
@@ -98,8 +115,33 @@ export async function acquireLease(nsid: string, userId: string, leaseMinutes: n
   });
 }
 
-export async function releaseLease(nsid: string, userId: string): Promise<void> {
-  await db().$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL WHERE nsid = ${nsid} AND lease_user_id = ${userId}`;
+export type ReleaseOutcome = { nsid: string; released: boolean; reason?: 'not leased' | 'not yours' | 'not found' };
+
+/**
+ * Ends the caller's lease on each account and says what happened to each: released, not leased (none, or expired), or
+ * not yours (another reviewer's live lease, left untouched). One statement, so it answers for the state it changed.
+ */
+export async function releaseLeases(nsids: string[], userId: string): Promise<ReleaseOutcome[]> {
+  if (nsids.length === 0) return [];
+  const rows = await db().$queryRaw<{ nsid: string; mine: boolean; live: boolean; held: boolean }[]>`
+    WITH target AS (
+      SELECT nsid, lease_user_id = ${userId} AS mine, COALESCE(lease_expires_at > now(), false) AS live, lease_user_id IS NOT NULL AS held
+      FROM accounts WHERE nsid = ANY(${nsids}::text[]) FOR UPDATE),
+    done AS (
+      UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL FROM target t WHERE a.nsid = t.nsid AND t.mine)
+    SELECT nsid, COALESCE(mine, false) AS mine, live, held FROM target`;
+  const byNsid = new Map(rows.map((r) => [r.nsid, r]));
+  return nsids.map((nsid): ReleaseOutcome => {
+    const r = byNsid.get(nsid);
+    if (!r) return { nsid, released: false, reason: 'not found' };
+    if (r.mine) return r.live ? { nsid, released: true } : { nsid, released: false, reason: 'not leased' };
+    return r.held && r.live ? { nsid, released: false, reason: 'not yours' } : { nsid, released: false, reason: 'not leased' };
+  });
+}
+
+/** Ends every lease the user holds at once (a disabled reviewer's accounts go back to the queue now, not at expiry). */
+export async function releaseAllLeases(userId: string): Promise<number> {
+  return db().$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL WHERE lease_user_id = ${userId}`;
 }
 
 export type SamplePhoto = {

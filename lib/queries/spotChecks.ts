@@ -1,7 +1,7 @@
 // Spot-checks: seeded random samples of the dataset, labelled by hand, turned into problem rates with Wilson intervals.
 import { db, Prisma } from '../db.ts';
 import type { SpotCheckPopulation } from '../generated/prisma/enums.ts';
-import { isUniqueViolation, NotFoundError, BadRequestError } from '../errors.ts';
+import { ConflictError, isUniqueViolation, NotFoundError, BadRequestError } from '../errors.ts';
 import { includedPhotoIdsSql } from '../inclusion.ts';
 import { estimatesFrom, type Estimate } from '../stats/spotEstimates.ts';
 import { SPOT_LABELS, type SpotLabel } from '../reviewVocabulary.ts';
@@ -94,6 +94,9 @@ export async function labelSpotCheckItem(input: {
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
     const first = await db().spotCheckLabel.findUniqueOrThrow({ where: { requestId: input.requestId } });
+    if (first.userId !== input.userId || first.spotCheckId !== input.spotCheckId || first.photoId !== input.photoId) {
+      throw new ConflictError('This request id was already used for a different request; send a new one', { code: 'request_id_reused' });
+    }
     return { photoId: first.photoId, labels: first.labels, labelledAt: first.createdAt.toISOString() };
   }
 }

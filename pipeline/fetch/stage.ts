@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { countFetchPending, getFetchInputs, listFetchPending, saveFetchOutcomes } from '../../lib/queries/analysis.ts';
 import type { AnalyzeSettings } from '../analyze/options.ts';
+import { isLocalDiskError } from '../atomicWrite.ts';
 import { fetchPhoto, type FetchOutcome, type FetchPhotoInput } from './fetchPhoto.ts';
 import { mapPool } from './pool.ts';
 
@@ -20,6 +21,13 @@ export function summarize(outcomes: FetchOutcome[]): BatchSummary {
   return s;
 }
 
+function localDiskBatchError(e: NodeJS.ErrnoException, dataDir: string): Error {
+  const code = e.code ?? 'EIO';
+  const what = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk full: no space left on device'
+    : code === 'EROFS' ? 'read-only file system' : `local disk error ${code}`;
+  return new Error(`${what} writing images under ${path.resolve(dataDir)} (${e.message}); no photo of this batch was recorded, rerun once the disk is fixed`, { cause: e });
+}
+
 /** Fetches already-loaded photos; returns outcomes in input order. Per-photo failures are outcomes, not throws. */
 export async function fetchPhotos(photos: FetchPhotoInput[], s: AnalyzeSettings): Promise<FetchOutcome[]> {
   const opts = { allowlist: s.allowlist, timeoutMs: s.timeoutMs, maxBytes: s.maxBytes, retries: s.retries, backoffMs: s.backoffMs, signal: s.signal, clip: s.clip, dataDir: s.dataDir };
@@ -28,13 +36,11 @@ export async function fetchPhotos(photos: FetchPhotoInput[], s: AnalyzeSettings)
       return await fetchPhoto(p, opts);
     } catch (e) {
       if (s.signal?.aborted) throw e;
-      // A full or read-only disk fails every photo alike: stop the batch (nothing is recorded, the runner
-      // retries it later) instead of marking good photos broken.
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS') {
-        throw new Error(`disk full: ${code === 'EROFS' ? 'read-only file system' : 'no space left on device'} writing images under ${path.resolve(s.dataDir)}`, { cause: e });
-      }
-      // Any other failure inside processing or storage (a sharp crash) ends as this photo's error.
+      // Our own disk failing (full, read-only, no permission, a file where a folder belongs, I/O error) fails every
+      // photo alike and is no fault of the photo: stop the batch (nothing is recorded, so the runner or a rerun retries
+      // these photos) instead of marking good photos corrupt for good.
+      if (isLocalDiskError(e)) throw localDiskBatchError(e, s.dataDir);
+      // Any other failure inside processing (a sharp crash) ends as this photo's error.
       return { id: p.id, status: 'error', kind: 'corrupt', message: `processing failed: ${e instanceof Error ? e.message : String(e)}` } as FetchOutcome;
     }
   }, s.signal);

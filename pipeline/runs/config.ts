@@ -1,5 +1,6 @@
 // A run's configuration: what an admin may ask for (validated) and the resolved form stored on the run.
 import { z } from 'zod';
+import { calendarDay } from '../../lib/calendarDay.ts';
 
 export const STAGE_ORDER = ['ingest', 'analyze', 'clip', 'watermarks', 'export'] as const;
 export type StageName = (typeof STAGE_ORDER)[number];
@@ -11,7 +12,7 @@ export const STAGE_LABELS: Record<StageName, string> = {
 export const EXPORT_FORMATS = ['parquet', 'jsonl', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a date');
+const day = calendarDay;
 const unit = z.number().min(0).max(1);
 
 export const thresholdsSchema = z.object({

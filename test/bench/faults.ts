@@ -1,6 +1,7 @@
 // Benchmark: a bounded fault campaign on 127.0.0.1 — a crawl under injected faults, hostile inputs, racing reviewers.
-// `npm run bench -- faults [--photos 3000] [--reviewers 8] [--accounts 40] [--logins 60]`
-import { mkdtemp, rm } from 'node:fs/promises';
+// `npm run bench -- faults [--photos 3000] [--reviewers 8] [--accounts 40] [--logins 60] [--disk-photos 300]`
+import { renameSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -12,11 +13,13 @@ import { decideAccount, listAccountDecisions, undoDecision } from '../../lib/que
 import { acquireLease, getAccountReview } from '../../lib/queries/review.ts';
 import { startEmbeddedPostgres } from '../../lib/server/embeddedPostgres.ts';
 import { migrate } from '../../lib/server/migrate.ts';
+import { runAnalyze } from '../../pipeline/analyze/stage.ts';
 import { createFlickrClient } from '../../pipeline/flickr/client.ts';
 import { createRateLimiter } from '../../pipeline/flickr/rateLimiter.ts';
 import { runIngest } from '../../pipeline/ingest/crawl.ts';
 import { startFlickrSimulator } from '../../pipeline/simulator/server.ts';
 import { generateUniverse } from '../../pipeline/universe/generate.ts';
+import pg from 'pg';
 import { makeRaceData, raceDecisions } from '../hardening/decisionRace.ts';
 import { checkLogin } from '../../lib/auth/login.ts';
 import { hashPassword, verifyPassword } from '../../lib/auth/password.ts';
@@ -125,10 +128,67 @@ async function loginBursts(burst: number): Promise<{ attempts: number; evaluated
   return { attempts: burst * 2, evaluated, limit, pastLimit, sessions };
 }
 
+type DiskFaultResult = { photos: number; served: number; runError: string | null; blamedOnPhotos: number; analyzed: number; lost: number };
+
+/**
+ * A local disk fault mid-analyze, in a database of its own: after the first page the thumbnail folder is replaced by a
+ * plain file (every write under it fails, as with an unwritable folder), then restored and the analysis rerun. A photo is
+ * lost when, after the rerun, it is neither analyzed nor missing on the server itself.
+ */
+async function diskFault(adminUrl: string, photos: number): Promise<DiskFaultResult> {
+  const previousUrl = process.env.DATABASE_URL;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS quarry_disk_fault WITH (FORCE)');
+  await admin.query('CREATE DATABASE quarry_disk_fault');
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = '/quarry_disk_fault';
+  const url = u.toString();
+  await migrate(url);
+  process.env.DATABASE_URL = url;
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'quarry-bench-disk-'));
+  const start = new Date('2021-01-01T00:00:00Z');
+  const end = new Date('2021-03-01T00:00:00Z');
+  const universe = generateUniverse({ seed: 'bench-disk-fault', photos, accounts: Math.max(4, Math.round(photos / 30)), start, end });
+  const sim = await startFlickrSimulator({ universe });
+  try {
+    const client = createFlickrClient({ apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), retry: { baseMs: 1, maxMs: 5 } });
+    const ingest = await runIngest({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
+    if (!ingest.complete) throw new Error(`disk-fault crawl incomplete: ${ingest.errors.join('; ')}`);
+    const stored = (await db().photo.findMany({ select: { id: true } })).map((p) => p.id);
+    const served = stored.filter((id) => !universe.photos.find((p) => p.id === id)?.deleted).length;
+    const thumbs = path.join(dataDir, 'images', 'thumbs');
+    const opts = { steps: ['fetch'] as const, pageSize: 25, dataDir, imageHosts: [sim.imageHost], retries: 0, timeoutMs: 10_000 };
+    let pages = 0;
+    const runError = await runAnalyze({
+      ...opts,
+      onProgress: () => {
+        if (++pages !== 1) return;
+        renameSync(thumbs, `${thumbs}.aside`);
+        writeFileSync(thumbs, 'not a folder');
+      },
+    }).then(() => null, (e: Error) => e.message);
+    // Photos the faulty run recorded as broken for a reason that was our disk's, not theirs.
+    const blamedOnPhotos = await db().photo.count({ where: { availability: 'error', fetchError: { startsWith: 'corrupt: processing failed: E' } } });
+    await rm(thumbs, { force: true });
+    await rename(`${thumbs}.aside`, thumbs).catch(() => {});
+    await runAnalyze(opts);
+    const analyzed = await db().photo.count({ where: { availability: 'available' } });
+    return { photos: stored.length, served, runError, blamedOnPhotos, analyzed, lost: served - analyzed };
+  } finally {
+    await sim.close();
+    await disconnectDb();
+    process.env.DATABASE_URL = previousUrl;
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function run(args: string[]): Promise<void> {
   const photos = arg(args, 'photos', 6000);
   const reviewers = arg(args, 'reviewers', 8);
   const accounts = arg(args, 'accounts', 40);
+  const diskPhotos = arg(args, 'disk-photos', 300);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-bench-faults-'));
   const server = await startEmbeddedPostgres({ dataDir: dir, database: 'quarry' });
   process.env.DATABASE_URL = server.url;
@@ -153,10 +213,15 @@ export async function run(args: string[]): Promise<void> {
     console.log(`logins: ${l.attempts} attempts on one account in two concurrent bursts (the second carrying the right password), `
       + `${l.evaluated} passwords evaluated (limit ${l.limit}), ${l.sessions} sessions, sessions obtained past the limit ${l.pastLimit}`);
 
+    const d = await diskFault(server.url, diskPhotos);
+    console.log(`disk fault: thumbnail folder unusable after the first page; the run ${d.runError ? `failed: ${d.runError.slice(0, 160)}` : 'did NOT fail'}; `
+      + `${d.blamedOnPhotos} photos marked corrupt for it; after the fix the rerun analyzed ${d.analyzed} of the ${d.served} photos served `
+      + `(${d.photos - d.served} deleted on Flickr) — photos lost to a disk fault ${d.lost}`);
+
     const ok = c.stored === c.expected && h.unclean.length === 0 && !h.changed && r.lost === 0 && r.doubled === 0 && r.errors.length === 0
-      && l.pastLimit === 0;
+      && l.pastLimit === 0 && d.runError !== null && d.blamedOnPhotos === 0 && d.lost === 0;
     console.log(`faults: requests tried ${c.requests}, hostile inputs tried ${h.tried}, faults injected ${c.faults}, decisions lost ${r.lost}, `
-      + `sessions obtained past the limit ${l.pastLimit} `
+      + `sessions obtained past the limit ${l.pastLimit}, photos lost to a disk fault ${d.lost} `
       + `— ${ok ? 'OK' : 'FAILED'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     if (!ok) process.exitCode = 1;
   } finally {

@@ -92,7 +92,7 @@ async function reviewer(userId: string, decisions: number, timings: Timings, lea
     }));
     if (i % 10 === 9) {
       await timings.time('decision', () => undoDecision({ userId, requestId: `bench-undo-${userId}-${i}`, leaseMinutes }));
-      await timings.time('decision', () => decideAccount({ nsid, userId, decision: 'approve', requestId: `bench-redo-${userId}-${i}` }));
+      await timings.time('decision', () => decideAccount({ nsid, userId, decision: 'approve', requestId: `bench-redo-${userId}-${i}`, expectedStatus: 'pending' }));
     }
     current = next?.nsid;
   }

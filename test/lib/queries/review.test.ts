@@ -28,7 +28,8 @@ describe('claiming accounts', () => {
     expect((await claimNextAccount(alice, 'rank', opts, [nsids[0]]))?.nsid).toBe(nsids[2]);
     expect((await claimNextAccount(alice, 'rank', opts, [nsids[0]]))?.nsid).toBe(nsids[2]);
     expect((await claimNextAccount(alice, 'rank', opts, [nsids[0], nsids[2]]))?.nsid).toBe(nsids[3]);
-    expect((await claimNextAccount(bob, 'rank', opts, [nsids[1]]))?.nsid).toBe(nsids[4]);
+    // Reserving a3 past a2 let a2 go (a reviewer holds the one on screen and one reserved), so bob gets it.
+    expect((await claimNextAccount(bob, 'rank', opts, [nsids[1]]))?.nsid).toBe(nsids[2]);
   });
 
   it('never gives two concurrent reviewers the same account, and stops at the top N', async () => {
@@ -48,7 +49,7 @@ describe('claiming accounts', () => {
 
   it('orders by flag score when asked and lists undecided accounts first', async () => {
     expect((await claimNextAccount(alice, 'flag', opts))?.nsid).toBe(nsids[4]);
-    await decideAccount({ nsid: nsids[0], userId: bob, decision: 'approve', requestId: 'q1' });
+    await decideAccount({ nsid: nsids[0], userId: bob, decision: 'approve', requestId: 'q1', expectedStatus: 'pending' });
     const page = await listReviewQueue(alice, { topN: 5, order: 'rank', page: 1, pageSize: 10 });
     expect(page.data.map((r) => r.nsid)).toEqual([...nsids.slice(1, 5), nsids[0]]);
     expect(page.counts).toEqual({ pending: 4, approved: 1, rejected: 0 });
@@ -63,7 +64,8 @@ describe('claiming accounts', () => {
     expect(await acquireLease(nsids[0], bob, 10)).toMatchObject({ held: true });
     expect(await acquireLease(nsids[3], bob, 10)).toMatchObject({ held: false, holder: 'alice' });
     const leased = await db().account.findMany({ where: { leaseUserId: { not: null } }, select: { nsid: true, leaseUserId: true }, orderBy: { nsid: 'asc' } });
-    expect(leased).toEqual([{ nsid: nsids[0], leaseUserId: bob }, { nsid: nsids[1], leaseUserId: alice }, { nsid: nsids[3], leaseUserId: alice }]);
+    // The third claim released a1 (alice kept a0 on screen and a2 reserved), so `keep: [a1]` keeps nothing of hers.
+    expect(leased).toEqual([{ nsid: nsids[0], leaseUserId: bob }, { nsid: nsids[3], leaseUserId: alice }]);
   });
 
   it('keeps the accounts a reviewer is on when they take the lease of one already decided (the page just left)', async () => {
@@ -83,7 +85,7 @@ describe('claiming accounts', () => {
 describe('decisions', () => {
   it('records a decision once per requestId, releases the lease, and refuses an account leased by someone else', async () => {
     await claimNextAccount(alice, 'rank', opts);
-    await expect(decideAccount({ nsid: nsids[0], userId: bob, decision: 'approve', requestId: 'b1' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(decideAccount({ nsid: nsids[0], userId: bob, decision: 'approve', requestId: 'b1', expectedStatus: 'pending' })).rejects.toBeInstanceOf(ConflictError);
     const input = { nsid: nsids[0], userId: alice, decision: 'reject' as const, reason: 'watermarks', requestId: 'a1', expectedStatus: 'pending' as const };
     const [r1, r2] = await Promise.all([decideAccount(input), decideAccount(input)]);
     expect(r1.decision.id).toBe(r2.decision.id);
@@ -105,9 +107,9 @@ describe('decisions', () => {
   });
 
   it('undo appends, restores the status before the decision, and gives the reviewer the account back', async () => {
-    await decideAccount({ nsid: nsids[0], userId: alice, decision: 'approve', requestId: 'd1' });
-    await decideAccount({ nsid: nsids[0], userId: alice, decision: 'reject', reason: 'heavy_edits', requestId: 'd2' });
-    await decideAccount({ nsid: nsids[1], userId: alice, decision: 'approve', requestId: 'd3' });
+    await decideAccount({ nsid: nsids[0], userId: alice, decision: 'approve', requestId: 'd1', expectedStatus: 'pending' });
+    await decideAccount({ nsid: nsids[0], userId: alice, decision: 'reject', reason: 'heavy_edits', requestId: 'd2', expectedStatus: 'approved' });
+    await decideAccount({ nsid: nsids[1], userId: alice, decision: 'approve', requestId: 'd3', expectedStatus: 'pending' });
     const u1 = await undoDecision({ userId: alice, requestId: 'u1', leaseMinutes: 10 });
     expect(u1.account).toMatchObject({ nsid: nsids[1], reviewStatus: 'pending' });
     expect(await undoDecision({ userId: alice, requestId: 'u1', leaseMinutes: 10 })).toEqual(u1);
@@ -122,8 +124,8 @@ describe('decisions', () => {
   });
 
   it('refuses to undo a decision a later one replaced', async () => {
-    const mine = await decideAccount({ nsid: nsids[0], userId: alice, decision: 'approve', requestId: 'e1' });
-    await decideAccount({ nsid: nsids[0], userId: bob, decision: 'reject', reason: 'spam_duplicates', requestId: 'e2' });
+    const mine = await decideAccount({ nsid: nsids[0], userId: alice, decision: 'approve', requestId: 'e1', expectedStatus: 'pending' });
+    await decideAccount({ nsid: nsids[0], userId: bob, decision: 'reject', reason: 'spam_duplicates', requestId: 'e2', expectedStatus: 'approved' });
     await expect(undoDecision({ userId: alice, requestId: 'e3', decisionId: mine.decision.id, leaseMinutes: 10 })).rejects.toBeInstanceOf(ConflictError);
   });
 });

@@ -10,6 +10,7 @@ import { claimAccount } from '@/components/hooks/useClaimAccountMutation';
 import { useDecideAccountMutation } from '@/components/hooks/useDecideAccountMutation';
 import { useLastDecisionQuery } from '@/components/hooks/useLastDecisionQuery';
 import { useNextAccountQuery } from '@/components/hooks/useNextAccountQuery';
+import { useReleaseLeasesOnLeave } from '@/components/hooks/useReleaseLeasesOnLeave';
 import { useUndoDecisionMutation } from '@/components/hooks/useUndoDecisionMutation';
 import { PhotoDrawer } from '@/components/review/PhotoDrawer';
 import { newRequestId } from '@/components/review/requestId';
@@ -78,6 +79,7 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
   // Reserve the next account only once this one is ours, so the two leases never race each other.
   const next = useNextAccountQuery(order, [nsid, ...recent], !deciding && lease.data?.held === true);
   nextRef.current = next.data;
+  useReleaseLeasesOnLeave(() => [nsid, nextRef.current]);
   const decide = useDecideAccountMutation();
   const undo = useUndoDecisionMutation();
   const last = useLastDecisionQuery();

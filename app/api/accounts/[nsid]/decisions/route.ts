@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 const bodySchema = z.discriminatedUnion('decision', [
   z.object({ decision: z.literal('approve'), note: z.string().max(2000).optional() }),
   z.object({ decision: z.literal('reject'), reason: z.enum(REJECT_REASON_KEYS), note: z.string().max(2000).optional() }),
-]).and(z.object({ requestId: requestIdSchema, expectedStatus: z.enum(['pending', 'approved', 'rejected']).optional() }))
+]).and(z.object({ requestId: requestIdSchema, expectedStatus: z.enum(['pending', 'approved', 'rejected']) }))
   .refine((b) => b.decision !== 'reject' || b.reason !== 'other' || (b.note ?? '').trim().length > 0, { message: '"Other" needs a note', path: ['note'] });
 
 export const GET = route(async (_req, ctx: { params: Promise<{ nsid: string }> }) => {
@@ -19,7 +19,10 @@ export const GET = route(async (_req, ctx: { params: Promise<{ nsid: string }> }
   return json({ data: await listAccountDecisions(nsid, 200) });
 });
 
-/** Approves or rejects the account; 409 when another reviewer holds it or it was decided meanwhile. */
+/**
+ * Approves or rejects the account. `expectedStatus` (the status the reviewer saw) is required: 409 when another reviewer
+ * holds the account, it was decided meanwhile, or `requestId` was already used for a different request.
+ */
 export const POST = route(async (req, ctx: { params: Promise<{ nsid: string }> }) => {
   const user = await requireUser();
   const body = await parseBody(req, bodySchema);

@@ -1,0 +1,49 @@
+'use client';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+
+const RELEASE_URL = '/api/accounts/release';
+
+/**
+ * Ends the reviewer's leases (the account on screen and the reserved next one) when they leave the review page: closing
+ * the tab, navigating away, or hiding it (another tab, a minimised window, a phone's lock screen). A beacon is used
+ * because a plain fetch is cancelled with the page; it is a same-origin POST with the session cookie, so the app's usual
+ * origin check applies. Coming back takes the leases again. The lease timeout stays as the backstop when no beacon
+ * gets through (a crash, a lost network).
+ */
+export function useReleaseLeasesOnLeave(held: () => (string | null | undefined)[]): void {
+  const qc = useQueryClient();
+  const heldRef = useRef(held);
+  heldRef.current = held;
+
+  useEffect(() => {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      const nsids = [...new Set(heldRef.current().filter((n): n is string => !!n))];
+      if (nsids.length === 0) return;
+      released = true;
+      const body = JSON.stringify({ nsids });
+      // A string body goes as text/plain: no preflight; the route parses JSON whatever the content type.
+      if (!navigator.sendBeacon?.(RELEASE_URL, body)) {
+        void fetch(RELEASE_URL, { method: 'POST', body, keepalive: true, credentials: 'same-origin' }).catch(() => {});
+      }
+    };
+    const comeBack = () => {
+      if (!released) return;
+      released = false;
+      void qc.invalidateQueries({ queryKey: ['lease'] });
+      void qc.invalidateQueries({ queryKey: ['nextAccount'] });
+    };
+    const onVisibility = () => (document.visibilityState === 'hidden' ? release() : comeBack());
+    const onPageShow = (e: PageTransitionEvent) => { if (e.persisted) comeBack(); };
+    window.addEventListener('pagehide', release);
+    window.addEventListener('pageshow', onPageShow);
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      window.removeEventListener('pagehide', release);
+      window.removeEventListener('pageshow', onPageShow);
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+  }, [qc]);
+}

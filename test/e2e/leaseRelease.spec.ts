@@ -1,0 +1,69 @@
+// Leaving the review page ends the reviewer's leases (issue 16, items 5 and 7): the page holds the account on screen and
+// the reserved next one; navigating away, closing the tab or hiding it releases both at once (a beacon), and coming
+// back takes the account on screen again. The lease timeout is only the backstop.
+import { expect, test, type Page } from '@playwright/test';
+import pg from 'pg';
+import { E2E_USERS, e2eState, signIn } from './fixtures';
+
+async function liveLeases(email: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: e2eState().databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ nsid: string }>(
+      `SELECT a.nsid FROM accounts a JOIN users u ON u.id = a.lease_user_id WHERE u.email = $1 AND a.lease_expires_at > now() ORDER BY a.nsid`, [email]);
+    return rows.map((r) => r.nsid);
+  } finally {
+    await client.end();
+  }
+}
+
+async function startReviewing(page: Page): Promise<string> {
+  await page.goto('/accounts');
+  await page.getByRole('button', { name: 'Start reviewing' }).click();
+  await expect(page).toHaveURL(/\/accounts\/[^/?]+\?order=/);
+  await expect(page.getByTestId('review-status')).toHaveText('pending');
+  return decodeURIComponent(/\/accounts\/([^/?]+)/.exec(page.url())![1]);
+}
+
+const email = E2E_USERS.reviewer2.email;
+
+test('leaving the review page releases the current and the reserved account', async ({ page }) => {
+  await signIn(page, 'reviewer2');
+  const current = await startReviewing(page);
+  // The page holds two leases: the account on screen and the next one, reserved for prefetching.
+  await expect.poll(() => liveLeases(email), { timeout: 15_000 }).toHaveLength(2);
+  expect(await liveLeases(email)).toContain(current);
+
+  await page.goto('/');
+  await expect.poll(() => liveLeases(email), { timeout: 5_000 }).toEqual([]);
+});
+
+test('hiding the page releases both leases, coming back takes the account again, and closing the tab releases it', async ({ page }) => {
+  await signIn(page, 'reviewer2');
+  const current = await startReviewing(page);
+  await expect.poll(() => liveLeases(email), { timeout: 15_000 }).toHaveLength(2);
+
+  // Headless Chromium has no other window to switch to: report the page hidden as a browser would, then visible again.
+  // Once visible again, the override is removed so the browser's own state (and its events at close) apply.
+  const setVisibility = (state: 'hidden' | 'visible') => page.evaluate((s) => {
+    Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    if (s === 'visible') delete (document as { visibilityState?: string }).visibilityState;
+  }, state);
+  await setVisibility('hidden');
+  await expect.poll(() => liveLeases(email), { timeout: 5_000 }).toEqual([]);
+  // Coming back renews the account on screen and reserves a next one again; wait for both answers so that no request
+  // still in flight can retake a lease after the tab is closed below.
+  const retaken = Promise.all([
+    page.waitForResponse((r) => r.url().endsWith(`/api/accounts/${encodeURIComponent(current)}/lease`) && r.request().method() === 'POST'),
+    page.waitForResponse((r) => r.url().endsWith('/api/accounts/claim')),
+  ]);
+  await setVisibility('visible');
+  await retaken;
+  await expect.poll(() => liveLeases(email), { timeout: 15_000 }).toContain(current);
+  await expect.poll(() => liveLeases(email), { timeout: 15_000 }).toHaveLength(2);
+
+  // Closing the tab as a person does (beforeunload, pagehide) sends the beacon.
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => liveLeases(email), { timeout: 5_000 }).toEqual([]);
+});
