@@ -32,7 +32,7 @@ export const PIXEL_DIFF_THRESHOLD = 4.25;
  * 4–7 % of same-kind pairs, which the thumbnail alignment below rejects.
  */
 export const CROP_SEARCH_DISTANCE = 8;
-export const CROP_WEAK_BITS = 4;
+export const CROP_WEAK_BITS = 3;
 
 /**
  * Crop candidates are verified on thumbnails: the window of the larger photo that best matches the other's

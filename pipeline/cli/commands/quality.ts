@@ -1,4 +1,5 @@
-// `npm run quarry -- quality [--seed S] [--photos N]`: precision and recall of each analyze check on a generated universe.
+// `npm run quarry -- quality [--seed S] [--photos N]`: precision and recall of each analyze check on a generated universe;
+// `quality --real [--set tuning|confirmation] [--per-package N]`: duplicate detection on real photographs from Debian packages.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +18,7 @@ import { createRateLimiter } from '../../flickr/rateLimiter.ts';
 import { runIngest } from '../../ingest/crawl.ts';
 import { startFlickrSimulator } from '../../simulator/server.ts';
 import { generateUniverse } from '../../universe/generate.ts';
+import { runRealQuality } from '../../quality/realCommand.ts';
 import { createProgress } from '../progress.ts';
 import { parseArgs, withDatabase } from '../withDatabase.ts';
 
@@ -34,7 +36,9 @@ async function admin(url: string, sql: string): Promise<void> {
 
 /** Runs in a temporary database and data directory on the configured server, so the real dataset is untouched. */
 export async function run(args: string[]): Promise<void> {
-  const opts = flagsSchema.parse(parseArgs(args).flags);
+  const flags = parseArgs(args).flags;
+  if (flags.real) return runRealQuality(flags);
+  const opts = flagsSchema.parse(flags);
   await withDatabase(async () => {
     const mainUrl = databaseUrl();
     const name = `quarry_quality_${randomBytes(4).toString('hex')}`;
