@@ -89,20 +89,23 @@ function refineFrom(original: LumaIntegral, crop: LumaIntegral, start: Window): 
   return best;
 }
 
-/** Tries the 80 neighbours of `centre` at ±step in each axis's offset and scale; `accept` says whether a score improves. */
+/**
+ * One move of each kind at ±step from `centre`: each axis's offset, its size anchored at either edge or the
+ * centre, and both sizes together; `accept` says whether a score improves. Moving one thing at a time costs 18
+ * scores where all 80 joint neighbours in (x, y, w, h) cost 80, and the anchored size moves still let a cut
+ * edge slide while the opposite one stays.
+ */
 function refine(centre: Window, step: number, score: (w: Window) => number, accept: (d: number) => boolean): Window {
   let best = centre;
-  for (const dh of [-step, 0, step]) {
-    for (const dw of [-step, 0, step]) {
-      const w = Math.min(1, centre.w + dw);
-      const h = Math.min(1, centre.h + dh);
-      for (const dy of [-step, 0, step]) {
-        for (const dx of [-step, 0, step]) {
-          const win = { x: clamp(centre.x + dx, 0, 1 - w), y: clamp(centre.y + dy, 0, 1 - h), w, h };
-          if (accept(score(win))) best = win;
-        }
-      }
-    }
+  const moves: [dx: number, dy: number, dw: number, dh: number][] = [];
+  for (const d of [-step, step]) {
+    moves.push([d, 0, 0, 0], [0, d, 0, 0], [0, 0, d, 0], [-d, 0, d, 0], [-d / 2, 0, d, 0], [0, 0, 0, d], [0, -d, 0, d], [0, -d / 2, 0, d], [-d / 2, -d / 2, d, d]);
+  }
+  for (const [dx, dy, dw, dh] of moves) {
+    const w = Math.min(1, centre.w + dw);
+    const h = Math.min(1, centre.h + dh);
+    const win = { x: clamp(centre.x + dx, 0, 1 - w), y: clamp(centre.y + dy, 0, 1 - h), w, h };
+    if (accept(score(win))) best = win;
   }
   return best;
 }

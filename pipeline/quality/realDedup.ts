@@ -1,5 +1,6 @@
 // Duplicate detection measured on the real-photo set: every variant through the fetch stage's processing and the duplicate step's search and verification.
 import { createHash } from 'node:crypto';
+import sharp from 'sharp';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,26 +19,42 @@ import { processImage } from '../fetch/process.ts';
 import { defaultCacheDir, ensureDebianPackages, listSourcePhotos, type PhotoSet, type SourcePhoto } from './debianPhotos.ts';
 import { cachedVariants, type VariantKind } from './realVariants.ts';
 
+/** A source whose every channel varies less than this (0–255) is a flat picture, left out. */
+const MIN_STDEV = 4;
+
 /** One photo of the evaluation: a source's original or one of its variants. `group`: the source it shows. */
 export type RealPhoto = { group: string; kind: VariantKind | 'original'; label: string; cropped?: number; contentHash: string; pixels: number };
 
 export type KindScore = { expected: number; found: number; candidates: number; missed: string[] };
 export type SetReport = {
-  set: PhotoSet; sources: number; photos: number;
+  set: PhotoSet; sources: number; photos: number; /** Sources left out: flat once their transparency is flattened. */ blank: string[];
   byKind: Partial<Record<VariantKind, KindScore>>;
   /** Photos joined to a cluster, and those whose cluster holds another source's photos. */
   clustered: number; wrong: number; precision: number; wrongPairs: string[];
 };
 
-type Processed = { photos: RealPhoto[]; cols: DedupColumns; cropFull: { hi: Uint32Array; lo: Uint32Array }; windows: bigint[][] };
+type Processed = { blank: string[]; photos: RealPhoto[]; cols: DedupColumns; cropFull: { hi: Uint32Array; lo: Uint32Array }; windows: bigint[][] };
 
-async function processAll(sources: SourcePhoto[], cacheDir: string, dataDir: string, onProgress?: (done: number, total: number) => void): Promise<Processed> {
+/** `perPackage`: stop a package after that many usable sources. */
+async function processAll(sources: SourcePhoto[], cacheDir: string, dataDir: string, perPackage?: number, onProgress?: (done: number, total: number) => void): Promise<Processed> {
+  const used = new Map<string, number>();
   const photos: RealPhoto[] = [];
   const hashes: { hi: number; lo: number; full: { hi: number; lo: number }; windows: bigint[] }[] = [];
+  const blank: string[] = [];
   let done = 0;
   // Sources one by one (each master is up to 12 MB of pixels); a source's variants are processed two at a time.
   for (const src of sources) {
+    if (perPackage && (used.get(src.pkg) ?? 0) >= perPackage) continue;
     const variants = await cachedVariants(src, cacheDir);
+    if (variants[0]?.kind !== 'exact') throw new Error(`${src.name}: the first variant must be the exact copy`);
+    // Some packages ship transparent overlays (mate's Arc-Colors, Silk, Spring, …) meant to lie over a desktop
+    // colour: flattened they are one flat colour, identical to each other, so they are no photographs to test on.
+    const { channels } = await sharp(variants[0].bytes).stats();
+    if (Math.max(...channels.map((c) => c.stdev)) < MIN_STDEV) {
+      blank.push(src.name);
+      onProgress?.(++done, sources.length);
+      continue;
+    }
     const results = await mapPool(variants, 2, async (v) => {
       const p = await processImage(v.bytes, { clip: false });
       if (!p.ok) throw new Error(`${src.name} ${v.label}: ${p.message}`);
@@ -45,10 +62,12 @@ async function processAll(sources: SourcePhoto[], cacheDir: string, dataDir: str
       await writeImage('thumbs', contentHash, p.thumbnail, dataDir);
       return { v, p, contentHash };
     });
-    for (const { v, p, contentHash } of results) {
-      photos.push({ group: `${src.pkg}/${src.name}`, kind: v.kind === 'exact' && !photos.some((q) => q.group === `${src.pkg}/${src.name}`) ? 'original' : v.kind, label: v.label, cropped: v.cropped, contentHash, pixels: p.width * p.height });
+    // The exact copy's bytes are the original's: the original is uploaded once, then again as the copy.
+    for (const { v, p, contentHash } of [{ ...results[0], v: { ...results[0].v, kind: 'original' as const, label: 'original' } }, ...results]) {
+      photos.push({ group: `${src.pkg}/${src.name}`, kind: v.kind, label: v.label, cropped: v.cropped, contentHash, pixels: p.width * p.height });
       hashes.push({ ...p.phash, full: p.crop.full, windows: encodeCropHashes(p.crop) });
     }
+    used.set(src.pkg, (used.get(src.pkg) ?? 0) + 1);
     onProgress?.(++done, sources.length);
   }
   const n = photos.length;
@@ -58,7 +77,7 @@ async function processAll(sources: SourcePhoto[], cacheDir: string, dataDir: str
     pixels: Float64Array.from(photos, (p) => p.pixels), uploaded: Float64Array.from(photos, (_, i) => i),
     content: Uint32Array.from(photos.flatMap((p) => [parseInt(p.contentHash.slice(0, 8), 16) >>> 0, parseInt(p.contentHash.slice(8, 16), 16) >>> 0])),
   };
-  return { photos, cols, cropFull: { hi: Uint32Array.from(hashes, (h) => h.full.hi), lo: Uint32Array.from(hashes, (h) => h.full.lo) }, windows: hashes.map((h) => h.windows) };
+  return { blank, photos, cols, cropFull: { hi: Uint32Array.from(hashes, (h) => h.full.hi), lo: Uint32Array.from(hashes, (h) => h.full.lo) }, windows: hashes.map((h) => h.windows) };
 }
 
 /** The duplicate step's pipeline (duplicatesStep.ts) on in-memory columns: candidates, crop search, verification, clusters. */
@@ -115,7 +134,7 @@ function score(set: PhotoSet, sources: number, d: Processed, r: Awaited<ReturnTy
       }
     }
   }
-  return { set, sources, photos: photos.length, byKind, clustered, wrong, precision: clustered ? (clustered - wrong) / clustered : 1, wrongPairs };
+  return { set, sources: sources - d.blank.length, blank: d.blank, photos: photos.length, byKind, clustered, wrong, precision: clustered ? (clustered - wrong) / clustered : 1, wrongPairs };
 }
 
 export type RealOptions = { cacheDir?: string; sets?: PhotoSet[]; /** At most this many sources per package (spread over the package). */ perPackage?: number; onProgress?: (set: PhotoSet, done: number, total: number) => void };
@@ -129,16 +148,18 @@ export async function evaluateRealSet(opts: RealOptions = {}): Promise<SetReport
   for (const set of opts.sets ?? (['tuning', 'confirmation'] as const)) {
     let sources = all.filter((s) => s.set === set);
     if (opts.perPackage) {
+      // Spread over each package; the rest follow in order to stand in for sources found flat (processAll).
       const n = opts.perPackage;
       sources = [...new Set(sources.map((s) => s.pkg))].flatMap((pkg) => {
         const mine = sources.filter((s) => s.pkg === pkg);
-        return mine.length <= n ? mine : Array.from({ length: n }, (_, i) => mine[Math.floor((i * mine.length) / n)]);
+        const first = mine.length <= n ? mine : Array.from({ length: n }, (_, i) => mine[Math.floor((i * mine.length) / n)]);
+        return [...first, ...mine.filter((s) => !first.includes(s))];
       });
     }
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'quarry-real-'));
     try {
-      const d = await processAll(sources, cacheDir, dataDir, (done, total) => opts.onProgress?.(set, done, total));
-      reports.push(score(set, sources.length, d, await detect(d, dataDir)));
+      const d = await processAll(sources, cacheDir, dataDir, opts.perPackage, (done, total) => opts.onProgress?.(set, done, total));
+      reports.push(score(set, [...new Set(d.photos.map((p) => p.group))].length + d.blank.length, d, await detect(d, dataDir)));
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
@@ -152,7 +173,7 @@ export function formatRealReport(reports: SetReport[], verbose = false): string 
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const lines: string[] = [];
   for (const r of reports) {
-    lines.push(`${r.set} set: ${r.sources} source photos, ${r.photos} photos`);
+    lines.push(`${r.set} set: ${r.sources} source photos, ${r.photos} photos${r.blank.length ? ` (left out, flat once flattened: ${r.blank.join(', ')})` : ''}`);
     lines.push('  kind          found/expected  recall   (candidate pair before verification)');
     for (const [kind, s] of Object.entries(r.byKind)) {
       lines.push(`  ${kind.padEnd(13)} ${`${s.found}/${s.expected}`.padStart(14)}  ${pct(s.expected ? s.found / s.expected : 1).padStart(6)}   ${s.candidates}/${s.expected}${TARGET_KINDS.includes(kind as VariantKind) ? '' : '  (not in the target)'}`);

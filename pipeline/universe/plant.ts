@@ -16,10 +16,16 @@ function sideCrop(rng: Rng): CropRect {
   return { left: 0, top: side === 2 ? a : 0, width: 1, height: 1 - a };
 }
 
+/** The common ratios a centred cut reaches from width×height by removing at most 10 % of the area. */
+function nearAspects(width: number, height: number): number[] {
+  const own = width / height;
+  return ASPECTS.filter((r) => Math.abs(Math.log(r / own)) > 0.01 && Math.min(r / own, own / r) >= 0.9 - 1e-9);
+}
+
 /** A centred cut to a common aspect ratio removing at most 10 % of the area, or null when none is that close. */
 function aspectCrop(rng: Rng, width: number, height: number): CropRect | null {
   const own = width / height;
-  const near = ASPECTS.filter((r) => Math.abs(Math.log(r / own)) > 0.01 && Math.min(r / own, own / r) >= 0.9);
+  const near = nearAspects(width, height);
   if (near.length === 0) return null;
   const r = rng.pick(near);
   const [w, h] = r < own ? [r / own, 1] : [1, own / r];
@@ -50,11 +56,13 @@ export function plantDuplicates(rng: Rng, photos: UniversePhoto[], truth: Ground
     const i = index.get(dup.id)!;
     const candidates = photos.slice(0, i).filter((c) => plain(c) && !taken.has(c.id));
     if (candidates.length === 0) return;
-    const canonical = rng.pick(candidates);
-    taken.add(canonical.id);
     let kind = DUPLICATE_KINDS[k % DUPLICATE_KINDS.length];
+    // An aspect crop needs an original within 10 % of another common ratio (3:2 → 16:10, 16:9 → 16:10).
+    const croppable = kind === 'aspect' ? candidates.filter((c) => nearAspects(c.width, c.height).length > 0) : candidates;
+    if (croppable.length === 0) kind = 'crop';
+    const canonical = rng.pick(croppable.length ? croppable : candidates);
+    taken.add(canonical.id);
     const aspect = kind === 'aspect' ? aspectCrop(rng, canonical.width, canonical.height) : null;
-    if (kind === 'aspect' && !aspect) kind = 'crop';
     dup.image = { ...canonical.image, derived: { fromId: canonical.id, kind } };
     dup.width = canonical.width;
     dup.height = canonical.height;
