@@ -9,7 +9,7 @@ describe('duplicates on real photographs', () => {
   // (minutes); later runs read them from the cache (QUARRY_REAL_CACHE, default ~/.cache/quarry/debian-photos).
   it('finds crops of ≤ 10 % (one side or centred aspect) at ≥ 95 %, exact/resize/re-encode at 100 %, precision ≥ 99 %, on both sets', async () => {
     const reports = await evaluateRealSet({ perPackage: 3 });
-    console.log(formatRealReport(reports, true));
+    console.log(formatRealReport(reports));
     for (const r of reports) {
       expect(r.sources, r.set).toBeGreaterThanOrEqual(6);
       expect(r.byKind.crop_side?.expected, r.set).toBeGreaterThanOrEqual(50);
