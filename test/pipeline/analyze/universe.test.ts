@@ -130,4 +130,13 @@ describe('analyze on the generated universe', () => {
     const { rows: [again] } = await sql.query<{ phash_windows: string[] }>('SELECT phash_windows FROM photos WHERE id = $1', [photo.id]);
     expect(again.phash_windows).toEqual(photo.phash_windows);
   }, 120_000);
+
+  it('fetches again a photo whose crop hashes have another window layout (the nine windows stored before)', async () => {
+    const { rows: [photo] } = await sql.query<{ id: string; phash_windows: string[] }>(`SELECT id, phash_windows FROM photos WHERE availability = 'available' ORDER BY id DESC LIMIT 1`);
+    await sql.query('UPDATE photos SET phash_windows = $2::bigint[] WHERE id = $1', [photo.id, photo.phash_windows.slice(0, 19)]);
+    const report = await runAnalyze({ steps: ['fetch'], ...settings() });
+    expect(report.steps.fetch!.total).toBe(1);
+    const { rows: [again] } = await sql.query<{ phash_windows: string[] }>('SELECT phash_windows FROM photos WHERE id = $1', [photo.id]);
+    expect(again.phash_windows).toEqual(photo.phash_windows);
+  }, 120_000);
 });
