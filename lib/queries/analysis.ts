@@ -3,14 +3,16 @@ import { db } from '../db.ts';
 import type { FetchOutcome, FetchPhotoInput } from '../../pipeline/fetch/fetchPhoto.ts';
 import { TRANSIENT_KINDS } from '../../pipeline/fetch/fetchPhoto.ts';
 import type { CheckOutcome } from '../../pipeline/checks/types.ts';
+import { CROP_HASH_LENGTH } from '../../pipeline/checks/cropHash.ts';
 
 /** A SQL array of fixed error kinds (our own constants, never user input). */
 const kindsArray = (kinds: readonly string[]) => `ARRAY[${kinds.map((k) => `'${k}'`).join(',')}]`;
 
 // Photos still to fetch: never fetched, failed for a reason that may pass (timeouts, 5xx, network), or fetched
-// before the fetch stage stored crop hashes (its version 2: those are recomputed from a fresh download).
+// before the fetch stage stored crop hashes of the current window layout (none before its version 2, another
+// count of windows since): those are recomputed from a fresh download.
 const FETCH_PENDING = `(p.availability = 'unknown' OR (p.availability = 'error' AND split_part(p.fetch_error, ':', 1) = ANY(${kindsArray(TRANSIENT_KINDS)}))
-  OR (p.availability = 'available' AND p.phash_windows IS NULL))`;
+  OR (p.availability = 'available' AND coalesce(cardinality(p.phash_windows), 0) <> ${CROP_HASH_LENGTH}))`;
 
 type FetchRow = { id: string; url_b: string | null; url_c: string | null; url_z: string | null; url_m: string | null; url_o: string | null; sizes: unknown };
 const toFetchInput = (r: FetchRow): FetchPhotoInput => ({ id: r.id, urlB: r.url_b, urlC: r.url_c, urlZ: r.url_z, urlM: r.url_m, urlO: r.url_o, sizes: r.sizes });

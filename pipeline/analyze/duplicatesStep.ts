@@ -4,6 +4,7 @@ import { bigIntToHash } from '../checks/phash.ts';
 import { verifyCrops } from '../checks/verifyCrops.ts';
 import { findCropCandidates } from './cropCandidates.ts';
 import { candidatePairs, canonicalOutcome, clusterDuplicates, duplicateOutcome, NAME, UNIQUE_OUTCOME, versionFor, type DedupColumns } from '../checks/duplicates.ts';
+import { UnionFind } from '../checks/unionFind.ts';
 import { verifyPairs } from '../checks/verifyPairs.ts';
 import { clipPairSource, clipSourceNote, findClipNearDuplicates } from '../clip/nearDuplicates.ts';
 import type { AnalyzeSettings } from './options.ts';
@@ -77,7 +78,9 @@ export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean 
     for (const i of chunk) { const h = found.get(cols.ids[i]); if (h) hashes.set(i, h); }
   }
   const { kept, rejected } = await verifyPairs(candidates, (i) => hashes.get(i), { dataDir: s.dataDir });
-  const verifiedCrops = await verifyCrops(crops.pairs, (i) => hashes.get(i), { dataDir: s.dataDir });
+  const joined = new UnionFind(cols.count);
+  for (const [i, j] of kept) joined.union(i, j);
+  const verifiedCrops = await verifyCrops(crops.pairs, (i) => hashes.get(i), { dataDir: s.dataDir, joined });
   const cropPairs = verifiedCrops.kept.map(({ pair: [i, j, d] }): [number, number, number] => [i, j, d]);
   // Semantic pairs need no pixel verification: they are meant to catch what pixels miss (heavier edits, other crops).
   const semantic = source ? await findClipNearDuplicates(source.threshold, { modelKey: source.modelKey }) : [];

@@ -11,7 +11,7 @@ export const NAME = 'duplicate';
 export const versionFor = (radius = NEAR_DUPLICATE_DISTANCE, clip?: { modelKey: string; threshold: number } | null) =>
   `3:${configHash({
     radius, hash: 'phash-dct-1..8', verify: PIXEL_DIFF_THRESHOLD,
-    crop: { hash: 'zigzag-64/9x0.93', radius: CROP_SEARCH_DISTANCE, weak: CROP_WEAK_BITS, verify: CROP_DIFF_THRESHOLD },
+    crop: { hash: 'zigzag-64/11-axis-windows', align: 'axes', radius: CROP_SEARCH_DISTANCE, weak: CROP_WEAK_BITS, verify: CROP_DIFF_THRESHOLD },
     ...(clip ? { clip: { model: clip.modelKey, cosine: clip.threshold } } : {}),
   })}`;
 export const VERSION = versionFor();

@@ -3,9 +3,11 @@ import sharp from 'sharp';
 import { readImage } from '../fetch/imageStore.ts';
 import { mapPool } from '../fetch/pool.ts';
 import { alignCrop } from './alignCrop.ts';
+import { FULL_WINDOW } from './cropHash.ts';
 import type { CropPair } from './cropSearch.ts';
 import { CROP_DIFF_THRESHOLD } from './duplicateConfig.ts';
 import { lumaIntegral, type LumaIntegral } from './lumaWindows.ts';
+import type { UnionFind } from './unionFind.ts';
 
 /** Luma table of a stored thumbnail, or null when it is missing or unreadable. */
 export async function thumbLuma(contentHash: string, dataDir?: string): Promise<LumaIntegral | null> {
@@ -22,6 +24,7 @@ export async function thumbLuma(contentHash: string, dataDir?: string): Promise<
 export type VerifiedCrop = { pair: CropPair; difference: number };
 
 /**
+ * `joined`: the clusters so far (verified near-duplicate pairs); pairs inside one are skipped, kept pairs join.
  * Keeps the pairs whose crop, aligned inside the original's thumbnail, differs by at most the threshold.
  * Identical content passes without decoding; a missing thumbnail rejects the pair (the window hash alone is
  * weaker evidence than a full-frame pHash match). Pairs are taken in original order so each thumbnail is
@@ -30,8 +33,8 @@ export type VerifiedCrop = { pair: CropPair; difference: number };
 export async function verifyCrops(
   pairs: CropPair[],
   contentHashOf: (i: number) => string | undefined,
-  opts: { dataDir?: string; threshold?: number; concurrency?: number } = {},
-): Promise<{ kept: VerifiedCrop[]; rejected: number }> {
+  opts: { dataDir?: string; threshold?: number; concurrency?: number; joined?: UnionFind } = {},
+): Promise<{ kept: VerifiedCrop[]; rejected: number; skipped: number }> {
   const threshold = opts.threshold ?? CROP_DIFF_THRESHOLD;
   const sorted = [...pairs].sort((p, q) => p[0] - q[0] || p[1] - q[1]);
   const cache = new Map<string, Promise<LumaIntegral | null>>();
@@ -43,16 +46,31 @@ export async function verifyCrops(
     }
     return g;
   };
+  const joined = opts.joined;
+  let skipped = 0;
   const results = await mapPool(sorted, opts.concurrency ?? 4, async (pair): Promise<VerifiedCrop | null> => {
+    // Photos already in one cluster gain nothing from another pair: a group of copies of one photo brings
+    // every pair of them (each variant's window meets each other's frame), and alignment is the costly part.
+    if (joined && joined.find(pair[0]) === joined.find(pair[1])) {
+      skipped++;
+      return null;
+    }
     const a = contentHashOf(pair[0]);
     const b = contentHashOf(pair[1]);
     if (!a || !b) return null;
-    if (a === b) return { pair, difference: 0 };
+    if (a === b) {
+      joined?.union(pair[0], pair[1]);
+      return { pair, difference: 0 };
+    }
     const [la, lb] = await Promise.all([luma(a), luma(b)]);
     if (!la || !lb) return null;
-    const { difference } = alignCrop(la, lb);
-    return difference <= threshold ? { pair, difference } : null;
+    // A full-frame match says nothing about which photo is the larger: the other one may hold this one.
+    let { difference } = alignCrop(la, lb);
+    if (difference > threshold && pair[3] === FULL_WINDOW) difference = Math.min(difference, alignCrop(lb, la).difference);
+    if (difference > threshold) return null;
+    joined?.union(pair[0], pair[1]);
+    return { pair, difference };
   });
   const kept = results.filter((r): r is VerifiedCrop => r !== null);
-  return { kept, rejected: pairs.length - kept.length };
+  return { kept, rejected: pairs.length - kept.length - skipped, skipped };
 }

@@ -32,7 +32,10 @@ export type RenderOptions = { width: number; height: number; exif?: boolean };
 export async function renderImage(photo: UniversePhoto, opts: RenderOptions): Promise<Buffer> {
   const { width, height } = opts;
   const recipe = photo.image;
-  let img = sharp(Buffer.from(sceneSvg(recipe, width, height, photo.width / photo.height))).removeAlpha();
+  // A crop renders its part of the original's scene, whose aspect ratio its own differs from when it cuts one axis only.
+  const crop = recipe.derived?.crop;
+  const aspect = crop ? (photo.width / crop.width) / (photo.height / crop.height) : photo.width / photo.height;
+  let img = sharp(Buffer.from(sceneSvg(recipe, width, height, aspect))).removeAlpha();
   if (recipe.kind === 'photo') {
     const seed = hashSeed(`${recipe.seed}:${width}x${height}`);
     img = img.composite([{ input: grain(width, height, seed, 64), raw: { width, height, channels: 4 }, blend: 'overlay' }]);

@@ -1,9 +1,36 @@
 // Plants the cases later checks must catch: duplicates, copyright notices (text and EXIF) and harmless decoys.
 import { createRng, type Rng } from './prng.ts';
 import { copyrightPhrase, decoyPhrase, withPhrase } from './text.ts';
-import type { DuplicateKind, GroundTruth, UniverseAccount, UniversePhoto } from './types.ts';
+import type { CropRect, DuplicateKind, GroundTruth, UniverseAccount, UniversePhoto } from './types.ts';
 
-const DUPLICATE_KINDS: DuplicateKind[] = ['exact', 'reencode', 'resize', 'crop'];
+const DUPLICATE_KINDS: DuplicateKind[] = ['exact', 'reencode', 'resize', 'crop', 'aspect'];
+
+/** Common aspect ratios a re-upload is cut to (centred), as real photo sites and phones do. */
+const ASPECTS = [16 / 9, 16 / 10, 4 / 3, 3 / 2, 1, 9 / 16];
+
+/** One side cut off, removing 1–10 % of the area. */
+function sideCrop(rng: Rng): CropRect {
+  const a = 0.01 + rng.next() * 0.09;
+  const side = rng.int(0, 3);
+  if (side < 2) return { left: side === 0 ? a : 0, top: 0, width: 1 - a, height: 1 };
+  return { left: 0, top: side === 2 ? a : 0, width: 1, height: 1 - a };
+}
+
+/** The common ratios a centred cut reaches from width×height by removing at most 10 % of the area. */
+function nearAspects(width: number, height: number): number[] {
+  const own = width / height;
+  return ASPECTS.filter((r) => Math.abs(Math.log(r / own)) > 0.01 && Math.min(r / own, own / r) >= 0.9 - 1e-9);
+}
+
+/** A centred cut to a common aspect ratio removing at most 10 % of the area, or null when none is that close. */
+function aspectCrop(rng: Rng, width: number, height: number): CropRect | null {
+  const own = width / height;
+  const near = nearAspects(width, height);
+  if (near.length === 0) return null;
+  const r = rng.pick(near);
+  const [w, h] = r < own ? [r / own, 1] : [1, own / r];
+  return { left: (1 - w) / 2, top: (1 - h) / 2, width: w, height: h };
+}
 
 /** Pick about `share` of the photos (at least `min`) matching `ok`, without repeats. */
 function choose(rng: Rng, photos: UniversePhoto[], share: number, min: number, ok: (p: UniversePhoto) => boolean, taken: Set<string>): UniversePhoto[] {
@@ -29,9 +56,13 @@ export function plantDuplicates(rng: Rng, photos: UniversePhoto[], truth: Ground
     const i = index.get(dup.id)!;
     const candidates = photos.slice(0, i).filter((c) => plain(c) && !taken.has(c.id));
     if (candidates.length === 0) return;
-    const canonical = rng.pick(candidates);
+    let kind = DUPLICATE_KINDS[k % DUPLICATE_KINDS.length];
+    // An aspect crop needs an original within 10 % of another common ratio (3:2 → 16:10, 16:9 → 16:10).
+    const croppable = kind === 'aspect' ? candidates.filter((c) => nearAspects(c.width, c.height).length > 0) : candidates;
+    if (croppable.length === 0) kind = 'crop';
+    const canonical = rng.pick(croppable.length ? croppable : candidates);
     taken.add(canonical.id);
-    const kind = DUPLICATE_KINDS[k % DUPLICATE_KINDS.length];
+    const aspect = kind === 'aspect' ? aspectCrop(rng, canonical.width, canonical.height) : null;
     dup.image = { ...canonical.image, derived: { fromId: canonical.id, kind } };
     dup.width = canonical.width;
     dup.height = canonical.height;
@@ -42,11 +73,11 @@ export function plantDuplicates(rng: Rng, photos: UniversePhoto[], truth: Ground
       dup.width = Math.round(canonical.width * f);
       dup.height = Math.round(canonical.height * f);
     }
-    if (kind === 'crop') {
-      const scale = 0.9 + rng.next() * 0.06;
-      dup.image.derived!.crop = { left: rng.next() * (1 - scale), top: rng.next() * (1 - scale), scale };
-      dup.width = Math.round(canonical.width * scale);
-      dup.height = Math.round(canonical.height * scale);
+    if (kind === 'crop' || kind === 'aspect') {
+      const crop = aspect ?? sideCrop(rng);
+      dup.image.derived = { fromId: canonical.id, kind, crop };
+      dup.width = Math.round(canonical.width * crop.width);
+      dup.height = Math.round(canonical.height * crop.height);
     }
     truth.duplicates.push([canonical.id, dup.id, kind]);
   });

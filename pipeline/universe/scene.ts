@@ -104,12 +104,12 @@ export function watermarkSvg(mark: WatermarkSpec, w: number, h: number): string 
 /** SVG of the recipe's scene rendered at `width`×`height` pixels (the crop of a near-duplicate applied). */
 export function sceneSvg(recipe: ImageRecipe, width: number, height: number, aspect = width / height): string {
   const crop = recipe.derived?.crop;
-  // `aspect` is the original's, so every rendition shares one scene; a crop keeps the aspect of its source.
+  // `aspect` is the original's, so every rendition shares one scene; a crop's viewBox is its part of that scene.
   const w = SCENE_WIDTH;
   const h = Math.round(SCENE_WIDTH / aspect);
   const rng = createRng(recipe.seed);
   const body = recipe.kind === 'illustration' ? illustrationScene(rng, w, h) : recipe.kind === 'screenshot' ? screenshotScene(rng, w, h) : photoScene(rng, w, h);
   const mark = recipe.watermark ? watermarkSvg(recipe.watermark, w, h) : '';
-  const vb = crop ? `${crop.left * w} ${crop.top * h} ${crop.scale * w} ${crop.scale * h}` : `0 0 ${w} ${h}`;
+  const vb = crop ? `${crop.left * w} ${crop.top * h} ${crop.width * w} ${crop.height * h}` : `0 0 ${w} ${h}`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="${vb}" preserveAspectRatio="none">${body}${mark}</svg>`;
 }

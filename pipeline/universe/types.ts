@@ -23,7 +23,11 @@ export type UniverseAccount = {
 
 export type ImageKind = 'photo' | 'illustration' | 'screenshot';
 
-export type DuplicateKind = 'exact' | 'reencode' | 'resize' | 'crop';
+/** `crop`: one side cut by 1–10 % of the area; `aspect`: a centred cut to another common aspect ratio (≤ 10 %). */
+export type DuplicateKind = 'exact' | 'reencode' | 'resize' | 'crop' | 'aspect';
+
+/** The part of the frame a crop keeps, in fractions of its width and height. */
+export type CropRect = { left: number; top: number; width: number; height: number };
 
 /** Everything needed to render a photo's pixels again, at any size, without storing them. */
 export type ImageRecipe = {
@@ -33,7 +37,7 @@ export type ImageRecipe = {
   /** JPEG quality of every rendition; re-encoded duplicates differ only here. */
   quality: number;
   /** A near/exact duplicate renders its canonical's scene, optionally cropped to this fraction of it. */
-  derived?: { fromId: string; kind: DuplicateKind; crop?: { left: number; top: number; scale: number } };
+  derived?: { fromId: string; kind: DuplicateKind; crop?: CropRect };
 };
 
 export type ExifFields = {

@@ -1,4 +1,5 @@
-// `npm run quarry -- quality [--seed S] [--photos N]`: precision and recall of each analyze check on a generated universe.
+// `npm run quarry -- quality [--seed S] [--photos N]`: precision and recall of each analyze check on a generated universe;
+// `quality --real [--set tuning|confirmation] [--per-package N]`: duplicate detection on real photographs from Debian packages.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { createRateLimiter } from '../../flickr/rateLimiter.ts';
 import { runIngest } from '../../ingest/crawl.ts';
 import { startFlickrSimulator } from '../../simulator/server.ts';
 import { generateUniverse } from '../../universe/generate.ts';
+import { runRealQuality } from '../../quality/realCommand.ts';
 import { createProgress } from '../progress.ts';
 import { flag, parseFlags, type CommandSpec } from '../flags.ts';
 import { withDatabase } from '../withDatabase.ts';
@@ -24,6 +26,10 @@ const flags = {
   seed: flag.string('seed of the generated universe (same seed, same photos)', { default: 'quality' }),
   photos: flag.int('photos in the generated universe', { min: 20, max: 100_000, default: 800 }),
   verbose: flag.switch('also explain each miss'),
+  real: flag.switch('instead: duplicate recall per variant kind and precision on real photographs (Debian packages via apt-get download; no database)'),
+  set: flag.choice('with --real: only this set', ['tuning', 'confirmation'] as const, { defaultText: 'both' }),
+  'per-package': flag.int('with --real: source photos per package', { min: 1, max: 1000, defaultText: 'all' }),
+  'cache-dir': flag.string('with --real: where packages and variants are cached', { value: 'DIR', defaultText: 'QUARRY_REAL_CACHE, ~/.cache/quarry' }),
 };
 
 export const spec: CommandSpec = {
@@ -45,6 +51,9 @@ async function admin(url: string, sql: string): Promise<void> {
 /** Runs in a temporary database and data directory on the configured server, so the real dataset is untouched. */
 export async function run(args: string[]): Promise<void> {
   const opts = parseFlags(flags, args).values;
+  if (opts.real) {
+    return runRealQuality({ set: opts.set, perPackage: opts['per-package'], cacheDir: opts['cache-dir'], verbose: opts.verbose });
+  }
   await withDatabase(async () => {
     const mainUrl = databaseUrl();
     const name = `quarry_quality_${randomBytes(4).toString('hex')}`;
