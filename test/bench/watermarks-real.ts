@@ -43,7 +43,7 @@ async function view(source: RawImage, rng: Rng, portrait: boolean): Promise<RawI
 export async function run(args: string[]): Promise<void> {
   const accounts = Number(args[0] ?? 40);
   const seed = args[1] ?? 'real';
-  const files = debianPhotos();
+  const files = await debianPhotos();
   process.stderr.write(`${files.length} real photographs from Debian packages\n`);
   const sources: RawImage[] = await Promise.all(files.map(async (f) => {
     const { data, info } = await sharp(f).resize(1600, 1600, { fit: 'inside' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
