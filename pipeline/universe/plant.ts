@@ -66,6 +66,9 @@ export function plantDuplicates(rng: Rng, photos: UniversePhoto[], truth: Ground
     dup.image = { ...canonical.image, derived: { fromId: canonical.id, kind } };
     dup.width = canonical.width;
     dup.height = canonical.height;
+    // The copy shows its original exactly when the canonical does: the check prefers the larger size it can see, so a
+    // copy offering an original beside a canonical hiding one would be kept instead (truth says the earlier upload).
+    dup.originalHidden = canonical.originalHidden;
     if (kind === 'exact') dup.exif = { ...canonical.exif };
     if (kind === 'reencode') dup.image.quality = canonical.image.quality >= 85 ? 60 : 92;
     if (kind === 'resize') {

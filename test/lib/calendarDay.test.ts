@@ -15,6 +15,6 @@ describe('calendar days', () => {
   it('is what the run form and the ingest command check', async () => {
     const r = runInputSchema.safeParse({ stages: ['ingest'], to: '2023-02-29' });
     expect(r.success ? null : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual(['to: not a calendar date']);
-    await expect(ingest(['--from', '2024-02-30'])).rejects.toThrow('ingest: --from: not a calendar date');
+    await expect(ingest(['--from', '2024-02-30'])).rejects.toThrow('--from expects a date YYYY-MM-DD, got "2024-02-30"');
   });
 });

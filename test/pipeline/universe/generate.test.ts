@@ -40,7 +40,10 @@ describe('generateUniverse', () => {
     expect(g.watermarkedAccounts.length).toBeGreaterThanOrEqual(2);
     for (const w of g.watermarkedAccounts) for (const id of w.photoIds) expect(byId.get(id)!.image.watermark?.text).toBe(w.text);
     const kinds = new Set(g.duplicates.map(([, , k]) => k));
-    expect(kinds).toEqual(new Set(['exact', 'reencode', 'resize', 'crop']));
+    // Every kind the generator knows; crops come one-sided (`crop`) or centred to another aspect ratio (`aspect`).
+    for (const k of kinds) expect(['exact', 'reencode', 'resize', 'crop', 'aspect']).toContain(k);
+    for (const k of ['exact', 'reencode', 'resize']) expect(kinds).toContain(k);
+    expect(kinds.has('crop') || kinds.has('aspect')).toBe(true);
     for (const [canonical, dup, kind] of g.duplicates) {
       const [c, d] = [byId.get(canonical)!, byId.get(dup)!];
       expect(d.image.seed).toBe(c.image.seed);
