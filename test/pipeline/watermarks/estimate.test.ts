@@ -1,6 +1,6 @@
 // Where a consistent structure sits changes how much evidence it needs: marks are put in corners or bottom-centre.
 import { describe, expect, it } from 'vitest';
-import { anchoredBox, DEFAULT_ESTIMATE_PARAMS, scoreFeatures, type Features } from '../../../pipeline/watermarks/estimate.ts';
+import { anchoredBox, anchoredMark, DEFAULT_ESTIMATE_PARAMS, scoreFeatures, type Features } from '../../../pipeline/watermarks/estimate.ts';
 
 describe('anchored marks', () => {
   it('counts corners and bottom-centre as where marks go, and not mid-edge or top-centre boxes', () => {
@@ -10,6 +10,12 @@ describe('anchored marks', () => {
     expect(anchoredBox({ x: 0.03, y: 0.48, w: 0.08, h: 0.03 })).toBe(false); // left edge, half way down
     expect(anchoredBox({ x: 0.02, y: 0.17, w: 0.1, h: 0.19 })).toBe(false); // reaches the top band, centred below it
     expect(anchoredBox({ x: 0.51, y: 0.01, w: 0.13, h: 0.18 })).toBe(false); // top-centre
+  });
+
+  it('gives a few pixels in a corner (a dust speck) no credit for where they sit', () => {
+    const corner = { x: 0.85, y: 0.9, w: 0.04, h: 0.03 };
+    expect(anchoredMark(corner, 12)).toBe(false);
+    expect(anchoredMark(corner, 31)).toBe(true);
   });
 
   it('scores a faint anchored mark higher than the same structure elsewhere, and a strong one the same', () => {
