@@ -4,7 +4,8 @@ import { z } from 'zod';
 
 /** Bump when the algorithm changes in a way that changes results: every account is then recomputed. */
 // wm-2: photos matched by edge strength and direction; orientation groups too small for a median borrow the other's mark.
-export const ALGORITHM_VERSION = 'wm-2';
+// wm-3: a mark in a corner or centred at the bottom needs less energy to count (faint light marks).
+export const ALGORITHM_VERSION = 'wm-3';
 
 const schema = z.object({
   WATERMARK_MIN_PHOTOS: z.coerce.number().int().min(3).default(8),
