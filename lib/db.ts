@@ -36,7 +36,11 @@ export function db(): PrismaClient {
  */
 export function pgPool(): pg.Pool {
   const s = state();
-  s.pool ??= new pg.Pool({ connectionString: s.url, max: 4 });
+  if (!s.pool) {
+    s.pool = new pg.Pool({ connectionString: s.url, max: 4 });
+    // An idle client's connection dropping (a database restart) must not crash the process; the next query reconnects.
+    s.pool.on('error', (e) => console.error(`database pool: ${e.message}`));
+  }
   return s.pool;
 }
 

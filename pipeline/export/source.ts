@@ -20,6 +20,8 @@ export async function openSnapshot(
 ): Promise<Snapshot> {
   const rule: InclusionOptions = { watermarkPolicy: o.watermarkPolicy };
   const client = new pg.Client({ connectionString: databaseUrl(), application_name: o.applicationName ?? 'quarry-export' });
+  // A dropped connection fails the export through its pending query; the event itself must not crash the process.
+  client.on('error', () => {});
   await client.connect();
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   let closed = false;
