@@ -75,9 +75,14 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
   const review = useAccountReviewQuery(nsid);
   const deciding = useIsMutating({ mutationKey: ['decide'] }) > 0;
   const nextRef = useRef<string | null | undefined>(null);
-  const lease = useAccountLeaseQuery(nsid, !deciding, () => nextRef.current);
+  // While the reservation is being claimed the renewal waits: sent meanwhile it would name no reserved account, and
+  // landing after the claim it would release the account just reserved. It runs again once the claim has answered.
+  const [reserving, setReserving] = useState(false);
+  const lease = useAccountLeaseQuery(nsid, !deciding && !reserving, () => nextRef.current);
   // Reserve the next account only once this one is ours, so the two leases never race each other.
   const next = useNextAccountQuery(order, [nsid, ...recent], !deciding && lease.data?.held === true);
+  const claimingNext = next.isFetching;
+  useEffect(() => setReserving(claimingNext), [claimingNext]);
   nextRef.current = next.data;
   useReleaseLeasesOnLeave(() => [nsid, nextRef.current]);
   const decide = useDecideAccountMutation();
