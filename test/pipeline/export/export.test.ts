@@ -3,7 +3,6 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, Prisma } from '../../../lib/db.ts';
 import { includedPhotoIdsSql } from '../../../lib/inclusion.ts';
@@ -12,6 +11,7 @@ import { photoUrls } from '../../../pipeline/export/columns.ts';
 import { runExport } from '../../../pipeline/export/export.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { seedInclusionStates, type Seeded } from './seedPhotos.ts';
+import { duckQuery as query } from '../../helpers/duckdb.ts';
 
 useTestDatabase();
 let seeded: Seeded;
@@ -23,17 +23,6 @@ beforeAll(async () => {
   out = await mkdtemp(path.join(os.tmpdir(), 'quarry-export-'));
 });
 afterAll(async () => { await rm(out, { recursive: true, force: true }); });
-
-async function query(sql: string) {
-  const instance = await DuckDBInstance.create(':memory:');
-  const con = await instance.connect();
-  try {
-    return (await con.runAndReadAll(sql)).getRowObjectsJson();
-  } finally {
-    con.closeSync();
-    instance.closeSync();
-  }
-}
 
 describe('export', () => {
   it('writes Parquet, JSONL and CSV whose rows are exactly the included photos, with a manifest', async () => {

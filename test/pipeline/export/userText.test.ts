@@ -3,11 +3,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
 import { runExport } from '../../../pipeline/export/export.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
+import { duckQuery as query } from '../../helpers/duckdb.ts';
 
 useTestDatabase();
 let out: string;
@@ -28,17 +28,6 @@ beforeAll(async () => {
   })) });
 });
 afterAll(async () => { await rm(out, { recursive: true, force: true }); });
-
-async function query(sql: string) {
-  const instance = await DuckDBInstance.create(':memory:');
-  const con = await instance.connect();
-  try {
-    return (await con.runAndReadAll(sql)).getRowObjectsJson();
-  } finally {
-    con.closeSync();
-    instance.closeSync();
-  }
-}
 
 describe('user text in the export', () => {
   it('neutralises formulas in photos.csv only, and carries the description as plain text everywhere', async () => {
