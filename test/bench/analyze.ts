@@ -7,8 +7,8 @@ import { cropGeometry } from '../../pipeline/clip/preprocess.ts';
 import { withJpegShrink } from '../../pipeline/fetch/jpegShrink.ts';
 import { processImage } from '../../pipeline/fetch/process.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
-import { renderImage } from '../../pipeline/universe/images.ts';
-import { generateUniverse } from '../../pipeline/universe/generate.ts';
+import { renderImage } from '../../pipeline/devkit/universe/images.ts';
+import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
 
 type Variant = (b: Buffer, i: number) => Promise<unknown>;
 

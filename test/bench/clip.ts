@@ -14,7 +14,7 @@ import { GraphBuilder, seededRandom } from '../../pipeline/clip/onnxBuild.ts';
 import { CLIP_PIXELS, toClipTensor } from '../../pipeline/clip/preprocess.ts';
 import { closeClipRuntimes, openClipRuntime } from '../../pipeline/clip/runtime.ts';
 import { clipModelStatus } from '../../pipeline/clip/status.ts';
-import { writeTestClipModel } from '../../pipeline/clip/testModel.ts';
+import { writeTestClipModel } from '../../pipeline/devkit/clip/testModel.ts';
 import type { ClipInput } from '../../lib/queries/clip.ts';
 
 /** A vision encoder with ViT-B/32's arithmetic (~4.4 GFLOP/image: 49 patches × 12 blocks of 768↔3072 MLPs). */

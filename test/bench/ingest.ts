@@ -11,9 +11,9 @@ import { parseSearchPage } from '../../pipeline/flickr/parse.ts';
 import { searchParams } from '../../pipeline/flickr/search.ts';
 import type { PhotoRecord } from '../../pipeline/flickr/types.ts';
 import { newWindowState, storePage } from '../../pipeline/ingest/store.ts';
-import { searchResponse } from '../../pipeline/simulator/search.ts';
-import { indexUniverse } from '../../pipeline/simulator/universeIndex.ts';
-import { generateUniverse } from '../../pipeline/universe/generate.ts';
+import { searchResponse } from '../../pipeline/devkit/simulator/search.ts';
+import { indexUniverse } from '../../pipeline/devkit/simulator/universeIndex.ts';
+import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 
 const FLICKR_CEILING = (3600 * 500) / 3600;

@@ -6,8 +6,8 @@ import sharp from 'sharp';
 import { DEFAULT_CONFIG } from '../../pipeline/watermarks/config.ts';
 import { detectAccount } from '../../pipeline/watermarks/detect.ts';
 import { createRng, type Rng } from '../../pipeline/watermarks/random.ts';
-import { stampWatermark, toThumbnail } from '../../pipeline/watermarks/synthetic.ts';
-import { randomWatermark } from '../../pipeline/watermarks/syntheticAccounts.ts';
+import { stampWatermark, toThumbnail } from '../../pipeline/devkit/watermarks/synthetic.ts';
+import { randomWatermark } from '../../pipeline/devkit/watermarks/syntheticAccounts.ts';
 import type { RawImage } from '../../pipeline/watermarks/types.ts';
 import { debianPhotos } from '../helpers/debianPhotos.ts';
 

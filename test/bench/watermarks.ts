@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { DEFAULT_CONFIG } from '../../pipeline/watermarks/config.ts';
 import { detectAccount } from '../../pipeline/watermarks/detect.ts';
 import type { PhotoRef } from '../../pipeline/watermarks/frame.ts';
-import { generateAccount } from '../../pipeline/watermarks/syntheticAccounts.ts';
+import { generateAccount } from '../../pipeline/devkit/watermarks/syntheticAccounts.ts';
 
 const TARGET_MS = 2000;
 

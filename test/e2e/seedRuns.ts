@@ -1,6 +1,6 @@
 // The Flickr simulator and its small universe for the runs and export specs; it lives as long as the e2e server.
-import { startFlickrSimulator } from '../../pipeline/simulator/server.ts';
-import { generateUniverse } from '../../pipeline/universe/generate.ts';
+import { startFlickrSimulator } from '../../pipeline/devkit/simulator/server.ts';
+import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
 
 /** The specs start runs over this range: it holds only the simulator's photos, none of the review seed's (2012–2019). */
 export const E2E_RUN_RANGE = { from: '2022-01-01', to: '2022-12-31' } as const;

@@ -10,8 +10,8 @@ import { runFetchBatch } from '../../pipeline/fetch/stage.ts';
 import { createFlickrClient } from '../../pipeline/flickr/client.ts';
 import { createRateLimiter } from '../../pipeline/flickr/rateLimiter.ts';
 import { runIngest } from '../../pipeline/ingest/crawl.ts';
-import { startFlickrSimulator, type FlickrSimulator } from '../../pipeline/simulator/server.ts';
-import { generateUniverse } from '../../pipeline/universe/generate.ts';
+import { startFlickrSimulator, type FlickrSimulator } from '../../pipeline/devkit/simulator/server.ts';
+import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
 import { useTestDatabase } from '../helpers/db.ts';
 
 /** Mounts a 256 KiB tmpfs; null when this machine does not let us (not root, no CAP_SYS_ADMIN). */

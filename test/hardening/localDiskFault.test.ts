@@ -19,8 +19,8 @@ import { hasImage } from '../../pipeline/fetch/imageStore.ts';
 import { createFlickrClient } from '../../pipeline/flickr/client.ts';
 import { createRateLimiter } from '../../pipeline/flickr/rateLimiter.ts';
 import { runIngest } from '../../pipeline/ingest/crawl.ts';
-import { startFlickrSimulator, type FlickrSimulator } from '../../pipeline/simulator/server.ts';
-import { generateUniverse } from '../../pipeline/universe/generate.ts';
+import { startFlickrSimulator, type FlickrSimulator } from '../../pipeline/devkit/simulator/server.ts';
+import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
 import { useTestDatabase } from '../helpers/db.ts';
 
 const database = useTestDatabase();

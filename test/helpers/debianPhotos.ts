@@ -1,6 +1,6 @@
-// The photographs among the real-photo set's Debian packages (pipeline/quality/debianPhotos.ts fetches and caches
+// The photographs among the real-photo set's Debian packages (pipeline/devkit/quality/debianPhotos.ts fetches and caches
 // them): the watermark bench needs camera photographs, not the renders and flat graphics some packages also carry.
-import { defaultCacheDir, ensureDebianPackages, listSourcePhotos } from '../../pipeline/quality/debianPhotos.ts';
+import { defaultCacheDir, ensureDebianPackages, listSourcePhotos } from '../../pipeline/devkit/quality/debianPhotos.ts';
 
 /** mate's nature set and gnome's wood; ukui-wallpapers' pictures are renders (checked by eye, 2026-12-05). */
 const PHOTO = /\/backgrounds\/(mate\/nature\/[^/]+\.jpg|gnome\/wood-[ld]\.(webp|jpg))$/i;

@@ -2,9 +2,9 @@
 import { disconnectDb } from '../../../lib/db.ts';
 import { dataDir, env, refreshEnv } from '../../../lib/env.ts';
 import { ensureDatabase } from '../../../lib/server/database.ts';
-import { startDemoFlickr, demoEnv } from '../../demo/demoUniverse.ts';
-import { seedDemoUsers } from '../../demo/seedUsers.ts';
-import { demoClipModelDir, queueDemoRunOnce } from '../../demo/demoRun.ts';
+import { startDemoFlickr, demoEnv } from '../../devkit/demo/demoUniverse.ts';
+import { seedDemoUsers } from '../../devkit/demo/seedUsers.ts';
+import { demoClipModelDir, queueDemoRunOnce } from '../../devkit/demo/demoRun.ts';
 import { appUrl, authUrlEnv, ensureAuthSecret, ensureBuilt, serveApp } from '../serveApp.ts';
 import { flag, parseFlags, type CommandSpec } from '../flags.ts';
 

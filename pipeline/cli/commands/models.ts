@@ -6,8 +6,8 @@ import { dataDir } from '../../../lib/env.ts';
 import { clipConfig } from '../../clip/config.ts';
 import { checkModelDir } from '../../clip/modelCheck.ts';
 import { MANIFEST_FILE, writeManifest } from '../../clip/modelDir.ts';
-import { writeTestClipModel } from '../../clip/testModel.ts';
-import { demoClipModelPath } from '../../demo/clipModelPath.ts';
+import { writeTestClipModel } from '../../devkit/clip/testModel.ts';
+import { demoClipModelPath } from '../../devkit/demo/clipModelPath.ts';
 import { flag, parseFlags, pickSubcommand, type CommandSpec } from '../flags.ts';
 
 const checkFlags = {

@@ -1,7 +1,7 @@
 // `npm run quarry -- simulator [--universe demo] [--photos 3000] [--port 4010]`: run the Flickr simulator standalone.
 import { flag, parseFlags, type CommandSpec } from '../flags.ts';
-import { startFlickrSimulator } from '../../simulator/server.ts';
-import { generateUniverse, writeGroundTruth } from '../../universe/generate.ts';
+import { startFlickrSimulator } from '../../devkit/simulator/server.ts';
+import { generateUniverse, writeGroundTruth } from '../../devkit/universe/generate.ts';
 
 const rate = (description: string) => flag.number(description, { min: 0, max: 1 });
 const flags = {

@@ -3,7 +3,7 @@
 // measures it on generated accounts and prints precision and recall.
 import path from 'node:path';
 import { watermarkConfig } from '../../watermarks/config.ts';
-import { evaluateQuality, type Counts, type QualityReport } from '../../watermarks/quality.ts';
+import { evaluateQuality, type Counts, type QualityReport } from '../../devkit/quality/watermarks.ts';
 import { runWatermarkStage } from '../../watermarks/stage.ts';
 import { createProgress } from '../progress.ts';
 import { flag, parseFlags, pickSubcommand, type CommandSpec } from '../flags.ts';

@@ -10,7 +10,7 @@ import { clipConfig } from '../../../pipeline/clip/config.ts';
 import { encodeFloat16 } from '../../../pipeline/clip/float16.ts';
 import { MANIFEST_FILE } from '../../../pipeline/clip/modelDir.ts';
 import { clipPairSource } from '../../../pipeline/clip/nearDuplicates.ts';
-import { TEST_MODEL_NAME, writeTestClipModel } from '../../../pipeline/clip/testModel.ts';
+import { TEST_MODEL_NAME, writeTestClipModel } from '../../../pipeline/devkit/clip/testModel.ts';
 import { resolveRunConfig, runInputSchema } from '../../../pipeline/runs/config.ts';
 import { clipStage } from '../../../pipeline/runs/stages/clip.ts';
 import { useTestDatabase } from '../../helpers/db.ts';

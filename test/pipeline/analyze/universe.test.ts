@@ -4,15 +4,15 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAnalyze } from '../../../pipeline/analyze/stage.ts';
-import { qualityReport } from '../../../pipeline/analyze/quality.ts';
+import { qualityReport } from '../../../pipeline/devkit/quality/analyze.ts';
 import { ALL_STEPS } from '../../../pipeline/analyze/checkNames.ts';
 import { CROP_HASH_LENGTH } from '../../../pipeline/checks/cropHash.ts';
 import { flickrExifCall } from '../../../pipeline/checks/flickrExif.ts';
 import { createFlickrClient } from '../../../pipeline/flickr/client.ts';
 import { createRateLimiter } from '../../../pipeline/flickr/rateLimiter.ts';
 import { runIngest } from '../../../pipeline/ingest/crawl.ts';
-import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/simulator/server.ts';
-import { generateUniverse } from '../../../pipeline/universe/generate.ts';
+import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/devkit/simulator/server.ts';
+import { generateUniverse } from '../../../pipeline/devkit/universe/generate.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { startServer } from '../fetch/imageServer.ts';
 

@@ -6,9 +6,9 @@ import { buildCropIndex, cropPairCollector, searchWindows, type CropPair } from 
 import { CROP_DIFF_THRESHOLD, CROP_SEARCH_DISTANCE, CROP_WEAK_BITS } from '../../../pipeline/checks/duplicateConfig.ts';
 import { lumaIntegral, type LumaIntegral } from '../../../pipeline/checks/lumaWindows.ts';
 import { processImage } from '../../../pipeline/fetch/process.ts';
-import { renderImage } from '../../../pipeline/universe/images.ts';
-import { generateUniverse } from '../../../pipeline/universe/generate.ts';
-import type { UniversePhoto } from '../../../pipeline/universe/types.ts';
+import { renderImage } from '../../../pipeline/devkit/universe/images.ts';
+import { generateUniverse } from '../../../pipeline/devkit/universe/generate.ts';
+import type { UniversePhoto } from '../../../pipeline/devkit/universe/types.ts';
 
 type Item = { label: string; hashes: CropHashes; luma: LumaIntegral };
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../../pipeline/checks/exifCopyright.ts';
 import { readExif } from '../../../pipeline/checks/exifRead.ts';
 import { createAllowlist } from '../../../pipeline/fetch/allowlist.ts';
-import { ascii, exifBlock, iim, photoshopBlock, undefinedTag, withSegments, xp } from '../../../pipeline/universe/metadataBytes.ts';
+import { ascii, exifBlock, iim, photoshopBlock, undefinedTag, withSegments, xp } from '../../../pipeline/devkit/universe/metadataBytes.ts';
 import { startServer } from '../fetch/imageServer.ts';
 
 // Metadata as real files carry it, written byte by byte and read through the product's path (HTTP Range → sharp → readers).

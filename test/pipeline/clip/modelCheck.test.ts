@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkModelDir } from '../../../pipeline/clip/modelCheck.ts';
 import { describeModel, MANIFEST_FILE, ModelNotInstalledError, readManifest } from '../../../pipeline/clip/modelDir.ts';
-import { TEST_MODEL_NAME, writeTestClipModel } from '../../../pipeline/clip/testModel.ts';
+import { TEST_MODEL_NAME, writeTestClipModel } from '../../../pipeline/devkit/clip/testModel.ts';
 
 const run = promisify(execFile);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-clip-check-'));

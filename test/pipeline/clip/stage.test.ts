@@ -13,10 +13,10 @@ import { findClipNearDuplicates } from '../../../pipeline/clip/nearDuplicates.ts
 import { clipCrop, toClipTensor } from '../../../pipeline/clip/preprocess.ts';
 import { closeClipRuntimes, openClipRuntime, scoreEmbedding, storedForm } from '../../../pipeline/clip/runtime.ts';
 import { runClipBatch, runClipStage } from '../../../pipeline/clip/stage.ts';
-import { TEST_MODEL_NAME, writeTestClipModel } from '../../../pipeline/clip/testModel.ts';
-import { generateUniverse } from '../../../pipeline/universe/generate.ts';
-import { renderImage } from '../../../pipeline/universe/images.ts';
-import type { UniversePhoto } from '../../../pipeline/universe/types.ts';
+import { TEST_MODEL_NAME, writeTestClipModel } from '../../../pipeline/devkit/clip/testModel.ts';
+import { generateUniverse } from '../../../pipeline/devkit/universe/generate.ts';
+import { renderImage } from '../../../pipeline/devkit/universe/images.ts';
+import type { UniversePhoto } from '../../../pipeline/devkit/universe/types.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 
 useTestDatabase();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trainBpe } from '../../../pipeline/clip/bpeTrain.ts';
+import { trainBpe } from '../../../pipeline/devkit/clip/bpeTrain.ts';
 import { bytesToUnicode, ClipTokenizer, loadTokenizer, preTokenize } from '../../../pipeline/clip/tokenizer.ts';
 
 const trained = trainBpe(['a</w>', 'photo', 'of', 'cat', 'photograph'].flatMap(preTokenize));

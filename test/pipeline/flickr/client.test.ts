@@ -3,8 +3,8 @@ import { createFlickrClient } from '../../../pipeline/flickr/client.ts';
 import { FlickrApiError, FlickrInvalidKeyError, FlickrRetryableError } from '../../../pipeline/flickr/errors.ts';
 import { createRateLimiter } from '../../../pipeline/flickr/rateLimiter.ts';
 import { searchPhotos } from '../../../pipeline/flickr/search.ts';
-import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/simulator/server.ts';
-import { generateUniverse } from '../../../pipeline/universe/generate.ts';
+import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/devkit/simulator/server.ts';
+import { generateUniverse } from '../../../pipeline/devkit/universe/generate.ts';
 
 const universe = generateUniverse({ seed: 'client', photos: 120 });
 let sim: FlickrSimulator;

@@ -4,8 +4,8 @@ import { createFlickrClient } from '../../../pipeline/flickr/client.ts';
 import { FlickrInvalidKeyError } from '../../../pipeline/flickr/errors.ts';
 import { createRateLimiter } from '../../../pipeline/flickr/rateLimiter.ts';
 import { runIngest, type IngestConfig } from '../../../pipeline/ingest/crawl.ts';
-import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/simulator/server.ts';
-import { generateUniverse } from '../../../pipeline/universe/generate.ts';
+import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/devkit/simulator/server.ts';
+import { generateUniverse } from '../../../pipeline/devkit/universe/generate.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 
 const database = useTestDatabase();

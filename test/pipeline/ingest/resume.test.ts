@@ -4,8 +4,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { IngestConfig } from '../../../pipeline/ingest/crawl.ts';
-import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/simulator/server.ts';
-import { generateUniverse } from '../../../pipeline/universe/generate.ts';
+import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/devkit/simulator/server.ts';
+import { generateUniverse } from '../../../pipeline/devkit/universe/generate.ts';
 import { migrate } from '../../../lib/server/migrate.ts';
 import { createDatabase, dropDatabase, useTestDatabase } from '../../helpers/db.ts';
 

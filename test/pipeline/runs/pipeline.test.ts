@@ -13,8 +13,8 @@ import { getRun } from '../../../lib/queries/runs.ts';
 import { createRun } from '../../../pipeline/runs/control.ts';
 import { runSettings } from '../../../pipeline/runs/settings.ts';
 import { defaultRegistry } from '../../../pipeline/runs/stages/index.ts';
-import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/simulator/server.ts';
-import { generateUniverse } from '../../../pipeline/universe/generate.ts';
+import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/devkit/simulator/server.ts';
+import { generateUniverse } from '../../../pipeline/devkit/universe/generate.ts';
 import { startWorker, type Worker } from '../../../pipeline/worker.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as duplicates from '../../../pipeline/checks/duplicates.ts';
 import * as resolution from '../../../pipeline/checks/resolution.ts';
 import { refreshEnv } from '../../../lib/env.ts';
-import { writeTestClipModel } from '../../../pipeline/clip/testModel.ts';
+import { writeTestClipModel } from '../../../pipeline/devkit/clip/testModel.ts';
 import { DEFAULT_THRESHOLDS } from '../../../pipeline/runs/config.ts';
 import { runVersions } from '../../../pipeline/runs/versions.ts';
 import { configVersion, DEFAULT_CONFIG } from '../../../pipeline/watermarks/config.ts';

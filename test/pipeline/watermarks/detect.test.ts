@@ -3,9 +3,9 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../pipeline/watermarks/config.ts';
 import { boxOverlap, detectAccount, type AccountOutcome } from '../../../pipeline/watermarks/detect.ts';
-import { plantedBox } from '../../../pipeline/watermarks/quality.ts';
+import { plantedBox } from '../../../pipeline/devkit/quality/watermarks.ts';
 import { renderWatermark } from '../../../pipeline/watermarks/render.ts';
-import { generateAccount, type AccountPlan, type SyntheticAccount } from '../../../pipeline/watermarks/syntheticAccounts.ts';
+import { generateAccount, type AccountPlan, type SyntheticAccount } from '../../../pipeline/devkit/watermarks/syntheticAccounts.ts';
 
 const refs = (a: SyntheticAccount) => a.photos.map((p) => ({ id: p.id, width: p.width, height: p.height, source: p.thumb }));
 

@@ -11,7 +11,7 @@ import { writeImage } from '../../../pipeline/fetch/imageStore.ts';
 import { DEFAULT_CONFIG } from '../../../pipeline/watermarks/config.ts';
 import { runWatermarkBatch, runWatermarkStage, type WatermarkProgress } from '../../../pipeline/watermarks/stage.ts';
 import { watermarkImagePath } from '../../../pipeline/watermarks/store.ts';
-import { generateAccount, type AccountPlan, type SyntheticAccount } from '../../../pipeline/watermarks/syntheticAccounts.ts';
+import { generateAccount, type AccountPlan, type SyntheticAccount } from '../../../pipeline/devkit/watermarks/syntheticAccounts.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 
 useTestDatabase();

@@ -1,8 +1,8 @@
 // Generates whole synthetic accounts (clean, watermarked, bordered) with ground truth, as thumbnails.
-import { createRng, type Rng } from './random.ts';
+import { createRng, type Rng } from '../../watermarks/random.ts';
 import { renderBackground } from './syntheticBackground.ts';
 import { addBorder, stampWatermark, toThumbnail, type BorderSpec, type Corner, type WatermarkSpec } from './synthetic.ts';
-import type { Box } from './types.ts';
+import type { Box } from '../../watermarks/types.ts';
 
 export type SyntheticPhoto = {
   id: string;

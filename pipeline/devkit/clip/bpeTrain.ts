@@ -1,5 +1,5 @@
 // Learns a tiny CLIP-format BPE vocabulary (vocab.json + merges) in which each given pre-token is one token.
-import { BOS, bytesToUnicode, EOS } from './tokenizer.ts';
+import { BOS, bytesToUnicode, EOS } from '../../clip/tokenizer.ts';
 
 export type TrainedBpe = { vocab: Record<string, number>; merges: [string, string][] };
 

@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { getUserByEmail } from '../../lib/queries/users.ts';
-import { addUser } from '../../lib/userAdmin.ts';
+import { getUserByEmail } from '../../../lib/queries/users.ts';
+import { addUser } from '../../../lib/userAdmin.ts';
 
 export type DemoLogin = { email: string; password: string; role: 'admin' | 'reviewer' };
 

@@ -1,10 +1,10 @@
 // The generator's harder cases: metadata written as cameras, Windows and Photoshop write it; watermark accounts with
 // orientation habits and marks on only some photos.
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../../pipeline/checks/exifCopyright.ts';
-import { metadataFields } from '../../../pipeline/checks/exifRead.ts';
-import { generateUniverse } from '../../../pipeline/universe/generate.ts';
-import { renderImage } from '../../../pipeline/universe/images.ts';
+import { evaluate } from '../../../../pipeline/checks/exifCopyright.ts';
+import { metadataFields } from '../../../../pipeline/checks/exifRead.ts';
+import { generateUniverse } from '../../../../pipeline/devkit/universe/generate.ts';
+import { renderImage } from '../../../../pipeline/devkit/universe/images.ts';
 
 const u = generateUniverse({ seed: 'hard-cases', photos: 3000 });
 const byId = new Map(u.photos.map((p) => [p.id, p]));

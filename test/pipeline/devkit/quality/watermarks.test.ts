@@ -1,6 +1,6 @@
 // Acceptance on a small generated population: account and photo verdicts, borders, and the box on the planted mark.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluateQuality, type QualityReport } from '../../../pipeline/watermarks/quality.ts';
+import { evaluateQuality, type QualityReport } from '../../../../pipeline/devkit/quality/watermarks.ts';
 
 describe('watermark detection on generated accounts', () => {
   let report: QualityReport;

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/simulator/server.ts';
-import { generateUniverse, isEligible } from '../../../pipeline/universe/generate.ts';
+import { startFlickrSimulator, type FlickrSimulator } from '../../../../pipeline/devkit/simulator/server.ts';
+import { generateUniverse, isEligible } from '../../../../pipeline/devkit/universe/generate.ts';
 
 const universe = generateUniverse({ seed: 'simulator', photos: 600, accounts: 40 });
 let sim: FlickrSimulator;

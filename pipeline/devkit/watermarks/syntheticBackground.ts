@@ -1,6 +1,6 @@
 // Photo-like synthetic backgrounds (sky gradient, textured ground, shapes, sensor noise), varied per photo.
-import { createRng, type Rng } from './random.ts';
-import type { RawImage } from './types.ts';
+import { createRng, type Rng } from '../../watermarks/random.ts';
+import type { RawImage } from '../../watermarks/types.ts';
 
 type Rgb = [number, number, number];
 

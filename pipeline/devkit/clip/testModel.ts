@@ -3,12 +3,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { trainBpe } from './bpeTrain.ts';
-import { DEFAULT_PROMPTS_FILE } from './config.ts';
-import { buildManifest, TEXT_FILE, VISION_FILE, writeManifest } from './modelDir.ts';
-import { GraphBuilder, seededRandom } from './onnxBuild.ts';
-import { CLIP_MEAN, CLIP_STD } from './preprocess.ts';
-import { classPrompts, loadPrompts, type Prompts } from './prompts.ts';
-import { preTokenize } from './tokenizer.ts';
+import { DEFAULT_PROMPTS_FILE } from '../../clip/config.ts';
+import { buildManifest, TEXT_FILE, VISION_FILE, writeManifest } from '../../clip/modelDir.ts';
+import { GraphBuilder, seededRandom } from '../../clip/onnxBuild.ts';
+import { CLIP_MEAN, CLIP_STD } from '../../clip/preprocess.ts';
+import { classPrompts, loadPrompts, type Prompts } from '../../clip/prompts.ts';
+import { preTokenize } from '../../clip/tokenizer.ts';
 
 export const TEST_MODEL_NAME = 'quarry-test-clip';
 export const TEST_DIM = 512;

@@ -1,13 +1,13 @@
 // Measures the detector on generated accounts: precision/recall of account and photo verdicts, borders, box IoU.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_CONFIG, type WatermarkConfig } from './config.ts';
-import { boxOverlap, detectAccount, type AccountOutcome } from './detect.ts';
-import type { WatermarkEstimate } from './estimate.ts';
-import { renderWatermark } from './render.ts';
-import { watermarkImageKey } from './store.ts';
-import { generateAccount, planAccounts, type SyntheticAccount } from './syntheticAccounts.ts';
-import type { Box } from './types.ts';
+import { DEFAULT_CONFIG, type WatermarkConfig } from '../../watermarks/config.ts';
+import { boxOverlap, detectAccount, type AccountOutcome } from '../../watermarks/detect.ts';
+import type { WatermarkEstimate } from '../../watermarks/estimate.ts';
+import { renderWatermark } from '../../watermarks/render.ts';
+import { watermarkImageKey } from '../../watermarks/store.ts';
+import { generateAccount, planAccounts, type SyntheticAccount } from '../watermarks/syntheticAccounts.ts';
+import type { Box } from '../../watermarks/types.ts';
 
 export type Counts = { tp: number; fp: number; fn: number; tn: number; precision: number; recall: number };
 

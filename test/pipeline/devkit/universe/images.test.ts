@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { generateUniverse } from '../../../pipeline/universe/generate.ts';
-import { renderImage } from '../../../pipeline/universe/images.ts';
-import type { UniversePhoto } from '../../../pipeline/universe/types.ts';
+import { generateUniverse } from '../../../../pipeline/devkit/universe/generate.ts';
+import { renderImage } from '../../../../pipeline/devkit/universe/images.ts';
+import type { UniversePhoto } from '../../../../pipeline/devkit/universe/types.ts';
 
 const u = generateUniverse({ seed: 'images-test', photos: 400 });
 const byId = new Map(u.photos.map((p) => [p.id, p]));

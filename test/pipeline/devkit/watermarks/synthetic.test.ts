@@ -1,9 +1,9 @@
 // The synthetic stamps really put ink where they say, so tests built on them can fail.
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../../pipeline/watermarks/random.ts';
-import { addBorder, stampWatermark, type WatermarkSpec } from '../../../pipeline/watermarks/synthetic.ts';
-import { renderBackground } from '../../../pipeline/watermarks/syntheticBackground.ts';
-import type { Box, RawImage } from '../../../pipeline/watermarks/types.ts';
+import { createRng } from '../../../../pipeline/watermarks/random.ts';
+import { addBorder, stampWatermark, type WatermarkSpec } from '../../../../pipeline/devkit/watermarks/synthetic.ts';
+import { renderBackground } from '../../../../pipeline/devkit/watermarks/syntheticBackground.ts';
+import type { Box, RawImage } from '../../../../pipeline/watermarks/types.ts';
 
 function changedShare(a: RawImage, b: RawImage, box: Box): { inside: number; outside: number } {
   let inN = 0, inChanged = 0, outN = 0, outChanged = 0;

@@ -2,14 +2,14 @@
 // in-process worker executes it while the admin watches it on /runs.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { env } from '../../lib/env.ts';
-import { listRuns } from '../../lib/queries/runs.ts';
+import { env } from '../../../lib/env.ts';
+import { listRuns } from '../../../lib/queries/runs.ts';
 import { writeTestClipModel } from '../clip/testModel.ts';
 import { demoClipModelPath } from './clipModelPath.ts';
-import { stopBoss } from '../runs/boss.ts';
-import { createRun } from '../runs/control.ts';
-import { closeRunsPool } from '../runs/pool.ts';
-import { defaultRegistry } from '../runs/stages/index.ts';
+import { stopBoss } from '../../runs/boss.ts';
+import { createRun } from '../../runs/control.ts';
+import { closeRunsPool } from '../../runs/pool.ts';
+import { defaultRegistry } from '../../runs/stages/index.ts';
 
 export const DEMO_STAGES = ['ingest', 'analyze', 'clip', 'watermarks', 'export'] as const;
 

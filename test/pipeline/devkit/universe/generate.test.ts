@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateUniverse, isEligible, writeGroundTruth } from '../../../pipeline/universe/generate.ts';
+import { generateUniverse, isEligible, writeGroundTruth } from '../../../../pipeline/devkit/universe/generate.ts';
 
 const u = generateUniverse({ seed: 'universe-test', photos: 1000 });
 const byId = new Map(u.photos.map((p) => [p.id, p]));

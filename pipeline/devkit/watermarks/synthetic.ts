@@ -1,6 +1,6 @@
 // Stamps text and logo watermarks and adds borders or frames to images, for tests and the demo universe.
 import sharp, { type OverlayOptions } from 'sharp';
-import type { Box, RawImage } from './types.ts';
+import type { Box, RawImage } from '../../watermarks/types.ts';
 
 export type Corner = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right' | 'bottom-center' | 'center';
 export type LogoShape = 'camera' | 'ring' | 'star' | 'monogram';

@@ -1,5 +1,5 @@
 // Precision and recall of each analyze check against a generated universe's ground truth.
-import { listAvailability, listVerdicts } from '../../lib/queries/analysis.ts';
+import { listAvailability, listVerdicts } from '../../../lib/queries/analysis.ts';
 import type { GroundTruth } from '../universe/types.ts';
 
 export type Score = { check: string; expected: number; undeterminable: number; flagged: number; truePositives: number; precision: number; recall: number; missed: string[]; wrong: string[] };
