@@ -2,8 +2,8 @@
 import { db } from '../db.ts';
 import type { FetchOutcome, FetchPhotoInput } from '../../pipeline/fetch/fetchPhoto.ts';
 import { TRANSIENT_KINDS } from '../../pipeline/fetch/fetchPhoto.ts';
-import type { CheckOutcome } from '../../pipeline/checks/types.ts';
-import { CROP_HASH_LENGTH } from '../../pipeline/checks/cropHash.ts';
+import type { CheckOutcome } from '../domain/checkOutcome.ts';
+import { CROP_HASH_LENGTH } from '../../pipeline/fingerprints/cropHash.ts';
 
 /** A SQL array of fixed error kinds (our own constants, never user input). */
 const kindsArray = (kinds: readonly string[]) => `ARRAY[${kinds.map((k) => `'${k}'`).join(',')}]`;

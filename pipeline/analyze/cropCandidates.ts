@@ -1,6 +1,6 @@
 // Crop candidates over the stored photos: indexes the loaded full-frame crop hashes, then streams each photo's windows past the index.
 import { listCropHashRows } from '../../lib/queries/analysis.ts';
-import { decodeCropHashes, CROP_WINDOWS } from '../checks/cropHash.ts';
+import { decodeCropHashes, CROP_WINDOWS } from '../fingerprints/cropHash.ts';
 import { cropPairCollector, type CropPair } from '../checks/cropSearch.ts';
 import { startCropSearch } from '../checks/cropSearchPool.ts';
 import { CROP_SEARCH_DISTANCE, CROP_WEAK_BITS } from '../checks/duplicateConfig.ts';

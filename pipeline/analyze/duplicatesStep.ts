@@ -1,6 +1,6 @@
 // Duplicate step (global): loads every fetched photo's pHash as columns, clusters, and stores a verdict per photo.
 import { countDuplicatePending, getContentHashes, listDedupRows, listFetchErrors, saveCheckResults, saveDuplicatePointers, type CheckResultRow } from '../../lib/queries/analysis.ts';
-import { bigIntToHash } from '../checks/phash.ts';
+import { bigIntToHash } from '../fingerprints/phash.ts';
 import { verifyCrops } from '../checks/verifyCrops.ts';
 import { findCropCandidates } from './cropCandidates.ts';
 import { candidatePairs, canonicalOutcome, clusterDuplicates, duplicateOutcome, NAME, UNIQUE_OUTCOME, versionFor, type DedupColumns } from '../checks/duplicates.ts';

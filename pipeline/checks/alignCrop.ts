@@ -1,5 +1,5 @@
 // Aligns a possible crop with its original on thumbnails: the best-matching window of the original, and how much they still differ.
-import { FULL_FRAME, windowGrid, type LumaIntegral, type Window } from './lumaWindows.ts';
+import { FULL_FRAME, windowGrid, type LumaIntegral, type Window } from '../fingerprints/lumaWindows.ts';
 
 const COARSE = 16;
 const REFINE = 32;

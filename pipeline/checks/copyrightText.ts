@@ -2,7 +2,7 @@
 import { configHash } from './version.ts';
 import { FREEDOM, RESTRICTION } from './copyrightPhrases.ts';
 import { htmlToText } from './textNormalize.ts';
-import type { CheckOutcome } from './types.ts';
+import type { CheckOutcome } from '../../lib/domain/checkOutcome.ts';
 
 export const NAME = 'copyright_text';
 export const VERSION = `1:${configHash([...FREEDOM, ...RESTRICTION].map((r) => `${r.id}=${r.re.source}`))}`;

@@ -1,7 +1,7 @@
 // Bucket-ordered probing of one crop-index table: a batch's probes are counting-sorted by bucket, then each bucket's entries meet all of its probes at once.
-import { WEAK_PER_KEY } from './cropHash.ts';
+import { WEAK_PER_KEY } from '../fingerprints/cropHash.ts';
 import { substringKey, type MihIndex } from './dedupIndex.ts';
-import { popcount32 } from './phash.ts';
+import { popcount32 } from '../fingerprints/phash.ts';
 
 export type CropTable = MihIndex['tables'][number];
 

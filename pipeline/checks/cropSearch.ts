@@ -1,5 +1,5 @@
 // Crop candidates: each photo's window hashes are looked up in an index of every photo's full-frame crop hash.
-import { CROP_KEYS, WEAK_PER_KEY } from './cropHash.ts';
+import { CROP_KEYS, WEAK_PER_KEY } from '../fingerprints/cropHash.ts';
 import { buildIndex, type HashColumns, type MihIndex } from './dedupIndex.ts';
 import { MAX_PASS_WINDOWS, probeScratch, probeTable, type CropSink, type CropTable, type ProbeScratch, type WindowColumns } from './cropProbes.ts';
 

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CROP_KEYS, CROP_WINDOWS } from './cropHash.ts';
+import { CROP_KEYS, CROP_WINDOWS } from '../fingerprints/cropHash.ts';
 import { MAX_PASS_WINDOWS, probeScratch, type CropSink, type CropTable, type WindowColumns } from './cropProbes.ts';
 import { buildCropIndex, buildCropTable, searchWindows, type CropSearchOptions } from './cropSearch.ts';
 import type { HashColumns } from './dedupIndex.ts';

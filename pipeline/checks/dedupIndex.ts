@@ -1,5 +1,5 @@
 // Multi-index hashing (Norouzi et al., 2012) over 64-bit hashes: finds every pair within a Hamming radius without comparing all pairs.
-import { popcount32 } from './phash.ts';
+import { popcount32 } from '../fingerprints/phash.ts';
 
 /**
  * Memory: the hashes themselves (8 B/photo) plus, per substring table, a bucket-ordered copy of ids and

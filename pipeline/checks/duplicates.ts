@@ -1,8 +1,8 @@
 // Duplicate check: clusters photos by pHash distance, verified crop pairs and optional CLIP pairs; keeps one canonical per cluster, fails the rest.
 import { buildIndex, planIndex, selfJoin, type HashColumns } from './dedupIndex.ts';
 import { CROP_DIFF_THRESHOLD, CROP_SEARCH_DISTANCE, CROP_WEAK_BITS, NEAR_DUPLICATE_DISTANCE, PIXEL_DIFF_THRESHOLD } from './duplicateConfig.ts';
-import { popcount32 } from './phash.ts';
-import type { CheckOutcome } from './types.ts';
+import { popcount32 } from '../fingerprints/phash.ts';
+import type { CheckOutcome } from '../../lib/domain/checkOutcome.ts';
 import { UnionFind } from './unionFind.ts';
 import { configHash } from './version.ts';
 

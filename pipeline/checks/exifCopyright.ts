@@ -1,7 +1,7 @@
 // EXIF copyright check: fails photos whose original's EXIF/XMP text states a reuse restriction.
 import { classifyText, VERSION as TEXT_VERSION } from './copyrightText.ts';
 import type { ExifReadResult } from './exifRead.ts';
-import type { CheckOutcome } from './types.ts';
+import type { CheckOutcome } from '../../lib/domain/checkOutcome.ts';
 
 export const NAME = 'exif_copyright';
 // 2: cp1252 for non-UTF-8 bytes, XP tags always little-endian, IPTC rights read.

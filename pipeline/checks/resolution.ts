@@ -1,5 +1,5 @@
 // Resolution check: fails photos whose original is under the minimum size on either side.
-import type { CheckOutcome } from './types.ts';
+import type { CheckOutcome } from '../../lib/domain/checkOutcome.ts';
 import { configHash } from './version.ts';
 
 export const NAME = 'resolution';

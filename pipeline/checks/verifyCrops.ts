@@ -3,10 +3,10 @@ import sharp from 'sharp';
 import { readImage } from '../fetch/imageStore.ts';
 import { mapPool } from '../fetch/pool.ts';
 import { alignCrop } from './alignCrop.ts';
-import { FULL_WINDOW } from './cropHash.ts';
+import { FULL_WINDOW } from '../fingerprints/cropHash.ts';
 import type { CropPair } from './cropSearch.ts';
 import { CROP_DIFF_THRESHOLD } from './duplicateConfig.ts';
-import { lumaIntegral, type LumaIntegral } from './lumaWindows.ts';
+import { lumaIntegral, type LumaIntegral } from '../fingerprints/lumaWindows.ts';
 import type { UnionFind } from './unionFind.ts';
 
 /** Luma table of a stored thumbnail, or null when it is missing or unreadable. */

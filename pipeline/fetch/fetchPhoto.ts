@@ -1,7 +1,7 @@
 // Fetch stage for one photo: download its analysis image, validate and process it, store thumbnail and CLIP crop.
 import { createHash } from 'node:crypto';
-import { encodeCropHashes } from '../checks/cropHash.ts';
-import { hashToBigInt } from '../checks/phash.ts';
+import { encodeCropHashes } from '../fingerprints/cropHash.ts';
+import { hashToBigInt } from '../fingerprints/phash.ts';
 import { analysisUrl, type PhotoUrls } from './choose.ts';
 import { download, type DownloadOptions } from './download.ts';
 import { hasImage, writeImage } from './imageStore.ts';

@@ -1,9 +1,9 @@
 // Derives everything later stages need from one decode of the downloaded image: dimensions, thumbnail, pHash, crop hashes, CLIP crop.
 import { imageSize } from 'image-size';
 import sharp, { type Sharp } from 'sharp';
-import { cropHashesOfIntegral, type CropHashes } from '../checks/cropHash.ts';
-import { lumaIntegral } from '../checks/lumaWindows.ts';
-import { phashOfIntegral, type Hash64 } from '../checks/phash.ts';
+import { cropHashesOfIntegral, type CropHashes } from '../fingerprints/cropHash.ts';
+import { lumaIntegral } from '../fingerprints/lumaWindows.ts';
+import { phashOfIntegral, type Hash64 } from '../fingerprints/phash.ts';
 import { CLIP_SIZE, cropGeometry } from '../clip/preprocess.ts';
 import { exactShrinkFactor, withJpegShrink } from './jpegShrink.ts';
 import { MAX_INPUT_PIXELS, sniffImage, type ImageFormat } from './validate.ts';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { buildIndex, indexBytes, planIndex, selfJoin, type HashColumns } from '../../pipeline/checks/dedupIndex.ts';
-import { CROP_KEYS, CROP_WINDOWS, WEAK_PER_KEY, weakOffset } from '../../pipeline/checks/cropHash.ts';
+import { CROP_KEYS, CROP_WINDOWS, WEAK_PER_KEY, weakOffset } from '../../pipeline/fingerprints/cropHash.ts';
 import { cropPairCollector, type WindowColumns } from '../../pipeline/checks/cropSearch.ts';
 import { BATCH_WINDOWS, startCropSearch } from '../../pipeline/checks/cropSearchPool.ts';
 import { CROP_SEARCH_DISTANCE, CROP_WEAK_BITS, NEAR_DUPLICATE_DISTANCE } from '../../pipeline/checks/duplicateConfig.ts';

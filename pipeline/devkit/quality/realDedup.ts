@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeCropHashes, encodeCropHashes } from '../../checks/cropHash.ts';
+import { decodeCropHashes, encodeCropHashes } from '../../fingerprints/cropHash.ts';
 import { cropPairCollector, searchWindows } from '../../checks/cropSearch.ts';
 import { buildCropIndex } from '../../checks/cropSearch.ts';
 import { windowColumns } from '../../checks/cropSearchPool.ts';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CROP_KEYS, WEAK_PER_KEY } from '../../../pipeline/checks/cropHash.ts';
+import { CROP_KEYS, WEAK_PER_KEY } from '../../../pipeline/fingerprints/cropHash.ts';
 import { probeScratch, type WindowColumns } from '../../../pipeline/checks/cropProbes.ts';
 import { buildCropIndex, cropPairCollector, searchWindows, type CropPair } from '../../../pipeline/checks/cropSearch.ts';
 import { startCropSearch, windowColumns } from '../../../pipeline/checks/cropSearchPool.ts';
 import { substringKey, type HashColumns } from '../../../pipeline/checks/dedupIndex.ts';
-import { popcount32 } from '../../../pipeline/checks/phash.ts';
+import { popcount32 } from '../../../pipeline/fingerprints/phash.ts';
 
 const RADIUS = 8;
 

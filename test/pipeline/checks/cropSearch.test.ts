@@ -1,10 +1,10 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alignCrop } from '../../../pipeline/checks/alignCrop.ts';
-import { decodeCropHashes, encodeCropHashes, type CropHashes } from '../../../pipeline/checks/cropHash.ts';
+import { decodeCropHashes, encodeCropHashes, type CropHashes } from '../../../pipeline/fingerprints/cropHash.ts';
 import { buildCropIndex, cropPairCollector, searchWindows, type CropPair } from '../../../pipeline/checks/cropSearch.ts';
 import { CROP_DIFF_THRESHOLD, CROP_SEARCH_DISTANCE, CROP_WEAK_BITS } from '../../../pipeline/checks/duplicateConfig.ts';
-import { lumaIntegral, type LumaIntegral } from '../../../pipeline/checks/lumaWindows.ts';
+import { lumaIntegral, type LumaIntegral } from '../../../pipeline/fingerprints/lumaWindows.ts';
 import { processImage } from '../../../pipeline/fetch/process.ts';
 import { renderImage } from '../../../pipeline/devkit/universe/images.ts';
 import { generateUniverse } from '../../../pipeline/devkit/universe/generate.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildIndex, planIndex, selfJoin, substringKey, type HashColumns } from '../../../pipeline/checks/dedupIndex.ts';
-import { popcount32 } from '../../../pipeline/checks/phash.ts';
+import { popcount32 } from '../../../pipeline/fingerprints/phash.ts';
 
 function randomHashes(count: number, seed: number): HashColumns {
   let s = seed;

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clipCrop } from '../../../pipeline/clip/preprocess.ts';
 import { NEAR_DUPLICATE_DISTANCE } from '../../../pipeline/checks/duplicateConfig.ts';
-import { hamming } from '../../../pipeline/checks/phash.ts';
+import { hamming } from '../../../pipeline/fingerprints/phash.ts';
 import { exactShrinkFactor, withJpegShrink } from '../../../pipeline/fetch/jpegShrink.ts';
 import { processImage } from '../../../pipeline/fetch/process.ts';
 import { sniffImage } from '../../../pipeline/fetch/validate.ts';

@@ -1,7 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { lumaIntegral } from '../../../pipeline/checks/lumaWindows.ts';
-import { bigIntToHash, hamming, hashToBigInt, phashOfIntegral, phashOfPixels, popcount32 } from '../../../pipeline/checks/phash.ts';
+import { lumaIntegral } from '../../../pipeline/fingerprints/lumaWindows.ts';
+import { bigIntToHash, hamming, hashToBigInt, phashOfIntegral, phashOfPixels, popcount32 } from '../../../pipeline/fingerprints/phash.ts';
 
 async function phashOf(img: Sharp) {
   const { data, info } = await img.resize(256, 256, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true });
