@@ -1,9 +1,8 @@
 // Analysis queries: the fetch work list and its outcomes, check inputs and results, duplicate-stage columns — batched statements.
 import { db } from '../db.ts';
-import type { FetchOutcome, FetchPhotoInput } from '../../pipeline/fetch/fetchPhoto.ts';
-import { TRANSIENT_KINDS } from '../../pipeline/fetch/fetchPhoto.ts';
+import { TRANSIENT_KINDS, type FetchOutcome, type FetchPhotoInput } from '../domain/fetchOutcome.ts';
 import type { CheckOutcome } from '../domain/checkOutcome.ts';
-import { CROP_HASH_LENGTH } from '../../pipeline/fingerprints/cropHash.ts';
+import { CROP_HASH_LENGTH } from '../domain/cropHashLayout.ts';
 
 /** A SQL array of fixed error kinds (our own constants, never user input). */
 const kindsArray = (kinds: readonly string[]) => `ARRAY[${kinds.map((k) => `'${k}'`).join(',')}]`;

@@ -132,25 +132,3 @@ export async function latestEmbeddingModel(): Promise<string | null> {
     SELECT model FROM photo_embeddings GROUP BY model ORDER BY max(computed_at) DESC LIMIT 1`;
   return row?.model ?? null;
 }
-
-/**
- * "More like this": the k photos most similar to a photo by CLIP embedding (same model), best first.
- * An exact scan in blocks of 20,000 vectors; returns [] when the photo has no embedding.
- */
-export async function similarPhotos(photoId: string, k = 24): Promise<{ photoId: string; similarity: number }[]> {
-  // Loaded on demand: pages that only list results need not load onnxruntime's native addon.
-  const { decodeFloat16 } = await import('../../pipeline/clip/float16.ts');
-  const { scoreBlock, TopK } = await import('../../pipeline/clip/similarity.ts');
-  const target = await getEmbedding(photoId);
-  if (!target) return [];
-  const query = decodeFloat16(target.vector);
-  const top = new TopK(k);
-  let after: string | null = null;
-  for (;;) {
-    const block = await listEmbeddingBlock(target.model, after, 20_000);
-    if (block.ids.length === 0) break;
-    await scoreBlock(query, block.ids, block.vectors, top, photoId);
-    after = block.ids[block.ids.length - 1];
-  }
-  return top.items;
-}

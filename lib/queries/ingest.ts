@@ -1,6 +1,6 @@
 // Ingest queries: one-statement page upserts of photos and their accounts, and the crawl_windows work list.
 import { db, pgPool } from '../db.ts';
-import type { PhotoRecord } from '../../pipeline/flickr/types.ts';
+import type { PhotoRecord } from '../domain/photoRecord.ts';
 
 export type CrawlWindowRow = { id: bigint; minUpload: number; maxUpload: number; status: 'pending' | 'split' | 'done'; total: number | null; pages: number | null; photos: number };
 

@@ -1,4 +1,5 @@
 // "More like this": the k photos whose embeddings are closest to a query embedding, by a blocked scan.
+import { getEmbedding, listEmbeddingBlock } from '../../lib/queries/clip.ts';
 import { decodeFloat16 } from './float16.ts';
 import { multiplyTransposed } from './matmul.ts';
 
@@ -26,4 +27,23 @@ export async function scoreBlock(query: Float32Array, ids: string[], halves: Uin
   ids.forEach((id, i) => {
     if (id !== exclude) top.offer(id, sims[i]);
   });
+}
+
+/**
+ * "More like this": the k photos most similar to a photo by CLIP embedding (same model), best first.
+ * An exact scan in blocks of 20,000 vectors; returns [] when the photo has no embedding.
+ */
+export async function similarPhotos(photoId: string, k = 24): Promise<{ photoId: string; similarity: number }[]> {
+  const target = await getEmbedding(photoId);
+  if (!target) return [];
+  const query = decodeFloat16(target.vector);
+  const top = new TopK(k);
+  let after: string | null = null;
+  for (;;) {
+    const block = await listEmbeddingBlock(target.model, after, 20_000);
+    if (block.ids.length === 0) break;
+    await scoreBlock(query, block.ids, block.vectors, top, photoId);
+    after = block.ids[block.ids.length - 1];
+  }
+  return top.items;
 }

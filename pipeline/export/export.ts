@@ -4,7 +4,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { exportRoot } from '../../lib/exportPaths.ts';
 import { completeExport, createExport, exportConnectionName, failExport, setExportDirectory, type ExportFile } from '../../lib/queries/exports.ts';
-import type { ExportFormat } from '../runs/config.ts';
+import type { ExportFormat } from './files.ts';
 import type { ColumnSet } from './columns.ts';
 import { FILE_NAMES, MANIFEST_NAME } from './files.ts';
 import { buildManifest, describeFile } from './manifest.ts';

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportFile } from '../../lib/queries/exports.ts';
-import type { ExportFormat } from '../runs/config.ts';
+import type { ExportFormat } from './files.ts';
 import { COLUMN_SETS, type ColumnSet } from './columns.ts';
 
 export async function describeFile(file: string, format: ExportFormat): Promise<ExportFile> {

@@ -7,7 +7,7 @@ import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { ExportFormat } from '../runs/config.ts';
+import type { ExportFormat } from './files.ts';
 import { COLUMN_SETS, selectList, STAGING_COLUMNS, USER_TEXT_COLUMNS, type ColumnSet, type StagingChunk } from './columns.ts';
 
 export type Target = { format: ExportFormat; file: string };

@@ -1,16 +1,8 @@
 // Picks the analysis-size image of a photo: Flickr's 1024 px rendition, else the largest offered below it.
 
-export const ANALYSIS_LONG_SIDE = 1024;
+import type { PhotoUrls } from '../../lib/domain/fetchOutcome.ts';
 
-export type PhotoUrls = {
-  urlB: string | null;
-  urlC: string | null;
-  urlZ: string | null;
-  urlM: string | null;
-  urlO: string | null;
-  /** { o: [w, h], b: [w, h], ... } as stored by ingest. */
-  sizes: unknown;
-};
+export const ANALYSIS_LONG_SIDE = 1024;
 
 const ORDER = [['b', 'urlB'], ['c', 'urlC'], ['z', 'urlZ'], ['m', 'urlM'], ['o', 'urlO']] as const;
 

@@ -2,24 +2,13 @@
 import { createHash } from 'node:crypto';
 import { encodeCropHashes } from '../fingerprints/cropHash.ts';
 import { hashToBigInt } from '../fingerprints/phash.ts';
-import { analysisUrl, type PhotoUrls } from './choose.ts';
+import type { FetchOutcome, FetchPhotoInput } from '../../lib/domain/fetchOutcome.ts';
+import { analysisUrl } from './choose.ts';
 import { download, type DownloadOptions } from './download.ts';
 import { hasImage, writeImage } from './imageStore.ts';
 import { processImage } from './process.ts';
 
-export type FetchErrorKind = 'corrupt' | 'not_image' | 'too_large' | 'forbidden_host' | 'timeout' | 'http_error' | 'network' | 'no_url';
-
-export type FetchOutcome =
-  | { id: string; status: 'available'; contentHash: string; width: number; height: number; phash: bigint; phashWindows: bigint[] }
-  | { id: string; status: 'unavailable'; message: string }
-  | { id: string; status: 'error'; kind: FetchErrorKind; message: string };
-
-export type FetchPhotoInput = PhotoUrls & { id: string };
-
 export type FetchPhotoOptions = DownloadOptions & { clip?: boolean; dataDir?: string };
-
-/** Errors that a later run should try again (the image may come back); the others are final. */
-export const TRANSIENT_KINDS: readonly FetchErrorKind[] = ['timeout', 'http_error', 'network'];
 
 export async function fetchPhoto(photo: FetchPhotoInput, opts: FetchPhotoOptions): Promise<FetchOutcome> {
   const url = analysisUrl(photo);

@@ -1,9 +1,9 @@
 // Fetch stage: downloads and processes photos with bounded concurrency and records each photo's outcome.
 import path from 'node:path';
 import { countFetchPending, getFetchInputs, listFetchPending, saveFetchOutcomes } from '../../lib/queries/analysis.ts';
-import type { AnalyzeSettings } from '../analyze/options.ts';
 import { isLocalDiskError } from '../atomicWrite.ts';
-import { fetchPhoto, type FetchOutcome, type FetchPhotoInput } from './fetchPhoto.ts';
+import type { FetchOutcome, FetchPhotoInput } from '../../lib/domain/fetchOutcome.ts';
+import { fetchPhoto, type FetchPhotoOptions } from './fetchPhoto.ts';
 import { mapPool } from './pool.ts';
 
 export type BatchSummary = { ok: number; failed: number; failuresByKind: Record<string, number> };
@@ -28,8 +28,11 @@ function localDiskBatchError(e: NodeJS.ErrnoException, dataDir: string): Error {
   return new Error(`${what} writing images under ${path.resolve(dataDir)} (${e.message}); no photo of this batch was recorded, rerun once the disk is fixed`, { cause: e });
 }
 
+/** What fetching needs of the analyze settings (fetch sits below analyze, so it names only these). */
+export type FetchSettings = Omit<FetchPhotoOptions, 'dataDir' | 'clip'> & { concurrency: number; dataDir: string; clip: boolean };
+
 /** Fetches already-loaded photos; returns outcomes in input order. Per-photo failures are outcomes, not throws. */
-export async function fetchPhotos(photos: FetchPhotoInput[], s: AnalyzeSettings): Promise<FetchOutcome[]> {
+export async function fetchPhotos(photos: FetchPhotoInput[], s: FetchSettings): Promise<FetchOutcome[]> {
   const opts = { allowlist: s.allowlist, timeoutMs: s.timeoutMs, maxBytes: s.maxBytes, retries: s.retries, backoffMs: s.backoffMs, signal: s.signal, clip: s.clip, dataDir: s.dataDir };
   return mapPool(photos, s.concurrency, async (p) => {
     try {
@@ -47,7 +50,7 @@ export async function fetchPhotos(photos: FetchPhotoInput[], s: AnalyzeSettings)
 }
 
 /** Job-runner entry: fetch these photos and record the outcomes (batch retried as a whole only if the database fails). */
-export async function runFetchBatch(photoIds: string[], s: AnalyzeSettings): Promise<BatchSummary> {
+export async function runFetchBatch(photoIds: string[], s: FetchSettings): Promise<BatchSummary> {
   const outcomes = await fetchPhotos(await getFetchInputs(photoIds), s);
   await saveFetchOutcomes(outcomes);
   return summarize(outcomes);
@@ -56,7 +59,7 @@ export async function runFetchBatch(photoIds: string[], s: AnalyzeSettings): Pro
 export type StageProgress = { done: number; total: number } & BatchSummary;
 
 /** CLI entry: fetch every pending photo (up to `limit`) page by page; a rerun continues where this one stopped. */
-export async function runFetchStage(s: AnalyzeSettings, opts: { limit?: number; pageSize?: number; onProgress?: (p: StageProgress) => void } = {}): Promise<StageProgress> {
+export async function runFetchStage(s: FetchSettings, opts: { limit?: number; pageSize?: number; onProgress?: (p: StageProgress) => void } = {}): Promise<StageProgress> {
   const total = Math.min(await countFetchPending(), opts.limit ?? Infinity);
   const p: StageProgress = { done: 0, total, ok: 0, failed: 0, failuresByKind: {} };
   let after: string | null = null;

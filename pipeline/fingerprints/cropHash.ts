@@ -1,4 +1,5 @@
 // Crop hashes: a low-frequency DCT hash of the full frame and of sub-windows keeping one axis whole, each window with its least reliable bits.
+import { CROP_HASH_LENGTH, CROP_WINDOW_COUNT } from '../../lib/domain/cropHashLayout.ts';
 import type { Hash64 } from './phash.ts';
 import { FULL_FRAME, lumaIntegral, windowGrid, type LumaIntegral, type Window } from './lumaWindows.ts';
 
@@ -47,8 +48,8 @@ export const CROP_WINDOWS: readonly Window[] = (() => {
 /** Index of the full frame among CROP_WINDOWS: a match there is symmetric, so either photo may be the crop. */
 export const FULL_WINDOW = 0;
 
-/** Length of the stored bigint[] (full-frame hash, then hash and weak bits per window): another length is another layout. */
-export const CROP_HASH_LENGTH = 1 + 2 * CROP_WINDOWS.length;
+// The stored layout's length is declared in lib/domain (the fetch queries read it); the windows above must match it.
+if (CROP_WINDOWS.length !== CROP_WINDOW_COUNT) throw new Error(`CROP_WINDOWS has ${CROP_WINDOWS.length} windows, lib/domain/cropHashLayout.ts says ${CROP_WINDOW_COUNT}`);
 
 /**
  * The crop index splits the 64 bits into these three keys (bit 0 = MSB of hi), whatever the photo count,

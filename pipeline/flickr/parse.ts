@@ -1,6 +1,7 @@
 // Reads Flickr's raw search JSON (strings vs numbers as Flickr really sends them) into typed PhotoRecords.
 import { z } from 'zod';
-import type { PhotoRecord, SearchPage, Sizes } from './types.ts';
+import type { PhotoRecord, Sizes } from '../../lib/domain/photoRecord.ts';
+import type { SearchPage } from './types.ts';
 
 /** Flickr sends some numbers as strings, some as numbers, and a few as either. */
 const numberish = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number);

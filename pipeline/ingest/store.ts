@@ -1,6 +1,7 @@
 // Stores one search page of a window: keeps eligible photos not yet seen in the window, upserts them in one round trip.
 import { upsertPhotosPage } from '../../lib/queries/ingest.ts';
-import type { PhotoRecord, SkippedPhoto } from '../flickr/types.ts';
+import type { PhotoRecord } from '../../lib/domain/photoRecord.ts';
+import type { SkippedPhoto } from '../flickr/types.ts';
 
 /** What one window has stored so far; repeats (Flickr past its cap) are recognised by id. */
 export type WindowState = { seen: Set<string>; owners: Set<string>; skipped: SkippedPhoto[] };

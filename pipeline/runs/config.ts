@@ -1,6 +1,7 @@
 // A run's configuration: what an admin may ask for (validated) and the resolved form stored on the run.
 import { z } from 'zod';
 import { calendarDay } from '../../lib/calendarDay.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/files.ts';
 
 export const STAGE_ORDER = ['ingest', 'analyze', 'clip', 'watermarks', 'export'] as const;
 export type StageName = (typeof STAGE_ORDER)[number];
@@ -9,8 +10,8 @@ export const STAGE_LABELS: Record<StageName, string> = {
   ingest: 'Ingest', analyze: 'Fetch & analyze', clip: 'CLIP checks', watermarks: 'Watermarks', export: 'Export',
 };
 
-export const EXPORT_FORMATS = ['parquet', 'jsonl', 'csv'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+// The export stage owns its formats; re-exported here for the forms and commands that build a run.
+export { EXPORT_FORMATS, type ExportFormat } from '../export/files.ts';
 
 const day = calendarDay;
 const unit = z.number().min(0).max(1);

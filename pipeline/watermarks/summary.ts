@@ -1,6 +1,13 @@
 // Summarises what the sampled photos have along their edges into one account-level border or frame report.
-import type { GroupOutcome, PhotoOutcome } from './detect.ts';
-import type { BorderReport } from './types.ts';
+import type { PhotoBorder } from './border.ts';
+import type { WatermarkEstimate } from './estimate.ts';
+import type { FrameGroup } from './frame.ts';
+import type { BorderReport, Orientation } from './types.ts';
+
+// What the summary reads of detect.ts's photo and group outcomes, named here so detect.ts (which calls the summary)
+// and this module do not import each other.
+type PhotoOutcome = { orientation: Orientation; band: PhotoBorder | null; framed: boolean };
+type GroupOutcome = { group: FrameGroup; estimate: Pick<WatermarkEstimate, 'lines'> };
 
 function median(values: number[]): number {
   if (values.length === 0) return 0;

@@ -7,7 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 import { stagingLine, type StagingChunk } from '../../pipeline/export/columns.ts';
 import { writeDataset } from '../../pipeline/export/write.ts';
-import type { ExportFormat } from '../../pipeline/runs/config.ts';
+import type { ExportFormat } from '../../pipeline/export/files.ts';
 
 const WORDS = ['lake', 'mountain', 'old', 'street', 'harbour', 'winter', 'bridge', 'garden', 'church', 'market', 'train', 'forest'];
 const pool = <T,>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));

@@ -9,7 +9,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../../lib/server/emb
 import { migrate } from '../../lib/server/migrate.ts';
 import { parseSearchPage } from '../../pipeline/flickr/parse.ts';
 import { searchParams } from '../../pipeline/flickr/search.ts';
-import type { PhotoRecord } from '../../pipeline/flickr/types.ts';
+import type { PhotoRecord } from '../../lib/domain/photoRecord.ts';
 import { newWindowState, storePage } from '../../pipeline/ingest/store.ts';
 import { searchResponse } from '../../pipeline/devkit/simulator/search.ts';
 import { indexUniverse } from '../../pipeline/devkit/simulator/universeIndex.ts';

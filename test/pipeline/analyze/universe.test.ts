@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAnalyze } from '../../../pipeline/analyze/stage.ts';
 import { qualityReport } from '../../../pipeline/devkit/quality/analyze.ts';
 import { ALL_STEPS } from '../../../pipeline/analyze/checkNames.ts';
-import { CROP_HASH_LENGTH } from '../../../pipeline/fingerprints/cropHash.ts';
+import { CROP_HASH_LENGTH } from '../../../lib/domain/cropHashLayout.ts';
 import { flickrExifCall } from '../../../pipeline/checks/flickrExif.ts';
 import { createFlickrClient } from '../../../pipeline/flickr/client.ts';
 import { createRateLimiter } from '../../../pipeline/flickr/rateLimiter.ts';

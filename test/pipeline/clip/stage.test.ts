@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
-import { similarPhotos } from '../../../lib/queries/clip.ts';
+import { similarPhotos } from '../../../pipeline/clip/similarity.ts';
 import { clipConfig, type ClipConfig } from '../../../pipeline/clip/config.ts';
 import { clipCropPath } from '../../../pipeline/clip/imageSource.ts';
 import { ModelNotInstalledError } from '../../../pipeline/clip/modelDir.ts';

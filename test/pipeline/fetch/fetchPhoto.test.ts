@@ -4,7 +4,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAllowlist } from '../../../pipeline/fetch/allowlist.ts';
-import { fetchPhoto, type FetchPhotoInput, type FetchPhotoOptions } from '../../../pipeline/fetch/fetchPhoto.ts';
+import type { FetchPhotoInput } from '../../../lib/domain/fetchOutcome.ts';
+import { fetchPhoto, type FetchPhotoOptions } from '../../../pipeline/fetch/fetchPhoto.ts';
 import { clipPath, thumbPath } from '../../../pipeline/fetch/imageStore.ts';
 import { startServer } from './imageServer.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
 import { recomputeAccountRanks, recountAccountPhotos, topAccountsByRank } from '../../../lib/queries/accounts.ts';
 import { upsertPhotosPage } from '../../../lib/queries/ingest.ts';
-import type { PhotoRecord } from '../../../pipeline/flickr/types.ts';
+import type { PhotoRecord } from '../../../lib/domain/photoRecord.ts';
 import { halves, initialWindows, mustSplit } from '../../../pipeline/ingest/windows.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 
