@@ -1,9 +1,10 @@
 // The one inclusion rule: which photos are in the dataset and, for the others, every reason why not.
 // A photo is included when its license is allowed, it was fetched and is available, its account is not rejected,
-// it is not a non-canonical duplicate, no check's effective verdict is `fail` — where the newest reviewer
-// override of a (photo, check) wins over the automatic verdict — and, under the `account` watermark policy, its
-// account's watermark verdict is not `fail` unless a reviewer approved the account or set the photo's watermark to pass. The dashboard, spot checks, the photo drawer and
-// every export use these two functions and nothing else.
+// it is not a non-canonical duplicate, no check's effective verdict is `fail` (the newest reviewer override of a
+// (photo, check) wins over the automatic verdict: the database's effective_verdicts view, which the photo_flags
+// triggers read too) and, under the `account` watermark policy, its account's watermark verdict is not `fail` unless a
+// reviewer approved the account or set the photo's watermark to pass. The dashboard, spot checks, the photo drawer
+// and every export use these two functions and nothing else.
 import { env } from './env.ts';
 import { Prisma } from './generated/prisma/client.ts';
 
@@ -40,25 +41,20 @@ export function inclusionSettings(opts: InclusionOptions = {}): { watermarkAccou
  */
 export function photoReasonsSql(licenses: readonly number[], opts: InclusionOptions = {}): Prisma.Sql {
   const byAccount = inclusionSettings(opts).watermarkAccountPolicy === 'account';
+  // The effective verdict (newest override, else the check's own) comes from the effective_verdicts and
+  // latest_overrides views (migration 20261205171700), which the photo_flags triggers read too.
   return Prisma.sql`
-    WITH latest_override AS (
-      SELECT DISTINCT ON (photo_id, "check") photo_id, "check", new_verdict
-      FROM overrides WHERE photo_id IS NOT NULL
-      ORDER BY photo_id, "check", created_at DESC, id DESC
-    ),
-    automatic AS (
-      SELECT photo_id, "check", verdict FROM check_results
-      UNION ALL
-      SELECT p.id, 'duplicate', 'fail'::"Verdict" FROM photos p
-      WHERE p.duplicate_of_id IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM check_results c WHERE c.photo_id = p.id AND c."check" = 'duplicate')
-    ),
-    failed AS (
-      SELECT a.photo_id, array_agg('check:' || a."check" ORDER BY a."check") AS reasons
-      FROM automatic a
-      LEFT JOIN latest_override lo ON lo.photo_id = a.photo_id AND lo."check" = a."check"
-      WHERE COALESCE(lo.new_verdict, a.verdict) = 'fail'
-      GROUP BY a.photo_id
+    WITH failed AS (
+      SELECT photo_id, array_agg('check:' || "check" ORDER BY "check") AS reasons
+      FROM (
+        SELECT photo_id, "check" FROM effective_verdicts WHERE verdict = 'fail'
+        UNION ALL
+        SELECT p.id, 'duplicate' FROM photos p
+        LEFT JOIN latest_overrides lo ON lo.photo_id = p.id AND lo."check" = 'duplicate'
+        WHERE p.duplicate_of_id IS NOT NULL AND COALESCE(lo.new_verdict, 'fail') = 'fail'
+          AND NOT EXISTS (SELECT 1 FROM check_results c WHERE c.photo_id = p.id AND c."check" = 'duplicate')
+      ) f
+      GROUP BY photo_id
     )
     SELECT p.id AS photo_id,
       array_remove(ARRAY[
@@ -71,7 +67,7 @@ export function photoReasonsSql(licenses: readonly number[], opts: InclusionOpti
     FROM photos p
     JOIN accounts a ON a.nsid = p.owner_nsid
     LEFT JOIN failed f ON f.photo_id = p.id
-    LEFT JOIN latest_override lw ON lw.photo_id = p.id AND lw."check" = 'watermark'`;
+    LEFT JOIN latest_overrides lw ON lw.photo_id = p.id AND lw."check" = 'watermark'`;
 }
 
 /** SQL yielding the ids of included photos. */

@@ -154,12 +154,9 @@ async function priorResult(input: OverrideInput, ids: string[]): Promise<Overrid
 async function record(input: OverrideInput, ids: string[]): Promise<OverrideResult> {
   return db().$transaction(async (tx) => {
     const current = await tx.$queryRaw<{ photoId: string; verdict: Verdict }[]>`
-      SELECT cr.photo_id AS "photoId", COALESCE(lo.new_verdict, cr.verdict)::text AS verdict
-      FROM check_results cr
-      LEFT JOIN LATERAL (SELECT new_verdict FROM overrides o WHERE o.photo_id = cr.photo_id AND o."check" = cr."check"
-        ORDER BY o.created_at DESC, o.id DESC LIMIT 1) lo ON true
-      WHERE cr."check" = ${input.check} AND cr.photo_id = ANY(${ids}::text[])
-      ORDER BY cr.photo_id`;
+      SELECT e.photo_id AS "photoId", e.verdict::text AS verdict FROM effective_verdicts e
+      WHERE e."check" = ${input.check} AND e.photo_id = ANY(${ids}::text[])
+      ORDER BY e.photo_id`;
     const data = current.map((c, i) => ({
       userId: input.userId, photoId: c.photoId, check: input.check, oldVerdict: c.verdict, newVerdict: input.newVerdict,
       reason: input.reason || null, requestId: `${input.requestId}:${i}`,

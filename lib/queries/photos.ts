@@ -40,9 +40,10 @@ export async function getPhotoDetail(id: string, licenses: readonly number[]): P
   });
   if (!p) throw new NotFoundError(`Photo ${id} not found`);
   const reasons = (await photoInclusion([id], licenses)).get(id) ?? [];
-  // Overrides are listed newest first, so the first one per check is the one in force.
-  const newest = new Map<string, Verdict>();
-  for (const o of p.overrides) if (!newest.has(o.check)) newest.set(o.check, o.newVerdict);
+  // The verdict in force per check, from the one definition of it (the effective_verdicts view).
+  const inForce = await db().$queryRaw<{ check: string; verdict: Verdict }[]>`
+    SELECT "check", verdict::text AS verdict FROM effective_verdicts WHERE photo_id = ${id}`;
+  const effective = new Map(inForce.map((r) => [r.check, r.verdict]));
   return {
     photo: {
       id: p.id, ownerNsid: p.ownerNsid, ownerName: p.owner.username ?? p.owner.realName, title: p.title, description: p.description,
@@ -53,7 +54,7 @@ export async function getPhotoDetail(id: string, licenses: readonly number[]): P
     },
     accountStatus: p.owner.reviewStatus,
     checks: p.checkResults.map((c) => ({
-      check: c.check, verdict: c.verdict, effective: newest.get(c.check) ?? c.verdict, score: c.score, details: c.details,
+      check: c.check, verdict: c.verdict, effective: effective.get(c.check) ?? c.verdict, score: c.score, details: c.details,
       version: c.version, computedAt: c.computedAt.toISOString(),
     })),
     overrides: p.overrides.map((o) => ({
