@@ -1,4 +1,5 @@
 // Runs the per-photo checks (resolution, EXIF copyright, copyright text) over a batch of photos and stores their results.
+import { countFailure, emptyTally, type FailureTally } from '../../lib/domain/failureTally.ts';
 import { getCheckInputs, saveCheckResults, type CheckInput, type CheckResultRow } from '../../lib/queries/analysis.ts';
 import * as copyrightText from '../checks/copyrightText.ts';
 import * as exifCopyright from '../checks/exifCopyright.ts';
@@ -26,24 +27,18 @@ async function evaluateOne(check: PhotoCheck, p: CheckInput, s: AnalyzeSettings)
   return exifCopyright.evaluate(read);
 }
 
-export type CheckBatchSummary = { ok: number; failed: number; failuresByKind: Record<string, number> };
-
 /** Evaluates `check` for these photos and stores the results; `failed` counts fail and error verdicts by check name. */
-export async function runCheckBatch(photoIds: string[], check: PhotoCheck, s: AnalyzeSettings): Promise<CheckBatchSummary> {
+export async function runCheckBatch(photoIds: string[], check: PhotoCheck, s: AnalyzeSettings): Promise<FailureTally> {
   const { name, version } = checkVersions(s)[check];
   const inputs = await getCheckInputs(photoIds);
   // EXIF needs a Range request per photo; the other checks are pure and run inline.
   const outcomes = await mapPool(inputs, check === 'exif' ? s.concurrency : 1, (p) => evaluateOne(check, p, s), s.signal);
   const rows: CheckResultRow[] = inputs.map((p, i) => ({ photoId: p.id, check: name, version, ...outcomes[i] }));
   await saveCheckResults(rows, s.runId);
-  const summary: CheckBatchSummary = { ok: 0, failed: 0, failuresByKind: {} };
+  const summary = emptyTally();
   for (const r of rows) {
     if (r.verdict === 'pass') summary.ok++;
-    else {
-      summary.failed++;
-      const kind = `${name}:${r.verdict}`;
-      summary.failuresByKind[kind] = (summary.failuresByKind[kind] ?? 0) + 1;
-    }
+    else countFailure(summary, `${name}:${r.verdict}`);
   }
   return summary;
 }

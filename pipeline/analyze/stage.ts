@@ -1,12 +1,13 @@
 // Analyze stage: fetch images, run the per-photo checks, then the global duplicate step; resumable by check version.
 import { countCheckPending, listCheckPending } from '../../lib/queries/analysis.ts';
-import { runFetchBatch, runFetchStage, type BatchSummary } from '../fetch/stage.ts';
+import { addTally, emptyTally, type FailureTally } from '../../lib/domain/failureTally.ts';
+import { runFetchBatch, runFetchStage } from '../fetch/stage.ts';
 import { PHOTO_CHECKS, type AnalyzeStep, type PhotoCheck } from './checkNames.ts';
 import { runDuplicates, type DuplicatesSummary } from './duplicatesStep.ts';
 import { resolveSettings, type AnalyzeOverrides, type AnalyzeSettings } from './options.ts';
 import { checkVersions, runCheckBatch } from './photoChecks.ts';
 
-export type AnalyzeProgress = { step: AnalyzeStep; done: number; total: number; ok: number; failed: number; failuresByKind: Record<string, number> };
+export type AnalyzeProgress = { step: AnalyzeStep; done: number; total: number } & FailureTally;
 
 export type AnalyzeOptions = AnalyzeOverrides & {
   steps: readonly AnalyzeStep[];
@@ -27,17 +28,11 @@ async function runPhotoCheck(check: PhotoCheck, s: AnalyzeSettings, o: AnalyzeOp
     const ids = await listCheckPending(name, version, after, Math.min(o.pageSize ?? 500, total - p.done));
     if (ids.length === 0) break;
     after = ids[ids.length - 1];
-    add(p, await runCheckBatch(ids, check, s));
+    addTally(p, await runCheckBatch(ids, check, s));
     p.done += ids.length;
     o.onProgress?.({ ...p });
   }
   return p;
-}
-
-function add(p: { ok: number; failed: number; failuresByKind: Record<string, number> }, b: BatchSummary): void {
-  p.ok += b.ok;
-  p.failed += b.failed;
-  for (const [k, n] of Object.entries(b.failuresByKind)) p.failuresByKind[k] = (p.failuresByKind[k] ?? 0) + n;
 }
 
 /** Runs the chosen steps in order: fetch, resolution, exif, text, duplicates. */
@@ -63,11 +58,11 @@ export async function runAnalyze(o: AnalyzeOptions): Promise<AnalyzeReport> {
  * Job-runner entry for one batch of photo ids: fetch (when asked), then each per-photo check.
  * Duplicates are global: call runDuplicates once after every batch is done.
  */
-export async function runAnalyzeBatch(photoIds: string[], steps: readonly AnalyzeStep[], overrides: AnalyzeOverrides = {}): Promise<BatchSummary> {
+export async function runAnalyzeBatch(photoIds: string[], steps: readonly AnalyzeStep[], overrides: AnalyzeOverrides = {}): Promise<FailureTally> {
   const s = resolveSettings(overrides);
-  const total: BatchSummary = { ok: 0, failed: 0, failuresByKind: {} };
-  if (steps.includes('fetch')) add(total, await runFetchBatch(photoIds, s));
-  for (const check of PHOTO_CHECKS) if (steps.includes(check)) add(total, await runCheckBatch(photoIds, check, s));
+  const total = emptyTally();
+  if (steps.includes('fetch')) addTally(total, await runFetchBatch(photoIds, s));
+  for (const check of PHOTO_CHECKS) if (steps.includes(check)) addTally(total, await runCheckBatch(photoIds, check, s));
   return total;
 }
 

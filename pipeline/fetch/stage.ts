@@ -2,21 +2,16 @@
 import path from 'node:path';
 import { countFetchPending, getFetchInputs, listFetchPending, saveFetchOutcomes } from '../../lib/queries/analysis.ts';
 import { isLocalDiskError } from '../atomicWrite.ts';
+import { countFailure, emptyTally, type FailureTally } from '../../lib/domain/failureTally.ts';
 import type { FetchOutcome, FetchPhotoInput } from '../../lib/domain/fetchOutcome.ts';
 import { fetchPhoto, type FetchPhotoOptions } from './fetchPhoto.ts';
 import { mapPool } from './pool.ts';
 
-export type BatchSummary = { ok: number; failed: number; failuresByKind: Record<string, number> };
-
-export function summarize(outcomes: FetchOutcome[]): BatchSummary {
-  const s: BatchSummary = { ok: 0, failed: 0, failuresByKind: {} };
+export function summarize(outcomes: FetchOutcome[]): FailureTally {
+  const s = emptyTally();
   for (const o of outcomes) {
     if (o.status === 'available') s.ok++;
-    else {
-      s.failed++;
-      const kind = o.status === 'unavailable' ? 'unavailable' : o.kind;
-      s.failuresByKind[kind] = (s.failuresByKind[kind] ?? 0) + 1;
-    }
+    else countFailure(s, o.status === 'unavailable' ? 'unavailable' : o.kind);
   }
   return s;
 }
@@ -50,13 +45,13 @@ export async function fetchPhotos(photos: FetchPhotoInput[], s: FetchSettings): 
 }
 
 /** Job-runner entry: fetch these photos and record the outcomes (batch retried as a whole only if the database fails). */
-export async function runFetchBatch(photoIds: string[], s: FetchSettings): Promise<BatchSummary> {
+export async function runFetchBatch(photoIds: string[], s: FetchSettings): Promise<FailureTally> {
   const outcomes = await fetchPhotos(await getFetchInputs(photoIds), s);
   await saveFetchOutcomes(outcomes);
   return summarize(outcomes);
 }
 
-export type StageProgress = { done: number; total: number } & BatchSummary;
+export type StageProgress = { done: number; total: number } & FailureTally;
 
 /** CLI entry: fetch every pending photo (up to `limit`) page by page; a rerun continues where this one stopped. */
 export async function runFetchStage(s: FetchSettings, opts: { limit?: number; pageSize?: number; onProgress?: (p: StageProgress) => void } = {}): Promise<StageProgress> {

@@ -1,4 +1,5 @@
 // The contract between the job framework and a pipeline stage: plan batches, run one batch, optionally finish up.
+import type { FailureTally } from '../../lib/domain/failureTally.ts';
 import type { ResolvedRunConfig } from './config.ts';
 
 export type RunInfo = { id: string; config: ResolvedRunConfig };
@@ -15,8 +16,8 @@ export type BatchContext = {
   heartbeat: () => Promise<void>;
 };
 
-/** Per-item failures are data: counted by kind (`unavailable`, `corrupt`, ...). */
-export type BatchResult = { ok: number; failed: number; failuresByKind?: Record<string, number>; note?: string };
+/** Per-item failures are data: the one tally shape (lib/domain/failureTally.ts); a batch with none may leave the kinds out. */
+export type BatchResult = Omit<FailureTally, 'failuresByKind'> & { failuresByKind?: FailureTally['failuresByKind']; note?: string };
 
 /** `note` tells the admin something about the stage as a whole (e.g. "CLIP model not installed"). */
 export type PlanContext = { note: (message: string) => void };

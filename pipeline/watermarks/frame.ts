@@ -1,5 +1,6 @@
 // Groups an account's photos by orientation and decodes thumbnails into each group's common frame.
 import sharp from 'sharp';
+import { median } from '../../lib/stats/median.ts';
 import type { Gray, Orientation } from './types.ts';
 
 /** A photo to analyse: its image (file path or bytes) and its size, whose aspect picks its group. */
@@ -11,11 +12,6 @@ export type Decoded = { ok: true; gray: Gray } | { ok: false; error: string };
 
 /** The common frame's long side: the thumbnails' own resolution, so most photos are not resampled. */
 export const FRAME_LONG = 256;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** Landscape (and square) photos in one frame, portrait in another; the frame takes the group's median aspect. */
 export function groupByOrientation(photos: PhotoRef[]): FrameGroup[] {

@@ -1,4 +1,5 @@
 // Summarises what the sampled photos have along their edges into one account-level border or frame report.
+import { median } from '../../lib/stats/median.ts';
 import type { PhotoBorder } from './border.ts';
 import type { WatermarkEstimate } from './estimate.ts';
 import type { FrameGroup } from './frame.ts';
@@ -8,12 +9,6 @@ import type { BorderReport, Orientation } from './types.ts';
 // and this module do not import each other.
 type PhotoOutcome = { orientation: Orientation; band: PhotoBorder | null; framed: boolean };
 type GroupOutcome = { group: FrameGroup; estimate: Pick<WatermarkEstimate, 'lines'> };
-
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 

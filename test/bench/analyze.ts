@@ -9,6 +9,7 @@ import { processImage } from '../../pipeline/fetch/process.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 import { renderImage } from '../../pipeline/devkit/universe/images.ts';
 import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
+import { median } from '../../lib/stats/median.ts';
 
 type Variant = (b: Buffer, i: number) => Promise<unknown>;
 
@@ -36,7 +37,6 @@ async function rates<K extends string>(images: Buffer[], rounds: number, variant
       times[k].push((used.user + used.system) / 1e6);
     }
   }
-  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
   return Object.fromEntries(names.map((k) => [k, images.length / median(times[k])])) as Record<K, number>;
 }
 

@@ -10,7 +10,8 @@ import { classifyInputs } from '../../pipeline/clip/classifyInputs.ts';
 import { clipConfig, type ClipConfig } from '../../pipeline/clip/config.ts';
 import { clipCropPath, readClipCrop } from '../../pipeline/clip/imageSource.ts';
 import { buildManifest, VISION_FILE, writeManifest } from '../../pipeline/clip/modelDir.ts';
-import { GraphBuilder, seededRandom } from '../../pipeline/clip/onnxBuild.ts';
+import { GraphBuilder } from '../../pipeline/clip/onnxBuild.ts';
+import { createRng } from '../../pipeline/devkit/random.ts';
 import { CLIP_PIXELS, toClipTensor } from '../../pipeline/clip/preprocess.ts';
 import { closeClipRuntimes, openClipRuntime } from '../../pipeline/clip/runtime.ts';
 import { clipModelStatus } from '../../pipeline/clip/status.ts';
@@ -20,7 +21,7 @@ import type { ClipInput } from '../../lib/queries/clip.ts';
 /** A vision encoder with ViT-B/32's arithmetic (~4.4 GFLOP/image: 49 patches × 12 blocks of 768↔3072 MLPs). */
 function vitCostModel(): Uint8Array {
   const g = new GraphBuilder();
-  const rand = seededRandom(5);
+  const rand = createRng(5).next;
   const w = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
   const x = g.input('pixel_values', 'float', ['batch_size', 3, 224, 224]);
   const patches = g.op('Conv', [x, g.floats(w(768 * 3 * 32 * 32, 0.01), [768, 3, 32, 32])], { strides: [32, 32] });

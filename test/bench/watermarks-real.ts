@@ -5,7 +5,7 @@
 import sharp from 'sharp';
 import { DEFAULT_CONFIG } from '../../pipeline/watermarks/config.ts';
 import { detectAccount } from '../../pipeline/watermarks/detect.ts';
-import { createRng, type Rng } from '../../pipeline/watermarks/random.ts';
+import { watermarkRng, type Rng } from '../../pipeline/devkit/random.ts';
 import { stampWatermark, toThumbnail } from '../../pipeline/devkit/watermarks/synthetic.ts';
 import { randomWatermark } from '../../pipeline/devkit/watermarks/syntheticAccounts.ts';
 import type { RawImage } from '../../pipeline/watermarks/types.ts';
@@ -52,7 +52,7 @@ export async function run(args: string[]): Promise<void> {
   const accountFail = zero(), accountFlagged = zero(), photos = zero(), minority = zero();
   let unassessed = 0;
   for (let i = 0; i < accounts; i++) {
-    const rng = createRng(`${seed}:${i}`);
+    const rng = watermarkRng(`${seed}:${i}`);
     const marked = i % 2 === 0;
     const spec = randomWatermark(rng);
     const carryRate = rng.range(0.7, 0.95);

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { trainBpe } from './bpeTrain.ts';
 import { DEFAULT_PROMPTS_FILE } from '../../clip/config.ts';
 import { buildManifest, TEXT_FILE, VISION_FILE, writeManifest } from '../../clip/modelDir.ts';
-import { GraphBuilder, seededRandom } from '../../clip/onnxBuild.ts';
+import { GraphBuilder } from '../../clip/onnxBuild.ts';
+import { createRng } from '../random.ts';
 import { CLIP_MEAN, CLIP_STD } from '../../clip/preprocess.ts';
 import { classPrompts, loadPrompts, type Prompts } from '../../clip/prompts.ts';
 import { preTokenize } from '../../clip/tokenizer.ts';
@@ -33,7 +34,7 @@ const GROUP_ORDER: Group[] = ['nonphoto', 'photo', 'unsafe', 'safe'];
 
 /** Orthonormal deterministic directions: one per group, then one per word. */
 function directions(count: number, seed: number): Float32Array[] {
-  const rand = seededRandom(seed);
+  const rand = createRng(seed).next;
   const out: Float32Array[] = [];
   while (out.length < count) {
     const v = Float32Array.from({ length: TEST_DIM }, (_, i) => (i < SEMANTIC_DIM ? rand() * 2 - 1 : 0));
@@ -136,7 +137,7 @@ function visionModel(axes: Float32Array[], size: number): Uint8Array {
   const pooled = g.op('AveragePool', [x], { kernel_shape: [cell, cell], strides: [cell, cell] });
   const flatPooled = g.op('Reshape', [pooled, g.ints([0, 3 * POOL * POOL])]);
   const centred = g.op('LpNormalization', [g.op('Sub', [flatPooled, g.op('ReduceMean', [flatPooled], { axes: [1], keepdims: 1 })])], { axis: 1, p: 2 });
-  const rand = seededRandom(99);
+  const rand = createRng(99).next;
   const projection = new Float32Array(3 * POOL * POOL * TEST_DIM);
   for (let r = 0; r < 3 * POOL * POOL; r++) {
     for (let i = SEMANTIC_DIM; i < TEST_DIM; i++) projection[r * TEST_DIM + i] = IDENTITY_WEIGHT * (rand() * 2 - 1);

@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { SourcePhoto } from './debianPhotos.ts';
-import { createRng } from '../universe/prng.ts';
+import { createRng } from '../random.ts';
 
 /** Long side of the uploaded "original": Flickr's _b size, what the analysis fetches. */
 export const ORIGINAL_LONG_SIDE = 1024;

@@ -1,6 +1,7 @@
 // Measures the detector on generated accounts: precision/recall of account and photo verdicts, borders, box IoU.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { median } from '../../../lib/stats/median.ts';
 import { DEFAULT_CONFIG, type WatermarkConfig } from '../../watermarks/config.ts';
 import { boxOverlap, detectAccount, type AccountOutcome } from '../../watermarks/detect.ts';
 import type { WatermarkEstimate } from '../../watermarks/estimate.ts';
@@ -56,7 +57,7 @@ function counts(pairs: [boolean, boolean][]): Counts {
 export function plantedBox(account: SyntheticAccount, landscape: boolean): Box | null {
   const boxes = account.photos.filter((p) => p.truth.box && (p.width >= p.height) === landscape).map((p) => p.truth.box as Box);
   if (boxes.length === 0) return null;
-  const med = (k: keyof Box) => boxes.map((b) => b[k]).sort((x, y) => x - y)[Math.floor(boxes.length / 2)];
+  const med = (k: keyof Box) => median(boxes.map((b) => b[k]));
   return { x: med('x'), y: med('y'), w: med('w'), h: med('h') };
 }
 

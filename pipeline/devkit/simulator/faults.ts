@@ -1,5 +1,5 @@
 // Fault injection for the simulator: API errors, 429s, slow answers and truncated bodies, at configurable rates.
-import { createRng, type Rng } from '../universe/prng.ts';
+import { createRng, type Rng } from '../random.ts';
 
 export type Faults = {
   /** Share of API calls that fail with stat fail 105 or HTTP 500/502/503. */

@@ -1,5 +1,5 @@
 // Flickr's size ladder for a universe photo: which renditions exist, their pixel sizes, secrets and URLs.
-import { hashSeed } from '../universe/prng.ts';
+import { hashSeed } from '../random.ts';
 import type { UniversePhoto } from '../universe/types.ts';
 
 /** `extra` is the search extra (url_<extra>), `suffix` the file-name suffix, `long` the longest side. */

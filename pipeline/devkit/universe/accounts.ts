@@ -1,5 +1,5 @@
 // Synthetic Flickr accounts with Zipf-like sizes: a few huge accounts, a long tail of small ones.
-import { createRng, type Rng } from './prng.ts';
+import { createRng, type Rng } from '../random.ts';
 import { personName, username, watermarkText } from './text.ts';
 import type { Corner, UniverseAccount } from './types.ts';
 

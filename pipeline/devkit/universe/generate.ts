@@ -4,7 +4,7 @@ import path from 'node:path';
 import { assignWatermarks, makeAccounts, zipfSampler } from './accounts.ts';
 import { makePhoto } from './photos.ts';
 import { ensureKinds, plantCopyright, plantDuplicates } from './plant.ts';
-import { createRng } from './prng.ts';
+import { createRng } from '../random.ts';
 import type { GroundTruth, Universe, UniverseOptions, UniversePhoto } from './types.ts';
 
 export const ELIGIBLE_LICENSES = [7, 8, 9, 10] as const;

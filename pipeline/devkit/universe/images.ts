@@ -1,6 +1,6 @@
 // Renders a universe photo's pixels at a requested size as JPEG with sharp; originals carry the photo's EXIF.
 import sharp from 'sharp';
-import { hashSeed } from './prng.ts';
+import { hashSeed } from '../random.ts';
 import { sceneSvg } from './scene.ts';
 import type { UniversePhoto } from './types.ts';
 import { styledSegments } from './exifBytes.ts';

@@ -1,5 +1,5 @@
 // Makes one synthetic photo's Flickr fields, image recipe and EXIF (planted cases are added later by plant.ts).
-import { createRng, type Rng } from './prng.ts';
+import { createRng, type Rng } from '../random.ts';
 import { CAMERAS, description, tags, title } from './text.ts';
 import type { ImageKind, UniverseAccount, UniversePhoto } from './types.ts';
 

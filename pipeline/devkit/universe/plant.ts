@@ -1,5 +1,5 @@
 // Plants the cases later checks must catch: duplicates, copyright notices (text and EXIF) and harmless decoys.
-import { createRng, type Rng } from './prng.ts';
+import { createRng, type Rng } from '../random.ts';
 import { copyrightPhrase, decoyPhrase, withPhrase } from './text.ts';
 import type { CropRect, DuplicateKind, GroundTruth, UniverseAccount, UniversePhoto } from './types.ts';
 

@@ -1,5 +1,5 @@
 // Builds a photo's scene as SVG in a fixed coordinate system, so any size or crop renders the same picture.
-import { createRng, type Rng } from './prng.ts';
+import { createRng, type Rng } from '../random.ts';
 import type { ImageRecipe, WatermarkSpec } from './types.ts';
 
 export const SCENE_WIDTH = 1000;

@@ -1,5 +1,5 @@
 // Word lists and text makers for synthetic titles, descriptions, tags and planted copyright phrases.
-import type { Rng } from './prng.ts';
+import type { Rng } from '../random.ts';
 
 const FIRST = ['Anna', 'Ben', 'Carla', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemal', 'Lena', 'Marco', 'Nadia', 'Oscar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Victor', 'Wen', 'Yara'] as const;
 const LAST = ['Alder', 'Brook', 'Castell', 'Dunmore', 'Eriksen', 'Fontaine', 'Garcia', 'Holm', 'Ivanova', 'Jansen', 'Kowalski', 'Lindqvist', 'Moreau', 'Novak', 'Okafor', 'Petrov', 'Quinn', 'Rossi', 'Silva', 'Tanaka'] as const;

@@ -1,5 +1,5 @@
 // Generates whole synthetic accounts (clean, watermarked, bordered) with ground truth, as thumbnails.
-import { createRng, type Rng } from '../../watermarks/random.ts';
+import { watermarkRng, type Rng } from '../random.ts';
 import { renderBackground } from './syntheticBackground.ts';
 import { addBorder, stampWatermark, toThumbnail, type BorderSpec, type Corner, type WatermarkSpec } from './synthetic.ts';
 import type { Box } from '../../watermarks/types.ts';
@@ -78,7 +78,7 @@ function shiftIntoBorder(box: Box, inner: { width: number; height: number }, out
 
 /** One account: photos share a camera aspect (a few are cropped), some are portrait; the watermark is on most. */
 export async function generateAccount(nsid: string, plan: AccountPlan, seed: number | string = nsid): Promise<SyntheticAccount> {
-  const rng = createRng(seed);
+  const rng = watermarkRng(seed);
   const randomMark = randomWatermark(rng);
   const randomFrame = randomBorder(rng);
   const watermark = plan.watermark ? plan.watermarkSpec ?? randomMark : null;
@@ -127,7 +127,7 @@ export async function generateAccount(nsid: string, plan: AccountPlan, seed: num
 
 /** A mixed population: 40% watermarked, 20% bordered or framed (half of them also watermarked), the rest clean. */
 export function planAccounts(count: number, seed: number | string, photos: { min: number; max: number }): AccountPlan[] {
-  const rng = createRng(`plan:${seed}`);
+  const rng = watermarkRng(`plan:${seed}`);
   const order = rng.shuffle(Array.from({ length: count }, (_, i) => i));
   const plans: AccountPlan[] = new Array(count);
   order.forEach((slot, rank) => {

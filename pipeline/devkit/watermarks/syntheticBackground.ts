@@ -1,5 +1,5 @@
 // Photo-like synthetic backgrounds (sky gradient, textured ground, shapes, sensor noise), varied per photo.
-import { createRng, type Rng } from '../../watermarks/random.ts';
+import { watermarkRng, type Rng } from '../random.ts';
 import type { RawImage } from '../../watermarks/types.ts';
 
 type Rgb = [number, number, number];
@@ -11,7 +11,7 @@ function randomColor(rng: Rng, lo = 0, hi = 255): Rgb {
 let gaussians: Float32Array | undefined;
 function gaussianTable(): Float32Array {
   if (!gaussians) {
-    const rng = createRng('gaussians');
+    const rng = watermarkRng('gaussians');
     gaussians = new Float32Array(1 << 18);
     for (let i = 0; i < gaussians.length; i++) gaussians[i] = rng.normal();
   }

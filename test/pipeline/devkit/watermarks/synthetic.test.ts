@@ -1,6 +1,6 @@
 // The synthetic stamps really put ink where they say, so tests built on them can fail.
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../../../pipeline/watermarks/random.ts';
+import { watermarkRng } from '../../../../pipeline/devkit/random.ts';
 import { addBorder, stampWatermark, type WatermarkSpec } from '../../../../pipeline/devkit/watermarks/synthetic.ts';
 import { renderBackground } from '../../../../pipeline/devkit/watermarks/syntheticBackground.ts';
 import type { Box, RawImage } from '../../../../pipeline/watermarks/types.ts';
@@ -25,7 +25,7 @@ const base = (kind: 'text' | 'logo'): WatermarkSpec => ({
 describe('stampWatermark', () => {
   for (const kind of ['text', 'logo'] as const) {
     it(`puts a ${kind} mark's ink inside the box it reports, near the chosen corner, and nowhere else`, async () => {
-      const photo = renderBackground(480, 320, createRng(`stamp-${kind}`));
+      const photo = renderBackground(480, 320, watermarkRng(`stamp-${kind}`));
       const { image, box } = await stampWatermark(photo, base(kind));
       expect(image.width).toBe(480);
       const share = changedShare(photo, image, box);
@@ -40,7 +40,7 @@ describe('stampWatermark', () => {
 
 describe('addBorder', () => {
   it('adds a uniform band around the photo', async () => {
-    const photo = renderBackground(300, 200, createRng('border'));
+    const photo = renderBackground(300, 200, watermarkRng('border'));
     const framed = await addBorder(photo, { kind: 'border', width: 0.05, color: '#ffffff' });
     expect(framed.width).toBe(320);
     expect(framed.height).toBe(220);
@@ -48,7 +48,7 @@ describe('addBorder', () => {
   });
 
   it('draws a frame line inside the photo without growing it', async () => {
-    const photo = renderBackground(300, 200, createRng('frame'));
+    const photo = renderBackground(300, 200, watermarkRng('frame'));
     const framed = await addBorder(photo, { kind: 'frame', inset: 0.05, thickness: 0.02, color: '#000000' });
     expect([framed.width, framed.height]).toEqual([300, 200]);
     const at = (x: number, y: number) => framed.data[(y * 300 + x) * 3];
