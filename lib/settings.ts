@@ -10,11 +10,25 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Shared PostgreSQL; when absent Quarry starts its own embedded server under DATA_DIR/postgres. */
   DATABASE_URL: z.string().url().optional(),
+  /** Connections of the Prisma client's pool in each process. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().default('./data'),
+  /** Root only: a root-owned 0755 folder for the embedded PostgreSQL's binaries and clusters (lib/server/pgPlacement.ts). */
+  QUARRY_PG_HOME: z.string().optional(),
+  /** SQL migrations to apply (tests and packaging); default prisma/migrations under the working directory. */
+  MIGRATIONS_DIR: z.string().optional(),
+  /** Repository root the in-process worker loads the pipeline from; default the working directory. */
+  QUARRY_ROOT: z.string().optional(),
+  /** Port of the demo's Flickr simulator (its image URLs are stored with it). */
+  DEMO_SIMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
+  /** Where `quality --real` caches Debian packages and their variants; default ~/.cache/quarry. */
+  QUARRY_REAL_CACHE: z.string().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Address `npm start` and the demo listen on: loopback unless the operator opens it (e.g. 0.0.0.0 for a LAN). */
   HOST: z.string().trim().min(1).max(253).default('127.0.0.1'),
   AUTH_SECRET: z.string().min(16).optional(),
+  /** Public URL behind a proxy (read by next-auth itself); unset: the address each request came to. */
+  AUTH_URL: z.string().url().optional(),
   /** Reviewers and admins sign out after this many hours. */
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(12),
   /** Sign-in attempts per account from one address, per window (see lib/auth/loginRateLimit.ts). */

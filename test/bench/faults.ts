@@ -19,7 +19,7 @@ import { runToEnd } from '../../pipeline/runs/runToEnd.ts';
 import { analyzeSettings } from '../helpers/analyzeSettings.ts';
 import { createFlickrClient } from '../../pipeline/flickr/client.ts';
 import { createRateLimiter } from '../../pipeline/flickr/rateLimiter.ts';
-import { runIngest } from '../../pipeline/ingest/crawl.ts';
+import { crawlAll } from '../helpers/crawlAll.ts';
 import { startFlickrSimulator } from '../../pipeline/simulator/server.ts';
 import { generateUniverse } from '../../pipeline/universe/generate.ts';
 import pg from 'pg';
@@ -56,11 +56,11 @@ async function crawl(photos: number): Promise<{ requests: number; faults: number
   try {
     // Baseline: the same crawl without faults, to show what the faults cost in requests.
     const base = client();
-    await runIngest(config, { client: base });
+    await crawlAll(config, { client: base });
     await db().$executeRawUnsafe('TRUNCATE photos, accounts, crawl_windows CASCADE');
     sim.setFaults({ errorRate: 0.12, rate429: 0.06, truncateRate: 0.1, delayMs: 500, slowRate: 0.05, seed: 'bench' });
     const c = client();
-    const summary = await runIngest(config, { client: c });
+    const summary = await crawlAll(config, { client: c });
     if (!summary.complete) throw new Error(`crawl incomplete: ${summary.errors.join('; ')}`);
     return { requests: c.counters.requests, faults: sim.stats().faults, expected: universe.groundTruth.eligible.length, stored: await count('photos'), baselineRequests: base.counters.requests };
   } finally {
@@ -157,7 +157,7 @@ async function diskFault(adminUrl: string, photos: number): Promise<DiskFaultRes
   const sim = await startFlickrSimulator({ universe });
   try {
     const client = createFlickrClient({ apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), retry: { baseMs: 1, maxMs: 5 } });
-    const ingest = await runIngest({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
+    const ingest = await crawlAll({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
     if (!ingest.complete) throw new Error(`disk-fault crawl incomplete: ${ingest.errors.join('; ')}`);
     const stored = (await db().photo.findMany({ select: { id: true } })).map((p) => p.id);
     const served = stored.filter((id) => !universe.photos.find((p) => p.id === id)?.deleted).length;

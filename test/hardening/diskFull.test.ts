@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFetchBatch } from '../../pipeline/fetch/stage.ts';
 import { createFlickrClient } from '../../pipeline/flickr/client.ts';
 import { createRateLimiter } from '../../pipeline/flickr/rateLimiter.ts';
-import { runIngest } from '../../pipeline/ingest/crawl.ts';
+import { crawlAll } from '../helpers/crawlAll.ts';
 import { startFlickrSimulator, type FlickrSimulator } from '../../pipeline/simulator/server.ts';
 import { generateUniverse } from '../../pipeline/universe/generate.ts';
 import { analyzeSettings } from '../helpers/analyzeSettings.ts';
@@ -44,7 +44,7 @@ describe.skipIf(!mountPoint)('a full disk for thumbnails', () => {
   beforeAll(async () => {
     sim = await startFlickrSimulator({ universe });
     const client = createFlickrClient({ apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), retry: { baseMs: 1, maxMs: 5 } });
-    const ingest = await runIngest({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
+    const ingest = await crawlAll({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
     expect(ingest.complete).toBe(true);
     sql = new pg.Client({ connectionString: database.url() });
     await sql.connect();

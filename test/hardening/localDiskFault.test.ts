@@ -18,7 +18,7 @@ import { runFetchBatch } from '../../pipeline/fetch/stage.ts';
 import { hasImage } from '../../pipeline/fetch/imageStore.ts';
 import { createFlickrClient } from '../../pipeline/flickr/client.ts';
 import { createRateLimiter } from '../../pipeline/flickr/rateLimiter.ts';
-import { runIngest } from '../../pipeline/ingest/crawl.ts';
+import { crawlAll } from '../helpers/crawlAll.ts';
 import { runToEnd } from '../../pipeline/runs/runToEnd.ts';
 import { startFlickrSimulator, type FlickrSimulator } from '../../pipeline/simulator/server.ts';
 import { generateUniverse } from '../../pipeline/universe/generate.ts';
@@ -40,7 +40,7 @@ describe('a local disk fault during analyze', () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'quarry-diskfault-'));
     sim = await startFlickrSimulator({ universe });
     const client = createFlickrClient({ apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), retry: { baseMs: 1, maxMs: 5 } });
-    expect((await runIngest({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client })).complete).toBe(true);
+    expect((await crawlAll({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client })).complete).toBe(true);
     sql = new pg.Client({ connectionString: database.url() });
     await sql.connect();
   });

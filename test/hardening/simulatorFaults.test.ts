@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settings } from '../../lib/settings.ts';
 import { createFlickrClient } from '../../pipeline/flickr/client.ts';
 import { createRateLimiter } from '../../pipeline/flickr/rateLimiter.ts';
-import { runIngest, type IngestConfig } from '../../pipeline/ingest/crawl.ts';
+import { crawlAll } from '../helpers/crawlAll.ts';
+import type { IngestConfig } from '../../pipeline/ingest/crawl.ts';
 import { runToEnd } from '../../pipeline/runs/runToEnd.ts';
 import { startFlickrSimulator, type FlickrSimulator } from '../../pipeline/simulator/server.ts';
 import { generateUniverse } from '../../pipeline/universe/generate.ts';
@@ -52,7 +53,7 @@ describe('simulator faults', () => {
       apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), timeoutMs: 150,
       retry: { retries: 12, baseMs: 2, maxMs: 20 },
     });
-    const summary = await runIngest(config, { client });
+    const summary = await crawlAll(config, { client });
     sim.setFaults({});
     expect(summary.complete).toBe(true);
     expect(summary.errors).toEqual([]);
