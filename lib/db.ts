@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
-import { databaseUrl } from './env.ts';
+import { databaseUrl, settings } from './settings.ts';
 
 type Cache = { client?: PrismaClient; pool?: pg.Pool; url?: string };
 const cache = globalThis as unknown as { __quarryDb?: Cache };
@@ -24,7 +24,7 @@ function state(): Cache {
 export function db(): PrismaClient {
   const s = state();
   if (!s.client) {
-    const adapter = new PrismaPg({ connectionString: s.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    const adapter = new PrismaPg({ connectionString: s.url, max: settings.DATABASE_POOL_SIZE });
     s.client = new PrismaClient({ adapter });
   }
   return s.client;

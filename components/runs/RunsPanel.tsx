@@ -1,14 +1,15 @@
 'use client';
 import { useRunsQuery } from '@/components/hooks/useRunsQuery';
+import type { Thresholds } from '@/pipeline/runs/config';
 import { RunCard } from './RunCard';
 import { StartRunForm } from './StartRunForm';
 
 /** The Runs page: the start form and every run with live progress (polled while one is active). */
-export function RunsPanel({ defaultLicenses }: { defaultLicenses: number[] }) {
+export function RunsPanel({ defaultLicenses, defaultThresholds }: { defaultLicenses: number[]; defaultThresholds: Thresholds }) {
   const runs = useRunsQuery();
   return (
     <div className="space-y-6">
-      <StartRunForm defaultLicenses={defaultLicenses} />
+      <StartRunForm defaultLicenses={defaultLicenses} defaultThresholds={defaultThresholds} />
       <section aria-labelledby="runs-h" className="space-y-3">
         <h2 id="runs-h" className="font-medium">History{runs.data ? ` (${runs.data.total})` : ''}</h2>
         {runs.isPending && <p className="text-sm text-slate-500">Loading…</p>}

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { useStartRunMutation } from '@/components/hooks/useRunMutations';
 import { LICENSES } from '@/lib/checks';
-import { DEFAULT_THRESHOLDS, EXPORT_FORMATS, STAGE_LABELS, STAGE_ORDER, type Thresholds } from '@/pipeline/runs/config';
+import { EXPORT_FORMATS, STAGE_LABELS, STAGE_ORDER, type Thresholds } from '@/pipeline/runs/config';
 
 const THRESHOLD_LABELS: Record<keyof Thresholds, { label: string; step: string; min: number; max: number }> = {
   minResolution: { label: 'Minimum resolution (px, long side)', step: '1', min: 1, max: 100_000 },
@@ -13,17 +13,20 @@ const THRESHOLD_LABELS: Record<keyof Thresholds, { label: string; step: string; 
   clipNonwholesomeUncertain: { label: 'CLIP non-wholesome: uncertain at', step: '0.01', min: 0, max: 1 },
   watermarkFail: { label: 'Watermark: fail at', step: '0.01', min: 0, max: 1 },
   watermarkUncertain: { label: 'Watermark: uncertain at', step: '0.01', min: 0, max: 1 },
+  watermarkMinPhotos: { label: 'Watermark: photos an account needs', step: '1', min: 3, max: 10_000 },
+  watermarkSample: { label: 'Watermark: photos sampled per orientation', step: '1', min: 4, max: 1024 },
 };
 
 const field = 'mt-1 block w-full rounded border border-slate-300 px-2 py-1 text-sm';
 
 /** Start a run: stages, upload-date range, licenses, limits and thresholds; the server validates it all again. */
-export function StartRunForm({ defaultLicenses }: { defaultLicenses: number[] }) {
+/** `defaultThresholds`: the server's settings (MIN_RESOLUTION, CLIP_*, WATERMARK_*), which the run uses unless changed here. */
+export function StartRunForm({ defaultLicenses, defaultThresholds }: { defaultLicenses: number[]; defaultThresholds: Thresholds }) {
   const start = useStartRunMutation();
   const [stages, setStages] = useState<string[]>([...STAGE_ORDER]);
   const [licenses, setLicenses] = useState<number[]>(defaultLicenses);
   const [formats, setFormats] = useState<string[]>(['parquet']);
-  const [thresholds, setThresholds] = useState<Record<string, string>>(Object.fromEntries(Object.entries(DEFAULT_THRESHOLDS).map(([k, v]) => [k, String(v)])));
+  const [thresholds, setThresholds] = useState<Record<string, string>>(Object.fromEntries(Object.entries(defaultThresholds).map(([k, v]) => [k, String(v)])));
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [limit, setLimit] = useState('');
@@ -35,7 +38,8 @@ export function StartRunForm({ defaultLicenses }: { defaultLicenses: number[] })
     start.mutate({
       stages, licenses, from: from || undefined, to: to || undefined,
       limit: limit ? Number(limit) : undefined, batchSize: batchSize ? Number(batchSize) : undefined,
-      thresholds: Object.fromEntries(Object.entries(thresholds).map(([k, v]) => [k, Number(v)])),
+      // Only what the admin changed: the rest the server resolves from its settings when the run is created.
+      thresholds: Object.fromEntries(Object.entries(thresholds).map(([k, v]) => [k, Number(v)]).filter(([k, v]) => v !== defaultThresholds[k as keyof Thresholds])),
       exportFormats: stages.includes('export') ? formats : undefined,
     });
   };

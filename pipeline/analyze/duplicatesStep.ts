@@ -6,7 +6,7 @@ import { findCropCandidates } from './cropCandidates.ts';
 import { candidatePairs, canonicalOutcome, clusterDuplicates, duplicateOutcome, NAME, UNIQUE_OUTCOME, versionFor, type DedupColumns } from '../checks/duplicates.ts';
 import { UnionFind } from '../checks/unionFind.ts';
 import { verifyPairs } from '../checks/verifyPairs.ts';
-import { clipPairSource, clipSourceNote, findClipNearDuplicates } from '../clip/nearDuplicates.ts';
+import { clipSourceNote, findClipNearDuplicates, type ClipPairSource } from '../clip/nearDuplicates.ts';
 import type { AnalyzeSettings } from './options.ts';
 
 const PAGE = 10_000;
@@ -58,10 +58,10 @@ export type DuplicatesSummary = {
  * Recomputes clusters over all fetched photos (a new photo can join any cluster) and writes only what
  * changed. Skipped when every photo already has a current result and no extra pairs were given.
  */
-export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean } = {}): Promise<DuplicatesSummary> {
-  const { source, note: clipNote } = s.clipPairs !== undefined
-    ? { source: s.clipPairs, note: s.clipPairs ? clipSourceNote(s.clipPairs) : 'CLIP near-duplicates not used' }
-    : await clipPairSource();
+export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean; clip?: { source: ClipPairSource | null; note: string } } = {}): Promise<DuplicatesSummary> {
+  // The caller says which CLIP embeddings join (clipPairSource of its stage settings); none unless it does.
+  const { source, note: clipNote } = opts.clip
+    ?? { source: s.clipPairs ?? null, note: s.clipPairs ? clipSourceNote(s.clipPairs) : 'CLIP near-duplicates not used' };
   const version = versionFor(s.nearDuplicateDistance, source);
   if (!opts.force && !s.extraPairs?.length && (await countDuplicatePending(version)) === 0) {
     return { skipped: true, photos: 0, clusters: 0, duplicates: 0, pairs: 0, rejected: 0, crops: 0, cropRejected: 0, errors: 0, clipPairs: 0, clipNote };

@@ -1,10 +1,8 @@
-// Resolved settings of the analyze stage: env defaults (IMAGE_HOSTS, FETCH_*, MIN_RESOLUTION) overridable per run.
-import { dataDir as defaultDataDir, env } from '../../lib/env.ts';
-import { NEAR_DUPLICATE_DISTANCE } from '../checks/duplicateConfig.ts';
+// The analyze stage's settings; runs/stageSettings.ts makes them from the run's configuration and lib/settings.ts.
 import type { FlickrExifCall } from '../checks/exifRead.ts';
 import type { ExtraPair } from '../checks/duplicates.ts';
 import type { ClipPairSource } from '../clip/nearDuplicates.ts';
-import { createAllowlist, type HostAllowlist } from '../fetch/allowlist.ts';
+import type { HostAllowlist } from '../fetch/allowlist.ts';
 
 export type AnalyzeSettings = {
   allowlist: HostAllowlist;
@@ -25,25 +23,3 @@ export type AnalyzeSettings = {
   runId: string | null;
   signal?: AbortSignal;
 };
-
-export type AnalyzeOverrides = Partial<Omit<AnalyzeSettings, 'allowlist'>> & { imageHosts?: string[] };
-
-export function resolveSettings(o: AnalyzeOverrides = {}): AnalyzeSettings {
-  return {
-    allowlist: createAllowlist(o.imageHosts ?? env.IMAGE_HOSTS),
-    concurrency: o.concurrency ?? env.FETCH_CONCURRENCY,
-    timeoutMs: o.timeoutMs ?? env.FETCH_TIMEOUT_MS,
-    maxBytes: o.maxBytes ?? env.FETCH_MAX_BYTES,
-    retries: o.retries ?? 3,
-    backoffMs: o.backoffMs ?? 250,
-    minResolution: o.minResolution ?? env.MIN_RESOLUTION,
-    nearDuplicateDistance: o.nearDuplicateDistance ?? NEAR_DUPLICATE_DISTANCE,
-    dataDir: o.dataDir ?? defaultDataDir(),
-    clip: o.clip ?? true,
-    getExif: o.getExif,
-    extraPairs: o.extraPairs,
-    clipPairs: o.clipPairs,
-    runId: o.runId ?? null,
-    signal: o.signal,
-  };
-}

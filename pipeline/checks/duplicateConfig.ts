@@ -1,4 +1,5 @@
 // Thresholds of the duplicate check, chosen from measurements on the synthetic universe (numbers below).
+import { loadSettings } from '../../lib/settings.ts';
 
 /**
  * Largest pHash Hamming distance that makes two photos near-duplicate candidates. pHash splits at the
@@ -8,8 +9,10 @@
  * screenshots (same app layout) as low as 2. 6 keeps a margin over re-encodes and resizes; at 10M photos
  * with uniformly random hashes it admits ~200 chance pairs (8 would admit ~12,000, and the index search
  * costs grow steeply with the radius). Crops are found by the window search below.
+ * The value is a setting (NEAR_DUPLICATE_DISTANCE, default 6, in lib/settings.ts), overridable per run; this is
+ * its built-in default, for the benches and quality measurements.
  */
-export const NEAR_DUPLICATE_DISTANCE = 6;
+export const NEAR_DUPLICATE_DISTANCE = loadSettings({}).NEAR_DUPLICATE_DISTANCE;
 
 /**
  * Candidates are then verified on their stored thumbnails: the largest mean absolute difference over 8×8

@@ -1,6 +1,6 @@
 // Duplicate check: clusters photos by pHash distance, verified crop pairs and optional CLIP pairs; keeps one canonical per cluster, fails the rest.
 import { buildIndex, planIndex, selfJoin, type HashColumns } from './dedupIndex.ts';
-import { CROP_DIFF_THRESHOLD, CROP_SEARCH_DISTANCE, CROP_WEAK_BITS, NEAR_DUPLICATE_DISTANCE, PIXEL_DIFF_THRESHOLD } from './duplicateConfig.ts';
+import { CROP_DIFF_THRESHOLD, CROP_SEARCH_DISTANCE, CROP_WEAK_BITS, PIXEL_DIFF_THRESHOLD } from './duplicateConfig.ts';
 import { popcount32 } from '../fingerprints/phash.ts';
 import type { CheckOutcome } from '../../lib/domain/checkOutcome.ts';
 import { UnionFind } from './unionFind.ts';
@@ -8,13 +8,12 @@ import { configHash } from './version.ts';
 
 export const NAME = 'duplicate';
 /** `clip`: the embeddings (model name@hash) and cosine threshold of CLIP pairs, when they join the clusters. */
-export const versionFor = (radius = NEAR_DUPLICATE_DISTANCE, clip?: { modelKey: string; threshold: number } | null) =>
+export const versionFor = (radius: number, clip?: { modelKey: string; threshold: number } | null) =>
   `3:${configHash({
     radius, hash: 'phash-dct-1..8', verify: PIXEL_DIFF_THRESHOLD,
     crop: { hash: 'zigzag-64/11-axis-windows', align: 'axes', radius: CROP_SEARCH_DISTANCE, weak: CROP_WEAK_BITS, verify: CROP_DIFF_THRESHOLD },
     ...(clip ? { clip: { model: clip.modelKey, cosine: clip.threshold } } : {}),
   })}`;
-export const VERSION = versionFor();
 
 /** The photos to cluster, as columns (10M photos must fit: no object per photo). */
 export type DedupColumns = HashColumns & {
@@ -35,10 +34,8 @@ export type DuplicateKind = 'exact' | 'near' | 'clip';
 export type ClusterMember = { index: number; distance: number; kind: DuplicateKind; similarity?: number };
 export type Cluster = { canonical: number; members: ClusterMember[] };
 
-export type ClusterOptions = {
-  radius?: number;
-  extraPairs?: ExtraPair[];
-};
+/** The pHash pairs: given (already verified), or found within `radius`. */
+export type ClusterOptions = { extraPairs?: ExtraPair[] } & ({ pairs: Pair[] } | { radius: number });
 
 export function sameContent(c: DedupColumns, a: number, b: number): boolean {
   return !!c.content && c.content[2 * a] === c.content[2 * b] && c.content[2 * a + 1] === c.content[2 * b + 1];
@@ -56,15 +53,15 @@ function better(c: DedupColumns, a: number, b: number): boolean {
 export type Pair = [i: number, j: number, distance: number];
 
 /** Every pair within `radius` by pHash (multi-index hashing; no all-pairs comparison). */
-export function candidatePairs(cols: DedupColumns, radius = NEAR_DUPLICATE_DISTANCE): Pair[] {
+export function candidatePairs(cols: DedupColumns, radius: number): Pair[] {
   const pairs: Pair[] = [];
   if (cols.count > 1) selfJoin(buildIndex(cols, planIndex(cols.count, radius)), (i, j, d) => { pairs.push([i, j, d]); });
   return pairs;
 }
 
 /** Clusters by union-find over pHash pairs (computed unless given, e.g. already verified) and extra CLIP pairs. */
-export function clusterDuplicates(cols: DedupColumns, opts: ClusterOptions & { pairs?: Pair[] } = {}): { clusters: Cluster[]; pairs: number } {
-  const hashPairs = opts.pairs ?? candidatePairs(cols, opts.radius);
+export function clusterDuplicates(cols: DedupColumns, opts: ClusterOptions): { clusters: Cluster[]; pairs: number } {
+  const hashPairs = 'pairs' in opts ? opts.pairs : candidatePairs(cols, opts.radius);
   const hashUf = new UnionFind(cols.count);
   const allUf = new UnionFind(cols.count);
   let pairs = hashPairs.length;

@@ -3,9 +3,8 @@ import type { CheckOutcome } from '../../lib/domain/checkOutcome.ts';
 import { configHash } from './version.ts';
 
 export const NAME = 'resolution';
-export const DEFAULT_MIN_RESOLUTION = 256;
-export const versionFor = (minSide = DEFAULT_MIN_RESOLUTION) => `1:${configHash({ minSide })}`;
-export const VERSION = versionFor();
+// The minimum is a setting (MIN_RESOLUTION, lib/settings.ts), resolved per run: the version names it.
+export const versionFor = (minSide: number) => `1:${configHash({ minSide })}`;
 
 export type ResolutionInput = {
   originalWidth: number | null;
@@ -29,7 +28,7 @@ export function knownSize(p: ResolutionInput): { width: number; height: number; 
   return null;
 }
 
-export function evaluate(p: ResolutionInput, minSide = DEFAULT_MIN_RESOLUTION): CheckOutcome {
+export function evaluate(p: ResolutionInput, minSide: number): CheckOutcome {
   const size = knownSize(p);
   if (!size) return { verdict: 'uncertain', score: null, details: { reason: 'no size known', minSide } };
   const short = Math.min(size.width, size.height);

@@ -1,16 +1,9 @@
 // A single-line progress display for long CLI work: counts, rate and ETA, redrawn at most 4× a second.
+import { formatDuration } from '../runs/describe.ts';
+
+export { formatDuration };
 
 export type ProgressState = { done: number; total?: number; failed?: number; extra?: string };
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-  return `${s}s`;
-}
 
 export function formatProgress(label: string, p: ProgressState, elapsedSeconds: number, unit = 'items'): string {
   const rate = elapsedSeconds > 0 ? p.done / elapsedSeconds : 0;

@@ -1,6 +1,6 @@
 // Semantic near-duplicates: every pair of photos whose CLIP embeddings' cosine similarity reaches a threshold.
 import { countEmbeddings, latestEmbeddingModel, listEmbeddingBlock } from '../../lib/queries/clip.ts';
-import { clipConfig, type ClipConfig } from './config.ts';
+import type { ClipConfig } from './config.ts';
 import { decodeFloat16 } from './float16.ts';
 import { multiplyTransposed } from './matmul.ts';
 import { clipModelStatus } from './status.ts';
@@ -80,7 +80,7 @@ export const clipSourceNote = (s: ClipPairSource) => `CLIP near-duplicates from 
  * quadratic: ~85 GFLOP/s on 2 cores makes 250,000 photos ~5 min, a million ~1.5 h, ten million days).
  * Pairs come only from embeddings of that exact model.
  */
-export async function clipPairSource(config: ClipConfig = clipConfig()): Promise<{ source: ClipPairSource | null; note: string }> {
+export async function clipPairSource(config: ClipConfig): Promise<{ source: ClipPairSource | null; note: string }> {
   const status = await clipModelStatus(config);
   if (!status.installed) return { source: null, note: `${status.message}: duplicates from perceptual hashes only` };
   if (!status.nearDuplicates) return { source: null, note: `CLIP model ${status.name} declares its embeddings unfit for similarity: duplicates from perceptual hashes only` };

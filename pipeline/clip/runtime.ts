@@ -27,6 +27,16 @@ function thresholdHash(t: Thresholds): string {
   return crypto.createHash('sha256').update(`${t.fail}/${t.uncertain}`).digest('hex').slice(0, 8);
 }
 
+/** The version each CLIP check stamps its results with: model, prompt set and thresholds (no model is loaded). */
+export function clipCheckVersions(modelHash: string, config: Pick<ClipConfig, 'promptsFile' | 'thresholds'>): ClipVersions {
+  const prompts = loadPrompts(config.promptsFile);
+  const versions = {} as ClipVersions;
+  for (const check of Object.keys(SETS) as ClipCheckName[]) {
+    versions[check] = `${modelHash}.${hashPromptSet(prompts[SETS[check]])}.${thresholdHash(config.thresholds[SETS[check]])}`;
+  }
+  return versions;
+}
+
 const cache = new Map<string, Promise<ClipRuntime>>();
 
 /** Opens (once per process and configuration) the model and prompt embeddings; throws ModelNotInstalledError. */
@@ -49,13 +59,12 @@ async function load(config: ClipConfig): Promise<ClipRuntime> {
   const classes = {} as ClipRuntime['classes'];
   const promptHashes = {} as ClipRuntime['promptHashes'];
   const thresholds = {} as ClipRuntime['thresholds'];
-  const versions = {} as ClipVersions;
+  const versions = clipCheckVersions(model.hash, config);
   for (const check of Object.keys(SETS) as ClipCheckName[]) {
     const set = prompts[SETS[check]];
     classes[check] = await cachedClassEmbeddings(encoders, model.hash, set, cacheDir);
     promptHashes[check] = hashPromptSet(set);
     thresholds[check] = config.thresholds[SETS[check]];
-    versions[check] = `${model.hash}.${promptHashes[check]}.${thresholdHash(thresholds[check])}`;
   }
   return { model, modelKey: `${model.name}@${model.hash}`, encoders, classes, promptHashes, thresholds, versions };
 }

@@ -1,29 +1,19 @@
-// The CLIP stage: zero-shot non-photo / non-wholesome checks and stored embeddings for every fetched photo; resumable.
-import {
-  countClipWork,
-  getClipInputs,
-  listClipPending,
-  listCurrentClipResults,
-  saveClipResults,
-  type ClipInput,
-} from '../../lib/queries/clip.ts';
+// The CLIP stage's batch (runs/stages/clip.ts plans and drives it): zero-shot non-photo / non-wholesome checks and stored embeddings for every fetched photo; resumable.
+import { getClipInputs, listCurrentClipResults, saveClipResults, type ClipInput } from '../../lib/queries/clip.ts';
 import { classifyInputs } from './classifyInputs.ts';
-import { clipConfig, type ClipConfig } from './config.ts';
+import type { ClipConfig } from './config.ts';
 import { openClipRuntime, type ClipRuntime } from './runtime.ts';
 
 export type ClipProgress = { done: number; total: number; failed: number };
 export type ClipStageOptions = {
-  limit?: number;
   runId?: string;
   signal?: AbortSignal;
   onProgress?: (p: ClipProgress) => void;
-  config?: ClipConfig;
+  config: ClipConfig;
   /** Redo photos whose last result was an error (a missing or corrupt crop that fetch has since replaced). */
   retryErrors?: boolean;
 };
 export type ClipStageResult = { done: number; failed: number; skipped: number };
-
-const PAGE = 512;
 
 async function processInputs(
   runtime: ClipRuntime,
@@ -42,29 +32,9 @@ async function processInputs(
   }
 }
 
-/** Runs the checks for every fetched photo without current results (up to `limit`). */
-export async function runClipStage(opts: ClipStageOptions = {}): Promise<ClipStageResult> {
-  const config = opts.config ?? clipConfig();
-  const runtime = await openClipRuntime(config);
-  const work = await countClipWork(runtime.versions, opts.retryErrors);
-  const total = Math.min(work.pending, opts.limit ?? Infinity);
-  const tally: ClipStageResult = { done: 0, failed: 0, skipped: work.total - work.pending };
-  opts.onProgress?.({ done: 0, total, failed: 0 });
-  let afterId: string | null = null;
-  while (tally.done + tally.failed < total) {
-    opts.signal?.throwIfAborted();
-    const want = Math.min(PAGE, total - tally.done - tally.failed);
-    const page = await listClipPending(runtime.versions, runtime.modelKey, afterId, want, opts.retryErrors);
-    if (page.length === 0) break;
-    afterId = page[page.length - 1].id;
-    await processInputs(runtime, config, page, opts, tally, total);
-  }
-  return tally;
-}
-
 /** Runs the checks for the given photos (a job runner's batch); current or unfetched ones are skipped. */
-export async function runClipBatch(photoIds: string[], opts: Omit<ClipStageOptions, 'limit'> = {}): Promise<ClipStageResult> {
-  const config = opts.config ?? clipConfig();
+export async function runClipBatch(photoIds: string[], opts: ClipStageOptions): Promise<ClipStageResult> {
+  const config = opts.config;
   const runtime = await openClipRuntime(config);
   const current = await listCurrentClipResults(photoIds, runtime.versions, opts.retryErrors);
   const inputs = (await getClipInputs(photoIds, runtime.modelKey)).filter((i) => !current.has(i.id));

@@ -1,6 +1,6 @@
-// Fetch stage: downloads and processes photos with bounded concurrency and records each photo's outcome.
+// Fetch step of the analyze stage (runs/stages/analyze.ts drives it batch by batch): downloads and processes photos with bounded concurrency and records each photo's outcome.
 import path from 'node:path';
-import { countFetchPending, getFetchInputs, listFetchPending, saveFetchOutcomes } from '../../lib/queries/analysis.ts';
+import { getFetchInputs, saveFetchOutcomes } from '../../lib/queries/analysis.ts';
 import { isLocalDiskError } from '../atomicWrite.ts';
 import { countFailure, emptyTally, type FailureTally } from '../../lib/domain/failureTally.ts';
 import type { FetchOutcome, FetchPhotoInput } from '../../lib/domain/fetchOutcome.ts';
@@ -49,27 +49,4 @@ export async function runFetchBatch(photoIds: string[], s: FetchSettings): Promi
   const outcomes = await fetchPhotos(await getFetchInputs(photoIds), s);
   await saveFetchOutcomes(outcomes);
   return summarize(outcomes);
-}
-
-export type StageProgress = { done: number; total: number } & FailureTally;
-
-/** CLI entry: fetch every pending photo (up to `limit`) page by page; a rerun continues where this one stopped. */
-export async function runFetchStage(s: FetchSettings, opts: { limit?: number; pageSize?: number; onProgress?: (p: StageProgress) => void } = {}): Promise<StageProgress> {
-  const total = Math.min(await countFetchPending(), opts.limit ?? Infinity);
-  const p: StageProgress = { done: 0, total, ok: 0, failed: 0, failuresByKind: {} };
-  let after: string | null = null;
-  while (p.done < total) {
-    const page = await listFetchPending(after, Math.min(opts.pageSize ?? 256, total - p.done));
-    if (page.length === 0) break;
-    after = page[page.length - 1].id;
-    const outcomes = await fetchPhotos(page, s);
-    await saveFetchOutcomes(outcomes);
-    const sum = summarize(outcomes);
-    p.done += page.length;
-    p.ok += sum.ok;
-    p.failed += sum.failed;
-    for (const [k, n] of Object.entries(sum.failuresByKind)) p.failuresByKind[k] = (p.failuresByKind[k] ?? 0) + n;
-    opts.onProgress?.(p);
-  }
-  return p;
 }

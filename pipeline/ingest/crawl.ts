@@ -1,12 +1,11 @@
-// Ingest stage: crawls flickr.photos.search window by window into PostgreSQL, resumable after any kill.
-import { recomputeAccountRanks } from '../../lib/queries/accounts.ts';
-import { completeWindow, countWindows, getWindow, insertInitialWindows, listWindows, splitWindow, type CrawlWindowRow } from '../../lib/queries/ingest.ts';
+// Ingest: crawls flickr.photos.search window by window into PostgreSQL, resumable after any kill. The ingest run stage
+// (pipeline/runs/stages/ingest.ts) plans the windows and crawls each as a batch.
+import { completeWindow, getWindow, insertInitialWindows, listWindows, splitWindow, type CrawlWindowRow } from '../../lib/queries/ingest.ts';
 import type { FlickrClient } from '../flickr/client.ts';
-import { FlickrError, FlickrInvalidKeyError } from '../flickr/errors.ts';
 import { searchPhotos } from '../flickr/search.ts';
 import type { SkippedPhoto } from '../flickr/types.ts';
 import { newWindowState, storePage } from './store.ts';
-import { crawlKey, DAY, halves, initialWindows, mustSplit, type Window } from './windows.ts';
+import { crawlKey, DAY, halves, initialWindows, mustSplit } from './windows.ts';
 
 export type IngestConfig = {
   licenses: readonly number[];
@@ -23,13 +22,7 @@ export type IngestConfig = {
 
 export type IngestDeps = { client: FlickrClient; signal?: AbortSignal };
 
-export type WindowError = { window: Window; message: string; request?: FlickrError['request'] };
-
 export type WindowResult = { windowsDone: number; windowsSplit: number; photosStored: number; skipped: SkippedPhoto[] };
-
-export type IngestProgress = { windowsDone: number; windowsTotal: number; photosStored: number; requests: number; elapsedMs: number };
-
-export type IngestSummary = IngestProgress & { crawlKey: string; windowsSplit: number; skipped: SkippedPhoto[]; errors: WindowError[]; complete: boolean };
 
 const defaults = (c: IngestConfig) => ({
   cap: c.cap ?? 3000, minWindowSeconds: c.minWindowSeconds ?? 60, perPage: c.perPage ?? 500, initialWindowSeconds: c.initialWindowSeconds ?? 30 * DAY,
@@ -43,7 +36,7 @@ export async function planWindows(cfg: IngestConfig): Promise<{ crawlKey: string
 }
 
 /** Crawls one pending window: splits it (and crawls the halves) when too big, else pages through and marks it done. */
-async function crawlOne(key: string, w: CrawlWindowRow, cfg: IngestConfig, deps: IngestDeps, acc: WindowResult): Promise<void> {
+export async function crawlOne(key: string, w: CrawlWindowRow, cfg: IngestConfig, deps: IngestDeps, acc: WindowResult): Promise<void> {
   const { cap, minWindowSeconds, perPage } = defaults(cfg);
   const query = { licenses: cfg.licenses, minUpload: w.minUpload, maxUpload: w.maxUpload, perPage };
   const first = await searchPhotos(deps.client, { ...query, page: 1 }, deps.signal);
@@ -87,44 +80,4 @@ export async function crawlWindow(id: bigint, cfg: IngestConfig, deps: IngestDep
   const todo = w.status === 'pending' ? [w] : w.status === 'split' ? await listWindows(w.crawlKey, 'pending', w) : [];
   for (const t of todo) await crawlOne(w.crawlKey, t, cfg, deps, acc);
   return acc;
-}
-
-export async function runIngest(cfg: IngestConfig, deps: IngestDeps & { onProgress?: (p: IngestProgress) => void; rankEvery?: number }): Promise<IngestSummary> {
-  const started = Date.now();
-  const { crawlKey: key } = await planWindows(cfg);
-  const counts = await countWindows(key);
-  const acc: WindowResult = { windowsDone: 0, windowsSplit: 0, photosStored: 0, skipped: [] };
-  const errors: WindowError[] = [];
-  const failed = new Set<bigint>();
-  const progress = (): IngestProgress => ({
-    windowsDone: counts.done + acc.windowsDone, windowsTotal: counts.done + counts.pending + acc.windowsSplit,
-    photosStored: acc.photosStored, requests: deps.client.counters.requests, elapsedMs: Date.now() - started,
-  });
-  let sinceRanks = 0;
-  for (;;) {
-    const pending = (await listWindows(key, 'pending')).filter((w) => !failed.has(w.id));
-    if (pending.length === 0) break;
-    for (const w of pending) {
-      deps.signal?.throwIfAborted();
-      const before = acc.windowsDone;
-      try {
-        await crawlOne(key, w, cfg, deps, acc);
-      } catch (e) {
-        // Anything but a Flickr failure (a database error, an abort) fails the whole run.
-        if (e instanceof FlickrInvalidKeyError || deps.signal?.aborted || !(e instanceof FlickrError)) throw e;
-        // The window stays pending for the next run; the error is kept with the request that caused it.
-        failed.add(w.id);
-        errors.push({ window: { minUpload: w.minUpload, maxUpload: w.maxUpload }, message: e.message, request: e.request });
-      }
-      sinceRanks += acc.windowsDone - before;
-      if (sinceRanks >= (deps.rankEvery ?? 100)) {
-        await recomputeAccountRanks();
-        sinceRanks = 0;
-      }
-      deps.onProgress?.(progress());
-    }
-  }
-  await recomputeAccountRanks();
-  const final = await countWindows(key);
-  return { ...progress(), crawlKey: key, windowsSplit: acc.windowsSplit, skipped: acc.skipped, errors, complete: final.pending === 0 };
 }

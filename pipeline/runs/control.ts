@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import { ensureQueues, getBoss } from './boss.ts';
-import { resolveRunConfig, runInputSchema, type ResolveDefaults, type ResolvedRunConfig, type RunInput } from './config.ts';
+import { settings, thresholdDefaults } from '../../lib/settings.ts';
+import { localRunInputSchema, resolveRunConfig, runInputSchema, type ResolveDefaults, type ResolvedRunConfig, type RunInput } from './config.ts';
 import { withTx } from './pool.ts';
 import { runVersions } from './versions.ts';
 import { runSettings, type RunSettings } from './settings.ts';
@@ -11,7 +12,11 @@ import { cancelJobs, requeueBatches } from './store/jobs.ts';
 import { advanceIfStageDone, lockRun, setRun, setStage, startStage } from './store/stages.ts';
 import type { StageRegistry } from './types.ts';
 
-export type ControlOptions = { registry: StageRegistry; settings?: RunSettings; defaults: ResolveDefaults };
+/**
+ * `defaults` fill what a request leaves out; by default the settings' licenses and thresholds (lib/settings.ts), read
+ * when the run is created. `local`: the request comes from this machine's command line and may name an export folder.
+ */
+export type ControlOptions = { registry: StageRegistry; settings?: RunSettings; defaults?: Partial<ResolveDefaults>; local?: boolean };
 
 async function deps(o: Pick<ControlOptions, 'registry' | 'settings'>): Promise<Deps> {
   const boss = await getBoss();
@@ -21,8 +26,10 @@ async function deps(o: Pick<ControlOptions, 'registry' | 'settings'>): Promise<D
 
 /** Validates the request (zod; unknown stages refused), stores the resolved configuration, queues the first stage. */
 export async function createRun(input: RunInput, createdById: string | null, o: ControlOptions): Promise<{ id: string; config: ResolvedRunConfig }> {
-  const config = resolveRunConfig(runInputSchema.parse(input), [...o.registry.keys()], o.defaults);
-  if (!o.defaults.versions) config.versions = await runVersions(config.stages, config.thresholds);
+  const parsed = (o.local ? localRunInputSchema : runInputSchema).parse(input);
+  const defaults: ResolveDefaults = { licenses: settings.FLICKR_LICENSES.map(Number), thresholds: thresholdDefaults(), ...o.defaults };
+  const config = resolveRunConfig(parsed, [...o.registry.keys()], defaults);
+  if (!defaults.versions) config.versions = await runVersions(config);
   const problems = config.stages.map((s) => o.registry.get(s)?.preflight?.()).filter((p): p is string => !!p);
   if (problems.length) throw new BadRequestError(problems.join('; '));
   const d = await deps(o);

@@ -1,6 +1,16 @@
 // One line per stage for the CLI, with the same figures the Runs page shows: done/total, rate, ETA, failures by kind.
 import type { RunView, StageProgress } from '../../lib/queries/runs.ts';
-import { formatDuration } from '../cli/progress.ts';
+
+/** 75 → "1m15s"; the CLI's progress bars use it too. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${s}s`;
+}
 
 const n = (v: number) => v.toLocaleString('en-US');
 

@@ -4,28 +4,33 @@ import * as copyrightText from '../checks/copyrightText.ts';
 import * as duplicates from '../checks/duplicates.ts';
 import * as exifCopyright from '../checks/exifCopyright.ts';
 import * as resolution from '../checks/resolution.ts';
-import path from 'node:path';
-import { env } from '../../lib/env.ts';
 import { describeModel, ModelNotInstalledError } from '../clip/modelDir.ts';
-import { configVersion, watermarkConfig } from '../watermarks/config.ts';
-import type { Thresholds } from './config.ts';
+import { clipCheckVersions } from '../clip/runtime.ts';
+import { configVersion } from '../watermarks/config.ts';
+import type { ResolvedRunConfig } from './config.ts';
+import { stageSettings } from './stageSettings.ts';
 
-export async function runVersions(stages: readonly string[], t: Thresholds): Promise<Record<string, string>> {
+export async function runVersions(config: ResolvedRunConfig): Promise<Record<string, string>> {
+  const s = stageSettings(config);
   const versions: Record<string, string> = {
-    [resolution.NAME]: resolution.versionFor(t.minResolution),
+    [resolution.NAME]: resolution.versionFor(s.analyze.minResolution),
     [exifCopyright.NAME]: exifCopyright.VERSION,
     [copyrightText.NAME]: copyrightText.VERSION,
-    [duplicates.NAME]: duplicates.versionFor(t.nearDuplicateDistance),
-    watermark: configVersion({ ...watermarkConfig(), fail: t.watermarkFail, uncertain: t.watermarkUncertain }),
+    [duplicates.NAME]: duplicates.versionFor(s.analyze.nearDuplicateDistance),
+    watermark: configVersion(s.watermarks),
   };
   // Only when the run classifies: identifying a model without a manifest hashes its files.
-  if (stages.includes('clip')) {
-    // Not clip/config.ts: the web app creates runs too, and that module reads its own folder at load.
+  if (config.stages.includes('clip')) {
     // A broken model folder is the clip stage's to report; starting the run must not fail on it.
-    versions.clip_model = await describeModel(path.resolve(env.CLIP_MODEL_DIR)).then(
-      (m) => `${m.name}@${m.hash}`,
-      (e: unknown) => (e instanceof ModelNotInstalledError ? 'not installed' : `unreadable: ${e instanceof Error ? e.message : String(e)}`),
-    );
+    try {
+      const m = await describeModel(s.clip.modelDir);
+      versions.clip_model = `${m.name}@${m.hash}`;
+      Object.assign(versions, clipCheckVersions(m.hash, s.clip));
+      // With a model fit for similarity, its near-duplicates join the clusters and the duplicate version names them.
+      if (m.nearDuplicates) versions[duplicates.NAME] = duplicates.versionFor(s.analyze.nearDuplicateDistance, { modelKey: versions.clip_model, threshold: s.clip.nearDuplicate });
+    } catch (e) {
+      versions.clip_model = e instanceof ModelNotInstalledError ? 'not installed' : `unreadable: ${e instanceof Error ? e.message : String(e)}`;
+    }
   }
   return versions;
 }

@@ -1,20 +1,12 @@
-// Watermark check settings from the environment (validated), and the version string results are stamped with.
+// The watermark check's settings in its own shape, from lib/settings.ts (which defines, defaults and validates them),
+// and the version string results are stamped with.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { dataDir, loadSettings, settings as current, type Settings } from '../../lib/settings.ts';
 
 /** Bump when the algorithm changes in a way that changes results: every account is then recomputed. */
 // wm-2: photos matched by edge strength and direction; orientation groups too small for a median borrow the other's mark.
 // wm-3: a mark in a corner or centred at the bottom needs less energy to count (faint light marks).
 export const ALGORITHM_VERSION = 'wm-3';
-
-const schema = z.object({
-  WATERMARK_MIN_PHOTOS: z.coerce.number().int().min(3).default(8),
-  WATERMARK_SAMPLE: z.coerce.number().int().min(4).max(1024).default(64),
-  WATERMARK_FAIL: z.coerce.number().min(0).max(1).default(0.5),
-  WATERMARK_UNCERTAIN: z.coerce.number().min(0).max(1).default(0.3),
-  WATERMARK_PHOTO_MATCH: z.coerce.number().min(-1).max(1).default(0.12),
-  DATA_DIR: z.string().default('./data'),
-});
 
 export type WatermarkConfig = {
   /** Accounts with fewer fetched photos are not assessed. */
@@ -29,24 +21,21 @@ export type WatermarkConfig = {
   photoMatch: number;
 };
 
-export const DEFAULT_CONFIG: WatermarkConfig = { minPhotos: 8, sample: 64, fail: 0.5, uncertain: 0.3, photoMatch: 0.12 };
-
-export function watermarkConfig(source: Record<string, string | undefined> = process.env): WatermarkConfig & { dataDir: string } {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    throw new Error(`Invalid watermark settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const e = parsed.data;
-  if (e.WATERMARK_UNCERTAIN > e.WATERMARK_FAIL) throw new Error('WATERMARK_UNCERTAIN must not exceed WATERMARK_FAIL');
+/** The watermark settings of `s` (the process's settings by default); a run's thresholds replace these per run. */
+export function watermarkConfig(s: Settings = current): WatermarkConfig & { dataDir: string } {
   return {
-    minPhotos: e.WATERMARK_MIN_PHOTOS,
-    sample: e.WATERMARK_SAMPLE,
-    fail: e.WATERMARK_FAIL,
-    uncertain: e.WATERMARK_UNCERTAIN,
-    photoMatch: e.WATERMARK_PHOTO_MATCH,
-    dataDir: e.DATA_DIR,
+    minPhotos: s.WATERMARK_MIN_PHOTOS,
+    sample: s.WATERMARK_SAMPLE,
+    fail: s.WATERMARK_FAIL,
+    uncertain: s.WATERMARK_UNCERTAIN,
+    photoMatch: s.WATERMARK_PHOTO_MATCH,
+    // The process's data dir is read late (a launcher may set it after start-up), as lib/settings' dataDir() does.
+    dataDir: s === current ? dataDir() : s.DATA_DIR,
   };
 }
+
+/** The built-in defaults (no environment), for measurements that must not depend on the operator's settings. */
+export const DEFAULT_CONFIG: WatermarkConfig = (({ dataDir: _d, ...c }) => c)(watermarkConfig(loadSettings({})));
 
 /** Algorithm version + hash of the settings: a stored result is current only while both match. */
 export function configVersion(config: WatermarkConfig): string {

@@ -1,15 +1,14 @@
-// The watermark stage: for each account with enough fetched photos and no current result, detect and store; resumable.
+// The watermark stage's batch (runs/stages/watermarks.ts plans and drives it): for each account with enough fetched photos and no current result, detect and store; resumable.
 import sharp from 'sharp';
 import {
   accountVersion,
   getWatermarkPhotos,
-  countWatermarkWork,
   listWatermarkPending,
   saveWatermarkResult,
   type PendingAccount,
 } from '../../lib/queries/watermarks.ts';
 import { thumbPath } from '../fetch/imageStore.ts';
-import { configVersion, watermarkConfig, type WatermarkConfig } from './config.ts';
+import { configVersion, type WatermarkConfig } from './config.ts';
 import { detectAccount } from './detect.ts';
 import type { PhotoRef } from './frame.ts';
 import { renderWatermark } from './render.ts';
@@ -19,24 +18,14 @@ import { removeWatermarkImage, watermarkImageKey, writeWatermarkImage } from './
 export type WatermarkProgress = { done: number; total: number; failed: number; flagged: number };
 
 export type WatermarkStageOptions = {
-  minPhotos?: number;
-  sample?: number;
   runId?: string;
   signal?: AbortSignal;
   onProgress?: (p: WatermarkProgress) => void;
-  /** Settings instead of the environment's (tests, the quality command). */
-  config?: WatermarkConfig & { dataDir: string };
-  limit?: number;
+  /** From runs/stageSettings.ts (the run's thresholds over lib/settings.ts). */
+  config: WatermarkConfig & { dataDir: string };
 };
 
 export type WatermarkStageResult = { done: number; failed: number; skipped: number; flagged: number };
-
-const PAGE = 100;
-
-function resolveConfig(opts: WatermarkStageOptions): WatermarkConfig & { dataDir: string } {
-  const base = opts.config ?? watermarkConfig();
-  return { ...base, minPhotos: opts.minPhotos ?? base.minPhotos, sample: opts.sample ?? base.sample };
-}
 
 /** Size of a photo for grouping: the stored analysis-image size, or the thumbnail's header when missing. */
 async function toRef(p: { id: string; contentHash: string; width: number | null; height: number | null }, dataDir: string): Promise<PhotoRef> {
@@ -82,28 +71,9 @@ async function processAll(accounts: PendingAccount[], config: WatermarkConfig & 
   }
 }
 
-/** Runs the check for every account with enough fetched photos and no current result (up to `limit`). */
-export async function runWatermarkStage(opts: WatermarkStageOptions = {}): Promise<WatermarkStageResult> {
-  const config = resolveConfig(opts);
-  const base = configVersion(config);
-  const work = await countWatermarkWork(base, config.minPhotos);
-  const total = Math.min(work.pending, opts.limit ?? Infinity);
-  const tally: WatermarkStageResult = { done: 0, failed: 0, skipped: work.total - work.pending, flagged: 0 };
-  opts.onProgress?.({ done: 0, total, failed: 0, flagged: 0 });
-  let after: string | null = null;
-  while (tally.done + tally.failed < total) {
-    opts.signal?.throwIfAborted();
-    const page = await listWatermarkPending(base, config.minPhotos, after, Math.min(PAGE, total - tally.done - tally.failed));
-    if (page.length === 0) break;
-    after = page[page.length - 1].nsid;
-    await processAll(page, config, opts, tally, total);
-  }
-  return tally;
-}
-
 /** Runs the check for the given accounts (a job runner's batch); current or too small ones are skipped. */
-export async function runWatermarkBatch(accountNsids: string[], opts: Omit<WatermarkStageOptions, 'limit'> = {}): Promise<WatermarkStageResult> {
-  const config = resolveConfig(opts);
+export async function runWatermarkBatch(accountNsids: string[], opts: WatermarkStageOptions): Promise<WatermarkStageResult> {
+  const config = opts.config;
   const pending = accountNsids.length === 0 ? [] : await listWatermarkPending(configVersion(config), config.minPhotos, null, accountNsids.length, accountNsids);
   const tally: WatermarkStageResult = { done: 0, failed: 0, skipped: accountNsids.length - pending.length, flagged: 0 };
   await processAll(pending, config, opts, tally, pending.length);

@@ -13,10 +13,13 @@ import { decideAccount, listAccountDecisions, undoDecision } from '../../lib/que
 import { acquireLease, getAccountReview } from '../../lib/queries/review.ts';
 import { startEmbeddedPostgres } from '../../lib/server/embeddedPostgres.ts';
 import { migrate } from '../../lib/server/migrate.ts';
-import { runAnalyze } from '../../pipeline/analyze/stage.ts';
+import { settings } from '../../lib/settings.ts';
+import { runFetchBatch } from '../../pipeline/fetch/stage.ts';
+import { runToEnd } from '../../pipeline/runs/runToEnd.ts';
+import { analyzeSettings } from '../helpers/analyzeSettings.ts';
 import { createFlickrClient } from '../../pipeline/flickr/client.ts';
 import { createRateLimiter } from '../../pipeline/flickr/rateLimiter.ts';
-import { runIngest } from '../../pipeline/ingest/crawl.ts';
+import { crawlAll } from '../helpers/crawlAll.ts';
 import { startFlickrSimulator } from '../../pipeline/devkit/simulator/server.ts';
 import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
 import pg from 'pg';
@@ -53,11 +56,11 @@ async function crawl(photos: number): Promise<{ requests: number; faults: number
   try {
     // Baseline: the same crawl without faults, to show what the faults cost in requests.
     const base = client();
-    await runIngest(config, { client: base });
+    await crawlAll(config, { client: base });
     await db().$executeRawUnsafe('TRUNCATE photos, accounts, crawl_windows CASCADE');
     sim.setFaults({ errorRate: 0.12, rate429: 0.06, truncateRate: 0.1, delayMs: 500, slowRate: 0.05, seed: 'bench' });
     const c = client();
-    const summary = await runIngest(config, { client: c });
+    const summary = await crawlAll(config, { client: c });
     if (!summary.complete) throw new Error(`crawl incomplete: ${summary.errors.join('; ')}`);
     return { requests: c.counters.requests, faults: sim.stats().faults, expected: universe.groundTruth.eligible.length, stored: await count('photos'), baselineRequests: base.counters.requests };
   } finally {
@@ -154,26 +157,33 @@ async function diskFault(adminUrl: string, photos: number): Promise<DiskFaultRes
   const sim = await startFlickrSimulator({ universe });
   try {
     const client = createFlickrClient({ apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), retry: { baseMs: 1, maxMs: 5 } });
-    const ingest = await runIngest({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
+    const ingest = await crawlAll({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
     if (!ingest.complete) throw new Error(`disk-fault crawl incomplete: ${ingest.errors.join('; ')}`);
     const stored = (await db().photo.findMany({ select: { id: true } })).map((p) => p.id);
     const served = stored.filter((id) => !universe.photos.find((p) => p.id === id)?.deleted).length;
     const thumbs = path.join(dataDir, 'images', 'thumbs');
-    const opts = { steps: ['fetch'] as const, pageSize: 25, dataDir, imageHosts: [sim.imageHost], retries: 0, timeoutMs: 10_000 };
-    let pages = 0;
-    const runError = await runAnalyze({
-      ...opts,
-      onProgress: () => {
-        if (++pages !== 1) return;
-        renameSync(thumbs, `${thumbs}.aside`);
-        writeFileSync(thumbs, 'not a folder');
-      },
-    }).then(() => null, (e: Error) => e.message);
+    const opts = { dataDir, imageHosts: [sim.imageHost], retries: 0, timeoutMs: 10_000 };
+    const saved = { ...settings };
+    Object.assign(settings, { IMAGE_HOSTS: [sim.imageHost], FETCH_RETRIES: 0, FETCH_TIMEOUT_MS: 10_000 });
+    process.env.DATA_DIR = dataDir;
+    const fetchRun = () => runToEnd({ stages: ['analyze'], checks: ['fetch'], batchSize: 25 }, { concurrency: 1, settings: { maxAttempts: 1, heartbeatSeconds: 0.5 } });
+    let runError: string | null;
+    try {
+      // The first batch is stored, then the thumbnail folder becomes unusable and a run's batches fail.
+      await runFetchBatch(stored.slice().sort().slice(0, 25), analyzeSettings(opts));
+      renameSync(thumbs, `${thumbs}.aside`);
+      writeFileSync(thumbs, 'not a folder');
+      const faulty = await fetchRun();
+      runError = faulty.status === 'failed' ? faulty.stages[0].lastError : null;
+      await rm(thumbs, { force: true });
+      await rename(`${thumbs}.aside`, thumbs).catch(() => {});
+      await fetchRun();
+    } finally {
+      Object.assign(settings, saved);
+      delete process.env.DATA_DIR;
+    }
     // Photos the faulty run recorded as broken for a reason that was our disk's, not theirs.
     const blamedOnPhotos = await db().photo.count({ where: { availability: 'error', fetchError: { startsWith: 'corrupt: processing failed: E' } } });
-    await rm(thumbs, { force: true });
-    await rename(`${thumbs}.aside`, thumbs).catch(() => {});
-    await runAnalyze(opts);
     const analyzed = await db().photo.count({ where: { availability: 'available' } });
     return { photos: stored.length, served, runError, blamedOnPhotos, analyzed, lost: served - analyzed };
   } finally {

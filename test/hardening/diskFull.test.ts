@@ -5,13 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveSettings } from '../../pipeline/analyze/options.ts';
 import { runFetchBatch } from '../../pipeline/fetch/stage.ts';
 import { createFlickrClient } from '../../pipeline/flickr/client.ts';
 import { createRateLimiter } from '../../pipeline/flickr/rateLimiter.ts';
-import { runIngest } from '../../pipeline/ingest/crawl.ts';
+import { crawlAll } from '../helpers/crawlAll.ts';
 import { startFlickrSimulator, type FlickrSimulator } from '../../pipeline/devkit/simulator/server.ts';
 import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
+import { analyzeSettings } from '../helpers/analyzeSettings.ts';
 import { useTestDatabase } from '../helpers/db.ts';
 
 /** Mounts a 256 KiB tmpfs; null when this machine does not let us (not root, no CAP_SYS_ADMIN). */
@@ -44,7 +44,7 @@ describe.skipIf(!mountPoint)('a full disk for thumbnails', () => {
   beforeAll(async () => {
     sim = await startFlickrSimulator({ universe });
     const client = createFlickrClient({ apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), retry: { baseMs: 1, maxMs: 5 } });
-    const ingest = await runIngest({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
+    const ingest = await crawlAll({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
     expect(ingest.complete).toBe(true);
     sql = new pg.Client({ connectionString: database.url() });
     await sql.connect();
@@ -63,7 +63,7 @@ describe.skipIf(!mountPoint)('a full disk for thumbnails', () => {
     await writeFile(path.join(mountPoint!, 'filler'), Buffer.alloc(200 * 1024, 1));
     const ids = (await sql.query<{ id: string }>(`SELECT id FROM photos WHERE url_b IS NOT NULL OR url_c IS NOT NULL OR url_z IS NOT NULL OR url_m IS NOT NULL ORDER BY id LIMIT 20`)).rows.map((r) => r.id);
     expect(ids.length).toBe(20);
-    const s = resolveSettings({ dataDir: mountPoint!, imageHosts: [sim.imageHost], retries: 0, concurrency: 2, clip: true, timeoutMs: 10_000 });
+    const s = analyzeSettings({ dataDir: mountPoint!, imageHosts: [sim.imageHost], retries: 0, concurrency: 2, clip: true, timeoutMs: 10_000 });
 
     const err = await runFetchBatch(ids, s).then(() => null, (e: unknown) => e as Error);
     if (!err) {

@@ -12,15 +12,17 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countFetchPending } from '../../lib/queries/analysis.ts';
-import { resolveSettings } from '../../pipeline/analyze/options.ts';
-import { runAnalyze } from '../../pipeline/analyze/stage.ts';
+import type { StageProgress } from '../../lib/queries/runs.ts';
+import { settings } from '../../lib/settings.ts';
 import { runFetchBatch } from '../../pipeline/fetch/stage.ts';
 import { hasImage } from '../../pipeline/fetch/imageStore.ts';
 import { createFlickrClient } from '../../pipeline/flickr/client.ts';
 import { createRateLimiter } from '../../pipeline/flickr/rateLimiter.ts';
-import { runIngest } from '../../pipeline/ingest/crawl.ts';
+import { crawlAll } from '../helpers/crawlAll.ts';
+import { runToEnd } from '../../pipeline/runs/runToEnd.ts';
 import { startFlickrSimulator, type FlickrSimulator } from '../../pipeline/devkit/simulator/server.ts';
 import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
+import { analyzeSettings } from '../helpers/analyzeSettings.ts';
 import { useTestDatabase } from '../helpers/db.ts';
 
 const database = useTestDatabase();
@@ -38,7 +40,7 @@ describe('a local disk fault during analyze', () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'quarry-diskfault-'));
     sim = await startFlickrSimulator({ universe });
     const client = createFlickrClient({ apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), retry: { baseMs: 1, maxMs: 5 } });
-    expect((await runIngest({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client })).complete).toBe(true);
+    expect((await crawlAll({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client })).complete).toBe(true);
     sql = new pg.Client({ connectionString: database.url() });
     await sql.connect();
   });
@@ -53,40 +55,50 @@ describe('a local disk fault during analyze', () => {
     const pending = await countFetchPending();
     expect(pending).toBe(photos);
     const thumbs = path.join(dataDir, 'images', 'thumbs');
-    const opts = { steps: ['fetch'] as const, pageSize: 8, dataDir, imageHosts: [sim.imageHost], retries: 0, concurrency: 2, timeoutMs: 10_000 };
+    let report: StageProgress | undefined;
+    const opts = { dataDir, imageHosts: [sim.imageHost], retries: 0, concurrency: 2, timeoutMs: 10_000 };
+    // A run reads the same from the settings (lib/settings.ts), as the app's worker does.
+    const saved = { ...settings };
+    Object.assign(settings, { IMAGE_HOSTS: [sim.imageHost], FETCH_RETRIES: 0, FETCH_CONCURRENCY: 2, FETCH_TIMEOUT_MS: 10_000 });
+    process.env.DATA_DIR = dataDir;
+    const fetchRun = () => runToEnd({ stages: ['analyze'], checks: ['fetch'], batchSize: 8 }, { concurrency: 1, settings: { maxAttempts: 1, heartbeatSeconds: 0.5 } });
+    try {
+      // The first batch is stored; then the thumbnail folder becomes unusable.
+      const first = (await sql.query<{ id: string }>('SELECT id FROM photos ORDER BY id LIMIT 8')).rows.map((r) => r.id);
+      await runFetchBatch(first, analyzeSettings(opts));
+      renameSync(thumbs, `${thumbs}.aside`);
+      writeFileSync(thumbs, 'not a folder');
 
-    // After the first page is stored, the thumbnail folder becomes unusable (onProgress runs between pages).
-    let pages = 0;
-    const err = await runAnalyze({
-      ...opts,
-      onProgress: () => {
-        if (++pages !== 1) return;
-        renameSync(thumbs, `${thumbs}.aside`);
-        writeFileSync(thumbs, 'not a folder');
-      },
-    }).then(() => null, (e: Error) => e);
-    expect(pages).toBe(1);
-    if (!err) expect.fail(`the run must fail; it recorded ${JSON.stringify((await sql.query('SELECT DISTINCT fetch_error FROM photos')).rows)}`);
-    expect(err.message).toMatch(/^local disk error E(NOTDIR|EXIST) writing images under /);
-    expect(err.message).toContain(dataDir);
-    // No photo paid for our disk: the first page is stored, the rest are still waiting, none is corrupt or an error.
-    expect(await count(`availability = 'error'`)).toBe(0);
-    expect(await count(`availability = 'available'`)).toBe(8);
-    expect(await countFetchPending()).toBe(photos - 8);
+      // A run's batches now fail with the error (one attempt each here), and the run fails saying why.
+      const failed = await fetchRun();
+      expect(failed.status).toBe('failed');
+      const message = failed.stages[0].lastError ?? '';
+      expect(message).toMatch(/local disk error E(NOTDIR|EXIST) writing images under /);
+      expect(message).toContain(dataDir);
+      // No photo paid for our disk: the first batch is stored, the rest are still waiting, none is corrupt or an error.
+      expect(await count(`availability = 'error'`)).toBe(0);
+      expect(await count(`availability = 'available'`)).toBe(8);
+      expect(await countFetchPending()).toBe(photos - 8);
 
-    // The same failure through the run stage's entry point (what the job runner records as the batch's error).
-    const ids = (await sql.query<{ id: string }>(`SELECT id FROM photos WHERE availability = 'unknown' ORDER BY id LIMIT 5`)).rows.map((r) => r.id);
-    await expect(runFetchBatch(ids, { ...resolveSettings(opts) })).rejects.toThrow(/local disk error/);
-    expect(await count(`availability = 'error'`)).toBe(0);
+      // The same failure through the run stage's batch entry point directly.
+      const ids = (await sql.query<{ id: string }>(`SELECT id FROM photos WHERE availability = 'unknown' ORDER BY id LIMIT 5`)).rows.map((r) => r.id);
+      await expect(runFetchBatch(ids, analyzeSettings(opts))).rejects.toThrow(/local disk error/);
+      expect(await count(`availability = 'error'`)).toBe(0);
 
-    // The disk is fixed; a rerun analyzes every photo, each with its thumbnail on disk.
-    await rm(thumbs);
-    await rename(`${thumbs}.aside`, thumbs);
-    const report = await runAnalyze(opts);
+      // The disk is fixed; a new run analyzes every photo, each with its thumbnail on disk.
+      await rm(thumbs);
+      await rename(`${thumbs}.aside`, thumbs);
+      const rerun = await fetchRun();
+      expect(rerun.status).toBe('completed');
+      report = rerun.stages[0];
+    } finally {
+      Object.assign(settings, saved);
+      delete process.env.DATA_DIR;
+    }
     // Every photo the server still serves is analyzed; the only ones not are those deleted on Flickr (404: unavailable).
     const stored = (await sql.query<{ id: string; availability: string }>('SELECT id, availability::text FROM photos ORDER BY id')).rows;
     const deleted = stored.filter((r) => universe.photos.find((p) => p.id === r.id)!.deleted).map((r) => r.id);
-    expect(report.steps.fetch).toMatchObject({ done: photos - 8, failed: deleted.length, failuresByKind: deleted.length ? { unavailable: deleted.length } : {} });
+    expect(report).toMatchObject({ done: photos - 8, failed: deleted.length, failuresByKind: deleted.length ? { unavailable: deleted.length } : {} });
     expect(stored.filter((r) => r.availability !== 'available').map((r) => r.id)).toEqual(deleted);
     expect(await count(`availability = 'available'`)).toBe(photos - deleted.length);
     const hashes = (await sql.query<{ h: string }>(`SELECT content_hash AS h FROM photos WHERE availability = 'available'`)).rows.map((r) => r.h);

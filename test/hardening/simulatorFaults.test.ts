@@ -4,10 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAnalyze } from '../../pipeline/analyze/stage.ts';
+import { settings } from '../../lib/settings.ts';
 import { createFlickrClient } from '../../pipeline/flickr/client.ts';
 import { createRateLimiter } from '../../pipeline/flickr/rateLimiter.ts';
-import { runIngest, type IngestConfig } from '../../pipeline/ingest/crawl.ts';
+import { crawlAll } from '../helpers/crawlAll.ts';
+import type { IngestConfig } from '../../pipeline/ingest/crawl.ts';
+import { runToEnd } from '../../pipeline/runs/runToEnd.ts';
 import { startFlickrSimulator, type FlickrSimulator } from '../../pipeline/devkit/simulator/server.ts';
 import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
 import { useTestDatabase } from '../helpers/db.ts';
@@ -51,7 +53,7 @@ describe('simulator faults', () => {
       apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), timeoutMs: 150,
       retry: { retries: 12, baseMs: 2, maxMs: 20 },
     });
-    const summary = await runIngest(config, { client });
+    const summary = await crawlAll(config, { client });
     sim.setFaults({});
     expect(summary.complete).toBe(true);
     expect(summary.errors).toEqual([]);
@@ -70,12 +72,15 @@ describe('simulator faults', () => {
   it('fetch records truncated and refused images as per-photo errors and stores the rest', async () => {
     // Half of the image answers stop mid-body or are 503s; no retries, so each of those must end as that photo's error.
     sim.setFaults({ imageTruncateRate: 0.3, imageErrorRate: 0.1, seed: 'image-faults' });
-    const report = await runAnalyze({
-      steps: ['fetch'], limit: 160, imageHosts: [sim.imageHost], dataDir, retries: 0, backoffMs: 1,
-      timeoutMs: 10_000, maxBytes: 5_000_000, concurrency: 6, clip: false,
-    });
+    // A run of the fetch step, reading these settings as the app's worker does.
+    const saved = { ...settings };
+    Object.assign(settings, { IMAGE_HOSTS: [sim.imageHost], FETCH_RETRIES: 0, FETCH_BACKOFF_MS: 1, FETCH_TIMEOUT_MS: 10_000, FETCH_MAX_BYTES: 5_000_000, FETCH_CONCURRENCY: 6 });
+    process.env.DATA_DIR = dataDir;
+    const run = await runToEnd({ stages: ['analyze'], checks: ['fetch'], limit: 160 }, { settings: { heartbeatSeconds: 0.5 } })
+      .finally(() => { Object.assign(settings, saved); delete process.env.DATA_DIR; });
     sim.setFaults({});
-    const fetch = report.steps.fetch!;
+    expect(run.status).toBe('completed');
+    const fetch = run.stages[0];
     expect(fetch.done).toBe(160);
 
     const rows = (await sql.query<{ id: string; availability: string; fetch_error: string | null; content_hash: string | null }>(

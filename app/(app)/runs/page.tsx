@@ -1,6 +1,6 @@
 import { RunsPanel } from '@/components/runs/RunsPanel';
 import { requirePageUser } from '@/lib/auth/guard';
-import { env } from '@/lib/env';
+import { settings, thresholdDefaults } from '@/lib/settings';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +9,7 @@ export default async function RunsPage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Runs</h1>
-      <RunsPanel defaultLicenses={env.FLICKR_LICENSES.map(Number)} />
+      <RunsPanel defaultLicenses={settings.FLICKR_LICENSES.map(Number)} defaultThresholds={thresholdDefaults()} />
     </div>
   );
 }

@@ -1,57 +1,32 @@
-// `npm run quarry -- analyze [--limit N] [--checks fetch,resolution,exif,text,duplicates]`: image fetch and photo checks, resumable.
-import { env } from '../../../lib/env.ts';
-import { ALL_STEPS, parseSteps, type AnalyzeStep } from '../../analyze/checkNames.ts';
-import { runAnalyze, type AnalyzeProgress } from '../../analyze/stage.ts';
-import { flickrExifCall } from '../../checks/flickrExif.ts';
-import { createFlickrClient } from '../../flickr/client.ts';
-import { createProgress } from '../progress.ts';
+// `npm run quarry -- analyze [--limit N] [--checks fetch,resolution,exif,text,duplicates]`: image fetch and photo checks,
+// as a run of the analyze stage (the same as `quarry run --stages analyze` and the Runs page); resumable.
+import { settings } from '../../../lib/settings.ts';
+import { ALL_STEPS, parseSteps } from '../../analyze/checkNames.ts';
 import { flag, parseFlags, type CommandSpec } from '../flags.ts';
-import { withDatabase } from '../withDatabase.ts';
+import { checkInput, startRun } from './run.ts';
 
 const flags = {
-  limit: flag.int('analyze at most N photos per step', { min: 1 }),
+  limit: flag.int('analyze at most N photos', { min: 1, max: 100_000_000 }),
   checks: flag.list('steps to run (duplicates also fetches)', ALL_STEPS, { defaultText: ALL_STEPS.join(',') }),
-  concurrency: flag.int('image downloads in flight', { min: 1, max: 256, defaultText: 'FETCH_CONCURRENCY, 16' }),
+  concurrency: flag.int('image downloads in flight in this process\'s worker', { min: 1, max: 256, defaultText: 'FETCH_CONCURRENCY, 16' }),
+  'min-resolution': flag.int('long side in pixels below which a photo fails', { min: 1, max: 100_000, defaultText: 'MIN_RESOLUTION, 256' }),
+  'regroup-duplicates': flag.switch('recompute the duplicate clusters even when every photo has a current result'),
+  detach: flag.switch('print the run id and return; workers (the app\'s or `npm run worker`) run it'),
 };
 
 export const spec: CommandSpec = {
   name: 'analyze',
   summary: 'fetch images and run the photo checks (resolution, EXIF, copyright text, duplicates); resumable',
   flags,
+  notes: ['Runs as a pipeline run of the analyze stage; FETCH_CONCURRENCY and the other settings come from the environment.'],
 };
 
-const kinds = (f: Record<string, number>) => Object.entries(f).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
-
 export async function run(args: string[]): Promise<void> {
-  const opts = parseFlags(flags, args).values;
-  const steps = parseSteps(opts.checks?.join(','));
-  // getExif is the fallback for hidden originals; without an API key those photos are reported as unchecked.
-  const getExif = env.FLICKR_API_KEY
-    ? flickrExifCall(createFlickrClient({ apiKey: env.FLICKR_API_KEY, apiBase: env.FLICKR_API_BASE, ratePerHour: env.FLICKR_RATE_LIMIT }))
-    : undefined;
-  const bars = new Map<AnalyzeStep, ReturnType<typeof createProgress>>();
-  const last = new Map<AnalyzeStep, AnalyzeProgress>();
-  const onProgress = (p: AnalyzeProgress) => {
-    let bar = bars.get(p.step);
-    if (!bar) bars.set(p.step, (bar = createProgress(p.step, p.step === 'fetch' ? 'images' : 'photos')));
-    last.set(p.step, p);
-    bar.update({ done: p.done, total: p.total, failed: p.failed, extra: kinds(p.failuresByKind) });
-  };
-  await withDatabase(async () => {
-    const report = await runAnalyze({ steps, limit: opts.limit, concurrency: opts.concurrency, getExif, onProgress });
-    for (const [step, bar] of bars) {
-      const p = report.steps[step] ?? last.get(step)!;
-      bar.done({ done: p.done, total: p.total, failed: p.failed, extra: kinds(p.failuresByKind) });
-    }
-    for (const step of steps) {
-      const p = report.steps[step];
-      if (p && p.total === 0 && step !== 'duplicates') console.error(`${step}: nothing to do (results are current)`);
-    }
-    const d = report.duplicates;
-    if (d) {
-      console.error(d.skipped
-        ? 'duplicates: nothing to do (results are current)'
-        : `duplicates: ${d.photos} photos, ${d.pairs} pairs (${d.rejected} candidates rejected on pixels), ${d.clusters} clusters, ${d.duplicates} duplicates, ${d.errors} not fetched; ${d.clipNote}${d.clipPairs ? ` (${d.clipPairs} pairs)` : ''}`);
-    }
-  });
+  const o = parseFlags(flags, args).values;
+  // A setting of this process (its in-process worker), as FETCH_CONCURRENCY would be; not part of the run.
+  if (o.concurrency) settings.FETCH_CONCURRENCY = o.concurrency;
+  const checks = parseSteps(o.checks?.join(','));
+  const thresholds = o['min-resolution'] === undefined ? {} : { minResolution: o['min-resolution'] };
+  const input = checkInput({ stages: ['analyze'], limit: o.limit, checks, thresholds, regroupDuplicates: o['regroup-duplicates'] || undefined });
+  await startRun(input, { detach: o.detach });
 }

@@ -8,13 +8,9 @@ import pg from 'pg';
 import { disconnectDb } from '../../../lib/db.ts';
 import { databaseUrl } from '../../../lib/env.ts';
 import { migrate } from '../../../lib/server/migrate.ts';
-import { ALL_STEPS } from '../../analyze/checkNames.ts';
+import { settings } from '../../../lib/settings.ts';
 import { explainMisses, formatQuality, qualityReport } from '../../devkit/quality/analyze.ts';
-import { runAnalyze } from '../../analyze/stage.ts';
-import { flickrExifCall } from '../../checks/flickrExif.ts';
-import { createFlickrClient } from '../../flickr/client.ts';
-import { createRateLimiter } from '../../flickr/rateLimiter.ts';
-import { runIngest } from '../../ingest/crawl.ts';
+import { runToEnd } from '../../runs/runToEnd.ts';
 import { startFlickrSimulator } from '../../devkit/simulator/server.ts';
 import { generateUniverse } from '../../devkit/universe/generate.ts';
 import { runRealQuality } from '../../devkit/quality/realCommand.ts';
@@ -64,25 +60,33 @@ export async function run(args: string[]): Promise<void> {
     const end = new Date('2023-01-01T00:00:00Z');
     const universe = generateUniverse({ seed: opts.seed, photos: opts.photos, start, end });
     const sim = await startFlickrSimulator({ universe });
+    const saved = { ...settings };
+    const savedDataDir = process.env.DATA_DIR;
     try {
       await migrate(tempUrl);
       await disconnectDb();
       process.env.DATABASE_URL = tempUrl;
-      const client = createFlickrClient({ apiKey: 'quality', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }) });
-      console.error(`universe "${opts.seed}": ${universe.photos.length} photos; ingesting from the simulator…`);
-      await runIngest({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
+      // The run's stages read these settings: the simulator stands in for Flickr and its image host.
+      Object.assign(settings, { FLICKR_API_KEY: 'quality', FLICKR_API_BASE: sim.apiBase, FLICKR_RATE_LIMIT: 1e9, IMAGE_HOSTS: [sim.imageHost] });
+      process.env.DATA_DIR = dir;
+      console.error(`universe "${opts.seed}": ${universe.photos.length} photos; ingesting from the simulator and analyzing…`);
       const bars = new Map<string, ReturnType<typeof createProgress>>();
-      await runAnalyze({
-        steps: ALL_STEPS, imageHosts: [sim.imageHost], dataDir: dir, getExif: flickrExifCall(client),
-        onProgress: (p) => {
-          if (!bars.has(p.step)) bars.set(p.step, createProgress(p.step, 'photos'));
-          bars.get(p.step)!.update({ done: p.done, total: p.total, failed: p.failed });
+      const r = await runToEnd({ stages: ['ingest', 'analyze'], from: start.toISOString().slice(0, 10), to: new Date(end.getTime() - 1000).toISOString().slice(0, 10) }, {
+        onProgress: (run) => {
+          for (const st of run.stages.filter((x) => x.status !== 'pending')) {
+            if (!bars.has(st.stage)) bars.set(st.stage, createProgress(st.stage, st.stage === 'ingest' ? 'windows' : 'photos'));
+            bars.get(st.stage)!.update({ done: st.done, total: st.total, failed: st.failed });
+          }
         },
       });
+      if (r.status !== 'completed') throw new Error(`the quality run ${r.status}: ${r.error ?? r.stages.map((st) => st.lastError).filter(Boolean).join('; ')}`);
       const report = await qualityReport(universe.groundTruth);
       console.log(formatQuality(report));
       if (opts.verbose) for (const line of await explainMisses(report)) console.log(line);
     } finally {
+      Object.assign(settings, saved);
+      if (savedDataDir === undefined) delete process.env.DATA_DIR;
+      else process.env.DATA_DIR = savedDataDir;
       await disconnectDb();
       process.env.DATABASE_URL = mainUrl;
       await sim.close();

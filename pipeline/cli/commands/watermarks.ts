@@ -1,18 +1,20 @@
-// `quarry watermarks [--limit N] [--min-photos N] [--sample K]` runs the per-account watermark check;
+// `quarry watermarks [--limit N] [--min-photos N] [--sample K]` runs the per-account watermark check (a run of the
+// watermarks stage, as `quarry run --stages watermarks`);
 // `quarry watermarks quality [--accounts N] [--seed S] [--photos MIN-MAX] [--size PX] [--rows] [--images DIR]`
 // measures it on generated accounts and prints precision and recall.
 import path from 'node:path';
+import { settings, thresholdDefaults } from '../../../lib/settings.ts';
 import { watermarkConfig } from '../../watermarks/config.ts';
 import { evaluateQuality, type Counts, type QualityReport } from '../../devkit/quality/watermarks.ts';
-import { runWatermarkStage } from '../../watermarks/stage.ts';
 import { createProgress } from '../progress.ts';
 import { flag, parseFlags, pickSubcommand, type CommandSpec } from '../flags.ts';
-import { withDatabase } from '../withDatabase.ts';
+import { checkInput, startRun } from './run.ts';
 
 const stageFlags = {
-  limit: flag.int('check at most N accounts', { min: 1 }),
-  'min-photos': flag.int('accounts need this many fetched photos to be assessed', { min: 3, defaultText: 'WATERMARK_MIN_PHOTOS, 8' }),
-  sample: flag.int('photos sampled per orientation', { min: 4, defaultText: 'WATERMARK_SAMPLE, 64' }),
+  limit: flag.int('check at most N accounts', { min: 1, max: 100_000_000 }),
+  'min-photos': flag.int('accounts need this many fetched photos to be assessed', { min: 3, max: 10_000, defaultText: 'WATERMARK_MIN_PHOTOS, 8' }),
+  sample: flag.int('photos sampled per orientation', { min: 4, max: 1024, defaultText: 'WATERMARK_SAMPLE, 64' }),
+  detach: flag.switch('print the run id and return; workers (the app\'s or `npm run worker`) run it'),
 };
 
 const qualityFlags = {
@@ -92,19 +94,14 @@ export async function run(args: string[]): Promise<void> {
   const { sub, rest } = pickSubcommand(spec, args);
   if (sub === 'quality') return quality(rest);
   const flags = parseFlags(stageFlags, rest).values;
-  const config = watermarkConfig();
-  console.error(`watermarks: accounts with ≥ ${flags['min-photos'] ?? config.minPhotos} fetched photos, sample ${flags.sample ?? config.sample} per orientation, ` +
-    `fail ≥ ${config.fail}, uncertain ≥ ${config.uncertain}, photo match ≥ ${config.photoMatch}`);
-  await withDatabase(async () => {
-    const progress = createProgress('watermarks', 'accounts');
-    // withDatabase stops the database on Ctrl-C; finished accounts are stored, so a rerun resumes.
-    const result = await runWatermarkStage({
-      limit: flags.limit,
-      minPhotos: flags['min-photos'],
-      sample: flags.sample,
-      onProgress: (p) => progress.update({ done: p.done, total: p.total, failed: p.failed, extra: `${p.flagged} flagged` }),
-    });
-    progress.done({ done: result.done + result.failed, total: result.done + result.failed, failed: result.failed, extra: `${result.flagged} flagged` });
-    console.log(`checked ${result.done + result.failed} accounts (${result.flagged} with a watermark, ${result.failed} unreadable), already current ${result.skipped}`);
-  });
+  const thresholds = {
+    ...(flags['min-photos'] === undefined ? {} : { watermarkMinPhotos: flags['min-photos'] }),
+    ...(flags.sample === undefined ? {} : { watermarkSample: flags.sample }),
+  };
+  const input = checkInput({ stages: ['watermarks'], limit: flags.limit, thresholds });
+  const t = { ...thresholdDefaults(), ...thresholds };
+  console.error(`watermarks: accounts with ≥ ${t.watermarkMinPhotos} fetched photos, sample ${t.watermarkSample} per orientation, ` +
+    `fail ≥ ${t.watermarkFail}, uncertain ≥ ${t.watermarkUncertain}, photo match ≥ ${settings.WATERMARK_PHOTO_MATCH}`);
+  // Finished accounts are stored as each batch ends, so an interrupted run resumes (`quarry run --resume ID`).
+  await startRun(input, { detach: flags.detach });
 }

@@ -1,19 +1,22 @@
 // Analyze as a run stage: batches of photos to fetch and/or check (by check version), then the global duplicate step.
 import { listCheckPending, listFetchPending } from '../../../lib/queries/analysis.ts';
 import { photosUploadedBetween } from '../../../lib/queries/runs.ts';
-import { PHOTO_CHECKS, type PhotoCheck } from '../../analyze/checkNames.ts';
+import { ALL_STEPS, PHOTO_CHECKS, type PhotoCheck } from '../../analyze/checkNames.ts';
 import { runDuplicates } from '../../analyze/duplicatesStep.ts';
-import { resolveSettings, type AnalyzeSettings } from '../../analyze/options.ts';
+import type { AnalyzeSettings } from '../../analyze/options.ts';
 import { checkVersions, runCheckBatch } from '../../analyze/photoChecks.ts';
+import { clipPairSource } from '../../clip/nearDuplicates.ts';
 import { runFetchBatch } from '../../fetch/stage.ts';
 import { STAGE_LABELS, uploadDates, type ResolvedRunConfig } from '../config.ts';
+import { stageSettings } from '../stageSettings.ts';
 import type { StageAdapter } from '../types.ts';
 import { filterIds, inBatches, mergeIds, pagedIds } from './batching.ts';
 
 const BATCH = 100;
 
-const settings = (c: ResolvedRunConfig, runId: string, signal?: AbortSignal): AnalyzeSettings =>
-  resolveSettings({ minResolution: c.thresholds.minResolution, nearDuplicateDistance: c.thresholds.nearDuplicateDistance, runId, signal });
+const settings = (c: ResolvedRunConfig, runId: string, signal?: AbortSignal): AnalyzeSettings => ({ ...stageSettings(c).analyze, runId, signal });
+/** The steps the run asked for (all for a run stored before steps could be chosen). */
+const steps = (c: ResolvedRunConfig) => new Set(c.checks ?? ALL_STEPS);
 
 type Params = { ids: string[]; fetch: string[]; checks: Partial<Record<PhotoCheck, string[]>> };
 
@@ -24,8 +27,10 @@ export const analyzeStage: StageAdapter = {
   async *plan(run) {
     const s = settings(run.config, run.id);
     const versions = checkVersions(s);
-    const streams: Record<string, AsyncIterable<string>> = { fetch: pagedIds(async (after, n) => (await listFetchPending(after, n)).map((p) => p.id)) };
-    for (const c of PHOTO_CHECKS) streams[c] = pagedIds((after, n) => listCheckPending(versions[c].name, versions[c].version, after, n));
+    const want = steps(run.config);
+    const streams: Record<string, AsyncIterable<string>> = {};
+    if (want.has('fetch')) streams.fetch = pagedIds(async (after, n) => (await listFetchPending(after, n)).map((p) => p.id));
+    for (const c of PHOTO_CHECKS) if (want.has(c)) streams[c] = pagedIds((after, n) => listCheckPending(versions[c].name, versions[c].version, after, n));
     const { from, to } = uploadDates(run.config);
     for (const k of Object.keys(streams)) streams[k] = filterIds(streams[k], (ids) => photosUploadedBetween(ids, from, to));
     for await (const batch of inBatches(mergeIds(streams), run.config.batchSize ?? BATCH, run.config.limit)) {
@@ -40,7 +45,9 @@ export const analyzeStage: StageAdapter = {
     const fetched = p.fetch.length ? await runFetchBatch(p.fetch, s) : { ok: 0, failed: 0, failuresByKind: {} };
     const failuresByKind: Record<string, number> = { ...fetched.failuresByKind };
     const refetched = new Set(p.fetch);
+    const want = steps(ctx.config);
     for (const c of PHOTO_CHECKS) {
+      if (!want.has(c)) continue;
       // A photo fetched just now has new inputs for every check.
       const ids = p.ids.filter((id) => refetched.has(id) || p.checks[c]?.includes(id));
       if (ids.length === 0) continue;
@@ -51,8 +58,13 @@ export const analyzeStage: StageAdapter = {
     }
     return { ok: p.ids.length - fetched.failed, failed: fetched.failed, failuresByKind };
   },
+  // Duplicates are clustered once per run: here, unless the run's CLIP stage comes next and clusters them with its
+  // embeddings (runs/stages/clip.ts).
   async after(run, ctx) {
-    const r = await runDuplicates(settings(run.config, run.id, ctx.signal));
+    if (!steps(run.config).has('duplicates')) return { ok: 0, failed: 0, note: 'duplicates not asked for' };
+    if (run.config.stages.includes('clip')) return { ok: 0, failed: 0, note: 'duplicates are grouped after the CLIP stage' };
+    const clip = await clipPairSource(stageSettings(run.config).clip);
+    const r = await runDuplicates(settings(run.config, run.id, ctx.signal), { clip, force: run.config.regroupDuplicates });
     return { ok: r.photos - r.duplicates, failed: 0, note: r.skipped ? 'duplicates already current' : `${r.duplicates} duplicates in ${r.clusters} clusters (${r.clipNote})` };
   },
 };

@@ -3,23 +3,19 @@
 import { listClipPending } from '../../../lib/queries/clip.ts';
 import { photosUploadedBetween, stageItemsDone } from '../../../lib/queries/runs.ts';
 import { runDuplicates } from '../../analyze/duplicatesStep.ts';
-import { resolveSettings } from '../../analyze/options.ts';
-import { clipConfig, type ClipConfig } from '../../clip/config.ts';
+import { ALL_STEPS } from '../../analyze/checkNames.ts';
 import { openClipRuntime } from '../../clip/runtime.ts';
 import { clipPairSource } from '../../clip/nearDuplicates.ts';
 import { runClipBatch } from '../../clip/stage.ts';
 import { clipModelStatus } from '../../clip/status.ts';
 import { STAGE_LABELS, uploadDates, type ResolvedRunConfig } from '../config.ts';
+import { stageSettings } from '../stageSettings.ts';
 import { failures, type StageAdapter } from '../types.ts';
 import { filterIds, inBatches, pagedIds } from './batching.ts';
 
 const BATCH = 128;
 
-function config(c: ResolvedRunConfig): ClipConfig {
-  const base = clipConfig();
-  const t = c.thresholds;
-  return { ...base, thresholds: { nonphoto: { fail: t.clipNonphotoFail, uncertain: t.clipNonphotoUncertain }, nonwholesome: { fail: t.clipNonwholesomeFail, uncertain: t.clipNonwholesomeUncertain } } };
-}
+const config = (c: ResolvedRunConfig) => stageSettings(c).clip;
 
 export const clipStage: StageAdapter = {
   name: 'clip',
@@ -33,23 +29,26 @@ export const clipStage: StageAdapter = {
     }
     const runtime = await openClipRuntime(cfg);
     const { from, to } = uploadDates(run.config);
-    const pending = pagedIds(async (after, n) => (await listClipPending(runtime.versions, runtime.modelKey, after, n)).map((p) => p.id), 2000);
+    const pending = pagedIds(async (after, n) => (await listClipPending(runtime.versions, runtime.modelKey, after, n, run.config.retryClipErrors)).map((p) => p.id), 2000);
     const ids = filterIds(pending, (chunk) => photosUploadedBetween(chunk, from, to));
     for await (const batch of inBatches(ids, run.config.batchSize ?? BATCH, run.config.limit)) {
       yield { key: batch[0], params: { ids: batch }, items: batch.length };
     }
   },
   async runBatch(batch, ctx) {
-    const r = await runClipBatch(batch.params.ids as string[], { runId: ctx.runId, signal: ctx.signal, config: config(ctx.config) });
+    const r = await runClipBatch(batch.params.ids as string[], { runId: ctx.runId, signal: ctx.signal, config: config(ctx.config), retryErrors: ctx.config.retryClipErrors });
     return { ok: r.done + r.skipped, failed: r.failed, failuresByKind: failures('clip_error', r.failed) };
   },
-  // New embeddings can link photos the perceptual hashes did not: regroup the duplicates with them.
+  // Duplicates are clustered once per run, here when the run also analyzed (analyze's finishing step leaves them to
+  // this one) or when new embeddings can link photos the perceptual hashes did not.
   async after(run, ctx) {
-    if ((await stageItemsDone(run.id, 'clip')) === 0) return { ok: 0, failed: 0, note: 'no new embeddings: duplicate clusters unchanged' };
-    const { source, note } = await clipPairSource(config(run.config));
-    if (!source) return { ok: 0, failed: 0, note };
-    const s = resolveSettings({ nearDuplicateDistance: run.config.thresholds.nearDuplicateDistance, clipPairs: source, runId: run.id, signal: ctx.signal });
-    const r = await runDuplicates(s, { force: true });
-    return { ok: r.photos - r.duplicates, failed: 0, note: `${r.clipPairs} CLIP pairs at cosine ≥ ${source.threshold}: ${r.duplicates} duplicates in ${r.clusters} clusters` };
+    const analyzed = run.config.stages.includes('analyze') && (run.config.checks ?? ALL_STEPS).includes('duplicates');
+    const embedded = (await stageItemsDone(run.id, 'clip')) > 0;
+    if (!analyzed && !embedded && !run.config.regroupDuplicates) return { ok: 0, failed: 0, note: 'no new embeddings: duplicate clusters unchanged' };
+    const s = stageSettings(run.config);
+    const clip = await clipPairSource(s.clip);
+    const r = await runDuplicates({ ...s.analyze, runId: run.id, signal: ctx.signal }, { clip, force: embedded || run.config.regroupDuplicates });
+    const found = `${r.duplicates} duplicates in ${r.clusters} clusters`;
+    return { ok: r.photos - r.duplicates, failed: 0, note: r.skipped ? 'duplicates already current' : clip.source ? `${r.clipPairs} CLIP pairs at cosine ≥ ${clip.source.threshold}: ${found}` : `${found} (${clip.note})` };
   },
 };

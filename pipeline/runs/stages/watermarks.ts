@@ -1,16 +1,17 @@
 // Watermarks as a run stage: batches of accounts with enough fetched photos and no current result.
 import { accountsWithUploadsBetween } from '../../../lib/queries/runs.ts';
 import { listWatermarkPending } from '../../../lib/queries/watermarks.ts';
-import { configVersion, watermarkConfig } from '../../watermarks/config.ts';
+import { configVersion } from '../../watermarks/config.ts';
 import { runWatermarkBatch } from '../../watermarks/stage.ts';
 import { STAGE_LABELS, uploadDates, type ResolvedRunConfig } from '../config.ts';
+import { stageSettings } from '../stageSettings.ts';
 import { failures, type StageAdapter } from '../types.ts';
 import { filterIds, inBatches, pagedIds } from './batching.ts';
 
 // Detection decodes up to 64 thumbnails per account: a handful of accounts is a few seconds of work.
 const BATCH = 8;
 
-const config = (c: ResolvedRunConfig) => ({ ...watermarkConfig(), fail: c.thresholds.watermarkFail, uncertain: c.thresholds.watermarkUncertain });
+const config = (c: ResolvedRunConfig) => stageSettings(c).watermarks;
 
 export const watermarksStage: StageAdapter = {
   name: 'watermarks',

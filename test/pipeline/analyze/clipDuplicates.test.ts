@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
 import { runDuplicates } from '../../../pipeline/analyze/duplicatesStep.ts';
-import { resolveSettings } from '../../../pipeline/analyze/options.ts';
+import { loadSettings, settings, thresholdDefaults } from '../../../lib/settings.ts';
 import { clipConfig } from '../../../pipeline/clip/config.ts';
 import { encodeFloat16 } from '../../../pipeline/clip/float16.ts';
 import { MANIFEST_FILE } from '../../../pipeline/clip/modelDir.ts';
@@ -13,6 +13,7 @@ import { clipPairSource } from '../../../pipeline/clip/nearDuplicates.ts';
 import { TEST_MODEL_NAME, writeTestClipModel } from '../../../pipeline/devkit/clip/testModel.ts';
 import { resolveRunConfig, runInputSchema } from '../../../pipeline/runs/config.ts';
 import { clipStage } from '../../../pipeline/runs/stages/clip.ts';
+import { analyzeSettings as resolveSettings } from '../../helpers/analyzeSettings.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 
 useTestDatabase();
@@ -85,7 +86,7 @@ describe('CLIP pairs in the duplicate clusters', () => {
 describe('which model feeds the clusters', () => {
   it('is none without a model, none for a model that declares its embeddings unfit, else the installed model', async () => {
     const dir = path.join(tmp, 'model');
-    const config = { ...clipConfig({ CLIP_MODEL_DIR: dir, CLIP_NEAR_DUPLICATE: '0.97' }) };
+    const config = { ...clipConfig(loadSettings({ CLIP_MODEL_DIR: dir, CLIP_NEAR_DUPLICATE: '0.97' })) };
     const missing = await clipPairSource(config);
     expect(missing.source).toBeNull();
     expect(missing.note).toMatch(/CLIP model not installed/);
@@ -111,12 +112,12 @@ describe('the clip run stage', () => {
     const key = `${TEST_MODEL_NAME}@${hash}`;
     await db().photoEmbedding.updateMany({ where: { photoId: { in: ['100', '101'] } }, data: { model: key } });
     // More embeddings than the exact search may take on: no CLIP pairs, and the reason says so.
-    const capped = await clipPairSource(clipConfig({ CLIP_MODEL_DIR: dir, CLIP_NEAR_DUPLICATE_MAX_PHOTOS: '1' }));
+    const capped = await clipPairSource(clipConfig(loadSettings({ CLIP_MODEL_DIR: dir, CLIP_NEAR_DUPLICATE_MAX_PHOTOS: '1' })));
     expect(capped.source).toBeNull();
     expect(capped.note).toMatch(/^2 CLIP embeddings exceed CLIP_NEAR_DUPLICATE_MAX_PHOTOS \(1\)/);
-    process.env.CLIP_MODEL_DIR = dir;
-    process.env.CLIP_NEAR_DUPLICATE = '0.95';
-    const config = resolveRunConfig(runInputSchema.parse({ stages: ['clip'] }), ['clip'], { licenses: [9] });
+    const saved = { ...settings };
+    Object.assign(settings, { CLIP_MODEL_DIR: dir, CLIP_NEAR_DUPLICATE: 0.95 });
+    const config = resolveRunConfig(runInputSchema.parse({ stages: ['clip'] }), ['clip'], { licenses: [9], thresholds: thresholdDefaults() });
     const run = await db().pipelineRun.create({ data: { stages: ['clip'], config } });
     const stage = await db().runStage.create({ data: { runId: run.id, stage: 'clip', position: 0, done: 0 } });
     const ctx = { runId: run.id, config, signal: new AbortController().signal, heartbeat: async () => {} };
@@ -129,8 +130,7 @@ describe('the clip run stage', () => {
       expect(r).toMatchObject({ note: '1 CLIP pairs at cosine ≥ 0.95: 1 duplicates in 1 clusters' });
       expect((await duplicateResults()).get('101')).toMatchObject({ verdict: 'fail', runId: run.id, details: { canonicalId: '100', kind: 'clip' } });
     } finally {
-      delete process.env.CLIP_MODEL_DIR;
-      delete process.env.CLIP_NEAR_DUPLICATE;
+      Object.assign(settings, saved);
     }
   });
 });

@@ -3,14 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAnalyze } from '../../../pipeline/analyze/stage.ts';
+import { settings as appSettings } from '../../../lib/settings.ts';
 import { qualityReport } from '../../../pipeline/devkit/quality/analyze.ts';
-import { ALL_STEPS } from '../../../pipeline/analyze/checkNames.ts';
 import { CROP_HASH_LENGTH } from '../../../lib/domain/cropHashLayout.ts';
-import { flickrExifCall } from '../../../pipeline/checks/flickrExif.ts';
-import { createFlickrClient } from '../../../pipeline/flickr/client.ts';
-import { createRateLimiter } from '../../../pipeline/flickr/rateLimiter.ts';
-import { runIngest } from '../../../pipeline/ingest/crawl.ts';
+import type { RunInput } from '../../../pipeline/runs/config.ts';
+import { runToEnd } from '../../../pipeline/runs/runToEnd.ts';
 import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/devkit/simulator/server.ts';
 import { generateUniverse } from '../../../pipeline/devkit/universe/generate.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
@@ -29,9 +26,14 @@ let sql: pg.Client;
 let dataDir: string;
 const badPhotos: Record<string, string> = {};
 
-function settings() {
-  const client = createFlickrClient({ apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), retry: { baseMs: 2, maxMs: 20 } });
-  return { imageHosts: [sim.imageHost, bad.host], dataDir, retries: 1, backoffMs: 5, timeoutMs: 10_000, maxBytes: 2_000_000, getExif: flickrExifCall(client), concurrency: 8 };
+const savedSettings = { ...appSettings };
+
+/** Analyze as a run (the only driver); the stage's per-step progress is the run's. */
+async function analyze(input: Partial<RunInput> = {}) {
+  const r = await runToEnd({ stages: ['analyze'], ...input }, { settings: { heartbeatSeconds: 0.5 } });
+  expect(r.error ?? null).toBeNull();
+  expect(r.status).toBe('completed');
+  return r.stages[0];
 }
 
 beforeAll(async () => {
@@ -44,9 +46,14 @@ beforeAll(async () => {
     '/huge.jpg': (_q, r) => { r.writeHead(200); for (let i = 0; i < 300; i++) r.write(Buffer.alloc(10_000, 1)); r.end(); },
     '/redirect.jpg': (_q, r) => r.writeHead(302, { location: `${foreign.origin}/x.jpg` }).end(),
   });
-  const client = createFlickrClient({ apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), retry: { baseMs: 2, maxMs: 20 } });
-  const ingest = await runIngest({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
-  expect(ingest.complete).toBe(true);
+  // The stages read these settings, as the app and the worker do (getExif through the simulator's API).
+  Object.assign(appSettings, {
+    FLICKR_API_KEY: 'k', FLICKR_API_BASE: sim.apiBase, FLICKR_RATE_LIMIT: 1e9, IMAGE_HOSTS: [sim.imageHost, bad.host],
+    FETCH_RETRIES: 1, FETCH_BACKOFF_MS: 5, FETCH_TIMEOUT_MS: 10_000, FETCH_MAX_BYTES: 2_000_000, FETCH_CONCURRENCY: 8,
+  });
+  process.env.DATA_DIR = dataDir;
+  const ingest = await runToEnd({ stages: ['ingest'], from: '2019-01-01', to: '2020-12-31' });
+  expect(ingest.status).toBe('completed');
   sql = new pg.Client({ connectionString: database.url() });
   await sql.connect();
   // Four ordinary photos get broken image URLs: each must end as its own clear error.
@@ -58,6 +65,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  Object.assign(appSettings, savedSettings);
+  delete process.env.DATA_DIR;
   await sql?.end();
   await sim?.close();
   await bad?.close();
@@ -67,8 +76,8 @@ afterAll(async () => {
 
 describe('analyze on the generated universe', () => {
   it('finds every planted case, flags no decoy, and records broken images as per-photo errors', async () => {
-    const report = await runAnalyze({ steps: ALL_STEPS, ...settings() });
-    expect(report.steps.fetch!.done).toBeGreaterThan(100);
+    const stage = await analyze();
+    expect(stage.done).toBeGreaterThan(100);
 
     const q = await qualityReport(truth);
     const by = Object.fromEntries(q.scores.map((s) => [s.check, s]));
@@ -97,12 +106,9 @@ describe('analyze on the generated universe', () => {
 
   it('skips everything on a rerun: results are current for each check version', async () => {
     const before = await sql.query('SELECT photo_id, "check", computed_at FROM check_results ORDER BY 1, 2');
-    const report = await runAnalyze({ steps: ALL_STEPS, ...settings() });
-    expect(report.steps.fetch!.total).toBe(0);
-    expect(report.steps.resolution!.total).toBe(0);
-    expect(report.steps.exif!.total).toBe(0);
-    expect(report.steps.text!.total).toBe(0);
-    expect(report.duplicates!.skipped).toBe(true);
+    const stage = await analyze();
+    // No photo needs fetching or any check; the duplicate step finds its results current and writes nothing.
+    expect(stage.total).toBe(0);
     const after = await sql.query('SELECT photo_id, "check", computed_at FROM check_results ORDER BY 1, 2');
     expect(after.rows).toEqual(before.rows);
   }, 120_000);
@@ -114,8 +120,8 @@ describe('analyze on the generated universe', () => {
       sql.query(`UPDATE check_results SET verdict = 'error', details = $2 WHERE photo_id = $1 AND "check" = 'exif_copyright'`, [id, { kind, message: 'x' }]);
     await setError(timedOut, 'timeout');
     await setError(unreadable, 'unreadable');
-    const report = await runAnalyze({ steps: ['exif'], ...settings() });
-    expect(report.steps.exif!.total).toBe(1);
+    const stage = await analyze({ checks: ['exif'] });
+    expect(stage.total).toBe(1);
     const { rows: after } = await sql.query<{ photo_id: string; verdict: string }>(
       `SELECT photo_id, verdict::text FROM check_results WHERE "check" = 'exif_copyright' AND photo_id = ANY($1) ORDER BY photo_id`, [[timedOut, unreadable]]);
     expect(Object.fromEntries(after.map((r) => [r.photo_id, r.verdict]))).toEqual({ [timedOut]: 'pass', [unreadable]: 'error' });
@@ -125,8 +131,8 @@ describe('analyze on the generated universe', () => {
     const { rows: [photo] } = await sql.query<{ id: string; phash_windows: string[] }>(`SELECT id, phash_windows FROM photos WHERE availability = 'available' ORDER BY id LIMIT 1`);
     expect(photo.phash_windows).toHaveLength(CROP_HASH_LENGTH);
     await sql.query('UPDATE photos SET phash_windows = NULL WHERE id = $1', [photo.id]);
-    const report = await runAnalyze({ steps: ['fetch'], ...settings() });
-    expect(report.steps.fetch!.total).toBe(1);
+    const stage = await analyze({ checks: ['fetch'] });
+    expect(stage.total).toBe(1);
     const { rows: [again] } = await sql.query<{ phash_windows: string[] }>('SELECT phash_windows FROM photos WHERE id = $1', [photo.id]);
     expect(again.phash_windows).toEqual(photo.phash_windows);
   }, 120_000);
@@ -134,8 +140,8 @@ describe('analyze on the generated universe', () => {
   it('fetches again a photo whose crop hashes have another window layout (the nine windows stored before)', async () => {
     const { rows: [photo] } = await sql.query<{ id: string; phash_windows: string[] }>(`SELECT id, phash_windows FROM photos WHERE availability = 'available' ORDER BY id DESC LIMIT 1`);
     await sql.query('UPDATE photos SET phash_windows = $2::bigint[] WHERE id = $1', [photo.id, photo.phash_windows.slice(0, 19)]);
-    const report = await runAnalyze({ steps: ['fetch'], ...settings() });
-    expect(report.steps.fetch!.total).toBe(1);
+    const stage = await analyze({ checks: ['fetch'] });
+    expect(stage.total).toBe(1);
     const { rows: [again] } = await sql.query<{ phash_windows: string[] }>('SELECT phash_windows FROM photos WHERE id = $1', [photo.id]);
     expect(again.phash_windows).toEqual(photo.phash_windows);
   }, 120_000);

@@ -127,7 +127,7 @@ describe('invalid flags', () => {
     [['run', '--stages', 'export', '--from', '2024-02-30'], /--from expects a date YYYY-MM-DD, got "2024-02-30"/],
     [['run', '--stages', 'export', '--from', '2024-03-01', '--to', '2024-01-01'], /--to must not be before --from/],
     [['run', '--thresholds', 'watermarkFail=2'], /--thresholds expects comma-separated NAME=VALUE pairs/],
-    [['analyze', '--nope'], /unknown flag --nope \(known: --limit, --checks, --concurrency\)/],
+    [['analyze', '--nope'], /unknown flag --nope \(known: --limit, --checks, --concurrency, --min-resolution, --regroup-duplicates, --detach\)/],
     [['export', '--out'], /--out needs a value/],
     [['users', 'add'], /--email is required/],
     [['users', 'frob'], /unknown subcommand "frob" \(known: add, list/],

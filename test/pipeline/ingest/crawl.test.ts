@@ -3,7 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFlickrClient } from '../../../pipeline/flickr/client.ts';
 import { FlickrInvalidKeyError } from '../../../pipeline/flickr/errors.ts';
 import { createRateLimiter } from '../../../pipeline/flickr/rateLimiter.ts';
-import { runIngest, type IngestConfig } from '../../../pipeline/ingest/crawl.ts';
+import { crawlAll } from '../../helpers/crawlAll.ts';
+import type { IngestConfig } from '../../../pipeline/ingest/crawl.ts';
 import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/devkit/simulator/server.ts';
 import { generateUniverse } from '../../../pipeline/devkit/universe/generate.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
@@ -47,7 +48,7 @@ describe('ingest crawl against the simulator', () => {
   it('crawls a window larger than the cap completely: every eligible photo exactly once, nothing ineligible', async () => {
     // The universe really does overflow one query: its burst alone is over Flickr's (scaled) cap.
     expect(eligible.size).toBeGreaterThan(800);
-    const summary = await runIngest(config, { client: client() });
+    const summary = await crawlAll(config, { client: client() });
     expect(summary.complete).toBe(true);
     expect(summary.errors).toEqual([]);
     expect(summary.windowsSplit).toBeGreaterThan(0);
@@ -73,7 +74,7 @@ describe('ingest crawl against the simulator', () => {
   });
 
   it('stores what Flickr sent: quirky strings and numbers, raw HTML, url_l as url_b, url_m', async () => {
-    await runIngest(config, { client: client() });
+    await crawlAll(config, { client: client() });
     const withOriginal = universe.photos.find((p) => eligible.has(p.id) && !p.originalHidden && p.width >= 1024 && p.description.includes('&'))!;
     const row = (await sql.query('SELECT * FROM photos WHERE id = $1', [withOriginal.id])).rows[0];
     expect(row.description).toBe(withOriginal.description);
@@ -91,7 +92,7 @@ describe('ingest crawl against the simulator', () => {
   it('completes with 20% of requests failing (105, 5xx, 429) and stores the same photos', async () => {
     sim.setFaults({ errorRate: 0.15, rate429: 0.05, seed: 'faults' });
     const c = client();
-    const summary = await runIngest(config, { client: c });
+    const summary = await crawlAll(config, { client: c });
     expect(summary.complete).toBe(true);
     expect(c.counters.retries).toBeGreaterThan(0);
     expect(new Set(await storedIds())).toEqual(eligible);
@@ -100,7 +101,7 @@ describe('ingest crawl against the simulator', () => {
 
   it('fails fast on an invalid key with a clear message and stores nothing', async () => {
     const c = client('wrong-key');
-    const run = runIngest(config, { client: c });
+    const run = crawlAll(config, { client: c });
     await expect(run).rejects.toBeInstanceOf(FlickrInvalidKeyError);
     await expect(run).rejects.toThrow(/FLICKR_API_KEY/);
     expect(c.counters.requests).toBe(1);

@@ -9,7 +9,7 @@ import { refreshFlagScores } from '../../../lib/queries/flagScores.ts';
 import { getAccountWatermark, listWatermarkPhotos } from '../../../lib/queries/watermarks.ts';
 import { writeImage } from '../../../pipeline/fetch/imageStore.ts';
 import { DEFAULT_CONFIG } from '../../../pipeline/watermarks/config.ts';
-import { runWatermarkBatch, runWatermarkStage, type WatermarkProgress } from '../../../pipeline/watermarks/stage.ts';
+import { runWatermarkBatch, type WatermarkProgress } from '../../../pipeline/watermarks/stage.ts';
 import { watermarkImagePath } from '../../../pipeline/watermarks/store.ts';
 import { generateAccount, type AccountPlan, type SyntheticAccount } from '../../../pipeline/devkit/watermarks/syntheticAccounts.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
@@ -67,15 +67,18 @@ async function photoResults(nsid: string, check: string) {
   return db().checkResult.findMany({ where: { check, photo: { ownerNsid: nsid } }, orderBy: { photoId: 'asc' } });
 }
 
-describe('runWatermarkStage', () => {
+// Every account in one batch, as the watermarks run stage sends them (runs/stages/watermarks.ts).
+const ALL = ['marked@N01', 'clean@N02', 'border@N03', 'small@N04'];
+
+describe('runWatermarkBatch', () => {
   const events: WatermarkProgress[] = [];
-  let first: Awaited<ReturnType<typeof runWatermarkStage>>;
+  let first: Awaited<ReturnType<typeof runWatermarkBatch>>;
   beforeAll(async () => {
-    first = await runWatermarkStage({ config: config(), runId: 'run-1', onProgress: (p) => events.push(p) });
+    first = await runWatermarkBatch(ALL, { config: config(), runId: 'run-1', onProgress: (p) => events.push(p) });
   });
 
   it('checks every account with enough fetched photos, with progress', () => {
-    expect(first).toEqual({ done: 3, failed: 0, skipped: 0, flagged: 1 });
+    expect(first).toEqual({ done: 3, failed: 0, skipped: 1, flagged: 1 });
     expect(events.at(-1)).toMatchObject({ done: 3, total: 3, flagged: 1 });
   });
 
@@ -136,7 +139,7 @@ describe('runWatermarkStage', () => {
   });
 
   it('resumes: current accounts are skipped, and only an account with new photos is redone', async () => {
-    expect(await runWatermarkStage({ config: config() })).toEqual({ done: 0, failed: 0, skipped: 3, flagged: 0 });
+    expect(await runWatermarkBatch(ALL, { config: config() })).toEqual({ done: 0, failed: 0, skipped: 4, flagged: 0 });
     expect(await runWatermarkBatch(['marked@N01', 'clean@N02', 'small@N04'], { config: config() })).toMatchObject({ done: 0, skipped: 3 });
     const more = await generateAccount('clean@N02-more', { watermark: false, border: false, photos: 2, size: 384, portraitShare: 0 });
     await addPhotos('clean@N02', more.photos.map((p) => ({ thumb: p.thumb, width: p.width, height: p.height })));
@@ -147,7 +150,7 @@ describe('runWatermarkStage', () => {
   });
 
   it('recomputes everything when a threshold changes', async () => {
-    const result = await runWatermarkStage({ config: { ...config(), fail: 0.6 } });
+    const result = await runWatermarkBatch(ALL, { config: { ...config(), fail: 0.6 } });
     expect(result.done).toBe(3);
   });
 });
