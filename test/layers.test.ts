@@ -1,4 +1,4 @@
-// Layers point one way: app -> lib and pipeline -> lib, never lib -> pipeline; product code never imports the
+// Layers point one way: app -> lib, app -> pipeline and pipeline -> lib, never back; product code never imports the
 // development kit (pipeline/devkit) nor the CLI; no file imports itself through others, and no two pipeline
 // folders (stages) import each other.
 import fs from 'node:fs';
@@ -48,9 +48,11 @@ describe('layers', () => {
     planted.set('lib/inclusion.ts', [...(graph.get('lib/inclusion.ts') ?? []), 'pipeline/checks/duplicates.ts']);
     planted.set('pipeline/watermarks/detect.ts', [...(graph.get('pipeline/watermarks/detect.ts') ?? []), 'pipeline/devkit/random.ts']);
     planted.set('pipeline/export/export.ts', [...(graph.get('pipeline/export/export.ts') ?? []), 'pipeline/cli/progress.ts']);
+    planted.set('pipeline/runs/control.ts', [...(graph.get('pipeline/runs/control.ts') ?? []), 'app/api/runs/route.ts']);
     expect(wrongWayImports(planted, allowed)).toEqual([
       'lib/inclusion.ts -> pipeline/checks/duplicates.ts: lib imports only lib',
       'pipeline/export/export.ts -> pipeline/cli/progress.ts: pipeline stages never import the CLI',
+      'pipeline/runs/control.ts -> app/api/runs/route.ts: the pipeline never imports the app',
       'pipeline/watermarks/detect.ts -> pipeline/devkit/random.ts: product code never imports the development kit',
     ]);
   });

@@ -136,6 +136,7 @@ export function wrongWayImports(graph: ImportGraph, allowed: ReadonlySet<string>
       if (from.startsWith('lib/') && !to.startsWith('lib/')) out.push(`${edge}: lib imports only lib`);
       else if (isProduct(from) && isDevkit(to)) out.push(`${edge}: product code never imports the development kit`);
       else if (from.startsWith('pipeline/') && isProduct(from) && isCli(to)) out.push(`${edge}: pipeline stages never import the CLI`);
+      else if (from.startsWith('pipeline/') && (to.startsWith('app/') || to.startsWith('components/'))) out.push(`${edge}: the pipeline never imports the app`);
     }
   }
   return out.sort();
