@@ -5,7 +5,7 @@ import { LICENSES } from '@/lib/checks';
 import { EXPORT_FORMATS, STAGE_LABELS, STAGE_ORDER, type Thresholds } from '@/pipeline/runs/config';
 
 const THRESHOLD_LABELS: Record<keyof Thresholds, { label: string; step: string; min: number; max: number }> = {
-  minResolution: { label: 'Minimum resolution (px, long side)', step: '1', min: 1, max: 100_000 },
+  minResolution: { label: 'Minimum resolution (px, shorter side)', step: '1', min: 1, max: 100_000 },
   nearDuplicateDistance: { label: 'Near-duplicate distance (pHash bits)', step: '1', min: 0, max: 32 },
   clipNonphotoFail: { label: 'CLIP non-photo: fail at', step: '0.01', min: 0, max: 1 },
   clipNonphotoUncertain: { label: 'CLIP non-photo: uncertain at', step: '0.01', min: 0, max: 1 },

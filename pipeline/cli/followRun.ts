@@ -2,16 +2,18 @@
 // workers are connected, and redraw the run's progress (one line per stage) until it ends. `quarry run` and the
 // stage commands (ingest, analyze, clip, watermarks, export) all come through here, so there is one driver.
 import { disconnectDb } from '../../lib/db.ts';
-import { dataDir, settings } from '../../lib/settings.ts';
+import { dataDir, settings, thresholdDefaults } from '../../lib/settings.ts';
 import { repairStaleExports } from '../../lib/queries/exports.ts';
 import { countWorkerConnections, getRun, type RunView } from '../../lib/queries/runs.ts';
 import { ensureDatabase } from '../../lib/server/database.ts';
 import { stopBoss, WORKER_APP_NAME } from '../runs/boss.ts';
-import type { ControlOptions } from '../runs/control.ts';
+import { localRunInputSchema, type RunInput } from '../runs/config.ts';
+import { createRun, type ControlOptions } from '../runs/control.ts';
 import { describeRun } from '../runs/describe.ts';
 import { closeRunsPool } from '../runs/pool.ts';
 import { defaultRegistry } from '../runs/stages/index.ts';
 import { startWorker, type Worker } from '../worker.ts';
+import { UsageError } from './flags.ts';
 
 export const ended = (r: RunView) => r.status === 'completed' || r.status === 'failed' || r.status === 'cancelled';
 
@@ -37,10 +39,36 @@ async function follow(id: string): Promise<RunView> {
 
 export type Session = { control: ControlOptions };
 
+/** A run request built from flags, validated as createRun will: the first problem as a one-line usage error naming its flag. */
+export function checkInput(input: RunInput, flagNames: Record<string, string> = {}): RunInput {
+  const checked = localRunInputSchema.safeParse(input);
+  if (!checked.success) {
+    const i = checked.error.issues[0];
+    const [field, ...rest] = i.path.map(String);
+    throw new UsageError(`${field ? `--${flagNames[field] ?? field}${rest.length ? ` ${rest.join('.')}` : ''} ` : ''}${i.message.replace(/\bfrom\b/, '--from')}`);
+  }
+  // The settings give what the request leaves out: an uncertain threshold must not end above its fail.
+  const t = { ...thresholdDefaults(), ...checked.data.thresholds };
+  for (const [u, fl] of [['clipNonphotoUncertain', 'clipNonphotoFail'], ['clipNonwholesomeUncertain', 'clipNonwholesomeFail'], ['watermarkUncertain', 'watermarkFail']] as const) {
+    if (t[u] > t[fl]) throw new UsageError(`threshold ${u} (${t[u]}) must not exceed ${fl} (${t[fl]})`);
+  }
+  return input;
+}
+
+/** Starts a run of `input` and follows it to its end (the stage commands' whole work). */
+export function startRun(input: RunInput, o: Parameters<typeof driveRun>[1] = {}) {
+  return driveRun(async ({ control }) => {
+    const created = await createRun(input, null, control);
+    console.error(`Run ${created.id} started: ${created.config.stages.join(' → ')}`);
+    return created.id;
+  }, o);
+}
+
 /**
  * Starts the database, lets `act` create or resume a run (it returns the run id, or null when there is nothing to
  * follow), then follows the run until it ends (unless `detach`: its id is printed) and returns it; the exit code
- * says whether it completed. `after` reports on the ended run while the database is still up. Ctrl-C stops this process's worker; the run goes on with other workers or is resumed later.
+ * says whether it completed. `after` reports on the ended run while the database is still up. Ctrl-C stops this
+ * process's worker; the run goes on with other workers or is resumed later.
  */
 export async function driveRun(act: (s: Session) => Promise<string | null>, o: { detach?: boolean; after?: (r: RunView) => Promise<void> } = {}): Promise<RunView | null> {
   const database = await ensureDatabase({ dataDir: dataDir(), log: (m) => console.error(m) });

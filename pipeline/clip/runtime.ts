@@ -1,15 +1,14 @@
 // Everything the CLIP checks need at run time: the model's sessions, class embeddings, versions and thresholds.
-import crypto from 'node:crypto';
 import path from 'node:path';
 import type { ClipCheckName, ClipResultRow, ClipVersions } from '../../lib/queries/clip.ts';
 import type { ClipConfig, Thresholds } from './config.ts';
 import { ClipEncoders } from './encoders.ts';
 import { decodeFloat16, encodeFloat16 } from './float16.ts';
 import { describeModel, type ModelInfo } from './modelDir.ts';
-import { hashPromptSet, loadPrompts, type PromptSetName } from './prompts.ts';
+import { hashPromptSet, loadPrompts } from './prompts.ts';
+import { clipCheckVersions, SETS } from './versions.ts';
 import { cachedClassEmbeddings, classify, verdictFor, type ClassEmbeddings } from './zeroShot.ts';
 
-const SETS: Record<ClipCheckName, PromptSetName> = { clip_nonphoto: 'nonphoto', clip_nonwholesome: 'nonwholesome' };
 const TOP_CLASSES = 5;
 
 export type ClipRuntime = {
@@ -22,20 +21,6 @@ export type ClipRuntime = {
   thresholds: Record<ClipCheckName, Thresholds>;
   versions: ClipVersions;
 };
-
-function thresholdHash(t: Thresholds): string {
-  return crypto.createHash('sha256').update(`${t.fail}/${t.uncertain}`).digest('hex').slice(0, 8);
-}
-
-/** The version each CLIP check stamps its results with: model, prompt set and thresholds (no model is loaded). */
-export function clipCheckVersions(modelHash: string, config: Pick<ClipConfig, 'promptsFile' | 'thresholds'>): ClipVersions {
-  const prompts = loadPrompts(config.promptsFile);
-  const versions = {} as ClipVersions;
-  for (const check of Object.keys(SETS) as ClipCheckName[]) {
-    versions[check] = `${modelHash}.${hashPromptSet(prompts[SETS[check]])}.${thresholdHash(config.thresholds[SETS[check]])}`;
-  }
-  return versions;
-}
 
 const cache = new Map<string, Promise<ClipRuntime>>();
 

@@ -5,7 +5,7 @@ import * as duplicates from '../checks/duplicates.ts';
 import * as exifCopyright from '../checks/exifCopyright.ts';
 import * as resolution from '../checks/resolution.ts';
 import { describeModel, ModelNotInstalledError } from '../clip/modelDir.ts';
-import { clipCheckVersions } from '../clip/runtime.ts';
+import { clipCheckVersions } from '../clip/versions.ts';
 import { configVersion } from '../watermarks/config.ts';
 import type { ResolvedRunConfig } from './config.ts';
 import { stageSettings } from './stageSettings.ts';

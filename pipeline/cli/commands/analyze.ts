@@ -3,7 +3,7 @@
 import { settings } from '../../../lib/settings.ts';
 import { ALL_STEPS, parseSteps } from '../../analyze/checkNames.ts';
 import { flag, parseFlags, type CommandSpec } from '../flags.ts';
-import { checkInput, startRun } from './run.ts';
+import { checkInput, startRun } from '../followRun.ts';
 
 const flags = {
   limit: flag.int('analyze at most N photos', { min: 1, max: 100_000_000 }),

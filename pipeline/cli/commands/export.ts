@@ -9,9 +9,8 @@ import { MANIFEST_NAME } from '../../export/export.ts';
 import { prepareOutDir } from '../../export/outDir.ts';
 import { createRun } from '../../runs/control.ts';
 import { EXPORT_FORMATS } from '../../runs/config.ts';
-import { driveRun } from '../followRun.ts';
+import { checkInput, driveRun } from '../followRun.ts';
 import { flag, parseFlags, type CommandSpec } from '../flags.ts';
-import { checkInput } from './run.ts';
 
 const flags = {
   format: flag.list('file formats to write', EXPORT_FORMATS, { default: ['parquet'] }),

@@ -2,7 +2,7 @@
 // as a run of the ingest stage (the same as `quarry run --stages ingest` and the Runs page); resumable.
 import { settings } from '../../../lib/settings.ts';
 import { flag, parseFlags, UsageError, type CommandSpec } from '../flags.ts';
-import { checkInput, startRun } from './run.ts';
+import { checkInput, startRun } from '../followRun.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
 

@@ -4,11 +4,11 @@
 // and prints its progress until it ends. Also: --list, --status ID, --cancel ID, --resume ID, --retry-failed ID.
 import { thresholdDefaults } from '../../../lib/settings.ts';
 import { getRun, listRuns } from '../../../lib/queries/runs.ts';
-import { EXPORT_FORMATS, localRunInputSchema, THRESHOLD_NAMES, thresholdsSchema, type RunInput } from '../../runs/config.ts';
-import { cancelRun, createRun, resumeRun, retryFailed } from '../../runs/control.ts';
+import { EXPORT_FORMATS, THRESHOLD_NAMES, thresholdsSchema, type RunInput } from '../../runs/config.ts';
+import { cancelRun, resumeRun, retryFailed } from '../../runs/control.ts';
 import { describeRun } from '../../runs/describe.ts';
 import { STAGE_CATALOG } from '../../runs/stages/catalog.ts';
-import { driveRun } from '../followRun.ts';
+import { checkInput, driveRun, startRun } from '../followRun.ts';
 import { flag, parseFlags, UsageError, type CommandSpec, type Values } from '../flags.ts';
 
 
@@ -67,26 +67,6 @@ function plan(o: Values<typeof runFlags>): RunInput | null {
     thresholds: o.thresholds ?? {}, exportFormats: o.format,
   };
   return checkInput(input, { batchSize: 'batch-size', exportFormats: 'format' });
-}
-
-/** A run request built from flags, validated as createRun will: the first problem as a one-line usage error naming its flag. */
-export function checkInput(input: RunInput, flagNames: Record<string, string> = {}): RunInput {
-  const checked = localRunInputSchema.safeParse(input);
-  if (!checked.success) {
-    const i = checked.error.issues[0];
-    const [field, ...rest] = i.path.map(String);
-    throw new UsageError(`${field ? `--${flagNames[field] ?? field}${rest.length ? ` ${rest.join('.')}` : ''} ` : ''}${i.message.replace(/\bfrom\b/, '--from')}`);
-  }
-  return input;
-}
-
-/** Starts a run of `input` and follows it to its end (the stage commands' whole work). */
-export function startRun(input: RunInput, o: Parameters<typeof driveRun>[1] = {}) {
-  return driveRun(async ({ control }) => {
-    const created = await createRun(input, null, control);
-    console.error(`Run ${created.id} started: ${created.config.stages.join(' → ')}`);
-    return created.id;
-  }, o);
 }
 
 export async function run(args: string[]): Promise<void> {

@@ -8,7 +8,7 @@ import { watermarkConfig } from '../../watermarks/config.ts';
 import { evaluateQuality, type Counts, type QualityReport } from '../../devkit/quality/watermarks.ts';
 import { createProgress } from '../progress.ts';
 import { flag, parseFlags, pickSubcommand, type CommandSpec } from '../flags.ts';
-import { checkInput, startRun } from './run.ts';
+import { checkInput, startRun } from '../followRun.ts';
 
 const stageFlags = {
   limit: flag.int('check at most N accounts', { min: 1, max: 100_000_000 }),

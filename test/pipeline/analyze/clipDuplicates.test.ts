@@ -12,6 +12,7 @@ import { MANIFEST_FILE } from '../../../pipeline/clip/modelDir.ts';
 import { clipPairSource } from '../../../pipeline/clip/nearDuplicates.ts';
 import { TEST_MODEL_NAME, writeTestClipModel } from '../../../pipeline/devkit/clip/testModel.ts';
 import { resolveRunConfig, runInputSchema } from '../../../pipeline/runs/config.ts';
+import { analyzeStage } from '../../../pipeline/runs/stages/analyze.ts';
 import { clipStage } from '../../../pipeline/runs/stages/clip.ts';
 import { analyzeSettings as resolveSettings } from '../../helpers/analyzeSettings.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
@@ -129,6 +130,16 @@ describe('the clip run stage', () => {
       const r = await clipStage.after!({ id: run.id, config }, ctx);
       expect(r).toMatchObject({ note: '1 CLIP pairs at cosine ≥ 0.95: 1 duplicates in 1 clusters' });
       expect((await duplicateResults()).get('101')).toMatchObject({ verdict: 'fail', runId: run.id, details: { canonicalId: '100', kind: 'clip' } });
+
+      // A run of analyze and clip clusters once: analyze's finishing step leaves it to clip's, which does it even
+      // without new embeddings (the photos were analyzed in this run).
+      const both = resolveRunConfig(runInputSchema.parse({ stages: ['analyze', 'clip'] }), ['analyze', 'clip'], { licenses: [9], thresholds: thresholdDefaults() });
+      const run2 = await db().pipelineRun.create({ data: { stages: ['analyze', 'clip'], config: both } });
+      const ctx2 = { ...ctx, runId: run2.id, config: both };
+      const before = await db().checkResult.findMany({ where: { check: 'duplicate' }, orderBy: { photoId: 'asc' } });
+      expect(await analyzeStage.after!({ id: run2.id, config: both }, ctx2)).toMatchObject({ note: 'duplicates are grouped after the CLIP stage' });
+      expect(await db().checkResult.findMany({ where: { check: 'duplicate' }, orderBy: { photoId: 'asc' } })).toEqual(before);
+      expect(await clipStage.after!({ id: run2.id, config: both }, ctx2)).toMatchObject({ note: 'duplicates already current' });
     } finally {
       Object.assign(settings, saved);
     }

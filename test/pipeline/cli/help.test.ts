@@ -127,6 +127,10 @@ describe('invalid flags', () => {
     [['run', '--stages', 'export', '--from', '2024-02-30'], /--from expects a date YYYY-MM-DD, got "2024-02-30"/],
     [['run', '--stages', 'export', '--from', '2024-03-01', '--to', '2024-01-01'], /--to must not be before --from/],
     [['run', '--thresholds', 'watermarkFail=2'], /--thresholds expects comma-separated NAME=VALUE pairs/],
+    // Checked against the settings' defaults before anything starts: an uncertain threshold above its fail.
+    [['run', '--stages', 'watermarks', '--thresholds', 'watermarkUncertain=0.9'], /threshold watermarkUncertain \(0.9\) must not exceed watermarkFail \(0.5\)/],
+    [['watermarks', '--sample', '2'], /--sample expects an integer from 4 to 1024, got "2"/],
+    [['ingest', '--per-page', '501'], /--per-page expects an integer from 1 to 500, got "501"/],
     [['analyze', '--nope'], /unknown flag --nope \(known: --limit, --checks, --concurrency, --min-resolution, --regroup-duplicates, --detach\)/],
     [['export', '--out'], /--out needs a value/],
     [['users', 'add'], /--email is required/],
