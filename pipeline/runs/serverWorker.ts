@@ -4,7 +4,7 @@
 // pages. The child takes the server's environment (its DATABASE_URL: the launcher's embedded PostgreSQL, never a
 // second one) and exits when the server does, even after a kill -9 (it watches its IPC channel, see parentWatch.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export type ServerWorkerState = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
@@ -28,6 +28,11 @@ export type ServerWorkerOptions = {
   /** Environment for the child; defaults to this process's, minus Next's own variables. */
   env?: NodeJS.ProcessEnv;
   log?: (m: string) => void;
+  /**
+   * Scheduling priority of the child (nice, 0-19; default 10): on a small machine the pipeline would otherwise take
+   * its full share of the cores from page requests. Every thread of the child inherits it (libvips', ONNX's).
+   */
+  nice?: number;
   /** Restart delays: the first after a crash, doubling up to `maxDelayMs`; reset once a child lived `healthyMs`. */
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -64,6 +69,8 @@ export function startServerWorker(opts: ServerWorkerOptions): ServerWorker {
   const baseDelay = opts.baseDelayMs ?? 1000;
   const maxDelay = opts.maxDelayMs ?? 30_000;
   const healthyMs = opts.healthyMs ?? 60_000;
+  const nice = Math.max(0, Math.min(19, opts.nice ?? 10));
+  const niceBin = ['/usr/bin/nice', '/bin/nice'].find((f) => existsSync(f));
   const status: ServerWorkerStatus = { state: 'starting', pid: null, workerId: null, restarts: 0, startedAt: null, lastExit: null };
   let child: ChildProcess | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -74,9 +81,11 @@ export function startServerWorker(opts: ServerWorkerOptions): ServerWorker {
     timer = null;
     if (stopping) return;
     // `node --import tsx`, not the tsx CLI: the CLI would put a second process between us and the worker (signals,
-    // IPC and the pid we show would all be the wrapper's).
-    const c = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'pipeline', 'cli', 'index.ts'), 'worker',
-      '--concurrency', String(opts.concurrency)], {
+    // IPC and the pid we show would all be the wrapper's). `nice` execs node in place: the same pid.
+    const node = [process.execPath, '--import', 'tsx', path.join(root, 'pipeline', 'cli', 'index.ts'), 'worker',
+      '--concurrency', String(opts.concurrency)];
+    const argv = nice > 0 && niceBin ? [niceBin, '-n', String(nice), ...node] : node;
+    const c = spawn(argv[0], argv.slice(1), {
       cwd: root,
       env: opts.env ?? childEnv(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
