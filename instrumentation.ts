@@ -13,10 +13,5 @@ export async function register(): Promise<void> {
   // Without DATABASE_URL the child would start a PostgreSQL of its own: the launcher (`npm start`) always sets it.
   if (!env.IN_PROCESS_WORKER || !process.env.DATABASE_URL) return;
   const { startServerWorker } = await import('./pipeline/runs/serverWorker.ts');
-  const worker = startServerWorker({ concurrency: env.WORKER_CONCURRENCY });
-  // Next's own handler closes the server and exits meanwhile; the child hands its running batches back on SIGTERM
-  // (and on its own if the server is gone first: it watches its IPC channel).
-  const stop = () => { void worker.stop(); };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  startServerWorker({ concurrency: env.WORKER_CONCURRENCY, stopOnSignals: true });
 }

@@ -33,6 +33,11 @@ export type ServerWorkerOptions = {
    * its full share of the cores from page requests. Every thread of the child inherits it (libvips', ONNX's).
    */
   nice?: number;
+  /**
+   * Stop the child on this process's SIGTERM/SIGINT. Next's own handler closes the server and exits meanwhile; the
+   * child hands its running batches back (and does so on its own if the server is gone first: it watches its IPC).
+   */
+  stopOnSignals?: boolean;
   /** Restart delays: the first after a crash, doubling up to `maxDelayMs`; reset once a child lived `healthyMs`. */
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -134,6 +139,11 @@ export function startServerWorker(opts: ServerWorkerOptions): ServerWorker {
   };
 
   launch();
+  if (opts.stopOnSignals) {
+    const onSignal = () => { void stop(); };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
   const handle: ServerWorker = { status: () => ({ ...status }), stop };
   state.__quarryServerWorker = handle;
   return handle;
