@@ -1,5 +1,6 @@
 // Next.js calls register() once per server process: the Node.js server repairs exports a dead process left
-// `running`, then starts the in-process pipeline worker.
+// `running`, then starts its pipeline worker as a child process (pipeline/runs/serverWorker.ts) unless
+// IN_PROCESS_WORKER=0, and stops it on SIGTERM/SIGINT.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { repairStaleExports } = await import('./lib/queries/exports.ts');
@@ -8,6 +9,9 @@ export async function register(): Promise<void> {
     return 0;
   });
   if (repaired) console.error(`${repaired} export(s) left running by a stopped process marked failed`);
-  const { startInProcessWorker } = await import('./pipeline/runs/inProcess.ts');
-  await startInProcessWorker();
+  const { env } = await import('./lib/env.ts');
+  // Without DATABASE_URL the child would start a PostgreSQL of its own: the launcher (`npm start`) always sets it.
+  if (!env.IN_PROCESS_WORKER || !process.env.DATABASE_URL) return;
+  const { startServerWorker } = await import('./pipeline/runs/serverWorker.ts');
+  startServerWorker({ concurrency: env.WORKER_CONCURRENCY, stopOnSignals: true });
 }

@@ -14,6 +14,33 @@ import { clusterDirFor, isRoot, nativeDirFor, postgresUser, type RunAs } from '.
 
 export type EmbeddedServer = { url: string; port: number; stop: () => Promise<void>; owned: boolean };
 
+/**
+ * Every failure to start the embedded server, as one line: which step failed and, for initdb and postgres, the end of
+ * their stderr (the reason), never their arguments or a stack. Callers (CLI, benches, tests, the launcher) print it.
+ */
+export class EmbeddedPostgresError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`Embedded PostgreSQL did not start: ${message.replace(/\s*\n\s*/g, ' | ')}`, options);
+    this.name = 'EmbeddedPostgresError';
+  }
+}
+
+/** Why a postmaster did not start, so the caller can tell what is worth another attempt. */
+type StartFailure = 'port' | 'locked' | 'timeout' | 'other';
+
+class PostmasterStartError extends Error {
+  constructor(message: string, readonly kind: StartFailure) {
+    super(message);
+  }
+}
+
+// postgres's own words (lc_messages=C) for a port another program holds, and for a second postmaster on one cluster.
+function classify(stderr: string): StartFailure {
+  if (/Address already in use|could not bind IPv4 address|could not create any TCP\/IP sockets/.test(stderr)) return 'port';
+  if (/lock file "postmaster\.pid" already exists/.test(stderr)) return 'locked';
+  return 'other';
+}
+
 type Credentials = { user: string; password: string; database: string };
 
 export async function freePort(): Promise<number> {
@@ -95,8 +122,11 @@ async function initdb(nativeDir: string, pgDir: string, creds: Credentials, runA
 
 const READY = 'database system is ready to accept connections';
 
-/** Starts the postmaster; resolves once it accepts connections, rejects with one line of its stderr otherwise. */
-function startPostmaster(nativeDir: string, pgDir: string, port: number, runAs: RunAs | null): Promise<ChildProcess> {
+/**
+ * Starts the postmaster; resolves once it accepts connections, rejects with one line of its stderr otherwise (after
+ * the process has exited, so a retry never meets its lock file).
+ */
+function startPostmaster(nativeDir: string, pgDir: string, port: number, runAs: RunAs | null, readyTimeoutMs = 60_000): Promise<ChildProcess> {
   const bin = path.join(nativeDir, 'bin', 'postgres');
   const args = ['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${pgDir}`,
     '-c', 'max_connections=200', '-c', 'lc_messages=C'];
@@ -104,14 +134,16 @@ function startPostmaster(nativeDir: string, pgDir: string, port: number, runAs: 
     const child = spawn(bin, args, { ...spawnOptions(runAs), stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     let ready = false;
+    let timedOut = false;
     const timer = setTimeout(() => {
+      timedOut = true;
       child.kill('SIGINT');
-      reject(new Error(`PostgreSQL did not become ready within 60 s (port ${port}, data in ${pgDir}): ${tail(stderr)}`));
-    }, 60_000);
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    }, readyTimeoutMs);
     // Keep reading stderr for the server's whole life: a full pipe would block its logging.
     child.stderr!.on('data', (c: Buffer) => {
       stderr = (stderr + c.toString()).slice(-8000);
-      if (!ready && stderr.includes(READY)) {
+      if (!ready && !timedOut && stderr.includes(READY)) {
         ready = true;
         clearTimeout(timer);
         resolve(child);
@@ -119,13 +151,45 @@ function startPostmaster(nativeDir: string, pgDir: string, port: number, runAs: 
     });
     child.on('error', (e) => {
       clearTimeout(timer);
-      reject(new Error(`PostgreSQL could not run (${bin}): ${e.message}`));
+      reject(new PostmasterStartError(`PostgreSQL could not run (${bin}): ${e.message}`, 'other'));
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      if (!ready) reject(new Error(`PostgreSQL did not start on port ${port} (data in ${pgDir}; ${exitText(code, signal)}): ${tail(stderr)}`));
+      if (ready) return;
+      if (timedOut) {
+        reject(new PostmasterStartError(`PostgreSQL did not become ready within ${readyTimeoutMs / 1000} s (port ${port}, data in ${pgDir}): ${tail(stderr)}`, 'timeout'));
+      } else {
+        reject(new PostmasterStartError(`PostgreSQL did not start on port ${port} (data in ${pgDir}; ${exitText(code, signal)}): ${tail(stderr)}`, classify(stderr)));
+      }
     });
   });
+}
+
+const START_ATTEMPTS = 5;
+
+/**
+ * Starts the postmaster, retrying what is safe to retry: a port someone else took (a new free port, or the same one a
+ * little later when the caller fixed it: its previous owner may be shutting down), a start that timed out on a busy
+ * machine, and another process starting this same cluster (then its server is used). Everything else fails at once.
+ */
+async function startPostmasterRetrying(o: {
+  nativeDir: string; pgDir: string; port: number; fixedPort: boolean; runAs: RunAs | null; log: (m: string) => void; readyTimeoutMs?: number;
+}): Promise<{ child: ChildProcess; port: number } | { existing: { pid: number; port: number } }> {
+  let port = o.port;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { child: await startPostmaster(o.nativeDir, o.pgDir, port, o.runAs, o.readyTimeoutMs), port };
+    } catch (e) {
+      const kind = e instanceof PostmasterStartError ? e.kind : 'other';
+      if (kind === 'other' || attempt === START_ATTEMPTS || (kind === 'timeout' && attempt === 2)) throw e;
+      await sleep(Math.min(500 * 2 ** (attempt - 1), 4000));
+      const other = await runningServer(o.pgDir);
+      if (other) return { existing: other };
+      if (kind === 'port' && !o.fixedPort) port = await freePort();
+      o.log(`PostgreSQL did not start (${kind === 'port' ? 'port in use' : kind === 'locked' ? 'another process is starting it' : 'slow start'}); `
+        + `trying again on port ${port} (attempt ${attempt + 1} of ${START_ATTEMPTS})`);
+    }
+  }
 }
 
 async function ensureDatabaseExists(creds: Credentials, port: number): Promise<void> {
@@ -153,7 +217,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * URL other processes hold keeps working; one line is logged per restart. A server found running is watched too,
  * and restarted by this process if its owner goes away without stopping it cleanly.
  */
-export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; log?: (m: string) => void; database?: string; keepAlive?: boolean }): Promise<EmbeddedServer> {
+export type EmbeddedOptions = {
+  dataDir: string; port?: number; log?: (m: string) => void; database?: string; keepAlive?: boolean;
+  /** How long one start may take to accept connections (60 s; a test shortens it). */
+  readyTimeoutMs?: number;
+};
+
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
+  try {
+    return await startEmbedded(opts);
+  } catch (e) {
+    if (e instanceof EmbeddedPostgresError) throw e;
+    throw new EmbeddedPostgresError(e instanceof Error ? e.message : String(e), { cause: e });
+  }
+}
+
+async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServer> {
   const log = opts.log ?? (() => {});
   const credFile = path.resolve(opts.dataDir, 'postgres-credentials.json');
   await mkdir(opts.dataDir, { recursive: true });
@@ -240,7 +319,6 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
     return { url: urlFor(creds, port), port, owned: false, stop };
   }
 
-  port = opts.port ?? (await freePort());
   nativeDir = await nativeDirFor(runAs, log);
   if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
     log(`Creating a PostgreSQL cluster in ${pgDir}`);
@@ -250,12 +328,22 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
     await initdb(nativeDir, pgDir, creds, runAs);
     await writeFile(credFile, JSON.stringify(creds), { mode: 0o600 });
   }
-  adopt(await startPostmaster(nativeDir, pgDir, port, runAs));
+  const started = await startPostmasterRetrying({
+    nativeDir, pgDir, port: opts.port ?? (await freePort()), fixedPort: opts.port !== undefined, runAs, log, readyTimeoutMs: opts.readyTimeoutMs,
+  });
+  if ('existing' in started) {
+    port = started.existing.port;
+    log(`Using the PostgreSQL server another process just started on ${pgDir} (port ${port})`);
+    if (opts.keepAlive) watchPid(started.existing.pid);
+    return { url: urlFor(creds, port), port, owned: false, stop };
+  }
+  port = started.port;
+  adopt(started.child);
   try {
     await ensureDatabaseExists(creds, port);
   } catch (e) {
     await stop();
-    throw e;
+    throw new EmbeddedPostgresError(`the server started on port ${port} but its database "${creds.database}" could not be opened: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   log(`PostgreSQL ready on 127.0.0.1:${port}`);
   return { url: urlFor(creds, port), port, owned: true, stop };

@@ -2,7 +2,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 const nextBin = path.resolve('node_modules/next/dist/bin/next');
@@ -41,11 +42,34 @@ export function authUrlEnv(): Record<string, string> {
 
 export type ServeOptions = { dev: boolean; port: number; host?: string; env: Record<string, string>; onReady?: () => void; onStop: () => Promise<void> };
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The server's pipeline worker (its child, see pipeline/runs/serverWorker.ts) hands its running batches back when
+ * the server stops; give it that time before the database goes away. Bounded: a stuck worker's batches are taken
+ * over after a restart anyway.
+ */
+async function awaitServerWorker(pidFile: string, timeoutMs = 15_000): Promise<void> {
+  const pid = Number(await readFile(pidFile, 'utf8').catch(() => ''));
+  await rm(pidFile, { force: true });
+  if (!pid) return;
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
 export function serveApp(opts: ServeOptions): Promise<number> {
   const args = [nextBin, opts.dev ? 'dev' : 'start', '-p', String(opts.port), ...(opts.host ? ['-H', opts.host] : [])];
+  const workerPidFile = path.join(os.tmpdir(), `quarry-worker-${process.pid}-${randomBytes(4).toString('hex')}.pid`);
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...opts.env, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, ...opts.env, NEXT_TELEMETRY_DISABLED: '1', QUARRY_WORKER_PID_FILE: workerPidFile },
   });
   let announced = false;
   child.stdout.on('data', (chunk: Buffer) => {
@@ -66,6 +90,7 @@ export function serveApp(opts: ServeOptions): Promise<number> {
   process.on('SIGTERM', forward('SIGTERM'));
   return new Promise((resolve) => {
     child.on('exit', async (code) => {
+      await awaitServerWorker(workerPidFile);
       await opts.onStop();
       resolve(code ?? 0);
     });

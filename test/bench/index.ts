@@ -11,6 +11,12 @@ if (!name || !/^[a-z][a-z0-9-]*$/.test(name) || !existsSync(path.join(here, `${n
   console.error(`Usage: npm run bench -- <name> [args]\nBenchmarks: ${available.join(', ')}`);
   process.exit(name ? 2 : 0);
 }
-const mod = (await import(pathToFileURL(path.join(here, `${name}.ts`)).href)) as { run: (a: string[]) => Promise<void> };
-await mod.run(args);
+try {
+  const mod = (await import(pathToFileURL(path.join(here, `${name}.ts`)).href)) as { run: (a: string[]) => Promise<void> };
+  await mod.run(args);
+} catch (e) {
+  // One line, as the CLI reports (an embedded PostgreSQL that would not start says why: initdb's or postgres's stderr).
+  console.error(`bench ${name} failed: ${e instanceof Error ? (process.env.DEBUG ? e.stack : e.message) : String(e)}`);
+  process.exit(1);
+}
 process.exit(0);

@@ -16,7 +16,11 @@ delete process.env.DATABASE_URL;
 process.env.DATA_DIR = dataDir;
 
 ensureBuilt((m) => console.error(m));
-const database = await ensureDatabase({ dataDir, log: (m) => console.error(m) });
+const database = await ensureDatabase({ dataDir, log: (m) => console.error(m) }).catch(async (e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  await rm(dataDir, { recursive: true, force: true });
+  process.exit(1);
+});
 for (const [key, u] of Object.entries(E2E_USERS)) {
   await createUser({ email: u.email, name: u.name, role: key === 'admin' ? 'admin' : 'reviewer', passwordHash: await hashPassword(u.password) });
 }

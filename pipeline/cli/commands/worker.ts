@@ -1,8 +1,11 @@
 // `npm run worker [-- --concurrency N]`: a pipeline worker process; run any number, on any machine reaching the database.
+// The web server runs one of these as its child (pipeline/runs/serverWorker.ts): then it reports ready over IPC and
+// stops when the server goes, however the server went.
 import { disconnectDb } from '../../../lib/db.ts';
 import { dataDir, env } from '../../../lib/env.ts';
 import { repairStaleExports } from '../../../lib/queries/exports.ts';
 import { ensureDatabase } from '../../../lib/server/database.ts';
+import type { WorkerChildMessage } from '../../runs/serverWorker.ts';
 import { startWorker } from '../../worker.ts';
 import { flag, parseFlags, type CommandSpec } from '../flags.ts';
 
@@ -18,21 +21,32 @@ export const spec: CommandSpec = {
 
 export async function run(args: string[]): Promise<void> {
   const opts = parseFlags(flags, args).values;
+  const underServer = typeof process.send === 'function';
+  let stop: ((why: string) => void) | null = null;
+  // The server went away (exit, crash, kill -9) before or while we start: the IPC channel closes; never outlive it.
+  if (underServer) process.once('disconnect', () => (stop ? stop('the server stopped') : process.exit(0)));
   const database = await ensureDatabase({ dataDir: dataDir(), log: (m) => console.error(m) });
   const repaired = await repairStaleExports();
   if (repaired) console.error(`${repaired} export(s) left running by a stopped process marked failed`);
   const worker = await startWorker({ concurrency: opts.concurrency });
-  console.error(`Worker ${worker.id} is taking pipeline jobs (${opts.concurrency} at a time per stage). Ctrl-C stops it; its running batches go back to the queue.`);
+  if (underServer) {
+    const ready: WorkerChildMessage = { type: 'quarry-worker-ready', workerId: worker.id };
+    process.send!(ready);
+    console.error(`Pipeline worker ${worker.id} (pid ${process.pid}, the server's child) is taking jobs (${opts.concurrency} at a time per stage).`);
+  } else {
+    console.error(`Worker ${worker.id} is taking pipeline jobs (${opts.concurrency} at a time per stage). Ctrl-C stops it; its running batches go back to the queue.`);
+  }
   await new Promise<void>((resolve) => {
     let stopping = false;
-    const stop = () => {
+    stop = (why: string) => {
       if (stopping) return;
       stopping = true;
-      console.error('Stopping the worker…');
+      console.error(`Stopping the worker (${why})…`);
       void worker.stop().finally(resolve);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    if (underServer && !process.connected) stop('the server stopped');
+    process.once('SIGINT', () => stop!('SIGINT'));
+    process.once('SIGTERM', () => stop!('SIGTERM'));
   });
   await disconnectDb();
   await database.stop();

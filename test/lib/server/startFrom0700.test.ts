@@ -91,8 +91,9 @@ describe('the embedded PostgreSQL wherever the project is installed', () => {
     try {
       const err = await ensureDatabase({ dataDir }).then(() => null, (e: unknown) => e as Error);
       expect(err).toBeInstanceOf(Error);
-      expect(err!.message).toMatch(/^initdb failed \(exit code \d+\) for .*: .*exists but is not empty/);
+      expect(err!.message).toMatch(/^Embedded PostgreSQL did not start: initdb failed \(exit code \d+\) for .*: .*exists but is not empty/);
       expect(err!.message).not.toContain('\n');
+      expect(err!.message).not.toContain('--pwfile');
     } finally {
       if (saved !== undefined) process.env.DATABASE_URL = saved;
     }
