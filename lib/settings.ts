@@ -54,7 +54,7 @@ const schema = z.object({
   /** Attempts after the first for a download that failed transiently, with exponential backoff from FETCH_BACKOFF_MS. */
   FETCH_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   FETCH_BACKOFF_MS: z.coerce.number().int().min(0).max(60_000).default(250),
-  /** Long side in pixels below which a photo fails the resolution check. */
+  /** Pixels a photo's shorter side needs; below it the photo fails the resolution check. */
   MIN_RESOLUTION: z.coerce.number().int().min(1).max(100_000).default(256),
   /** pHash bits two photos may differ by and still be near-duplicate candidates (pixel-verified after). */
   NEAR_DUPLICATE_DISTANCE: z.coerce.number().int().min(0).max(32).default(6),

@@ -80,13 +80,6 @@ export async function listCheckPending(check: string, version: string, afterId: 
   return rows.map((r) => r.id);
 }
 
-export async function countCheckPending(check: string, version: string): Promise<number> {
-  const [r] = await db().$queryRawUnsafe<{ n: bigint }[]>(`
-    SELECT count(*) AS n FROM photos p LEFT JOIN check_results c ON c.photo_id = p.id AND c."check" = $1
-    WHERE ${CHECK_PENDING}`, check, version);
-  return Number(r.n);
-}
-
 export async function getCheckInputs(ids: string[]): Promise<CheckInput[]> {
   const rows = await db().$queryRawUnsafe<Record<string, unknown>[]>(`
     SELECT id, secret, title, description, tags, original_width, original_height, sizes, url_o, image_width, image_height, availability::text, fetch_error

@@ -30,19 +30,6 @@ export async function listClipPending(
   return rows.map((r) => ({ id: r.id, contentHash: r.content_hash, embedding: r.vector }));
 }
 
-/** Counts of fetched photos and of those still needing CLIP work. */
-export async function countClipWork(versions: ClipVersions, retryErrors = false): Promise<{ total: number; pending: number }> {
-  const [row] = await db().$queryRaw<{ total: bigint; current: bigint }[]>`
-    SELECT count(*) AS total,
-      count(*) FILTER (WHERE (SELECT count(*) FROM check_results r
-           WHERE r.photo_id = p.id AND (NOT ${retryErrors}::boolean OR r.verdict <> 'error')
-             AND ((r."check" = 'clip_nonphoto' AND r.version = ${versions.clip_nonphoto})
-               OR (r."check" = 'clip_nonwholesome' AND r.version = ${versions.clip_nonwholesome}))) = 2) AS current
-    FROM photos p
-    WHERE p.content_hash IS NOT NULL AND p.availability = 'available'`;
-  return { total: Number(row.total), pending: Number(row.total - row.current) };
-}
-
 /** The given photos that can be classified (fetched and available), with any stored embedding of this model. */
 export async function getClipInputs(photoIds: string[], modelKey: string): Promise<ClipInput[]> {
   if (photoIds.length === 0) return [];

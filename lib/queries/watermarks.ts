@@ -30,20 +30,6 @@ export async function listWatermarkPending(base: string, minPhotos: number, afte
   return rows.map((r) => ({ nsid: r.nsid, fetched: r.n }));
 }
 
-/** Accounts large enough for the check, and how many of them already have a current result. */
-export async function countWatermarkWork(base: string, minPhotos: number): Promise<{ total: number; pending: number }> {
-  const [row] = await db().$queryRaw<{ total: number; current: number }[]>`
-    WITH c AS (
-      SELECT owner_nsid AS nsid, count(*)::int AS n FROM photos
-      WHERE content_hash IS NOT NULL AND availability = 'available'
-      GROUP BY owner_nsid HAVING count(*) >= ${minPhotos})
-    SELECT count(*)::int AS total,
-      count(r.account_nsid)::int AS current
-    FROM c LEFT JOIN account_check_results r ON r.account_nsid = c.nsid AND r."check" = ${WATERMARK_CHECK}
-      AND r.verdict <> 'error' AND r.version = ${base} || '/n=' || c.n`;
-  return { total: row.total, pending: row.total - row.current };
-}
-
 export type WatermarkPhoto = { id: string; contentHash: string; width: number | null; height: number | null };
 
 /** The account's fetched, available photos, with the size of their analysis image. */

@@ -9,7 +9,7 @@ const flags = {
   limit: flag.int('analyze at most N photos', { min: 1, max: 100_000_000 }),
   checks: flag.list('steps to run (duplicates also fetches)', ALL_STEPS, { defaultText: ALL_STEPS.join(',') }),
   concurrency: flag.int('image downloads in flight in this process\'s worker', { min: 1, max: 256, defaultText: 'FETCH_CONCURRENCY, 16' }),
-  'min-resolution': flag.int('long side in pixels below which a photo fails', { min: 1, max: 100_000, defaultText: 'MIN_RESOLUTION, 256' }),
+  'min-resolution': flag.int('pixels a photo\'s shorter side needs; below it the photo fails', { min: 1, max: 100_000, defaultText: 'MIN_RESOLUTION, 256' }),
   'regroup-duplicates': flag.switch('recompute the duplicate clusters even when every photo has a current result'),
   detach: flag.switch('print the run id and return; workers (the app\'s or `npm run worker`) run it'),
 };

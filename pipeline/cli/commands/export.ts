@@ -1,5 +1,6 @@
 // `npm run quarry -- export [--format parquet,jsonl,csv] [--out DIR] [--columns full|megalith] [--licenses 9,10] [--allow-partial]`
 // writes the dataset as a run of the export stage (the same as `quarry run --stages export` and the Runs page).
+import path from 'node:path';
 import { db } from '../../../lib/db.ts';
 import { resolveExportDirectory } from '../../../lib/exportPaths.ts';
 import { exportReadiness, partialExportReason } from '../../../lib/queries/exports.ts';
@@ -30,7 +31,7 @@ export const spec: CommandSpec = {
 
 export async function run(args: string[]): Promise<void> {
   const opts = parseFlags(flags, args).values;
-  const input = checkInput({ stages: ['export'], exportFormats: opts.format, exportColumns: opts.columns, licenses: opts.licenses, exportDir: opts.out },
+  const input = checkInput({ stages: ['export'], exportFormats: opts.format, exportColumns: opts.columns, licenses: opts.licenses, exportDir: opts.out && path.resolve(opts.out) },
     { exportFormats: 'format', exportColumns: 'columns', exportDir: 'out' });
   // Before the database starts: a folder we cannot write fails now, in one line, instead of after the snapshot.
   if (opts.out) await prepareOutDir(opts.out);

@@ -71,11 +71,17 @@ export async function run(args: string[]): Promise<void> {
       process.env.DATA_DIR = dir;
       console.error(`universe "${opts.seed}": ${universe.photos.length} photos; ingesting from the simulator and analyzing…`);
       const bars = new Map<string, ReturnType<typeof createProgress>>();
+      const finished = new Set<string>();
       const r = await runToEnd({ stages: ['ingest', 'analyze'], from: start.toISOString().slice(0, 10), to: new Date(end.getTime() - 1000).toISOString().slice(0, 10) }, {
         onProgress: (run) => {
-          for (const st of run.stages.filter((x) => x.status !== 'pending')) {
+          for (const st of run.stages.filter((x) => x.status !== 'pending' && !finished.has(x.stage))) {
             if (!bars.has(st.stage)) bars.set(st.stage, createProgress(st.stage, st.stage === 'ingest' ? 'windows' : 'photos'));
-            bars.get(st.stage)!.update({ done: st.done, total: st.total, failed: st.failed });
+            const p = { done: st.done, total: st.total, failed: st.failed };
+            if (st.status === 'active') bars.get(st.stage)!.update(p);
+            else {
+              bars.get(st.stage)!.done(p);
+              finished.add(st.stage);
+            }
           }
         },
       });
