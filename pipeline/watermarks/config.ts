@@ -6,7 +6,8 @@ import { dataDir, loadSettings, settings as current, type Settings } from '../..
 /** Bump when the algorithm changes in a way that changes results: every account is then recomputed. */
 // wm-2: photos matched by edge strength and direction; orientation groups too small for a median borrow the other's mark.
 // wm-3: a mark in a corner or centred at the bottom needs less energy to count (faint light marks).
-export const ALGORITHM_VERSION = 'wm-3';
+// wm-4: a box's density also counts pixels above z 3 when the estimate has 12 or more photos (faint marks).
+export const ALGORITHM_VERSION = 'wm-4';
 
 export type WatermarkConfig = {
   /** Accounts with fewer fetched photos are not assessed. */

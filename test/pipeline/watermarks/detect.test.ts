@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG } from '../../../pipeline/watermarks/config.ts';
 import { boxOverlap, detectAccount, type AccountOutcome } from '../../../pipeline/watermarks/detect.ts';
 import { plantedBox } from '../../../pipeline/devkit/quality/watermarks.ts';
 import { renderWatermark } from '../../../pipeline/watermarks/render.ts';
-import { generateAccount, type AccountPlan, type SyntheticAccount } from '../../../pipeline/devkit/watermarks/syntheticAccounts.ts';
+import { generateAccount, planAccounts, type AccountPlan, type SyntheticAccount } from '../../../pipeline/devkit/watermarks/syntheticAccounts.ts';
 
 const refs = (a: SyntheticAccount) => a.photos.map((p) => ({ id: p.id, width: p.width, height: p.height, source: p.thumb }));
 
@@ -112,6 +112,22 @@ describe('detectAccount', () => {
     const carriers = few.filter((p) => truth.get(p.id));
     expect(carriers.filter((p) => p.carries).length).toBeGreaterThanOrEqual(carriers.length - 1);
     expect(carriers.filter((p) => p.carries).length).toBeGreaterThan(0);
+  });
+
+  // A light-grey logo at opacity 0.27 (account 73 of `watermarks quality`'s default seed: 19 portraits, 14 marked)
+  // differs from bright scenes by a few grey levels: in the median few of its edge pixels reach 6 noise units, so its
+  // box looked as sparse as a chance alignment of scene edges and the account passed (score 0.01).
+  it('fails an account whose faint light-grey logo leaves only scattered significant edges, and finds its photos', async () => {
+    const plan = planAccounts(100, 'quality', { min: 8, max: 48 })[73];
+    const account = await generateAccount('10073@N03', { ...plan, size: 512 }, 'quality:73');
+    expect(account.truth.watermark).toMatchObject({ color: '#c8c8c8', corner: 'bottom-left' });
+    const outcome = await detectAccount(account.nsid, refs(account), DEFAULT_CONFIG);
+    expect(outcome.verdict).toBe('fail');
+    const truth = new Map(account.photos.map((p) => [p.id, p.truth.watermark]));
+    const carriers = outcome.photos.filter((p) => truth.get(p.id));
+    expect(carriers.filter((p) => p.carries).length).toBeGreaterThanOrEqual(0.85 * carriers.length);
+    // Scene edges of a bright corner can follow so faint a mark: one or two unmarked photos may pass.
+    expect(outcome.photos.filter((p) => p.carries && !truth.get(p.id)).length).toBeLessThanOrEqual(2);
   });
 
   it('leaves orientation groups too small for a median unassessed when no orientation has a mark', async () => {
