@@ -102,11 +102,13 @@ export function startServerWorker(opts: ServerWorkerOptions): ServerWorker {
     c.on('message', (m: WorkerChildMessage) => {
       if (m?.type === 'quarry-worker-ready' && child === c) Object.assign(status, { state: 'running', workerId: m.workerId });
     });
-    c.on('error', (e) => log(`the pipeline worker could not start: ${e.message}`));
-    c.once('exit', (code, signal) => {
+    let ended = false;
+    const onEnd = (why: string) => {
+      if (ended) return;
+      ended = true;
       if (child === c) child = null;
       const lived = Date.now() - started;
-      status.lastExit = `${exitText(code, signal)} after ${(lived / 1000).toFixed(1)} s`;
+      status.lastExit = `${why} after ${(lived / 1000).toFixed(1)} s`;
       status.pid = null;
       if (stopping) {
         status.state = 'stopped';
@@ -119,7 +121,10 @@ export function startServerWorker(opts: ServerWorkerOptions): ServerWorker {
       log(`the pipeline worker (pid ${c.pid}) stopped (${status.lastExit}); restarting it in ${(delay / 1000).toFixed(1)} s`
         + ' (its running batches are taken over once their heartbeat is stale)');
       timer = setTimeout(launch, delay);
-    });
+    };
+    c.once('exit', (code, signal) => onEnd(exitText(code, signal)));
+    // A spawn that failed outright (no pid) may never emit 'exit': it is retried like a crash.
+    c.on('error', (e) => { if (c.pid === undefined) onEnd(`could not start (${e.message})`); });
   };
 
   const stop = async () => {

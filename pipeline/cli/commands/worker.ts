@@ -42,6 +42,9 @@ export async function run(args: string[]): Promise<void> {
       if (stopping) return;
       stopping = true;
       console.error(`Stopping the worker (${why})…`);
+      // The server's child never lingers: if handing back hangs (its database already gone), the batches' stale
+      // heartbeats get them taken over anyway.
+      if (underServer) setTimeout(() => { console.error('The worker did not stop within 30 s; exiting'); process.exit(1); }, 30_000).unref();
       void worker.stop().finally(resolve);
     };
     if (underServer && !process.connected) stop('the server stopped');
