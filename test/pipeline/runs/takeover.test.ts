@@ -49,7 +49,7 @@ async function spawnWorker(itemMs: number): Promise<ChildProcess> {
   return child;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | false>, ms = 60_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | null | false>, ms = 150_000): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -92,7 +92,8 @@ describe('worker processes', () => {
     expect(run.stages[0].lastError).toMatch(/worker lost: no heartbeat for 3 s, taken over/);
     const { rows: [sum] } = await client.query(`SELECT sum(items)::int AS items FROM run_batches WHERE run_id = $1 AND status = 'done' AND key NOT LIKE '\\_\\_%'`, [id]);
     expect(sum.items).toBe(80);
-  });
+    // Two worker processes start (tsx compiles each): on a loaded 2-core machine that alone can take a minute.
+  }, 180_000);
 
   it('two worker processes share one stage', async () => {
     const [a, b] = [await spawnWorker(20), await spawnWorker(20)];
