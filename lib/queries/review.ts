@@ -53,6 +53,20 @@ export async function listReviewQueue(
 export type Lease = { nsid: string; expiresAt: string };
 
 /**
+ * CTEs `tok` and `gate`: whether the review page's token (see the review_page_tokens migration) is still open. The
+ * upsert locks the token's row until this statement commits, so a leave beacon closing it either lands first (this
+ * claim then takes nothing) or waits for this claim and then releases what it took. No token: always open.
+ */
+function pageGate(userId: string, pageToken: string | null): Prisma.Sql {
+  return Prisma.sql`tok AS (
+      INSERT INTO quarry_internal.review_page_tokens (token, user_id) SELECT ${pageToken}::text, ${userId} WHERE ${pageToken}::text IS NOT NULL
+      ON CONFLICT (token) DO UPDATE SET user_id = EXCLUDED.user_id
+        WHERE review_page_tokens.closed_at IS NULL AND review_page_tokens.user_id = EXCLUDED.user_id
+      RETURNING token),
+    gate AS (SELECT (${pageToken}::text IS NULL OR EXISTS (SELECT 1 FROM tok)) AS open)`;
+}
+
+/**
  * Claims the next account for `userId` in one statement: the reviewer's own live lease first, else the first pending
  * account nobody holds, locked with SKIP LOCKED so concurrent claims never pick the same row. With `exclude` (the
  * account on screen, those just decided) it reserves the one after: the page prefetches it, and since it is leased,
@@ -64,12 +78,16 @@ export type Lease = { nsid: string; expiresAt: string };
  * when a page's reservation request lands late, after the page already moved on to another account: it must not
  * release the account now on screen.)
  */
-export async function claimNextAccount(userId: string, order: QueueOrder, opts: LeaseOptions, exclude: string[] = []): Promise<Lease | null> {
+export async function claimNextAccount(
+  userId: string, order: QueueOrder, opts: LeaseOptions, exclude: string[] = [], pageToken: string | null = null,
+): Promise<Lease | null> {
   const onScreen = exclude[0] ?? null;
   const rows = await db().$queryRaw<{ nsid: string; expiresAt: Date }[]>`
-    WITH claimed AS (
-      UPDATE accounts a SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${opts.leaseMinutes * 60}), updated_at = now()
-      WHERE a.nsid = COALESCE(
+    WITH ${pageGate(userId, pageToken)},
+    claimed AS (
+      UPDATE accounts a SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${opts.leaseMinutes * 60}),
+        lease_token = ${pageToken}, updated_at = now()
+      WHERE (SELECT open FROM gate) AND a.nsid = COALESCE(
         (SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND review_status = 'pending'
            AND rank <= ${opts.topN} AND nsid <> ALL(${exclude}::text[]) ORDER BY rank LIMIT 1),
         (SELECT nsid FROM accounts WHERE review_status = 'pending' AND rank <= ${opts.topN}
@@ -80,7 +98,7 @@ export async function claimNextAccount(userId: string, order: QueueOrder, opts: 
       SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND nsid NOT IN (SELECT nsid FROM claimed)
       ORDER BY (nsid = ${onScreen}::text) DESC NULLS LAST, lease_expires_at DESC LIMIT 1),
     released AS (
-      UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL
+      UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL, lease_token = NULL
       WHERE a.lease_user_id = ${userId} AND EXISTS (SELECT 1 FROM claimed)
         AND a.nsid NOT IN (SELECT nsid FROM claimed) AND a.nsid NOT IN (SELECT nsid FROM kept)
       RETURNING a.nsid)
@@ -94,11 +112,16 @@ export type LeaseState = { held: boolean; expiresAt: string | null; holder: stri
  * Takes or renews the lease on one account, unless another reviewer holds a live one. A reviewer holds the account on
  * screen plus the reserved next one (`keep`), so taking a pending one releases any other.
  */
-export async function acquireLease(nsid: string, userId: string, leaseMinutes: number, keep: string[] = []): Promise<LeaseState> {
+export async function acquireLease(
+  nsid: string, userId: string, leaseMinutes: number, keep: string[] = [], pageToken: string | null = null,
+): Promise<LeaseState> {
   return db().$transaction(async (tx) => {
+    // A renewal from a page that has left (its token closed) takes nothing: it answers with the account's state.
     const taken = await tx.$queryRaw<{ expiresAt: Date; status: ReviewStatus }[]>`
-      UPDATE accounts SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${leaseMinutes * 60}), updated_at = now()
-      WHERE nsid = ${nsid} AND (lease_user_id IS NULL OR lease_user_id = ${userId} OR lease_expires_at < now())
+      WITH ${pageGate(userId, pageToken)}
+      UPDATE accounts SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${leaseMinutes * 60}),
+        lease_token = ${pageToken}, updated_at = now()
+      WHERE nsid = ${nsid} AND (SELECT open FROM gate) AND (lease_user_id IS NULL OR lease_user_id = ${userId} OR lease_expires_at < now())
       RETURNING lease_expires_at AS "expiresAt", review_status::text AS status`;
     if (taken[0]) {
       // Only a pending account is the one under review. A decided one on screen (the page just left, a look back at
@@ -120,15 +143,24 @@ export type ReleaseOutcome = { nsid: string; released: boolean; reason?: 'not le
 /**
  * Ends the caller's lease on each account and says what happened to each: released, not leased (none, or expired), or
  * not yours (another reviewer's live lease, left untouched). One statement, so it answers for the state it changed.
+ * With `pageToken` (a review page being left) it first closes the token, in its own statement so that a claim holding
+ * the token's row has committed by then, and also ends every lease taken under that token.
  */
-export async function releaseLeases(nsids: string[], userId: string): Promise<ReleaseOutcome[]> {
-  if (nsids.length === 0) return [];
+export async function releaseLeases(nsids: string[], userId: string, pageToken: string | null = null): Promise<ReleaseOutcome[]> {
+  if (nsids.length === 0 && !pageToken) return [];
+  if (pageToken) {
+    await db().$executeRaw`
+      INSERT INTO quarry_internal.review_page_tokens (token, user_id, closed_at) VALUES (${pageToken}, ${userId}, now())
+      ON CONFLICT (token) DO UPDATE SET closed_at = now() WHERE review_page_tokens.user_id = EXCLUDED.user_id`;
+    await db().$executeRaw`DELETE FROM quarry_internal.review_page_tokens WHERE created_at < now() - interval '1 day'`;
+  }
   const rows = await db().$queryRaw<{ nsid: string; mine: boolean; live: boolean; held: boolean }[]>`
     WITH target AS (
       SELECT nsid, lease_user_id = ${userId} AS mine, COALESCE(lease_expires_at > now(), false) AS live, lease_user_id IS NOT NULL AS held
-      FROM accounts WHERE nsid = ANY(${nsids}::text[]) FOR UPDATE),
+      FROM accounts WHERE nsid = ANY(${nsids}::text[])
+        OR (${pageToken}::text IS NOT NULL AND lease_user_id = ${userId} AND lease_token = ${pageToken}::text) FOR UPDATE),
     done AS (
-      UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL FROM target t WHERE a.nsid = t.nsid AND t.mine)
+      UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL, lease_token = NULL FROM target t WHERE a.nsid = t.nsid AND t.mine)
     SELECT nsid, COALESCE(mine, false) AS mine, live, held FROM target`;
   const byNsid = new Map(rows.map((r) => [r.nsid, r]));
   return nsids.map((nsid): ReleaseOutcome => {

@@ -78,13 +78,17 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
   // While the reservation is being claimed the renewal waits: sent meanwhile it would name no reserved account, and
   // landing after the claim it would release the account just reserved. It runs again once the claim has answered.
   const [reserving, setReserving] = useState(false);
-  const lease = useAccountLeaseQuery(nsid, !deciding && !reserving, () => nextRef.current);
+  // This page's lease token (see useReleaseLeasesOnLeave): every claim and renewal carries it.
+  const pageToken = useRef<string>('');
+  if (!pageToken.current) pageToken.current = newRequestId();
+  const tokenNow = useCallback(() => pageToken.current, []);
+  const lease = useAccountLeaseQuery(nsid, !deciding && !reserving, () => nextRef.current, tokenNow);
   // Reserve the next account only once this one is ours, so the two leases never race each other.
-  const next = useNextAccountQuery(order, [nsid, ...recent], !deciding && lease.data?.held === true);
+  const next = useNextAccountQuery(order, [nsid, ...recent], !deciding && lease.data?.held === true, tokenNow);
   const claimingNext = next.isFetching;
   useEffect(() => setReserving(claimingNext), [claimingNext]);
   nextRef.current = next.data;
-  useReleaseLeasesOnLeave(() => [nsid, nextRef.current]);
+  useReleaseLeasesOnLeave(() => [nsid, nextRef.current], pageToken);
   const decide = useDecideAccountMutation();
   const undo = useUndoDecisionMutation();
   const last = useLastDecisionQuery();
@@ -118,7 +122,7 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
     claiming.current = true;
     try {
       await Promise.all(sent.current.map((s) => s.done));
-      const res = await claimAccount(order).catch((e: Error) => { setNotice({ kind: 'error', text: e.message }); return null; });
+      const res = await claimAccount(order, pageToken.current).catch((e: Error) => { setNotice({ kind: 'error', text: e.message }); return null; });
       if (res?.lease) {
         setArrivedByQueue(true);
         goTo(res.lease.nsid, how);
