@@ -53,6 +53,14 @@ export async function listReviewQueue(
 export type Lease = { nsid: string; expiresAt: string };
 
 /**
+ * A pending account the user may review: not waiting for adjudication (an admin's), and not one waiting for the blind
+ * second review of a double review that this user made the first review of.
+ */
+function reviewableBy(userId: string): Prisma.Sql {
+  return Prisma.sql`(qc_stage = 'none' OR (qc_stage = 'second' AND first_reviewer_id <> ${userId}))`;
+}
+
+/**
  * CTEs `tok` and `gate`: whether the review page's token (see the review_page_tokens migration) is still open. The
  * upsert locks the token's row until this statement commits, so a leave beacon closing it either lands first (this
  * claim then takes nothing) or waits for this claim and then releases what it took. No token: always open.
@@ -89,8 +97,8 @@ export async function claimNextAccount(
         lease_token = ${pageToken}, updated_at = now()
       WHERE (SELECT open FROM gate) AND a.nsid = COALESCE(
         (SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND review_status = 'pending'
-           AND rank <= ${opts.topN} AND nsid <> ALL(${exclude}::text[]) ORDER BY rank LIMIT 1),
-        (SELECT nsid FROM accounts WHERE review_status = 'pending' AND rank <= ${opts.topN}
+           AND rank <= ${opts.topN} AND nsid <> ALL(${exclude}::text[]) AND ${reviewableBy(userId)} ORDER BY rank LIMIT 1),
+        (SELECT nsid FROM accounts WHERE review_status = 'pending' AND rank <= ${opts.topN} AND ${reviewableBy(userId)}
            AND (lease_user_id IS NULL OR lease_expires_at < now()) AND nsid <> ALL(${exclude}::text[])
          ORDER BY ${orderSql(order)} LIMIT 1 FOR UPDATE SKIP LOCKED))
       RETURNING a.nsid, a.lease_expires_at),
@@ -106,7 +114,11 @@ export async function claimNextAccount(
   return rows[0] ? { nsid: rows[0].nsid, expiresAt: rows[0].expiresAt.toISOString() } : null;
 }
 
-export type LeaseState = { held: boolean; expiresAt: string | null; holder: string | null; status: ReviewStatus };
+export type LeaseState = {
+  held: boolean; expiresAt: string | null; holder: string | null; status: ReviewStatus;
+  /** Why nobody may take it now: the user made the first of its two reviews, or it waits for an admin's adjudication. */
+  waiting?: 'second_review' | 'adjudication';
+};
 
 /**
  * Takes or renews the lease on one account, unless another reviewer holds a live one. A reviewer holds the account on
@@ -122,6 +134,7 @@ export async function acquireLease(
       UPDATE accounts SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${leaseMinutes * 60}),
         lease_token = ${pageToken}, updated_at = now()
       WHERE nsid = ${nsid} AND (SELECT open FROM gate) AND (lease_user_id IS NULL OR lease_user_id = ${userId} OR lease_expires_at < now())
+        AND (review_status <> 'pending' OR ${reviewableBy(userId)})
       RETURNING lease_expires_at AS "expiresAt", review_status::text AS status`;
     if (taken[0]) {
       // Only a pending account is the one under review. A decided one on screen (the page just left, a look back at
@@ -132,9 +145,18 @@ export async function acquireLease(
       }
       return { held: true, expiresAt: taken[0].expiresAt.toISOString(), holder: null, status: taken[0].status };
     }
-    const acc = await tx.account.findUnique({ where: { nsid }, select: { reviewStatus: true, leaseExpiresAt: true, leaseUser: { select: { name: true } } } });
+    const acc = await tx.account.findUnique({
+      where: { nsid }, select: { reviewStatus: true, leaseExpiresAt: true, leaseUser: { select: { name: true } }, qcStage: true, firstReviewerId: true },
+    });
     if (!acc) throw new NotFoundError(`Account ${nsid} not found`);
-    return { held: false, expiresAt: acc.leaseExpiresAt?.toISOString() ?? null, holder: acc.leaseUser?.name ?? null, status: acc.reviewStatus };
+    const waiting = acc.reviewStatus !== 'pending' ? undefined
+      : acc.qcStage === 'adjudication' ? 'adjudication' as const
+      : acc.qcStage === 'second' && acc.firstReviewerId === userId ? 'second_review' as const : undefined;
+    const live = acc.leaseExpiresAt !== null && acc.leaseExpiresAt > new Date();
+    return {
+      held: false, expiresAt: live ? acc.leaseExpiresAt!.toISOString() : null, holder: live ? acc.leaseUser?.name ?? null : null,
+      status: acc.reviewStatus, ...(waiting ? { waiting } : {}),
+    };
   });
 }
 

@@ -19,7 +19,7 @@ export const GET = route(async (req, ctx: { params: Promise<{ nsid: string }> })
   const nsid = await nsidFrom(ctx);
   const [review, decisions] = await Promise.all([
     getAccountReview(nsid, user.id, { sampleSize: q.sample, flaggedCap: q.flagged }),
-    listAccountDecisions(nsid, 20),
+    listAccountDecisions(nsid, 20, user),
   ]);
   return json({ ...review, decisions });
 });
