@@ -43,6 +43,9 @@ export function cohenKappa(table: readonly (readonly number[])[], z = Z95): Agre
   b *= (1 - kappa) ** 2;
   const c = (kappa - pe * (1 - kappa)) ** 2;
   const se = Math.sqrt(Math.max(0, a + b - c) / ((1 - pe) ** 2 * n));
+  // A zero standard error comes from a degenerate table (a rater gave one answer only, or every item agreed): the
+  // large-sample formula then claims a certainty it does not have, so no interval is given.
+  if (se === 0) return { n, percent: po, chance: pe, kappa, se, low: null, high: null };
   return { n, percent: po, chance: pe, kappa, se, low: Math.max(-1, kappa - z * se), high: Math.min(1, kappa + z * se) };
 }
 

@@ -35,6 +35,8 @@ describe("Cohen's kappa", () => {
 
   it('is 1 for perfect agreement and undefined when chance agreement is total', () => {
     expect(cohenKappa([[5, 0], [0, 7]]).kappa).toBe(1);
+    // One rater always approving: the asymptotic standard error is 0, which is no evidence of precision: no interval.
+    expect(cohenKappa([[1, 1], [0, 0]])).toMatchObject({ kappa: 0, low: null, high: null });
     const one = cohenKappa([[9, 0], [0, 0]]);
     expect(one.percent).toBe(1);
     expect(one.kappa).toBeNull();

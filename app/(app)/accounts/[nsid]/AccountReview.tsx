@@ -20,6 +20,7 @@ import type { DecisionResult } from '@/lib/queries/decisions';
 import { AccountFacts } from './AccountFacts';
 import { DecisionPanel } from './DecisionPanel';
 import { SampleGrid } from './SampleGrid';
+import { SendBack } from './SendBack';
 import { useReviewShortcuts } from './useReviewShortcuts';
 import { useUnsavedGuard } from '@/components/review/useUnsavedGuard';
 import { useToast } from '@/components/ui/Toaster';
@@ -42,7 +43,7 @@ function nsidFromPath(path: string): string {
  * One account at a time, keyboard first. A decision is sent in the background (optimistic) while the next account,
  * already prefetched, replaces this one at once; the URL follows with history.pushState, so reloads land here.
  */
-export function AccountReview({ order, userName }: { order: QueueOrder; userName: string }) {
+export function AccountReview({ order, userName, isAdmin = false }: { order: QueueOrder; userName: string; isAdmin?: boolean }) {
   const qc = useQueryClient();
   const pathname = usePathname();
   // The account on screen is state that goTo sets at once; the router's own path catches up in a transition, and a
@@ -255,12 +256,14 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
         )}
         {data && (
           <DecisionPanel status={data.account.reviewStatus} reason={data.account.reviewReason} canDecide={canDecide}
-            blockedBy={lease.data?.held === false ? lease.data.holder ?? 'Another reviewer' : null}
+            blockedBy={lease.data?.held === false && !lease.data.waiting ? lease.data.holder ?? 'Another reviewer' : null}
+            waiting={lease.data?.held === false ? lease.data.waiting ?? null : null}
             rejecting={rejecting} note={note} noteRef={noteRef} needsNote={needsNote}
             onApprove={() => submit('approve')} onReject={() => setRejecting((r) => !r)} onReason={(r) => submit('reject', r)}
             onNote={setNote} onNoteDone={(go) => { noteRef.current?.blur(); if (go && needsNote) submit('reject', 'other'); }}
             onUndo={() => void undoLast()} canUndo={sent.current.length > 0 || !!last.data} onHelp={() => setHelp(true)} />
         )}
+        {data && isAdmin && data.account.reviewStatus !== 'pending' && <SendBack nsid={nsid} />}
         {data && <SampleGrid photos={photos} active={active} onOpen={(i) => { setActive(i); setDrawer(photos[i].id); }}
           onColumns={(c) => { columns.current = c; }} />}
       </div>
