@@ -78,6 +78,8 @@ test('two reviewers disagree blind on a double-reviewed account, the admin adjud
   await admin.goto('/');
   await expect(admin.getByTestId('review-quality-line')).toContainText('50.0% agree');
   await expect(admin.getByTestId('review-quality-line')).toContainText('2 accounts');
+  await admin.getByTestId('review-quality-line').scrollIntoViewIfNeeded();
+  if (process.env.QUARRY_SCREENSHOTS === '1') await admin.screenshot({ path: 'test-results/screenshots/dashboard-quality-line-1280.png' });
 
   // Send back: the decided account returns to the queue with the reason; the history keeps every step.
   await admin.goto(url(agreed.nsid));
