@@ -3,7 +3,7 @@
 
 export const ADMIN_PATHS = [
   '/runs', '/export', '/users', '/quality', '/api/runs', '/api/users', '/api/exports/create', '/api/quality',
-  '/api/accounts/[nsid]/adjudication', '/api/accounts/[nsid]/reopen',
+  '/api/accounts/[nsid]/adjudication', '/api/accounts/[nsid]/reopen', '/api/accounts/[nsid]/gold',
 ] as const;
 
 /** Routes anyone may call without a session. */

@@ -3,6 +3,7 @@ import { db, Prisma } from '../db.ts';
 import type { DecisionKind, ReviewStatus } from '../generated/prisma/enums.ts';
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts';
 import { decideDoubleReview, drawnSql, type DoubleReviewSettings } from './doubleReview.ts';
+import { decideGold } from './gold.ts';
 
 export type DecisionRow = {
   id: string; accountNsid: string; userId: string; userName: string | null; decision: DecisionKind;
@@ -91,7 +92,7 @@ export type DecideInput = {
 
 type DecideRow = {
   status: ReviewStatus; leaseUserId: string | null; leaseLive: boolean; holder: string | null;
-  id: bigint | null; createdAt: Date | null; me: string | null; qcStage: string; drawn: boolean;
+  id: bigint | null; createdAt: Date | null; me: string | null; qcStage: string; drawn: boolean; gold: boolean;
 };
 
 /**
@@ -106,14 +107,14 @@ export async function decideAccount(input: DecideInput): Promise<DecisionResult>
   const [row] = await db().$queryRaw<DecideRow[]>`
     WITH acc AS (
       SELECT a.nsid, a.review_status, a.lease_user_id, COALESCE(a.lease_expires_at > now(), false) AS live,
-        a.qc_stage, ${input.doubleReview ? drawnSql(input.doubleReview) : Prisma.sql`false`} AS drawn
+        a.qc_stage, ${input.doubleReview ? drawnSql(input.doubleReview) : Prisma.sql`false`} AS drawn, a.gold_answer IS NOT NULL AS gold
       FROM accounts a WHERE a.nsid = ${input.nsid} FOR UPDATE),
     ins AS (
       INSERT INTO account_decisions (account_nsid, user_id, decision, reason, note, request_id)
       SELECT nsid, ${input.userId}, ${input.decision}::"DecisionKind", ${reason}, ${input.note || null}, ${input.requestId} FROM acc
       WHERE (NOT live OR lease_user_id IS NULL OR lease_user_id = ${input.userId})
         AND review_status = ${input.expectedStatus}::"ReviewStatus"
-        AND qc_stage = 'none' AND NOT (review_status = 'pending' AND drawn)
+        AND qc_stage = 'none' AND NOT (review_status = 'pending' AND drawn) AND NOT gold
       ON CONFLICT (request_id) DO NOTHING
       RETURNING id, account_nsid, created_at),
     upd AS (
@@ -122,7 +123,7 @@ export async function decideAccount(input: DecideInput): Promise<DecisionResult>
       FROM ins WHERE a.nsid = ins.account_nsid RETURNING a.nsid)
     SELECT acc.review_status::text AS status, acc.lease_user_id AS "leaseUserId", acc.live AS "leaseLive",
       u.name AS holder, ins.id, ins.created_at AS "createdAt", (SELECT name FROM users WHERE id = ${input.userId}) AS me,
-      acc.qc_stage::text AS "qcStage", acc.drawn
+      acc.qc_stage::text AS "qcStage", acc.drawn, acc.gold
     FROM acc LEFT JOIN users u ON u.id = acc.lease_user_id LEFT JOIN ins ON true LEFT JOIN upd ON true`;
   if (row?.id) {
     return {
@@ -139,6 +140,7 @@ export async function decideAccount(input: DecideInput): Promise<DecisionResult>
   if (row.leaseLive && row.leaseUserId !== input.userId) {
     throw new ConflictError(`Another reviewer (${row.holder ?? 'unknown'}) holds this account`, { code: 'leased' });
   }
+  if (row.gold) return decideGold(input);
   if (row.status !== input.expectedStatus) {
     throw new ConflictError(`This account was decided meanwhile: it is now ${row.status}`, { code: 'decided', status: row.status });
   }
@@ -163,7 +165,8 @@ export async function undoDecision(input: { userId: string; requestId: string; d
     if (!target) throw new NotFoundError('Nothing to undo');
     await lockAccount(tx, target.nsid, input.userId);
     if (await tx.accountDecision.findUnique({ where: { requestId: input.requestId }, select: { id: true } })) return;
-    const later = await tx.$queryRawUnsafe<{ id: bigint }[]>(
+    // Other reviewers' answers to a known-answer account are their own tests, not later decisions on it.
+    const later = target.round === 4 ? [] : await tx.$queryRawUnsafe<{ id: bigint }[]>(
       `SELECT id FROM account_decisions d WHERE account_nsid = $1 AND id > $2 AND (${EFFECTIVE} OR decision = 'reopen') LIMIT 1`, target.nsid, target.id);
     if (later.length) throw new ConflictError('A later decision on this account replaced it; undo that one instead', { code: 'superseded' });
     const [prev] = await tx.$queryRawUnsafe<{ decision: DecisionKind; reason: string | null; createdAt: Date }[]>(
@@ -176,6 +179,11 @@ export async function undoDecision(input: { userId: string; requestId: string; d
     // A double review steps back one stage: undoing the second decision waits for a second reviewer again (it is the
     // second reviewer's to redo), undoing an adjudication returns to the admin's queue, undoing the first starts over.
     const back = target.round === 2 ? { qcStage: 'second' as const } : target.round === 3 ? { qcStage: 'adjudication' as const } : null;
+    // A known-answer test never touched the account: undoing it only hands the account back to answer again.
+    if (target.round === 4) {
+      await tx.account.update({ where: { nsid: target.nsid }, data: lease });
+      return;
+    }
     await tx.account.update({
       where: { nsid: target.nsid },
       data: back
@@ -190,13 +198,14 @@ export async function undoDecision(input: { userId: string; requestId: string; d
 
 /**
  * The account's history, newest first. While a double review is open (second review or adjudication) a reviewer sees
- * only their own decisions on it, so the second reviewer decides blind; admins see everything.
+ * only their own decisions on it, so the second reviewer decides blind (likewise on a known-answer account); admins see
+ * everything.
  */
 export async function listAccountDecisions(nsid: string, limit = 50, viewer?: { id: string; role: string }): Promise<DecisionRow[]> {
   let onlyUser: string | undefined;
   if (viewer && viewer.role !== 'admin') {
-    const acc = await db().account.findUnique({ where: { nsid }, select: { qcStage: true } });
-    if (acc && acc.qcStage !== 'none') onlyUser = viewer.id;
+    const acc = await db().account.findUnique({ where: { nsid }, select: { qcStage: true, goldAnswer: true } });
+    if (acc && (acc.qcStage !== 'none' || acc.goldAnswer)) onlyUser = viewer.id;
   }
   const rows = await db().accountDecision.findMany({
     where: { accountNsid: nsid, ...(onlyUser ? { userId: onlyUser } : {}) }, orderBy: { id: 'desc' }, take: limit,

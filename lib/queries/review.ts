@@ -4,7 +4,8 @@ import type { ReviewStatus } from '../generated/prisma/enums.ts';
 import { NotFoundError } from '../errors.ts';
 import type { QueueOrder } from '../reviewVocabulary.ts';
 
-export type LeaseOptions = { topN: number; leaseMinutes: number };
+/** `goldRate`: the chance a claim serves a known-answer account the reviewer has not answered (0 or absent: never). */
+export type LeaseOptions = { topN: number; leaseMinutes: number; goldRate?: number };
 
 function orderSql(order: QueueOrder): Prisma.Sql {
   if (order === 'flag') return Prisma.sql`flag_score DESC, rank ASC`;
@@ -56,6 +57,12 @@ export type Lease = { nsid: string; expiresAt: string };
  * A pending account the user may review: not waiting for adjudication (an admin's), and not one waiting for the blind
  * second review of a double review that this user made the first review of.
  */
+/** A known-answer account this user has not answered yet (an undone answer may be given again, on the same lease). */
+function unansweredGold(userId: string): Prisma.Sql {
+  return Prisma.sql`NOT EXISTS (SELECT 1 FROM account_decisions g WHERE g.account_nsid = accounts.nsid AND g.user_id = ${userId} AND g.round = 4
+    AND NOT EXISTS (SELECT 1 FROM account_decisions u WHERE u.undoes_id = g.id))`;
+}
+
 function reviewableBy(userId: string): Prisma.Sql {
   return Prisma.sql`(qc_stage = 'none' OR (qc_stage = 'second' AND first_reviewer_id <> ${userId}))`;
 }
@@ -96,9 +103,16 @@ export async function claimNextAccount(
       UPDATE accounts a SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${opts.leaseMinutes * 60}),
         lease_token = ${pageToken}, updated_at = now()
       WHERE (SELECT open FROM gate) AND a.nsid = COALESCE(
-        (SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND review_status = 'pending'
-           AND rank <= ${opts.topN} AND nsid <> ALL(${exclude}::text[]) AND ${reviewableBy(userId)} ORDER BY rank LIMIT 1),
-        (SELECT nsid FROM accounts WHERE review_status = 'pending' AND rank <= ${opts.topN} AND ${reviewableBy(userId)}
+        (SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND nsid <> ALL(${exclude}::text[])
+           AND ((review_status = 'pending' AND rank <= ${opts.topN} AND ${reviewableBy(userId)} AND gold_answer IS NULL)
+             OR (gold_answer IS NOT NULL AND ${unansweredGold(userId)}))
+         ORDER BY rank NULLS LAST LIMIT 1),
+        -- Known-answer accounts come at random, so a reviewer cannot tell them from their place in the queue.
+        CASE WHEN random() < ${opts.goldRate ?? 0} THEN
+          (SELECT nsid FROM accounts WHERE gold_answer IS NOT NULL AND ${unansweredGold(userId)}
+             AND (lease_user_id IS NULL OR lease_expires_at < now()) AND nsid <> ALL(${exclude}::text[])
+           ORDER BY md5(nsid || ${userId}) LIMIT 1 FOR UPDATE SKIP LOCKED) END,
+        (SELECT nsid FROM accounts WHERE review_status = 'pending' AND rank <= ${opts.topN} AND ${reviewableBy(userId)} AND gold_answer IS NULL
            AND (lease_user_id IS NULL OR lease_expires_at < now()) AND nsid <> ALL(${exclude}::text[])
          ORDER BY ${orderSql(order)} LIMIT 1 FOR UPDATE SKIP LOCKED))
       RETURNING a.nsid, a.lease_expires_at),
@@ -134,8 +148,10 @@ export async function acquireLease(
       UPDATE accounts SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${leaseMinutes * 60}),
         lease_token = ${pageToken}, updated_at = now()
       WHERE nsid = ${nsid} AND (SELECT open FROM gate) AND (lease_user_id IS NULL OR lease_user_id = ${userId} OR lease_expires_at < now())
-        AND (review_status <> 'pending' OR ${reviewableBy(userId)})
-      RETURNING lease_expires_at AS "expiresAt", review_status::text AS status`;
+        AND (gold_answer IS NOT NULL OR review_status <> 'pending' OR ${reviewableBy(userId)})
+      RETURNING lease_expires_at AS "expiresAt",
+        -- A known-answer account looks like any pending one: its real status would give it away.
+        CASE WHEN gold_answer IS NOT NULL THEN 'pending' ELSE review_status::text END AS status`;
     if (taken[0]) {
       // Only a pending account is the one under review. A decided one on screen (the page just left, a look back at
       // history) must not cost the reviewer the account they are on and the one reserved after it.
@@ -146,7 +162,7 @@ export async function acquireLease(
       return { held: true, expiresAt: taken[0].expiresAt.toISOString(), holder: null, status: taken[0].status };
     }
     const acc = await tx.account.findUnique({
-      where: { nsid }, select: { reviewStatus: true, leaseExpiresAt: true, leaseUser: { select: { name: true } }, qcStage: true, firstReviewerId: true },
+      where: { nsid }, select: { reviewStatus: true, leaseExpiresAt: true, leaseUser: { select: { name: true } }, qcStage: true, firstReviewerId: true, goldAnswer: true },
     });
     if (!acc) throw new NotFoundError(`Account ${nsid} not found`);
     const waiting = acc.reviewStatus !== 'pending' ? undefined
@@ -155,7 +171,7 @@ export async function acquireLease(
     const live = acc.leaseExpiresAt !== null && acc.leaseExpiresAt > new Date();
     return {
       held: false, expiresAt: live ? acc.leaseExpiresAt!.toISOString() : null, holder: live ? acc.leaseUser?.name ?? null : null,
-      status: acc.reviewStatus, ...(waiting ? { waiting } : {}),
+      status: acc.goldAnswer ? 'pending' : acc.reviewStatus, ...(waiting ? { waiting } : {}),
     };
   });
 }
@@ -208,6 +224,8 @@ export type AccountReview = {
     nsid: string; username: string | null; realName: string | null; photoCount: number; rank: number | null;
     reviewStatus: ReviewStatus; reviewReason: string | null; reviewedAt: string | null; flagScore: number;
     watermarkScore: number | null; watermarkVerdict: string | null; watermarkSummary: unknown;
+    /** The known answer, for admins only: to anyone else a known-answer account looks like any pending one. */
+    gold: { answer: string; reason: string | null } | null;
   };
   lease: { holder: string | null; mine: boolean; expiresAt: string | null };
   licenses: { license: number; count: number }[];
@@ -261,7 +279,9 @@ async function sampleAndShares(nsid: string, sampleSize: number, flaggedCap: num
   return row.j;
 }
 
-export async function getAccountReview(nsid: string, userId: string, opts: { sampleSize: number; flaggedCap: number }): Promise<AccountReview> {
+export async function getAccountReview(
+  nsid: string, userId: string, opts: { sampleSize: number; flaggedCap: number; viewerRole?: string },
+): Promise<AccountReview> {
   const [acc, licenses, grid] = await Promise.all([
     db().account.findUnique({
       where: { nsid },
@@ -279,7 +299,10 @@ export async function getAccountReview(nsid: string, userId: string, opts: { sam
   return {
     account: {
       nsid: acc.nsid, username: acc.username, realName: acc.realName, photoCount: acc.photoCount, rank: acc.rank,
-      reviewStatus: acc.reviewStatus, reviewReason: acc.reviewReason, reviewedAt: acc.reviewedAt?.toISOString() ?? null,
+      ...(acc.goldAnswer && opts.viewerRole !== 'admin'
+        ? { reviewStatus: 'pending' as const, reviewReason: null, reviewedAt: null }
+        : { reviewStatus: acc.reviewStatus, reviewReason: acc.reviewReason, reviewedAt: acc.reviewedAt?.toISOString() ?? null }),
+      gold: acc.goldAnswer && opts.viewerRole === 'admin' ? { answer: acc.goldAnswer, reason: acc.goldReason } : null,
       flagScore: acc.flagScore, watermarkScore: acc.watermarkScore, watermarkVerdict: acc.watermarkVerdict, watermarkSummary: acc.watermarkSummary,
     },
     lease: { holder: live ? acc.leaseUser?.name ?? null : null, mine: live && acc.leaseUserId === userId, expiresAt: live ? acc.leaseExpiresAt!.toISOString() : null },

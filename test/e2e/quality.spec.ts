@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { E2E_USERS, signIn } from './fixtures';
-import { QC_ACCOUNTS } from './seedQuality';
+import { GOLD_ACCOUNT, QC_ACCOUNTS } from './seedQuality';
 
 const [disputed, agreed] = QC_ACCOUNTS;
 const url = (nsid: string) => `/accounts/${encodeURIComponent(nsid)}?order=rank`;
@@ -48,6 +48,7 @@ test('two reviewers disagree blind on a double-reviewed account, the admin adjud
   await r2.keyboard.press('r');
   await r2.keyboard.press('1');
   await expect.poll(() => r2.url()).not.toContain(encodeURIComponent(disputed.nsid));
+  await expect(r2.getByText('All decisions saved')).toBeVisible(); // sent in the background: let it land before leaving
   await r2.goto('/accounts'); // leaving the review page ends the lease on the account it moved on to
 
   await admin.goto('/quality');
@@ -101,4 +102,37 @@ test('a reviewer cannot adjudicate or send back, and a send-back needs a reason'
   expect(back.status()).toBe(403);
   await page.goto('/quality');
   await expect(page.getByText(/403|not allowed|permission/i).first()).toBeVisible();
+});
+
+test('a known-answer account looks like any other to a reviewer, scores them, and leaves the account as it was', async ({ browser }) => {
+  const admin = await as(browser, 'admin');
+  const reviewer = await as(browser, 'reviewer');
+  await admin.goto(url(GOLD_ACCOUNT.nsid));
+  const known = admin.getByRole('region', { name: 'Known answer' });
+  await known.getByLabel('Reason').selectOption('watermarks');
+  await known.getByRole('button', { name: 'Known answer: reject' }).click();
+  await expect(admin.getByTestId('known-answer')).toHaveText('Known answer: reject · Watermarks');
+  // The admin's page held the account's lease; leaving it hands the account on.
+  await admin.goto('/accounts');
+  await expect.poll(async () => (await (await reviewer.request.get(`/api/accounts/${encodeURIComponent(GOLD_ACCOUNT.nsid)}?sample=0`)).json()).lease.holder).toBeNull();
+
+  await reviewer.goto(url(GOLD_ACCOUNT.nsid));
+  await expect(reviewer.getByTestId('review-status')).toHaveText('pending');
+  await expect(reviewer.getByText('No decisions yet.')).toBeVisible();
+  await expect(reviewer.getByRole('region', { name: 'Known answer' })).toHaveCount(0);
+  await expect(reviewer.getByRole('button', { name: 'Approve (A)' })).toBeEnabled();
+  await reviewer.keyboard.press('a');
+  await expect.poll(() => reviewer.url()).not.toContain(encodeURIComponent(GOLD_ACCOUNT.nsid));
+  await expect(reviewer.getByTestId('toast').filter({ hasText: /^Approved/ })).toBeVisible();
+  await reviewer.goto('/accounts');
+
+  const history = (await (await admin.request.get(`/api/accounts/${encodeURIComponent(GOLD_ACCOUNT.nsid)}/decisions`)).json()).data;
+  expect(history.map((d: { decision: string; round: number; userName: string }) => [d.userName, d.decision, d.round])).toEqual([[E2E_USERS.reviewer.name, 'approve', 4]]);
+  await admin.goto(url(GOLD_ACCOUNT.nsid));
+  await expect(admin.getByTestId('review-status')).toHaveText('pending');
+  await admin.goto('/quality');
+  const row = admin.getByRole('table', { name: 'Accuracy on known answers' }).getByRole('row', { name: new RegExp(`^${E2E_USERS.reviewer.name} `) });
+  await expect(row).toContainText('0 of 1 · 0.0% (0.0% to 79.3%)');
+  await shoot(admin, 'quality-gold');
+  await Promise.all([admin.context().close(), reviewer.context().close()]);
 });

@@ -12,6 +12,8 @@ export const E2E_DOUBLE_SHARE = '0.002';
 /** The bulk-action spec's account: 130 photos that fail the resolution check, more than the page holds (100 at least). */
 export const BULK_ACCOUNT = { nsid: '2001@N08', username: 'bulk-target', photos: 130 } as const;
 export const bulkPhotoId = (j: number) => `bulk-e2e-${j}`;
+/** The known-answer spec's account (not drawn for double review: 0.94). Gold accounts are served at rate 0 in e2e. */
+export const GOLD_ACCOUNT = { nsid: '3001@N08', username: 'qc-known-answer' } as const;
 
 export async function seedQualityData(): Promise<Record<string, string>> {
   await db().account.createMany({
@@ -29,5 +31,7 @@ export async function seedQualityData(): Promise<Record<string, string>> {
       photoId: bulkPhotoId(j), check: 'resolution', verdict: 'fail' as const, score: 0.5 + j / 1000, details: { width: 320, height: 240 }, version: 'e2e',
     })),
   });
-  return { REVIEW_DOUBLE_SHARE: E2E_DOUBLE_SHARE };
+  await db().account.create({ data: { nsid: GOLD_ACCOUNT.nsid, username: GOLD_ACCOUNT.username, photoCount: 0, rank: 960 } });
+  // Known-answer accounts come at random in claims; at 0 no queue-driven spec ever meets one.
+  return { REVIEW_DOUBLE_SHARE: E2E_DOUBLE_SHARE, REVIEW_GOLD_RATE: '0' };
 }

@@ -1,15 +1,17 @@
 import { requirePageUser } from '@/lib/auth/guard';
 import { env } from '@/lib/env';
+import { goldAccuracy } from '@/lib/queries/gold';
 import { getReviewQuality } from '@/lib/queries/reviewQuality';
 import { AdjudicationQueue } from './AdjudicationQueue';
 import { AgreementTable } from './AgreementTable';
+import { GoldTable } from './GoldTable';
 import { PaceTable } from './PaceTable';
 
 export const dynamic = 'force-dynamic';
 
 export default async function QualityPage() {
   await requirePageUser('admin', '/quality');
-  const q = await getReviewQuality({ share: env.REVIEW_DOUBLE_SHARE, topN: env.REVIEW_TOP_ACCOUNTS });
+  const [q, gold] = await Promise.all([getReviewQuality({ share: env.REVIEW_DOUBLE_SHARE, topN: env.REVIEW_TOP_ACCOUNTS }), goldAccuracy()]);
   return (
     <div className="space-y-6">
       <div>
@@ -23,6 +25,7 @@ export default async function QualityPage() {
       </div>
       <AdjudicationQueue items={q.adjudication} total={q.awaitingAdjudication} />
       <AgreementTable overall={q.overall} pairs={q.pairs} />
+      <GoldTable accounts={gold.accounts} reviewers={gold.reviewers} rate={env.REVIEW_GOLD_RATE} />
       <PaceTable pace={q.pace} topN={q.topN} />
     </div>
   );

@@ -20,6 +20,7 @@ import type { DecisionResult } from '@/lib/queries/decisions';
 import { AccountFacts } from './AccountFacts';
 import { DecisionPanel } from './DecisionPanel';
 import { SampleGrid } from './SampleGrid';
+import { KnownAnswer } from './KnownAnswer';
 import { SendBack } from './SendBack';
 import { useReviewShortcuts } from './useReviewShortcuts';
 import { useUnsavedGuard } from '@/components/review/useUnsavedGuard';
@@ -264,6 +265,7 @@ export function AccountReview({ order, userName, isAdmin = false }: { order: Que
             onUndo={() => void undoLast()} canUndo={sent.current.length > 0 || !!last.data} onHelp={() => setHelp(true)} />
         )}
         {data && isAdmin && data.account.reviewStatus !== 'pending' && <SendBack nsid={nsid} />}
+        {data && isAdmin && <KnownAnswer nsid={nsid} gold={data.account.gold} />}
         {data && <SampleGrid photos={photos} active={active} onOpen={(i) => { setActive(i); setDrawer(photos[i].id); }}
           onColumns={(c) => { columns.current = c; }} />}
       </div>

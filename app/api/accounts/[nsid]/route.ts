@@ -18,7 +18,7 @@ export const GET = route(async (req, ctx: { params: Promise<{ nsid: string }> })
   const q = parseQuery(req, querySchema);
   const nsid = await nsidFrom(ctx);
   const [review, decisions] = await Promise.all([
-    getAccountReview(nsid, user.id, { sampleSize: q.sample, flaggedCap: q.flagged }),
+    getAccountReview(nsid, user.id, { sampleSize: q.sample, flaggedCap: q.flagged, viewerRole: user.role }),
     listAccountDecisions(nsid, 20, user),
   ]);
   return json({ ...review, decisions });
