@@ -80,7 +80,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * the next account (a claim excluding this one), look for `thinkMs` (jittered ±50%), decide, move to the reserved
  * account; undo and redo every tenth. thinkMs 0 turns 8 reviewers into a saturation test.
  */
-async function reviewer(userId: string, decisions: number, timings: Timings, leaseMinutes: number, thinkMs: number): Promise<void> {
+async function reviewer(userId: string, decisions: number, timings: Timings, leaseMinutes: number, thinkMs: number, tag = 'run'): Promise<void> {
   const opts = { topN: 5000, leaseMinutes };
   let current = (await timings.time('claim', () => claimNextAccount(userId, 'rank', opts)))?.nsid;
   for (let i = 0; i < decisions && current; i++) {
@@ -93,11 +93,11 @@ async function reviewer(userId: string, decisions: number, timings: Timings, lea
     const reject = i % 3 === 2;
     await timings.time('decision', () => decideAccount({
       nsid, userId, decision: reject ? 'reject' : 'approve', reason: reject ? REJECT_REASONS[i % 6].key : null,
-      requestId: `bench-${userId}-${i}`, expectedStatus: 'pending',
+      requestId: `bench-${tag}-${userId}-${i}`, expectedStatus: 'pending',
     }));
     if (i % 10 === 9) {
-      await timings.time('decision', () => undoDecision({ userId, requestId: `bench-undo-${userId}-${i}`, leaseMinutes }));
-      await timings.time('decision', () => decideAccount({ nsid, userId, decision: 'approve', requestId: `bench-redo-${userId}-${i}`, expectedStatus: 'pending' }));
+      await timings.time('decision', () => undoDecision({ userId, requestId: `bench-undo-${tag}-${userId}-${i}`, leaseMinutes }));
+      await timings.time('decision', () => decideAccount({ nsid, userId, decision: 'approve', requestId: `bench-redo-${tag}-${userId}-${i}`, expectedStatus: 'pending' }));
     }
     current = next?.nsid;
   }
@@ -128,14 +128,19 @@ async function bulkFigure(userId: string, size: number, log: (m: string) => void
       pageTimes.push(performance.now() - t);
     }
   })();
-  const t0 = performance.now();
-  const batch = await bulkOverride({ userId, check, filter, newVerdict: 'pass', reason: 'bench', expectedCount: total, requestId: `bench-bulk-${Date.now()}` });
-  const bulkMs = performance.now() - t0;
-  const t1 = performance.now();
-  const undo = await undoOverrideBatch({ userId, batchId: batch.id, requestId: `bench-bulk-undo-${Date.now()}` });
-  const undoMs = performance.now() - t1;
-  running = false;
-  await pages;
+  let batch, undo, bulkMs, undoMs;
+  try {
+    const t0 = performance.now();
+    batch = await bulkOverride({ userId, check, filter, newVerdict: 'pass', reason: 'bench', expectedCount: total, requestId: `bench-bulk-${Date.now()}` });
+    bulkMs = performance.now() - t0;
+    const t1 = performance.now();
+    undo = await undoOverrideBatch({ userId, batchId: batch.id, requestId: `bench-bulk-undo-${Date.now()}` });
+    undoMs = performance.now() - t1;
+  } finally {
+    // Stop the page loads before the database stops, whatever happened, so an error is reported as itself.
+    running = false;
+    await pages.catch(() => {});
+  }
   const sorted = [...pageTimes].sort((a, b) => a - b);
   log(`bulk: ${batch.count} overrides written`);
   console.log(`bulk override: ${batch.count.toLocaleString('en-US')} overrides in one action ${(bulkMs / 1000).toFixed(2)} s (target < ${BULK_TARGET_MS / 1000} s, `
@@ -171,7 +176,8 @@ export async function run(args: string[]): Promise<void> {
       db().user.create({ data: { email: `bench${i}@bench.test`, name: `Bench ${i}`, passwordHash: 'x' } })));
     const timings = new Timings();
     // Warm-up pass off the books: first-touch page faults and plan caching are not what a reviewer feels all day.
-    await reviewer(users[0].id, 2, new Timings(), 10, 0);
+    // Its own request ids: a request id answers only its first request, and the warm-up's accounts are not the run's.
+    await reviewer(users[0].id, 2, new Timings(), 10, 0, 'warmup');
     for (let i = 0; i < 50; i++) await timings.time('baseline SELECT 1', () => db().$queryRaw`SELECT 1`);
     const started = performance.now();
     await Promise.all(users.map((u) => reviewer(u.id, perReviewer, timings, 10, thinkMs)));
