@@ -10,7 +10,7 @@ export function NavBar({ user }: { user: SessionUser }) {
     { href: '/checks', label: 'Checks' },
     { href: '/spot-checks', label: 'Spot checks' },
     ...(user.role === 'admin'
-      ? [{ href: '/runs', label: 'Runs' }, { href: '/export', label: 'Export' }, { href: '/users', label: 'Users' }]
+      ? [{ href: '/quality', label: 'Quality' }, { href: '/runs', label: 'Runs' }, { href: '/export', label: 'Export' }, { href: '/users', label: 'Users' }]
       : []),
   ];
   return (

@@ -1,7 +1,10 @@
 // Which paths need the admin role. Pages and API routes check roles themselves; this list lets the access
 // test (test/e2e/access.spec.ts) know what to expect for every route it finds in app/.
 
-export const ADMIN_PATHS = ['/runs', '/export', '/users', '/api/runs', '/api/users', '/api/exports/create'] as const;
+export const ADMIN_PATHS = [
+  '/runs', '/export', '/users', '/quality', '/api/runs', '/api/users', '/api/exports/create', '/api/quality',
+  '/api/accounts/[nsid]/adjudication', '/api/accounts/[nsid]/reopen', '/api/accounts/[nsid]/gold',
+] as const;
 
 /** Routes anyone may call without a session. */
 export const PUBLIC_PATHS = ['/login', '/api/auth'] as const;

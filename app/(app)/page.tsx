@@ -9,6 +9,8 @@ import { CHECKS, isCheckName } from '@/lib/checks';
 import { env } from '@/lib/env';
 import { getDatasetCounts, getIngestOverTime, getScoreHistograms } from '@/lib/queries/dashboard';
 import { getReviewProgress } from '@/lib/queries/reviewProgress';
+import { getReviewQuality } from '@/lib/queries/reviewQuality';
+import { ReviewQualityLine } from '@/components/ui/ReviewQualityLine';
 import { reasonLabel } from '@/lib/reasons';
 
 export const dynamic = 'force-dynamic';
@@ -16,9 +18,10 @@ export const dynamic = 'force-dynamic';
 const SAMPLED = 'Estimated from a random sample of the table.';
 
 export default async function DashboardPage() {
-  await requirePageUser(undefined, '/');
-  const [counts, histograms, ingest, review] = await Promise.all([
+  const user = await requirePageUser(undefined, '/');
+  const [counts, histograms, ingest, review, quality] = await Promise.all([
     getDatasetCounts(env.FLICKR_LICENSES.map(Number)), getScoreHistograms(), getIngestOverTime(), getReviewProgress(env.REVIEW_TOP_ACCOUNTS),
+    getReviewQuality({ share: env.REVIEW_DOUBLE_SHARE, topN: env.REVIEW_TOP_ACCOUNTS }, { adjudicationLimit: 0 }),
   ]);
   return (
     <div className="space-y-6">
@@ -37,6 +40,7 @@ export default async function DashboardPage() {
         ]} />
       </section>
       <ReviewProgressPanel p={review} />
+      <ReviewQualityLine q={quality} linked={user.role === 'admin'} />
       <section className="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="reasons-h">
         <h2 id="reasons-h" className="mb-3 font-medium">Excluded by reason</h2>
         <p className="mb-3 text-xs text-slate-500">A photo excluded for several reasons counts under each.</p>

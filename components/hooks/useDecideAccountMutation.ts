@@ -30,7 +30,7 @@ export function useDecideAccountMutation() {
           lease: { holder: null, mine: false, expiresAt: null },
           decisions: [{
             id: `pending-${v.requestId}`, accountNsid: v.nsid, userId: '', userName: v.userName ?? 'you', decision: v.decision,
-            reason: v.reason ?? null, note: v.note ?? null, undoesId: null, createdAt: new Date().toISOString(),
+            reason: v.reason ?? null, note: v.note ?? null, undoesId: null, createdAt: new Date().toISOString(), round: 1,
           }, ...previous.decisions],
         });
       }

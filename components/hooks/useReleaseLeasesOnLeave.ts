@@ -1,6 +1,7 @@
 'use client';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
+import { newRequestId } from '@/components/review/requestId';
 
 const RELEASE_URL = '/api/accounts/release';
 
@@ -10,8 +11,11 @@ const RELEASE_URL = '/api/accounts/release';
  * because a plain fetch is cancelled with the page; it is a same-origin POST with the session cookie, so the app's usual
  * origin check applies. Coming back takes the leases again. The lease timeout stays as the backstop when no beacon
  * gets through (a crash, a lost network).
+ *
+ * `pageToken` goes with every claim and renewal the page sends; the beacon closes it, so the server also ends a lease
+ * whose claim was still in flight when the page was left, and refuses any that lands later. Coming back starts a new token.
  */
-export function useReleaseLeasesOnLeave(held: () => (string | null | undefined)[]): void {
+export function useReleaseLeasesOnLeave(held: () => (string | null | undefined)[], pageToken: RefObject<string>): void {
   const qc = useQueryClient();
   const heldRef = useRef(held);
   heldRef.current = held;
@@ -21,9 +25,8 @@ export function useReleaseLeasesOnLeave(held: () => (string | null | undefined)[
     const release = () => {
       if (released) return;
       const nsids = [...new Set(heldRef.current().filter((n): n is string => !!n))];
-      if (nsids.length === 0) return;
       released = true;
-      const body = JSON.stringify({ nsids });
+      const body = JSON.stringify({ nsids, pageToken: pageToken.current });
       // A string body goes as text/plain: no preflight; the route parses JSON whatever the content type.
       if (!navigator.sendBeacon?.(RELEASE_URL, body)) {
         void fetch(RELEASE_URL, { method: 'POST', body, keepalive: true, credentials: 'same-origin' }).catch(() => {});
@@ -32,6 +35,7 @@ export function useReleaseLeasesOnLeave(held: () => (string | null | undefined)[
     const comeBack = () => {
       if (!released) return;
       released = false;
+      pageToken.current = newRequestId();
       void qc.invalidateQueries({ queryKey: ['lease'] });
       void qc.invalidateQueries({ queryKey: ['nextAccount'] });
     };
@@ -45,5 +49,5 @@ export function useReleaseLeasesOnLeave(held: () => (string | null | undefined)[
       window.removeEventListener('pageshow', onPageShow);
       document.removeEventListener('visibilitychange', onVisibility);
     };
-  }, [qc]);
+  }, [qc, pageToken]);
 }

@@ -69,8 +69,13 @@ export type CheckPhoto = {
 
 export type CheckPhotoPage = { data: CheckPhoto[]; total: number; page: number; pageSize: number };
 
-/** The photos `check` failed or was uncertain about, highest score first, with the newest override of each. */
-export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Promise<CheckPhotoPage> {
+export type CheckPhotoCriteria = Omit<CheckPhotoFilter, 'page' | 'pageSize'>;
+
+/**
+ * The check page's filter as SQL: `FROM check_results cr JOIN photos p … WHERE …`, with `lo` the photo's newest override
+ * for the check. The page, its count and a bulk override over every match all read this one definition.
+ */
+export function checkPhotosFromSql(check: CheckName, f: CheckPhotoCriteria, extra: Prisma.Sql = Prisma.empty): Prisma.Sql {
   const where = Prisma.join([
     Prisma.sql`cr."check" = ${check}`,
     f.verdict ? Prisma.sql`cr.verdict = ${f.verdict}::"Verdict"` : Prisma.sql`cr.verdict IN ('fail', 'uncertain')`,
@@ -80,12 +85,17 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
     f.license !== undefined ? Prisma.sql`p.license = ${f.license}` : Prisma.sql`true`,
     f.status === 'open' ? Prisma.sql`lo.new_verdict IS NULL` : f.status === 'overridden' ? Prisma.sql`lo.new_verdict IS NOT NULL` : Prisma.sql`true`,
   ], ' AND ');
-  const from = (extra: Prisma.Sql) => Prisma.sql`
+  return Prisma.sql`
     FROM check_results cr JOIN photos p ON p.id = cr.photo_id
     LEFT JOIN LATERAL (SELECT o.new_verdict, o.created_at, u.name FROM overrides o LEFT JOIN users u ON u.id = o.user_id
       WHERE o.photo_id = cr.photo_id AND o."check" = cr."check" ORDER BY o.created_at DESC, o.id DESC LIMIT 1) lo ON true
     ${extra}
     WHERE ${where}`;
+}
+
+/** The photos `check` failed or was uncertain about, highest score first, with the newest override of each. */
+export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Promise<CheckPhotoPage> {
+  const from = (extra: Prisma.Sql) => checkPhotosFromSql(check, f, extra);
   const rows = await db().$queryRaw<(Omit<CheckPhoto, 'override' | 'duplicateOf'> & {
     oVerdict: Verdict | null; oBy: string | null; oAt: Date | null; dupId: string | null; dupHash: string | null; dupOwner: string | null;
   })[]>`

@@ -4,7 +4,8 @@ import type { ReviewStatus } from '../generated/prisma/enums.ts';
 import { NotFoundError } from '../errors.ts';
 import type { QueueOrder } from '../reviewVocabulary.ts';
 
-export type LeaseOptions = { topN: number; leaseMinutes: number };
+/** `goldRate`: the chance a claim serves a known-answer account the reviewer has not answered (0 or absent: never). */
+export type LeaseOptions = { topN: number; leaseMinutes: number; goldRate?: number };
 
 function orderSql(order: QueueOrder): Prisma.Sql {
   if (order === 'flag') return Prisma.sql`flag_score DESC, rank ASC`;
@@ -53,6 +54,34 @@ export async function listReviewQueue(
 export type Lease = { nsid: string; expiresAt: string };
 
 /**
+ * A pending account the user may review: not waiting for adjudication (an admin's), and not one waiting for the blind
+ * second review of a double review that this user made the first review of.
+ */
+/** A known-answer account this user has not answered yet (an undone answer may be given again, on the same lease). */
+function unansweredGold(userId: string): Prisma.Sql {
+  return Prisma.sql`NOT EXISTS (SELECT 1 FROM account_decisions g WHERE g.account_nsid = accounts.nsid AND g.user_id = ${userId} AND g.round = 4
+    AND NOT EXISTS (SELECT 1 FROM account_decisions u WHERE u.undoes_id = g.id))`;
+}
+
+function reviewableBy(userId: string): Prisma.Sql {
+  return Prisma.sql`(qc_stage = 'none' OR (qc_stage = 'second' AND first_reviewer_id <> ${userId}))`;
+}
+
+/**
+ * CTEs `tok` and `gate`: whether the review page's token (see the review_page_tokens migration) is still open. The
+ * upsert locks the token's row until this statement commits, so a leave beacon closing it either lands first (this
+ * claim then takes nothing) or waits for this claim and then releases what it took. No token: always open.
+ */
+function pageGate(userId: string, pageToken: string | null): Prisma.Sql {
+  return Prisma.sql`tok AS (
+      INSERT INTO quarry_internal.review_page_tokens (token, user_id) SELECT ${pageToken}::text, ${userId} WHERE ${pageToken}::text IS NOT NULL
+      ON CONFLICT (token) DO UPDATE SET user_id = EXCLUDED.user_id
+        WHERE review_page_tokens.closed_at IS NULL AND review_page_tokens.user_id = EXCLUDED.user_id
+      RETURNING token),
+    gate AS (SELECT (${pageToken}::text IS NULL OR EXISTS (SELECT 1 FROM tok)) AS open)`;
+}
+
+/**
  * Claims the next account for `userId` in one statement: the reviewer's own live lease first, else the first pending
  * account nobody holds, locked with SKIP LOCKED so concurrent claims never pick the same row. With `exclude` (the
  * account on screen, those just decided) it reserves the one after: the page prefetches it, and since it is leased,
@@ -64,15 +93,26 @@ export type Lease = { nsid: string; expiresAt: string };
  * when a page's reservation request lands late, after the page already moved on to another account: it must not
  * release the account now on screen.)
  */
-export async function claimNextAccount(userId: string, order: QueueOrder, opts: LeaseOptions, exclude: string[] = []): Promise<Lease | null> {
+export async function claimNextAccount(
+  userId: string, order: QueueOrder, opts: LeaseOptions, exclude: string[] = [], pageToken: string | null = null,
+): Promise<Lease | null> {
   const onScreen = exclude[0] ?? null;
   const rows = await db().$queryRaw<{ nsid: string; expiresAt: Date }[]>`
-    WITH claimed AS (
-      UPDATE accounts a SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${opts.leaseMinutes * 60}), updated_at = now()
-      WHERE a.nsid = COALESCE(
-        (SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND review_status = 'pending'
-           AND rank <= ${opts.topN} AND nsid <> ALL(${exclude}::text[]) ORDER BY rank LIMIT 1),
-        (SELECT nsid FROM accounts WHERE review_status = 'pending' AND rank <= ${opts.topN}
+    WITH ${pageGate(userId, pageToken)},
+    claimed AS (
+      UPDATE accounts a SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${opts.leaseMinutes * 60}),
+        lease_token = ${pageToken}, updated_at = now()
+      WHERE (SELECT open FROM gate) AND a.nsid = COALESCE(
+        (SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND nsid <> ALL(${exclude}::text[])
+           AND ((review_status = 'pending' AND rank <= ${opts.topN} AND ${reviewableBy(userId)} AND gold_answer IS NULL)
+             OR (gold_answer IS NOT NULL AND ${unansweredGold(userId)}))
+         ORDER BY rank NULLS LAST LIMIT 1),
+        -- Known-answer accounts come at random, so a reviewer cannot tell them from their place in the queue.
+        CASE WHEN random() < ${opts.goldRate ?? 0} THEN
+          (SELECT nsid FROM accounts WHERE gold_answer IS NOT NULL AND ${unansweredGold(userId)}
+             AND (lease_user_id IS NULL OR lease_expires_at < now()) AND nsid <> ALL(${exclude}::text[])
+           ORDER BY md5(nsid || ${userId}) LIMIT 1 FOR UPDATE SKIP LOCKED) END,
+        (SELECT nsid FROM accounts WHERE review_status = 'pending' AND rank <= ${opts.topN} AND ${reviewableBy(userId)} AND gold_answer IS NULL
            AND (lease_user_id IS NULL OR lease_expires_at < now()) AND nsid <> ALL(${exclude}::text[])
          ORDER BY ${orderSql(order)} LIMIT 1 FOR UPDATE SKIP LOCKED))
       RETURNING a.nsid, a.lease_expires_at),
@@ -80,7 +120,7 @@ export async function claimNextAccount(userId: string, order: QueueOrder, opts: 
       SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND nsid NOT IN (SELECT nsid FROM claimed)
       ORDER BY (nsid = ${onScreen}::text) DESC NULLS LAST, lease_expires_at DESC LIMIT 1),
     released AS (
-      UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL
+      UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL, lease_token = NULL
       WHERE a.lease_user_id = ${userId} AND EXISTS (SELECT 1 FROM claimed)
         AND a.nsid NOT IN (SELECT nsid FROM claimed) AND a.nsid NOT IN (SELECT nsid FROM kept)
       RETURNING a.nsid)
@@ -88,18 +128,30 @@ export async function claimNextAccount(userId: string, order: QueueOrder, opts: 
   return rows[0] ? { nsid: rows[0].nsid, expiresAt: rows[0].expiresAt.toISOString() } : null;
 }
 
-export type LeaseState = { held: boolean; expiresAt: string | null; holder: string | null; status: ReviewStatus };
+export type LeaseState = {
+  held: boolean; expiresAt: string | null; holder: string | null; status: ReviewStatus;
+  /** Why nobody may take it now: the user made the first of its two reviews, or it waits for an admin's adjudication. */
+  waiting?: 'second_review' | 'adjudication';
+};
 
 /**
  * Takes or renews the lease on one account, unless another reviewer holds a live one. A reviewer holds the account on
  * screen plus the reserved next one (`keep`), so taking a pending one releases any other.
  */
-export async function acquireLease(nsid: string, userId: string, leaseMinutes: number, keep: string[] = []): Promise<LeaseState> {
+export async function acquireLease(
+  nsid: string, userId: string, leaseMinutes: number, keep: string[] = [], pageToken: string | null = null,
+): Promise<LeaseState> {
   return db().$transaction(async (tx) => {
+    // A renewal from a page that has left (its token closed) takes nothing: it answers with the account's state.
     const taken = await tx.$queryRaw<{ expiresAt: Date; status: ReviewStatus }[]>`
-      UPDATE accounts SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${leaseMinutes * 60}), updated_at = now()
-      WHERE nsid = ${nsid} AND (lease_user_id IS NULL OR lease_user_id = ${userId} OR lease_expires_at < now())
-      RETURNING lease_expires_at AS "expiresAt", review_status::text AS status`;
+      WITH ${pageGate(userId, pageToken)}
+      UPDATE accounts SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${leaseMinutes * 60}),
+        lease_token = ${pageToken}, updated_at = now()
+      WHERE nsid = ${nsid} AND (SELECT open FROM gate) AND (lease_user_id IS NULL OR lease_user_id = ${userId} OR lease_expires_at < now())
+        AND (gold_answer IS NOT NULL OR review_status <> 'pending' OR ${reviewableBy(userId)})
+      RETURNING lease_expires_at AS "expiresAt",
+        -- A known-answer account looks like any pending one: its real status would give it away.
+        CASE WHEN gold_answer IS NOT NULL THEN 'pending' ELSE review_status::text END AS status`;
     if (taken[0]) {
       // Only a pending account is the one under review. A decided one on screen (the page just left, a look back at
       // history) must not cost the reviewer the account they are on and the one reserved after it.
@@ -109,9 +161,18 @@ export async function acquireLease(nsid: string, userId: string, leaseMinutes: n
       }
       return { held: true, expiresAt: taken[0].expiresAt.toISOString(), holder: null, status: taken[0].status };
     }
-    const acc = await tx.account.findUnique({ where: { nsid }, select: { reviewStatus: true, leaseExpiresAt: true, leaseUser: { select: { name: true } } } });
+    const acc = await tx.account.findUnique({
+      where: { nsid }, select: { reviewStatus: true, leaseExpiresAt: true, leaseUser: { select: { name: true } }, qcStage: true, firstReviewerId: true, goldAnswer: true },
+    });
     if (!acc) throw new NotFoundError(`Account ${nsid} not found`);
-    return { held: false, expiresAt: acc.leaseExpiresAt?.toISOString() ?? null, holder: acc.leaseUser?.name ?? null, status: acc.reviewStatus };
+    const waiting = acc.reviewStatus !== 'pending' ? undefined
+      : acc.qcStage === 'adjudication' ? 'adjudication' as const
+      : acc.qcStage === 'second' && acc.firstReviewerId === userId ? 'second_review' as const : undefined;
+    const live = acc.leaseExpiresAt !== null && acc.leaseExpiresAt > new Date();
+    return {
+      held: false, expiresAt: live ? acc.leaseExpiresAt!.toISOString() : null, holder: live ? acc.leaseUser?.name ?? null : null,
+      status: acc.goldAnswer ? 'pending' : acc.reviewStatus, ...(waiting ? { waiting } : {}),
+    };
   });
 }
 
@@ -120,15 +181,24 @@ export type ReleaseOutcome = { nsid: string; released: boolean; reason?: 'not le
 /**
  * Ends the caller's lease on each account and says what happened to each: released, not leased (none, or expired), or
  * not yours (another reviewer's live lease, left untouched). One statement, so it answers for the state it changed.
+ * With `pageToken` (a review page being left) it first closes the token, in its own statement so that a claim holding
+ * the token's row has committed by then, and also ends every lease taken under that token.
  */
-export async function releaseLeases(nsids: string[], userId: string): Promise<ReleaseOutcome[]> {
-  if (nsids.length === 0) return [];
+export async function releaseLeases(nsids: string[], userId: string, pageToken: string | null = null): Promise<ReleaseOutcome[]> {
+  if (nsids.length === 0 && !pageToken) return [];
+  if (pageToken) {
+    await db().$executeRaw`
+      INSERT INTO quarry_internal.review_page_tokens (token, user_id, closed_at) VALUES (${pageToken}, ${userId}, now())
+      ON CONFLICT (token) DO UPDATE SET closed_at = now() WHERE review_page_tokens.user_id = EXCLUDED.user_id`;
+    await db().$executeRaw`DELETE FROM quarry_internal.review_page_tokens WHERE created_at < now() - interval '1 day'`;
+  }
   const rows = await db().$queryRaw<{ nsid: string; mine: boolean; live: boolean; held: boolean }[]>`
     WITH target AS (
       SELECT nsid, lease_user_id = ${userId} AS mine, COALESCE(lease_expires_at > now(), false) AS live, lease_user_id IS NOT NULL AS held
-      FROM accounts WHERE nsid = ANY(${nsids}::text[]) FOR UPDATE),
+      FROM accounts WHERE nsid = ANY(${nsids}::text[])
+        OR (${pageToken}::text IS NOT NULL AND lease_user_id = ${userId} AND lease_token = ${pageToken}::text) FOR UPDATE),
     done AS (
-      UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL FROM target t WHERE a.nsid = t.nsid AND t.mine)
+      UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL, lease_token = NULL FROM target t WHERE a.nsid = t.nsid AND t.mine)
     SELECT nsid, COALESCE(mine, false) AS mine, live, held FROM target`;
   const byNsid = new Map(rows.map((r) => [r.nsid, r]));
   return nsids.map((nsid): ReleaseOutcome => {
@@ -154,6 +224,8 @@ export type AccountReview = {
     nsid: string; username: string | null; realName: string | null; photoCount: number; rank: number | null;
     reviewStatus: ReviewStatus; reviewReason: string | null; reviewedAt: string | null; flagScore: number;
     watermarkScore: number | null; watermarkVerdict: string | null; watermarkSummary: unknown;
+    /** The known answer, for admins only: to anyone else a known-answer account looks like any pending one. */
+    gold: { answer: string; reason: string | null } | null;
   };
   lease: { holder: string | null; mine: boolean; expiresAt: string | null };
   licenses: { license: number; count: number }[];
@@ -207,7 +279,9 @@ async function sampleAndShares(nsid: string, sampleSize: number, flaggedCap: num
   return row.j;
 }
 
-export async function getAccountReview(nsid: string, userId: string, opts: { sampleSize: number; flaggedCap: number }): Promise<AccountReview> {
+export async function getAccountReview(
+  nsid: string, userId: string, opts: { sampleSize: number; flaggedCap: number; viewerRole?: string },
+): Promise<AccountReview> {
   const [acc, licenses, grid] = await Promise.all([
     db().account.findUnique({
       where: { nsid },
@@ -225,7 +299,10 @@ export async function getAccountReview(nsid: string, userId: string, opts: { sam
   return {
     account: {
       nsid: acc.nsid, username: acc.username, realName: acc.realName, photoCount: acc.photoCount, rank: acc.rank,
-      reviewStatus: acc.reviewStatus, reviewReason: acc.reviewReason, reviewedAt: acc.reviewedAt?.toISOString() ?? null,
+      ...(acc.goldAnswer && opts.viewerRole !== 'admin'
+        ? { reviewStatus: 'pending' as const, reviewReason: null, reviewedAt: null }
+        : { reviewStatus: acc.reviewStatus, reviewReason: acc.reviewReason, reviewedAt: acc.reviewedAt?.toISOString() ?? null }),
+      gold: acc.goldAnswer && opts.viewerRole === 'admin' ? { answer: acc.goldAnswer, reason: acc.goldReason } : null,
       flagScore: acc.flagScore, watermarkScore: acc.watermarkScore, watermarkVerdict: acc.watermarkVerdict, watermarkSummary: acc.watermarkSummary,
     },
     lease: { holder: live ? acc.leaseUser?.name ?? null : null, mine: live && acc.leaseUserId === userId, expiresAt: live ? acc.leaseExpiresAt!.toISOString() : null },

@@ -1,9 +1,11 @@
 // Data the e2e specs need beyond users. Returns extra environment for the app (e.g. the simulator's hosts).
+import { seedQualityData } from './seedQuality.ts';
 import { seedReviewData } from './seedReview.ts';
 import { seedRunsData } from './seedRuns.ts';
 
 export async function seedE2eData(opts: { dataDir: string }): Promise<Record<string, string>> {
   const reviewEnv = await seedReviewData(opts);
   const runsEnv = await seedRunsData(opts);
-  return { ...reviewEnv, ...runsEnv };
+  const qualityEnv = await seedQualityData();
+  return { ...reviewEnv, ...runsEnv, ...qualityEnv };
 }

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
 import { ConflictError } from '../../../lib/errors.ts';
 import { decideAccount, listAccountDecisions, undoDecision } from '../../../lib/queries/decisions.ts';
-import { acquireLease, claimNextAccount, getAccountReview, listReviewQueue } from '../../../lib/queries/review.ts';
+import { acquireLease, claimNextAccount, getAccountReview, listReviewQueue, releaseLeases } from '../../../lib/queries/review.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { addCheck, makeAccounts, makeUser } from './reviewFixtures.ts';
 
@@ -79,6 +79,41 @@ describe('claiming accounts', () => {
     // Taking a pending account again releases everything else, as before.
     await acquireLease(nsids[1], alice, 10);
     expect((await db().account.findMany({ where: { leaseUserId: alice }, select: { nsid: true } })).map((a) => a.nsid)).toEqual([nsids[1]]);
+  });
+});
+
+describe('a review page token', () => {
+  const leasedTo = async (userId: string) =>
+    (await db().account.findMany({ where: { leaseUserId: userId }, select: { nsid: true }, orderBy: { nsid: 'asc' } })).map((a) => a.nsid);
+
+  it('leaving the page ends every lease taken under its token, even one the beacon did not name', async () => {
+    const page = 'page-token-aaaaaaaaaaaaaaaa';
+    await claimNextAccount(alice, 'rank', opts, [], page);
+    await claimNextAccount(alice, 'rank', opts, [nsids[0]], page);
+    expect(await leasedTo(alice)).toEqual([nsids[0], nsids[1]]);
+    // The beacon only knew the account on screen; the reservation was still in flight from the page's point of view.
+    expect(await releaseLeases([nsids[0]], alice, page)).toEqual([{ nsid: nsids[0], released: true }]);
+    expect(await leasedTo(alice)).toEqual([]);
+  });
+
+  it('a claim or renewal that lands after the page was left takes nothing, and the next claim gets the first account', async () => {
+    const page = 'page-token-bbbbbbbbbbbbbbbb';
+    await acquireLease(nsids[0], alice, 10, [], page);
+    await releaseLeases([nsids[0]], alice, page);
+    expect(await claimNextAccount(alice, 'rank', opts, [nsids[0]], page)).toBeNull();
+    expect((await acquireLease(nsids[0], alice, 10, [], page)).held).toBe(false);
+    expect(await leasedTo(alice)).toEqual([]);
+    // A new page (new token) and a plain claim both work as before.
+    expect((await claimNextAccount(alice, 'rank', opts, [], 'page-token-cccccccccccccccc'))?.nsid).toBe(nsids[0]);
+    expect((await claimNextAccount(bob, 'rank', opts))?.nsid).toBe(nsids[1]);
+  });
+
+  it('a token cannot close or use another reviewer\'s page', async () => {
+    const page = 'page-token-dddddddddddddddd';
+    await claimNextAccount(alice, 'rank', opts, [], page);
+    await releaseLeases([], bob, page);
+    expect(await leasedTo(alice)).toEqual([nsids[0]]);
+    expect(await claimNextAccount(bob, 'rank', opts, [], page)).toBeNull();
   });
 });
 

@@ -20,6 +20,8 @@ import type { DecisionResult } from '@/lib/queries/decisions';
 import { AccountFacts } from './AccountFacts';
 import { DecisionPanel } from './DecisionPanel';
 import { SampleGrid } from './SampleGrid';
+import { KnownAnswer } from './KnownAnswer';
+import { SendBack } from './SendBack';
 import { useReviewShortcuts } from './useReviewShortcuts';
 import { useUnsavedGuard } from '@/components/review/useUnsavedGuard';
 import { useToast } from '@/components/ui/Toaster';
@@ -42,7 +44,7 @@ function nsidFromPath(path: string): string {
  * One account at a time, keyboard first. A decision is sent in the background (optimistic) while the next account,
  * already prefetched, replaces this one at once; the URL follows with history.pushState, so reloads land here.
  */
-export function AccountReview({ order, userName }: { order: QueueOrder; userName: string }) {
+export function AccountReview({ order, userName, isAdmin = false }: { order: QueueOrder; userName: string; isAdmin?: boolean }) {
   const qc = useQueryClient();
   const pathname = usePathname();
   // The account on screen is state that goTo sets at once; the router's own path catches up in a transition, and a
@@ -78,13 +80,17 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
   // While the reservation is being claimed the renewal waits: sent meanwhile it would name no reserved account, and
   // landing after the claim it would release the account just reserved. It runs again once the claim has answered.
   const [reserving, setReserving] = useState(false);
-  const lease = useAccountLeaseQuery(nsid, !deciding && !reserving, () => nextRef.current);
+  // This page's lease token (see useReleaseLeasesOnLeave): every claim and renewal carries it.
+  const pageToken = useRef<string>('');
+  if (!pageToken.current) pageToken.current = newRequestId();
+  const tokenNow = useCallback(() => pageToken.current, []);
+  const lease = useAccountLeaseQuery(nsid, !deciding && !reserving, () => nextRef.current, tokenNow);
   // Reserve the next account only once this one is ours, so the two leases never race each other.
-  const next = useNextAccountQuery(order, [nsid, ...recent], !deciding && lease.data?.held === true);
+  const next = useNextAccountQuery(order, [nsid, ...recent], !deciding && lease.data?.held === true, tokenNow);
   const claimingNext = next.isFetching;
   useEffect(() => setReserving(claimingNext), [claimingNext]);
   nextRef.current = next.data;
-  useReleaseLeasesOnLeave(() => [nsid, nextRef.current]);
+  useReleaseLeasesOnLeave(() => [nsid, nextRef.current], pageToken);
   const decide = useDecideAccountMutation();
   const undo = useUndoDecisionMutation();
   const last = useLastDecisionQuery();
@@ -118,7 +124,7 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
     claiming.current = true;
     try {
       await Promise.all(sent.current.map((s) => s.done));
-      const res = await claimAccount(order).catch((e: Error) => { setNotice({ kind: 'error', text: e.message }); return null; });
+      const res = await claimAccount(order, pageToken.current).catch((e: Error) => { setNotice({ kind: 'error', text: e.message }); return null; });
       if (res?.lease) {
         setArrivedByQueue(true);
         goTo(res.lease.nsid, how);
@@ -251,12 +257,15 @@ export function AccountReview({ order, userName }: { order: QueueOrder; userName
         )}
         {data && (
           <DecisionPanel status={data.account.reviewStatus} reason={data.account.reviewReason} canDecide={canDecide}
-            blockedBy={lease.data?.held === false ? lease.data.holder ?? 'Another reviewer' : null}
+            blockedBy={lease.data?.held === false && !lease.data.waiting ? lease.data.holder ?? 'Another reviewer' : null}
+            waiting={lease.data?.held === false ? lease.data.waiting ?? null : null}
             rejecting={rejecting} note={note} noteRef={noteRef} needsNote={needsNote}
             onApprove={() => submit('approve')} onReject={() => setRejecting((r) => !r)} onReason={(r) => submit('reject', r)}
             onNote={setNote} onNoteDone={(go) => { noteRef.current?.blur(); if (go && needsNote) submit('reject', 'other'); }}
             onUndo={() => void undoLast()} canUndo={sent.current.length > 0 || !!last.data} onHelp={() => setHelp(true)} />
         )}
+        {data && isAdmin && data.account.reviewStatus !== 'pending' && <SendBack nsid={nsid} />}
+        {data && isAdmin && <KnownAnswer nsid={nsid} gold={data.account.gold} />}
         {data && <SampleGrid photos={photos} active={active} onOpen={(i) => { setActive(i); setDrawer(photos[i].id); }}
           onColumns={(c) => { columns.current = c; }} />}
       </div>

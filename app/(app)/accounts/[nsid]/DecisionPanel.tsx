@@ -4,6 +4,7 @@ import { REJECT_REASONS, rejectReasonLabel, type RejectReason } from '@/lib/revi
 
 type Props = {
   status: 'pending' | 'approved' | 'rejected'; reason: string | null; canDecide: boolean; blockedBy: string | null;
+  waiting?: 'second_review' | 'adjudication' | null;
   rejecting: boolean; note: string; noteRef: RefObject<HTMLTextAreaElement | null>; needsNote: boolean;
   onApprove: () => void; onReject: () => void; onReason: (r: RejectReason) => void; onNote: (v: string) => void; onNoteDone: (submit: boolean) => void;
   onUndo: () => void; canUndo: boolean; onHelp: () => void;
@@ -27,6 +28,9 @@ export function DecisionPanel(p: Props) {
           className="rounded border px-3 py-1.5 text-sm hover:bg-slate-100 disabled:opacity-50">Undo last decision (Z)</button>
         <button type="button" onClick={p.onHelp} aria-keyshortcuts="?" className="rounded border px-3 py-1.5 text-sm hover:bg-slate-100">Shortcuts (?)</button>
         {p.blockedBy && <span role="status" className="text-sm text-amber-800"><bdi>{p.blockedBy}</bdi> is reviewing this account.</span>}
+        {p.waiting && <span role="status" className="text-sm text-amber-800">{p.waiting === 'second_review'
+          ? 'You made the first of this account’s two reviews; a second reviewer decides it blind.'
+          : 'Its two reviews disagree: an admin adjudicates it on the Review quality page.'}</span>}
       </div>
       {p.rejecting && (
         <div role="group" aria-label="Reject reason" className="flex flex-wrap gap-1.5">

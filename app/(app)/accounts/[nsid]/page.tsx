@@ -11,5 +11,5 @@ export default async function AccountReviewPage({ params, searchParams }: {
   const { order } = await searchParams;
   const user = await requirePageUser(undefined, `/accounts/${nsid}`);
   const queueOrder = (QUEUE_ORDERS as readonly string[]).includes(order ?? '') ? (order as QueueOrder) : 'rank';
-  return <AccountReview order={queueOrder} userName={user.name} />;
+  return <AccountReview order={queueOrder} userName={user.name} isAdmin={user.role === 'admin'} />;
 }

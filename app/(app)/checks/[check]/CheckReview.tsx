@@ -8,7 +8,9 @@ import { ShortcutsDialog } from '@/components/review/ShortcutsDialog';
 import { VirtualGrid } from '@/components/review/VirtualGrid';
 import { useToast } from '@/components/ui/Toaster';
 import { CHECKS, isCheckName } from '@/lib/checks';
+import type { CheckPhotoCriteria } from '@/lib/queries/overrides';
 import { CheckFilters, type Filters } from './CheckFilters';
+import { BulkActions } from './BulkActions';
 import { CheckPhotoCard } from './CheckPhotoCard';
 
 const SHORTCUTS = [
@@ -17,6 +19,11 @@ const SHORTCUTS = [
   { keys: 'F', action: 'Fail the selection (or the photo)' }, { keys: 'Space', action: 'Enlarge the photo (details drawer)' },
   { keys: '?', action: 'Show these shortcuts' },
 ];
+
+/** The filter without its paging: what "all matching" means. */
+function criteria({ pageSize: _p, ...f }: Filters): CheckPhotoCriteria {
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== '')) as CheckPhotoCriteria;
+}
 
 /** The photos one check flagged, with evidence; confirm or override one or many (shift-click, select all on page). */
 export function CheckReview({ check }: { check: string }) {
@@ -121,6 +128,7 @@ export function CheckReview({ check }: { check: string }) {
           className="rounded bg-red-700 px-2 py-1 text-white disabled:opacity-50">Fail selected ({selected.size})</button>
         <button type="button" onClick={() => setHelp(true)} className="rounded border px-2 py-1 hover:bg-slate-100">Shortcuts (?)</button>
       </div>
+      <BulkActions check={check} checkName={checkName} filter={criteria(filters)} total={photos.isPlaceholderData ? undefined : photos.data?.total} reason={reason} />
       {override.error && <p role="alert" className="text-sm text-red-700">{override.error.message}</p>}
       {photos.error && <p role="alert" className="text-sm text-red-700">{photos.error.message}</p>}
       {photos.data && rows.length === 0 && <p className="text-sm text-slate-500">Nothing to review with these filters.</p>}

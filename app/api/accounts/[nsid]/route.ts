@@ -18,8 +18,8 @@ export const GET = route(async (req, ctx: { params: Promise<{ nsid: string }> })
   const q = parseQuery(req, querySchema);
   const nsid = await nsidFrom(ctx);
   const [review, decisions] = await Promise.all([
-    getAccountReview(nsid, user.id, { sampleSize: q.sample, flaggedCap: q.flagged }),
-    listAccountDecisions(nsid, 20),
+    getAccountReview(nsid, user.id, { sampleSize: q.sample, flaggedCap: q.flagged, viewerRole: user.role }),
+    listAccountDecisions(nsid, 20, user),
   ]);
   return json({ ...review, decisions });
 });

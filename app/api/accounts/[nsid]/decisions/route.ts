@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { REJECT_REASON_KEYS } from '@/lib/reviewVocabulary';
 import { requireUser } from '@/lib/auth/guard';
+import { env } from '@/lib/env';
 import { json, parseBody, route } from '@/lib/http';
 import { decideAccount, listAccountDecisions } from '@/lib/queries/decisions';
 import { nsidFrom, requestIdSchema } from '../../params';
@@ -14,14 +15,15 @@ const bodySchema = z.discriminatedUnion('decision', [
   .refine((b) => b.decision !== 'reject' || b.reason !== 'other' || (b.note ?? '').trim().length > 0, { message: '"Other" needs a note', path: ['note'] });
 
 export const GET = route(async (_req, ctx: { params: Promise<{ nsid: string }> }) => {
-  await requireUser();
+  const user = await requireUser();
   const nsid = await nsidFrom(ctx);
-  return json({ data: await listAccountDecisions(nsid, 200) });
+  return json({ data: await listAccountDecisions(nsid, 200, user) });
 });
 
 /**
  * Approves or rejects the account. `expectedStatus` (the status the reviewer saw) is required: 409 when another reviewer
- * holds the account, it was decided meanwhile, or `requestId` was already used for a different request.
+ * holds the account, it was decided meanwhile, or `requestId` was already used for a different request. An account drawn
+ * for double review stays pending after its first decision, until a second reviewer agrees or an admin adjudicates.
  */
 export const POST = route(async (req, ctx: { params: Promise<{ nsid: string }> }) => {
   const user = await requireUser();
@@ -30,6 +32,7 @@ export const POST = route(async (req, ctx: { params: Promise<{ nsid: string }> }
   const result = await decideAccount({
     nsid, userId: user.id, decision: body.decision, reason: body.decision === 'reject' ? body.reason : null,
     note: body.note?.trim() || null, requestId: body.requestId, expectedStatus: body.expectedStatus,
+    doubleReview: { share: env.REVIEW_DOUBLE_SHARE, topN: env.REVIEW_TOP_ACCOUNTS },
   });
   return json(result, { status: 201 });
 });

@@ -4,9 +4,9 @@ import { env } from '@/lib/env';
 import { json, parseBody, route } from '@/lib/http';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { acquireLease, releaseLeases } from '@/lib/queries/review';
-import { nsidFrom, nsidParams } from '../../params';
+import { nsidFrom, nsidParams, pageTokenSchema } from '../../params';
 
-const bodySchema = z.object({ keep: z.array(nsidParams.shape.nsid).max(5).default([]) });
+const bodySchema = z.object({ keep: z.array(nsidParams.shape.nsid).max(5).default([]), pageToken: pageTokenSchema.optional() });
 
 export const dynamic = 'force-dynamic';
 
@@ -14,8 +14,8 @@ export const dynamic = 'force-dynamic';
 export const POST = route(async (req, ctx: { params: Promise<{ nsid: string }> }) => {
   const user = await requireUser();
   const nsid = await nsidFrom(ctx);
-  const { keep } = await parseBody(req, bodySchema);
-  return json(await acquireLease(nsid, user.id, env.REVIEW_LEASE_MINUTES, keep));
+  const { keep, pageToken } = await parseBody(req, bodySchema);
+  return json(await acquireLease(nsid, user.id, env.REVIEW_LEASE_MINUTES, keep, pageToken ?? null));
 });
 
 /** Ends the caller's lease: `{ released: true }`, `{ released: false, reason: 'not leased' }`, or 409 when another reviewer holds it. */
