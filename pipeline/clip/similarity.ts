@@ -22,7 +22,7 @@ export class TopK {
 export async function scoreBlock(query: Float32Array, ids: string[], halves: Uint8Array[], top: TopK, exclude: string): Promise<void> {
   const dim = query.length;
   const block = new Float32Array(ids.length * dim);
-  halves.forEach((h, i) => decodeFloat16(h, block, i * dim));
+  for (const [i, h] of halves.entries()) decodeFloat16(h, block, i * dim);
   const sims = await multiplyTransposed(query, 1, block, ids.length, dim);
   ids.forEach((id, i) => {
     if (id !== exclude) top.offer(id, sims[i]);

@@ -56,7 +56,7 @@ export class ClipTokenizer {
   private readonly cache = new Map<string, string[]>();
 
   constructor(private readonly tables: BpeTables, padToken = EOS) {
-    tables.merges.forEach(([a, b], i) => this.ranks.set(`${a} ${b}`, i));
+    for (const [i, [a, b]] of tables.merges.entries()) this.ranks.set(`${a} ${b}`, i);
     this.bosId = this.id(BOS);
     this.eosId = this.id(EOS);
     this.padId = tables.vocab.get(padToken) ?? this.eosId;

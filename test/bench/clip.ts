@@ -58,7 +58,9 @@ async function measure(label: string, config: ClipConfig, inputs: ClipInput[]): 
   const tensor = new Float32Array(config.batchSize * per);
   for (let i = 0; i < inputs.length; i += config.batchSize) {
     const crops = await Promise.all(inputs.slice(i, i + config.batchSize).map((x) => readClipCrop(config.dataDir, x.contentHash)));
-    crops.forEach((c, k) => c.ok && toClipTensor(c.rgb, 1, tensor, k));
+    crops.forEach((c, k) => {
+      if (c.ok) toClipTensor(c.rgb, 1, tensor, k);
+    });
   }
   const pre = rate(inputs.length, performance.now() - t);
   // Inference alone: the same number of images from one prepared batch.

@@ -12,7 +12,7 @@ import { createRun } from '../../pipeline/runs/control.ts';
 import { runSettings } from '../../pipeline/runs/settings.ts';
 import { registryOf } from '../../pipeline/runs/types.ts';
 import { startWorker, type Worker } from '../../pipeline/worker.ts';
-import { closeSynthPool, SYNTH_TABLES, syntheticStage, valueOf } from '../pipeline/runs/syntheticStage.ts';
+import { closeSynthPool, SYNTH_TABLES, syntheticStage, synthValue } from '../pipeline/runs/syntheticStage.ts';
 
 const STAGE = 'synth-restart';
 const ITEMS = 40;
@@ -104,6 +104,6 @@ describe('a PostgreSQL restart during a run', () => {
     expect(batches.every((b) => b.status === 'done' && b.ok_count + b.fail_count === 2)).toBe(true);
     const [results] = await query<{ n: number; total: string }>('SELECT count(*)::int AS n, sum(value)::text AS total FROM synth_results WHERE stage = $1', [STAGE]);
     const good = Array.from({ length: ITEMS }, (_, i) => i).filter((i) => i % 7 !== 3);
-    expect(results).toEqual({ n: good.length, total: String(good.reduce((t, i) => t + valueOf(STAGE, i), 0)) });
+    expect(results).toEqual({ n: good.length, total: String(good.reduce((t, i) => t + synthValue(STAGE, i), 0)) });
   }, 90_000);
 });

@@ -88,10 +88,12 @@ async function detect(d: Processed, dataDir: string) {
   const decoded = d.windows.map((w) => decodeCropHashes(w)!);
   const k = decoded[0].windows.length;
   const w = windowColumns(cols.count * k);
-  decoded.forEach((c, owner) => c.windows.forEach((h, win) => {
+  decoded.forEach((c, owner) => {
+    c.windows.forEach((h, win) => {
     const q = w.count++;
     w.hi[q] = h.hi; w.lo[q] = h.lo; w.weakHi[q] = h.weak.hi; w.weakLo[q] = h.weak.lo; w.owner[q] = owner; w.window[q] = win;
-  }));
+    });
+  });
   const collect = cropPairCollector();
   searchWindows(index, w, { radius: CROP_SEARCH_DISTANCE, weakBits: CROP_WEAK_BITS }, collect.sink);
   const cropCandidates = collect.pairs();

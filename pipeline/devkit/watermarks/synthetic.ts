@@ -141,7 +141,7 @@ export async function stampWatermark(image: RawImage, spec: WatermarkSpec): Prom
 export async function addBorder(image: RawImage, spec: BorderSpec): Promise<RawImage> {
   const input = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
   const short = Math.min(image.width, image.height);
-  let result;
+  let result: ReturnType<typeof sharp>;
   if (spec.kind === 'border') {
     const px = Math.max(1, Math.round(spec.width * short));
     result = input.extend({ top: px, bottom: px, left: px, right: px, background: spec.color });

@@ -18,7 +18,13 @@ const flip = (h: [number, number], bit: number) => { if (bit < 32) h[0] = (h[0] 
 function packWeak(offsets: number[][]): [hi: number, lo: number] {
   let hi = 0;
   let lo = 0;
-  offsets.forEach((os, key) => os.forEach((o, n) => { const s = key * WEAK_PER_KEY + n; if (s < 6) lo |= o << (5 * s); else hi |= o << (5 * (s - 6)); }));
+  offsets.forEach((os, key) => {
+    os.forEach((o, n) => {
+      const s = key * WEAK_PER_KEY + n;
+      if (s < 6) lo |= o << (5 * s);
+      else hi |= o << (5 * (s - 6));
+    });
+  });
   return [hi >>> 0, lo >>> 0];
 }
 

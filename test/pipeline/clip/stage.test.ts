@@ -129,7 +129,7 @@ describe('CLIP stage with the generated test model', () => {
     }
     expect(nonphoto.get('mixed')?.verdict).toBe('uncertain');
     expect(nonphoto.get('missing-crop')?.verdict).toBe('error');
-    expect((nonphoto.get('missing-crop')?.details as { error: string }).error).toMatch(/clip crop missing/);
+    expect((nonphoto.get('missing-crop')!.details as { error: string }).error).toMatch(/clip crop missing/);
 
     const wholesome = await verdicts('clip_nonwholesome');
     expect(wholesome.get('magenta')?.verdict).toBe('fail');

@@ -8,7 +8,7 @@ import { registryOf } from '../../../pipeline/runs/types.ts';
 import { startWorker, type Worker } from '../../../pipeline/worker.ts';
 import { getRun } from '../../../lib/queries/runs.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
-import { closeSynthPool, SYNTH_TABLES, syntheticStage, valueOf } from './syntheticStage.ts';
+import { closeSynthPool, SYNTH_TABLES, syntheticStage, synthValue } from './syntheticStage.ts';
 
 const database = useTestDatabase();
 const settings = runSettings({}, { heartbeatSeconds: 0.5, staleSeconds: 3, retryDelaySeconds: 1, pollSeconds: 0.5, maxAttempts: 3 });
@@ -60,7 +60,7 @@ describe('pipeline runs on pg-boss', () => {
       expect(s.batches).toMatchObject({ done: 5, pending: 0, active: 0, failed: 0 });
     }
     const { rows } = await client.query('SELECT stage, count(*)::int AS n, sum(value)::text AS total FROM synth_results GROUP BY stage ORDER BY stage');
-    const expected = (stage: string) => Array.from({ length: 23 }, (_, i) => i).filter((i) => i % 7 !== 3).reduce((t, i) => t + valueOf(stage, i), 0);
+    const expected = (stage: string) => Array.from({ length: 23 }, (_, i) => i).filter((i) => i % 7 !== 3).reduce((t, i) => t + synthValue(stage, i), 0);
     expect(rows).toEqual([{ stage: 'synth-a', n: 20, total: String(expected('synth-a')) }, { stage: 'synth-b', n: 20, total: String(expected('synth-b')) }]);
     // synth-a's `after` ran once, after its batches and before synth-b started.
     const { rows: order } = await client.query(`SELECT stage, key FROM synth_attempts ORDER BY at`);

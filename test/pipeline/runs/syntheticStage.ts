@@ -24,7 +24,7 @@ const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve, r
 });
 
 /** Deterministic "work": a value per item, so interrupted and uninterrupted runs can be compared row for row. */
-export const valueOf = (stage: string, item: number) => (item * 2654435761 + stage.length * 97) % 1_000_003;
+export const synthValue = (stage: string, item: number) => (item * 2654435761 + stage.length * 97) % 1_000_003;
 
 /**
  * Items 0..limit-1 in batches of batchSize. Each item sleeps SYNTH_ITEM_MS; item % 7 === 3 is a per-item failure
@@ -54,7 +54,7 @@ export function syntheticStage(name: string, opts: { after?: boolean; itemMs?: n
       for (let i = from; i < to; i++) {
         if (itemMs) await sleep(itemMs, ctx.signal);
         if (i % 7 === 3) { failed++; continue; }
-        await q().query('INSERT INTO synth_results (stage, item, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [name, i, valueOf(name, i)]);
+        await q().query('INSERT INTO synth_results (stage, item, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [name, i, synthValue(name, i)]);
         ok++;
       }
       return { ok, failed, failuresByKind: failures('odd', failed) };

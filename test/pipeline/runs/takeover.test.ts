@@ -10,7 +10,7 @@ import { runSettings } from '../../../pipeline/runs/settings.ts';
 import { registryOf } from '../../../pipeline/runs/types.ts';
 import { getRun } from '../../../lib/queries/runs.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
-import { SYNTH_TABLES, syntheticStage, valueOf } from './syntheticStage.ts';
+import { SYNTH_TABLES, syntheticStage, synthValue } from './syntheticStage.ts';
 
 const database = useTestDatabase();
 const registry = registryOf([syntheticStage('synth-a', { after: true }), syntheticStage('synth-b')]);
@@ -61,7 +61,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | false>, 
 
 const expectedResults = (stage: string, n: number) => {
   const items = Array.from({ length: n }, (_, i) => i).filter((i) => i % 7 !== 3);
-  return { n: items.length, total: String(items.reduce((t, i) => t + valueOf(stage, i), 0)) };
+  return { n: items.length, total: String(items.reduce((t, i) => t + synthValue(stage, i), 0)) };
 };
 
 describe('worker processes', () => {
