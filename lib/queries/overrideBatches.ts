@@ -66,18 +66,8 @@ export async function bulkOverride(input: BulkOverrideInput): Promise<OverrideBa
       INSERT INTO override_batches (id, user_id, "check", filter, new_verdict, reason, count, request_id)
       VALUES (${id}, ${input.userId}, ${input.check}, ${JSON.stringify(input.filter)}::jsonb, ${input.newVerdict}::"Verdict", ${input.reason || null}, ${inserted}, ${input.requestId})`;
   }, { timeout: 120_000 });
-  await afterBatch();
-  return toRow((await batchBy(Prisma.sql`b.id = ${id}`))!);
-}
-
-/**
- * After a batch: the flag scores, as for any override, and fresh statistics on overrides. A batch can double the table
- * at once; with the old statistics the planner looked up each photo's newest override by scanning the whole table
- * (a check page load took minutes after 100k).
- */
-async function afterBatch(): Promise<void> {
-  await db().$executeRawUnsafe('ANALYZE overrides').catch(() => {});
   await refreshFlagScores().catch(() => {});
+  return toRow((await batchBy(Prisma.sql`b.id = ${id}`))!);
 }
 
 /**
@@ -114,7 +104,7 @@ export async function undoOverrideBatch(input: { userId: string; batchId: string
     }
     throw e;
   }
-  await afterBatch();
+  await refreshFlagScores().catch(() => {});
   return toRow((await batchBy(Prisma.sql`b.id = ${id}`))!);
 }
 
