@@ -84,16 +84,14 @@ export async function undoOverrideBatch(input: { userId: string; batchId: string
   const id = randomUUID();
   try {
     await db().$transaction(async (tx) => {
-      // Collected first, as in bulkOverride: reading overrides while appending to it re-reads the new rows.
-      await tx.$executeRaw`
-        CREATE TEMP TABLE undo_override_source ON COMMIT DROP AS
-        SELECT o.photo_id, o."check", o.new_verdict, o.old_verdict FROM overrides o
-        WHERE o.batch_id = ${input.batchId} AND o.old_verdict IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM overrides l WHERE l.photo_id = o.photo_id AND l."check" = o."check" AND l.id > o.id)`;
+      // One INSERT … SELECT here: its rows come from the batch's own (indexed by batch_id), not a scan of the check.
+      // (Collected into a temporary table first, as bulkOverride does, the anti-join ran for minutes in the bench.)
       const inserted = await tx.$executeRaw`
         INSERT INTO overrides (user_id, photo_id, "check", old_verdict, new_verdict, reason, batch_id)
-        SELECT ${input.userId}, photo_id, "check", new_verdict, old_verdict, ${`undo of batch ${input.batchId}`}, ${id}
-        FROM undo_override_source ORDER BY photo_id`;
+        SELECT ${input.userId}, o.photo_id, o."check", o.new_verdict, o.old_verdict, ${`undo of batch ${input.batchId}`}, ${id}
+        FROM overrides o
+        WHERE o.batch_id = ${input.batchId} AND o.old_verdict IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM overrides l WHERE l.photo_id = o.photo_id AND l."check" = o."check" AND l.id > o.id)`;
       await tx.$executeRaw`
         INSERT INTO override_batches (id, user_id, "check", filter, new_verdict, reason, count, undoes_id, request_id)
         VALUES (${id}, ${input.userId}, ${target.check}, ${JSON.stringify(target.filter)}::jsonb, NULL, ${`undo of batch ${input.batchId}`}, ${inserted},
