@@ -1,6 +1,6 @@
 'use client';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 
 type Props = {
   count: number;
@@ -10,12 +10,45 @@ type Props = {
   estimateHeight: number;
   gap?: number;
   label: string;
-  /** CSS height of the scrolling area. */
-  height: string;
+  /**
+   * CSS height of the scrolling area, or 'fill': down to the window's bottom edge from wherever the grid starts, so
+   * panels above it (filters, bulk actions, recent batches) never push its last row below the screen.
+   */
+  height: string | 'fill';
   activeIndex: number;
   renderCell: (index: number) => ReactNode;
   onColumns?: (columns: number) => void;
 };
+
+/** Smallest height a filling grid takes on a short window (the page scrolls instead). */
+const MIN_FILL_PX = 320;
+/** Room left under a filling grid for the page's bottom padding. */
+const FILL_BOTTOM_PX = 24;
+
+/**
+ * The height from the element's top (in the document, so a scrolled window changes nothing) to the window's bottom.
+ * Recomputed when the window resizes or anything above the grid grows or shrinks (the body's size changes then).
+ */
+function useFillHeight(ref: RefObject<HTMLDivElement | null>, on: boolean): number {
+  const [h, setH] = useState(MIN_FILL_PX);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!on || !el) return;
+    const update = () => {
+      const top = el.getBoundingClientRect().top + window.scrollY;
+      setH(Math.max(MIN_FILL_PX, Math.floor(window.innerHeight - top - FILL_BOTTOM_PX)));
+    };
+    update();
+    const ro = new ResizeObserver(update);
+    ro.observe(document.body);
+    window.addEventListener('resize', update);
+    return () => {
+      ro.disconnect();
+      window.removeEventListener('resize', update);
+    };
+  }, [ref, on]);
+  return h;
+}
 
 /**
  * A virtualised grid: only the rows in view (plus a few) exist in the DOM, so 10,000 thumbnails scroll smoothly.
@@ -34,6 +67,7 @@ export function VirtualGrid({ count, minCellWidth, estimateHeight, gap = 6, labe
     setWidth(el.clientWidth);
     return () => ro.disconnect();
   }, []);
+  const filled = useFillHeight(scrollRef, height === 'fill');
   const columns = Math.max(1, Math.floor((width - 8 + gap) / (minCellWidth + gap)));
   useEffect(() => onColumns?.(columns), [columns, onColumns]);
   const rows = Math.ceil(count / columns);
@@ -57,7 +91,7 @@ export function VirtualGrid({ count, minCellWidth, estimateHeight, gap = 6, labe
 
   return (
     <div ref={scrollRef} role="region" aria-label={label} className="overflow-y-auto overscroll-contain rounded border border-slate-200 bg-white p-1"
-      style={{ height }}>
+      style={{ height: height === 'fill' ? filled : height }}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((row) => (
           <div key={row.key} data-index={row.index} ref={virtualizer.measureElement} className="absolute left-0 right-0 top-0 grid"

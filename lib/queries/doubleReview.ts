@@ -2,9 +2,10 @@
 import { db, Prisma } from '../db.ts';
 import type { DecisionKind, ReviewStatus } from '../generated/prisma/enums.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { once, type DecideInput, type DecisionResult, type Tx } from './decisions.ts';
+import { once, type DecideInput, type DecisionResult, type Tx } from './decisionRequests.ts';
 
-export type DoubleReviewSettings = { share: number; topN: number };
+export type { DoubleReviewSettings } from './decisionRequests.ts';
+import type { DoubleReviewSettings } from './decisionRequests.ts';
 
 /**
  * Whether the account (alias `a`) is drawn for double review: the first 32 bits of md5(nsid) read as a number in [0, 1),

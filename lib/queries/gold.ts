@@ -3,7 +3,7 @@
 import { db, Prisma } from '../db.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { wilsonInterval, type Proportion } from '../stats/wilson.ts';
-import { once, type DecideInput, type DecisionResult } from './decisions.ts';
+import { once, type DecideInput, type DecisionResult } from './decisionRequests.ts';
 
 /** Sets or clears (answer null) an account's known answer. */
 export async function setGoldAnswer(nsid: string, answer: 'approve' | 'reject' | null, reason: string | null): Promise<void> {

@@ -128,7 +128,10 @@ async function bulkFigure(userId: string, size: number, log: (m: string) => void
       pageTimes.push(performance.now() - t);
     }
   })();
-  let batch, undo, bulkMs, undoMs;
+  let batch: Awaited<ReturnType<typeof bulkOverride>>;
+  let undo: Awaited<ReturnType<typeof undoOverrideBatch>>;
+  let bulkMs: number;
+  let undoMs: number;
   try {
     const t0 = performance.now();
     batch = await bulkOverride({ userId, check, filter, newVerdict: 'pass', reason: 'bench', expectedCount: total, requestId: `bench-bulk-${Date.now()}` });
