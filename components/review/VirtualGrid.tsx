@@ -15,6 +15,8 @@ type Props = {
    * panels above it (filters, bulk actions, recent batches) never push its last row below the screen.
    */
   height: string | 'fill';
+  /** With height 'fill': pixels kept free under the grid (the page's padding, a pager). */
+  fillBelow?: number;
   activeIndex: number;
   renderCell: (index: number) => ReactNode;
   onColumns?: (columns: number) => void;
@@ -22,21 +24,19 @@ type Props = {
 
 /** Smallest height a filling grid takes on a short window (the page scrolls instead). */
 const MIN_FILL_PX = 320;
-/** Room left under a filling grid for the page's bottom padding. */
-const FILL_BOTTOM_PX = 24;
 
 /**
  * The height from the element's top (in the document, so a scrolled window changes nothing) to the window's bottom.
  * Recomputed when the window resizes or anything above the grid grows or shrinks (the body's size changes then).
  */
-function useFillHeight(ref: RefObject<HTMLDivElement | null>, on: boolean): number {
+function useFillHeight(ref: RefObject<HTMLDivElement | null>, on: boolean, below: number): number {
   const [h, setH] = useState(MIN_FILL_PX);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!on || !el) return;
     const update = () => {
       const top = el.getBoundingClientRect().top + window.scrollY;
-      setH(Math.max(MIN_FILL_PX, Math.floor(window.innerHeight - top - FILL_BOTTOM_PX)));
+      setH(Math.max(MIN_FILL_PX, Math.floor(window.innerHeight - top - below)));
     };
     update();
     const ro = new ResizeObserver(update);
@@ -46,7 +46,7 @@ function useFillHeight(ref: RefObject<HTMLDivElement | null>, on: boolean): numb
       ro.disconnect();
       window.removeEventListener('resize', update);
     };
-  }, [ref, on]);
+  }, [ref, on, below]);
   return h;
 }
 
@@ -56,7 +56,7 @@ function useFillHeight(ref: RefObject<HTMLDivElement | null>, on: boolean): numb
  * sliding under it, whatever the screen width, photo shape or evidence length.
  * The active cell is scrolled into view and focused, which makes keyboard navigation work with virtual rows.
  */
-export function VirtualGrid({ count, minCellWidth, estimateHeight, gap = 6, label, height, activeIndex, renderCell, onColumns }: Props) {
+export function VirtualGrid({ count, minCellWidth, estimateHeight, gap = 6, label, height, fillBelow = 24, activeIndex, renderCell, onColumns }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   useLayoutEffect(() => {
@@ -67,7 +67,7 @@ export function VirtualGrid({ count, minCellWidth, estimateHeight, gap = 6, labe
     setWidth(el.clientWidth);
     return () => ro.disconnect();
   }, []);
-  const filled = useFillHeight(scrollRef, height === 'fill');
+  const filled = useFillHeight(scrollRef, height === 'fill', fillBelow);
   const columns = Math.max(1, Math.floor((width - 8 + gap) / (minCellWidth + gap)));
   useEffect(() => onColumns?.(columns), [columns, onColumns]);
   const rows = Math.ceil(count / columns);

@@ -134,7 +134,7 @@ export function CheckReview({ check }: { check: string }) {
       {photos.data && rows.length === 0 && <p className="text-sm text-slate-500">Nothing to review with these filters.</p>}
       {rows.length > 0 && (
         <div data-review-grid>
-          <VirtualGrid count={rows.length} minCellWidth={190} estimateHeight={290} label={`Photos flagged by ${check}`} height="fill"
+          <VirtualGrid count={rows.length} minCellWidth={190} estimateHeight={290} label={`Photos flagged by ${check}`} height="fill" fillBelow={72}
             activeIndex={active} onColumns={(c) => { columns.current = c; }}
             renderCell={(i) => (
               <CheckPhotoCard photo={rows[i]} index={i} check={check} active={i === active} selected={selected.has(rows[i].photoId)}
