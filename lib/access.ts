@@ -2,8 +2,17 @@
 // test (test/e2e/access.spec.ts) know what to expect for every route it finds in app/.
 
 export const ADMIN_PATHS = [
-  '/runs', '/export', '/users', '/quality', '/api/runs', '/api/users', '/api/exports/create', '/api/quality',
-  '/api/accounts/[nsid]/adjudication', '/api/accounts/[nsid]/reopen', '/api/accounts/[nsid]/gold',
+  '/runs',
+  '/export',
+  '/users',
+  '/quality',
+  '/api/runs',
+  '/api/users',
+  '/api/exports/create',
+  '/api/quality',
+  '/api/accounts/[nsid]/adjudication',
+  '/api/accounts/[nsid]/reopen',
+  '/api/accounts/[nsid]/gold',
 ] as const;
 
 /** Routes anyone may call without a session. */

@@ -10,6 +10,7 @@ export function isCalendarDay(s: string): boolean {
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
-export const calendarDay = z.string()
+export const calendarDay = z
+  .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
   .refine(isCalendarDay, 'not a calendar date');

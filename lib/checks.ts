@@ -2,7 +2,10 @@
 
 export const CHECKS = {
   resolution: { label: 'Resolution', description: 'Original under the minimum size' },
-  exif_copyright: { label: 'EXIF copyright', description: 'Copyright restriction in the original’s EXIF/XMP' },
+  exif_copyright: {
+    label: 'EXIF copyright',
+    description: 'Copyright restriction in the original’s EXIF/XMP',
+  },
   copyright_text: { label: 'Copyright text', description: 'Restriction in the title, description or tags' },
   duplicate: { label: 'Duplicates', description: 'Exact or near duplicate of another photo' },
   clip_nonphoto: { label: 'CLIP non-photo', description: 'Illustration, screenshot, render…' },
@@ -20,7 +23,12 @@ export function isCheckName(v: string): v is CheckName {
 
 export const LICENSES: Record<number, string> = {
   0: 'All Rights Reserved',
-  1: 'CC BY-NC-SA', 2: 'CC BY-NC', 3: 'CC BY-NC-ND', 4: 'CC BY', 5: 'CC BY-SA', 6: 'CC BY-ND',
+  1: 'CC BY-NC-SA',
+  2: 'CC BY-NC',
+  3: 'CC BY-NC-ND',
+  4: 'CC BY',
+  5: 'CC BY-SA',
+  6: 'CC BY-ND',
   7: 'No known copyright restrictions',
   8: 'United States Government Work',
   9: 'Public Domain Dedication (CC0)',

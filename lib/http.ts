@@ -20,7 +20,8 @@ function describeIssues(error: z.ZodError): string {
  * text (error 22021), so it is refused here, once for every route, naming the field.
  */
 export function findNul(value: unknown, at: (string | number)[] = []): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? (at.length ? at.join('.') : 'input') : null;
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? (at.length ? at.join('.') : 'input') : null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const hit = findNul(value[i], [...at, i]);
@@ -40,10 +41,16 @@ export function findNul(value: unknown, at: (string | number)[] = []): string | 
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const nul = findNul(value);
-  if (nul) throw new BadRequestError(`${nul}: must not contain a NUL character`, [{ field: nul, message: 'must not contain a NUL character' }]);
+  if (nul)
+    throw new BadRequestError(`${nul}: must not contain a NUL character`, [
+      { field: nul, message: 'must not contain a NUL character' },
+    ]);
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new BadRequestError(describeIssues(parsed.error), parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+    throw new BadRequestError(
+      describeIssues(parsed.error),
+      parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+    );
   }
   return parsed.data;
 }
@@ -121,20 +128,43 @@ export function assertSameOrigin(req: Request): void {
 
 export function handleError(e: unknown): NextResponse {
   if (e instanceof HttpError) {
-    return NextResponse.json({ error: { message: e.message, code: e.code, details: e.details } }, { status: e.status });
+    return NextResponse.json(
+      { error: { message: e.message, code: e.code, details: e.details } },
+      { status: e.status },
+    );
   }
   // A ZodError thrown past the route's own parsing (e.g. resolveRunConfig's unknown stage) is still bad input.
   if (e instanceof z.ZodError) {
-    return NextResponse.json({ error: { message: describeIssues(e), code: 'bad_request', details: e.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) } }, { status: 400 });
+    return NextResponse.json(
+      {
+        error: {
+          message: describeIssues(e),
+          code: 'bad_request',
+          details: e.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+        },
+      },
+      { status: 400 },
+    );
   }
   const down = databaseUnavailableReason(e);
   if (down) {
     console.error(`database unavailable: ${down}`);
-    return NextResponse.json({ error: { message: `Service unavailable: ${down}; try again shortly`, code: 'unavailable' } }, { status: 503, headers: { 'Retry-After': '5' } });
+    return NextResponse.json(
+      { error: { message: `Service unavailable: ${down}; try again shortly`, code: 'unavailable' } },
+      { status: 503, headers: { 'Retry-After': '5' } },
+    );
   }
   // Backstop for text that slipped past findNul (e.g. built by a query): the input's fault, not a server error.
   if (isBadTextEncoding(e)) {
-    return NextResponse.json({ error: { message: 'input: text contains a character the database cannot store (NUL)', code: 'bad_request' } }, { status: 400 });
+    return NextResponse.json(
+      {
+        error: {
+          message: 'input: text contains a character the database cannot store (NUL)',
+          code: 'bad_request',
+        },
+      },
+      { status: 400 },
+    );
   }
   console.error(e);
   return NextResponse.json({ error: { message: 'Internal error', code: 'internal' } }, { status: 500 });

@@ -17,7 +17,14 @@ export const AVAILABILITY_REASONS = {
 } as const;
 
 /** Every reason a photo can be excluded for, besides `check:<name>`. */
-export const FIXED_REASONS = ['license', 'not_fetched', 'unavailable', 'fetch_error', 'account_rejected', 'account_watermark'] as const;
+export const FIXED_REASONS = [
+  'license',
+  'not_fetched',
+  'unavailable',
+  'fetch_error',
+  'account_rejected',
+  'account_watermark',
+] as const;
 
 /**
  * `account`: a repeated watermark casts doubt on the licence of the whole account (Megalith-10m's filter), so every
@@ -29,7 +36,9 @@ export type WatermarkAccountPolicy = (typeof WATERMARK_ACCOUNT_POLICIES)[number]
 export type InclusionOptions = { watermarkPolicy?: WatermarkAccountPolicy };
 
 /** The rule's settings as the manifest records them. */
-export function inclusionSettings(opts: InclusionOptions = {}): { watermarkAccountPolicy: WatermarkAccountPolicy } {
+export function inclusionSettings(opts: InclusionOptions = {}): {
+  watermarkAccountPolicy: WatermarkAccountPolicy;
+} {
   return { watermarkAccountPolicy: opts.watermarkPolicy ?? env.WATERMARK_ACCOUNT_POLICY };
 }
 

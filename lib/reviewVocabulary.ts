@@ -31,10 +31,15 @@ export const SPOT_LABEL_KEYS = SPOT_LABELS.map((l) => l.key) as [SpotLabel, ...S
 
 /** Toggling a label: `fine` clears the problems, a problem clears `fine`. */
 export function toggleSpotLabel(current: readonly string[], label: SpotLabel): SpotLabel[] {
-  const set = new Set(current.filter((l): l is SpotLabel => (SPOT_LABEL_KEYS as readonly string[]).includes(l)));
+  const set = new Set(
+    current.filter((l): l is SpotLabel => (SPOT_LABEL_KEYS as readonly string[]).includes(l)),
+  );
   if (set.has(label)) set.delete(label);
   else if (label === 'fine') return ['fine'];
-  else { set.delete('fine'); set.add(label); }
+  else {
+    set.delete('fine');
+    set.add(label);
+  }
   return SPOT_LABEL_KEYS.filter((k) => set.has(k));
 }
 

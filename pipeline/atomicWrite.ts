@@ -10,7 +10,10 @@ import path from 'node:path';
  */
 export class LocalDiskError extends Error {
   readonly code: string;
-  constructor(readonly file: string, cause: unknown) {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
     const code = (cause as NodeJS.ErrnoException)?.code ?? 'EIO';
     super(`cannot write ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'LocalDiskError';

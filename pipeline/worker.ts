@@ -35,7 +35,9 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   for (const stage of registry.keys()) {
     for (let i = 0; i < opts.concurrency; i++) {
       let workerId: string | undefined;
-      workerId = await boss.work<BatchJobData>(queueName(stage), { batchSize: 1, pollingIntervalSeconds: settings.pollSeconds },
+      workerId = await boss.work<BatchJobData>(
+        queueName(stage),
+        { batchSize: 1, pollingIntervalSeconds: settings.pollSeconds },
         async ([job]: PgBoss.Job<BatchJobData>[]) => {
           try {
             return await executeJob(job, deps);
@@ -44,20 +46,28 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
             // batches (a demo's ingest windows) would then crawl at one batch per interval. Busy workers fetch again at once.
             if (workerId) boss.notifyWorker(workerId);
           }
-        });
+        },
+      );
       workerIds.push(workerId);
     }
   }
 
   let reaping = false;
-  const reaper = setInterval(() => {
-    if (reaping) return;
-    reaping = true;
-    reapStale(deps)
-      .then((n) => { if (n) log(`took over ${n} batch${n === 1 ? '' : 'es'} of a lost worker`); })
-      .catch((e: unknown) => log(`takeover check failed: ${e instanceof Error ? e.message : e}`))
-      .finally(() => { reaping = false; });
-  }, Math.max(500, settings.heartbeatSeconds * 1000));
+  const reaper = setInterval(
+    () => {
+      if (reaping) return;
+      reaping = true;
+      reapStale(deps)
+        .then((n) => {
+          if (n) log(`took over ${n} batch${n === 1 ? '' : 'es'} of a lost worker`);
+        })
+        .catch((e: unknown) => log(`takeover check failed: ${e instanceof Error ? e.message : e}`))
+        .finally(() => {
+          reaping = false;
+        });
+    },
+    Math.max(500, settings.heartbeatSeconds * 1000),
+  );
   reaper.unref();
   log(`worker ${id} started: ${[...registry.keys()].join(', ')} × ${opts.concurrency}`);
 

@@ -20,17 +20,30 @@ function safeNext(next: string | undefined): string {
 }
 
 export async function loginAction(_prev: LoginState, form: FormData): Promise<LoginState> {
-  const parsed = schema.safeParse({ email: form.get('email'), password: form.get('password'), next: form.get('next') ?? undefined });
+  const parsed = schema.safeParse({
+    email: form.get('email'),
+    password: form.get('password'),
+    next: form.get('next') ?? undefined,
+  });
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? 'Invalid input' };
   try {
     // No redirect from next-auth: it would build an absolute URL from AUTH_URL (say localhost) and lose the
     // cookie just set for the address the user actually reached (127.0.0.1, a LAN name). Ours is relative.
-    await signIn('credentials', { email: parsed.data.email, password: parsed.data.password, redirect: false });
+    await signIn('credentials', {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      redirect: false,
+    });
   } catch (e) {
     if (e instanceof AuthError) {
       const code = (e as AuthError & { code?: string }).code;
-      if (code === 'rate_limited') return { error: 'Too many failed attempts. Wait a few minutes and try again.' };
-      if (code === 'account_limited') return { error: 'Too many failed attempts on this account. Wait a few minutes, or ask an admin to unlock it.' };
+      if (code === 'rate_limited')
+        return { error: 'Too many failed attempts. Wait a few minutes and try again.' };
+      if (code === 'account_limited')
+        return {
+          error:
+            'Too many failed attempts on this account. Wait a few minutes, or ask an admin to unlock it.',
+        };
       return { error: 'Wrong email or password, or the account is disabled.' };
     }
     throw e;
@@ -38,8 +51,13 @@ export async function loginAction(_prev: LoginState, form: FormData): Promise<Lo
   // This browser may now sign in to this account even while others exhaust its shared limits.
   const device = issueDeviceToken(parsed.data.email);
   if (device) {
-    (await cookies()).set(DEVICE_COOKIE, device, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: DEVICE_COOKIE_MAX_AGE,
-      secure: (await headers()).get('x-forwarded-proto') === 'https' });
+    (await cookies()).set(DEVICE_COOKIE, device, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      maxAge: DEVICE_COOKIE_MAX_AGE,
+      secure: (await headers()).get('x-forwarded-proto') === 'https',
+    });
   }
   redirect(safeNext(parsed.data.next));
 }

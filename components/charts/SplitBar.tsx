@@ -1,11 +1,28 @@
 /** One bar split in two (included vs excluded), with a legend that also serves screen readers. */
-export function SplitBar({ label, parts }: { label: string; parts: { label: string; value: number; className: string }[] }) {
+export function SplitBar({
+  label,
+  parts,
+}: {
+  label: string;
+  parts: { label: string; value: number; className: string }[];
+}) {
   const total = parts.reduce((n, p) => n + p.value, 0);
   return (
     <div>
-      <div className="flex h-4 overflow-hidden rounded bg-slate-100" role="img"
-        aria-label={`${label}: ${parts.map((p) => `${p.label} ${p.value}`).join(', ')}`}>
-        {total > 0 && parts.map((p) => <div key={p.label} className={p.className} style={{ width: `${(100 * p.value) / total}%` }} title={`${p.label}: ${p.value.toLocaleString('en-US')}`} />)}
+      <div
+        className="flex h-4 overflow-hidden rounded bg-slate-100"
+        role="img"
+        aria-label={`${label}: ${parts.map((p) => `${p.label} ${p.value}`).join(', ')}`}
+      >
+        {total > 0 &&
+          parts.map((p) => (
+            <div
+              key={p.label}
+              className={p.className}
+              style={{ width: `${(100 * p.value) / total}%` }}
+              title={`${p.label}: ${p.value.toLocaleString('en-US')}`}
+            />
+          ))}
       </div>
       <ul className="mt-2 flex flex-wrap gap-4 text-sm">
         {parts.map((p) => (

@@ -13,4 +13,3 @@ export function axisFormatter(min: number, max: number): (v: number) => string {
   const digits = Math.max(2, Math.ceil(-Math.log10(ref)) + 1);
   return (v) => v.toFixed(digits);
 }
-

@@ -10,12 +10,20 @@ export const LEASE_RENEW_MS = 2 * 60_000;
  * Takes the account's lease and renews it while the page is open (a POST, polled like a heartbeat); `keep` names the
  * reserved next account, whose lease must survive.
  */
-export function useAccountLeaseQuery(nsid: string, enabled: boolean, keep: () => string | null | undefined, pageToken: () => string) {
+export function useAccountLeaseQuery(
+  nsid: string,
+  enabled: boolean,
+  keep: () => string | null | undefined,
+  pageToken: () => string,
+) {
   return useQuery({
     queryKey: ['lease', { nsid }],
     queryFn: () => {
       const k = keep();
-      return fetchJson<LeaseState>(`/api/accounts/${encodeURIComponent(nsid)}/lease`, { method: 'POST', json: { keep: k && k !== nsid ? [k] : [], pageToken: pageToken() } });
+      return fetchJson<LeaseState>(`/api/accounts/${encodeURIComponent(nsid)}/lease`, {
+        method: 'POST',
+        json: { keep: k && k !== nsid ? [k] : [], pageToken: pageToken() },
+      });
     },
     enabled,
     staleTime: 0,

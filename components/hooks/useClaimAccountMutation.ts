@@ -6,7 +6,10 @@ import { fetchJson } from './fetchJson';
 
 /** `pageToken`: the review page's token, so leaving the page ends this lease even if the claim lands late. */
 export function claimAccount(order: QueueOrder, pageToken?: string): Promise<{ lease: Lease | null }> {
-  return fetchJson<{ lease: Lease | null }>('/api/accounts/claim', { method: 'POST', json: { order, pageToken } });
+  return fetchJson<{ lease: Lease | null }>('/api/accounts/claim', {
+    method: 'POST',
+    json: { order, pageToken },
+  });
 }
 
 export function useClaimAccountMutation() {

@@ -8,7 +8,10 @@ export type NewSpotCheck = { name: string; population: 'included' | 'all'; size:
 export function useCreateSpotCheckMutation() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: NewSpotCheck) => fetchJson<{ spotCheck: SpotCheckRow }>('/api/spot-checks', { method: 'POST', json: input }).then((r) => r.spotCheck),
+    mutationFn: (input: NewSpotCheck) =>
+      fetchJson<{ spotCheck: SpotCheckRow }>('/api/spot-checks', { method: 'POST', json: input }).then(
+        (r) => r.spotCheck,
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['spotChecks'] }),
   });
 }

@@ -6,8 +6,13 @@ import { accountReviewOptions } from './useAccountReviewQuery';
 import { fetchJson } from './fetchJson';
 
 export type DecideVars = {
-  nsid: string; decision: 'approve' | 'reject'; reason?: RejectReason; note?: string; requestId: string;
-  expectedStatus?: 'pending' | 'approved' | 'rejected'; userName?: string;
+  nsid: string;
+  decision: 'approve' | 'reject';
+  reason?: RejectReason;
+  note?: string;
+  requestId: string;
+  expectedStatus?: 'pending' | 'approved' | 'rejected';
+  userName?: string;
 };
 
 /** Approve/reject, shown at once (optimistic) and rolled back if the server refuses it. */
@@ -18,7 +23,10 @@ export function useDecideAccountMutation() {
     // One queue for decisions and undos: an undo never overtakes the decision it undoes.
     scope: { id: 'review-decisions' },
     mutationFn: ({ nsid, userName: _u, ...body }: DecideVars) =>
-      fetchJson<DecisionResult>(`/api/accounts/${encodeURIComponent(nsid)}/decisions`, { method: 'POST', json: body }),
+      fetchJson<DecisionResult>(`/api/accounts/${encodeURIComponent(nsid)}/decisions`, {
+        method: 'POST',
+        json: body,
+      }),
     onMutate: async (v) => {
       const { queryKey } = accountReviewOptions(v.nsid);
       await qc.cancelQueries({ queryKey });
@@ -26,12 +34,27 @@ export function useDecideAccountMutation() {
       if (previous) {
         qc.setQueryData(queryKey, {
           ...previous,
-          account: { ...previous.account, reviewStatus: v.decision === 'approve' ? 'approved' : 'rejected', reviewReason: v.reason ?? null },
+          account: {
+            ...previous.account,
+            reviewStatus: v.decision === 'approve' ? 'approved' : 'rejected',
+            reviewReason: v.reason ?? null,
+          },
           lease: { holder: null, mine: false, expiresAt: null },
-          decisions: [{
-            id: `pending-${v.requestId}`, accountNsid: v.nsid, userId: '', userName: v.userName ?? 'you', decision: v.decision,
-            reason: v.reason ?? null, note: v.note ?? null, undoesId: null, createdAt: new Date().toISOString(), round: 1,
-          }, ...previous.decisions],
+          decisions: [
+            {
+              id: `pending-${v.requestId}`,
+              accountNsid: v.nsid,
+              userId: '',
+              userName: v.userName ?? 'you',
+              decision: v.decision,
+              reason: v.reason ?? null,
+              note: v.note ?? null,
+              undoesId: null,
+              createdAt: new Date().toISOString(),
+              round: 1,
+            },
+            ...previous.decisions,
+          ],
         });
       }
       return { previous };

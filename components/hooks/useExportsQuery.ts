@@ -10,7 +10,10 @@ export function useExportsQuery(waiting: boolean) {
   return useQuery({
     queryKey: ['exports'],
     queryFn: () => fetchJson<ExportsPage>('/api/exports?pageSize=50'),
-    refetchInterval: (q) => (waiting || q.state.data?.data.some((e) => e.status === 'running' || e.status === 'queued') ? 2000 : false),
+    refetchInterval: (q) =>
+      waiting || q.state.data?.data.some((e) => e.status === 'running' || e.status === 'queued')
+        ? 2000
+        : false,
     staleTime: 0,
   });
 }

@@ -13,10 +13,20 @@ const chains = new Map<string, Promise<unknown>>();
 
 function send({ spotCheckId, ...body }: LabelVars) {
   const key = `${spotCheckId}/${body.photoId}`;
-  const run = (chains.get(key) ?? Promise.resolve()).catch(() => {}).then(() =>
-    fetchJson<{ photoId: string; labels: string[]; labelledAt: string }>(`/api/spot-checks/${encodeURIComponent(spotCheckId)}/labels`, { method: 'POST', json: body }));
+  const run = (chains.get(key) ?? Promise.resolve())
+    .catch(() => {})
+    .then(() =>
+      fetchJson<{ photoId: string; labels: string[]; labelledAt: string }>(
+        `/api/spot-checks/${encodeURIComponent(spotCheckId)}/labels`,
+        { method: 'POST', json: body },
+      ),
+    );
   chains.set(key, run);
-  void run.finally(() => { if (chains.get(key) === run) chains.delete(key); }).catch(() => {});
+  void run
+    .finally(() => {
+      if (chains.get(key) === run) chains.delete(key);
+    })
+    .catch(() => {});
   return run;
 }
 
@@ -30,11 +40,20 @@ export function useLabelSpotItemMutation() {
       await qc.cancelQueries({ queryKey });
       const previous = qc.getQueryData<SpotCheckDetail>(queryKey);
       if (previous) {
-        const items = previous.items.map((i) => i.photoId === v.photoId ? { ...i, labels: v.labels, labelledAt: new Date().toISOString() } : i);
+        const items = previous.items.map((i) =>
+          i.photoId === v.photoId ? { ...i, labels: v.labels, labelledAt: new Date().toISOString() } : i,
+        );
         qc.setQueryData<SpotCheckDetail>(queryKey, {
-          ...previous, items,
-          spotCheck: { ...previous.spotCheck, labelled: items.filter((i) => (i.labels ?? []).length > 0).length },
-          estimates: estimatesFrom(items.map((i) => i.labels ?? []), previous.spotCheck.populationSize),
+          ...previous,
+          items,
+          spotCheck: {
+            ...previous.spotCheck,
+            labelled: items.filter((i) => (i.labels ?? []).length > 0).length,
+          },
+          estimates: estimatesFrom(
+            items.map((i) => i.labels ?? []),
+            previous.spotCheck.populationSize,
+          ),
         });
       }
       return { previous };
@@ -44,7 +63,8 @@ export function useLabelSpotItemMutation() {
     },
     onSettled: (_d, _e, v) => {
       // Refetch only when no other label is in flight, so a burst of keystrokes is not overwritten by a stale read.
-      if (qc.isMutating({ mutationKey: ['spotLabel'] }) <= 1) void qc.invalidateQueries({ queryKey: ['spotCheck', { id: v.spotCheckId }] });
+      if (qc.isMutating({ mutationKey: ['spotLabel'] }) <= 1)
+        void qc.invalidateQueries({ queryKey: ['spotCheck', { id: v.spotCheckId }] });
       void qc.invalidateQueries({ queryKey: ['spotChecks'] });
     },
     mutationKey: ['spotLabel'],

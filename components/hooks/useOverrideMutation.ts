@@ -3,7 +3,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CheckPhotoPage, OverrideResult } from '@/lib/queries/overrides';
 import { fetchJson } from './fetchJson';
 
-export type OverrideVars = { photoIds: string[]; check: string; newVerdict: 'pass' | 'fail'; reason?: string; requestId: string };
+export type OverrideVars = {
+  photoIds: string[];
+  check: string;
+  newVerdict: 'pass' | 'fail';
+  reason?: string;
+  requestId: string;
+};
 
 /** Overrides one photo or many; check grids show the new verdict at once and roll back if the server refuses. */
 export function useOverrideMutation() {
@@ -18,8 +24,15 @@ export function useOverrideMutation() {
         if (!page) continue;
         qc.setQueryData<CheckPhotoPage>(key, {
           ...page,
-          data: page.data.map((p) => ids.has(p.photoId)
-            ? { ...p, effective: v.newVerdict, override: { verdict: v.newVerdict, by: 'you', at: new Date().toISOString() } } : p),
+          data: page.data.map((p) =>
+            ids.has(p.photoId)
+              ? {
+                  ...p,
+                  effective: v.newVerdict,
+                  override: { verdict: v.newVerdict, by: 'you', at: new Date().toISOString() },
+                }
+              : p,
+          ),
         });
       }
       return { snapshot };

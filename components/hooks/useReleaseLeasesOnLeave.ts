@@ -15,7 +15,10 @@ const RELEASE_URL = '/api/accounts/release';
  * `pageToken` goes with every claim and renewal the page sends; the beacon closes it, so the server also ends a lease
  * whose claim was still in flight when the page was left, and refuses any that lands later. Coming back starts a new token.
  */
-export function useReleaseLeasesOnLeave(held: () => (string | null | undefined)[], pageToken: RefObject<string>): void {
+export function useReleaseLeasesOnLeave(
+  held: () => (string | null | undefined)[],
+  pageToken: RefObject<string>,
+): void {
   const qc = useQueryClient();
   const heldRef = useRef(held);
   heldRef.current = held;
@@ -29,7 +32,9 @@ export function useReleaseLeasesOnLeave(held: () => (string | null | undefined)[
       const body = JSON.stringify({ nsids, pageToken: pageToken.current });
       // A string body goes as text/plain: no preflight; the route parses JSON whatever the content type.
       if (!navigator.sendBeacon?.(RELEASE_URL, body)) {
-        void fetch(RELEASE_URL, { method: 'POST', body, keepalive: true, credentials: 'same-origin' }).catch(() => {});
+        void fetch(RELEASE_URL, { method: 'POST', body, keepalive: true, credentials: 'same-origin' }).catch(
+          () => {},
+        );
       }
     };
     const comeBack = () => {
@@ -40,7 +45,9 @@ export function useReleaseLeasesOnLeave(held: () => (string | null | undefined)[
       void qc.invalidateQueries({ queryKey: ['nextAccount'] });
     };
     const onVisibility = () => (document.visibilityState === 'hidden' ? release() : comeBack());
-    const onPageShow = (e: PageTransitionEvent) => { if (e.persisted) comeBack(); };
+    const onPageShow = (e: PageTransitionEvent) => {
+      if (e.persisted) comeBack();
+    };
     window.addEventListener('pagehide', release);
     window.addEventListener('pageshow', onPageShow);
     document.addEventListener('visibilitychange', onVisibility);

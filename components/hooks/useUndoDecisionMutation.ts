@@ -20,7 +20,11 @@ export function useUndoDecisionMutation() {
       const { queryKey } = accountReviewOptions(v.nsid);
       await qc.cancelQueries({ queryKey });
       const previous = qc.getQueryData(queryKey);
-      if (previous) qc.setQueryData(queryKey, { ...previous, account: { ...previous.account, reviewStatus: 'pending', reviewReason: null } });
+      if (previous)
+        qc.setQueryData(queryKey, {
+          ...previous,
+          account: { ...previous.account, reviewStatus: 'pending', reviewReason: null },
+        });
       return { previous };
     },
     onError: (_e, v, ctx) => {

@@ -15,8 +15,15 @@ export function useCreateUserMutation() {
 export function useUpdateUserMutation() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, ...patch }: { id: string; role?: 'admin' | 'reviewer'; disabled?: boolean; unlock?: true }) =>
-      fetchJson<{ user: UserRow }>(`/api/users/${id}`, { method: 'PATCH', json: patch }),
+    mutationFn: ({
+      id,
+      ...patch
+    }: {
+      id: string;
+      role?: 'admin' | 'reviewer';
+      disabled?: boolean;
+      unlock?: true;
+    }) => fetchJson<{ user: UserRow }>(`/api/users/${id}`, { method: 'PATCH', json: patch }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['users'] }),
   });
 }

@@ -2,8 +2,18 @@
 import { useQuery } from '@tanstack/react-query';
 import { fetchJson } from './fetchJson';
 
-export type UserRow = { id: string; email: string; name: string; role: 'admin' | 'reviewer'; disabled: boolean; createdAt: string };
+export type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'reviewer';
+  disabled: boolean;
+  createdAt: string;
+};
 
 export function useUsersQuery() {
-  return useQuery({ queryKey: ['users'], queryFn: () => fetchJson<{ data: UserRow[] }>('/api/users').then((r) => r.data) });
+  return useQuery({
+    queryKey: ['users'],
+    queryFn: () => fetchJson<{ data: UserRow[] }>('/api/users').then((r) => r.data),
+  });
 }

@@ -8,28 +8,73 @@ import { asBox } from './evidenceWords';
  * so a grid cell's height never depends on the photo's shape. `box` draws the watermark box over the picture itself,
  * not over the letterbox bars. A plain box when the photo has no image yet.
  */
-export function Thumb({ contentHash, alt, className = '', box, boxLabel = 'Watermark box' }: {
-  contentHash: string | null; alt: string; className?: string; box?: unknown; boxLabel?: string;
+export function Thumb({
+  contentHash,
+  alt,
+  className = '',
+  box,
+  boxLabel = 'Watermark box',
+}: {
+  contentHash: string | null;
+  alt: string;
+  className?: string;
+  box?: unknown;
+  boxLabel?: string;
 }) {
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   if (!contentHash) {
-    return <div className={`flex items-center justify-center bg-slate-200 text-xs text-slate-500 ${className}`} role="img" aria-label={alt}>no image</div>;
+    return (
+      <div
+        className={`flex items-center justify-center bg-slate-200 text-xs text-slate-500 ${className}`}
+        role="img"
+        aria-label={alt}
+      >
+        no image
+      </div>
+    );
   }
   const b = asBox(box);
   return (
     <span className={`relative block overflow-hidden bg-slate-200 ${className}`}>
       {/* eslint-disable-next-line @next/next/no-img-element -- thumbnails are already sized WebP from our own route */}
-      <img src={`/api/thumbnails/${contentHash}`} alt={alt} loading="lazy" decoding="async" draggable={false}
+      <img
+        src={`/api/thumbnails/${contentHash}`}
+        alt={alt}
+        loading="lazy"
+        decoding="async"
+        draggable={false}
         onLoad={(e) => setSize({ w: e.currentTarget.naturalWidth, h: e.currentTarget.naturalHeight })}
-        className="absolute inset-0 h-full w-full object-contain" />
+        className="absolute inset-0 h-full w-full object-contain"
+      />
       {b && size && (
         // Same viewBox and "meet" as object-contain: the rectangle lands on the picture whatever the letterbox.
-        <svg viewBox={`0 0 ${size.w} ${size.h}`} preserveAspectRatio="xMidYMid meet" role="img" aria-label={boxLabel}
-          className="pointer-events-none absolute inset-0 h-full w-full">
-          <rect x={b.x * size.w} y={b.y * size.h} width={b.w * size.w} height={b.h * size.h} fill="none"
-            stroke="white" strokeWidth={4} vectorEffect="non-scaling-stroke" />
-          <rect x={b.x * size.w} y={b.y * size.h} width={b.w * size.w} height={b.h * size.h} fill="none"
-            stroke="#d946ef" strokeWidth={2} vectorEffect="non-scaling-stroke" />
+        <svg
+          viewBox={`0 0 ${size.w} ${size.h}`}
+          preserveAspectRatio="xMidYMid meet"
+          role="img"
+          aria-label={boxLabel}
+          className="pointer-events-none absolute inset-0 h-full w-full"
+        >
+          <rect
+            x={b.x * size.w}
+            y={b.y * size.h}
+            width={b.w * size.w}
+            height={b.h * size.h}
+            fill="none"
+            stroke="white"
+            strokeWidth={4}
+            vectorEffect="non-scaling-stroke"
+          />
+          <rect
+            x={b.x * size.w}
+            y={b.y * size.h}
+            width={b.w * size.w}
+            height={b.h * size.h}
+            fill="none"
+            stroke="#d946ef"
+            strokeWidth={2}
+            vectorEffect="non-scaling-stroke"
+          />
         </svg>
       )}
     </span>
@@ -41,7 +86,11 @@ export function BoxOverlay({ box, label }: { box: unknown; label: string }) {
   const b = asBox(box);
   if (!b) return null;
   return (
-    <span aria-label={label} role="img" className="pointer-events-none absolute border-2 border-fuchsia-500 shadow-[0_0_0_1px_white]"
-      style={{ left: `${b.x * 100}%`, top: `${b.y * 100}%`, width: `${b.w * 100}%`, height: `${b.h * 100}%` }} />
+    <span
+      aria-label={label}
+      role="img"
+      className="pointer-events-none absolute border-2 border-fuchsia-500 shadow-[0_0_0_1px_white]"
+      style={{ left: `${b.x * 100}%`, top: `${b.y * 100}%`, width: `${b.w * 100}%`, height: `${b.h * 100}%` }}
+    />
   );
 }

@@ -56,7 +56,18 @@ function useFillHeight(ref: RefObject<HTMLDivElement | null>, on: boolean, below
  * sliding under it, whatever the screen width, photo shape or evidence length.
  * The active cell is scrolled into view and focused, which makes keyboard navigation work with virtual rows.
  */
-export function VirtualGrid({ count, minCellWidth, estimateHeight, gap = 6, label, height, fillBelow = 24, activeIndex, renderCell, onColumns }: Props) {
+export function VirtualGrid({
+  count,
+  minCellWidth,
+  estimateHeight,
+  gap = 6,
+  label,
+  height,
+  fillBelow = 24,
+  activeIndex,
+  renderCell,
+  onColumns,
+}: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   useLayoutEffect(() => {
@@ -72,7 +83,11 @@ export function VirtualGrid({ count, minCellWidth, estimateHeight, gap = 6, labe
   useEffect(() => onColumns?.(columns), [columns, onColumns]);
   const rows = Math.ceil(count / columns);
   const virtualizer = useVirtualizer({
-    count: rows, getScrollElement: () => scrollRef.current, estimateSize: () => estimateHeight, gap, overscan: 4,
+    count: rows,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => estimateHeight,
+    gap,
+    overscan: 4,
   });
   // A new column count reshapes every row: forget the old measurements.
   useEffect(() => virtualizer.measure(), [columns, virtualizer]);
@@ -82,23 +97,48 @@ export function VirtualGrid({ count, minCellWidth, estimateHeight, gap = 6, labe
     virtualizer.scrollToIndex(Math.floor(activeIndex / columns), { align: 'auto' });
     // Never steal focus from a form field or an open dialog.
     const active = document.activeElement;
-    if (active instanceof HTMLElement && active.closest('input, textarea, select, dialog[open]') && !scrollRef.current?.contains(active)) return;
+    if (
+      active instanceof HTMLElement &&
+      active.closest('input, textarea, select, dialog[open]') &&
+      !scrollRef.current?.contains(active)
+    )
+      return;
     const id = requestAnimationFrame(() => {
-      scrollRef.current?.querySelector<HTMLElement>(`[data-grid-index="${activeIndex}"]`)?.focus({ preventScroll: true });
+      scrollRef.current
+        ?.querySelector<HTMLElement>(`[data-grid-index="${activeIndex}"]`)
+        ?.focus({ preventScroll: true });
     });
     return () => cancelAnimationFrame(id);
   }, [activeIndex, columns, count, virtualizer]);
 
   return (
-    <div ref={scrollRef} role="region" aria-label={label} className="overflow-y-auto overscroll-contain rounded border border-slate-200 bg-white p-1"
-      style={{ height: height === 'fill' ? filled : height }}>
+    <div
+      ref={scrollRef}
+      role="region"
+      aria-label={label}
+      className="overflow-y-auto overscroll-contain rounded border border-slate-200 bg-white p-1"
+      style={{ height: height === 'fill' ? filled : height }}
+    >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((row) => (
-          <div key={row.key} data-index={row.index} ref={virtualizer.measureElement} className="absolute left-0 right-0 top-0 grid"
-            style={{ transform: `translateY(${row.start}px)`, gap, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
+          <div
+            key={row.key}
+            data-index={row.index}
+            ref={virtualizer.measureElement}
+            className="absolute left-0 right-0 top-0 grid"
+            style={{
+              transform: `translateY(${row.start}px)`,
+              gap,
+              gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+            }}
+          >
             {Array.from({ length: columns }, (_, c) => {
               const index = row.index * columns + c;
-              return index < count ? <div key={index} data-cell={index} className="min-w-0">{renderCell(index)}</div> : null;
+              return index < count ? (
+                <div key={index} data-cell={index} className="min-w-0">
+                  {renderCell(index)}
+                </div>
+              ) : null;
             })}
           </div>
         ))}

@@ -18,18 +18,29 @@ export function describeBox(box: unknown): string | null {
   const cy = b.y + b.h / 2;
   const v = cy < 1 / 3 ? 'top' : cy > 2 / 3 ? 'bottom' : 'middle';
   const h = cx < 1 / 3 ? 'left' : cx > 2 / 3 ? 'right' : 'centre';
-  const where = v === 'middle' && h === 'centre' ? 'centre' : v === 'middle' ? `${h} edge` : h === 'centre' ? `${v} edge` : `${v}-${h} corner`;
+  const where =
+    v === 'middle' && h === 'centre'
+      ? 'centre'
+      : v === 'middle'
+        ? `${h} edge`
+        : h === 'centre'
+          ? `${v} edge`
+          : `${v}-${h} corner`;
   return `${where}, ${Math.round(b.w * 100)}% × ${Math.round(b.h * 100)}% of the photo`;
 }
 
-const share = (n: unknown, of: unknown) => (typeof n === 'number' && typeof of === 'number' && of > 0 ? ` Seen on ${n} of ${of} sampled photos of the account.` : '');
+const share = (n: unknown, of: unknown) =>
+  typeof n === 'number' && typeof of === 'number' && of > 0
+    ? ` Seen on ${n} of ${of} sampled photos of the account.`
+    : '';
 
 /** The watermark check's evidence in words; the box itself is drawn over the thumbnail. */
 export function watermarkWords(d: Details): string {
   const where = describeBox(d.box);
   const account = typeof d.accountScore === 'number' ? ` (account score ${d.accountScore.toFixed(2)})` : '';
   if (where) return `The account’s repeated mark, outlined: ${where}${account}.`;
-  if (typeof d.orientation === 'string') return `Matches the account’s repeated mark; no box for ${d.orientation} photos${account}.`;
+  if (typeof d.orientation === 'string')
+    return `Matches the account’s repeated mark; no box for ${d.orientation} photos${account}.`;
   return `Matches the account’s repeated mark${account}.`;
 }
 
@@ -40,8 +51,11 @@ export function borderWords(d: Details): string {
     return `A drawn frame: ${lines || 'several'} straight line${lines === 1 ? '' : 's'} at the same place on every photo — a minor edit, not a reason to exclude.${share(d.photosWith, d.photosSampled)}`;
   }
   const sides = (d.sides ?? {}) as Record<string, unknown>;
-  const edges = ['top', 'bottom', 'left', 'right'].filter((k) => typeof sides[k] === 'number' && (sides[k] as number) > 0);
-  const grey = typeof d.color === 'number' ? (d.color < 60 ? 'dark ' : d.color > 195 ? 'light ' : 'grey ') : '';
+  const edges = ['top', 'bottom', 'left', 'right'].filter(
+    (k) => typeof sides[k] === 'number' && (sides[k] as number) > 0,
+  );
+  const grey =
+    typeof d.color === 'number' ? (d.color < 60 ? 'dark ' : d.color > 195 ? 'light ' : 'grey ') : '';
   const on = edges.length === 4 ? 'all four edges' : edges.length ? edges.join(' and ') : 'opposite edges';
   return `A uniform ${grey}band on ${on} (a border or letterbox) — a minor edit, not a reason to exclude.${share(d.photosWith, d.photosSampled)}`;
 }

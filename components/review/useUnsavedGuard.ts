@@ -5,7 +5,9 @@ import { useEffect } from 'react';
 export function useUnsavedGuard(unsaved: boolean) {
   useEffect(() => {
     if (!unsaved) return;
-    const onBeforeUnload = (e: BeforeUnloadEvent) => { e.preventDefault(); };
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+    };
     window.addEventListener('beforeunload', onBeforeUnload);
     return () => window.removeEventListener('beforeunload', onBeforeUnload);
   }, [unsaved]);

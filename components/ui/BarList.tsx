@@ -6,7 +6,9 @@ export function BarList({ items, label }: { items: { label: string; value: numbe
     <ul aria-label={label} className="space-y-1.5">
       {items.map((i) => (
         <li key={i.label} className="grid grid-cols-[12rem_1fr_5rem] items-center gap-2 text-sm">
-          <span className="truncate" title={i.label}>{i.label}</span>
+          <span className="truncate" title={i.label}>
+            {i.label}
+          </span>
           <span className="h-3 rounded bg-slate-100" aria-hidden="true">
             <span className="block h-3 rounded bg-blue-600" style={{ width: `${(100 * i.value) / max}%` }} />
           </span>

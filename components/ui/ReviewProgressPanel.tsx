@@ -17,30 +17,54 @@ export function ReviewProgressPanel({ p }: { p: ReviewProgress }) {
   const left = p.total - p.decided;
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="review-h">
-      <h2 id="review-h" className="mb-1 font-medium">Review progress <span className="font-normal text-slate-500">· the top {p.topN.toLocaleString('en-US')} accounts by rank{p.total < p.topN ? ` (${p.total.toLocaleString('en-US')} so far)` : ''}</span></h2>
+      <h2 id="review-h" className="mb-1 font-medium">
+        Review progress{' '}
+        <span className="font-normal text-slate-500">
+          · the top {p.topN.toLocaleString('en-US')} accounts by rank
+          {p.total < p.topN ? ` (${p.total.toLocaleString('en-US')} so far)` : ''}
+        </span>
+      </h2>
       <p className="mb-3 text-sm text-slate-600" data-testid="review-progress">
-        <strong className="tabular-nums">{p.decided.toLocaleString('en-US')}</strong> of <span className="tabular-nums">{p.total.toLocaleString('en-US')}</span> decided
-        {p.total ? ` (${((100 * p.decided) / p.total).toFixed(1)}%)` : ''} · {left.toLocaleString('en-US')} left
-        {p.perHour !== null
-          ? <> · {rate(p.perHour)} decisions per hour · time left at that pace: {p.hoursLeft === null ? '—' : formatHours(p.hoursLeft)}</>
-          : left ? ' · no decisions in the last week to measure a pace' : ''}
+        <strong className="tabular-nums">{p.decided.toLocaleString('en-US')}</strong> of{' '}
+        <span className="tabular-nums">{p.total.toLocaleString('en-US')}</span> decided
+        {p.total ? ` (${((100 * p.decided) / p.total).toFixed(1)}%)` : ''} · {left.toLocaleString('en-US')}{' '}
+        left
+        {p.perHour !== null ? (
+          <>
+            {' '}
+            · {rate(p.perHour)} decisions per hour · time left at that pace:{' '}
+            {p.hoursLeft === null ? '—' : formatHours(p.hoursLeft)}
+          </>
+        ) : left ? (
+          ' · no decisions in the last week to measure a pace'
+        ) : (
+          ''
+        )}
       </p>
-      <SplitBar label="Top accounts by review status" parts={[
-        { label: 'Approved', value: p.approved, className: 'bg-emerald-600' },
-        { label: 'Rejected', value: p.rejected, className: 'bg-red-500' },
-        { label: 'Not yet decided', value: left, className: 'bg-slate-300' },
-      ]} />
+      <SplitBar
+        label="Top accounts by review status"
+        parts={[
+          { label: 'Approved', value: p.approved, className: 'bg-emerald-600' },
+          { label: 'Rejected', value: p.rejected, className: 'bg-red-500' },
+          { label: 'Not yet decided', value: left, className: 'bg-slate-300' },
+        ]}
+      />
       {p.reviewers.length > 0 && (
         <table className="mt-3 w-full max-w-xl text-sm">
           <caption className="sr-only">Decisions by reviewer</caption>
           <thead className="text-left text-slate-500">
-            <tr><th className="py-1 font-normal">Reviewer</th><th className="py-1 text-right font-normal">Accounts decided</th>
-              <th className="py-1 text-right font-normal">Decisions per hour</th></tr>
+            <tr>
+              <th className="py-1 font-normal">Reviewer</th>
+              <th className="py-1 text-right font-normal">Accounts decided</th>
+              <th className="py-1 text-right font-normal">Decisions per hour</th>
+            </tr>
           </thead>
           <tbody>
             {p.reviewers.map((r) => (
               <tr key={r.name} className="border-t border-slate-100">
-                <td className="py-1"><bdi>{r.name}</bdi></td>
+                <td className="py-1">
+                  <bdi>{r.name}</bdi>
+                </td>
                 <td className="py-1 text-right tabular-nums">{r.decided.toLocaleString('en-US')}</td>
                 <td className="py-1 text-right tabular-nums">{rate(r.perHour)}</td>
               </tr>
@@ -48,7 +72,10 @@ export function ReviewProgressPanel({ p }: { p: ReviewProgress }) {
           </tbody>
         </table>
       )}
-      <p className="mt-2 text-xs text-slate-500">Pace: decisions that still stand (not undone) per hour in which someone reviewed, over the last {p.windowDays} days.</p>
+      <p className="mt-2 text-xs text-slate-500">
+        Pace: decisions that still stand (not undone) per hour in which someone reviewed, over the last{' '}
+        {p.windowDays} days.
+      </p>
     </section>
   );
 }

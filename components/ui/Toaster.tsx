@@ -1,5 +1,14 @@
 'use client';
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 
 export type ToastInput = {
   text: ReactNode;
@@ -26,15 +35,38 @@ function ToastItem({ toast, onClose }: { toast: Toast; onClose: (id: number) => 
     const t = setTimeout(() => onClose(toast.id), LIFETIME_MS);
     return () => clearTimeout(t);
   }, [toast, onClose]);
-  const tone = toast.kind === 'error' ? 'border-red-300 bg-red-50 text-red-900' : toast.kind === 'info' ? 'border-blue-200 bg-blue-50 text-blue-900' : 'border-green-300 bg-white text-slate-900';
+  const tone =
+    toast.kind === 'error'
+      ? 'border-red-300 bg-red-50 text-red-900'
+      : toast.kind === 'info'
+        ? 'border-blue-200 bg-blue-50 text-blue-900'
+        : 'border-green-300 bg-white text-slate-900';
   return (
-    <li data-testid="toast" className={`pointer-events-auto flex items-center gap-3 rounded-lg border px-3 py-2 text-sm shadow-lg ${tone}`}>
+    <li
+      data-testid="toast"
+      className={`pointer-events-auto flex items-center gap-3 rounded-lg border px-3 py-2 text-sm shadow-lg ${tone}`}
+    >
       <span className="min-w-0 flex-1">{toast.text}</span>
       {toast.action && (
-        <button type="button" className="rounded border border-current px-2 py-0.5 font-medium hover:bg-black/5"
-          onClick={() => { onClose(toast.id); toast.action!.run(); }}>{toast.action.label}</button>
+        <button
+          type="button"
+          className="rounded border border-current px-2 py-0.5 font-medium hover:bg-black/5"
+          onClick={() => {
+            onClose(toast.id);
+            toast.action!.run();
+          }}
+        >
+          {toast.action.label}
+        </button>
       )}
-      <button type="button" aria-label="Dismiss" className="rounded px-1 text-slate-500 hover:bg-black/5" onClick={() => onClose(toast.id)}>×</button>
+      <button
+        type="button"
+        aria-label="Dismiss"
+        className="rounded px-1 text-slate-500 hover:bg-black/5"
+        onClick={() => onClose(toast.id)}
+      >
+        ×
+      </button>
     </li>
   );
 }
@@ -52,9 +84,15 @@ export function Toaster({ children }: { children: ReactNode }) {
     <ToastContext.Provider value={value}>
       {children}
       {/* Bottom-left, clear of the review grids' right-hand scrollbars and the photo drawer. */}
-      <ol role="status" aria-live="polite" aria-label="Notifications"
-        className="pointer-events-none fixed bottom-4 left-4 z-50 flex w-[min(28rem,calc(100vw-2rem))] flex-col gap-2">
-        {toasts.map((t) => <ToastItem key={t.id} toast={t} onClose={close} />)}
+      <ol
+        role="status"
+        aria-live="polite"
+        aria-label="Notifications"
+        className="pointer-events-none fixed bottom-4 left-4 z-50 flex w-[min(28rem,calc(100vw-2rem))] flex-col gap-2"
+      >
+        {toasts.map((t) => (
+          <ToastItem key={t.id} toast={t} onClose={close} />
+        ))}
       </ol>
     </ToastContext.Provider>
   );

@@ -26,9 +26,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     Credentials({
       credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },
       async authorize(raw, request) {
-        const outcome = await checkLogin(raw, clientIp(request), undefined, deviceCookieFrom(request?.headers.get('cookie')));
+        const outcome = await checkLogin(
+          raw,
+          clientIp(request),
+          undefined,
+          deviceCookieFrom(request?.headers.get('cookie')),
+        );
         if (outcome.ok) return outcome.user;
-        if (outcome.reason === 'limited') throw outcome.block === 'account' ? new AccountLoginLimited() : new LoginRateLimited();
+        if (outcome.reason === 'limited')
+          throw outcome.block === 'account' ? new AccountLoginLimited() : new LoginRateLimited();
         return null;
       },
     }),

@@ -12,7 +12,12 @@
 // so exhausting the address and account limits does not lock the account's own user out.
 // A success resets the account+IP (or browser) counter and takes its attempt back from the others.
 import { env } from '../env.ts';
-import { admitLoginAttempt, clearLoginThrottles, creditLoginSuccess, normaliseEmail } from '../queries/users.ts';
+import {
+  admitLoginAttempt,
+  clearLoginThrottles,
+  creditLoginSuccess,
+  normaliseEmail,
+} from '../queries/users.ts';
 
 export type LoginKeys = { pair: string; ip: string | null; account: string; device: string | null };
 export type LoginBlock = 'address' | 'account';
@@ -21,14 +26,23 @@ export type LoginBlock = 'address' | 'account';
 export function loginKeys(email: string, ip: string | null, deviceId: string | null = null): LoginKeys {
   const e = normaliseEmail(email);
   const addr = ip ?? 'unknown';
-  return { pair: `pair:${e}|${addr}`, ip: ip ? `ip:${ip}` : null, account: `account:${e}`, device: deviceId ? `device:${e}|${deviceId}` : null };
+  return {
+    pair: `pair:${e}|${addr}`,
+    ip: ip ? `ip:${ip}` : null,
+    account: `account:${e}`,
+    device: deviceId ? `device:${e}|${deviceId}` : null,
+  };
 }
 
 /** Admits one attempt, or says which limit refused it; a refused attempt is not counted. */
-export async function admitLogin(keys: LoginKeys): Promise<{ admitted: true } | { admitted: false; block: LoginBlock }> {
+export async function admitLogin(
+  keys: LoginKeys,
+): Promise<{ admitted: true } | { admitted: false; block: LoginBlock }> {
   const window = env.LOGIN_WINDOW_MINUTES * 60;
   if (keys.device) {
-    const r = await admitLoginAttempt([{ key: keys.device, max: env.LOGIN_MAX_ATTEMPTS, windowSeconds: window }]);
+    const r = await admitLoginAttempt([
+      { key: keys.device, max: env.LOGIN_MAX_ATTEMPTS, windowSeconds: window },
+    ]);
     return r.admitted ? { admitted: true } : { admitted: false, block: 'address' };
   }
   const limits = [

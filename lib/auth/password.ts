@@ -9,7 +9,8 @@ export function passwordProblem(password: string): string | null {
   if (password.length > 200) return 'must be at most 200 characters';
   if (new Set(password).size < 5) return 'must use at least 5 different characters';
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((r) => r.test(password)).length;
-  if (classes < 2 && password.length < 16) return 'must mix letters with digits or symbols (or be 16+ characters)';
+  if (classes < 2 && password.length < 16)
+    return 'must mix letters with digits or symbols (or be 16+ characters)';
   return null;
 }
 

@@ -9,7 +9,9 @@ export const DEVICE_COOKIE = 'quarry-device';
 export const DEVICE_COOKIE_MAX_AGE = 180 * 24 * 3600;
 
 function mac(secret: string, id: string, email: string): string {
-  return createHmac('sha256', secret).update(`quarry-device|${id}|${normaliseEmail(email)}`).digest('base64url');
+  return createHmac('sha256', secret)
+    .update(`quarry-device|${id}|${normaliseEmail(email)}`)
+    .digest('base64url');
 }
 
 /** A new cookie value vouching for this browser on `email`; null without a secret. */
@@ -20,7 +22,11 @@ export function issueDeviceToken(email: string, secret = process.env.AUTH_SECRET
 }
 
 /** The browser's id when the cookie vouches for it on `email`, else null. */
-export function trustedDeviceId(token: string | null | undefined, email: string, secret = process.env.AUTH_SECRET): string | null {
+export function trustedDeviceId(
+  token: string | null | undefined,
+  email: string,
+  secret = process.env.AUTH_SECRET,
+): string | null {
   if (!secret || !token || token.length > 200) return null;
   const [id, sig] = token.split('.');
   if (!id || !sig) return null;

@@ -12,8 +12,12 @@ export function countFailure(t: FailureTally, kind: string, n = 1): void {
 }
 
 /** Adds a batch's tally into a running one (a batch with no failures may leave its kinds out). */
-export function addTally(into: FailureTally, from: Omit<FailureTally, 'failuresByKind'> & { failuresByKind?: Record<string, number> }): void {
+export function addTally(
+  into: FailureTally,
+  from: Omit<FailureTally, 'failuresByKind'> & { failuresByKind?: Record<string, number> },
+): void {
   into.ok += from.ok;
   into.failed += from.failed;
-  for (const [kind, n] of Object.entries(from.failuresByKind ?? {})) into.failuresByKind[kind] = (into.failuresByKind[kind] ?? 0) + n;
+  for (const [kind, n] of Object.entries(from.failuresByKind ?? {}))
+    into.failuresByKind[kind] = (into.failuresByKind[kind] ?? 0) + n;
 }

@@ -13,10 +13,26 @@ export type PhotoUrls = {
 
 export type FetchPhotoInput = PhotoUrls & { id: string };
 
-export type FetchErrorKind = 'corrupt' | 'not_image' | 'too_large' | 'forbidden_host' | 'timeout' | 'http_error' | 'network' | 'no_url';
+export type FetchErrorKind =
+  | 'corrupt'
+  | 'not_image'
+  | 'too_large'
+  | 'forbidden_host'
+  | 'timeout'
+  | 'http_error'
+  | 'network'
+  | 'no_url';
 
 export type FetchOutcome =
-  | { id: string; status: 'available'; contentHash: string; width: number; height: number; phash: bigint; phashWindows: bigint[] }
+  | {
+      id: string;
+      status: 'available';
+      contentHash: string;
+      width: number;
+      height: number;
+      phash: bigint;
+      phashWindows: bigint[];
+    }
   | { id: string; status: 'unavailable'; message: string }
   | { id: string; status: 'error'; kind: FetchErrorKind; message: string };
 

@@ -23,7 +23,9 @@ export async function recomputeAccountRanks(): Promise<number> {
 }
 
 /** The `limit` largest accounts, read through the rank index. */
-export async function topAccountsByRank(limit: number): Promise<{ nsid: string; username: string | null; photoCount: number; rank: number | null }[]> {
+export async function topAccountsByRank(
+  limit: number,
+): Promise<{ nsid: string; username: string | null; photoCount: number; rank: number | null }[]> {
   return db().account.findMany({
     where: { rank: { not: null, lte: limit } },
     orderBy: { rank: 'asc' },

@@ -43,7 +43,11 @@ export async function getClipInputs(photoIds: string[], modelKey: string): Promi
 }
 
 /** The stored current results of a set of photos, to tell which need work. */
-export async function listCurrentClipResults(photoIds: string[], versions: ClipVersions, retryErrors = false): Promise<Set<string>> {
+export async function listCurrentClipResults(
+  photoIds: string[],
+  versions: ClipVersions,
+  retryErrors = false,
+): Promise<Set<string>> {
   if (photoIds.length === 0) return new Set();
   const rows = await db().$queryRaw<{ photo_id: string }[]>`
     SELECT photo_id FROM check_results
@@ -95,7 +99,11 @@ export async function saveClipResults(
 }
 
 /** One block of embeddings of a model, in photo id order (keyset paging). */
-export async function listEmbeddingBlock(modelKey: string, afterId: string | null, limit: number): Promise<{ ids: string[]; vectors: Uint8Array[] }> {
+export async function listEmbeddingBlock(
+  modelKey: string,
+  afterId: string | null,
+  limit: number,
+): Promise<{ ids: string[]; vectors: Uint8Array[] }> {
   const rows = await db().$queryRaw<{ photo_id: string; vector: Uint8Array }[]>`
     SELECT photo_id, vector FROM photo_embeddings
     WHERE model = ${modelKey} AND (${afterId}::text IS NULL OR photo_id > ${afterId}::text)
@@ -104,13 +112,18 @@ export async function listEmbeddingBlock(modelKey: string, afterId: string | nul
 }
 
 export async function getEmbedding(photoId: string): Promise<{ model: string; vector: Uint8Array } | null> {
-  const row = await db().photoEmbedding.findUnique({ where: { photoId }, select: { model: true, vector: true } });
+  const row = await db().photoEmbedding.findUnique({
+    where: { photoId },
+    select: { model: true, vector: true },
+  });
   return row ? { model: row.model, vector: row.vector } : null;
 }
 
 /** The CLIP model most embeddings were made with, for tools run outside the stage. */
 export async function countEmbeddings(modelKey: string): Promise<number> {
-  const [row] = await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM photo_embeddings WHERE model = ${modelKey}`;
+  const [row] = await db().$queryRaw<
+    { n: bigint }[]
+  >`SELECT count(*) AS n FROM photo_embeddings WHERE model = ${modelKey}`;
   return Number(row.n);
 }
 

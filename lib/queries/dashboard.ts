@@ -26,7 +26,9 @@ export async function getDatasetCounts(licenses: readonly number[]): Promise<Dat
     accounts: Number(totals.accounts),
     included,
     excluded: photos - included,
-    reasons: rows.filter((r) => r.reason !== null).map((r) => ({ reason: r.reason as string, count: Number(r.count) }))
+    reasons: rows
+      .filter((r) => r.reason !== null)
+      .map((r) => ({ reason: r.reason as string, count: Number(r.count) }))
       .sort((a, b) => b.count - a.count),
   };
 }
@@ -35,20 +37,31 @@ export async function getDatasetCounts(licenses: readonly number[]): Promise<Dat
 const SAMPLE_ROWS = 200_000;
 
 async function samplePercent(table: 'check_results' | 'photos'): Promise<number> {
-  const [r] = await db().$queryRaw<{ n: number }[]>`SELECT GREATEST(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = ${table}::regclass`;
+  const [r] = await db().$queryRaw<
+    { n: number }[]
+  >`SELECT GREATEST(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = ${table}::regclass`;
   return r && r.n > SAMPLE_ROWS ? Math.max(0.01, (100 * SAMPLE_ROWS) / r.n) : 100;
 }
 
-const from = (table: string, percent: number) => Prisma.raw(percent < 100 ? `${table} TABLESAMPLE SYSTEM (${percent.toFixed(4)})` : table);
+const from = (table: string, percent: number) =>
+  Prisma.raw(percent < 100 ? `${table} TABLESAMPLE SYSTEM (${percent.toFixed(4)})` : table);
 
-export type Histogram = { check: string; min: number; max: number; buckets: { from: number; to: number; count: number; fail: number }[]; sampled: boolean };
+export type Histogram = {
+  check: string;
+  min: number;
+  max: number;
+  buckets: { from: number; to: number; count: number; fail: number }[];
+  sampled: boolean;
+};
 
 const BUCKETS = 20;
 
 /** Score distribution of each check, with the share of fail verdicts in each bucket. */
 export async function getScoreHistograms(): Promise<Histogram[]> {
   const percent = await samplePercent('check_results');
-  const rows = await db().$queryRaw<{ check: string; lo: number; hi: number; bucket: number; n: number; fail: number }[]>(Prisma.sql`
+  const rows = await db().$queryRaw<
+    { check: string; lo: number; hi: number; bucket: number; n: number; fail: number }[]
+  >(Prisma.sql`
     WITH r AS (SELECT "check", score, verdict FROM ${from('check_results', percent)} WHERE score IS NOT NULL),
     b AS (SELECT "check", min(score) AS lo, max(score) AS hi FROM r GROUP BY "check")
     SELECT r."check", b.lo, b.hi,
@@ -62,7 +75,18 @@ export async function getScoreHistograms(): Promise<Histogram[]> {
     let h = out.get(r.check);
     if (!h) {
       const width = (r.hi - r.lo) / BUCKETS || 1;
-      h = { check: r.check, min: r.lo, max: r.hi, sampled: percent < 100, buckets: Array.from({ length: BUCKETS }, (_, i) => ({ from: r.lo + i * width, to: r.lo + (i + 1) * width, count: 0, fail: 0 })) };
+      h = {
+        check: r.check,
+        min: r.lo,
+        max: r.hi,
+        sampled: percent < 100,
+        buckets: Array.from({ length: BUCKETS }, (_, i) => ({
+          from: r.lo + i * width,
+          to: r.lo + (i + 1) * width,
+          count: 0,
+          fail: 0,
+        })),
+      };
       out.set(r.check, h);
     }
     h.buckets[r.bucket - 1].count += Math.round(r.n * scale);
@@ -72,7 +96,10 @@ export async function getScoreHistograms(): Promise<Histogram[]> {
 }
 
 /** Every month (or day) from the first to the last, empty ones as 0, so the axis is time and gaps show. */
-export function fillGaps(points: { period: string; count: number }[], unit: 'month' | 'day'): { period: string; count: number }[] {
+export function fillGaps(
+  points: { period: string; count: number }[],
+  unit: 'month' | 'day',
+): { period: string; count: number }[] {
   if (points.length < 2) return points;
   const byPeriod = new Map(points.map((p) => [p.period, p.count]));
   const out: { period: string; count: number }[] = [];
@@ -89,17 +116,35 @@ export function fillGaps(points: { period: string; count: number }[], unit: 'mon
   return out;
 }
 
-export type TimeSeries = { points: { period: string; count: number }[]; unit: 'month' | 'day'; sampled: boolean };
+export type TimeSeries = {
+  points: { period: string; count: number }[];
+  unit: 'month' | 'day';
+  sampled: boolean;
+};
 
 /** Photos by upload month (what the crawl covers) and by ingest day (how the crawl progressed). */
 export async function getIngestOverTime(): Promise<{ uploaded: TimeSeries; ingested: TimeSeries }> {
   const percent = await samplePercent('photos');
   const scale = 100 / percent;
-  const series = async (column: 'date_upload' | 'ingested_at', unit: 'month' | 'day', fmt: string): Promise<TimeSeries> => {
+  const series = async (
+    column: 'date_upload' | 'ingested_at',
+    unit: 'month' | 'day',
+    fmt: string,
+  ): Promise<TimeSeries> => {
     const rows = await db().$queryRaw<{ period: string; n: number }[]>(Prisma.sql`
       SELECT to_char(date_trunc(${unit}, ${Prisma.raw(column)} AT TIME ZONE 'UTC'), ${fmt}) AS period, count(*)::int AS n
       FROM ${from('photos', percent)} GROUP BY 1 ORDER BY 1`);
-    return { unit, sampled: percent < 100, points: fillGaps(rows.map((r) => ({ period: r.period, count: Math.round(r.n * scale) })), unit) };
+    return {
+      unit,
+      sampled: percent < 100,
+      points: fillGaps(
+        rows.map((r) => ({ period: r.period, count: Math.round(r.n * scale) })),
+        unit,
+      ),
+    };
   };
-  return { uploaded: await series('date_upload', 'month', 'YYYY-MM'), ingested: await series('ingested_at', 'day', 'YYYY-MM-DD') };
+  return {
+    uploaded: await series('date_upload', 'month', 'YYYY-MM'),
+    ingested: await series('ingested_at', 'day', 'YYYY-MM-DD'),
+  };
 }

@@ -3,15 +3,41 @@ import { db, Prisma } from '../db.ts';
 import type { DecisionKind, ReviewStatus } from '../generated/prisma/enums.ts';
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts';
 import { decideDoubleReview, drawnSql } from './doubleReview.ts';
-import { lockAccount, once, resultFor, sameRequest, toRow, type DecideInput, type DecisionResult, type DecisionRow, type RawDecision, type Tx } from './decisionRequests.ts';
+import {
+  lockAccount,
+  once,
+  resultFor,
+  sameRequest,
+  toRow,
+  type DecideInput,
+  type DecisionResult,
+  type DecisionRow,
+  type RawDecision,
+  type Tx,
+} from './decisionRequests.ts';
 import { decideGold } from './gold.ts';
 
-export type { DecideInput, DecisionResult, DecisionRow, DoubleReviewSettings, RequestScope, Tx } from './decisionRequests.ts';
+export type {
+  DecideInput,
+  DecisionResult,
+  DecisionRow,
+  DoubleReviewSettings,
+  RequestScope,
+  Tx,
+} from './decisionRequests.ts';
 export { once, resultFor } from './decisionRequests.ts';
 
 type DecideRow = {
-  status: ReviewStatus; leaseUserId: string | null; leaseLive: boolean; holder: string | null;
-  id: bigint | null; createdAt: Date | null; me: string | null; qcStage: string; drawn: boolean; gold: boolean;
+  status: ReviewStatus;
+  leaseUserId: string | null;
+  leaseLive: boolean;
+  holder: string | null;
+  id: bigint | null;
+  createdAt: Date | null;
+  me: string | null;
+  qcStage: string;
+  drawn: boolean;
+  gold: boolean;
 };
 
 /**
@@ -22,7 +48,7 @@ type DecideRow = {
  */
 export async function decideAccount(input: DecideInput): Promise<DecisionResult> {
   const status: ReviewStatus = input.decision === 'approve' ? 'approved' : 'rejected';
-  const reason = input.decision === 'reject' ? input.reason ?? 'other' : null;
+  const reason = input.decision === 'reject' ? (input.reason ?? 'other') : null;
   const [row] = await db().$queryRaw<DecideRow[]>`
     WITH acc AS (
       SELECT a.nsid, a.review_status, a.lease_user_id, COALESCE(a.lease_expires_at > now(), false) AS live,
@@ -47,8 +73,16 @@ export async function decideAccount(input: DecideInput): Promise<DecisionResult>
   if (row?.id) {
     return {
       decision: {
-        id: row.id.toString(), accountNsid: input.nsid, userId: input.userId, userName: row.me, decision: input.decision, reason,
-        note: input.note || null, undoesId: null, createdAt: row.createdAt!.toISOString(), round: 1,
+        id: row.id.toString(),
+        accountNsid: input.nsid,
+        userId: input.userId,
+        userName: row.me,
+        decision: input.decision,
+        reason,
+        note: input.note || null,
+        undoesId: null,
+        createdAt: row.createdAt!.toISOString(),
+        round: 1,
       },
       account: { nsid: input.nsid, reviewStatus: status, reviewReason: reason },
     };
@@ -57,11 +91,16 @@ export async function decideAccount(input: DecideInput): Promise<DecisionResult>
   if (first) return sameRequest(first, { userId: input.userId, nsid: input.nsid, decision: input.decision });
   if (!row) throw new NotFoundError(`Account ${input.nsid} not found`);
   if (row.leaseLive && row.leaseUserId !== input.userId) {
-    throw new ConflictError(`Another reviewer (${row.holder ?? 'unknown'}) holds this account`, { code: 'leased' });
+    throw new ConflictError(`Another reviewer (${row.holder ?? 'unknown'}) holds this account`, {
+      code: 'leased',
+    });
   }
   if (row.gold) return decideGold(input);
   if (row.status !== input.expectedStatus) {
-    throw new ConflictError(`This account was decided meanwhile: it is now ${row.status}`, { code: 'decided', status: row.status });
+    throw new ConflictError(`This account was decided meanwhile: it is now ${row.status}`, {
+      code: 'decided',
+      status: row.status,
+    });
   }
   return decideDoubleReview(input);
 }
@@ -74,45 +113,95 @@ const SINCE_REOPEN = `id > COALESCE((SELECT max(r.id) FROM account_decisions r W
  * Undoes the reviewer's newest decision that still stands (or `decisionId`): appends an `undo` row, restores the
  * status the account had before it, and gives the reviewer the lease so the account can be decided again.
  */
-export async function undoDecision(input: { userId: string; requestId: string; decisionId?: string; leaseMinutes: number }): Promise<DecisionResult> {
-  return once(input.requestId, { userId: input.userId, decision: 'undo', undoesId: input.decisionId }, async (tx) => {
-    const [target] = input.decisionId
-      ? await tx.$queryRawUnsafe<{ id: bigint; nsid: string; round: number }[]>(
-        `SELECT id, account_nsid AS nsid, round FROM account_decisions d WHERE id = $1::bigint AND user_id = $2 AND ${EFFECTIVE}`, input.decisionId, input.userId)
-      : await tx.$queryRawUnsafe<{ id: bigint; nsid: string; round: number }[]>(
-        `SELECT id, account_nsid AS nsid, round FROM account_decisions d WHERE user_id = $1 AND ${EFFECTIVE} ORDER BY id DESC LIMIT 1`, input.userId);
-    if (!target) throw new NotFoundError('Nothing to undo');
-    await lockAccount(tx, target.nsid, input.userId);
-    if (await tx.accountDecision.findUnique({ where: { requestId: input.requestId }, select: { id: true } })) return;
-    // Other reviewers' answers to a known-answer account are their own tests, not later decisions on it.
-    const later = target.round === 4 ? [] : await tx.$queryRawUnsafe<{ id: bigint }[]>(
-      `SELECT id FROM account_decisions d WHERE account_nsid = $1 AND id > $2 AND (${EFFECTIVE} OR decision = 'reopen') LIMIT 1`, target.nsid, target.id);
-    if (later.length) throw new ConflictError('A later decision on this account replaced it; undo that one instead', { code: 'superseded' });
-    const [prev] = await tx.$queryRawUnsafe<{ decision: DecisionKind; reason: string | null; createdAt: Date }[]>(
-      `SELECT decision, reason, created_at AS "createdAt" FROM account_decisions d
-       WHERE account_nsid = $1 AND id < $2 AND ${EFFECTIVE} AND ${SINCE_REOPEN} ORDER BY id DESC LIMIT 1`, target.nsid, target.id);
-    await tx.accountDecision.create({
-      data: { accountNsid: target.nsid, userId: input.userId, decision: 'undo', undoesId: target.id, requestId: input.requestId },
-    });
-    const lease = { leaseUserId: input.userId, leaseExpiresAt: new Date(Date.now() + input.leaseMinutes * 60_000), leaseToken: null };
-    // A double review steps back one stage: undoing the second decision waits for a second reviewer again (it is the
-    // second reviewer's to redo), undoing an adjudication returns to the admin's queue, undoing the first starts over.
-    const back = target.round === 2 ? { qcStage: 'second' as const } : target.round === 3 ? { qcStage: 'adjudication' as const } : null;
-    // A known-answer test never touched the account: undoing it only hands the account back to answer again.
-    if (target.round === 4) {
-      await tx.account.update({ where: { nsid: target.nsid }, data: lease });
-      return;
-    }
-    await tx.account.update({
-      where: { nsid: target.nsid },
-      data: back
-        ? { reviewStatus: 'pending', reviewReason: null, reviewedAt: null, ...back, ...lease }
-        : {
-          reviewStatus: prev ? (prev.decision === 'approve' ? 'approved' : 'rejected') : 'pending',
-          reviewReason: prev?.reason ?? null, reviewedAt: prev?.createdAt ?? null, qcStage: 'none', firstReviewerId: null, ...lease,
+export async function undoDecision(input: {
+  userId: string;
+  requestId: string;
+  decisionId?: string;
+  leaseMinutes: number;
+}): Promise<DecisionResult> {
+  return once(
+    input.requestId,
+    { userId: input.userId, decision: 'undo', undoesId: input.decisionId },
+    async (tx) => {
+      const [target] = input.decisionId
+        ? await tx.$queryRawUnsafe<{ id: bigint; nsid: string; round: number }[]>(
+            `SELECT id, account_nsid AS nsid, round FROM account_decisions d WHERE id = $1::bigint AND user_id = $2 AND ${EFFECTIVE}`,
+            input.decisionId,
+            input.userId,
+          )
+        : await tx.$queryRawUnsafe<{ id: bigint; nsid: string; round: number }[]>(
+            `SELECT id, account_nsid AS nsid, round FROM account_decisions d WHERE user_id = $1 AND ${EFFECTIVE} ORDER BY id DESC LIMIT 1`,
+            input.userId,
+          );
+      if (!target) throw new NotFoundError('Nothing to undo');
+      await lockAccount(tx, target.nsid, input.userId);
+      if (
+        await tx.accountDecision.findUnique({ where: { requestId: input.requestId }, select: { id: true } })
+      )
+        return;
+      // Other reviewers' answers to a known-answer account are their own tests, not later decisions on it.
+      const later =
+        target.round === 4
+          ? []
+          : await tx.$queryRawUnsafe<{ id: bigint }[]>(
+              `SELECT id FROM account_decisions d WHERE account_nsid = $1 AND id > $2 AND (${EFFECTIVE} OR decision = 'reopen') LIMIT 1`,
+              target.nsid,
+              target.id,
+            );
+      if (later.length)
+        throw new ConflictError('A later decision on this account replaced it; undo that one instead', {
+          code: 'superseded',
+        });
+      const [prev] = await tx.$queryRawUnsafe<
+        { decision: DecisionKind; reason: string | null; createdAt: Date }[]
+      >(
+        `SELECT decision, reason, created_at AS "createdAt" FROM account_decisions d
+       WHERE account_nsid = $1 AND id < $2 AND ${EFFECTIVE} AND ${SINCE_REOPEN} ORDER BY id DESC LIMIT 1`,
+        target.nsid,
+        target.id,
+      );
+      await tx.accountDecision.create({
+        data: {
+          accountNsid: target.nsid,
+          userId: input.userId,
+          decision: 'undo',
+          undoesId: target.id,
+          requestId: input.requestId,
         },
-    });
-  });
+      });
+      const lease = {
+        leaseUserId: input.userId,
+        leaseExpiresAt: new Date(Date.now() + input.leaseMinutes * 60_000),
+        leaseToken: null,
+      };
+      // A double review steps back one stage: undoing the second decision waits for a second reviewer again (it is the
+      // second reviewer's to redo), undoing an adjudication returns to the admin's queue, undoing the first starts over.
+      const back =
+        target.round === 2
+          ? { qcStage: 'second' as const }
+          : target.round === 3
+            ? { qcStage: 'adjudication' as const }
+            : null;
+      // A known-answer test never touched the account: undoing it only hands the account back to answer again.
+      if (target.round === 4) {
+        await tx.account.update({ where: { nsid: target.nsid }, data: lease });
+        return;
+      }
+      await tx.account.update({
+        where: { nsid: target.nsid },
+        data: back
+          ? { reviewStatus: 'pending', reviewReason: null, reviewedAt: null, ...back, ...lease }
+          : {
+              reviewStatus: prev ? (prev.decision === 'approve' ? 'approved' : 'rejected') : 'pending',
+              reviewReason: prev?.reason ?? null,
+              reviewedAt: prev?.createdAt ?? null,
+              qcStage: 'none',
+              firstReviewerId: null,
+              ...lease,
+            },
+      });
+    },
+  );
 }
 
 /**
@@ -120,14 +209,23 @@ export async function undoDecision(input: { userId: string; requestId: string; d
  * only their own decisions on it, so the second reviewer decides blind (likewise on a known-answer account); admins see
  * everything.
  */
-export async function listAccountDecisions(nsid: string, limit = 50, viewer?: { id: string; role: string }): Promise<DecisionRow[]> {
+export async function listAccountDecisions(
+  nsid: string,
+  limit = 50,
+  viewer?: { id: string; role: string },
+): Promise<DecisionRow[]> {
   let onlyUser: string | undefined;
   if (viewer && viewer.role !== 'admin') {
-    const acc = await db().account.findUnique({ where: { nsid }, select: { qcStage: true, goldAnswer: true } });
+    const acc = await db().account.findUnique({
+      where: { nsid },
+      select: { qcStage: true, goldAnswer: true },
+    });
     if (acc && (acc.qcStage !== 'none' || acc.goldAnswer)) onlyUser = viewer.id;
   }
   const rows = await db().accountDecision.findMany({
-    where: { accountNsid: nsid, ...(onlyUser ? { userId: onlyUser } : {}) }, orderBy: { id: 'desc' }, take: limit,
+    where: { accountNsid: nsid, ...(onlyUser ? { userId: onlyUser } : {}) },
+    orderBy: { id: 'desc' },
+    take: limit,
     include: { user: { select: { name: true } } },
   });
   return rows.map(toRow);
@@ -138,6 +236,8 @@ export async function lastUndoableDecision(userId: string): Promise<DecisionRow 
   const [row] = await db().$queryRawUnsafe<RawDecision[]>(
     `SELECT id, account_nsid AS "accountNsid", user_id AS "userId", decision::text AS decision, reason, note,
        undoes_id AS "undoesId", created_at AS "createdAt", round FROM account_decisions d
-     WHERE user_id = $1 AND ${EFFECTIVE} ORDER BY id DESC LIMIT 1`, userId);
+     WHERE user_id = $1 AND ${EFFECTIVE} ORDER BY id DESC LIMIT 1`,
+    userId,
+  );
   return row ? toRow(row) : null;
 }

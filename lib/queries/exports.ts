@@ -21,16 +21,38 @@ export type ExportView = {
 type Row = Awaited<ReturnType<ReturnType<typeof db>['export']['findFirstOrThrow']>>;
 
 const view = (e: Row): ExportView => ({
-  id: e.id, status: e.status, formats: e.formats, config: e.config, rowCount: e.rowCount, files: e.files as ExportFile[],
-  manifest: e.manifest, error: e.error, runId: e.runId, createdAt: e.createdAt.toISOString(), finishedAt: e.finishedAt?.toISOString() ?? null,
+  id: e.id,
+  status: e.status,
+  formats: e.formats,
+  config: e.config,
+  rowCount: e.rowCount,
+  files: e.files as ExportFile[],
+  manifest: e.manifest,
+  error: e.error,
+  runId: e.runId,
+  createdAt: e.createdAt.toISOString(),
+  finishedAt: e.finishedAt?.toISOString() ?? null,
 });
 
 /** The application_name of the connection an export holds while it runs: its liveness signal (see repairStaleExports). */
 export const exportConnectionName = (id: string) => `quarry-export:${id}`;
 
-export async function createExport(data: { id?: string; formats: string[]; config: Record<string, unknown>; runId?: string | null; createdById?: string | null }): Promise<string> {
+export async function createExport(data: {
+  id?: string;
+  formats: string[];
+  config: Record<string, unknown>;
+  runId?: string | null;
+  createdById?: string | null;
+}): Promise<string> {
   const e = await db().export.create({
-    data: { id: data.id, status: 'running', formats: data.formats, config: data.config as Prisma.InputJsonValue, runId: data.runId ?? null, createdById: data.createdById ?? null },
+    data: {
+      id: data.id,
+      status: 'running',
+      formats: data.formats,
+      config: data.config as Prisma.InputJsonValue,
+      runId: data.runId ?? null,
+      createdById: data.createdById ?? null,
+    },
   });
   return e.id;
 }
@@ -40,20 +62,39 @@ export async function setExportDirectory(id: string, directory: string): Promise
   await db().export.update({ where: { id }, data: { directory: storedExportDirectory(directory) } });
 }
 
-export async function completeExport(id: string, data: { rowCount: number; files: ExportFile[]; manifest: Record<string, unknown> }): Promise<void> {
+export async function completeExport(
+  id: string,
+  data: { rowCount: number; files: ExportFile[]; manifest: Record<string, unknown> },
+): Promise<void> {
   await db().export.update({
     where: { id },
-    data: { status: 'completed', rowCount: data.rowCount, files: data.files as Prisma.InputJsonValue, manifest: data.manifest as Prisma.InputJsonValue, finishedAt: new Date() },
+    data: {
+      status: 'completed',
+      rowCount: data.rowCount,
+      files: data.files as Prisma.InputJsonValue,
+      manifest: data.manifest as Prisma.InputJsonValue,
+      finishedAt: new Date(),
+    },
   });
 }
 
 export async function failExport(id: string, error: string): Promise<void> {
-  await db().export.update({ where: { id }, data: { status: 'failed', error: error.slice(0, 2000), finishedAt: new Date() } });
+  await db().export.update({
+    where: { id },
+    data: { status: 'failed', error: error.slice(0, 2000), finishedAt: new Date() },
+  });
 }
 
-export async function listExports(paging: { page: number; pageSize: number }): Promise<{ data: ExportView[]; total: number; page: number; pageSize: number }> {
+export async function listExports(paging: {
+  page: number;
+  pageSize: number;
+}): Promise<{ data: ExportView[]; total: number; page: number; pageSize: number }> {
   const [rows, total] = await Promise.all([
-    db().export.findMany({ orderBy: { createdAt: 'desc' }, skip: (paging.page - 1) * paging.pageSize, take: paging.pageSize }),
+    db().export.findMany({
+      orderBy: { createdAt: 'desc' },
+      skip: (paging.page - 1) * paging.pageSize,
+      take: paging.pageSize,
+    }),
     db().export.count(),
   ]);
   return { data: rows.map(view), total, page: paging.page, pageSize: paging.pageSize };
@@ -86,11 +127,15 @@ export type ExportReadiness = {
 };
 
 /** What would make an export partial right now: a run still writing results, or photos not fetched yet. */
-export async function exportReadiness(licenses: readonly number[], exceptRunId?: string | null): Promise<ExportReadiness> {
+export async function exportReadiness(
+  licenses: readonly number[],
+  exceptRunId?: string | null,
+): Promise<ExportReadiness> {
   const [runs, [{ n }]] = await Promise.all([
     db().pipelineRun.findMany({
       where: { status: { in: ['queued', 'running'] }, ...(exceptRunId ? { id: { not: exceptRunId } } : {}) },
-      select: { id: true, status: true }, orderBy: { createdAt: 'asc' },
+      select: { id: true, status: true },
+      orderBy: { createdAt: 'asc' },
     }),
     db().$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM photos WHERE availability = 'unknown' AND license = ANY(${[...licenses]}::int[])`,
@@ -101,7 +146,13 @@ export async function exportReadiness(licenses: readonly number[], exceptRunId?:
 /** One sentence saying why an export now would be partial, or null when it would not be. */
 export function partialExportReason(r: ExportReadiness): string | null {
   const parts: string[] = [];
-  if (r.activeRuns.length) parts.push(`${r.activeRuns.length === 1 ? `run ${r.activeRuns[0].id} is` : `${r.activeRuns.length} runs are`} still ${r.activeRuns.length === 1 ? r.activeRuns[0].status : 'active'}`);
-  if (r.unfetched) parts.push(`${r.unfetched.toLocaleString('en-US')} photo${r.unfetched === 1 ? ' is' : 's are'} not fetched yet`);
+  if (r.activeRuns.length)
+    parts.push(
+      `${r.activeRuns.length === 1 ? `run ${r.activeRuns[0].id} is` : `${r.activeRuns.length} runs are`} still ${r.activeRuns.length === 1 ? r.activeRuns[0].status : 'active'}`,
+    );
+  if (r.unfetched)
+    parts.push(
+      `${r.unfetched.toLocaleString('en-US')} photo${r.unfetched === 1 ? ' is' : 's are'} not fetched yet`,
+    );
   return parts.length ? `The export would be partial: ${parts.join(' and ')}.` : null;
 }

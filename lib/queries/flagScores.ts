@@ -5,7 +5,9 @@ import { db } from '../db.ts';
 
 /** Recomputes the scores of accounts whose checks changed (every account with `everyAccount`); returns how many moved. */
 export async function refreshFlagScores(opts: { everyAccount?: boolean } = {}): Promise<number> {
-  const [row] = await db().$queryRaw<{ changed: number }[]>`SELECT quarry_refresh_flag_scores(${opts.everyAccount ?? false}) AS changed`;
+  const [row] = await db().$queryRaw<
+    { changed: number }[]
+  >`SELECT quarry_refresh_flag_scores(${opts.everyAccount ?? false}) AS changed`;
   return row.changed;
 }
 

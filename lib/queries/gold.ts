@@ -6,9 +6,14 @@ import { wilsonInterval, type Proportion } from '../stats/wilson.ts';
 import { once, type DecideInput, type DecisionResult } from './decisionRequests.ts';
 
 /** Sets or clears (answer null) an account's known answer. */
-export async function setGoldAnswer(nsid: string, answer: 'approve' | 'reject' | null, reason: string | null): Promise<void> {
+export async function setGoldAnswer(
+  nsid: string,
+  answer: 'approve' | 'reject' | null,
+  reason: string | null,
+): Promise<void> {
   const n = await db().account.updateMany({
-    where: { nsid }, data: { goldAnswer: answer, goldReason: answer === 'reject' ? reason ?? 'other' : null },
+    where: { nsid },
+    data: { goldAnswer: answer, goldReason: answer === 'reject' ? (reason ?? 'other') : null },
   });
   if (n.count === 0) throw new NotFoundError(`Account ${nsid} not found`);
 }
@@ -18,20 +23,39 @@ export async function setGoldAnswer(nsid: string, answer: 'approve' | 'reject' |
  * untouched. The result shows the account as pending, as the reviewer saw it.
  */
 export async function decideGold(input: DecideInput): Promise<DecisionResult> {
-  const reason = input.decision === 'reject' ? input.reason ?? 'other' : null;
-  const result = await once(input.requestId, { userId: input.userId, nsid: input.nsid, decision: input.decision }, async (tx) => {
-    const [acc] = await tx.$queryRaw<{ leaseUserId: string | null; live: boolean; holder: string | null }[]>`
+  const reason = input.decision === 'reject' ? (input.reason ?? 'other') : null;
+  const result = await once(
+    input.requestId,
+    { userId: input.userId, nsid: input.nsid, decision: input.decision },
+    async (tx) => {
+      const [acc] = await tx.$queryRaw<
+        { leaseUserId: string | null; live: boolean; holder: string | null }[]
+      >`
       SELECT a.lease_user_id AS "leaseUserId", COALESCE(a.lease_expires_at > now(), false) AS live, u.name AS holder
       FROM accounts a LEFT JOIN users u ON u.id = a.lease_user_id WHERE a.nsid = ${input.nsid} FOR UPDATE OF a`;
-    if (!acc) throw new NotFoundError(`Account ${input.nsid} not found`);
-    if (acc.live && acc.leaseUserId !== input.userId) {
-      throw new ConflictError(`Another reviewer (${acc.holder ?? 'unknown'}) holds this account`, { code: 'leased' });
-    }
-    await tx.accountDecision.create({
-      data: { accountNsid: input.nsid, userId: input.userId, decision: input.decision, reason, note: input.note || null, requestId: input.requestId, round: 4 },
-    });
-    await tx.account.update({ where: { nsid: input.nsid }, data: { leaseUserId: null, leaseExpiresAt: null, leaseToken: null } });
-  });
+      if (!acc) throw new NotFoundError(`Account ${input.nsid} not found`);
+      if (acc.live && acc.leaseUserId !== input.userId) {
+        throw new ConflictError(`Another reviewer (${acc.holder ?? 'unknown'}) holds this account`, {
+          code: 'leased',
+        });
+      }
+      await tx.accountDecision.create({
+        data: {
+          accountNsid: input.nsid,
+          userId: input.userId,
+          decision: input.decision,
+          reason,
+          note: input.note || null,
+          requestId: input.requestId,
+          round: 4,
+        },
+      });
+      await tx.account.update({
+        where: { nsid: input.nsid },
+        data: { leaseUserId: null, leaseExpiresAt: null, leaseToken: null },
+      });
+    },
+  );
   return { ...result, account: { nsid: input.nsid, reviewStatus: 'pending', reviewReason: null } };
 }
 
@@ -42,7 +66,9 @@ export type GoldScore = { name: string; accuracy: Proportion; reasonAccuracy: Pr
  * the reason where both say reject. Wilson 95% intervals, honest at the few answers a reviewer gives at first.
  */
 export async function goldAccuracy(): Promise<{ accounts: number; reviewers: GoldScore[] }> {
-  const rows = await db().$queryRaw<{ name: string; n: number; right: number; rn: number; rright: number }[]>(Prisma.sql`
+  const rows = await db().$queryRaw<
+    { name: string; n: number; right: number; rn: number; rright: number }[]
+  >(Prisma.sql`
     SELECT COALESCE(u.name, u.email) AS name, count(*)::int AS n, count(*) FILTER (WHERE d.decision::text = a.gold_answer)::int AS "right",
       count(*) FILTER (WHERE d.decision = 'reject' AND a.gold_answer = 'reject')::int AS rn,
       count(*) FILTER (WHERE d.decision = 'reject' AND a.gold_answer = 'reject' AND d.reason IS NOT DISTINCT FROM a.gold_reason)::int AS rright
@@ -50,9 +76,15 @@ export async function goldAccuracy(): Promise<{ accounts: number; reviewers: Gol
     WHERE d.round = 4 AND a.gold_answer IS NOT NULL AND d.decision IN ('approve', 'reject')
       AND NOT EXISTS (SELECT 1 FROM account_decisions x WHERE x.undoes_id = d.id)
     GROUP BY 1 ORDER BY 1`);
-  const [{ accounts }] = await db().$queryRaw<{ accounts: number }[]>`SELECT count(*)::int AS accounts FROM accounts WHERE gold_answer IS NOT NULL`;
+  const [{ accounts }] = await db().$queryRaw<
+    { accounts: number }[]
+  >`SELECT count(*)::int AS accounts FROM accounts WHERE gold_answer IS NOT NULL`;
   return {
     accounts,
-    reviewers: rows.map((r) => ({ name: r.name, accuracy: wilsonInterval(r.right, r.n), reasonAccuracy: wilsonInterval(r.rright, r.rn) })),
+    reviewers: rows.map((r) => ({
+      name: r.name,
+      accuracy: wilsonInterval(r.right, r.n),
+      reasonAccuracy: wilsonInterval(r.rright, r.rn),
+    })),
   };
 }

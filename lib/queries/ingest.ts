@@ -2,11 +2,26 @@
 import { db, pgPool } from '../db.ts';
 import type { PhotoRecord } from '../domain/photoRecord.ts';
 
-export type CrawlWindowRow = { id: bigint; minUpload: number; maxUpload: number; status: 'pending' | 'split' | 'done'; total: number | null; pages: number | null; photos: number };
+export type CrawlWindowRow = {
+  id: bigint;
+  minUpload: number;
+  maxUpload: number;
+  status: 'pending' | 'split' | 'done';
+  total: number | null;
+  pages: number | null;
+  photos: number;
+};
 
 // Array parameters go in PostgreSQL's binary format (array_recv): the server copies each element instead of scanning
 // quoted text, and the page costs no escaping here. Element type OIDs are fixed in PostgreSQL's catalog.
-const ELEMENT_OID = { text: 25, int: 23, boolean: 16, timestamptz: 1184, timestamp: 1114, jsonb: 3802 } as const;
+const ELEMENT_OID = {
+  text: 25,
+  int: 23,
+  boolean: 16,
+  timestamptz: 1184,
+  timestamp: 1114,
+  jsonb: 3802,
+} as const;
 type ElementType = keyof typeof ELEMENT_OID;
 /** Timestamps travel as milliseconds since 1970 (in UTC for `timestamp`); jsonb as JSON text. */
 type Cell = string | number | boolean | null;
@@ -51,17 +66,47 @@ function binaryArray(type: ElementType, values: readonly Cell[]): Buffer {
 
 /** Flickr's "YYYY-MM-DD HH:MM:SS" (already validated by the parser) as milliseconds of the same wall-clock time in UTC. */
 const wallClockMs = (s: string | null) =>
-  s === null ? null : Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10), +s.slice(11, 13), +s.slice(14, 16), +s.slice(17, 19));
+  s === null
+    ? null
+    : Date.UTC(
+        +s.slice(0, 4),
+        +s.slice(5, 7) - 1,
+        +s.slice(8, 10),
+        +s.slice(11, 13),
+        +s.slice(14, 16),
+        +s.slice(17, 19),
+      );
 
 // Metadata columns ingest owns; the fetch and check stages' columns are never written here.
-const PHOTO_COLUMNS: readonly (readonly [column: string, type: ElementType, cell: (p: PhotoRecord) => Cell])[] = [
-  ['id', 'text', (p) => p.id], ['owner_nsid', 'text', (p) => p.ownerNsid], ['secret', 'text', (p) => p.secret], ['server', 'text', (p) => p.server],
-  ['farm', 'int', (p) => p.farm], ['title', 'text', (p) => p.title], ['description', 'text', (p) => p.description], ['tags', 'text', (p) => p.tags],
-  ['license', 'int', (p) => p.license], ['date_upload', 'timestamptz', (p) => p.dateUpload.getTime()], ['date_taken', 'timestamp', (p) => wallClockMs(p.dateTaken)],
-  ['date_taken_granularity', 'int', (p) => p.dateTakenGranularity], ['date_taken_unknown', 'boolean', (p) => p.dateTakenUnknown],
-  ['original_width', 'int', (p) => p.originalWidth], ['original_height', 'int', (p) => p.originalHeight], ['original_format', 'text', (p) => p.originalFormat],
-  ['original_secret', 'text', (p) => p.originalSecret], ['url_o', 'text', (p) => p.urlO], ['url_b', 'text', (p) => p.urlB], ['url_c', 'text', (p) => p.urlC],
-  ['url_z', 'text', (p) => p.urlZ], ['url_m', 'text', (p) => p.urlM], ['sizes', 'jsonb', (p) => JSON.stringify(p.sizes)], ['views', 'int', (p) => p.views],
+const PHOTO_COLUMNS: readonly (readonly [
+  column: string,
+  type: ElementType,
+  cell: (p: PhotoRecord) => Cell,
+])[] = [
+  ['id', 'text', (p) => p.id],
+  ['owner_nsid', 'text', (p) => p.ownerNsid],
+  ['secret', 'text', (p) => p.secret],
+  ['server', 'text', (p) => p.server],
+  ['farm', 'int', (p) => p.farm],
+  ['title', 'text', (p) => p.title],
+  ['description', 'text', (p) => p.description],
+  ['tags', 'text', (p) => p.tags],
+  ['license', 'int', (p) => p.license],
+  ['date_upload', 'timestamptz', (p) => p.dateUpload.getTime()],
+  ['date_taken', 'timestamp', (p) => wallClockMs(p.dateTaken)],
+  ['date_taken_granularity', 'int', (p) => p.dateTakenGranularity],
+  ['date_taken_unknown', 'boolean', (p) => p.dateTakenUnknown],
+  ['original_width', 'int', (p) => p.originalWidth],
+  ['original_height', 'int', (p) => p.originalHeight],
+  ['original_format', 'text', (p) => p.originalFormat],
+  ['original_secret', 'text', (p) => p.originalSecret],
+  ['url_o', 'text', (p) => p.urlO],
+  ['url_b', 'text', (p) => p.urlB],
+  ['url_c', 'text', (p) => p.urlC],
+  ['url_z', 'text', (p) => p.urlZ],
+  ['url_m', 'text', (p) => p.urlM],
+  ['sizes', 'jsonb', (p) => JSON.stringify(p.sizes)],
+  ['views', 'int', (p) => p.views],
 ];
 const NAMES = PHOTO_COLUMNS.map(([c]) => c);
 const NAMES_NO_ID = NAMES.filter((c) => c !== 'id');
@@ -91,7 +136,9 @@ const UPSERT_PAGE = `
  * rewritten. Returns the number of photo rows inserted or changed.
  */
 export async function upsertPhotosPage(photos: PhotoRecord[]): Promise<number> {
-  const unique = [...new Map(photos.map((p) => [p.id, p])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const unique = [...new Map(photos.map((p) => [p.id, p])).values()].sort((a, b) =>
+    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
   if (unique.length === 0) return 0;
   const owners = new Map<string, string | null>();
   for (const p of unique) if (!owners.has(p.ownerNsid) || p.ownerName) owners.set(p.ownerNsid, p.ownerName);
@@ -102,12 +149,29 @@ export async function upsertPhotosPage(photos: PhotoRecord[]): Promise<number> {
   return result.rowCount ?? 0;
 }
 
-const toRow = (r: { id: bigint; min_upload: bigint; max_upload: bigint; status: CrawlWindowRow['status']; total: number | null; pages: number | null; photos: number }): CrawlWindowRow => ({
-  id: r.id, minUpload: Number(r.min_upload), maxUpload: Number(r.max_upload), status: r.status, total: r.total, pages: r.pages, photos: r.photos,
+const toRow = (r: {
+  id: bigint;
+  min_upload: bigint;
+  max_upload: bigint;
+  status: CrawlWindowRow['status'];
+  total: number | null;
+  pages: number | null;
+  photos: number;
+}): CrawlWindowRow => ({
+  id: r.id,
+  minUpload: Number(r.min_upload),
+  maxUpload: Number(r.max_upload),
+  status: r.status,
+  total: r.total,
+  pages: r.pages,
+  photos: r.photos,
 });
 
 /** Creates the crawl's first windows unless the crawl already has windows (a restart keeps its own). */
-export async function insertInitialWindows(crawlKey: string, windows: { minUpload: number; maxUpload: number }[]): Promise<void> {
+export async function insertInitialWindows(
+  crawlKey: string,
+  windows: { minUpload: number; maxUpload: number }[],
+): Promise<void> {
   const existing = await db().crawlWindow.count({ where: { crawlKey } });
   if (existing > 0 || windows.length === 0) return;
   await db().crawlWindow.createMany({
@@ -117,7 +181,11 @@ export async function insertInitialWindows(crawlKey: string, windows: { minUploa
 }
 
 /** The crawl's windows, optionally of one status and inside [within.minUpload, within.maxUpload], in time order. */
-export async function listWindows(crawlKey: string, status?: CrawlWindowRow['status'], within?: { minUpload: number; maxUpload: number }): Promise<CrawlWindowRow[]> {
+export async function listWindows(
+  crawlKey: string,
+  status?: CrawlWindowRow['status'],
+  within?: { minUpload: number; maxUpload: number },
+): Promise<CrawlWindowRow[]> {
   const rows = await db().$queryRaw<Parameters<typeof toRow>[0][]>`
     SELECT id, min_upload, max_upload, status, total, pages, photos FROM crawl_windows
     WHERE crawl_key = ${crawlKey} AND (${status ?? null}::text IS NULL OR status::text = ${status ?? null}::text)
@@ -128,20 +196,45 @@ export async function listWindows(crawlKey: string, status?: CrawlWindowRow['sta
 
 export async function getWindow(id: bigint): Promise<(CrawlWindowRow & { crawlKey: string }) | null> {
   const w = await db().crawlWindow.findUnique({ where: { id } });
-  return w && { id: w.id, crawlKey: w.crawlKey, minUpload: Number(w.minUpload), maxUpload: Number(w.maxUpload), status: w.status, total: w.total, pages: w.pages, photos: w.photos };
+  return (
+    w && {
+      id: w.id,
+      crawlKey: w.crawlKey,
+      minUpload: Number(w.minUpload),
+      maxUpload: Number(w.maxUpload),
+      status: w.status,
+      total: w.total,
+      pages: w.pages,
+      photos: w.photos,
+    }
+  );
 }
 
-export async function countWindows(crawlKey: string): Promise<{ pending: number; split: number; done: number }> {
-  const rows = await db().crawlWindow.groupBy({ by: ['status'], where: { crawlKey }, _count: { _all: true } });
+export async function countWindows(
+  crawlKey: string,
+): Promise<{ pending: number; split: number; done: number }> {
+  const rows = await db().crawlWindow.groupBy({
+    by: ['status'],
+    where: { crawlKey },
+    _count: { _all: true },
+  });
   const out = { pending: 0, split: 0, done: 0 };
   for (const r of rows) out[r.status] = r._count._all;
   return out;
 }
 
 /** Replaces a window too big for one query by its halves, atomically. */
-export async function splitWindow(id: bigint, crawlKey: string, total: number, halves: { minUpload: number; maxUpload: number }[]): Promise<void> {
+export async function splitWindow(
+  id: bigint,
+  crawlKey: string,
+  total: number,
+  halves: { minUpload: number; maxUpload: number }[],
+): Promise<void> {
   await db().$transaction([
-    db().crawlWindow.createMany({ data: halves.map((h) => ({ crawlKey, minUpload: BigInt(h.minUpload), maxUpload: BigInt(h.maxUpload) })), skipDuplicates: true }),
+    db().crawlWindow.createMany({
+      data: halves.map((h) => ({ crawlKey, minUpload: BigInt(h.minUpload), maxUpload: BigInt(h.maxUpload) })),
+      skipDuplicates: true,
+    }),
     db().crawlWindow.update({ where: { id }, data: { status: 'split', total } }),
   ]);
 }
@@ -150,7 +243,11 @@ export async function splitWindow(id: bigint, crawlKey: string, total: number, h
  * Marks a window done after all its pages were committed, and brings its owners' photo counts up to
  * date in the same transaction, so a finished window always has current counts.
  */
-export async function completeWindow(id: bigint, result: { total: number; pages: number; photos: number }, owners: string[]): Promise<void> {
+export async function completeWindow(
+  id: bigint,
+  result: { total: number; pages: number; photos: number },
+  owners: string[],
+): Promise<void> {
   await db().$transaction(async (tx) => {
     if (owners.length) {
       await tx.$executeRaw`

@@ -6,7 +6,14 @@ import { BadRequestError, ConflictError, isUniqueViolation } from '../errors.ts'
 import { refreshFlagScores } from './flagScores.ts';
 
 /** `notScored`: photos the check has not judged yet (mid-run, a low "failed" count only means "not there yet"). */
-export type CheckSummary = { check: CheckName; fail: number; uncertain: number; error: number; overridden: number; notScored: number };
+export type CheckSummary = {
+  check: CheckName;
+  fail: number;
+  uncertain: number;
+  error: number;
+  overridden: number;
+  notScored: number;
+};
 
 const CLIP = ['clip_nonphoto', 'clip_nonwholesome'];
 const ACCOUNT_LEVEL = ['watermark', 'border'];
@@ -18,7 +25,14 @@ const ACCOUNT_LEVEL = ['watermark', 'border'];
  * with no account result yet. One pass over photos, grouped by account.
  */
 async function countNotScored(watermarkMinPhotos: number): Promise<Map<string, number>> {
-  const [e] = await db().$queryRaw<{ all_n: bigint | null; fetched: bigint | null; dedupable: bigint | null; unchecked_accounts: bigint | null }[]>`
+  const [e] = await db().$queryRaw<
+    {
+      all_n: bigint | null;
+      fetched: bigint | null;
+      dedupable: bigint | null;
+      unchecked_accounts: bigint | null;
+    }[]
+  >`
     WITH per_account AS (
       SELECT owner_nsid, count(*) AS all_n,
         count(*) FILTER (WHERE content_hash IS NOT NULL AND availability = 'available') AS fetched,
@@ -32,8 +46,13 @@ async function countNotScored(watermarkMinPhotos: number): Promise<Map<string, n
     SELECT c AS "check", (SELECT count(*) FROM check_results cr WHERE cr."check" = c) AS n FROM unnest(${CHECK_NAMES}::text[]) c`;
   const out = new Map<string, number>();
   for (const check of CHECK_NAMES) {
-    if (ACCOUNT_LEVEL.includes(check)) { out.set(check, Number(e?.unchecked_accounts ?? 0)); continue; }
-    const eligible = Number((CLIP.includes(check) ? e?.fetched : check === 'duplicate' ? e?.dedupable : e?.all_n) ?? 0);
+    if (ACCOUNT_LEVEL.includes(check)) {
+      out.set(check, Number(e?.unchecked_accounts ?? 0));
+      continue;
+    }
+    const eligible = Number(
+      (CLIP.includes(check) ? e?.fetched : check === 'duplicate' ? e?.dedupable : e?.all_n) ?? 0,
+    );
     const done = Number(results.find((r) => r.check === check)?.n ?? 0);
     out.set(check, Math.max(0, eligible - done));
   }
@@ -41,7 +60,9 @@ async function countNotScored(watermarkMinPhotos: number): Promise<Map<string, n
 }
 
 /** Counts through the (check, verdict, score) index, one range per cell, so 10M rows are never scanned whole. */
-export async function listCheckSummaries(opts: { watermarkMinPhotos?: number } = {}): Promise<CheckSummary[]> {
+export async function listCheckSummaries(
+  opts: { watermarkMinPhotos?: number } = {},
+): Promise<CheckSummary[]> {
   const rows = await db().$queryRaw<{ check: string; verdict: string; n: number }[]>`
     SELECT c AS "check", v AS verdict,
       (SELECT count(*)::int FROM check_results cr WHERE cr."check" = c AND cr.verdict = v::"Verdict") AS n
@@ -51,20 +72,43 @@ export async function listCheckSummaries(opts: { watermarkMinPhotos?: number } =
   const notScored = await countNotScored(opts.watermarkMinPhotos ?? 8);
   return CHECK_NAMES.map((check) => {
     const get = (v: string) => rows.find((r) => r.check === check && r.verdict === v)?.n ?? 0;
-    return { check, fail: get('fail'), uncertain: get('uncertain'), error: get('error'), overridden: over.find((o) => o.check === check)?.n ?? 0, notScored: notScored.get(check) ?? 0 };
+    return {
+      check,
+      fail: get('fail'),
+      uncertain: get('uncertain'),
+      error: get('error'),
+      overridden: over.find((o) => o.check === check)?.n ?? 0,
+      notScored: notScored.get(check) ?? 0,
+    };
   });
 }
 
 export type CheckPhotoFilter = {
-  verdict?: 'fail' | 'uncertain'; status?: 'open' | 'overridden'; minScore?: number; maxScore?: number;
-  account?: string; license?: number; page: number; pageSize: number;
+  verdict?: 'fail' | 'uncertain';
+  status?: 'open' | 'overridden';
+  minScore?: number;
+  maxScore?: number;
+  account?: string;
+  license?: number;
+  page: number;
+  pageSize: number;
 };
 
 export type CheckPhoto = {
-  photoId: string; ownerNsid: string; contentHash: string | null; title: string; license: number;
-  width: number | null; height: number | null; verdict: Verdict; score: number | null; details: Record<string, unknown>;
-  effective: Verdict; override: { verdict: Verdict; by: string | null; at: string } | null;
-  duplicateOf: { id: string; contentHash: string | null; ownerNsid: string } | null; accountWatermarkBox: unknown;
+  photoId: string;
+  ownerNsid: string;
+  contentHash: string | null;
+  title: string;
+  license: number;
+  width: number | null;
+  height: number | null;
+  verdict: Verdict;
+  score: number | null;
+  details: Record<string, unknown>;
+  effective: Verdict;
+  override: { verdict: Verdict; by: string | null; at: string } | null;
+  duplicateOf: { id: string; contentHash: string | null; ownerNsid: string } | null;
+  accountWatermarkBox: unknown;
 };
 
 export type CheckPhotoPage = { data: CheckPhoto[]; total: number; page: number; pageSize: number };
@@ -75,16 +119,29 @@ export type CheckPhotoCriteria = Omit<CheckPhotoFilter, 'page' | 'pageSize'>;
  * The check page's filter as SQL: `FROM check_results cr JOIN photos p … WHERE …`, with `lo` the photo's newest override
  * for the check. The page, its count and a bulk override over every match all read this one definition.
  */
-export function checkPhotosFromSql(check: CheckName, f: CheckPhotoCriteria, extra: Prisma.Sql = Prisma.empty): Prisma.Sql {
-  const where = Prisma.join([
-    Prisma.sql`cr."check" = ${check}`,
-    f.verdict ? Prisma.sql`cr.verdict = ${f.verdict}::"Verdict"` : Prisma.sql`cr.verdict IN ('fail', 'uncertain')`,
-    f.minScore !== undefined ? Prisma.sql`cr.score >= ${f.minScore}` : Prisma.sql`true`,
-    f.maxScore !== undefined ? Prisma.sql`cr.score <= ${f.maxScore}` : Prisma.sql`true`,
-    f.account ? Prisma.sql`p.owner_nsid = ${f.account}` : Prisma.sql`true`,
-    f.license !== undefined ? Prisma.sql`p.license = ${f.license}` : Prisma.sql`true`,
-    f.status === 'open' ? Prisma.sql`lo.new_verdict IS NULL` : f.status === 'overridden' ? Prisma.sql`lo.new_verdict IS NOT NULL` : Prisma.sql`true`,
-  ], ' AND ');
+export function checkPhotosFromSql(
+  check: CheckName,
+  f: CheckPhotoCriteria,
+  extra: Prisma.Sql = Prisma.empty,
+): Prisma.Sql {
+  const where = Prisma.join(
+    [
+      Prisma.sql`cr."check" = ${check}`,
+      f.verdict
+        ? Prisma.sql`cr.verdict = ${f.verdict}::"Verdict"`
+        : Prisma.sql`cr.verdict IN ('fail', 'uncertain')`,
+      f.minScore !== undefined ? Prisma.sql`cr.score >= ${f.minScore}` : Prisma.sql`true`,
+      f.maxScore !== undefined ? Prisma.sql`cr.score <= ${f.maxScore}` : Prisma.sql`true`,
+      f.account ? Prisma.sql`p.owner_nsid = ${f.account}` : Prisma.sql`true`,
+      f.license !== undefined ? Prisma.sql`p.license = ${f.license}` : Prisma.sql`true`,
+      f.status === 'open'
+        ? Prisma.sql`lo.new_verdict IS NULL`
+        : f.status === 'overridden'
+          ? Prisma.sql`lo.new_verdict IS NOT NULL`
+          : Prisma.sql`true`,
+    ],
+    ' AND ',
+  );
   return Prisma.sql`
     FROM check_results cr JOIN photos p ON p.id = cr.photo_id
     LEFT JOIN LATERAL (SELECT o.new_verdict, o.created_at, u.name FROM overrides o LEFT JOIN users u ON u.id = o.user_id
@@ -96,9 +153,16 @@ export function checkPhotosFromSql(check: CheckName, f: CheckPhotoCriteria, extr
 /** The photos `check` failed or was uncertain about, highest score first, with the newest override of each. */
 export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Promise<CheckPhotoPage> {
   const from = (extra: Prisma.Sql) => checkPhotosFromSql(check, f, extra);
-  const rows = await db().$queryRaw<(Omit<CheckPhoto, 'override' | 'duplicateOf'> & {
-    oVerdict: Verdict | null; oBy: string | null; oAt: Date | null; dupId: string | null; dupHash: string | null; dupOwner: string | null;
-  })[]>`
+  const rows = await db().$queryRaw<
+    (Omit<CheckPhoto, 'override' | 'duplicateOf'> & {
+      oVerdict: Verdict | null;
+      oBy: string | null;
+      oAt: Date | null;
+      dupId: string | null;
+      dupHash: string | null;
+      dupOwner: string | null;
+    })[]
+  >`
     SELECT cr.photo_id AS "photoId", p.owner_nsid AS "ownerNsid", p.content_hash AS "contentHash", p.title, p.license,
       p.image_width AS width, p.image_height AS height, cr.verdict::text AS verdict, cr.score, cr.details,
       COALESCE(lo.new_verdict, cr.verdict)::text AS effective, lo.new_verdict::text AS "oVerdict", lo.name AS "oBy", lo.created_at AS "oAt",
@@ -115,15 +179,25 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
       override: oVerdict ? { verdict: oVerdict, by: oBy, at: oAt!.toISOString() } : null,
       duplicateOf: dupId ? { id: dupId, contentHash: dupHash, ownerNsid: dupOwner! } : null,
     })),
-    total: n, page: f.page, pageSize: f.pageSize,
+    total: n,
+    page: f.page,
+    pageSize: f.pageSize,
   };
 }
 
 export type OverrideInput = {
-  userId: string; photoIds: string[]; check: CheckName; newVerdict: Verdict; reason?: string | null; requestId: string;
+  userId: string;
+  photoIds: string[];
+  check: CheckName;
+  newVerdict: Verdict;
+  reason?: string | null;
+  requestId: string;
 };
 
-export type OverrideResult = { overridden: { photoId: string; oldVerdict: Verdict; newVerdict: Verdict }[]; skipped: string[] };
+export type OverrideResult = {
+  overridden: { photoId: string; oldVerdict: Verdict; newVerdict: Verdict }[];
+  skipped: string[];
+};
 
 /**
  * Appends one override per photo, recording the effective verdict it replaces. Rows carry `<requestId>:<n>`, so a
@@ -148,15 +222,32 @@ export async function overridePhotos(input: OverrideInput): Promise<OverrideResu
 
 async function priorResult(input: OverrideInput, ids: string[]): Promise<OverrideResult | null> {
   // C collation (initdb --locale=C) lets this prefix match use the request_id unique index.
-  const prior = await db().override.findMany({ where: { requestId: { startsWith: `${input.requestId}:` } }, orderBy: { id: 'asc' } });
+  const prior = await db().override.findMany({
+    where: { requestId: { startsWith: `${input.requestId}:` } },
+    orderBy: { id: 'asc' },
+  });
   if (!prior.length) return null;
   // The id answers only its own request (same user, check, verdict, photos): never another reviewer's rows.
   const wanted = new Set(ids);
-  if (prior.some((o) => o.userId !== input.userId || o.check !== input.check || o.newVerdict !== input.newVerdict || !wanted.has(o.photoId!))) {
-    throw new ConflictError('This request id was already used for a different request; send a new one', { code: 'request_id_reused' });
+  if (
+    prior.some(
+      (o) =>
+        o.userId !== input.userId ||
+        o.check !== input.check ||
+        o.newVerdict !== input.newVerdict ||
+        !wanted.has(o.photoId!),
+    )
+  ) {
+    throw new ConflictError('This request id was already used for a different request; send a new one', {
+      code: 'request_id_reused',
+    });
   }
   return {
-    overridden: prior.map((o) => ({ photoId: o.photoId!, oldVerdict: o.oldVerdict!, newVerdict: o.newVerdict })),
+    overridden: prior.map((o) => ({
+      photoId: o.photoId!,
+      oldVerdict: o.oldVerdict!,
+      newVerdict: o.newVerdict,
+    })),
     skipped: ids.filter((id) => !prior.some((o) => o.photoId === id)),
   };
 }
@@ -168,13 +259,22 @@ async function record(input: OverrideInput, ids: string[]): Promise<OverrideResu
       WHERE e."check" = ${input.check} AND e.photo_id = ANY(${ids}::text[])
       ORDER BY e.photo_id`;
     const data = current.map((c, i) => ({
-      userId: input.userId, photoId: c.photoId, check: input.check, oldVerdict: c.verdict, newVerdict: input.newVerdict,
-      reason: input.reason || null, requestId: `${input.requestId}:${i}`,
+      userId: input.userId,
+      photoId: c.photoId,
+      check: input.check,
+      oldVerdict: c.verdict,
+      newVerdict: input.newVerdict,
+      reason: input.reason || null,
+      requestId: `${input.requestId}:${i}`,
     }));
     if (data.length) await tx.override.createMany({ data });
     const found = new Set(current.map((c) => c.photoId));
     return {
-      overridden: current.map((c) => ({ photoId: c.photoId, oldVerdict: c.verdict, newVerdict: input.newVerdict })),
+      overridden: current.map((c) => ({
+        photoId: c.photoId,
+        oldVerdict: c.verdict,
+        newVerdict: input.newVerdict,
+      })),
       skipped: ids.filter((id) => !found.has(id)),
     };
   });

@@ -6,14 +6,44 @@ import { photoReasonsSql } from '../inclusion.ts';
 
 export type PhotoDetail = {
   photo: {
-    id: string; ownerNsid: string; ownerName: string | null; title: string; description: string; tags: string; license: number;
-    dateUpload: string; dateTaken: string | null; originalWidth: number | null; originalHeight: number | null;
-    imageWidth: number | null; imageHeight: number | null; availability: string; contentHash: string | null;
-    duplicateOfId: string | null; views: number | null; flickrUrl: string;
+    id: string;
+    ownerNsid: string;
+    ownerName: string | null;
+    title: string;
+    description: string;
+    tags: string;
+    license: number;
+    dateUpload: string;
+    dateTaken: string | null;
+    originalWidth: number | null;
+    originalHeight: number | null;
+    imageWidth: number | null;
+    imageHeight: number | null;
+    availability: string;
+    contentHash: string | null;
+    duplicateOfId: string | null;
+    views: number | null;
+    flickrUrl: string;
   };
   accountStatus: string;
-  checks: { check: string; verdict: Verdict; effective: Verdict; score: number | null; details: unknown; version: string; computedAt: string }[];
-  overrides: { id: string; check: string; oldVerdict: Verdict | null; newVerdict: Verdict; reason: string | null; by: string; at: string }[];
+  checks: {
+    check: string;
+    verdict: Verdict;
+    effective: Verdict;
+    score: number | null;
+    details: unknown;
+    version: string;
+    computedAt: string;
+  }[];
+  overrides: {
+    id: string;
+    check: string;
+    oldVerdict: Verdict | null;
+    newVerdict: Verdict;
+    reason: string | null;
+    by: string;
+    at: string;
+  }[];
   inclusion: { included: boolean; reasons: string[] };
 };
 
@@ -22,7 +52,10 @@ export function flickrPhotoUrl(ownerNsid: string, photoId: string): string {
 }
 
 /** Inclusion reasons of some photos by the one rule in lib/inclusion.ts (empty = included). */
-export async function photoInclusion(ids: string[], licenses: readonly number[]): Promise<Map<string, string[]>> {
+export async function photoInclusion(
+  ids: string[],
+  licenses: readonly number[],
+): Promise<Map<string, string[]>> {
   if (ids.length === 0) return new Map();
   const rows = await db().$queryRaw<{ photo_id: string; reasons: string[] }[]>(Prisma.sql`
     SELECT photo_id, reasons FROM (${photoReasonsSql(licenses)}) r WHERE photo_id = ANY(${ids}::text[])`);
@@ -35,7 +68,10 @@ export async function getPhotoDetail(id: string, licenses: readonly number[]): P
     include: {
       owner: { select: { username: true, realName: true, reviewStatus: true } },
       checkResults: { orderBy: { check: 'asc' } },
-      overrides: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], include: { user: { select: { name: true } } } },
+      overrides: {
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        include: { user: { select: { name: true } } },
+      },
     },
   });
   if (!p) throw new NotFoundError(`Photo ${id} not found`);
@@ -46,20 +82,43 @@ export async function getPhotoDetail(id: string, licenses: readonly number[]): P
   const effective = new Map(inForce.map((r) => [r.check, r.verdict]));
   return {
     photo: {
-      id: p.id, ownerNsid: p.ownerNsid, ownerName: p.owner.username ?? p.owner.realName, title: p.title, description: p.description,
-      tags: p.tags, license: p.license, dateUpload: p.dateUpload.toISOString(), dateTaken: p.dateTaken?.toISOString() ?? null,
-      originalWidth: p.originalWidth, originalHeight: p.originalHeight, imageWidth: p.imageWidth, imageHeight: p.imageHeight,
-      availability: p.availability, contentHash: p.contentHash, duplicateOfId: p.duplicateOfId, views: p.views,
+      id: p.id,
+      ownerNsid: p.ownerNsid,
+      ownerName: p.owner.username ?? p.owner.realName,
+      title: p.title,
+      description: p.description,
+      tags: p.tags,
+      license: p.license,
+      dateUpload: p.dateUpload.toISOString(),
+      dateTaken: p.dateTaken?.toISOString() ?? null,
+      originalWidth: p.originalWidth,
+      originalHeight: p.originalHeight,
+      imageWidth: p.imageWidth,
+      imageHeight: p.imageHeight,
+      availability: p.availability,
+      contentHash: p.contentHash,
+      duplicateOfId: p.duplicateOfId,
+      views: p.views,
       flickrUrl: flickrPhotoUrl(p.ownerNsid, p.id),
     },
     accountStatus: p.owner.reviewStatus,
     checks: p.checkResults.map((c) => ({
-      check: c.check, verdict: c.verdict, effective: effective.get(c.check) ?? c.verdict, score: c.score, details: c.details,
-      version: c.version, computedAt: c.computedAt.toISOString(),
+      check: c.check,
+      verdict: c.verdict,
+      effective: effective.get(c.check) ?? c.verdict,
+      score: c.score,
+      details: c.details,
+      version: c.version,
+      computedAt: c.computedAt.toISOString(),
     })),
     overrides: p.overrides.map((o) => ({
-      id: o.id.toString(), check: o.check, oldVerdict: o.oldVerdict, newVerdict: o.newVerdict, reason: o.reason,
-      by: o.user.name, at: o.createdAt.toISOString(),
+      id: o.id.toString(),
+      check: o.check,
+      oldVerdict: o.oldVerdict,
+      newVerdict: o.newVerdict,
+      reason: o.reason,
+      by: o.user.name,
+      at: o.createdAt.toISOString(),
     })),
     inclusion: { included: reasons.length === 0, reasons },
   };

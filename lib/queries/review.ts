@@ -14,14 +14,27 @@ function orderSql(order: QueueOrder): Prisma.Sql {
 }
 
 export type QueueRow = {
-  nsid: string; username: string | null; realName: string | null; photoCount: number; rank: number;
-  reviewStatus: ReviewStatus; reviewReason: string | null; reviewedAt: string | null;
-  flagScore: number; watermarkScore: number | null; leaseHolder: string | null; leaseMine: boolean;
+  nsid: string;
+  username: string | null;
+  realName: string | null;
+  photoCount: number;
+  rank: number;
+  reviewStatus: ReviewStatus;
+  reviewReason: string | null;
+  reviewedAt: string | null;
+  flagScore: number;
+  watermarkScore: number | null;
+  leaseHolder: string | null;
+  leaseMine: boolean;
 };
 
 export type QueuePage = {
-  data: QueueRow[]; total: number; page: number; pageSize: number;
-  counts: Record<ReviewStatus, number>; topN: number;
+  data: QueueRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  counts: Record<ReviewStatus, number>;
+  topN: number;
 };
 
 /** The top `topN` accounts by rank, undecided first, in the chosen order. */
@@ -29,8 +42,12 @@ export async function listReviewQueue(
   userId: string,
   opts: { topN: number; order: QueueOrder; status?: ReviewStatus; page: number; pageSize: number },
 ): Promise<QueuePage> {
-  const statusFilter = opts.status ? Prisma.sql`AND a.review_status = ${opts.status}::"ReviewStatus"` : Prisma.empty;
-  const rows = await db().$queryRaw<(Omit<QueueRow, 'reviewedAt' | 'leaseMine'> & { reviewedAt: Date | null; leaseUserId: string | null })[]>`
+  const statusFilter = opts.status
+    ? Prisma.sql`AND a.review_status = ${opts.status}::"ReviewStatus"`
+    : Prisma.empty;
+  const rows = await db().$queryRaw<
+    (Omit<QueueRow, 'reviewedAt' | 'leaseMine'> & { reviewedAt: Date | null; leaseUserId: string | null })[]
+  >`
     SELECT a.nsid, a.username, a.real_name AS "realName", a.photo_count AS "photoCount", a.rank,
       a.review_status::text AS "reviewStatus", a.review_reason AS "reviewReason", a.reviewed_at AS "reviewedAt",
       a.flag_score AS "flagScore", a.watermark_score AS "watermarkScore",
@@ -45,9 +62,16 @@ export async function listReviewQueue(
   const counts = { pending: 0, approved: 0, rejected: 0 } as Record<ReviewStatus, number>;
   for (const r of countRows) counts[r.status] = r.n;
   return {
-    data: rows.map(({ leaseUserId, reviewedAt, ...r }) => ({ ...r, reviewedAt: reviewedAt?.toISOString() ?? null, leaseMine: leaseUserId === userId })),
+    data: rows.map(({ leaseUserId, reviewedAt, ...r }) => ({
+      ...r,
+      reviewedAt: reviewedAt?.toISOString() ?? null,
+      leaseMine: leaseUserId === userId,
+    })),
     total: opts.status ? counts[opts.status] : counts.pending + counts.approved + counts.rejected,
-    page: opts.page, pageSize: opts.pageSize, counts, topN: opts.topN,
+    page: opts.page,
+    pageSize: opts.pageSize,
+    counts,
+    topN: opts.topN,
   };
 }
 
@@ -94,7 +118,11 @@ function pageGate(userId: string, pageToken: string | null): Prisma.Sql {
  * release the account now on screen.)
  */
 export async function claimNextAccount(
-  userId: string, order: QueueOrder, opts: LeaseOptions, exclude: string[] = [], pageToken: string | null = null,
+  userId: string,
+  order: QueueOrder,
+  opts: LeaseOptions,
+  exclude: string[] = [],
+  pageToken: string | null = null,
 ): Promise<Lease | null> {
   const onScreen = exclude[0] ?? null;
   const rows = await db().$queryRaw<{ nsid: string; expiresAt: Date }[]>`
@@ -129,7 +157,10 @@ export async function claimNextAccount(
 }
 
 export type LeaseState = {
-  held: boolean; expiresAt: string | null; holder: string | null; status: ReviewStatus;
+  held: boolean;
+  expiresAt: string | null;
+  holder: string | null;
+  status: ReviewStatus;
   /** Why nobody may take it now: the user made the first of its two reviews, or it waits for an admin's adjudication. */
   waiting?: 'second_review' | 'adjudication';
 };
@@ -139,7 +170,11 @@ export type LeaseState = {
  * screen plus the reserved next one (`keep`), so taking a pending one releases any other.
  */
 export async function acquireLease(
-  nsid: string, userId: string, leaseMinutes: number, keep: string[] = [], pageToken: string | null = null,
+  nsid: string,
+  userId: string,
+  leaseMinutes: number,
+  keep: string[] = [],
+  pageToken: string | null = null,
 ): Promise<LeaseState> {
   return db().$transaction(async (tx) => {
     // A renewal from a page that has left (its token closed) takes nothing: it answers with the account's state.
@@ -159,24 +194,49 @@ export async function acquireLease(
         await tx.$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL
           WHERE lease_user_id = ${userId} AND nsid <> ${nsid} AND nsid <> ALL(${keep}::text[])`;
       }
-      return { held: true, expiresAt: taken[0].expiresAt.toISOString(), holder: null, status: taken[0].status };
+      return {
+        held: true,
+        expiresAt: taken[0].expiresAt.toISOString(),
+        holder: null,
+        status: taken[0].status,
+      };
     }
     const acc = await tx.account.findUnique({
-      where: { nsid }, select: { reviewStatus: true, leaseExpiresAt: true, leaseUser: { select: { name: true } }, qcStage: true, firstReviewerId: true, goldAnswer: true },
+      where: { nsid },
+      select: {
+        reviewStatus: true,
+        leaseExpiresAt: true,
+        leaseUser: { select: { name: true } },
+        qcStage: true,
+        firstReviewerId: true,
+        goldAnswer: true,
+      },
     });
     if (!acc) throw new NotFoundError(`Account ${nsid} not found`);
-    const waiting = acc.reviewStatus !== 'pending' ? undefined
-      : acc.qcStage === 'adjudication' ? 'adjudication' as const
-      : acc.qcStage === 'second' && acc.firstReviewerId === userId ? 'second_review' as const : undefined;
+    const waiting =
+      acc.reviewStatus !== 'pending'
+        ? undefined
+        : acc.qcStage === 'adjudication'
+          ? ('adjudication' as const)
+          : acc.qcStage === 'second' && acc.firstReviewerId === userId
+            ? ('second_review' as const)
+            : undefined;
     const live = acc.leaseExpiresAt !== null && acc.leaseExpiresAt > new Date();
     return {
-      held: false, expiresAt: live ? acc.leaseExpiresAt!.toISOString() : null, holder: live ? acc.leaseUser?.name ?? null : null,
-      status: acc.goldAnswer ? 'pending' : acc.reviewStatus, ...(waiting ? { waiting } : {}),
+      held: false,
+      expiresAt: live ? acc.leaseExpiresAt!.toISOString() : null,
+      holder: live ? (acc.leaseUser?.name ?? null) : null,
+      status: acc.goldAnswer ? 'pending' : acc.reviewStatus,
+      ...(waiting ? { waiting } : {}),
     };
   });
 }
 
-export type ReleaseOutcome = { nsid: string; released: boolean; reason?: 'not leased' | 'not yours' | 'not found' };
+export type ReleaseOutcome = {
+  nsid: string;
+  released: boolean;
+  reason?: 'not leased' | 'not yours' | 'not found';
+};
 
 /**
  * Ends the caller's lease on each account and says what happened to each: released, not leased (none, or expired), or
@@ -184,13 +244,18 @@ export type ReleaseOutcome = { nsid: string; released: boolean; reason?: 'not le
  * With `pageToken` (a review page being left) it first closes the token, in its own statement so that a claim holding
  * the token's row has committed by then, and also ends every lease taken under that token.
  */
-export async function releaseLeases(nsids: string[], userId: string, pageToken: string | null = null): Promise<ReleaseOutcome[]> {
+export async function releaseLeases(
+  nsids: string[],
+  userId: string,
+  pageToken: string | null = null,
+): Promise<ReleaseOutcome[]> {
   if (nsids.length === 0 && !pageToken) return [];
   if (pageToken) {
     await db().$executeRaw`
       INSERT INTO quarry_internal.review_page_tokens (token, user_id, closed_at) VALUES (${pageToken}, ${userId}, now())
       ON CONFLICT (token) DO UPDATE SET closed_at = now() WHERE review_page_tokens.user_id = EXCLUDED.user_id`;
-    await db().$executeRaw`DELETE FROM quarry_internal.review_page_tokens WHERE created_at < now() - interval '1 day'`;
+    await db()
+      .$executeRaw`DELETE FROM quarry_internal.review_page_tokens WHERE created_at < now() - interval '1 day'`;
   }
   const rows = await db().$queryRaw<{ nsid: string; mine: boolean; live: boolean; held: boolean }[]>`
     WITH target AS (
@@ -205,25 +270,43 @@ export async function releaseLeases(nsids: string[], userId: string, pageToken: 
     const r = byNsid.get(nsid);
     if (!r) return { nsid, released: false, reason: 'not found' };
     if (r.mine) return r.live ? { nsid, released: true } : { nsid, released: false, reason: 'not leased' };
-    return r.held && r.live ? { nsid, released: false, reason: 'not yours' } : { nsid, released: false, reason: 'not leased' };
+    return r.held && r.live
+      ? { nsid, released: false, reason: 'not yours' }
+      : { nsid, released: false, reason: 'not leased' };
   });
 }
 
 /** Ends every lease the user holds at once (a disabled reviewer's accounts go back to the queue now, not at expiry). */
 export async function releaseAllLeases(userId: string): Promise<number> {
-  return db().$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL WHERE lease_user_id = ${userId}`;
+  return db()
+    .$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL WHERE lease_user_id = ${userId}`;
 }
 
 export type SamplePhoto = {
-  id: string; contentHash: string | null; title: string; license: number; width: number | null; height: number | null;
-  flagged: boolean; flags: { check: string; verdict: 'fail' | 'uncertain'; score: number | null; overridden: boolean }[];
+  id: string;
+  contentHash: string | null;
+  title: string;
+  license: number;
+  width: number | null;
+  height: number | null;
+  flagged: boolean;
+  flags: { check: string; verdict: 'fail' | 'uncertain'; score: number | null; overridden: boolean }[];
 };
 
 export type AccountReview = {
   account: {
-    nsid: string; username: string | null; realName: string | null; photoCount: number; rank: number | null;
-    reviewStatus: ReviewStatus; reviewReason: string | null; reviewedAt: string | null; flagScore: number;
-    watermarkScore: number | null; watermarkVerdict: string | null; watermarkSummary: unknown;
+    nsid: string;
+    username: string | null;
+    realName: string | null;
+    photoCount: number;
+    rank: number | null;
+    reviewStatus: ReviewStatus;
+    reviewReason: string | null;
+    reviewedAt: string | null;
+    flagScore: number;
+    watermarkScore: number | null;
+    watermarkVerdict: string | null;
+    watermarkSummary: unknown;
     /** The known answer, for admins only: to anyone else a known-answer account looks like any pending one. */
     gold: { answer: string; reason: string | null } | null;
   };
@@ -280,12 +363,17 @@ async function sampleAndShares(nsid: string, sampleSize: number, flaggedCap: num
 }
 
 export async function getAccountReview(
-  nsid: string, userId: string, opts: { sampleSize: number; flaggedCap: number; viewerRole?: string },
+  nsid: string,
+  userId: string,
+  opts: { sampleSize: number; flaggedCap: number; viewerRole?: string },
 ): Promise<AccountReview> {
   const [acc, licenses, grid] = await Promise.all([
     db().account.findUnique({
       where: { nsid },
-      include: { leaseUser: { select: { name: true } }, checkResults: { select: { check: true, verdict: true, score: true, details: true } } },
+      include: {
+        leaseUser: { select: { name: true } },
+        checkResults: { select: { check: true, verdict: true, score: true, details: true } },
+      },
     }),
     db().$queryRaw<{ license: number; count: number; first: Date; last: Date }[]>`
       SELECT license, count(*)::int AS count, min(date_upload) AS first, max(date_upload) AS last
@@ -298,21 +386,49 @@ export async function getAccountReview(
   const lasts = licenses.map((l) => l.last.getTime());
   return {
     account: {
-      nsid: acc.nsid, username: acc.username, realName: acc.realName, photoCount: acc.photoCount, rank: acc.rank,
+      nsid: acc.nsid,
+      username: acc.username,
+      realName: acc.realName,
+      photoCount: acc.photoCount,
+      rank: acc.rank,
       ...(acc.goldAnswer && opts.viewerRole !== 'admin'
         ? { reviewStatus: 'pending' as const, reviewReason: null, reviewedAt: null }
-        : { reviewStatus: acc.reviewStatus, reviewReason: acc.reviewReason, reviewedAt: acc.reviewedAt?.toISOString() ?? null }),
-      gold: acc.goldAnswer && opts.viewerRole === 'admin' ? { answer: acc.goldAnswer, reason: acc.goldReason } : null,
-      flagScore: acc.flagScore, watermarkScore: acc.watermarkScore, watermarkVerdict: acc.watermarkVerdict, watermarkSummary: acc.watermarkSummary,
+        : {
+            reviewStatus: acc.reviewStatus,
+            reviewReason: acc.reviewReason,
+            reviewedAt: acc.reviewedAt?.toISOString() ?? null,
+          }),
+      gold:
+        acc.goldAnswer && opts.viewerRole === 'admin'
+          ? { answer: acc.goldAnswer, reason: acc.goldReason }
+          : null,
+      flagScore: acc.flagScore,
+      watermarkScore: acc.watermarkScore,
+      watermarkVerdict: acc.watermarkVerdict,
+      watermarkSummary: acc.watermarkSummary,
     },
-    lease: { holder: live ? acc.leaseUser?.name ?? null : null, mine: live && acc.leaseUserId === userId, expiresAt: live ? acc.leaseExpiresAt!.toISOString() : null },
+    lease: {
+      holder: live ? (acc.leaseUser?.name ?? null) : null,
+      mine: live && acc.leaseUserId === userId,
+      expiresAt: live ? acc.leaseExpiresAt!.toISOString() : null,
+    },
     licenses: licenses.map((l) => ({ license: l.license, count: l.count })),
     uploadSpan: {
       first: firsts.length ? new Date(Math.min(...firsts)).toISOString() : null,
       last: lasts.length ? new Date(Math.max(...lasts)).toISOString() : null,
     },
-    checks: (grid.checks ?? []).map((c) => ({ ...c, total: Number(c.total), fail: Number(c.fail), uncertain: Number(c.uncertain) })),
-    accountChecks: acc.checkResults.map((c) => ({ check: c.check, verdict: c.verdict, score: c.score, details: c.details })),
+    checks: (grid.checks ?? []).map((c) => ({
+      ...c,
+      total: Number(c.total),
+      fail: Number(c.fail),
+      uncertain: Number(c.uncertain),
+    })),
+    accountChecks: acc.checkResults.map((c) => ({
+      check: c.check,
+      verdict: c.verdict,
+      score: c.score,
+      details: c.details,
+    })),
     flaggedTotal: Number(grid.flaggedTotal),
     photos: (grid.photos ?? []).map((p) => ({ ...p, flags: p.flags ?? [] })),
   };

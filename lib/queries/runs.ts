@@ -32,12 +32,21 @@ export type RunView = {
 
 const RECENT_SECONDS = 60;
 
-type BatchAgg = { run_id: string; stage: string; status: keyof StageProgress['batches']; n: number; recent_items: number };
+type BatchAgg = {
+  run_id: string;
+  stage: string;
+  status: keyof StageProgress['batches'];
+  n: number;
+  recent_items: number;
+};
 
 async function stageProgress(runIds: string[]): Promise<Map<string, StageProgress[]>> {
   if (runIds.length === 0) return new Map();
   const [stages, aggs] = await Promise.all([
-    db().runStage.findMany({ where: { runId: { in: runIds } }, orderBy: [{ runId: 'asc' }, { position: 'asc' }] }),
+    db().runStage.findMany({
+      where: { runId: { in: runIds } },
+      orderBy: [{ runId: 'asc' }, { position: 'asc' }],
+    }),
     db().$queryRaw<BatchAgg[]>`
       SELECT run_id, stage, status::text AS status, count(*)::int AS n,
         COALESCE(sum(items) FILTER (WHERE status = 'done' AND finished_at > now() - make_interval(secs => ${RECENT_SECONDS})), 0)::int AS recent_items
@@ -53,14 +62,24 @@ async function stageProgress(runIds: string[]): Promise<Map<string, StageProgres
     const recent = mine.reduce((n, a) => n + a.recent_items, 0);
     const elapsed = s.startedAt ? ((s.finishedAt?.getTime() ?? now) - s.startedAt.getTime()) / 1000 : 0;
     let rate: number | null = null;
-    if (s.status === 'active' && elapsed > 0) rate = recent > 0 ? recent / Math.min(RECENT_SECONDS, elapsed) : s.done / elapsed;
+    if (s.status === 'active' && elapsed > 0)
+      rate = recent > 0 ? recent / Math.min(RECENT_SECONDS, elapsed) : s.done / elapsed;
     else if (elapsed > 0 && s.done > 0) rate = s.done / elapsed;
     const remaining = Math.max(0, s.total - s.done);
     const list = out.get(s.runId) ?? [];
     list.push({
-      stage: s.stage, position: s.position, status: s.status, total: s.total, done: s.done, failed: s.failed,
-      failuresByKind: (s.failuresByKind ?? {}) as Record<string, number>, lastError: s.lastError,
-      startedAt: s.startedAt?.toISOString() ?? null, finishedAt: s.finishedAt?.toISOString() ?? null, batches, rate,
+      stage: s.stage,
+      position: s.position,
+      status: s.status,
+      total: s.total,
+      done: s.done,
+      failed: s.failed,
+      failuresByKind: (s.failuresByKind ?? {}) as Record<string, number>,
+      lastError: s.lastError,
+      startedAt: s.startedAt?.toISOString() ?? null,
+      finishedAt: s.finishedAt?.toISOString() ?? null,
+      batches,
+      rate,
       etaSeconds: s.status === 'active' && rate && rate > 0 ? remaining / rate : null,
     });
     out.set(s.runId, list);
@@ -68,21 +87,39 @@ async function stageProgress(runIds: string[]): Promise<Map<string, StageProgres
   return out;
 }
 
-export async function listRuns(paging: { page: number; pageSize: number }): Promise<{ data: RunView[]; total: number; page: number; pageSize: number }> {
+export async function listRuns(paging: {
+  page: number;
+  pageSize: number;
+}): Promise<{ data: RunView[]; total: number; page: number; pageSize: number }> {
   const [runs, total] = await Promise.all([
-    db().pipelineRun.findMany({ orderBy: { createdAt: 'desc' }, skip: (paging.page - 1) * paging.pageSize, take: paging.pageSize }),
+    db().pipelineRun.findMany({
+      orderBy: { createdAt: 'desc' },
+      skip: (paging.page - 1) * paging.pageSize,
+      take: paging.pageSize,
+    }),
     db().pipelineRun.count(),
   ]);
   const progress = await stageProgress(runs.map((r) => r.id));
-  const users = await db().user.findMany({ where: { id: { in: runs.map((r) => r.createdById).filter((x): x is string => !!x) } }, select: { id: true, email: true } });
+  const users = await db().user.findMany({
+    where: { id: { in: runs.map((r) => r.createdById).filter((x): x is string => !!x) } },
+    select: { id: true, email: true },
+  });
   const email = new Map(users.map((u) => [u.id, u.email]));
   return {
     data: runs.map((r) => ({
-      id: r.id, status: r.status, stages: progress.get(r.id) ?? [], config: r.config, error: r.error,
-      createdAt: r.createdAt.toISOString(), startedAt: r.startedAt?.toISOString() ?? null, finishedAt: r.finishedAt?.toISOString() ?? null,
-      createdBy: r.createdById ? email.get(r.createdById) ?? null : null,
+      id: r.id,
+      status: r.status,
+      stages: progress.get(r.id) ?? [],
+      config: r.config,
+      error: r.error,
+      createdAt: r.createdAt.toISOString(),
+      startedAt: r.startedAt?.toISOString() ?? null,
+      finishedAt: r.finishedAt?.toISOString() ?? null,
+      createdBy: r.createdById ? (email.get(r.createdById) ?? null) : null,
     })),
-    total, page: paging.page, pageSize: paging.pageSize,
+    total,
+    page: paging.page,
+    pageSize: paging.pageSize,
   };
 }
 
@@ -90,20 +127,44 @@ export async function getRun(id: string): Promise<RunView | null> {
   const r = await db().pipelineRun.findUnique({ where: { id } });
   if (!r) return null;
   const progress = await stageProgress([id]);
-  const by = r.createdById ? await db().user.findUnique({ where: { id: r.createdById }, select: { email: true } }) : null;
+  const by = r.createdById
+    ? await db().user.findUnique({ where: { id: r.createdById }, select: { email: true } })
+    : null;
   return {
-    id: r.id, status: r.status, stages: progress.get(id) ?? [], config: r.config, error: r.error,
-    createdAt: r.createdAt.toISOString(), startedAt: r.startedAt?.toISOString() ?? null, finishedAt: r.finishedAt?.toISOString() ?? null,
+    id: r.id,
+    status: r.status,
+    stages: progress.get(id) ?? [],
+    config: r.config,
+    error: r.error,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
     createdBy: by?.email ?? null,
   };
 }
 
-export type FailedBatch = { stage: string; key: string; attempts: number; error: string | null; finishedAt: string | null };
+export type FailedBatch = {
+  stage: string;
+  key: string;
+  attempts: number;
+  error: string | null;
+  finishedAt: string | null;
+};
 
 /** The latest failed batches of a run, for the run's detail. */
 export async function listFailedBatches(runId: string, take = 20): Promise<FailedBatch[]> {
-  const rows = await db().runBatch.findMany({ where: { runId, status: 'failed' }, orderBy: { finishedAt: 'desc' }, take });
-  return rows.map((b) => ({ stage: b.stage, key: b.key, attempts: b.attempts, error: b.error, finishedAt: b.finishedAt?.toISOString() ?? null }));
+  const rows = await db().runBatch.findMany({
+    where: { runId, status: 'failed' },
+    orderBy: { finishedAt: 'desc' },
+    take,
+  });
+  return rows.map((b) => ({
+    stage: b.stage,
+    key: b.key,
+    attempts: b.attempts,
+    error: b.error,
+    finishedAt: b.finishedAt?.toISOString() ?? null,
+  }));
 }
 
 /** Whether any run is queued or running (the CLI waits for, and the page polls while, one is). */
@@ -127,7 +188,11 @@ export async function photosUploadedBetween(ids: string[], from: Date, to: Date)
 }
 
 /** Of these accounts, the ones with a photo uploaded in [from, to]. */
-export async function accountsWithUploadsBetween(nsids: string[], from: Date, to: Date): Promise<Set<string>> {
+export async function accountsWithUploadsBetween(
+  nsids: string[],
+  from: Date,
+  to: Date,
+): Promise<Set<string>> {
   if (nsids.length === 0) return new Set();
   const rows = await db().$queryRaw<{ nsid: string }[]>`
     SELECT DISTINCT owner_nsid AS nsid FROM photos WHERE owner_nsid = ANY(${nsids}::text[]) AND date_upload BETWEEN ${from} AND ${to}`;
@@ -136,6 +201,9 @@ export async function accountsWithUploadsBetween(nsids: string[], from: Date, to
 
 /** Items a run's stage has completed so far (0 when the stage had nothing to do). */
 export async function stageItemsDone(runId: string, stage: string): Promise<number> {
-  const row = await db().runStage.findUnique({ where: { runId_stage: { runId, stage } }, select: { done: true } });
+  const row = await db().runStage.findUnique({
+    where: { runId_stage: { runId, stage } },
+    select: { done: true },
+  });
   return row?.done ?? 0;
 }

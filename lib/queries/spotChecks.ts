@@ -9,13 +9,26 @@ import { SPOT_LABELS, type SpotLabel } from '../reviewVocabulary.ts';
 export { estimatesFrom, type Estimate };
 
 export type SpotCheckRow = {
-  id: string; name: string; population: SpotCheckPopulation; size: number; seed: string; populationSize: number;
-  createdAt: string; createdBy: string | null; labelled: number;
+  id: string;
+  name: string;
+  population: SpotCheckPopulation;
+  size: number;
+  seed: string;
+  populationSize: number;
+  createdAt: string;
+  createdBy: string | null;
+  labelled: number;
 };
 
 export type SpotCheckItemRow = {
-  photoId: string; position: number; contentHash: string | null; title: string; ownerNsid: string;
-  labels: string[] | null; labelledBy: string | null; labelledAt: string | null;
+  photoId: string;
+  position: number;
+  contentHash: string | null;
+  title: string;
+  ownerNsid: string;
+  labels: string[] | null;
+  labelledBy: string | null;
+  labelledAt: string | null;
 };
 
 export type SpotCheckDetail = { spotCheck: SpotCheckRow; items: SpotCheckItemRow[]; estimates: Estimate[] };
@@ -25,25 +38,41 @@ export type SpotCheckDetail = { spotCheck: SpotCheckRow; items: SpotCheckItemRow
  * and the window count gives the population size without a second scan.
  */
 export async function createSpotCheck(input: {
-  name: string; population: SpotCheckPopulation; size: number; seed: string; userId: string; licenses: readonly number[];
+  name: string;
+  population: SpotCheckPopulation;
+  size: number;
+  seed: string;
+  userId: string;
+  licenses: readonly number[];
 }): Promise<SpotCheckRow> {
-  const population = input.population === 'included'
-    ? includedPhotoIdsSql(input.licenses)
-    : Prisma.sql`SELECT id AS photo_id FROM photos`;
-  return db().$transaction(async (tx) => {
-    const sample = await tx.$queryRaw<{ photo_id: string; n: number }[]>(Prisma.sql`
+  const population =
+    input.population === 'included'
+      ? includedPhotoIdsSql(input.licenses)
+      : Prisma.sql`SELECT id AS photo_id FROM photos`;
+  return db().$transaction(
+    async (tx) => {
+      const sample = await tx.$queryRaw<{ photo_id: string; n: number }[]>(Prisma.sql`
       SELECT photo_id, count(*) OVER ()::int AS n FROM (${population}) pop
       ORDER BY md5(${input.seed} || ':' || photo_id), photo_id LIMIT ${input.size}`);
-    if (sample.length === 0) throw new BadRequestError('The population is empty: there is nothing to sample');
-    const sc = await tx.spotCheck.create({
-      data: {
-        name: input.name, population: input.population, size: sample.length, seed: input.seed,
-        populationSize: sample[0].n, createdById: input.userId,
-      },
-    });
-    await tx.spotCheckItem.createMany({ data: sample.map((s, i) => ({ spotCheckId: sc.id, photoId: s.photo_id, position: i + 1 })) });
-    return (await listSpotCheckRows(tx, sc.id))[0];
-  }, { timeout: 600_000 });
+      if (sample.length === 0)
+        throw new BadRequestError('The population is empty: there is nothing to sample');
+      const sc = await tx.spotCheck.create({
+        data: {
+          name: input.name,
+          population: input.population,
+          size: sample.length,
+          seed: input.seed,
+          populationSize: sample[0].n,
+          createdById: input.userId,
+        },
+      });
+      await tx.spotCheckItem.createMany({
+        data: sample.map((s, i) => ({ spotCheckId: sc.id, photoId: s.photo_id, position: i + 1 })),
+      });
+      return (await listSpotCheckRows(tx, sc.id))[0];
+    },
+    { timeout: 600_000 },
+  );
 }
 
 type Client = Pick<ReturnType<typeof db>, '$queryRaw'>;
@@ -76,26 +105,51 @@ export async function getSpotCheck(id: string): Promise<SpotCheckDetail> {
     LEFT JOIN users u ON u.id = l.user_id
     WHERE i.spot_check_id = ${id} ORDER BY i.position`;
   const rows = items.map((r) => ({ ...r, labelledAt: r.labelledAt?.toISOString() ?? null }));
-  return { spotCheck, items: rows, estimates: estimatesFrom(rows.map((r) => r.labels ?? []), spotCheck.populationSize) };
+  return {
+    spotCheck,
+    items: rows,
+    estimates: estimatesFrom(
+      rows.map((r) => r.labels ?? []),
+      spotCheck.populationSize,
+    ),
+  };
 }
 
 /** Appends the item's new label set (the newest set counts); a repeated requestId is recorded once. */
 export async function labelSpotCheckItem(input: {
-  spotCheckId: string; photoId: string; labels: SpotLabel[]; userId: string; requestId: string;
+  spotCheckId: string;
+  photoId: string;
+  labels: SpotLabel[];
+  userId: string;
+  requestId: string;
 }): Promise<{ photoId: string; labels: string[]; labelledAt: string }> {
-  const item = await db().spotCheckItem.findUnique({ where: { spotCheckId_photoId: { spotCheckId: input.spotCheckId, photoId: input.photoId } } });
+  const item = await db().spotCheckItem.findUnique({
+    where: { spotCheckId_photoId: { spotCheckId: input.spotCheckId, photoId: input.photoId } },
+  });
   if (!item) throw new NotFoundError('This photo is not in the spot-check');
   const labels = SPOT_LABELS.map((l) => l.key).filter((k) => input.labels.includes(k));
   try {
     const row = await db().spotCheckLabel.create({
-      data: { spotCheckId: input.spotCheckId, photoId: input.photoId, userId: input.userId, labels, requestId: input.requestId },
+      data: {
+        spotCheckId: input.spotCheckId,
+        photoId: input.photoId,
+        userId: input.userId,
+        labels,
+        requestId: input.requestId,
+      },
     });
     return { photoId: row.photoId, labels: row.labels, labelledAt: row.createdAt.toISOString() };
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
     const first = await db().spotCheckLabel.findUniqueOrThrow({ where: { requestId: input.requestId } });
-    if (first.userId !== input.userId || first.spotCheckId !== input.spotCheckId || first.photoId !== input.photoId) {
-      throw new ConflictError('This request id was already used for a different request; send a new one', { code: 'request_id_reused' });
+    if (
+      first.userId !== input.userId ||
+      first.spotCheckId !== input.spotCheckId ||
+      first.photoId !== input.photoId
+    ) {
+      throw new ConflictError('This request id was already used for a different request; send a new one', {
+        code: 'request_id_reused',
+      });
     }
     return { photoId: first.photoId, labels: first.labels, labelledAt: first.createdAt.toISOString() };
   }
@@ -109,6 +163,9 @@ export async function spotCheckTrend(): Promise<{ spotCheck: SpotCheckRow; estim
     FROM spot_check_labels ORDER BY spot_check_id, photo_id, created_at DESC, id DESC`;
   return checks.map((sc) => ({
     spotCheck: sc,
-    estimates: estimatesFrom(sets.filter((s) => s.spotCheckId === sc.id).map((s) => s.labels), sc.populationSize),
+    estimates: estimatesFrom(
+      sets.filter((s) => s.spotCheckId === sc.id).map((s) => s.labels),
+      sc.populationSize,
+    ),
   }));
 }

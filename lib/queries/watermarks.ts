@@ -14,7 +14,13 @@ export function accountVersion(base: string, fetched: number): string {
 export type PendingAccount = { nsid: string; fetched: number };
 
 /** Accounts with at least `minPhotos` fetched photos whose result is missing, stale or an error; keyset-paged by nsid. */
-export async function listWatermarkPending(base: string, minPhotos: number, afterNsid: string | null, limit: number, only?: string[]): Promise<PendingAccount[]> {
+export async function listWatermarkPending(
+  base: string,
+  minPhotos: number,
+  afterNsid: string | null,
+  limit: number,
+  only?: string[],
+): Promise<PendingAccount[]> {
   const rows = await db().$queryRaw<{ nsid: string; n: number }[]>`
     SELECT a.nsid, c.n
     FROM accounts a
@@ -42,7 +48,13 @@ export async function getWatermarkPhotos(nsid: string): Promise<WatermarkPhoto[]
 }
 
 export type AccountResult = { check: string; verdict: Verdict; score: number | null; details: unknown };
-export type PhotoResult = { photoId: string; check: string; verdict: Verdict; score: number | null; details: unknown };
+export type PhotoResult = {
+  photoId: string;
+  check: string;
+  verdict: Verdict;
+  score: number | null;
+  details: unknown;
+};
 
 export type WatermarkSave = {
   nsid: string;
@@ -86,7 +98,13 @@ export async function saveWatermarkResult(s: WatermarkSave): Promise<void> {
   ]);
 }
 
-export type AccountWatermark = { verdict: Verdict; score: number | null; details: unknown; version: string; computedAt: Date };
+export type AccountWatermark = {
+  verdict: Verdict;
+  score: number | null;
+  details: unknown;
+  version: string;
+  computedAt: Date;
+};
 
 export async function getAccountWatermark(nsid: string): Promise<AccountWatermark | null> {
   return db().accountCheckResult.findUnique({
@@ -95,10 +113,19 @@ export async function getAccountWatermark(nsid: string): Promise<AccountWatermar
   });
 }
 
-export type WatermarkPhotoRow = { photoId: string; contentHash: string | null; verdict: Verdict; score: number | null; details: unknown };
+export type WatermarkPhotoRow = {
+  photoId: string;
+  contentHash: string | null;
+  verdict: Verdict;
+  score: number | null;
+  details: unknown;
+};
 
 /** An account's photos with a watermark result, carriers (fail/uncertain) first by correlation; paged. */
-export async function listWatermarkPhotos(nsid: string, f: { carries?: boolean; page: number; pageSize: number }): Promise<{ data: WatermarkPhotoRow[]; total: number; page: number; pageSize: number }> {
+export async function listWatermarkPhotos(
+  nsid: string,
+  f: { carries?: boolean; page: number; pageSize: number },
+): Promise<{ data: WatermarkPhotoRow[]; total: number; page: number; pageSize: number }> {
   const carries = f.carries ?? null;
   const where = Prisma.sql`p.owner_nsid = ${nsid} AND cr."check" = ${WATERMARK_CHECK}
     AND (${carries}::boolean IS NULL OR (cr.verdict IN ('fail', 'uncertain')) = ${carries}::boolean)`;
@@ -109,7 +136,9 @@ export async function listWatermarkPhotos(nsid: string, f: { carries?: boolean; 
       WHERE ${where}
       ORDER BY (cr.verdict IN ('fail', 'uncertain')) DESC, cr.score DESC NULLS LAST, cr.photo_id
       LIMIT ${f.pageSize} OFFSET ${(f.page - 1) * f.pageSize}`,
-    db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results cr JOIN photos p ON p.id = cr.photo_id WHERE ${where}`,
+    db().$queryRaw<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM check_results cr JOIN photos p ON p.id = cr.photo_id WHERE ${where}`,
   ]);
   return { data, total: n, page: f.page, pageSize: f.pageSize };
 }

@@ -8,7 +8,11 @@ export type DatabaseHandle = { url: string; embedded: boolean; stop: () => Promi
  * `keepAlive` (default on): the embedded server is restarted when it dies, so a long-running app or worker
  * recovers from a killed postmaster on its own (requests fail only while it is down).
  */
-export async function ensureDatabase(opts: { dataDir: string; log?: (m: string) => void; keepAlive?: boolean }): Promise<DatabaseHandle> {
+export async function ensureDatabase(opts: {
+  dataDir: string;
+  log?: (m: string) => void;
+  keepAlive?: boolean;
+}): Promise<DatabaseHandle> {
   const log = opts.log ?? (() => {});
   let server: EmbeddedServer | null = null;
   let url = process.env.DATABASE_URL;
@@ -23,5 +27,11 @@ export async function ensureDatabase(opts: { dataDir: string; log?: (m: string) 
     await server?.stop();
     throw e;
   }
-  return { url, embedded: server !== null, stop: async () => { await server?.stop(); } };
+  return {
+    url,
+    embedded: server !== null,
+    stop: async () => {
+      await server?.stop();
+    },
+  };
 }

@@ -29,14 +29,18 @@ export class EmbeddedPostgresError extends Error {
 type StartFailure = 'port' | 'locked' | 'timeout' | 'other';
 
 class PostmasterStartError extends Error {
-  constructor(message: string, readonly kind: StartFailure) {
+  constructor(
+    message: string,
+    readonly kind: StartFailure,
+  ) {
     super(message);
   }
 }
 
 // postgres's own words (lc_messages=C) for a port another program holds, and for a second postmaster on one cluster.
 function classify(stderr: string): StartFailure {
-  if (/Address already in use|could not bind IPv4 address|could not create any TCP\/IP sockets/.test(stderr)) return 'port';
+  if (/Address already in use|could not bind IPv4 address|could not create any TCP\/IP sockets/.test(stderr))
+    return 'port';
   if (/lock file "postmaster\.pid" already exists/.test(stderr)) return 'locked';
   return 'other';
 }
@@ -81,7 +85,10 @@ function urlFor(c: Credentials, port: number, database = c.database): string {
 
 /** The last lines a program wrote to stderr, joined into one line for an error message. */
 function tail(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.slice(-6).join(' | ') || 'no output';
 }
 
@@ -97,7 +104,12 @@ const spawnOptions = (runAs: RunAs | null) => ({
 });
 
 /** Runs initdb; any failure (cannot execute, non-zero exit) rejects with one line carrying initdb's stderr. */
-async function initdb(nativeDir: string, pgDir: string, creds: Credentials, runAs: RunAs | null): Promise<void> {
+async function initdb(
+  nativeDir: string,
+  pgDir: string,
+  creds: Credentials,
+  runAs: RunAs | null,
+): Promise<void> {
   // initdb reads the superuser's password from a file: private to the user running it, removed right after.
   const pwFile = path.join(os.tmpdir(), `quarry-pg-pw-${randomBytes(6).toString('hex')}`);
   await writeFile(pwFile, `${creds.password}\n`, { mode: 0o600 });
@@ -105,10 +117,22 @@ async function initdb(nativeDir: string, pgDir: string, creds: Credentials, runA
   const bin = path.join(nativeDir, 'bin', 'initdb');
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(bin, [`--pgdata=${pgDir}`, '--auth=scram-sha-256', `--username=${creds.user}`, `--pwfile=${pwFile}`,
-        '--encoding=UTF8', '--locale=C'], { ...spawnOptions(runAs), stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(
+        bin,
+        [
+          `--pgdata=${pgDir}`,
+          '--auth=scram-sha-256',
+          `--username=${creds.user}`,
+          `--pwfile=${pwFile}`,
+          '--encoding=UTF8',
+          '--locale=C',
+        ],
+        { ...spawnOptions(runAs), stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let stderr = '';
-      child.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-8000); });
+      child.stderr!.on('data', (c: Buffer) => {
+        stderr = (stderr + c.toString()).slice(-8000);
+      });
       child.on('error', (e) => reject(new Error(`initdb could not run (${bin}): ${e.message}`)));
       child.on('close', (code, signal) => {
         if (code === 0) resolve();
@@ -126,10 +150,28 @@ const READY = 'database system is ready to accept connections';
  * Starts the postmaster; resolves once it accepts connections, rejects with one line of its stderr otherwise (after
  * the process has exited, so a retry never meets its lock file).
  */
-function startPostmaster(nativeDir: string, pgDir: string, port: number, runAs: RunAs | null, readyTimeoutMs = 60_000): Promise<ChildProcess> {
+function startPostmaster(
+  nativeDir: string,
+  pgDir: string,
+  port: number,
+  runAs: RunAs | null,
+  readyTimeoutMs = 60_000,
+): Promise<ChildProcess> {
   const bin = path.join(nativeDir, 'bin', 'postgres');
-  const args = ['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${pgDir}`,
-    '-c', 'max_connections=200', '-c', 'lc_messages=C'];
+  const args = [
+    '-D',
+    pgDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    `unix_socket_directories=${pgDir}`,
+    '-c',
+    'max_connections=200',
+    '-c',
+    'lc_messages=C',
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { ...spawnOptions(runAs), stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -157,9 +199,19 @@ function startPostmaster(nativeDir: string, pgDir: string, port: number, runAs: 
       clearTimeout(timer);
       if (ready) return;
       if (timedOut) {
-        reject(new PostmasterStartError(`PostgreSQL did not become ready within ${readyTimeoutMs / 1000} s (port ${port}, data in ${pgDir}): ${tail(stderr)}`, 'timeout'));
+        reject(
+          new PostmasterStartError(
+            `PostgreSQL did not become ready within ${readyTimeoutMs / 1000} s (port ${port}, data in ${pgDir}): ${tail(stderr)}`,
+            'timeout',
+          ),
+        );
       } else {
-        reject(new PostmasterStartError(`PostgreSQL did not start on port ${port} (data in ${pgDir}; ${exitText(code, signal)}): ${tail(stderr)}`, classify(stderr)));
+        reject(
+          new PostmasterStartError(
+            `PostgreSQL did not start on port ${port} (data in ${pgDir}; ${exitText(code, signal)}): ${tail(stderr)}`,
+            classify(stderr),
+          ),
+        );
       }
     });
   });
@@ -173,7 +225,13 @@ const START_ATTEMPTS = 5;
  * machine, and another process starting this same cluster (then its server is used). Everything else fails at once.
  */
 async function startPostmasterRetrying(o: {
-  nativeDir: string; pgDir: string; port: number; fixedPort: boolean; runAs: RunAs | null; log: (m: string) => void; readyTimeoutMs?: number;
+  nativeDir: string;
+  pgDir: string;
+  port: number;
+  fixedPort: boolean;
+  runAs: RunAs | null;
+  log: (m: string) => void;
+  readyTimeoutMs?: number;
 }): Promise<{ child: ChildProcess; port: number } | { existing: { pid: number; port: number } }> {
   let port = o.port;
   for (let attempt = 1; ; attempt++) {
@@ -186,8 +244,10 @@ async function startPostmasterRetrying(o: {
       const other = await runningServer(o.pgDir);
       if (other) return { existing: other };
       if (kind === 'port' && !o.fixedPort) port = await freePort();
-      o.log(`PostgreSQL did not start (${kind === 'port' ? 'port in use' : kind === 'locked' ? 'another process is starting it' : 'slow start'}); `
-        + `trying again on port ${port} (attempt ${attempt + 1} of ${START_ATTEMPTS})`);
+      o.log(
+        `PostgreSQL did not start (${kind === 'port' ? 'port in use' : kind === 'locked' ? 'another process is starting it' : 'slow start'}); ` +
+          `trying again on port ${port} (attempt ${attempt + 1} of ${START_ATTEMPTS})`,
+      );
     }
   }
 }
@@ -205,7 +265,9 @@ async function ensureDatabaseExists(creds: Credentials, port: number): Promise<v
 
 // Servers this process started: on exit, ask them to shut down (SIGINT = fast shutdown) rather than orphan them.
 const children = new Set<ChildProcess>();
-process.once('exit', () => { for (const c of children) c.kill('SIGINT'); });
+process.once('exit', () => {
+  for (const c of children) c.kill('SIGINT');
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -218,7 +280,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * and restarted by this process if its owner goes away without stopping it cleanly.
  */
 export type EmbeddedOptions = {
-  dataDir: string; port?: number; log?: (m: string) => void; database?: string; keepAlive?: boolean;
+  dataDir: string;
+  port?: number;
+  log?: (m: string) => void;
+  database?: string;
+  keepAlive?: boolean;
   /** How long one start may take to accept connections (60 s; a test shortens it). */
   readyTimeoutMs?: number;
 };
@@ -241,7 +307,11 @@ async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServer> {
   if (existsSync(credFile)) creds = JSON.parse(await readFile(credFile, 'utf8')) as Credentials;
   else {
     // A random password: the server listens on loopback, but other local users must not get in.
-    creds = { user: 'quarry', password: randomBytes(18).toString('base64url'), database: opts.database ?? 'quarry' };
+    creds = {
+      user: 'quarry',
+      password: randomBytes(18).toString('base64url'),
+      database: opts.database ?? 'quarry',
+    };
   }
 
   // PostgreSQL refuses root: as root it runs as the `postgres` user, which must reach its binaries and cluster.
@@ -289,7 +359,14 @@ async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServer> {
         return;
       }
       try {
-        adopt(await startPostmaster(nativeDir ?? (nativeDir = await nativeDirFor(runAs, log)), pgDir, port, runAs));
+        adopt(
+          await startPostmaster(
+            nativeDir ?? (nativeDir = await nativeDirFor(runAs, log)),
+            pgDir,
+            port,
+            runAs,
+          ),
+        );
         log(`${why}; restarted it in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         return;
       } catch (e) {
@@ -329,7 +406,13 @@ async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServer> {
     await writeFile(credFile, JSON.stringify(creds), { mode: 0o600 });
   }
   const started = await startPostmasterRetrying({
-    nativeDir, pgDir, port: opts.port ?? (await freePort()), fixedPort: opts.port !== undefined, runAs, log, readyTimeoutMs: opts.readyTimeoutMs,
+    nativeDir,
+    pgDir,
+    port: opts.port ?? (await freePort()),
+    fixedPort: opts.port !== undefined,
+    runAs,
+    log,
+    readyTimeoutMs: opts.readyTimeoutMs,
   });
   if ('existing' in started) {
     port = started.existing.port;
@@ -343,7 +426,10 @@ async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServer> {
     await ensureDatabaseExists(creds, port);
   } catch (e) {
     await stop();
-    throw new EmbeddedPostgresError(`the server started on port ${port} but its database "${creds.database}" could not be opened: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new EmbeddedPostgresError(
+      `the server started on port ${port} but its database "${creds.database}" could not be opened: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
   }
   log(`PostgreSQL ready on 127.0.0.1:${port}`);
   return { url: urlFor(creds, port), port, owned: true, stop };

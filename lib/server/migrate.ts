@@ -16,11 +16,16 @@ export function migrationsDir(): string {
 
 export async function readMigrations(dir = migrationsDir()): Promise<Migration[]> {
   if (!existsSync(dir)) throw new Error(`Migrations folder not found: ${dir}`);
-  const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-  return Promise.all(names.map(async (name) => {
-    const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
-    return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
-  }));
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    }),
+  );
 }
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -35,7 +40,10 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )`;
 
 /** Applies pending migrations, one transaction each, under an advisory lock. Returns the names applied. */
-export async function migrate(url: string, opts: { dir?: string; log?: (m: string) => void } = {}): Promise<string[]> {
+export async function migrate(
+  url: string,
+  opts: { dir?: string; log?: (m: string) => void } = {},
+): Promise<string[]> {
   const migrations = await readMigrations(opts.dir);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -44,7 +52,8 @@ export async function migrate(url: string, opts: { dir?: string; log?: (m: strin
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
     await client.query(CREATE_TABLE);
     const done = await client.query<{ migration_name: string; checksum: string }>(
-      'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL');
+      'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
     const byName = new Map(done.rows.map((r) => [r.migration_name, r.checksum]));
     for (const m of migrations) {
       const prior = byName.get(m.name);
@@ -57,7 +66,8 @@ export async function migrate(url: string, opts: { dir?: string; log?: (m: strin
         await client.query(m.sql);
         await client.query(
           'INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)',
-          [randomUUID(), m.checksum, m.name]);
+          [randomUUID(), m.checksum, m.name],
+        );
         await client.query('COMMIT');
       } catch (e) {
         await client.query('ROLLBACK');

@@ -13,7 +13,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, copyFile, link, lstat, mkdir, readFile, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  copyFile,
+  link,
+  lstat,
+  mkdir,
+  readFile,
+  readdir,
+  readlink,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,10 +50,16 @@ export function postgresUser(): RunAs {
   } catch {
     try {
       execFileSync('groupadd', ['--system', 'postgres'], { stdio: 'ignore' });
-      execFileSync('useradd', ['--system', '-g', 'postgres', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
+      execFileSync(
+        'useradd',
+        ['--system', '-g', 'postgres', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', 'postgres'],
+        { stdio: 'ignore' },
+      );
       return ids();
     } catch (e) {
-      throw new Error(`PostgreSQL refuses to run as root and there is no \`postgres\` user to run it as (creating one failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+      throw new Error(
+        `PostgreSQL refuses to run as root and there is no \`postgres\` user to run it as (creating one failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+      );
     }
   }
 }
@@ -59,8 +80,13 @@ export function installedNativeDir(): string {
 
 /** Version plus a hash of the server binary: a reinstall of the same version reuses the copy, another build does not. */
 async function buildId(nativeDir: string): Promise<string> {
-  const pkg = JSON.parse(await readFile(path.join(nativeDir, '..', 'package.json'), 'utf8')) as { version: string };
-  const hash = createHash('sha256').update(await readFile(path.join(nativeDir, 'bin', 'postgres'))).digest('hex').slice(0, 12);
+  const pkg = JSON.parse(await readFile(path.join(nativeDir, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const hash = createHash('sha256')
+    .update(await readFile(path.join(nativeDir, 'bin', 'postgres')))
+    .digest('hex')
+    .slice(0, 12);
   return `${pkg.version.replace(/[^\w.-]/g, '_')}-${hash}`;
 }
 
@@ -70,7 +96,11 @@ async function buildId(nativeDir: string): Promise<string> {
  * (in /tmp anyone could have created it first).
  */
 export async function sharedHome(who: RunAs): Promise<string> {
-  const candidates = [process.env.QUARRY_PG_HOME, '/var/lib/quarry-pg', path.join(os.tmpdir(), 'quarry-pg-root')].filter((c): c is string => !!c);
+  const candidates = [
+    process.env.QUARRY_PG_HOME,
+    '/var/lib/quarry-pg',
+    path.join(os.tmpdir(), 'quarry-pg-root'),
+  ].filter((c): c is string => !!c);
   const reasons: string[] = [];
   for (const dir of candidates) {
     try {
@@ -86,7 +116,9 @@ export async function sharedHome(who: RunAs): Promise<string> {
       reasons.push(`${dir}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
     }
   }
-  throw new Error(`No folder the postgres user can reach for PostgreSQL (${reasons.join('; ')}); set QUARRY_PG_HOME to a root-owned 0755 folder`);
+  throw new Error(
+    `No folder the postgres user can reach for PostgreSQL (${reasons.join('; ')}); set QUARRY_PG_HOME to a root-owned 0755 folder`,
+  );
 }
 
 /** Mirror `src` into `dest`: hard links where possible (same filesystem, no copy), else copies; modes set explicitly. */
@@ -106,7 +138,9 @@ async function mirror(src: string, dest: string): Promise<void> {
         // A hard link shares the inode's mode: keep it only if it already lets everyone read (and run) it.
         linked = ((await stat(to)).mode & mode) === mode;
         if (!linked) await rm(to);
-      } catch { /* another filesystem, or links not allowed: copy */ }
+      } catch {
+        /* another filesystem, or links not allowed: copy */
+      }
       if (!linked) {
         await copyFile(from, to);
         await chmod(to, mode);
@@ -140,7 +174,8 @@ export async function nativeDirFor(who: RunAs | null, log: (m: string) => void):
       await rm(tmp, { recursive: true, force: true });
     }
   }
-  if (!reachableBy(who, path.join(dest, 'bin', 'initdb'))) throw new Error(`The postgres user cannot execute ${path.join(dest, 'bin', 'initdb')}`);
+  if (!reachableBy(who, path.join(dest, 'bin', 'initdb')))
+    throw new Error(`The postgres user cannot execute ${path.join(dest, 'bin', 'initdb')}`);
   return dest;
 }
 
@@ -148,7 +183,11 @@ export async function nativeDirFor(who: RunAs | null, log: (m: string) => void):
  * The cluster folder for DATA_DIR: DATA_DIR/postgres itself, or where its symlink points. A new cluster goes
  * inside DATA_DIR when `who` can reach it (DATA_DIR gets o+x, nothing more), else into the shared home.
  */
-export async function clusterDirFor(dataDir: string, who: RunAs | null, log: (m: string) => void): Promise<string> {
+export async function clusterDirFor(
+  dataDir: string,
+  who: RunAs | null,
+  log: (m: string) => void,
+): Promise<string> {
   const pointer = path.resolve(dataDir, 'postgres');
   const st = await lstat(pointer).catch(() => null);
   // A cluster whose folder was removed is created again at the same place (the caller sees no PG_VERSION).

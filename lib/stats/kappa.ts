@@ -23,7 +23,8 @@ export type Agreement = {
 export function cohenKappa(table: readonly (readonly number[])[], z = Z95): Agreement {
   const k = table.length;
   if (table.some((row) => row.length !== k)) throw new RangeError('cohenKappa: the table must be square');
-  if (table.some((row) => row.some((c) => !Number.isInteger(c) || c < 0))) throw new RangeError('cohenKappa: counts must be non-negative integers');
+  if (table.some((row) => row.some((c) => !Number.isInteger(c) || c < 0)))
+    throw new RangeError('cohenKappa: counts must be non-negative integers');
   const n = table.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
   if (n === 0) return { n: 0, percent: 0, chance: 0, kappa: null, se: null, low: null, high: null };
   const p = table.map((row) => row.map((c) => c / n));
@@ -46,17 +47,29 @@ export function cohenKappa(table: readonly (readonly number[])[], z = Z95): Agre
   // A zero standard error comes from a degenerate table (a rater gave one answer only, or every item agreed): the
   // large-sample formula then claims a certainty it does not have, so no interval is given.
   if (se === 0) return { n, percent: po, chance: pe, kappa, se, low: null, high: null };
-  return { n, percent: po, chance: pe, kappa, se, low: Math.max(-1, kappa - z * se), high: Math.min(1, kappa + z * se) };
+  return {
+    n,
+    percent: po,
+    chance: pe,
+    kappa,
+    se,
+    low: Math.max(-1, kappa - z * se),
+    high: Math.min(1, kappa + z * se),
+  };
 }
 
 /** Builds the square table from paired ratings over a fixed list of categories (unknown ones are an error, not dropped). */
-export function agreementTable<C extends string>(categories: readonly C[], pairs: readonly (readonly [C, C])[]): number[][] {
+export function agreementTable<C extends string>(
+  categories: readonly C[],
+  pairs: readonly (readonly [C, C])[],
+): number[][] {
   const index = new Map(categories.map((c, i) => [c, i]));
   const table = categories.map(() => categories.map(() => 0));
   for (const [x, y] of pairs) {
     const i = index.get(x);
     const j = index.get(y);
-    if (i === undefined || j === undefined) throw new RangeError(`agreementTable: unknown category in pair (${x}, ${y})`);
+    if (i === undefined || j === undefined)
+      throw new RangeError(`agreementTable: unknown category in pair (${x}, ${y})`);
     table[i][j]++;
   }
   return table;

@@ -10,17 +10,52 @@ function toCsv(header: string[], rows: (string | number | null)[][]): string {
 export function spotCheckSummaryCsv(d: SpotCheckDetail): string {
   const s = d.spotCheck;
   return toCsv(
-    ['spot_check', 'population', 'population_size', 'seed', 'label', 'label_name', 'count', 'labelled', 'share', 'ci95_low', 'ci95_high',
-      'population_count', 'population_low', 'population_high'],
-    d.estimates.map((e) => [s.name, s.population, s.populationSize, s.seed, e.label, estimateLabel(e.label), e.count, e.n,
-      e.share.toFixed(4), e.low.toFixed(4), e.high.toFixed(4), e.populationCount, e.populationLow, e.populationHigh]),
+    [
+      'spot_check',
+      'population',
+      'population_size',
+      'seed',
+      'label',
+      'label_name',
+      'count',
+      'labelled',
+      'share',
+      'ci95_low',
+      'ci95_high',
+      'population_count',
+      'population_low',
+      'population_high',
+    ],
+    d.estimates.map((e) => [
+      s.name,
+      s.population,
+      s.populationSize,
+      s.seed,
+      e.label,
+      estimateLabel(e.label),
+      e.count,
+      e.n,
+      e.share.toFixed(4),
+      e.low.toFixed(4),
+      e.high.toFixed(4),
+      e.populationCount,
+      e.populationLow,
+      e.populationHigh,
+    ]),
   );
 }
 
 export function spotCheckItemsCsv(d: SpotCheckDetail): string {
   return toCsv(
     ['position', 'photo_id', 'owner_nsid', 'labels', 'labelled_by', 'labelled_at', 'flickr_url'],
-    d.items.map((i) => [i.position, i.photoId, i.ownerNsid, (i.labels ?? []).join(';'), i.labelledBy, i.labelledAt,
-      `https://www.flickr.com/photos/${encodeURIComponent(i.ownerNsid)}/${encodeURIComponent(i.photoId)}`]),
+    d.items.map((i) => [
+      i.position,
+      i.photoId,
+      i.ownerNsid,
+      (i.labels ?? []).join(';'),
+      i.labelledBy,
+      i.labelledAt,
+      `https://www.flickr.com/photos/${encodeURIComponent(i.ownerNsid)}/${encodeURIComponent(i.photoId)}`,
+    ]),
   );
 }

@@ -3,9 +3,16 @@ import { SPOT_LABELS, type SpotLabel } from '../reviewVocabulary.ts';
 import { wilsonInterval } from './wilson.ts';
 
 export type Estimate = {
-  label: SpotLabel | 'any_problem'; count: number; n: number; share: number; low: number; high: number;
+  label: SpotLabel | 'any_problem';
+  count: number;
+  n: number;
+  share: number;
+  low: number;
+  high: number;
   /** The share scaled to the population: how many photos of it likely have the problem. */
-  populationCount: number; populationLow: number; populationHigh: number;
+  populationCount: number;
+  populationLow: number;
+  populationHigh: number;
 };
 
 /** Each label's share among labelled items, with its 95% Wilson interval and the implied count in the population. */
@@ -19,13 +26,19 @@ export function estimatesFrom(labelSets: readonly (readonly string[])[], populat
   return rows.map(({ label, count }) => {
     const w = wilsonInterval(count, n);
     return {
-      label, count, n, share: w.share, low: w.low, high: w.high,
+      label,
+      count,
+      n,
+      share: w.share,
+      low: w.low,
+      high: w.high,
       populationCount: Math.round(w.share * populationSize),
-      populationLow: Math.round(w.low * populationSize), populationHigh: Math.round(w.high * populationSize),
+      populationLow: Math.round(w.low * populationSize),
+      populationHigh: Math.round(w.high * populationSize),
     };
   });
 }
 
 export function estimateLabel(key: Estimate['label']): string {
-  return key === 'any_problem' ? 'Any problem' : SPOT_LABELS.find((l) => l.key === key)?.label ?? key;
+  return key === 'any_problem' ? 'Any problem' : (SPOT_LABELS.find((l) => l.key === key)?.label ?? key);
 }

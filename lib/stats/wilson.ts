@@ -17,7 +17,9 @@ export function wilsonInterval(count: number, n: number, z = Z95): Proportion {
   const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   // Clamp rounding noise so 0/n gives exactly 0 and n/n exactly 1.
   return {
-    count, n, share: p,
+    count,
+    n,
+    share: p,
     low: count === 0 ? 0 : Math.max(0, centre - half),
     high: count === n ? 1 : Math.min(1, centre + half),
   };

@@ -16,7 +16,10 @@ export const ALL_STEPS = Object.keys(ANALYZE_STEPS) as AnalyzeStep[];
 /** Parses `--checks resolution,exif,text,duplicates` (fetch runs too when duplicates need fresh hashes). */
 export function parseSteps(list: string | undefined): AnalyzeStep[] {
   if (!list) return ALL_STEPS;
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = names.filter((n) => !(n in ANALYZE_STEPS));
   if (bad.length) throw new Error(`unknown check ${bad.join(', ')} (known: ${ALL_STEPS.join(', ')})`);
   const steps = new Set(names as AnalyzeStep[]);

@@ -15,10 +15,18 @@ const PAGE = 10_000;
  * Memory: the index (~44 MB per million photos, shared by the workers) plus, from 200,000 photos on, ~130 MB
  * of probe scratch per worker and a few 22 MB batches (cropSearchPool.ts).
  */
-export async function findCropCandidates(ids: string[], full: HashColumns, missing: Uint8Array): Promise<{ pairs: CropPair[]; probes: number }> {
+export async function findCropCandidates(
+  ids: string[],
+  full: HashColumns,
+  missing: Uint8Array,
+): Promise<{ pairs: CropPair[]; probes: number }> {
   if (full.count < 2) return { pairs: [], probes: 0 };
   const collect = cropPairCollector();
-  const search = await startCropSearch(full, { radius: CROP_SEARCH_DISTANCE, weakBits: CROP_WEAK_BITS, skip: missing }, collect.sink);
+  const search = await startCropSearch(
+    full,
+    { radius: CROP_SEARCH_DISTANCE, weakBits: CROP_WEAK_BITS, skip: missing },
+    collect.sink,
+  );
   // The next page is queried while this one is decoded: PostgreSQL works while this thread decodes.
   let page = listCropHashRows(null, PAGE);
   try {
@@ -44,7 +52,12 @@ export async function findCropCandidates(ids: string[], full: HashColumns, missi
         }
         c.windows.forEach((h, win) => {
           const q = w.count++;
-          w.hi[q] = h.hi; w.lo[q] = h.lo; w.weakHi[q] = h.weak.hi; w.weakLo[q] = h.weak.lo; w.owner[q] = at; w.window[q] = win;
+          w.hi[q] = h.hi;
+          w.lo[q] = h.lo;
+          w.weakHi[q] = h.weak.hi;
+          w.weakLo[q] = h.weak.lo;
+          w.owner[q] = at;
+          w.window[q] = win;
         });
       }
     }

@@ -1,9 +1,26 @@
 // Duplicate step (global): loads every fetched photo's pHash as columns, clusters, and stores a verdict per photo.
-import { countDuplicatePending, getContentHashes, listDedupRows, listFetchErrors, saveCheckResults, saveDuplicatePointers, type CheckResultRow } from '../../lib/queries/analysis.ts';
+import {
+  countDuplicatePending,
+  getContentHashes,
+  listDedupRows,
+  listFetchErrors,
+  saveCheckResults,
+  saveDuplicatePointers,
+  type CheckResultRow,
+} from '../../lib/queries/analysis.ts';
 import { bigIntToHash } from '../fingerprints/phash.ts';
 import { verifyCrops } from '../checks/verifyCrops.ts';
 import { findCropCandidates } from './cropCandidates.ts';
-import { candidatePairs, canonicalOutcome, clusterDuplicates, duplicateOutcome, NAME, UNIQUE_OUTCOME, versionFor, type DedupColumns } from '../checks/duplicates.ts';
+import {
+  candidatePairs,
+  canonicalOutcome,
+  clusterDuplicates,
+  duplicateOutcome,
+  NAME,
+  UNIQUE_OUTCOME,
+  versionFor,
+  type DedupColumns,
+} from '../checks/duplicates.ts';
 import { UnionFind } from '../checks/unionFind.ts';
 import { verifyPairs } from '../checks/verifyPairs.ts';
 import { clipSourceNote, findClipNearDuplicates, type ClipPairSource } from '../clip/nearDuplicates.ts';
@@ -16,8 +33,20 @@ type CropColumns = { hi: Uint32Array; lo: Uint32Array; missing: Uint8Array };
 /** Growable columns: 10M photos cost 8 (hash) + 8 (crop hash) + 1 + 8 (content prefix) + 16 (size, upload) bytes each, plus the id strings. */
 async function loadColumns(): Promise<{ cols: DedupColumns; crop: CropColumns }> {
   let cap = PAGE;
-  let cols: DedupColumns = { count: 0, ids: [], hi: new Uint32Array(cap), lo: new Uint32Array(cap), pixels: new Float64Array(cap), uploaded: new Float64Array(cap), content: new Uint32Array(2 * cap) };
-  let crop: CropColumns = { hi: new Uint32Array(cap), lo: new Uint32Array(cap), missing: new Uint8Array(cap) };
+  let cols: DedupColumns = {
+    count: 0,
+    ids: [],
+    hi: new Uint32Array(cap),
+    lo: new Uint32Array(cap),
+    pixels: new Float64Array(cap),
+    uploaded: new Float64Array(cap),
+    content: new Uint32Array(2 * cap),
+  };
+  let crop: CropColumns = {
+    hi: new Uint32Array(cap),
+    lo: new Uint32Array(cap),
+    missing: new Uint8Array(cap),
+  };
   let after: string | null = null;
   for (;;) {
     const rows = await listDedupRows(after, PAGE);
@@ -25,8 +54,19 @@ async function loadColumns(): Promise<{ cols: DedupColumns; crop: CropColumns }>
     after = rows[rows.length - 1].id;
     if (cols.count + rows.length > cap) {
       cap *= 2;
-      const grow = <T extends Uint32Array | Float64Array>(a: T, n: number): T => { const b = new (a.constructor as new (n: number) => T)(n); b.set(a); return b; };
-      cols = { ...cols, hi: grow(cols.hi, cap), lo: grow(cols.lo, cap), pixels: grow(cols.pixels, cap), uploaded: grow(cols.uploaded, cap), content: grow(cols.content!, 2 * cap) };
+      const grow = <T extends Uint32Array | Float64Array>(a: T, n: number): T => {
+        const b = new (a.constructor as new (n: number) => T)(n);
+        b.set(a);
+        return b;
+      };
+      cols = {
+        ...cols,
+        hi: grow(cols.hi, cap),
+        lo: grow(cols.lo, cap),
+        pixels: grow(cols.pixels, cap),
+        uploaded: grow(cols.uploaded, cap),
+        content: grow(cols.content!, 2 * cap),
+      };
       const missing = new Uint8Array(cap);
       missing.set(crop.missing);
       crop = { hi: grow(crop.hi, cap), lo: grow(crop.lo, cap), missing };
@@ -50,32 +90,65 @@ async function loadColumns(): Promise<{ cols: DedupColumns; crop: CropColumns }>
 
 /** `clipPairs`: pairs CLIP embeddings contributed; `clipNote` says which model at which threshold, or why none. */
 export type DuplicatesSummary = {
-  skipped: boolean; photos: number; clusters: number; duplicates: number; pairs: number; rejected: number; crops: number; cropRejected: number; errors: number;
-  clipPairs: number; clipNote: string;
+  skipped: boolean;
+  photos: number;
+  clusters: number;
+  duplicates: number;
+  pairs: number;
+  rejected: number;
+  crops: number;
+  cropRejected: number;
+  errors: number;
+  clipPairs: number;
+  clipNote: string;
 };
 
 /**
  * Recomputes clusters over all fetched photos (a new photo can join any cluster) and writes only what
  * changed. Skipped when every photo already has a current result and no extra pairs were given.
  */
-export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean; clip?: { source: ClipPairSource | null; note: string } } = {}): Promise<DuplicatesSummary> {
+export async function runDuplicates(
+  s: AnalyzeSettings,
+  opts: { force?: boolean; clip?: { source: ClipPairSource | null; note: string } } = {},
+): Promise<DuplicatesSummary> {
   // The caller says which CLIP embeddings join (clipPairSource of its stage settings); none unless it does.
-  const { source, note: clipNote } = opts.clip
-    ?? { source: s.clipPairs ?? null, note: s.clipPairs ? clipSourceNote(s.clipPairs) : 'CLIP near-duplicates not used' };
+  const { source, note: clipNote } = opts.clip ?? {
+    source: s.clipPairs ?? null,
+    note: s.clipPairs ? clipSourceNote(s.clipPairs) : 'CLIP near-duplicates not used',
+  };
   const version = versionFor(s.nearDuplicateDistance, source);
   if (!opts.force && !s.extraPairs?.length && (await countDuplicatePending(version)) === 0) {
-    return { skipped: true, photos: 0, clusters: 0, duplicates: 0, pairs: 0, rejected: 0, crops: 0, cropRejected: 0, errors: 0, clipPairs: 0, clipNote };
+    return {
+      skipped: true,
+      photos: 0,
+      clusters: 0,
+      duplicates: 0,
+      pairs: 0,
+      rejected: 0,
+      crops: 0,
+      cropRejected: 0,
+      errors: 0,
+      clipPairs: 0,
+      clipNote,
+    };
   }
   const { cols, crop } = await loadColumns();
   const candidates = candidatePairs(cols, s.nearDuplicateDistance);
-  const crops = await findCropCandidates(cols.ids, { hi: crop.hi, lo: crop.lo, count: cols.count }, crop.missing);
+  const crops = await findCropCandidates(
+    cols.ids,
+    { hi: crop.hi, lo: crop.lo, count: cols.count },
+    crop.missing,
+  );
   // Candidates are few (thousands at 10M photos): their full content hashes locate the thumbnails to compare.
   const involved = [...new Set([...candidates, ...crops.pairs].flatMap(([i, j]) => [i, j]))];
   const hashes = new Map<number, string>();
   for (let k = 0; k < involved.length; k += PAGE) {
     const chunk = involved.slice(k, k + PAGE);
     const found = await getContentHashes(chunk.map((i) => cols.ids[i]));
-    for (const i of chunk) { const h = found.get(cols.ids[i]); if (h) hashes.set(i, h); }
+    for (const i of chunk) {
+      const h = found.get(cols.ids[i]);
+      if (h) hashes.set(i, h);
+    }
   }
   const { kept, rejected } = await verifyPairs(candidates, (i) => hashes.get(i), { dataDir: s.dataDir });
   const joined = new UnionFind(cols.count);
@@ -83,18 +156,33 @@ export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean;
   const verifiedCrops = await verifyCrops(crops.pairs, (i) => hashes.get(i), { dataDir: s.dataDir, joined });
   const cropPairs = verifiedCrops.kept.map(({ pair: [i, j, d] }): [number, number, number] => [i, j, d]);
   // Semantic pairs need no pixel verification: they are meant to catch what pixels miss (heavier edits, other crops).
-  const semantic = source ? await findClipNearDuplicates(source.threshold, { modelKey: source.modelKey }) : [];
-  const extraPairs = [...(s.extraPairs ?? []), ...semantic.map((p) => ({ a: p.a, b: p.b, kind: 'clip' as const, similarity: p.similarity }))];
+  const semantic = source
+    ? await findClipNearDuplicates(source.threshold, { modelKey: source.modelKey })
+    : [];
+  const extraPairs = [
+    ...(s.extraPairs ?? []),
+    ...semantic.map((p) => ({ a: p.a, b: p.b, kind: 'clip' as const, similarity: p.similarity })),
+  ];
   const { clusters, pairs } = clusterDuplicates(cols, { pairs: [...kept, ...cropPairs], extraPairs });
   const verdicts = new Map<number, CheckResultRow>();
   const pointers = new Map<number, string>();
   let duplicates = 0;
   for (const c of clusters) {
     const size = c.members.length + 1;
-    verdicts.set(c.canonical, { photoId: cols.ids[c.canonical], check: NAME, version, ...canonicalOutcome(size) });
+    verdicts.set(c.canonical, {
+      photoId: cols.ids[c.canonical],
+      check: NAME,
+      version,
+      ...canonicalOutcome(size),
+    });
     for (const m of c.members) {
       duplicates++;
-      verdicts.set(m.index, { photoId: cols.ids[m.index], check: NAME, version, ...duplicateOutcome(cols.ids[c.canonical], m, size) });
+      verdicts.set(m.index, {
+        photoId: cols.ids[m.index],
+        check: NAME,
+        version,
+        ...duplicateOutcome(cols.ids[c.canonical], m, size),
+      });
       pointers.set(m.index, cols.ids[c.canonical]);
     }
   }
@@ -111,12 +199,34 @@ export async function runDuplicates(s: AnalyzeSettings, opts: { force?: boolean;
   }
   // Photos whose image could not be fetched cannot be compared: say so on the check, with the fetch error as evidence.
   let errors = 0;
-  for (let after: string | null = null; ;) {
+  for (let after: string | null = null; ; ) {
     const page = await listFetchErrors(after, PAGE);
     if (page.length === 0) break;
     after = page[page.length - 1].id;
     errors += page.length;
-    await saveCheckResults(page.map((p) => ({ photoId: p.id, check: NAME, version, verdict: 'error', score: null, details: { reason: 'image not fetched', fetchError: p.fetchError } })), s.runId);
+    await saveCheckResults(
+      page.map((p) => ({
+        photoId: p.id,
+        check: NAME,
+        version,
+        verdict: 'error',
+        score: null,
+        details: { reason: 'image not fetched', fetchError: p.fetchError },
+      })),
+      s.runId,
+    );
   }
-  return { skipped: false, photos: cols.count, clusters: clusters.length, duplicates, pairs, rejected, crops: cropPairs.length, cropRejected: verifiedCrops.rejected, errors, clipPairs: semantic.length, clipNote };
+  return {
+    skipped: false,
+    photos: cols.count,
+    clusters: clusters.length,
+    duplicates,
+    pairs,
+    rejected,
+    crops: cropPairs.length,
+    cropRejected: verifiedCrops.rejected,
+    errors,
+    clipPairs: semantic.length,
+    clipNote,
+  };
 }

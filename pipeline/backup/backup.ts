@@ -34,7 +34,12 @@ export async function makePrivate(dir: string): Promise<void> {
   }
 }
 
-export async function backup(opts: { url: string; dataDir: string; out: string; log?: (m: string) => void }): Promise<BackupManifest> {
+export async function backup(opts: {
+  url: string;
+  dataDir: string;
+  out: string;
+  log?: (m: string) => void;
+}): Promise<BackupManifest> {
   const log = opts.log ?? (() => {});
   if (existsSync(opts.out)) throw new Error(`${opts.out} already exists: choose a new folder for the backup`);
   await mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
@@ -44,22 +49,39 @@ export async function backup(opts: { url: string; dataDir: string; out: string; 
   await mkdir(path.join(opts.out, 'db'), { mode: 0o700 });
   const client = new pg.Client({ connectionString: opts.url });
   await client.connect();
-  const manifest: BackupManifest = { format: 'quarry-backup-1', createdAt: new Date().toISOString(), migrations: [], tables: [], images: false, exports: [] };
+  const manifest: BackupManifest = {
+    format: 'quarry-backup-1',
+    createdAt: new Date().toISOString(),
+    migrations: [],
+    tables: [],
+    images: false,
+    exports: [],
+  };
   let exportDirs: { id: string; directory: string }[] = [];
   try {
     // One snapshot for every table, so decisions and the rows they point at agree.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    manifest.migrations = (await client.query<{ migration_name: string }>(
-      'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY 1')).rows.map((r) => r.migration_name);
+    manifest.migrations = (
+      await client.query<{ migration_name: string }>(
+        'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY 1',
+      )
+    ).rows.map((r) => r.migration_name);
     for (const table of await tablesInDependencyOrder(client)) {
       const file = `db/${table}.csv.gz`;
       const rows = Number((await client.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
-      await pipeline(client.query(copyTo(`COPY "${table}" TO STDOUT WITH (FORMAT csv, HEADER true)`)), createGzip(), createWriteStream(path.join(opts.out, file), { mode: 0o600 }));
+      await pipeline(
+        client.query(copyTo(`COPY "${table}" TO STDOUT WITH (FORMAT csv, HEADER true)`)),
+        createGzip(),
+        createWriteStream(path.join(opts.out, file), { mode: 0o600 }),
+      );
       manifest.tables.push({ name: table, rows, file });
       log(`${table}: ${rows.toLocaleString('en-US')} rows`);
     }
-    exportDirs = (await client.query<{ id: string; directory: string }>(
-      `SELECT id, directory FROM exports WHERE status = 'completed' AND directory IS NOT NULL ORDER BY id`)).rows;
+    exportDirs = (
+      await client.query<{ id: string; directory: string }>(
+        `SELECT id, directory FROM exports WHERE status = 'completed' AND directory IS NOT NULL ORDER BY id`,
+      )
+    ).rows;
     await client.query('COMMIT');
   } finally {
     await client.end();

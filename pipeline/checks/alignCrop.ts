@@ -19,7 +19,8 @@ export function worstBlock(a: Float64Array, b: Float64Array): number {
   for (let by = 0; by < FINE; by += BLOCK) {
     for (let bx = 0; bx < FINE; bx += BLOCK) {
       let s = 0;
-      for (let y = by; y < by + BLOCK; y++) for (let x = bx; x < bx + BLOCK; x++) s += Math.abs(a[y * FINE + x] - b[y * FINE + x]);
+      for (let y = by; y < by + BLOCK; y++)
+        for (let x = bx; x < bx + BLOCK; x++) s += Math.abs(a[y * FINE + x] - b[y * FINE + x]);
       worst = Math.max(worst, s / (BLOCK * BLOCK));
     }
   }
@@ -38,9 +39,11 @@ function coarseWindows(minScale: number): Window[] {
   const steps = Math.round((1 - minScale) / 0.01);
   for (let k = 0; k <= steps; k++) {
     const s = 1 - k * 0.01;
-    for (let j = 0; j <= k; j++) for (let i = 0; i <= k; i++) out.push({ x: i * 0.01, y: j * 0.01, w: s, h: s });
+    for (let j = 0; j <= k; j++)
+      for (let i = 0; i <= k; i++) out.push({ x: i * 0.01, y: j * 0.01, w: s, h: s });
     if (k === 0) continue;
-    for (let i = 0; i <= k; i++) out.push({ x: i * 0.01, y: 0, w: s, h: 1 }, { x: 0, y: i * 0.01, w: 1, h: s });
+    for (let i = 0; i <= k; i++)
+      out.push({ x: i * 0.01, y: 0, w: s, h: 1 }, { x: 0, y: i * 0.01, w: 1, h: s });
   }
   return out;
 }
@@ -80,11 +83,20 @@ export function alignCrop(original: LumaIntegral, crop: LumaIntegral, minScale =
 /** Refines on finer renderings: at 64×64 a 0.1 % misplacement still moves edges visibly. */
 function refineFrom(original: LumaIntegral, crop: LumaIntegral, start: Window): Window {
   let best = start;
-  for (const [side, from, to] of [[REFINE, 0.005, 0.001], [FINE, 0.001, 0.0002]] as const) {
+  for (const [side, from, to] of [
+    [REFINE, 0.005, 0.001],
+    [FINE, 0.001, 0.0002],
+  ] as const) {
     const target = windowGrid(crop, FULL_FRAME, side);
     const grid = new Float64Array(side * side);
     let bestD = meanAbs(windowGrid(original, best, side, side, grid), target);
-    for (let step = from; step > to; step /= 2) best = refine(best, step, (win) => meanAbs(windowGrid(original, win, side, side, grid), target), (d) => d < bestD && ((bestD = d), true));
+    for (let step = from; step > to; step /= 2)
+      best = refine(
+        best,
+        step,
+        (win) => meanAbs(windowGrid(original, win, side, side, grid), target),
+        (d) => d < bestD && ((bestD = d), true),
+      );
   }
   return best;
 }
@@ -95,11 +107,26 @@ function refineFrom(original: LumaIntegral, crop: LumaIntegral, start: Window): 
  * scores where all 80 joint neighbours in (x, y, w, h) cost 80, and the anchored size moves still let a cut
  * edge slide while the opposite one stays.
  */
-function refine(centre: Window, step: number, score: (w: Window) => number, accept: (d: number) => boolean): Window {
+function refine(
+  centre: Window,
+  step: number,
+  score: (w: Window) => number,
+  accept: (d: number) => boolean,
+): Window {
   let best = centre;
   const moves: [dx: number, dy: number, dw: number, dh: number][] = [];
   for (const d of [-step, step]) {
-    moves.push([d, 0, 0, 0], [0, d, 0, 0], [0, 0, d, 0], [-d, 0, d, 0], [-d / 2, 0, d, 0], [0, 0, 0, d], [0, -d, 0, d], [0, -d / 2, 0, d], [-d / 2, -d / 2, d, d]);
+    moves.push(
+      [d, 0, 0, 0],
+      [0, d, 0, 0],
+      [0, 0, d, 0],
+      [-d, 0, d, 0],
+      [-d / 2, 0, d, 0],
+      [0, 0, 0, d],
+      [0, -d, 0, d],
+      [0, -d / 2, 0, d],
+      [-d / 2, -d / 2, d, d],
+    );
   }
   for (const [dx, dy, dw, dh] of moves) {
     const w = Math.min(1, centre.w + dw);

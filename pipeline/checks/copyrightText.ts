@@ -30,7 +30,8 @@ export function classifyText(text: string): Classification {
   for (const rule of RESTRICTION) {
     rule.re.lastIndex = 0;
     const m = rule.re.exec(masked);
-    if (m) found.push({ rule: rule.id, phrase: text.slice(m.index, m.index + m[0].length).trim(), at: m.index });
+    if (m)
+      found.push({ rule: rule.id, phrase: text.slice(m.index, m.index + m[0].length).trim(), at: m.index });
   }
   // Evidence in reading order: the first restriction a reviewer would read comes first.
   const matches = found.sort((a, b) => a.at - b.at).map(({ rule, phrase }) => ({ rule, phrase }));
@@ -39,7 +40,11 @@ export function classifyText(text: string): Classification {
 
 /** Flickr tags are lower-cased and space-less: also read them as words ("all-rights-reserved" → "all rights reserved"). */
 export function tagsToText(tags: string): string {
-  return tags.split(/\s+/).filter(Boolean).map((t) => t.replace(/[-_]+/g, ' ')).join('\n');
+  return tags
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((t) => t.replace(/[-_]+/g, ' '))
+    .join('\n');
 }
 
 export type TextFields = { title: string; description: string; tags: string };
@@ -61,5 +66,14 @@ export function evaluate(photo: TextFields): CheckOutcome {
     for (const f of c.freedoms) freedoms.push({ field, ...f });
   }
   if (found.length === 0) return { verdict: 'pass', score: 0, details: freedoms.length ? { freedoms } : {} };
-  return { verdict: 'fail', score: 1, details: { phrase: found[0].phrase, field: found[0].field, matches: found, ...(freedoms.length ? { freedoms } : {}) } };
+  return {
+    verdict: 'fail',
+    score: 1,
+    details: {
+      phrase: found[0].phrase,
+      field: found[0].field,
+      matches: found,
+      ...(freedoms.length ? { freedoms } : {}),
+    },
+  };
 }

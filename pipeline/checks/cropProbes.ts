@@ -6,7 +6,15 @@ import { popcount32 } from '../fingerprints/phash.ts';
 export type CropTable = MihIndex['tables'][number];
 
 /** A batch of window hashes to look up, as columns: `owner` is the photo (index position) each belongs to. */
-export type WindowColumns = { count: number; hi: Uint32Array; lo: Uint32Array; weakHi: Uint32Array; weakLo: Uint32Array; owner: Uint32Array; window: Uint8Array };
+export type WindowColumns = {
+  count: number;
+  hi: Uint32Array;
+  lo: Uint32Array;
+  weakHi: Uint32Array;
+  weakLo: Uint32Array;
+  owner: Uint32Array;
+  window: Uint8Array;
+};
 
 export type CropSink = (original: number, crop: number, distance: number, window: number) => void;
 
@@ -78,7 +86,14 @@ function weakMask(weakHi: number, weakLo: number, t: number, n: number, bits: nu
  * key t. Returns how many there are. An offset past the key (never stored by cropHash.ts) wraps the shift to
  * a bit above the key, so those probes fall outside the table and find nothing: they are left out.
  */
-function fillFlips(w: WindowColumns, q: number, t: number, bits: number, weakBits: number, flips: Int32Array): number {
+function fillFlips(
+  w: WindowColumns,
+  q: number,
+  t: number,
+  bits: number,
+  weakBits: number,
+  flips: Int32Array,
+): number {
   const weakHi = w.weakHi[q];
   const weakLo = w.weakLo[q];
   if (weakBits === 4) {
@@ -87,8 +102,14 @@ function fillFlips(w: WindowColumns, q: number, t: number, bits: number, weakBit
     const c = weakMask(weakHi, weakLo, t, 2, bits);
     const d = weakMask(weakHi, weakLo, t, 3, bits);
     if (a !== 0 && b !== 0 && c !== 0 && d !== 0) {
-      flips[0] = 0; flips[1] = a; flips[2] = b; flips[3] = a ^ b;
-      flips[4] = c; flips[5] = c ^ a; flips[6] = c ^ b; flips[7] = c ^ a ^ b;
+      flips[0] = 0;
+      flips[1] = a;
+      flips[2] = b;
+      flips[3] = a ^ b;
+      flips[4] = c;
+      flips[5] = c ^ a;
+      flips[6] = c ^ b;
+      flips[7] = c ^ a ^ b;
       for (let f = 0; f < 8; f++) flips[8 + f] = flips[f] ^ d;
       return 16;
     }
@@ -110,8 +131,14 @@ function fillFlips(w: WindowColumns, q: number, t: number, bits: number, weakBit
  * frame, distance, window), unless the frame is the owner or skipped. Returns the number of bucket probes.
  */
 export function probeTable(
-  table: CropTable, t: number, w: WindowColumns, from: number, to: number,
-  o: { radius: number; weakBits: number; skip?: Uint8Array }, s: ProbeScratch, sink: CropSink,
+  table: CropTable,
+  t: number,
+  w: WindowColumns,
+  from: number,
+  to: number,
+  o: { radius: number; weakBits: number; skip?: Uint8Array },
+  s: ProbeScratch,
+  sink: CropSink,
 ): number {
   const { start, bits } = table;
   const shift = bits - GROUP_BITS;
@@ -148,8 +175,16 @@ export function probeTable(
 
 /** One group: counting sort of its probes by bucket, then per bucket each entry against each probe. */
 function probeGroup(
-  table: CropTable, g: number, shift: number, fill: number, hiFirst: boolean, w: WindowColumns, from: number,
-  o: { radius: number; skip?: Uint8Array }, s: ProbeScratch, sink: CropSink,
+  table: CropTable,
+  g: number,
+  shift: number,
+  fill: number,
+  hiFirst: boolean,
+  w: WindowColumns,
+  from: number,
+  o: { radius: number; skip?: Uint8Array },
+  s: ProbeScratch,
+  sink: CropSink,
 ): void {
   const { offsets, ids, hashes: h } = table;
   const { packed, words, starts, ends } = s;

@@ -1,7 +1,15 @@
 // Crop candidates: each photo's window hashes are looked up in an index of every photo's full-frame crop hash.
 import { CROP_KEYS, WEAK_PER_KEY } from '../fingerprints/cropHash.ts';
 import { buildIndex, type HashColumns, type MihIndex } from './dedupIndex.ts';
-import { MAX_PASS_WINDOWS, probeScratch, probeTable, type CropSink, type CropTable, type ProbeScratch, type WindowColumns } from './cropProbes.ts';
+import {
+  MAX_PASS_WINDOWS,
+  probeScratch,
+  probeTable,
+  type CropSink,
+  type CropTable,
+  type ProbeScratch,
+  type WindowColumns,
+} from './cropProbes.ts';
 
 export type { CropSink, WindowColumns } from './cropProbes.ts';
 
@@ -33,15 +41,24 @@ export type CropSearchOptions = {
  * each table's probes are sorted by bucket first and the table is read in order (cropProbes.ts: ~40 ns of
  * CPU per probe at 10M photos). Pass large batches (~100,000 photos): they share one read of each table.
  */
-export function searchWindows(index: { tables: CropTable[] }, w: WindowColumns, o: CropSearchOptions, sink: CropSink, scratch?: ProbeScratch): number {
-  if (!Number.isInteger(o.weakBits) || o.weakBits < 0 || o.weakBits > WEAK_PER_KEY) throw new Error(`weakBits must be 0..${WEAK_PER_KEY}`);
+export function searchWindows(
+  index: { tables: CropTable[] },
+  w: WindowColumns,
+  o: CropSearchOptions,
+  sink: CropSink,
+  scratch?: ProbeScratch,
+): number {
+  if (!Number.isInteger(o.weakBits) || o.weakBits < 0 || o.weakBits > WEAK_PER_KEY)
+    throw new Error(`weakBits must be 0..${WEAK_PER_KEY}`);
   const s = scratch ?? probeScratch(w.count, o.weakBits);
   const pass = Math.min(MAX_PASS_WINDOWS, s.packed.length >> o.weakBits);
   if (pass === 0) throw new Error('probe scratch too small for these weak bits');
   let probes = 0;
   for (let from = 0; from < w.count; from += pass) {
     const to = Math.min(w.count, from + pass);
-    index.tables.forEach((table, t) => { probes += probeTable(table, t, w, from, to, o, s, sink); });
+    index.tables.forEach((table, t) => {
+      probes += probeTable(table, t, w, from, to, o, s, sink);
+    });
   }
   return probes;
 }

@@ -3,7 +3,13 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CROP_KEYS, CROP_WINDOWS } from '../fingerprints/cropHash.ts';
-import { MAX_PASS_WINDOWS, probeScratch, type CropSink, type CropTable, type WindowColumns } from './cropProbes.ts';
+import {
+  MAX_PASS_WINDOWS,
+  probeScratch,
+  type CropSink,
+  type CropTable,
+  type WindowColumns,
+} from './cropProbes.ts';
 import { buildCropIndex, buildCropTable, searchWindows, type CropSearchOptions } from './cropSearch.ts';
 import type { HashColumns } from './dedupIndex.ts';
 
@@ -31,12 +37,25 @@ export type CropSearcher = {
 
 export function windowColumns(capacity: number): WindowColumns {
   return {
-    count: 0, hi: new Uint32Array(capacity), lo: new Uint32Array(capacity), weakHi: new Uint32Array(capacity),
-    weakLo: new Uint32Array(capacity), owner: new Uint32Array(capacity), window: new Uint8Array(capacity),
+    count: 0,
+    hi: new Uint32Array(capacity),
+    lo: new Uint32Array(capacity),
+    weakHi: new Uint32Array(capacity),
+    weakLo: new Uint32Array(capacity),
+    owner: new Uint32Array(capacity),
+    window: new Uint8Array(capacity),
   };
 }
 
-const columnsOf = (w: WindowColumns) => [w.hi.buffer, w.lo.buffer, w.weakHi.buffer, w.weakLo.buffer, w.owner.buffer, w.window.buffer] as ArrayBuffer[];
+const columnsOf = (w: WindowColumns) =>
+  [
+    w.hi.buffer,
+    w.lo.buffer,
+    w.weakHi.buffer,
+    w.weakLo.buffer,
+    w.owner.buffer,
+    w.window.buffer,
+  ] as ArrayBuffer[];
 
 function shared<T extends Uint32Array | Int32Array | Uint8Array>(a: T): T {
   const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
@@ -51,26 +70,46 @@ function shared<T extends Uint32Array | Int32Array | Uint8Array>(a: T): T {
  * are probed in the calling thread.
  */
 export async function startCropSearch(
-  full: HashColumns, options: CropSearchOptions, sink: CropSink, opts: { threads?: number; capacity?: number } = {},
+  full: HashColumns,
+  options: CropSearchOptions,
+  sink: CropSink,
+  opts: { threads?: number; capacity?: number } = {},
 ): Promise<CropSearcher> {
   const threads = opts.threads ?? (full.count >= MIN_PHOTOS_FOR_WORKERS ? availableParallelism() : 0);
-  const capacity = Math.max(CROP_WINDOWS.length, Math.min(opts.capacity ?? BATCH_WINDOWS, MAX_PASS_WINDOWS, full.count * CROP_WINDOWS.length));
+  const capacity = Math.max(
+    CROP_WINDOWS.length,
+    Math.min(opts.capacity ?? BATCH_WINDOWS, MAX_PASS_WINDOWS, full.count * CROP_WINDOWS.length),
+  );
   if (threads <= 0) return inlineSearcher(buildCropIndex(full).tables, options, sink, capacity);
   const tables = CROP_KEYS.map((_, k) => {
     const t = buildCropTable(full, k);
     return { ...t, offsets: shared(t.offsets), ids: shared(t.ids), hashes: shared(t.hashes) };
   });
-  const init: CropWorkerInit = { tables, options: { ...options, skip: options.skip && shared(options.skip) }, capacity };
+  const init: CropWorkerInit = {
+    tables,
+    options: { ...options, skip: options.skip && shared(options.skip) },
+    capacity,
+  };
   return workerSearcher(init, threads, sink);
 }
 
-function inlineSearcher(tables: CropTable[], options: CropSearchOptions, sink: CropSink, capacity: number): CropSearcher {
+function inlineSearcher(
+  tables: CropTable[],
+  options: CropSearchOptions,
+  sink: CropSink,
+  capacity: number,
+): CropSearcher {
   const w = windowColumns(capacity);
   const scratch = probeScratch(capacity, options.weakBits);
   let probes = 0;
   return {
-    next: async () => { w.count = 0; return w; },
-    submit: (batch) => { probes += searchWindows({ tables }, batch, options, sink, scratch); },
+    next: async () => {
+      w.count = 0;
+      return w;
+    },
+    submit: (batch) => {
+      probes += searchWindows({ tables }, batch, options, sink, scratch);
+    },
     finish: async () => probes,
     close: async () => {},
   };
@@ -120,7 +159,9 @@ function workerSearcher(init: CropWorkerInit, threads: number, sink: CropSink): 
       dispatch();
     });
     worker.on('error', fail);
-    worker.on('exit', (code) => { if (!stopping) fail(new Error(`crop search worker stopped (exit code ${code})`)); });
+    worker.on('exit', (code) => {
+      if (!stopping) fail(new Error(`crop search worker stopped (exit code ${code})`));
+    });
   }
   const stop = async () => {
     stopping = true;
@@ -130,10 +171,12 @@ function workerSearcher(init: CropWorkerInit, threads: number, sink: CropSink): 
     next: () => {
       if (failure) return Promise.reject(failure);
       const w = free.pop();
-      return w ? Promise.resolve(w) : new Promise((resolve) => waitingForBuffer.push(resolve)).then((w) => {
-        if (failure) throw failure;
-        return w as WindowColumns;
-      });
+      return w
+        ? Promise.resolve(w)
+        : new Promise((resolve) => waitingForBuffer.push(resolve)).then((w) => {
+            if (failure) throw failure;
+            return w as WindowColumns;
+          });
     },
     submit: (w) => {
       if (failure) throw failure;

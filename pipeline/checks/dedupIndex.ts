@@ -107,7 +107,10 @@ export function selfJoin(index: MihIndex, onPair: PairSink): number {
   const earlierTableFinds = (t: number, i: number, j: number): boolean => {
     for (let k = 0; k < t; k++) {
       const tk = tables[k];
-      const d = popcount32(substringKey(hashes.hi[i], hashes.lo[i], tk.start, tk.bits) ^ substringKey(hashes.hi[j], hashes.lo[j], tk.start, tk.bits));
+      const d = popcount32(
+        substringKey(hashes.hi[i], hashes.lo[i], tk.start, tk.bits) ^
+          substringKey(hashes.hi[j], hashes.lo[j], tk.start, tk.bits),
+      );
       if (d <= tk.radius) return true;
     }
     return false;
@@ -146,7 +149,12 @@ function scanWithin(table: Table, r: number, sink: (p: number, q: number, d: num
   }
 }
 
-function scanAcross(table: Table, mask: number, r: number, sink: (p: number, q: number, d: number) => void): void {
+function scanAcross(
+  table: Table,
+  mask: number,
+  r: number,
+  sink: (p: number, q: number, d: number) => void,
+): void {
   const { offsets, hashes: h } = table;
   const buckets = offsets.length - 1;
   if (table.ids.length * 8 < buckets) {
@@ -180,7 +188,12 @@ function scanAcross(table: Table, mask: number, r: number, sink: (p: number, q: 
 }
 
 /** For tables much larger than the data (small runs), walk only the occupied buckets. */
-function scanSparse(table: Table, mask: number, r: number, sink: (p: number, q: number, d: number) => void): void {
+function scanSparse(
+  table: Table,
+  mask: number,
+  r: number,
+  sink: (p: number, q: number, d: number) => void,
+): void {
   const { offsets, hashes: h, ids } = table;
   let b = -1;
   for (let p0 = 0; p0 < ids.length; p0 = offsets[b + 1]) {

@@ -12,16 +12,34 @@ export function evaluate(read: ExifReadResult): CheckOutcome {
   const base = { source: read.source, ...(read.source === 'none' ? { reason: read.reason } : {}) };
   for (const [field, value] of Object.entries(read.fields)) {
     if (field === 'XMP xmpRights:Marked') {
-      if (/^true$/i.test(value)) return { verdict: 'fail', score: 1, details: { ...base, field, value, phrase: 'xmpRights:Marked=True (rights-managed)' } };
+      if (/^true$/i.test(value))
+        return {
+          verdict: 'fail',
+          score: 1,
+          details: { ...base, field, value, phrase: 'xmpRights:Marked=True (rights-managed)' },
+        };
       continue;
     }
     const c = classifyText(value);
-    if (c.restricted) return { verdict: 'fail', score: 1, details: { ...base, field, value, phrase: c.matches[0].phrase, rule: c.matches[0].rule } };
+    if (c.restricted)
+      return {
+        verdict: 'fail',
+        score: 1,
+        details: { ...base, field, value, phrase: c.matches[0].phrase, rule: c.matches[0].rule },
+      };
   }
   // A Copyright tag is itself a claim: with a bare name and no statement of freedom, a reviewer should look.
   const claim = read.fields.Copyright;
   if (claim && classifyText(claim).freedoms.length === 0) {
-    return { verdict: 'uncertain', score: 0.5, details: { ...base, field: 'Copyright', value: claim, phrase: claim } };
+    return {
+      verdict: 'uncertain',
+      score: 0.5,
+      details: { ...base, field: 'Copyright', value: claim, phrase: claim },
+    };
   }
-  return { verdict: 'pass', score: 0, details: { ...base, ...(Object.keys(read.fields).length ? { fields: read.fields } : {}) } };
+  return {
+    verdict: 'pass',
+    score: 0,
+    details: { ...base, ...(Object.keys(read.fields).length ? { fields: read.fields } : {}) },
+  };
 }

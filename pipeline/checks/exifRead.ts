@@ -25,7 +25,8 @@ function text(v: unknown): string | undefined {
 
 /** XP* tags: BYTE arrays of UCS-2, always little-endian (exiftool and Windows ignore the file's byte order). */
 function xpText(v: unknown): string | undefined {
-  if (Array.isArray(v) && v.every((n) => typeof n === 'number')) return decodeUcs2(Uint8Array.from(v as number[]));
+  if (Array.isArray(v) && v.every((n) => typeof n === 'number'))
+    return decodeUcs2(Uint8Array.from(v as number[]));
   if (Buffer.isBuffer(v)) return decodeUcs2(v);
   return undefined;
 }
@@ -67,8 +68,15 @@ export function xmpFields(xml: string): ExifText {
   for (const tag of ['dc:rights', 'xmpRights:UsageTerms', 'photoshop:Credit', 'dc:creator']) {
     const block = new RegExp(`<${tag}\\b[^>]*>([\\s\\S]*?)</${tag}>`).exec(xml)?.[1];
     const attr = new RegExp(`\\b${tag}="([^"]*)"`).exec(xml)?.[1];
-    const value = block !== undefined ? [...block.matchAll(/<rdf:li\b[^>]*>([\s\S]*?)<\/rdf:li>/g)].map((m) => m[1]).join(' ') || block : attr;
-    const clean = value && decodeEntities(value.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+    const value =
+      block !== undefined
+        ? [...block.matchAll(/<rdf:li\b[^>]*>([\s\S]*?)<\/rdf:li>/g)].map((m) => m[1]).join(' ') || block
+        : attr;
+    const clean =
+      value &&
+      decodeEntities(value.replace(/<[^>]*>/g, ' '))
+        .replace(/\s+/g, ' ')
+        .trim();
     if (clean) out[`XMP ${tag}`] = clean;
   }
   const marked = /xmpRights:Marked(?:="|>)\s*(True|False)/i.exec(xml)?.[1];
@@ -87,20 +95,33 @@ export async function metadataFields(head: Buffer): Promise<ExifText> {
 }
 
 /** Tags flickr.photos.getExif names as exiftool does; IPTC ones get the prefix the original's reader gives them. */
-const API_FIELD: Record<string, string> = { CopyrightNotice: 'IPTC CopyrightNotice', 'By-line': 'IPTC By-line', Credit: 'IPTC Credit' };
+const API_FIELD: Record<string, string> = {
+  CopyrightNotice: 'IPTC CopyrightNotice',
+  'By-line': 'IPTC By-line',
+  Credit: 'IPTC Credit',
+};
 const API_TAGS = new Set<string>([...EXIF_FIELDS, ...XP_FIELDS, 'UserComment', ...Object.keys(API_FIELD)]);
 
-export type FlickrExifCall = (photoId: string, secret: string) => Promise<{ tag: string; raw: string }[] | 'hidden' | 'not_found'>;
+export type FlickrExifCall = (
+  photoId: string,
+  secret: string,
+) => Promise<{ tag: string; raw: string }[] | 'hidden' | 'not_found'>;
 
 export type ExifSource = { id: string; secret: string; urlO: string | null };
 
 /** EXIF from flickr.photos.getExif (rate-limited, so only when no original can be read); `why` says why not. */
-async function readFromApi(photo: ExifSource, getExif: FlickrExifCall | undefined, why: string): Promise<ExifReadResult> {
+async function readFromApi(
+  photo: ExifSource,
+  getExif: FlickrExifCall | undefined,
+  why: string,
+): Promise<ExifReadResult> {
   if (!getExif) return { ok: true, source: 'none', fields: {}, reason: why };
   try {
     const tags = await getExif(photo.id, photo.secret);
-    if (tags === 'hidden') return { ok: true, source: 'none', fields: {}, reason: 'EXIF hidden by the owner' };
-    if (tags === 'not_found') return { ok: true, source: 'none', fields: {}, reason: 'photo not found on Flickr' };
+    if (tags === 'hidden')
+      return { ok: true, source: 'none', fields: {}, reason: 'EXIF hidden by the owner' };
+    if (tags === 'not_found')
+      return { ok: true, source: 'none', fields: {}, reason: 'photo not found on Flickr' };
     const fields: ExifText = {};
     for (const t of tags) if (API_TAGS.has(t.tag)) fields[API_FIELD[t.tag] ?? t.tag] = t.raw;
     return { ok: true, source: 'flickr_api', fields };
@@ -109,12 +130,16 @@ async function readFromApi(photo: ExifSource, getExif: FlickrExifCall | undefine
   }
 }
 
-export async function readExif(photo: ExifSource, opts: DownloadOptions & { getExif?: FlickrExifCall }): Promise<ExifReadResult> {
+export async function readExif(
+  photo: ExifSource,
+  opts: DownloadOptions & { getExif?: FlickrExifCall },
+): Promise<ExifReadResult> {
   if (!photo.urlO) return readFromApi(photo, opts.getExif, 'no original offered');
   const res = await download(photo.urlO, { ...opts, rangeBytes: EXIF_RANGE_BYTES });
   if (!res.ok) {
     // A removed original is an answer, not a failure: there is nothing to read, as when none is offered.
-    if (res.kind === 'unavailable') return readFromApi(photo, opts.getExif, `original unavailable (${res.message})`);
+    if (res.kind === 'unavailable')
+      return readFromApi(photo, opts.getExif, `original unavailable (${res.message})`);
     return { ok: false, kind: res.kind, message: res.message };
   }
   try {

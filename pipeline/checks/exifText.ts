@@ -1,7 +1,8 @@
 // Decodes metadata text bytes the way exiftool does: UTF-8 when the bytes are valid UTF-8, else Windows-1252.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Windows-1252's 0x80–0x9F (Node's 'windows-1252' decoder maps them to C1 controls); the five holes stay as they are. */
-const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
 function cp1252(bytes: Uint8Array): string {
   let out = '';

@@ -17,11 +17,13 @@ export type ResolutionInput = {
 
 /** The original's size when Flickr gives it, else the largest size offered, else the fetched image's. */
 export function knownSize(p: ResolutionInput): { width: number; height: number; source: string } | null {
-  if (p.originalWidth && p.originalHeight) return { width: p.originalWidth, height: p.originalHeight, source: 'original' };
+  if (p.originalWidth && p.originalHeight)
+    return { width: p.originalWidth, height: p.originalHeight, source: 'original' };
   let best: { width: number; height: number; source: string } | null = null;
   for (const [key, v] of Object.entries((p.sizes ?? {}) as Record<string, unknown>)) {
     if (!Array.isArray(v) || typeof v[0] !== 'number' || typeof v[1] !== 'number') continue;
-    if (!best || v[0] * v[1] > best.width * best.height) best = { width: v[0], height: v[1], source: `size_${key}` };
+    if (!best || v[0] * v[1] > best.width * best.height)
+      best = { width: v[0], height: v[1], source: `size_${key}` };
   }
   if (best) return best;
   if (p.imageWidth && p.imageHeight) return { width: p.imageWidth, height: p.imageHeight, source: 'fetched' };
@@ -33,5 +35,7 @@ export function evaluate(p: ResolutionInput, minSide: number): CheckOutcome {
   if (!size) return { verdict: 'uncertain', score: null, details: { reason: 'no size known', minSide } };
   const short = Math.min(size.width, size.height);
   const details = { width: size.width, height: size.height, source: size.source, minSide };
-  return short < minSide ? { verdict: 'fail', score: short / minSide, details } : { verdict: 'pass', score: short / minSide, details };
+  return short < minSide
+    ? { verdict: 'fail', score: short / minSide, details }
+    : { verdict: 'pass', score: short / minSide, details };
 }

@@ -15,7 +15,12 @@ export async function thumbLuma(contentHash: string, dataDir?: string): Promise<
   if (!bytes) return null;
   try {
     const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    return lumaIntegral(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height, info.channels);
+    return lumaIntegral(
+      new Uint8Array(data.buffer, data.byteOffset, data.length),
+      info.width,
+      info.height,
+      info.channels,
+    );
   } catch {
     return null;
   }
@@ -66,7 +71,8 @@ export async function verifyCrops(
     if (!la || !lb) return null;
     // A full-frame match says nothing about which photo is the larger: the other one may hold this one.
     let { difference } = alignCrop(la, lb);
-    if (difference > threshold && pair[3] === FULL_WINDOW) difference = Math.min(difference, alignCrop(lb, la).difference);
+    if (difference > threshold && pair[3] === FULL_WINDOW)
+      difference = Math.min(difference, alignCrop(lb, la).difference);
     if (difference > threshold) return null;
     joined?.union(pair[0], pair[1]);
     return { pair, difference };

@@ -12,7 +12,11 @@ export async function thumbGrey(contentHash: string, dataDir?: string): Promise<
   const bytes = await readImage('thumbs', contentHash, dataDir);
   if (!bytes) return null;
   try {
-    const { data } = await sharp(bytes).greyscale().resize(SIDE, SIDE, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+    const { data } = await sharp(bytes)
+      .greyscale()
+      .resize(SIDE, SIDE, { fit: 'fill' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     return new Uint8Array(data.buffer, data.byteOffset, data.length);
   } catch {
     return null;
@@ -28,7 +32,8 @@ export function blockDifference(a: Uint8Array, b: Uint8Array): number {
   for (let by = 0; by < SIDE; by += BLOCK) {
     for (let bx = 0; bx < SIDE; bx += BLOCK) {
       let s = 0;
-      for (let y = by; y < by + BLOCK; y++) for (let x = bx; x < bx + BLOCK; x++) s += Math.abs(a[y * SIDE + x] - b[y * SIDE + x]);
+      for (let y = by; y < by + BLOCK; y++)
+        for (let x = bx; x < bx + BLOCK; x++) s += Math.abs(a[y * SIDE + x] - b[y * SIDE + x]);
       worst = Math.max(worst, s / (BLOCK * BLOCK));
     }
   }

@@ -15,7 +15,8 @@ import { defaultRegistry } from '../runs/stages/index.ts';
 import { startWorker, type Worker } from '../worker.ts';
 import { UsageError } from './flags.ts';
 
-export const ended = (r: RunView) => r.status === 'completed' || r.status === 'failed' || r.status === 'cancelled';
+export const ended = (r: RunView) =>
+  r.status === 'completed' || r.status === 'failed' || r.status === 'cancelled';
 
 async function follow(id: string): Promise<RunView> {
   const tty = process.stderr.isTTY;
@@ -45,11 +46,17 @@ export function checkInput(input: RunInput, flagNames: Record<string, string> = 
   if (!checked.success) {
     const i = checked.error.issues[0];
     const [field, ...rest] = i.path.map(String);
-    throw new UsageError(`${field ? `--${flagNames[field] ?? field}${rest.length ? ` ${rest.join('.')}` : ''} ` : ''}${i.message.replace(/\bfrom\b/, '--from')}`);
+    throw new UsageError(
+      `${field ? `--${flagNames[field] ?? field}${rest.length ? ` ${rest.join('.')}` : ''} ` : ''}${i.message.replace(/\bfrom\b/, '--from')}`,
+    );
   }
   // The settings give what the request leaves out: an uncertain threshold must not end above its fail.
   const t = { ...thresholdDefaults(), ...checked.data.thresholds };
-  for (const [u, fl] of [['clipNonphotoUncertain', 'clipNonphotoFail'], ['clipNonwholesomeUncertain', 'clipNonwholesomeFail'], ['watermarkUncertain', 'watermarkFail']] as const) {
+  for (const [u, fl] of [
+    ['clipNonphotoUncertain', 'clipNonphotoFail'],
+    ['clipNonwholesomeUncertain', 'clipNonwholesomeFail'],
+    ['watermarkUncertain', 'watermarkFail'],
+  ] as const) {
     if (t[u] > t[fl]) throw new UsageError(`threshold ${u} (${t[u]}) must not exceed ${fl} (${t[fl]})`);
   }
   return input;
@@ -70,15 +77,23 @@ export function startRun(input: RunInput, o: Parameters<typeof driveRun>[1] = {}
  * says whether it completed. `after` reports on the ended run while the database is still up. Ctrl-C stops this
  * process's worker; the run goes on with other workers or is resumed later.
  */
-export async function driveRun(act: (s: Session) => Promise<string | null>, o: { detach?: boolean; after?: (r: RunView) => Promise<void> } = {}): Promise<RunView | null> {
+export async function driveRun(
+  act: (s: Session) => Promise<string | null>,
+  o: { detach?: boolean; after?: (r: RunView) => Promise<void> } = {},
+): Promise<RunView | null> {
   const database = await ensureDatabase({ dataDir: dataDir(), log: (m) => console.error(m) });
   const registry = defaultRegistry();
   let worker: Worker | null = null;
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
-    console.error('\nStopping; the run goes on with other workers, or resume it later with `quarry run --resume ID`.');
-    void (worker?.stop() ?? Promise.resolve()).finally(async () => { await database.stop(); process.exit(130); });
+    console.error(
+      '\nStopping; the run goes on with other workers, or resume it later with `quarry run --resume ID`.',
+    );
+    void (worker?.stop() ?? Promise.resolve()).finally(async () => {
+      await database.stop();
+      process.exit(130);
+    });
   };
   process.once('SIGINT', onSignal);
   try {
@@ -91,7 +106,8 @@ export async function driveRun(act: (s: Session) => Promise<string | null>, o: {
       return null;
     }
     const workers = await countWorkerConnections(WORKER_APP_NAME);
-    if (workers === 0) worker = await startWorker({ concurrency: settings.WORKER_CONCURRENCY, registry, log: () => {} });
+    if (workers === 0)
+      worker = await startWorker({ concurrency: settings.WORKER_CONCURRENCY, registry, log: () => {} });
     else console.error(`${workers} worker connection(s) found: they run the batches.`);
     const r = await follow(id);
     if (!interrupted) process.exitCode = r.status === 'completed' ? 0 : 1;

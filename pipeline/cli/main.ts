@@ -12,7 +12,10 @@ type CommandModule = { spec: CommandSpec; run: (args: string[]) => Promise<void>
 export type CliOutput = { out: (text: string) => void; err: (text: string) => void };
 
 export function commandNames(): string[] {
-  return readdirSync(commandsDir).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
+  return readdirSync(commandsDir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.replace(/\.ts$/, ''))
+    .sort();
 }
 
 async function load(name: string): Promise<CommandModule | null> {
@@ -25,14 +28,26 @@ async function listCommands(): Promise<string> {
   const mods = await Promise.all(names.map(load));
   const width = Math.max(...names.map((n) => n.length));
   const lines = names.map((n, i) => `  ${n.padEnd(width)}  ${mods[i]?.spec.summary ?? ''}`);
-  return ['Usage: npm run quarry -- <command> [options]', '', 'Commands:', ...lines, '',
-    'Run `npm run quarry -- <command> --help` (or `help <command>`) for its flags.'].join('\n');
+  return [
+    'Usage: npm run quarry -- <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `npm run quarry -- <command> --help` (or `help <command>`) for its flags.',
+  ].join('\n');
 }
 
 /** Runs one command line; returns the exit code. */
-export async function runCli(argv: string[], io: CliOutput = { out: console.log, err: console.error }): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliOutput = { out: console.log, err: console.error },
+): Promise<number> {
   const [name, ...args] = argv;
-  const unknown = (n: string) => { io.err(`Unknown command "${n}". Commands: ${commandNames().join(', ')}`); return 2; };
+  const unknown = (n: string) => {
+    io.err(`Unknown command "${n}". Commands: ${commandNames().join(', ')}`);
+    return 2;
+  };
   try {
     if (!name || name === 'help' || name === '--help' || name === '-h') {
       const mod = name === 'help' && args[0] ? await load(args[0]) : null;

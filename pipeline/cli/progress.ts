@@ -5,9 +5,16 @@ export { formatDuration };
 
 export type ProgressState = { done: number; total?: number; failed?: number; extra?: string };
 
-export function formatProgress(label: string, p: ProgressState, elapsedSeconds: number, unit = 'items'): string {
+export function formatProgress(
+  label: string,
+  p: ProgressState,
+  elapsedSeconds: number,
+  unit = 'items',
+): string {
   const rate = elapsedSeconds > 0 ? p.done / elapsedSeconds : 0;
-  const parts = [`${label}: ${p.done.toLocaleString('en-US')}${p.total !== undefined ? `/${p.total.toLocaleString('en-US')}` : ''} ${unit}`];
+  const parts = [
+    `${label}: ${p.done.toLocaleString('en-US')}${p.total !== undefined ? `/${p.total.toLocaleString('en-US')}` : ''} ${unit}`,
+  ];
   if (p.total) parts.push(`${((100 * p.done) / p.total).toFixed(1)}%`);
   parts.push(`${rate.toFixed(rate < 10 ? 2 : 0)} ${unit}/s`);
   if (p.total !== undefined && rate > 0) parts.push(`ETA ${formatDuration((p.total - p.done) / rate)}`);

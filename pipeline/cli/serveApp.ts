@@ -22,7 +22,10 @@ export async function ensureAuthSecret(dataDir: string): Promise<string> {
 export function ensureBuilt(log: (m: string) => void): void {
   if (existsSync('.next/BUILD_ID')) return;
   log('No production build found: running `next build` (about 30 s)…');
-  const res = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const res = spawnSync(process.execPath, [nextBin, 'build'], {
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   if (res.status !== 0) throw new Error('next build failed');
 }
 
@@ -40,7 +43,14 @@ export function authUrlEnv(): Record<string, string> {
   return process.env.AUTH_URL ? { AUTH_URL: process.env.AUTH_URL } : {};
 }
 
-export type ServeOptions = { dev: boolean; port: number; host?: string; env: Record<string, string>; onReady?: () => void; onStop: () => Promise<void> };
+export type ServeOptions = {
+  dev: boolean;
+  port: number;
+  host?: string;
+  env: Record<string, string>;
+  onReady?: () => void;
+  onStop: () => Promise<void>;
+};
 
 function alive(pid: number): boolean {
   try {
@@ -65,8 +75,17 @@ async function awaitServerWorker(pidFile: string, timeoutMs = 15_000): Promise<v
 }
 
 export function serveApp(opts: ServeOptions): Promise<number> {
-  const args = [nextBin, opts.dev ? 'dev' : 'start', '-p', String(opts.port), ...(opts.host ? ['-H', opts.host] : [])];
-  const workerPidFile = path.join(os.tmpdir(), `quarry-worker-${process.pid}-${randomBytes(4).toString('hex')}.pid`);
+  const args = [
+    nextBin,
+    opts.dev ? 'dev' : 'start',
+    '-p',
+    String(opts.port),
+    ...(opts.host ? ['-H', opts.host] : []),
+  ];
+  const workerPidFile = path.join(
+    os.tmpdir(),
+    `quarry-worker-${process.pid}-${randomBytes(4).toString('hex')}.pid`,
+  );
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...opts.env, NEXT_TELEMETRY_DISABLED: '1', QUARRY_WORKER_PID_FILE: workerPidFile },

@@ -12,7 +12,9 @@ export async function withDatabase<T>(fn: () => Promise<T>): Promise<T> {
     await disconnectDb().catch(() => {});
     await handle.stop();
   };
-  const onSignal = () => { void stop().finally(() => process.exit(130)); };
+  const onSignal = () => {
+    void stop().finally(() => process.exit(130));
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {

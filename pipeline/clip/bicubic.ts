@@ -79,7 +79,9 @@ export function resizeBicubicCrop(
       const xmin = h.bounds[xx * 2];
       const count = h.bounds[xx * 2 + 1];
       const k = xx * h.ksize;
-      let r = HALF, g = HALF, b = HALF;
+      let r = HALF,
+        g = HALF,
+        b = HALF;
       for (let x = 0; x < count; x++) {
         const w = h.kernels[k + x];
         const p = srcRow + (xmin + x) * 3;

@@ -5,7 +5,12 @@ import { readClipCrop } from './imageSource.ts';
 import { CLIP_PIXELS, toClipTensor } from './preprocess.ts';
 import { errorRows, scoreEmbedding, storedForm, type ClipRuntime } from './runtime.ts';
 
-export type BatchOutput = { results: ClipResultRow[]; embeddings: EmbeddingRow[]; done: number; failed: number };
+export type BatchOutput = {
+  results: ClipResultRow[];
+  embeddings: EmbeddingRow[];
+  done: number;
+  failed: number;
+};
 
 type Prepared = { ids: string[]; tensor: Float32Array; errors: ClipResultRow[] };
 

@@ -19,7 +19,10 @@ export type ClipConfig = {
 };
 
 // The web app's bundle has no import.meta.dirname: there the file is found from the repository root.
-export const DEFAULT_PROMPTS_FILE = path.join(import.meta.dirname ?? path.resolve(process.env.QUARRY_ROOT ?? process.cwd(), 'pipeline/clip'), 'prompts.json');
+export const DEFAULT_PROMPTS_FILE = path.join(
+  import.meta.dirname ?? path.resolve(process.env.QUARRY_ROOT ?? process.cwd(), 'pipeline/clip'),
+  'prompts.json',
+);
 
 /** The CLIP settings of `s` (the process's settings by default); a run's thresholds replace these per run. */
 export function clipConfig(s: Settings = current): ClipConfig {

@@ -49,7 +49,12 @@ export function encodeFloat16(values: ArrayLike<number>): Buffer {
 }
 
 /** Decodes into `out` at `offset` when given, so blocks of vectors can share one matrix. */
-export function decodeFloat16(bytes: Uint8Array, out = new Float32Array(bytes.length / 2), offset = 0): Float32Array {
-  for (let i = 0; i < bytes.length / 2; i++) out[offset + i] = HALF_TABLE[bytes[2 * i] | (bytes[2 * i + 1] << 8)];
+export function decodeFloat16(
+  bytes: Uint8Array,
+  out = new Float32Array(bytes.length / 2),
+  offset = 0,
+): Float32Array {
+  for (let i = 0; i < bytes.length / 2; i++)
+    out[offset + i] = HALF_TABLE[bytes[2 * i] | (bytes[2 * i + 1] << 8)];
   return out;
 }

@@ -25,7 +25,8 @@ export async function readClipCrop(dataDir: string, contentHash: string): Promis
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    if (info.width === CLIP_SIZE && info.height === CLIP_SIZE && info.channels === 3) return { ok: true, rgb: data };
+    if (info.width === CLIP_SIZE && info.height === CLIP_SIZE && info.channels === 3)
+      return { ok: true, rgb: data };
     return { ok: true, rgb: await clipCrop(bytes) };
   } catch (err) {
     return { ok: false, error: `corrupt clip crop ${file}: ${(err as Error).message}` };

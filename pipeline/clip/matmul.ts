@@ -17,8 +17,17 @@ function gemmSession(): Promise<ort.InferenceSession> {
 }
 
 /** [m, d] × [n, d]ᵀ → [m, n] row-major. */
-export async function multiplyTransposed(a: Float32Array, m: number, b: Float32Array, n: number, d: number): Promise<Float32Array> {
+export async function multiplyTransposed(
+  a: Float32Array,
+  m: number,
+  b: Float32Array,
+  n: number,
+  d: number,
+): Promise<Float32Array> {
   const s = await gemmSession();
-  const out = await s.run({ a: new ort.Tensor('float32', a, [m, d]), b: new ort.Tensor('float32', b, [n, d]) });
+  const out = await s.run({
+    a: new ort.Tensor('float32', a, [m, d]),
+    b: new ort.Tensor('float32', b, [n, d]),
+  });
   return out.c.data as Float32Array;
 }

@@ -33,7 +33,10 @@ function checkTensor(
   return problems;
 }
 
-export async function checkModelDir(dir: string, runtime: RuntimeOptions = { threads: 0, executionProvider: 'cpu' }): Promise<ModelCheckReport> {
+export async function checkModelDir(
+  dir: string,
+  runtime: RuntimeOptions = { threads: 0, executionProvider: 'cpu' },
+): Promise<ModelCheckReport> {
   const { missing } = modelFiles(dir);
   if (missing.length) return { ok: false, problems: missing.map((f) => `${dir}: missing ${f}`), notes: [] };
   const problems: string[] = [];
@@ -49,7 +52,14 @@ export async function checkModelDir(dir: string, runtime: RuntimeOptions = { thr
   const vision = await open(VISION_FILE);
   const text = await open(TEXT_FILE);
   if (vision) {
-    problems.push(...checkTensor(vision, VISION_FILE, 'input', 'pixel_values', 'float32', [null, 3, CLIP_SIZE, CLIP_SIZE]));
+    problems.push(
+      ...checkTensor(vision, VISION_FILE, 'input', 'pixel_values', 'float32', [
+        null,
+        3,
+        CLIP_SIZE,
+        CLIP_SIZE,
+      ]),
+    );
     problems.push(...checkTensor(vision, VISION_FILE, 'output', 'image_embeds', 'float32', [null, null]));
   }
   if (text) {
@@ -64,7 +74,8 @@ export async function checkModelDir(dir: string, runtime: RuntimeOptions = { thr
   if (vision && text) {
     const v = tensorMeta(vision, 'image_embeds', 'output')?.shape[1];
     const t = tensorMeta(text, 'text_embeds', 'output')?.shape[1];
-    if (typeof v === 'number' && typeof t === 'number' && v !== t) problems.push(`embedding sizes differ: image ${v}, text ${t}`);
+    if (typeof v === 'number' && typeof t === 'number' && v !== t)
+      problems.push(`embedding sizes differ: image ${v}, text ${t}`);
   }
   await vision?.release();
   await text?.release();
@@ -79,7 +90,18 @@ export async function checkModelDir(dir: string, runtime: RuntimeOptions = { thr
 
   const manifest = await buildManifest(dir);
   try {
-    const encoders = await ClipEncoders.open({ dir, name: manifest.name, hash: manifest.hash, logitScale: manifest.logitScale ?? 100, nearDuplicates: manifest.nearDuplicates ?? true, visionPath: `${dir}/${VISION_FILE}`, textPath: `${dir}/${TEXT_FILE}` }, runtime);
+    const encoders = await ClipEncoders.open(
+      {
+        dir,
+        name: manifest.name,
+        hash: manifest.hash,
+        logitScale: manifest.logitScale ?? 100,
+        nearDuplicates: manifest.nearDuplicates ?? true,
+        visionPath: `${dir}/${VISION_FILE}`,
+        textPath: `${dir}/${TEXT_FILE}`,
+      },
+      runtime,
+    );
     const grey = toClipTensor(Buffer.alloc(CLIP_CROP_BYTES * 2, 128), 2);
     const images = await encoders.encodeImages(grey, 2);
     const texts = await encoders.encodeTexts(['a photo', 'an illustration']);

@@ -33,7 +33,10 @@ export type ModelInfo = {
 };
 
 export class ModelNotInstalledError extends Error {
-  constructor(readonly dir: string, readonly missing: string[]) {
+  constructor(
+    readonly dir: string,
+    readonly missing: string[],
+  ) {
     super(`CLIP model not installed: ${dir} lacks ${missing.join(', ')} (see pipeline/clip/README.md)`);
   }
 }

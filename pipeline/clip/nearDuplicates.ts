@@ -20,7 +20,11 @@ function decodeBlock(store: EmbeddingStore, start: number, end: number): Float32
  * All pairs (a < b by position) with cosine ≥ threshold, by block matrix products: O(n²·d) arithmetic in
  * MLAS kernels, O(block²) working memory. Unit vectors, so the dot product is the cosine.
  */
-export async function pairsAboveThreshold(store: EmbeddingStore, threshold: number, blockSize = 2048): Promise<NearDuplicatePair[]> {
+export async function pairsAboveThreshold(
+  store: EmbeddingStore,
+  threshold: number,
+  blockSize = 2048,
+): Promise<NearDuplicatePair[]> {
   const pairs: NearDuplicatePair[] = [];
   const n = store.ids.length;
   for (let i = 0; i < n; i += blockSize) {
@@ -62,7 +66,10 @@ export async function loadEmbeddingStore(modelKey: string, pageSize = 10_000): P
  * The pairs the duplicates check merges into its clusters alongside perceptual-hash matches.
  * Uses the most recent model's embeddings unless one is named (`name@hash`, as stored).
  */
-export async function findClipNearDuplicates(threshold: number, opts: { modelKey?: string; blockSize?: number } = {}): Promise<NearDuplicatePair[]> {
+export async function findClipNearDuplicates(
+  threshold: number,
+  opts: { modelKey?: string; blockSize?: number } = {},
+): Promise<NearDuplicatePair[]> {
   const modelKey = opts.modelKey ?? (await latestEmbeddingModel());
   if (!modelKey) return [];
   const store = await loadEmbeddingStore(modelKey);
@@ -72,7 +79,8 @@ export async function findClipNearDuplicates(threshold: number, opts: { modelKey
 /** Which embeddings feed the duplicate clusters: the installed model's, at the configured cosine threshold. */
 export type ClipPairSource = { modelKey: string; threshold: number };
 
-export const clipSourceNote = (s: ClipPairSource) => `CLIP near-duplicates from ${s.modelKey} at cosine ≥ ${s.threshold}`;
+export const clipSourceNote = (s: ClipPairSource) =>
+  `CLIP near-duplicates from ${s.modelKey} at cosine ≥ ${s.threshold}`;
 
 /**
  * The installed model as a source of duplicate pairs, or why there is none: no model, a model whose manifest says
@@ -80,14 +88,24 @@ export const clipSourceNote = (s: ClipPairSource) => `CLIP near-duplicates from 
  * quadratic: ~85 GFLOP/s on 2 cores makes 250,000 photos ~5 min, a million ~1.5 h, ten million days).
  * Pairs come only from embeddings of that exact model.
  */
-export async function clipPairSource(config: ClipConfig): Promise<{ source: ClipPairSource | null; note: string }> {
+export async function clipPairSource(
+  config: ClipConfig,
+): Promise<{ source: ClipPairSource | null; note: string }> {
   const status = await clipModelStatus(config);
-  if (!status.installed) return { source: null, note: `${status.message}: duplicates from perceptual hashes only` };
-  if (!status.nearDuplicates) return { source: null, note: `CLIP model ${status.name} declares its embeddings unfit for similarity: duplicates from perceptual hashes only` };
+  if (!status.installed)
+    return { source: null, note: `${status.message}: duplicates from perceptual hashes only` };
+  if (!status.nearDuplicates)
+    return {
+      source: null,
+      note: `CLIP model ${status.name} declares its embeddings unfit for similarity: duplicates from perceptual hashes only`,
+    };
   const modelKey = `${status.name}@${status.hash}`;
   const count = await countEmbeddings(modelKey);
   if (count > config.nearDuplicateMaxPhotos) {
-    return { source: null, note: `${count} CLIP embeddings exceed CLIP_NEAR_DUPLICATE_MAX_PHOTOS (${config.nearDuplicateMaxPhotos}) for the exact search: duplicates from perceptual hashes only` };
+    return {
+      source: null,
+      note: `${count} CLIP embeddings exceed CLIP_NEAR_DUPLICATE_MAX_PHOTOS (${config.nearDuplicateMaxPhotos}) for the exact search: duplicates from perceptual hashes only`,
+    };
   }
   const source = { modelKey, threshold: config.nearDuplicate };
   return { source, note: clipSourceNote(source) };

@@ -38,7 +38,12 @@ export class GraphBuilder {
   floats(values: Float32Array | number[], dims: number[], name = `c${this.counter++}`): string {
     const data = values instanceof Float32Array ? values : Float32Array.from(values);
     this.initializers.push(
-      onnx.TensorProto.create({ name, dims, dataType: DT.FLOAT, rawData: new Uint8Array(data.buffer.slice(0)) }),
+      onnx.TensorProto.create({
+        name,
+        dims,
+        dataType: DT.FLOAT,
+        rawData: new Uint8Array(data.buffer.slice(0)),
+      }),
     );
     return name;
   }
@@ -46,13 +51,23 @@ export class GraphBuilder {
   ints(values: number[], name = `c${this.counter++}`): string {
     const data = BigInt64Array.from(values.map(BigInt));
     this.initializers.push(
-      onnx.TensorProto.create({ name, dims: [values.length], dataType: DT.INT64, rawData: new Uint8Array(data.buffer) }),
+      onnx.TensorProto.create({
+        name,
+        dims: [values.length],
+        dataType: DT.INT64,
+        rawData: new Uint8Array(data.buffer),
+      }),
     );
     return name;
   }
 
   /** Adds a node and returns its (single) output name, or `output` when given. */
-  op(opType: string, inputs: string[], attrs: Record<string, Attr> = {}, output = `t${this.counter++}`): string {
+  op(
+    opType: string,
+    inputs: string[],
+    attrs: Record<string, Attr> = {},
+    output = `t${this.counter++}`,
+  ): string {
     const attribute = Object.entries(attrs).map(([name, v]) =>
       Array.isArray(v)
         ? { name, type: onnx.AttributeProto.AttributeType.INTS, ints: v }
@@ -62,7 +77,9 @@ export class GraphBuilder {
             ? { name, type: onnx.AttributeProto.AttributeType.INT, i: v }
             : { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v },
     );
-    this.nodes.push(onnx.NodeProto.create({ opType, input: inputs, output: [output], name: output, attribute }));
+    this.nodes.push(
+      onnx.NodeProto.create({ opType, input: inputs, output: [output], name: output, attribute }),
+    );
     return output;
   }
 

@@ -38,7 +38,11 @@ export async function decodeRgb(input: Buffer) {
     .toColourspace('srgb')
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    width: info.width,
+    height: info.height,
+  };
 }
 
 /** The 224×224 CLIP crop of an encoded image as raw RGB bytes (CLIP_CROP_BYTES long). */
@@ -64,7 +68,8 @@ export function toClipTensor(
   out: Float32Array = new Float32Array(count * 3 * CLIP_PIXELS),
   at = 0,
 ): Float32Array {
-  if (rgb.length < count * CLIP_CROP_BYTES) throw new Error(`expected ${count} crops of ${CLIP_CROP_BYTES} bytes`);
+  if (rgb.length < count * CLIP_CROP_BYTES)
+    throw new Error(`expected ${count} crops of ${CLIP_CROP_BYTES} bytes`);
   // Precomputed per-channel lookup: byte -> normalised float, exactly (v/255 - mean)/std.
   const lut = LUT;
   for (let n = 0; n < count; n++) {
@@ -82,6 +87,7 @@ export function toClipTensor(
 
 const LUT = (() => {
   const t = new Float32Array(768);
-  for (let c = 0; c < 3; c++) for (let v = 0; v < 256; v++) t[c * 256 + v] = (v / 255 - CLIP_MEAN[c]) / CLIP_STD[c];
+  for (let c = 0; c < 3; c++)
+    for (let v = 0; v < 256; v++) t[c * 256 + v] = (v / 255 - CLIP_MEAN[c]) / CLIP_STD[c];
   return t;
 })();

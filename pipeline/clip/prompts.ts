@@ -13,9 +13,7 @@ const classSchema = z.object({
 const setSchema = z
   .object({
     description: z.string().optional(),
-    templates: z
-      .array(z.string().refine((t) => t.includes('{}'), 'a template must contain {}'))
-      .min(1),
+    templates: z.array(z.string().refine((t) => t.includes('{}'), 'a template must contain {}')).min(1),
     classes: z.array(classSchema).min(2),
   })
   .refine((s) => s.classes.some((c) => c.flagged) && s.classes.some((c) => !c.flagged), {

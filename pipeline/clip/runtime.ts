@@ -39,7 +39,10 @@ export function openClipRuntime(config: ClipConfig): Promise<ClipRuntime> {
 async function load(config: ClipConfig): Promise<ClipRuntime> {
   const model = await describeModel(config.modelDir);
   const prompts = loadPrompts(config.promptsFile);
-  const encoders = await ClipEncoders.open(model, { threads: config.threads, executionProvider: config.executionProvider });
+  const encoders = await ClipEncoders.open(model, {
+    threads: config.threads,
+    executionProvider: config.executionProvider,
+  });
   const cacheDir = path.join(config.dataDir, 'cache', 'clip-text');
   const classes = {} as ClipRuntime['classes'];
   const promptHashes = {} as ClipRuntime['promptHashes'];
@@ -51,7 +54,15 @@ async function load(config: ClipConfig): Promise<ClipRuntime> {
     promptHashes[check] = hashPromptSet(set);
     thresholds[check] = config.thresholds[SETS[check]];
   }
-  return { model, modelKey: `${model.name}@${model.hash}`, encoders, classes, promptHashes, thresholds, versions };
+  return {
+    model,
+    modelKey: `${model.name}@${model.hash}`,
+    encoders,
+    classes,
+    promptHashes,
+    thresholds,
+    versions,
+  };
 }
 
 export async function closeClipRuntimes(): Promise<void> {
@@ -82,7 +93,9 @@ export function scoreEmbedding(runtime: ClipRuntime, photoId: string, vector: Fl
         promptSet: runtime.promptHashes[check],
         logitScale: runtime.model.logitScale,
         thresholds: t,
-        top: c.probabilities.slice(0, TOP_CLASSES).map((p) => ({ class: p.name, p: Number(p.p.toFixed(4)), flagged: p.flagged })),
+        top: c.probabilities
+          .slice(0, TOP_CLASSES)
+          .map((p) => ({ class: p.name, p: Number(p.p.toFixed(4)), flagged: p.flagged })),
       },
     };
   });

@@ -19,7 +19,13 @@ export class TopK {
 }
 
 /** Scores one block of float16 vectors against the query and feeds the top-k. */
-export async function scoreBlock(query: Float32Array, ids: string[], halves: Uint8Array[], top: TopK, exclude: string): Promise<void> {
+export async function scoreBlock(
+  query: Float32Array,
+  ids: string[],
+  halves: Uint8Array[],
+  top: TopK,
+  exclude: string,
+): Promise<void> {
   const dim = query.length;
   const block = new Float32Array(ids.length * dim);
   for (const [i, h] of halves.entries()) decodeFloat16(h, block, i * dim);
@@ -33,7 +39,10 @@ export async function scoreBlock(query: Float32Array, ids: string[], halves: Uin
  * "More like this": the k photos most similar to a photo by CLIP embedding (same model), best first.
  * An exact scan in blocks of 20,000 vectors; returns [] when the photo has no embedding.
  */
-export async function similarPhotos(photoId: string, k = 24): Promise<{ photoId: string; similarity: number }[]> {
+export async function similarPhotos(
+  photoId: string,
+  k = 24,
+): Promise<{ photoId: string; similarity: number }[]> {
   const target = await getEmbedding(photoId);
   if (!target) return [];
   const query = decodeFloat16(target.vector);

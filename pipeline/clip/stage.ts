@@ -1,5 +1,10 @@
 // The CLIP stage's batch (runs/stages/clip.ts plans and drives it): zero-shot non-photo / non-wholesome checks and stored embeddings for every fetched photo; resumable.
-import { getClipInputs, listCurrentClipResults, saveClipResults, type ClipInput } from '../../lib/queries/clip.ts';
+import {
+  getClipInputs,
+  listCurrentClipResults,
+  saveClipResults,
+  type ClipInput,
+} from '../../lib/queries/clip.ts';
 import { classifyInputs } from './classifyInputs.ts';
 import type { ClipConfig } from './config.ts';
 import { openClipRuntime, type ClipRuntime } from './runtime.ts';

@@ -12,7 +12,11 @@ export async function clipModelStatus(config: Pick<ClipConfig, 'modelDir'>): Pro
     return { installed: true, name: m.name, hash: m.hash, dir: m.dir, nearDuplicates: m.nearDuplicates };
   } catch (err) {
     if (err instanceof ModelNotInstalledError) {
-      return { installed: false, dir: config.modelDir, message: `CLIP model not installed (${err.missing.join(', ')} missing in ${config.modelDir})` };
+      return {
+        installed: false,
+        dir: config.modelDir,
+        message: `CLIP model not installed (${err.missing.join(', ')} missing in ${config.modelDir})`,
+      };
     }
     throw err;
   }

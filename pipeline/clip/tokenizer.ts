@@ -21,7 +21,8 @@ export function bytesToUnicode(): string[] {
 }
 
 const BYTE_CHARS = bytesToUnicode();
-const PATTERN = /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+/giu;
+const PATTERN =
+  /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+/giu;
 
 /** CLIP's cleaning: Unicode NFC, the few HTML entities prompts contain, collapsed whitespace, lower case. */
 export function cleanText(text: string): string {
@@ -55,7 +56,10 @@ export class ClipTokenizer {
   private readonly ranks = new Map<string, number>();
   private readonly cache = new Map<string, string[]>();
 
-  constructor(private readonly tables: BpeTables, padToken = EOS) {
+  constructor(
+    private readonly tables: BpeTables,
+    padToken = EOS,
+  ) {
     for (const [i, [a, b]] of tables.merges.entries()) this.ranks.set(`${a} ${b}`, i);
     this.bosId = this.id(BOS);
     this.eosId = this.id(EOS);
@@ -110,7 +114,10 @@ export class ClipTokenizer {
       }
       for (const piece of this.bpe(pre)) {
         const id = this.tables.vocab.get(piece);
-        if (id === undefined) throw new Error(`token ${JSON.stringify(piece)} of ${JSON.stringify(text)} is not in the vocabulary`);
+        if (id === undefined)
+          throw new Error(
+            `token ${JSON.stringify(piece)} of ${JSON.stringify(text)} is not in the vocabulary`,
+          );
         ids.push(id);
       }
     }

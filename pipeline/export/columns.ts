@@ -23,15 +23,36 @@ export type ExportRow = {
 export type StagingChunk = { text: string; rows: number };
 
 export const STAGING_COLUMNS = [
-  ['id', 'VARCHAR'], ['owner', 'VARCHAR'], ['secret', 'VARCHAR'], ['server', 'VARCHAR'], ['license', 'INTEGER'],
-  ['title', 'VARCHAR'], ['tags', 'VARCHAR'], ['width', 'INTEGER'], ['height', 'INTEGER'], ['date_upload', 'BIGINT'],
+  ['id', 'VARCHAR'],
+  ['owner', 'VARCHAR'],
+  ['secret', 'VARCHAR'],
+  ['server', 'VARCHAR'],
+  ['license', 'INTEGER'],
+  ['title', 'VARCHAR'],
+  ['tags', 'VARCHAR'],
+  ['width', 'INTEGER'],
+  ['height', 'INTEGER'],
+  ['date_upload', 'BIGINT'],
   ['description', 'VARCHAR'],
 ] as const;
 
 export const COLUMN_SETS = {
   /** Exactly Megalith-10m's columns. */
   megalith: ['url', 'url_highres', 'url_source'],
-  full: ['url', 'url_highres', 'url_source', 'photo_id', 'owner', 'license', 'title', 'description', 'tags', 'width', 'height', 'date_upload'],
+  full: [
+    'url',
+    'url_highres',
+    'url_source',
+    'photo_id',
+    'owner',
+    'license',
+    'title',
+    'description',
+    'tags',
+    'width',
+    'height',
+    'date_upload',
+  ],
 } as const;
 export type ColumnSet = keyof typeof COLUMN_SETS;
 
@@ -54,18 +75,24 @@ const EXPRESSIONS: Record<string, (textDates: boolean) => string> = {
   width: () => 'width',
   height: () => 'height',
   // Parquet keeps a real timestamp; text formats get ISO 8601 in UTC.
-  date_upload: (text) => (text ? "strftime(make_timestamp(date_upload * 1000000), '%Y-%m-%dT%H:%M:%SZ')" : 'to_timestamp(date_upload)'),
+  date_upload: (text) =>
+    text
+      ? "strftime(make_timestamp(date_upload * 1000000), '%Y-%m-%dT%H:%M:%SZ')"
+      : 'to_timestamp(date_upload)',
 };
 
-const neutralised = (expr: string) => `CASE WHEN regexp_matches(${expr}, '${FORMULA_START_RE2}') THEN '''' || ${expr} ELSE ${expr} END`;
+const neutralised = (expr: string) =>
+  `CASE WHEN regexp_matches(${expr}, '${FORMULA_START_RE2}') THEN '''' || ${expr} ELSE ${expr} END`;
 
 /** The SELECT list of a file: `csv` neutralises formula-like user text (the COPY also force-quotes those columns). */
 export function selectList(set: ColumnSet, format: 'parquet' | 'jsonl' | 'csv'): string {
   const text = format !== 'parquet';
-  return COLUMN_SETS[set].map((c) => {
-    const expr = EXPRESSIONS[c](text);
-    return `${format === 'csv' && USER_TEXT_COLUMNS.includes(c) ? neutralised(expr) : expr} AS ${c}`;
-  }).join(', ');
+  return COLUMN_SETS[set]
+    .map((c) => {
+      const expr = EXPRESSIONS[c](text);
+      return `${format === 'csv' && USER_TEXT_COLUMNS.includes(c) ? neutralised(expr) : expr} AS ${c}`;
+    })
+    .join(', ');
 }
 
 const NEEDS_QUOTES = /[",\n\r]/;
@@ -83,20 +110,32 @@ export function stagingLine(r: ExportRow): string {
   return `${field(r.id)},${field(r.owner)},${field(r.secret)},${field(r.server)},${r.license},${field(r.title)},${field(r.tags)},${num(r.width)},${num(r.height)},${r.dateUpload}${stagingTail(r.description)}`;
 }
 
-const sqlField = (col: string) => `CASE WHEN ${col} = '' OR ${col} ~ '[",\r\n]' THEN '"' || replace(${col}, '"', '""') || '"' ELSE ${col} END`;
+const sqlField = (col: string) =>
+  `CASE WHEN ${col} = '' OR ${col} ~ '[",\r\n]' THEN '"' || replace(${col}, '"', '""') || '"' ELSE ${col} END`;
 
 /**
  * The same line up to the description, built by PostgreSQL from `photos p`: formatting runs in the database's own
  * process, in parallel with ours, and each fetched row is one string. test/pipeline/export/columns.test.ts keeps the two identical.
  */
 export const STAGING_LINE_SQL = [
-  sqlField('p.id'), sqlField('p.owner_nsid'), sqlField('p.secret'), sqlField('p.server'), 'p.license::text', sqlField('p.title'), sqlField('p.tags'),
-  "COALESCE(COALESCE(p.original_width, p.image_width)::text, '')", "COALESCE(COALESCE(p.original_height, p.image_height)::text, '')",
+  sqlField('p.id'),
+  sqlField('p.owner_nsid'),
+  sqlField('p.secret'),
+  sqlField('p.server'),
+  'p.license::text',
+  sqlField('p.title'),
+  sqlField('p.tags'),
+  "COALESCE(COALESCE(p.original_width, p.image_width)::text, '')",
+  "COALESCE(COALESCE(p.original_height, p.image_height)::text, '')",
   'extract(epoch FROM p.date_upload)::bigint::text',
 ].join(" || ',' || ");
 
 /** Megalith-style URLs of one photo, as the Parquet holds them (for tests and the UI's examples). */
 export function photoUrls(p: { id: string; owner: string; secret: string; server: string }) {
   const base = `https://live.staticflickr.com/${p.server}/${p.id}_${p.secret}`;
-  return { url: `${base}.jpg`, url_highres: `${base}_b.jpg`, url_source: `https://www.flickr.com/photos/${p.owner}/${p.id}` };
+  return {
+    url: `${base}.jpg`,
+    url_highres: `${base}_b.jpg`,
+    url_source: `https://www.flickr.com/photos/${p.owner}/${p.id}`,
+  };
 }

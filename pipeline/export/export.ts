@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { exportRoot } from '../../lib/exportPaths.ts';
-import { completeExport, createExport, exportConnectionName, failExport, setExportDirectory, type ExportFile } from '../../lib/queries/exports.ts';
+import {
+  completeExport,
+  createExport,
+  exportConnectionName,
+  failExport,
+  setExportDirectory,
+  type ExportFile,
+} from '../../lib/queries/exports.ts';
 import type { ExportFormat } from './files.ts';
 import type { ColumnSet } from './columns.ts';
 import { FILE_NAMES, MANIFEST_NAME } from './files.ts';
@@ -30,8 +37,13 @@ export type ExportOptions = {
   signal?: AbortSignal;
 };
 
-export type ExportResult = { id: string; directory: string; rowCount: number; files: ExportFile[]; manifest: Record<string, unknown> };
-
+export type ExportResult = {
+  id: string;
+  directory: string;
+  rowCount: number;
+  files: ExportFile[];
+  manifest: Record<string, unknown>;
+};
 
 export async function runExport(o: ExportOptions): Promise<ExportResult> {
   const formats = [...new Set(o.formats)];
@@ -41,7 +53,10 @@ export async function runExport(o: ExportOptions): Promise<ExportResult> {
   // The snapshot's connection is named after the export before its row exists: while it is open the export is
   // alive, so a start-up repair (repairStaleExports) never fails an export that is still being written.
   const id = randomBytes(12).toString('hex');
-  const snapshot = await openSnapshot(o.licenses, { applicationName: exportConnectionName(id), watermarkPolicy: rule.watermarkAccountPolicy });
+  const snapshot = await openSnapshot(o.licenses, {
+    applicationName: exportConnectionName(id),
+    watermarkPolicy: rule.watermarkAccountPolicy,
+  });
   let created = false;
   let directory: string | null = null;
   try {
@@ -53,13 +68,25 @@ export async function runExport(o: ExportOptions): Promise<ExportResult> {
     const provenance = await snapshot.provenance();
     const targets: Target[] = formats.map((format) => ({ format, file: path.join(dir, FILE_NAMES[format]) }));
     const rowCount = await writeDataset(snapshot.rows(), targets, {
-      columns, tmpDir: dir, signal: o.signal, onRows: (n) => o.onRows?.(n, counts.included),
+      columns,
+      tmpDir: dir,
+      signal: o.signal,
+      onRows: (n) => o.onRows?.(n, counts.included),
     });
     const files: ExportFile[] = [];
     for (const t of targets) files.push(await describeFile(t.file, t.format));
     const manifest = buildManifest({
-      exportId: id, createdAt: new Date(), rowCount, columns, files, counts, licenses: o.licenses, ...rule,
-      thresholds: o.thresholds ?? null, versions: provenance.versions, runIds: [...new Set([...provenance.runIds, ...(o.runId ? [o.runId] : [])])].sort(),
+      exportId: id,
+      createdAt: new Date(),
+      rowCount,
+      columns,
+      files,
+      counts,
+      licenses: o.licenses,
+      ...rule,
+      thresholds: o.thresholds ?? null,
+      versions: provenance.versions,
+      runIds: [...new Set([...provenance.runIds, ...(o.runId ? [o.runId] : [])])].sort(),
     });
     await writeFile(path.join(dir, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`);
     await completeExport(id, { rowCount, files, manifest });

@@ -3,5 +3,9 @@
 export const EXPORT_FORMATS = ['parquet', 'jsonl', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export const FILE_NAMES: Record<ExportFormat, string> = { parquet: 'photos.parquet', jsonl: 'photos.jsonl', csv: 'photos.csv' };
+export const FILE_NAMES: Record<ExportFormat, string> = {
+  parquet: 'photos.parquet',
+  jsonl: 'photos.jsonl',
+  csv: 'photos.csv',
+};
 export const MANIFEST_NAME = 'manifest.json';

@@ -38,12 +38,17 @@ export function buildManifest(m: ManifestInput): Record<string, unknown> {
     files: m.files,
     photosConsidered: m.counts.photos,
     excludedByReason: m.counts.excluded,
-    inclusionRule: 'license allowed, fetched and available, account not rejected, not a non-canonical duplicate, no check failed (the newest reviewer override wins over the automatic verdict); under watermarkAccountPolicy "account", no photo of an account whose watermark verdict is fail (account_watermark) unless the account was approved or the photo’s watermark set to pass; a photo excluded for several reasons counts under each',
+    inclusionRule:
+      'license allowed, fetched and available, account not rejected, not a non-canonical duplicate, no check failed (the newest reviewer override wins over the automatic verdict); under watermarkAccountPolicy "account", no photo of an account whose watermark verdict is fail (account_watermark) unless the account was approved or the photo’s watermark set to pass; a photo excluded for several reasons counts under each',
     licenses: m.licenses,
     watermarkAccountPolicy: m.watermarkAccountPolicy,
     thresholds: m.thresholds,
     modelVersions: m.versions,
     runIds: m.runIds,
-    ...(parquet ? { img2dataset: `img2dataset --url_list ${parquet.name} --input_format parquet --url_col url_highres --output_format webdataset --output_folder images` } : {}),
+    ...(parquet
+      ? {
+          img2dataset: `img2dataset --url_list ${parquet.name} --input_format parquet --url_col url_highres --output_format webdataset --output_folder images`,
+        }
+      : {}),
   };
 }

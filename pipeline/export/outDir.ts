@@ -22,7 +22,8 @@ export async function prepareOutDir(dir: string): Promise<string> {
       throw new OutDirError(`cannot use ${target} as the export folder: ${at}: ${reason(e)}`);
     });
     if (info) {
-      if (!info.isDirectory()) throw new OutDirError(`cannot use ${target} as the export folder: ${at} is not a folder`);
+      if (!info.isDirectory())
+        throw new OutDirError(`cannot use ${target} as the export folder: ${at} is not a folder`);
       break;
     }
     missing.unshift(at);
@@ -32,7 +33,8 @@ export async function prepareOutDir(dir: string): Promise<string> {
   }
   for (const d of missing) {
     await mkdir(d).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw new OutDirError(`cannot create the export folder ${target}: ${d}: ${reason(e)}`);
+      if (e.code !== 'EEXIST')
+        throw new OutDirError(`cannot create the export folder ${target}: ${d}: ${reason(e)}`);
     });
   }
   const probe = path.join(target, `.quarry-write-test-${randomBytes(4).toString('hex')}`);

@@ -8,10 +8,23 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ExportFormat } from './files.ts';
-import { COLUMN_SETS, selectList, STAGING_COLUMNS, USER_TEXT_COLUMNS, type ColumnSet, type StagingChunk } from './columns.ts';
+import {
+  COLUMN_SETS,
+  selectList,
+  STAGING_COLUMNS,
+  USER_TEXT_COLUMNS,
+  type ColumnSet,
+  type StagingChunk,
+} from './columns.ts';
 
 export type Target = { format: ExportFormat; file: string };
-export type WriteOptions = { columns: ColumnSet; tmpDir: string; rowGroupSize?: number; onRows?: (n: number) => void; signal?: AbortSignal };
+export type WriteOptions = {
+  columns: ColumnSet;
+  tmpDir: string;
+  rowGroupSize?: number;
+  onRows?: (n: number) => void;
+  signal?: AbortSignal;
+};
 
 /** 100k rows is ~4 MB of compressed URL columns: large enough to scan fast, small enough to parallelise reads. */
 export const ROW_GROUP_SIZE = 100_000;
@@ -28,9 +41,12 @@ function copySql(t: Target, feed: string, parallel: boolean, o: WriteOptions): s
   const columns = `{${STAGING_COLUMNS.map(([n, ty]) => `'${n}': '${ty}'`).join(', ')}}`;
   const source = `read_csv(${sqlString(feed)}, header = false, delim = ',', quote = '"', escape = '"', auto_detect = false,
     parallel = ${parallel}, allow_quoted_nulls = false, columns = ${columns})`;
-  const options = t.format === 'parquet'
-    ? `FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${o.rowGroupSize ?? ROW_GROUP_SIZE}`
-    : t.format === 'csv' ? csvOptions(o.columns) : 'FORMAT json';
+  const options =
+    t.format === 'parquet'
+      ? `FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${o.rowGroupSize ?? ROW_GROUP_SIZE}`
+      : t.format === 'csv'
+        ? csvOptions(o.columns)
+        : 'FORMAT json';
   return `COPY (SELECT ${selectList(o.columns, t.format)} FROM ${source}) TO ${sqlString(t.file)} (${options})`;
 }
 
@@ -45,20 +61,30 @@ async function makeFeed(file: string, wantPipe: boolean): Promise<'pipe' | 'file
   }
 }
 
-const writeChunk = (s: WriteStream, chunk: string) => new Promise<void>((resolve, reject) => {
-  s.write(chunk, (e) => (e ? reject(e) : resolve()));
-});
-const endStream = (s: WriteStream) => new Promise<void>((resolve, reject) => {
-  s.once('error', reject);
-  s.end(() => resolve());
-});
+const writeChunk = (s: WriteStream, chunk: string) =>
+  new Promise<void>((resolve, reject) => {
+    s.write(chunk, (e) => (e ? reject(e) : resolve()));
+  });
+const endStream = (s: WriteStream) =>
+  new Promise<void>((resolve, reject) => {
+    s.once('error', reject);
+    s.end(() => resolve());
+  });
 
 /** Streams the staging chunks into every target file; returns the number of rows. */
-export async function writeDataset(chunks: AsyncIterable<StagingChunk>, targets: Target[], o: WriteOptions): Promise<number> {
+export async function writeDataset(
+  chunks: AsyncIterable<StagingChunk>,
+  targets: Target[],
+  o: WriteOptions,
+): Promise<number> {
   if (targets.length === 0) throw new Error('No export format requested');
   // One thread per file is what a single CSV stream can feed; more only adds coordination. Order need not be kept
   // (rows arrive in id order and a single reader keeps it), which lets the Parquet writer flush row groups at once.
-  const instance = await DuckDBInstance.create(':memory:', { threads: String(targets.length), memory_limit: '384MB', preserve_insertion_order: 'false' });
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: String(targets.length),
+    memory_limit: '384MB',
+    preserve_insertion_order: 'false',
+  });
   const feed = path.join(o.tmpDir, `.staging-${process.pid}-${Date.now()}.csv`);
   const connections: DuckDBConnection[] = [];
   const copy = async (t: Target, parallel: boolean) => {
@@ -75,7 +101,11 @@ export async function writeDataset(chunks: AsyncIterable<StagingChunk>, targets:
     if (kind === 'pipe') {
       piped = copy(targets[0], false);
       // A COPY that fails before opening the pipe would leave our open() blocked: open the pipe's reading end ourselves.
-      piped.catch(() => open(feed, constants.O_RDONLY | constants.O_NONBLOCK).then((h) => h.close()).catch(() => {}));
+      piped.catch(() =>
+        open(feed, constants.O_RDONLY | constants.O_NONBLOCK)
+          .then((h) => h.close())
+          .catch(() => {}),
+      );
     }
     const failed = piped ? piped.then(() => new Promise<never>(() => {})) : new Promise<never>(() => {});
     for await (const chunk of chunks) {

@@ -4,16 +4,27 @@ import type { PhotoUrls } from '../../lib/domain/fetchOutcome.ts';
 
 export const ANALYSIS_LONG_SIDE = 1024;
 
-const ORDER = [['b', 'urlB'], ['c', 'urlC'], ['z', 'urlZ'], ['m', 'urlM'], ['o', 'urlO']] as const;
+const ORDER = [
+  ['b', 'urlB'],
+  ['c', 'urlC'],
+  ['z', 'urlZ'],
+  ['m', 'urlM'],
+  ['o', 'urlO'],
+] as const;
 
 function longSide(sizes: unknown, key: string): number | null {
   const v = (sizes as Record<string, unknown> | null)?.[key];
-  return Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'number' ? Math.max(v[0], v[1]) : null;
+  return Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'number'
+    ? Math.max(v[0], v[1])
+    : null;
 }
 
 /** The URL to download for analysis, or null when the photo offers no image at all. */
 export function analysisUrl(p: PhotoUrls): string | null {
-  const offered = ORDER.filter(([, field]) => p[field]).map(([key, field]) => ({ url: p[field]!, long: longSide(p.sizes, key) }));
+  const offered = ORDER.filter(([, field]) => p[field]).map(([key, field]) => ({
+    url: p[field]!,
+    long: longSide(p.sizes, key),
+  }));
   if (offered.length === 0) return null;
   const known = offered.filter((o) => o.long !== null && o.long <= ANALYSIS_LONG_SIDE);
   if (known.length) return known.reduce((a, b) => (b.long! > a.long! ? b : a)).url;

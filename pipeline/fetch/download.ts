@@ -1,7 +1,13 @@
 // Downloads one image over HTTP from allowlisted hosts only: manual redirects, timeout, byte cap, retries with backoff.
 import type { HostAllowlist } from './allowlist.ts';
 
-export type DownloadErrorKind = 'unavailable' | 'forbidden_host' | 'too_large' | 'timeout' | 'http_error' | 'network';
+export type DownloadErrorKind =
+  | 'unavailable'
+  | 'forbidden_host'
+  | 'too_large'
+  | 'timeout'
+  | 'http_error'
+  | 'network';
 
 export type DownloadResult =
   | { ok: true; bytes: Buffer; url: string; status: number; contentType: string | null }
@@ -46,14 +52,22 @@ async function attemptDownload(start: string, opts: DownloadOptions): Promise<At
   let url = start;
   try {
     for (let hop = 0; ; hop++) {
-      if (!opts.allowlist.allows(url)) return { ok: false, kind: 'forbidden_host', message: `host not allowed: ${safeHost(url)}`, url };
+      if (!opts.allowlist.allows(url))
+        return { ok: false, kind: 'forbidden_host', message: `host not allowed: ${safeHost(url)}`, url };
       const headers: Record<string, string> = { accept: 'image/*' };
       if (opts.rangeBytes) headers.range = `bytes=0-${opts.rangeBytes - 1}`;
       const res = await fetch(url, { redirect: 'manual', signal, headers });
       if (REDIRECTS.has(res.status)) {
         await res.body?.cancel();
         const location = res.headers.get('location');
-        if (!location || hop >= (opts.maxRedirects ?? 5)) return { ok: false, kind: 'http_error', message: `bad redirect (${res.status})`, url, status: res.status };
+        if (!location || hop >= (opts.maxRedirects ?? 5))
+          return {
+            ok: false,
+            kind: 'http_error',
+            message: `bad redirect (${res.status})`,
+            url,
+            status: res.status,
+          };
         url = new URL(location, url).toString();
         continue;
       }
@@ -64,13 +78,27 @@ async function attemptDownload(start: string, opts: DownloadOptions): Promise<At
       if (res.status !== 200 && res.status !== 206) {
         await res.body?.cancel();
         const retryable = res.status >= 500 || res.status === 429;
-        return { ok: false, kind: 'http_error', message: `HTTP ${res.status}`, url, status: res.status, retryable };
+        return {
+          ok: false,
+          kind: 'http_error',
+          message: `HTTP ${res.status}`,
+          url,
+          status: res.status,
+          retryable,
+        };
       }
       return await readBody(res, url, opts);
     }
   } catch (e) {
     if (opts.signal?.aborted) throw opts.signal.reason;
-    if (timeout.aborted) return { ok: false, kind: 'timeout', message: `no complete answer within ${opts.timeoutMs} ms`, url, retryable: true };
+    if (timeout.aborted)
+      return {
+        ok: false,
+        kind: 'timeout',
+        message: `no complete answer within ${opts.timeoutMs} ms`,
+        url,
+        retryable: true,
+      };
     return { ok: false, kind: 'network', message: errorMessage(e), url, retryable: true };
   }
 }
@@ -80,7 +108,13 @@ async function readBody(res: Response, url: string, opts: DownloadOptions): Prom
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (!opts.rangeBytes && declared > opts.maxBytes) {
     await res.body?.cancel();
-    return { ok: false, kind: 'too_large', message: `${declared} bytes declared, limit ${opts.maxBytes}`, url, status: res.status };
+    return {
+      ok: false,
+      kind: 'too_large',
+      message: `${declared} bytes declared, limit ${opts.maxBytes}`,
+      url,
+      status: res.status,
+    };
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -94,13 +128,26 @@ async function readBody(res: Response, url: string, opts: DownloadOptions): Prom
       if (total > limit) {
         // Stop reading at once: a hostile or huge body must not be buffered.
         await reader.cancel();
-        if (!opts.rangeBytes) return { ok: false, kind: 'too_large', message: `body over ${opts.maxBytes} bytes`, url, status: res.status };
+        if (!opts.rangeBytes)
+          return {
+            ok: false,
+            kind: 'too_large',
+            message: `body over ${opts.maxBytes} bytes`,
+            url,
+            status: res.status,
+          };
         break;
       }
     }
   }
   const bytes = Buffer.concat(chunks);
-  return { ok: true, bytes: opts.rangeBytes ? bytes.subarray(0, opts.rangeBytes) : bytes, url, status: res.status, contentType: res.headers.get('content-type') };
+  return {
+    ok: true,
+    bytes: opts.rangeBytes ? bytes.subarray(0, opts.rangeBytes) : bytes,
+    url,
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+  };
 }
 
 function safeHost(url: string): string {

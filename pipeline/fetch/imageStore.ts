@@ -28,7 +28,12 @@ export const thumbPath = (hash: string, root?: string) => imagePath('thumbs', ha
 export const clipPath = (hash: string, root?: string) => imagePath('clip', hash, root);
 
 /** Write to a temporary name in the same directory, then rename: readers never see a partial file. */
-export async function writeImage(kind: ImageKind, key: string, bytes: Buffer, root?: string): Promise<string> {
+export async function writeImage(
+  kind: ImageKind,
+  key: string,
+  bytes: Buffer,
+  root?: string,
+): Promise<string> {
   return writeFileAtomic(imagePath(kind, key, root), bytes);
 }
 

@@ -21,7 +21,12 @@ export async function getPreview(photoId: string, dataDir?: string): Promise<Pre
   const key = createHash('sha256').update(`preview:${PREVIEW_LONG_SIDE}:${url}`).digest('hex');
   const cached = await readImage('previews', key, dataDir);
   if (cached) return { bytes: cached, key };
-  const res = await download(url, { allowlist: createAllowlist(env.IMAGE_HOSTS), timeoutMs: env.FETCH_TIMEOUT_MS, maxBytes: env.FETCH_MAX_BYTES, retries: 1 });
+  const res = await download(url, {
+    allowlist: createAllowlist(env.IMAGE_HOSTS),
+    timeoutMs: env.FETCH_TIMEOUT_MS,
+    maxBytes: env.FETCH_MAX_BYTES,
+    retries: 1,
+  });
   if (!res.ok || !sniffImage(res.bytes)) return null;
   let bytes: Buffer;
   try {

@@ -58,7 +58,10 @@ async function orientedSize(bytes: Buffer, format: ImageFormat, input: Input): P
  * WebP encode. The crop follows CLIP's geometry (short side to 224, centre crop); it is stored as lossy
  * WebP anyway, so it matches Pillow's full-size bicubic closely rather than bit for bit.
  */
-export async function processImage(bytes: Buffer, opts: ProcessOptions = {}): Promise<Processed | ProcessError> {
+export async function processImage(
+  bytes: Buffer,
+  opts: ProcessOptions = {},
+): Promise<Processed | ProcessError> {
   const format = sniffImage(bytes);
   if (!format) return { ok: false, kind: 'not_image', message: 'not a JPEG, PNG, WebP or GIF' };
   const input: Input = { failOn: 'error', limitInputPixels: opts.maxPixels ?? MAX_INPUT_PIXELS };
@@ -70,13 +73,25 @@ export async function processImage(bytes: Buffer, opts: ProcessOptions = {}): Pr
   try {
     [width, height] = await orientedSize(bytes, format, input);
     if (!width || !height) return { ok: false, kind: 'corrupt', message: 'no image dimensions' };
-    if (width * height > input.limitInputPixels) return { ok: false, kind: 'too_large', message: `${width}×${height} is over the pixel limit` };
+    if (width * height > input.limitInputPixels)
+      return { ok: false, kind: 'too_large', message: `${width}×${height} is over the pixel limit` };
     const g = cropGeometry(width, height);
     // When CLIP's size is the larger need, decode straight to CLIP's resize geometry so its crop is a plain cut.
-    const clipLeads = withClip && g.outWidth <= width && g.outWidth / width >= THUMB_LONG_SIDE / Math.max(width, height);
+    const clipLeads =
+      withClip && g.outWidth <= width && g.outWidth / width >= THUMB_LONG_SIDE / Math.max(width, height);
     const scale = Math.min(1, THUMB_LONG_SIDE / Math.max(width, height));
-    const thumbTarget: [number, number] = [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
-    work = await decode(bytes, format, input, [width, height], clipLeads ? [g.outWidth, g.outHeight] : thumbTarget, !clipLeads);
+    const thumbTarget: [number, number] = [
+      Math.max(1, Math.round(width * scale)),
+      Math.max(1, Math.round(height * scale)),
+    ];
+    work = await decode(
+      bytes,
+      format,
+      input,
+      [width, height],
+      clipLeads ? [g.outWidth, g.outHeight] : thumbTarget,
+      !clipLeads,
+    );
     thumbSize = clipLeads ? thumbTarget : [work.width, work.height];
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -87,7 +102,8 @@ export async function processImage(bytes: Buffer, opts: ProcessOptions = {}): Pr
   const phash = phashOfIntegral(luma, work.data, 3);
   const crop = cropHashesOfIntegral(luma);
   let thumb = sharp(work.data, rawInput(work));
-  if (work.width !== thumbSize[0] || work.height !== thumbSize[1]) thumb = thumb.resize(thumbSize[0], thumbSize[1], { fit: 'fill' });
+  if (work.width !== thumbSize[0] || work.height !== thumbSize[1])
+    thumb = thumb.resize(thumbSize[0], thumbSize[1], { fit: 'fill' });
   const [thumbnail, clip] = await Promise.all([
     thumb.webp({ quality: 80, effort: 0 }).toBuffer(),
     withClip ? clipCrop(work, width, height) : Promise.resolve(null),
@@ -100,8 +116,16 @@ export async function processImage(bytes: Buffer, opts: ProcessOptions = {}): Pr
  * whole factor of 2, 4 or 8 is decoded at that scale (see jpegShrink.ts). `loose`: libjpeg's scaled size
  * is kept when it is within 1 px of the target on each side, as a thumbnail can be, rather than resampled.
  */
-async function decode(bytes: Buffer, format: ImageFormat, input: Input, [width, height]: [number, number], target: [number, number], loose: boolean): Promise<Raw> {
-  const factor = format === 'jpeg' ? exactShrinkFactor(Math.min(width / target[0], height / target[1])) : null;
+async function decode(
+  bytes: Buffer,
+  format: ImageFormat,
+  input: Input,
+  [width, height]: [number, number],
+  target: [number, number],
+  loose: boolean,
+): Promise<Raw> {
+  const factor =
+    format === 'jpeg' ? exactShrinkFactor(Math.min(width / target[0], height / target[1])) : null;
   if (factor) {
     // libvips rounds the scaled size down.
     const loaded = [Math.floor(width / factor), Math.floor(height / factor)];
@@ -124,6 +148,10 @@ async function toRaw(img: Sharp): Promise<Raw> {
 async function clipCrop(work: Raw, width: number, height: number): Promise<Buffer> {
   const g = cropGeometry(width, height);
   let img = sharp(work.data, rawInput(work));
-  if (work.width !== g.outWidth || work.height !== g.outHeight) img = img.resize(g.outWidth, g.outHeight, { fit: 'fill', kernel: 'cubic' });
-  return img.extract({ left: g.left, top: g.top, width: CLIP_SIZE, height: CLIP_SIZE }).webp({ quality: 90, effort: 0 }).toBuffer();
+  if (work.width !== g.outWidth || work.height !== g.outHeight)
+    img = img.resize(g.outWidth, g.outHeight, { fit: 'fill', kernel: 'cubic' });
+  return img
+    .extract({ left: g.left, top: g.top, width: CLIP_SIZE, height: CLIP_SIZE })
+    .webp({ quality: 90, effort: 0 })
+    .toBuffer();
 }

@@ -20,7 +20,8 @@ const ZIG_U = Int32Array.from(ZIGZAG, ([u]) => u);
 const ZIG_V = Int32Array.from(ZIGZAG, ([, v]) => v);
 const COS = (() => {
   const t = new Float64Array(MAX_FREQ * SIZE);
-  for (let u = 0; u < MAX_FREQ; u++) for (let x = 0; x < SIZE; x++) t[u * SIZE + x] = Math.cos(((2 * x + 1) * u * Math.PI) / (2 * SIZE));
+  for (let u = 0; u < MAX_FREQ; u++)
+    for (let x = 0; x < SIZE; x++) t[u * SIZE + x] = Math.cos(((2 * x + 1) * u * Math.PI) / (2 * SIZE));
   return t;
 })();
 
@@ -49,13 +50,20 @@ export const CROP_WINDOWS: readonly Window[] = (() => {
 export const FULL_WINDOW = 0;
 
 // The stored layout's length is declared in lib/domain (the fetch queries read it); the windows above must match it.
-if (CROP_WINDOWS.length !== CROP_WINDOW_COUNT) throw new Error(`CROP_WINDOWS has ${CROP_WINDOWS.length} windows, lib/domain/cropHashLayout.ts says ${CROP_WINDOW_COUNT}`);
+if (CROP_WINDOWS.length !== CROP_WINDOW_COUNT)
+  throw new Error(
+    `CROP_WINDOWS has ${CROP_WINDOWS.length} windows, lib/domain/cropHashLayout.ts says ${CROP_WINDOW_COUNT}`,
+  );
 
 /**
  * The crop index splits the 64 bits into these three keys (bit 0 = MSB of hi), whatever the photo count,
  * so each window can store which of its bits inside each key are least reliable.
  */
-export const CROP_KEYS: readonly { start: number; bits: number }[] = [{ start: 0, bits: 22 }, { start: 22, bits: 21 }, { start: 43, bits: 21 }];
+export const CROP_KEYS: readonly { start: number; bits: number }[] = [
+  { start: 0, bits: 22 },
+  { start: 22, bits: 21 },
+  { start: 43, bits: 21 },
+];
 /** Weakest bits stored per key: 4 × 5-bit offsets × 3 keys = 60 bits, one bigint per window. */
 export const WEAK_PER_KEY = 4;
 
@@ -78,7 +86,10 @@ function coefficients(grid: Float64Array): Float64Array {
       const c1 = Math.min(u + 1, MAX_FREQ - 1) * SIZE;
       const c2 = Math.min(u + 2, MAX_FREQ - 1) * SIZE;
       const c3 = Math.min(u + 3, MAX_FREQ - 1) * SIZE;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let x = 0; x < SIZE; x++) {
         const v = grid[g + x];
         s0 += v * COS[c0 + x];
@@ -95,9 +106,18 @@ function coefficients(grid: Float64Array): Float64Array {
   }
   const out = new Float64Array(64);
   for (let i = 0; i < 64; i += 4) {
-    const u0 = ZIG_U[i], u1 = ZIG_U[i + 1], u2 = ZIG_U[i + 2], u3 = ZIG_U[i + 3];
-    const v0 = ZIG_V[i] * SIZE, v1 = ZIG_V[i + 1] * SIZE, v2 = ZIG_V[i + 2] * SIZE, v3 = ZIG_V[i + 3] * SIZE;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const u0 = ZIG_U[i],
+      u1 = ZIG_U[i + 1],
+      u2 = ZIG_U[i + 2],
+      u3 = ZIG_U[i + 3];
+    const v0 = ZIG_V[i] * SIZE,
+      v1 = ZIG_V[i + 1] * SIZE,
+      v2 = ZIG_V[i + 2] * SIZE,
+      v3 = ZIG_V[i + 3] * SIZE;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let y = 0; y < SIZE; y++) {
       const r = y * MAX_FREQ;
       s0 += rows[r + u0] * COS[v0 + y];
@@ -139,7 +159,10 @@ function weakBits(margin: Float64Array): Hash64 {
       const m = margin[k.start + o];
       if (n === WEAK_PER_KEY && m >= margin[k.start + best[n - 1]]) continue;
       let at = n < WEAK_PER_KEY ? n++ : n - 1;
-      while (at > 0 && margin[k.start + best[at - 1]] > m) { best[at] = best[at - 1]; at--; }
+      while (at > 0 && margin[k.start + best[at - 1]] > m) {
+        best[at] = best[at - 1];
+        at--;
+      }
       best[at] = o;
     }
     for (let i = 0; i < WEAK_PER_KEY; i++) slots.push(best[i]);
@@ -193,5 +216,8 @@ export function encodeCropHashes(c: CropHashes): bigint[] {
 /** Null when the stored array is missing or from another window layout (the photo is then re-fetched). */
 export function decodeCropHashes(v: readonly bigint[] | null | undefined): CropHashes | null {
   if (!v || v.length !== CROP_HASH_LENGTH) return null;
-  return { full: fromBig(v[0]), windows: CROP_WINDOWS.map((_, k) => ({ ...fromBig(v[1 + 2 * k]), weak: fromBig(v[2 + 2 * k]) })) };
+  return {
+    full: fromBig(v[0]),
+    windows: CROP_WINDOWS.map((_, k) => ({ ...fromBig(v[1 + 2 * k]), weak: fromBig(v[2 + 2 * k]) })),
+  };
 }

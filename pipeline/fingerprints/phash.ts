@@ -10,7 +10,8 @@ const LOW = 8;
 // cos((2x+1)uπ/64) for u = 1..8 (the DC term u = 0 is skipped: it is the mean brightness, not structure).
 const COS = (() => {
   const t = new Float64Array(LOW * SIZE);
-  for (let u = 0; u < LOW; u++) for (let x = 0; x < SIZE; x++) t[u * SIZE + x] = Math.cos(((2 * x + 1) * (u + 1) * Math.PI) / (2 * SIZE));
+  for (let u = 0; u < LOW; u++)
+    for (let x = 0; x < SIZE; x++) t[u * SIZE + x] = Math.cos(((2 * x + 1) * (u + 1) * Math.PI) / (2 * SIZE));
   return t;
 })();
 
@@ -50,17 +51,24 @@ export function lumaGrid(data: Uint8Array, width: number, height: number, channe
       const k = cy * SIZE + cx;
       grid[k] += l * a0 * b0;
       weight[k] += a0 * b0;
-      if (b1 > 0) { grid[k + 1] += l * a0 * b1; weight[k + 1] += a0 * b1; }
+      if (b1 > 0) {
+        grid[k + 1] += l * a0 * b1;
+        weight[k + 1] += a0 * b1;
+      }
       if (a1 > 0) {
         grid[k + SIZE] += l * a1 * b0;
         weight[k + SIZE] += a1 * b0;
-        if (b1 > 0) { grid[k + SIZE + 1] += l * a1 * b1; weight[k + SIZE + 1] += a1 * b1; }
+        if (b1 > 0) {
+          grid[k + SIZE + 1] += l * a1 * b1;
+          weight[k + SIZE + 1] += a1 * b1;
+        }
       }
     }
   }
   for (let k = 0; k < grid.length; k++) grid[k] = weight[k] > 0 ? grid[k] / weight[k] : 0;
   // Images narrower than 32 px leave cells without a source pixel: fill them from the left/up neighbour.
-  for (let k = 1; k < grid.length; k++) if (weight[k] === 0) grid[k] = k % SIZE ? grid[k - 1] : grid[k - SIZE];
+  for (let k = 1; k < grid.length; k++)
+    if (weight[k] === 0) grid[k] = k % SIZE ? grid[k - 1] : grid[k - SIZE];
   return grid;
 }
 

@@ -21,7 +21,8 @@ function num(raw: Raw, key: string): number | undefined {
 
 function requiredNum(raw: Raw, key: string): number {
   const v = num(raw, key);
-  if (v === undefined) throw new FieldError(`${key}: expected a number or a string of digits, got ${JSON.stringify(raw[key])}`);
+  if (v === undefined)
+    throw new FieldError(`${key}: expected a number or a string of digits, got ${JSON.stringify(raw[key])}`);
   return v;
 }
 
@@ -33,7 +34,8 @@ function str(raw: Raw, key: string): string | undefined {
 function requiredStr(raw: Raw, key: string, pattern?: RegExp): string {
   const v = raw[key];
   const s = typeof v === 'number' ? String(v) : v;
-  if (typeof s !== 'string' || !s || (pattern && !pattern.test(s))) throw new FieldError(`${key}: expected a string, got ${JSON.stringify(v)}`);
+  if (typeof s !== 'string' || !s || (pattern && !pattern.test(s)))
+    throw new FieldError(`${key}: expected a string, got ${JSON.stringify(v)}`);
   return s;
 }
 
@@ -56,12 +58,28 @@ export function parseDateTaken(value: string | undefined): string | null {
   if (!m) return null;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
   const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  const valid = y >= 1800 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+  const valid =
+    y >= 1800 &&
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d &&
+    h < 24 &&
+    mi < 60 &&
+    s < 60;
   return valid ? value! : null;
 }
 
 // Search extras: url_<extra> with width_<extra>/height_<extra>; url_l is the `_b` rendition.
-const URL_EXTRAS = [['o', 'o'], ['k', 'k'], ['h', 'h'], ['l', 'b'], ['b', 'b'], ['c', 'c'], ['z', 'z'], ['m', 'm']] as const;
+const URL_EXTRAS = [
+  ['o', 'o'],
+  ['k', 'k'],
+  ['h', 'h'],
+  ['l', 'b'],
+  ['b', 'b'],
+  ['c', 'c'],
+  ['z', 'z'],
+  ['m', 'm'],
+] as const;
 
 function sizesAndUrls(raw: Raw): { sizes: Sizes; urls: Partial<Record<keyof Sizes, string>> } {
   const sizes: Sizes = {};
@@ -78,7 +96,11 @@ function sizesAndUrls(raw: Raw): { sizes: Sizes; urls: Partial<Record<keyof Size
 }
 
 /** The 500 px rendition has no suffix; when a larger one exists, its URL is that one's minus the suffix. */
-function deriveMedium(p: { id: string; secret: string; server: string }, sizes: Sizes, urls: Partial<Record<keyof Sizes, string>>): void {
+function deriveMedium(
+  p: { id: string; secret: string; server: string },
+  sizes: Sizes,
+  urls: Partial<Record<keyof Sizes, string>>,
+): void {
   if (urls.m) return;
   const larger = (['z', 'c', 'b', 'h', 'k'] as const).find((k) => urls[k]);
   if (!larger) return;
@@ -95,7 +117,11 @@ function deriveMedium(p: { id: string; secret: string; server: string }, sizes: 
 export function toPhotoRecord(input: unknown): PhotoRecord {
   if (typeof input !== 'object' || input === null) throw new FieldError('photo: expected an object');
   const raw = input as Raw;
-  const p = { id: requiredStr(raw, 'id', /^\d+$/), secret: requiredStr(raw, 'secret'), server: requiredStr(raw, 'server') };
+  const p = {
+    id: requiredStr(raw, 'id', /^\d+$/),
+    secret: requiredStr(raw, 'secret'),
+    server: requiredStr(raw, 'server'),
+  };
   const owner = requiredStr(raw, 'owner');
   const license = requiredNum(raw, 'license');
   const dateupload = requiredNum(raw, 'dateupload');
@@ -149,5 +175,12 @@ export function parseSearchPage(json: unknown): SearchPage {
       skipped.push({ id: typeof id === 'string' ? id : null, reason: e.message });
     }
   }
-  return { page: env.photos.page, pages: env.photos.pages, perPage: env.photos.perpage, total: env.photos.total, photos, skipped };
+  return {
+    page: env.photos.page,
+    pages: env.photos.pages,
+    perPage: env.photos.perpage,
+    total: env.photos.total,
+    photos,
+    skipped,
+  };
 }

@@ -13,13 +13,20 @@ export type RetryOptions = {
 };
 
 /** Delay before retry `attempt` (0-based): "equal jitter", half fixed and half random, never under Retry-After (up to maxMs). */
-export function backoffDelay(attempt: number, opts: { baseMs: number; maxMs: number; random: () => number; retryAfterMs?: number }): number {
+export function backoffDelay(
+  attempt: number,
+  opts: { baseMs: number; maxMs: number; random: () => number; retryAfterMs?: number },
+): number {
   const ceiling = Math.min(opts.maxMs, opts.baseMs * 2 ** attempt);
   const delay = ceiling / 2 + opts.random() * (ceiling / 2);
   return Math.max(delay, Math.min(opts.retryAfterMs ?? 0, opts.maxMs));
 }
 
-export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}, signal?: AbortSignal): Promise<T> {
+export async function withRetry<T>(
+  fn: () => Promise<T>,
+  opts: RetryOptions = {},
+  signal?: AbortSignal,
+): Promise<T> {
   const retries = opts.retries ?? 8;
   const baseMs = opts.baseMs ?? 1000;
   const maxMs = opts.maxMs ?? 60_000;

@@ -6,11 +6,29 @@ import { parseSearchPage } from './parse.ts';
 import type { SearchPage } from './types.ts';
 
 export const SEARCH_EXTRAS = [
-  'description', 'license', 'date_upload', 'date_taken', 'owner_name', 'o_dims', 'original_format', 'tags', 'views',
-  'url_o', 'url_l', 'url_c', 'url_z', 'url_m',
+  'description',
+  'license',
+  'date_upload',
+  'date_taken',
+  'owner_name',
+  'o_dims',
+  'original_format',
+  'tags',
+  'views',
+  'url_o',
+  'url_l',
+  'url_c',
+  'url_z',
+  'url_m',
 ] as const;
 
-export type SearchQuery = { licenses: readonly number[]; minUpload: number; maxUpload: number; page: number; perPage: number };
+export type SearchQuery = {
+  licenses: readonly number[];
+  minUpload: number;
+  maxUpload: number;
+  page: number;
+  perPage: number;
+};
 
 export function searchParams(q: SearchQuery): Record<string, string> {
   return {
@@ -28,13 +46,20 @@ export function searchParams(q: SearchQuery): Record<string, string> {
   };
 }
 
-export async function searchPhotos(client: FlickrClient, q: SearchQuery, signal?: AbortSignal): Promise<SearchPage> {
+export async function searchPhotos(
+  client: FlickrClient,
+  q: SearchQuery,
+  signal?: AbortSignal,
+): Promise<SearchPage> {
   const params = searchParams(q);
   const json = await client.call('flickr.photos.search', params, signal);
   try {
     return parseSearchPage(json);
   } catch (e) {
     if (!(e instanceof z.ZodError)) throw e;
-    throw new FlickrApiError(`Malformed search answer: ${e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { method: 'flickr.photos.search', params });
+    throw new FlickrApiError(
+      `Malformed search answer: ${e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      { method: 'flickr.photos.search', params },
+    );
   }
 }

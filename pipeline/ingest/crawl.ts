@@ -1,6 +1,13 @@
 // Ingest: crawls flickr.photos.search window by window into PostgreSQL, resumable after any kill. The ingest run stage
 // (pipeline/runs/stages/ingest.ts) plans the windows and crawls each as a batch.
-import { completeWindow, getWindow, insertInitialWindows, listWindows, splitWindow, type CrawlWindowRow } from '../../lib/queries/ingest.ts';
+import {
+  completeWindow,
+  getWindow,
+  insertInitialWindows,
+  listWindows,
+  splitWindow,
+  type CrawlWindowRow,
+} from '../../lib/queries/ingest.ts';
 import type { FlickrClient } from '../flickr/client.ts';
 import { searchPhotos } from '../flickr/search.ts';
 import type { SkippedPhoto } from '../flickr/types.ts';
@@ -22,21 +29,37 @@ export type IngestConfig = {
 
 export type IngestDeps = { client: FlickrClient; signal?: AbortSignal };
 
-export type WindowResult = { windowsDone: number; windowsSplit: number; photosStored: number; skipped: SkippedPhoto[] };
+export type WindowResult = {
+  windowsDone: number;
+  windowsSplit: number;
+  photosStored: number;
+  skipped: SkippedPhoto[];
+};
 
 const defaults = (c: IngestConfig) => ({
-  cap: c.cap ?? 3000, minWindowSeconds: c.minWindowSeconds ?? 60, perPage: c.perPage ?? 500, initialWindowSeconds: c.initialWindowSeconds ?? 30 * DAY,
+  cap: c.cap ?? 3000,
+  minWindowSeconds: c.minWindowSeconds ?? 60,
+  perPage: c.perPage ?? 500,
+  initialWindowSeconds: c.initialWindowSeconds ?? 30 * DAY,
 });
 
 /** Records the crawl's first windows (once) and returns its key and the windows still to do. */
-export async function planWindows(cfg: IngestConfig): Promise<{ crawlKey: string; pending: CrawlWindowRow[] }> {
+export async function planWindows(
+  cfg: IngestConfig,
+): Promise<{ crawlKey: string; pending: CrawlWindowRow[] }> {
   const key = crawlKey(cfg.licenses, cfg.from, cfg.to);
   await insertInitialWindows(key, initialWindows(cfg.from, cfg.to, defaults(cfg).initialWindowSeconds));
   return { crawlKey: key, pending: await listWindows(key, 'pending') };
 }
 
 /** Crawls one pending window: splits it (and crawls the halves) when too big, else pages through and marks it done. */
-export async function crawlOne(key: string, w: CrawlWindowRow, cfg: IngestConfig, deps: IngestDeps, acc: WindowResult): Promise<void> {
+export async function crawlOne(
+  key: string,
+  w: CrawlWindowRow,
+  cfg: IngestConfig,
+  deps: IngestDeps,
+  acc: WindowResult,
+): Promise<void> {
   const { cap, minWindowSeconds, perPage } = defaults(cfg);
   const query = { licenses: cfg.licenses, minUpload: w.minUpload, maxUpload: w.maxUpload, perPage };
   const first = await searchPhotos(deps.client, { ...query, page: 1 }, deps.signal);
@@ -77,7 +100,8 @@ export async function crawlWindow(id: bigint, cfg: IngestConfig, deps: IngestDep
   const acc: WindowResult = { windowsDone: 0, windowsSplit: 0, photosStored: 0, skipped: [] };
   const w = await getWindow(id);
   if (!w) throw new Error(`Crawl window ${id} not found`);
-  const todo = w.status === 'pending' ? [w] : w.status === 'split' ? await listWindows(w.crawlKey, 'pending', w) : [];
+  const todo =
+    w.status === 'pending' ? [w] : w.status === 'split' ? await listWindows(w.crawlKey, 'pending', w) : [];
   for (const t of todo) await crawlOne(w.crawlKey, t, cfg, deps, acc);
   return acc;
 }

@@ -9,7 +9,11 @@ export type WindowState = { seen: Set<string>; owners: Set<string>; skipped: Ski
 export const newWindowState = (): WindowState => ({ seen: new Set(), owners: new Set(), skipped: [] });
 
 /** `unseen`: ids new to the window (0 means Flickr only repeated itself); `stored`: photos written. */
-export async function storePage(photos: PhotoRecord[], licenses: readonly number[], state: WindowState): Promise<{ unseen: number; stored: number }> {
+export async function storePage(
+  photos: PhotoRecord[],
+  licenses: readonly number[],
+  state: WindowState,
+): Promise<{ unseen: number; stored: number }> {
   const fresh: PhotoRecord[] = [];
   let unseen = 0;
   for (const p of photos) {

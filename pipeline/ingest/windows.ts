@@ -16,7 +16,8 @@ export function crawlKey(licenses: readonly number[], from: number, to: number):
 export function initialWindows(from: number, to: number, size: number): Window[] {
   if (!(to >= from)) throw new Error('The crawl range ends before it starts');
   const out: Window[] = [];
-  for (let start = from; start <= to; start += size) out.push({ minUpload: start, maxUpload: Math.min(to, start + size - 1) });
+  for (let start = from; start <= to; start += size)
+    out.push({ minUpload: start, maxUpload: Math.min(to, start + size - 1) });
   return out;
 }
 
@@ -29,5 +30,8 @@ export function mustSplit(w: Window, total: number, cap: number, minWindowSecond
 
 export function halves(w: Window): [Window, Window] {
   const mid = w.minUpload + Math.floor((w.maxUpload - w.minUpload) / 2);
-  return [{ minUpload: w.minUpload, maxUpload: mid }, { minUpload: mid + 1, maxUpload: w.maxUpload }];
+  return [
+    { minUpload: w.minUpload, maxUpload: mid },
+    { minUpload: mid + 1, maxUpload: w.maxUpload },
+  ];
 }

@@ -21,7 +21,12 @@ export function getBoss(opts: BossOptions = {}): Promise<PgBoss> {
     state.url = url;
     state.queues = new Set();
     // Our own adapter, so that a PostgreSQL restart pauses pg-boss instead of crashing the process (see bossDb.ts).
-    const db = createBossDb({ connectionString: url, applicationName: opts.worker ? WORKER_APP_NAME : 'quarry-app', max: 4, log: (m) => console.error(`pg-boss: ${m}`) });
+    const db = createBossDb({
+      connectionString: url,
+      applicationName: opts.worker ? WORKER_APP_NAME : 'quarry-app',
+      max: 4,
+      log: (m) => console.error(`pg-boss: ${m}`),
+    });
     state.db = db;
     const boss = new PgBoss({
       db,

@@ -2,13 +2,27 @@
 import pg from 'pg';
 
 // Errors that mean "the server went away or is not back yet", not "the statement is wrong".
-const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+const CONNECTION_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
 
 export function isConnectionLoss(e: unknown): boolean {
   const err = e as { code?: string; message?: string } | null;
   if (!err) return false;
   if (err.code && CONNECTION_CODES.has(err.code)) return true;
-  return /Connection terminated|connection is closed|Client has encountered a connection error/i.test(err.message ?? '');
+  return /Connection terminated|connection is closed|Client has encountered a connection error/i.test(
+    err.message ?? '',
+  );
 }
 
 export type BossDb = {
@@ -23,8 +37,17 @@ export type BossDb = {
  * pg-boss's statements are single, idempotent state transitions, and a server that terminates a connection aborts
  * the statement in flight, so a retry never applies one twice.
  */
-export function createBossDb(opts: { connectionString: string; applicationName: string; max: number; log?: (m: string) => void }): BossDb {
-  const pool = new pg.Pool({ connectionString: opts.connectionString, application_name: opts.applicationName, max: opts.max });
+export function createBossDb(opts: {
+  connectionString: string;
+  applicationName: string;
+  max: number;
+  log?: (m: string) => void;
+}): BossDb {
+  const pool = new pg.Pool({
+    connectionString: opts.connectionString,
+    application_name: opts.applicationName,
+    max: opts.max,
+  });
   pool.on('error', (e) => opts.log?.(`pg-boss pool: ${e.message}`));
   let closed = false;
   let waiting = false;

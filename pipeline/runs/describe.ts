@@ -20,11 +20,17 @@ export function describeStage(s: StageProgress): string {
   if (s.rate) parts.push(`${s.rate.toFixed(s.rate < 10 ? 2 : 0)}/s`);
   if (s.etaSeconds !== null) parts.push(`ETA ${formatDuration(s.etaSeconds)}`);
   const kinds = Object.entries(s.failuresByKind).sort((a, b) => b[1] - a[1]);
-  if (s.failed || kinds.length) parts.push(`${n(s.failed)} failed${kinds.length ? ` (${kinds.map(([k, v]) => `${k} ${n(v)}`).join(', ')})` : ''}`);
+  if (s.failed || kinds.length)
+    parts.push(
+      `${n(s.failed)} failed${kinds.length ? ` (${kinds.map(([k, v]) => `${k} ${n(v)}`).join(', ')})` : ''}`,
+    );
   if (s.lastError) parts.push(`last: ${s.lastError.slice(0, 120)}`);
   return parts.join(' · ');
 }
 
 export function describeRun(r: RunView): string[] {
-  return [`run ${r.id} ${r.status}${r.error ? `: ${r.error}` : ''}`, ...r.stages.map((s) => `  ${describeStage(s)}`)];
+  return [
+    `run ${r.id} ${r.status}${r.error ? `: ${r.error}` : ''}`,
+    ...r.stages.map((s) => `  ${describeStage(s)}`),
+  ];
 }

@@ -42,6 +42,8 @@ export async function withTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
 }
 
 /** pg-boss's executor interface over a transaction's client, so job rows commit with ours. */
-export function bossDb(tx: Tx): { executeSql: (text: string, values?: unknown[]) => Promise<{ rows: any[] }> } {
+export function bossDb(tx: Tx): {
+  executeSql: (text: string, values?: unknown[]) => Promise<{ rows: any[] }>;
+} {
   return { executeSql: (text, values) => tx.query(text, values as unknown[]) };
 }

@@ -59,7 +59,8 @@ export function serverWorkerStatus(): ServerWorkerStatus | null {
 function childEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // The child is a plain Node process, not a Next.js runtime.
-  for (const k of Object.keys(env)) if (k === 'NEXT_RUNTIME' || k.startsWith('__NEXT') || k.startsWith('NEXT_PRIVATE')) delete env[k];
+  for (const k of Object.keys(env))
+    if (k === 'NEXT_RUNTIME' || k.startsWith('__NEXT') || k.startsWith('NEXT_PRIVATE')) delete env[k];
   return env;
 }
 
@@ -76,7 +77,14 @@ export function startServerWorker(opts: ServerWorkerOptions): ServerWorker {
   const healthyMs = opts.healthyMs ?? 60_000;
   const nice = Math.max(0, Math.min(19, opts.nice ?? 10));
   const niceBin = ['/usr/bin/nice', '/bin/nice'].find((f) => existsSync(f));
-  const status: ServerWorkerStatus = { state: 'starting', pid: null, workerId: null, restarts: 0, startedAt: null, lastExit: null };
+  const status: ServerWorkerStatus = {
+    state: 'starting',
+    pid: null,
+    workerId: null,
+    restarts: 0,
+    startedAt: null,
+    lastExit: null,
+  };
   let child: ChildProcess | null = null;
   let timer: NodeJS.Timeout | null = null;
   let failures = 0;
@@ -87,8 +95,15 @@ export function startServerWorker(opts: ServerWorkerOptions): ServerWorker {
     if (stopping) return;
     // `node --import tsx`, not the tsx CLI: the CLI would put a second process between us and the worker (signals,
     // IPC and the pid we show would all be the wrapper's). `nice` execs node in place: the same pid.
-    const node = [process.execPath, '--import', 'tsx', path.join(root, 'pipeline', 'cli', 'index.ts'), 'worker',
-      '--concurrency', String(opts.concurrency)];
+    const node = [
+      process.execPath,
+      '--import',
+      'tsx',
+      path.join(root, 'pipeline', 'cli', 'index.ts'),
+      'worker',
+      '--concurrency',
+      String(opts.concurrency),
+    ];
     const argv = nice > 0 && niceBin ? [niceBin, '-n', String(nice), ...node] : node;
     const c = spawn(argv[0], argv.slice(1), {
       cwd: root,
@@ -97,10 +112,16 @@ export function startServerWorker(opts: ServerWorkerOptions): ServerWorker {
     });
     child = c;
     const started = Date.now();
-    Object.assign(status, { state: 'starting', pid: c.pid ?? null, workerId: null, startedAt: new Date(started).toISOString() });
+    Object.assign(status, {
+      state: 'starting',
+      pid: c.pid ?? null,
+      workerId: null,
+      startedAt: new Date(started).toISOString(),
+    });
     writePidFile(c.pid);
     c.on('message', (m: WorkerChildMessage) => {
-      if (m?.type === 'quarry-worker-ready' && child === c) Object.assign(status, { state: 'running', workerId: m.workerId });
+      if (m?.type === 'quarry-worker-ready' && child === c)
+        Object.assign(status, { state: 'running', workerId: m.workerId });
     });
     let ended = false;
     const onEnd = (why: string) => {
@@ -118,13 +139,17 @@ export function startServerWorker(opts: ServerWorkerOptions): ServerWorker {
       const delay = Math.min(maxDelay, baseDelay * 2 ** (failures - 1));
       status.state = 'restarting';
       status.restarts++;
-      log(`the pipeline worker (pid ${c.pid}) stopped (${status.lastExit}); restarting it in ${(delay / 1000).toFixed(1)} s`
-        + ' (its running batches are taken over once their heartbeat is stale)');
+      log(
+        `the pipeline worker (pid ${c.pid}) stopped (${status.lastExit}); restarting it in ${(delay / 1000).toFixed(1)} s` +
+          ' (its running batches are taken over once their heartbeat is stale)',
+      );
       timer = setTimeout(launch, delay);
     };
     c.once('exit', (code, signal) => onEnd(exitText(code, signal)));
     // A spawn that failed outright (no pid) may never emit 'exit': it is retried like a crash.
-    c.on('error', (e) => { if (c.pid === undefined) onEnd(`could not start (${e.message})`); });
+    c.on('error', (e) => {
+      if (c.pid === undefined) onEnd(`could not start (${e.message})`);
+    });
   };
 
   const stop = async () => {
@@ -145,7 +170,9 @@ export function startServerWorker(opts: ServerWorkerOptions): ServerWorker {
 
   launch();
   if (opts.stopOnSignals) {
-    const onSignal = () => { void stop(); };
+    const onSignal = () => {
+      void stop();
+    };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
@@ -163,5 +190,7 @@ function writePidFile(pid: number | undefined): void {
   if (!file || !pid) return;
   try {
     writeFileSync(file, String(pid));
-  } catch { /* the launcher then just does not wait */ }
+  } catch {
+    /* the launcher then just does not wait */
+  }
 }

@@ -11,7 +11,10 @@ export type RunSettings = {
   pollSeconds: number;
 };
 
-export function runSettings(source: Record<string, string | undefined> = process.env, overrides: Partial<RunSettings> = {}): RunSettings {
+export function runSettings(
+  source: Record<string, string | undefined> = process.env,
+  overrides: Partial<RunSettings> = {},
+): RunSettings {
   // Read at each call (a test or launcher may set RUN_* late); only RUN_*, so another variable cannot fail it.
   const e = loadSettings(Object.fromEntries(Object.entries(source).filter(([k]) => k.startsWith('RUN_'))));
   return {

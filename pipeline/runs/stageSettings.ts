@@ -10,7 +10,13 @@ import { createAllowlist } from '../fetch/allowlist.ts';
 import { createFlickrClient, type FlickrClient } from '../flickr/client.ts';
 import type { IngestConfig } from '../ingest/crawl.ts';
 import { watermarkConfig, type WatermarkConfig } from '../watermarks/config.ts';
-import { resolveRunConfig, runInputSchema, STAGE_ORDER, uploadRange, type ResolvedRunConfig } from './config.ts';
+import {
+  resolveRunConfig,
+  runInputSchema,
+  STAGE_ORDER,
+  uploadRange,
+  type ResolvedRunConfig,
+} from './config.ts';
 
 export type StageSettings = {
   ingest: IngestConfig;
@@ -29,7 +35,15 @@ function flickrClient(s: Settings): FlickrClient | null {
   if (!s.FLICKR_API_KEY) return null;
   const key = `${s.FLICKR_API_KEY}\n${s.FLICKR_API_BASE}\n${s.FLICKR_RATE_LIMIT}`;
   let client = clients.get(key);
-  if (!client) clients.set(key, (client = createFlickrClient({ apiKey: s.FLICKR_API_KEY, apiBase: s.FLICKR_API_BASE, ratePerHour: s.FLICKR_RATE_LIMIT })));
+  if (!client)
+    clients.set(
+      key,
+      (client = createFlickrClient({
+        apiKey: s.FLICKR_API_KEY,
+        apiBase: s.FLICKR_API_BASE,
+        ratePerHour: s.FLICKR_RATE_LIMIT,
+      })),
+    );
   return client;
 }
 
@@ -65,8 +79,12 @@ export function stageSettings(config: ResolvedRunConfig, s: Settings = current):
       },
     },
     watermarks: {
-      ...watermarkConfig(s), dataDir: data,
-      fail: t.watermarkFail, uncertain: t.watermarkUncertain, minPhotos: t.watermarkMinPhotos, sample: t.watermarkSample,
+      ...watermarkConfig(s),
+      dataDir: data,
+      fail: t.watermarkFail,
+      uncertain: t.watermarkUncertain,
+      minPhotos: t.watermarkMinPhotos,
+      sample: t.watermarkSample,
     },
     flickr,
   };
@@ -75,7 +93,8 @@ export function stageSettings(config: ResolvedRunConfig, s: Settings = current):
 /** The settings a run with every default would use (tests, and tools that work outside a run on one step). */
 export function defaultStageSettings(s: Settings = current): StageSettings {
   const config = resolveRunConfig(runInputSchema.parse({ stages: [...STAGE_ORDER] }), STAGE_ORDER, {
-    licenses: s.FLICKR_LICENSES.map(Number), thresholds: thresholdDefaults(s),
+    licenses: s.FLICKR_LICENSES.map(Number),
+    thresholds: thresholdDefaults(s),
   });
   return stageSettings(config, s);
 }

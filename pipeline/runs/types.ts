@@ -17,7 +17,10 @@ export type BatchContext = {
 };
 
 /** Per-item failures are data: the one tally shape (lib/domain/failureTally.ts); a batch with none may leave the kinds out. */
-export type BatchResult = Omit<FailureTally, 'failuresByKind'> & { failuresByKind?: FailureTally['failuresByKind']; note?: string };
+export type BatchResult = Omit<FailureTally, 'failuresByKind'> & {
+  failuresByKind?: FailureTally['failuresByKind'];
+  note?: string;
+};
 
 /** `note` tells the admin something about the stage as a whole (e.g. "CLIP model not installed"). */
 export type PlanContext = { note: (message: string) => void };
@@ -27,7 +30,10 @@ export type StageAdapter = {
   label: string;
   /** Cuts the stage into batches; consumed as a stream so a 10M-item stage never sits in memory. */
   plan: (run: RunInfo, ctx: PlanContext) => AsyncIterable<BatchSpec> | Iterable<BatchSpec>;
-  runBatch: (batch: { key: string; params: Record<string, unknown> }, ctx: BatchContext) => Promise<BatchResult>;
+  runBatch: (
+    batch: { key: string; params: Record<string, unknown> },
+    ctx: BatchContext,
+  ) => Promise<BatchResult>;
   /** Why the stage cannot run at all here (missing API key...), checked when a run is created. */
   preflight?: () => string | null;
   /** Whole-stage work after every batch is done (e.g. duplicate grouping), run as its own job. */

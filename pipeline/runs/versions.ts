@@ -27,9 +27,16 @@ export async function runVersions(config: ResolvedRunConfig): Promise<Record<str
       versions.clip_model = `${m.name}@${m.hash}`;
       Object.assign(versions, clipCheckVersions(m.hash, s.clip));
       // With a model fit for similarity, its near-duplicates join the clusters and the duplicate version names them.
-      if (m.nearDuplicates) versions[duplicates.NAME] = duplicates.versionFor(s.analyze.nearDuplicateDistance, { modelKey: versions.clip_model, threshold: s.clip.nearDuplicate });
+      if (m.nearDuplicates)
+        versions[duplicates.NAME] = duplicates.versionFor(s.analyze.nearDuplicateDistance, {
+          modelKey: versions.clip_model,
+          threshold: s.clip.nearDuplicate,
+        });
     } catch (e) {
-      versions.clip_model = e instanceof ModelNotInstalledError ? 'not installed' : `unreadable: ${e instanceof Error ? e.message : String(e)}`;
+      versions.clip_model =
+        e instanceof ModelNotInstalledError
+          ? 'not installed'
+          : `unreadable: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
   return versions;

@@ -18,7 +18,8 @@ function bandWidth(g: Gray, side: 'top' | 'right' | 'bottom' | 'left'): { width:
     return horizontal ? data[l * w + k] : data[k * w + l];
   };
   const stats = (line: number) => {
-    let sum = 0, sq = 0;
+    let sum = 0,
+      sq = 0;
     for (let k = 0; k < length; k++) {
       const v = at(line, k);
       sum += v;
@@ -41,13 +42,19 @@ function bandWidth(g: Gray, side: 'top' | 'right' | 'bottom' | 'left'): { width:
 
 /** A uniform band on two opposite sides (or all four) of similar grey: a border or letterbox. */
 export function detectPhotoBorder(g: Gray): PhotoBorder | null {
-  const top = bandWidth(g, 'top'), bottom = bandWidth(g, 'bottom');
-  const left = bandWidth(g, 'left'), right = bandWidth(g, 'right');
-  const pair = (a: typeof top, b: typeof top) => a.width >= MIN_BAND && b.width >= MIN_BAND && Math.abs(a.color - b.color) < 16;
+  const top = bandWidth(g, 'top'),
+    bottom = bandWidth(g, 'bottom');
+  const left = bandWidth(g, 'left'),
+    right = bandWidth(g, 'right');
+  const pair = (a: typeof top, b: typeof top) =>
+    a.width >= MIN_BAND && b.width >= MIN_BAND && Math.abs(a.color - b.color) < 16;
   const vertical = pair(top, bottom);
   const horizontal = pair(left, right);
   if (!vertical && !horizontal) return null;
-  const colors = [...(vertical ? [top.color, bottom.color] : []), ...(horizontal ? [left.color, right.color] : [])];
+  const colors = [
+    ...(vertical ? [top.color, bottom.color] : []),
+    ...(horizontal ? [left.color, right.color] : []),
+  ];
   return {
     top: vertical ? top.width : 0,
     bottom: vertical ? bottom.width : 0,

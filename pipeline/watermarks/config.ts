@@ -36,12 +36,17 @@ export function watermarkConfig(s: Settings = current): WatermarkConfig & { data
 }
 
 /** The built-in defaults (no environment), for measurements that must not depend on the operator's settings. */
-export const DEFAULT_CONFIG: WatermarkConfig = (({ dataDir: _d, ...c }) => c)(watermarkConfig(loadSettings({})));
+export const DEFAULT_CONFIG: WatermarkConfig = (({ dataDir: _d, ...c }) => c)(
+  watermarkConfig(loadSettings({})),
+);
 
 /** Algorithm version + hash of the settings: a stored result is current only while both match. */
 export function configVersion(config: WatermarkConfig): string {
   const { minPhotos, sample, fail, uncertain, photoMatch } = config;
-  const hash = createHash('sha256').update(JSON.stringify([minPhotos, sample, fail, uncertain, photoMatch])).digest('hex').slice(0, 8);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([minPhotos, sample, fail, uncertain, photoMatch]))
+    .digest('hex')
+    .slice(0, 8);
   return `${ALGORITHM_VERSION}/${hash}`;
 }
 

@@ -47,7 +47,12 @@ export type GroupOutcome = {
  * An orientation group's examined photos, settled once the best group is known: matched with the group's own mark,
  * or (too few photos for a median, no mark of its own, or one elsewhere) with the best group's mark carried over.
  */
-type Borrower = { group: FrameGroup; seen: PhotoOutcome[]; mags: (Gradients | null)[]; own: GroupOutcome | null };
+type Borrower = {
+  group: FrameGroup;
+  seen: PhotoOutcome[];
+  mags: (Gradients | null)[];
+  own: GroupOutcome | null;
+};
 
 export type AccountOutcome = {
   nsid: string;
@@ -71,11 +76,24 @@ export function minGroupSize(config: WatermarkConfig): number {
 }
 
 /** Decodes photos, computes their gradients and fills in their per-photo evidence. */
-async function examine(refs: PhotoRef[], group: FrameGroup, sampled: boolean): Promise<{ outcomes: PhotoOutcome[]; mags: (Gradients | null)[] }> {
+async function examine(
+  refs: PhotoRef[],
+  group: FrameGroup,
+  sampled: boolean,
+): Promise<{ outcomes: PhotoOutcome[]; mags: (Gradients | null)[] }> {
   const decoded = await decodeAll(refs, group.width, group.height);
   const mags: (Gradients | null)[] = [];
   const outcomes = decoded.map((d, i): PhotoOutcome => {
-    const base = { id: refs[i].id, orientation: group.orientation, sampled, correlation: null, carries: false, border: false, band: null, framed: false };
+    const base = {
+      id: refs[i].id,
+      orientation: group.orientation,
+      sampled,
+      correlation: null,
+      carries: false,
+      border: false,
+      band: null,
+      framed: false,
+    };
     if (!d.ok) {
       mags.push(null);
       return { ...base, status: 'error', error: d.error };
@@ -87,7 +105,14 @@ async function examine(refs: PhotoRef[], group: FrameGroup, sampled: boolean): P
   return { outcomes, mags };
 }
 
-function applyMatch(outcomes: PhotoOutcome[], mags: (Gradients | null)[], est: WatermarkEstimate | null, template: MarkTemplate | null, config: WatermarkConfig, from?: Orientation): void {
+function applyMatch(
+  outcomes: PhotoOutcome[],
+  mags: (Gradients | null)[],
+  est: WatermarkEstimate | null,
+  template: MarkTemplate | null,
+  config: WatermarkConfig,
+  from?: Orientation,
+): void {
   outcomes.forEach((o, i) => {
     const mag = mags[i];
     if (!mag) return;
@@ -110,7 +135,12 @@ export function boxOverlap(a: Box, b: Box): number {
 }
 
 /** Re-estimates from the photos that carry the mark: a sharper template when only some photos have it. */
-function refine(est: WatermarkEstimate, outcomes: PhotoOutcome[], mags: (Gradients | null)[], min: number): WatermarkEstimate {
+function refine(
+  est: WatermarkEstimate,
+  outcomes: PhotoOutcome[],
+  mags: (Gradients | null)[],
+  min: number,
+): WatermarkEstimate {
   const carriers = mags.filter((m, i): m is Gradients => m !== null && outcomes[i].carries);
   const ok = mags.filter((m) => m !== null).length;
   if (carriers.length < min || carriers.length === ok || !est.boxPx) return est;
@@ -121,7 +151,12 @@ function refine(est: WatermarkEstimate, outcomes: PhotoOutcome[], mags: (Gradien
   return { ...sharper, score: est.score, features: est.features, photos: est.photos };
 }
 
-export async function detectAccount(nsid: string, photos: PhotoRef[], config: WatermarkConfig, opts: DetectOptions = {}): Promise<AccountOutcome> {
+export async function detectAccount(
+  nsid: string,
+  photos: PhotoRef[],
+  config: WatermarkConfig,
+  opts: DetectOptions = {},
+): Promise<AccountOutcome> {
   const min = minGroupSize(config);
   const groups: GroupOutcome[] = [];
   const outcomes: PhotoOutcome[] = [];
@@ -133,7 +168,20 @@ export async function detectAccount(nsid: string, photos: PhotoRef[], config: Wa
     const sorted = [...group.photos].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const order = createRng(`${nsid}:${group.orientation}`).shuffle(sorted);
     const sample = order.slice(0, config.sample);
-    const skip = (refs: PhotoRef[]) => refs.map((r): PhotoOutcome => ({ id: r.id, orientation: group.orientation, status: 'unassessed', sampled: false, correlation: null, carries: false, border: false, band: null, framed: false }));
+    const skip = (refs: PhotoRef[]) =>
+      refs.map(
+        (r): PhotoOutcome => ({
+          id: r.id,
+          orientation: group.orientation,
+          status: 'unassessed',
+          sampled: false,
+          correlation: null,
+          carries: false,
+          border: false,
+          band: null,
+          framed: false,
+        }),
+      );
     if (group.photos.length < min) {
       // Decoded now (a few photos), matched once another orientation has given a mark to look for.
       const { outcomes: seen, mags } = await examine(sample, group, false);
@@ -161,7 +209,10 @@ export async function detectAccount(nsid: string, photos: PhotoRef[], config: Wa
     borrowers.push({ group, seen, mags, own: outcome });
     if (order.length > sample.length) rest.push({ refs: order.slice(sample.length), group: outcome });
   }
-  const best = groups.reduce<GroupOutcome | null>((b, g) => (!b || g.estimate.score > b.estimate.score ? g : b), null);
+  const best = groups.reduce<GroupOutcome | null>(
+    (b, g) => (!b || g.estimate.score > b.estimate.score ? g : b),
+    null,
+  );
   const score = best ? best.estimate.score : 0;
   for (const b of borrowers) {
     if (b.own && (b.own === best || !best?.template)) {
@@ -169,10 +220,24 @@ export async function detectAccount(nsid: string, photos: PhotoRef[], config: Wa
       continue;
     }
     const from = best?.template ? best.group.orientation : undefined;
-    const mark = best?.template ? transferMark(best.template, b.group.width, b.group.height, b.mags.filter((m): m is Gradients => m !== null)) : null;
+    const mark = best?.template
+      ? transferMark(
+          best.template,
+          b.group.width,
+          b.group.height,
+          b.mags.filter((m): m is Gradients => m !== null),
+        )
+      : null;
     // A weaker group's own estimate that sits where the best mark, carried over, does not is scene structure
     // its photos share (a series of one subject), not the account's mark: its photos are matched with the carried one.
-    if (b.own?.template && mark && boxOverlap(toBox(b.own.template.boxPx, b.group.width, b.group.height), toBox(mark.boxPx, b.group.width, b.group.height)) >= 0.3) {
+    if (
+      b.own?.template &&
+      mark &&
+      boxOverlap(
+        toBox(b.own.template.boxPx, b.group.width, b.group.height),
+        toBox(mark.boxPx, b.group.width, b.group.height),
+      ) >= 0.3
+    ) {
       outcomes.push(...b.seen);
       continue;
     }
@@ -187,7 +252,21 @@ export async function detectAccount(nsid: string, photos: PhotoRef[], config: Wa
   // Photos beyond the sample are examined only when there is something to attribute to them.
   for (const { refs, group } of rest) {
     if (!(opts.matchAll ?? true) || (!group.template && !border)) {
-      outcomes.push(...refs.map((r): PhotoOutcome => ({ id: r.id, orientation: group.group.orientation, status: 'skipped', sampled: false, correlation: null, carries: false, border: false, band: null, framed: false })));
+      outcomes.push(
+        ...refs.map(
+          (r): PhotoOutcome => ({
+            id: r.id,
+            orientation: group.group.orientation,
+            status: 'skipped',
+            sampled: false,
+            correlation: null,
+            carries: false,
+            border: false,
+            band: null,
+            framed: false,
+          }),
+        ),
+      );
       continue;
     }
     for (let i = 0; i < refs.length; i += config.sample) {

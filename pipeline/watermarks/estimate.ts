@@ -37,7 +37,15 @@ export type EstimateParams = {
   softMinPhotos: number;
 };
 
-export const DEFAULT_ESTIMATE_PARAMS: EstimateParams = { zSignificant: 6, joinRadius: 3, energyScale: 1000, coherencePower: 1, anchoredEnergyScale: 150, softZ: 3, softMinPhotos: 12 };
+export const DEFAULT_ESTIMATE_PARAMS: EstimateParams = {
+  zSignificant: 6,
+  joinRadius: 3,
+  energyScale: 1000,
+  coherencePower: 1,
+  anchoredEnergyScale: 150,
+  softZ: 3,
+  softMinPhotos: 12,
+};
 
 export type Features = {
   /** Sum of capped z over the chosen component's significant pixels. */
@@ -100,8 +108,10 @@ const EDGE_BAND = 0.2;
  * mark. Top-centre is left out: marks are rare there, and on generated clean accounts scene structure sat there.
  */
 export function anchoredBox(b: Box): boolean {
-  const cx = b.x + b.w / 2, cy = b.y + b.h / 2;
-  const top = cy < EDGE_BAND, bottom = cy > 1 - EDGE_BAND;
+  const cx = b.x + b.w / 2,
+    cy = b.y + b.h / 2;
+  const top = cy < EDGE_BAND,
+    bottom = cy > 1 - EDGE_BAND;
   const side = cx < 0.3 || cx > 0.7;
   return ((top || bottom) && side) || (bottom && Math.abs(cx - 0.5) < 0.1);
 }
@@ -126,7 +136,13 @@ function boxShareAbove(z: Float32Array, b: PixelBox, width: number, zMin: number
 type Significance = { residual: Float32Array; z: Float32Array; mask: Uint8Array; sigma: number };
 
 /** Residual over the baseline, in local robust noise units, and the pixels above the threshold. */
-function significance(median: Float32Array, width: number, height: number, zMin: number, exclude?: Uint8Array): Significance {
+function significance(
+  median: Float32Array,
+  width: number,
+  height: number,
+  zMin: number,
+  exclude?: Uint8Array,
+): Significance {
   const size = width * height;
   const base = smoothBaseline(median, width, height, 16, 0.5, exclude);
   const residual = new Float32Array(size);
@@ -154,16 +170,29 @@ function significance(median: Float32Array, width: number, height: number, zMin:
 }
 
 /** Median of the stack, minus a smooth baseline, in robust noise units; lines and the rim set aside. */
-export function estimateWatermark(stack: Gradients[], width: number, height: number, params = DEFAULT_ESTIMATE_PARAMS): WatermarkEstimate {
+export function estimateWatermark(
+  stack: Gradients[],
+  width: number,
+  height: number,
+  params = DEFAULT_ESTIMATE_PARAMS,
+): WatermarkEstimate {
   const size = width * height;
-  const median = pixelQuantile(stack.map((g) => g.mag), 0.5);
+  const median = pixelQuantile(
+    stack.map((g) => g.mag),
+    0.5,
+  );
   // Edges of unrelated scenes that happen to line up in a few photos run in different directions.
   const agree = coherence(stack);
   for (let i = 0; i < size; i++) median[i] *= agree[i] ** params.coherencePower;
   // Two passes: the second computes baseline and noise without the first pass's structure, so a large
   // mark near an edge (where neighbourhoods are small) cannot raise the level it is measured against.
   const first = significance(median, width, height, params.zSignificant);
-  const { residual, z, mask: sig, sigma } = significance(median, width, height, params.zSignificant, dilate(first.mask, width, height, 2));
+  const {
+    residual,
+    z,
+    mask: sig,
+    sigma,
+  } = significance(median, width, height, params.zSignificant, dilate(first.mask, width, height, 2));
   for (let i = 0; i < size; i++) if (residual[i] < 0) residual[i] = 0;
   const lineRows = findLines(sig, width, height);
   // Every row of a line is set aside (a thin frame has an edge on each side), with room for resampling
@@ -184,10 +213,13 @@ export function estimateWatermark(stack: Gradients[], width: number, height: num
     pixels: mark ? mark.pixels : 0,
     compactness: total > 0 ? bestEnergy / total : 0,
     area: boxPx ? ((boxPx.x1 - boxPx.x0 + 1) * (boxPx.y1 - boxPx.y0 + 1)) / size : 0,
-    density: boxPx && mark ? Math.max(
-      Math.min(1, mark.pixels / ((boxPx.x1 - boxPx.x0 + 1) * (boxPx.y1 - boxPx.y0 + 1))),
-      stack.length >= params.softMinPhotos ? boxShareAbove(z, boxPx, width, params.softZ) : 0,
-    ) : 0,
+    density:
+      boxPx && mark
+        ? Math.max(
+            Math.min(1, mark.pixels / ((boxPx.x1 - boxPx.x0 + 1) * (boxPx.y1 - boxPx.y0 + 1))),
+            stack.length >= params.softMinPhotos ? boxShareAbove(z, boxPx, width, params.softZ) : 0,
+          )
+        : 0,
     sigma,
     anchored: boxPx && mark && anchoredMark(toBox(boxPx, width, height), mark.pixels) ? 1 : 0,
   };

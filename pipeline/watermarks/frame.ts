@@ -17,13 +17,19 @@ export const FRAME_LONG = 256;
 export function groupByOrientation(photos: PhotoRef[]): FrameGroup[] {
   const groups: FrameGroup[] = [];
   for (const orientation of ['landscape', 'portrait'] as const) {
-    const members = photos.filter((p) => p.width > 0 && p.height > 0 && (p.width >= p.height) === (orientation === 'landscape'));
+    const members = photos.filter(
+      (p) => p.width > 0 && p.height > 0 && p.width >= p.height === (orientation === 'landscape'),
+    );
     if (members.length === 0) continue;
-    const shortOverLong = median(members.map((p) => Math.min(p.width, p.height) / Math.max(p.width, p.height)));
+    const shortOverLong = median(
+      members.map((p) => Math.min(p.width, p.height) / Math.max(p.width, p.height)),
+    );
     const short = Math.max(16, Math.round(FRAME_LONG * shortOverLong));
-    groups.push(orientation === 'landscape'
-      ? { orientation, width: FRAME_LONG, height: short, photos: members }
-      : { orientation, width: short, height: FRAME_LONG, photos: members });
+    groups.push(
+      orientation === 'landscape'
+        ? { orientation, width: FRAME_LONG, height: short, photos: members }
+        : { orientation, width: short, height: FRAME_LONG, photos: members },
+    );
   }
   return groups;
 }
@@ -45,7 +51,12 @@ export async function decodeToFrame(photo: PhotoRef, width: number, height: numb
 }
 
 /** Decodes many photos with a bounded number in flight (libvips threads do the rest). */
-export async function decodeAll(photos: PhotoRef[], width: number, height: number, concurrency = 4): Promise<Decoded[]> {
+export async function decodeAll(
+  photos: PhotoRef[],
+  width: number,
+  height: number,
+  concurrency = 4,
+): Promise<Decoded[]> {
   const out: Decoded[] = new Array(photos.length);
   let next = 0;
   const worker = async () => {

@@ -23,7 +23,9 @@ export type Gradients = { mag: Float32Array; c2: Float32Array; s2: Float32Array 
 export function gradients(g: Gray): Gradients {
   const { data, width: w, height: h } = g;
   const size = w * h;
-  const mag = new Float32Array(size), c2 = new Float32Array(size), s2 = new Float32Array(size);
+  const mag = new Float32Array(size),
+    c2 = new Float32Array(size),
+    s2 = new Float32Array(size);
   for (let y = 1; y < h - 1; y++) {
     const row = y * w;
     for (let x = 1; x < w - 1; x++) {
@@ -47,7 +49,9 @@ export function gradients(g: Gray): Gradients {
  */
 export function coherence(stack: Gradients[]): Float32Array {
   const size = stack[0].mag.length;
-  const sc = new Float32Array(size), ss = new Float32Array(size), sm = new Float32Array(size);
+  const sc = new Float32Array(size),
+    ss = new Float32Array(size),
+    sm = new Float32Array(size);
   for (const g of stack) {
     for (let i = 0; i < size; i++) {
       sc[i] += g.c2[i];

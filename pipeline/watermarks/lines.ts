@@ -5,8 +5,10 @@ export type LinePx = { axis: 'h' | 'v'; px: number };
 /** Rows and columns where most of the span is significant: frame or border edges, not compact marks. */
 export function findLines(sig: Uint8Array, width: number, height: number, minShare = 0.6): LinePx[] {
   const lines: LinePx[] = [];
-  const x0 = Math.floor(width * 0.05), x1 = Math.ceil(width * 0.95);
-  const y0 = Math.floor(height * 0.05), y1 = Math.ceil(height * 0.95);
+  const x0 = Math.floor(width * 0.05),
+    x1 = Math.ceil(width * 0.95);
+  const y0 = Math.floor(height * 0.05),
+    y1 = Math.ceil(height * 0.95);
   for (let y = 0; y < height; y++) {
     let n = 0;
     for (let x = x0; x < x1; x++) n += sig[y * width + x];
@@ -37,7 +39,10 @@ export function lineBand(lines: LinePx[], width: number, height: number, pad = 3
 export function mergeLines(lines: LinePx[]): LinePx[] {
   const out: LinePx[] = [];
   for (const axis of ['h', 'v'] as const) {
-    const pos = lines.filter((l) => l.axis === axis).map((l) => l.px).sort((a, b) => a - b);
+    const pos = lines
+      .filter((l) => l.axis === axis)
+      .map((l) => l.px)
+      .sort((a, b) => a - b);
     let start = 0;
     for (let i = 1; i <= pos.length; i++) {
       if (i === pos.length || pos[i] - pos[i - 1] > 2) {
@@ -59,7 +64,8 @@ export function photoHasLines(mag: Float32Array, width: number, height: number, 
       const p = line.px + offset;
       if (p < 0 || p >= (line.axis === 'h' ? height : width)) return 0;
       let s = 0;
-      for (let k = Math.floor(along * 0.05); k < Math.ceil(along * 0.95); k++) s += line.axis === 'h' ? mag[p * width + k] : mag[k * width + p];
+      for (let k = Math.floor(along * 0.05); k < Math.ceil(along * 0.95); k++)
+        s += line.axis === 'h' ? mag[p * width + k] : mag[k * width + p];
       return s / (Math.ceil(along * 0.95) - Math.floor(along * 0.05));
     };
     const on = Math.max(lineMean(-1), lineMean(0), lineMean(1));

@@ -27,7 +27,11 @@ export function dilate(mask: Uint8Array, width: number, height: number, radius: 
 }
 
 /** 8-connected component labels (1..n; 0 = background) and the number of components. */
-export function label(mask: Uint8Array, width: number, height: number): { labels: Int32Array; count: number } {
+export function label(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+): { labels: Int32Array; count: number } {
   const labels = new Int32Array(mask.length);
   const stack: number[] = [];
   let count = 0;

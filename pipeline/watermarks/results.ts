@@ -19,19 +19,33 @@ export function buildResults(o: AccountOutcome, imageKey: string | null): Stored
   const unreadable = !assessed && failed.length > 0;
   const flagged = assessed && o.verdict !== 'pass';
   const est = o.best?.estimate;
-  const box = flagged && est?.box ? { x: r4(est.box.x), y: r4(est.box.y), w: r4(est.box.w), h: r4(est.box.h) } : null;
+  const box =
+    flagged && est?.box ? { x: r4(est.box.x), y: r4(est.box.y), w: r4(est.box.w), h: r4(est.box.h) } : null;
   const orientation = o.best?.group.orientation ?? null;
-  const counts = { photosWith: o.photosWith, photosChecked: o.photosChecked, photosSampled: o.photosSampled, photosUnassessed: unassessed, photosFailed: failed.length };
+  const counts = {
+    photosWith: o.photosWith,
+    photosChecked: o.photosChecked,
+    photosSampled: o.photosSampled,
+    photosUnassessed: unassessed,
+    photosFailed: failed.length,
+  };
   const details = {
     box,
     orientation,
     border: o.border,
     imageKey,
     ...counts,
-    ...(unreadable ? { error: `none of the photos' thumbnails could be read (${failed[0]?.error ?? 'unknown error'})` } : {}),
+    ...(unreadable
+      ? { error: `none of the photos' thumbnails could be read (${failed[0]?.error ?? 'unknown error'})` }
+      : {}),
     ...(!assessed && !unreadable ? { unassessed: 'no orientation group has enough photos' } : {}),
     features: est ? Object.fromEntries(Object.entries(est.features).map(([k, v]) => [k, r4(v)])) : null,
-    groups: o.groups.map((g) => ({ orientation: g.group.orientation, photos: g.group.photos.length, sampled: g.sampled, score: r4(g.estimate.score) })),
+    groups: o.groups.map((g) => ({
+      orientation: g.group.orientation,
+      photos: g.group.photos.length,
+      sampled: g.sampled,
+      score: r4(g.estimate.score),
+    })),
   };
   const watermark: AccountResult = {
     check: 'watermark',
@@ -48,7 +62,13 @@ export function buildResults(o: AccountOutcome, imageKey: string | null): Stored
   const photos: PhotoResult[] = [];
   for (const p of o.photos) {
     if (p.status === 'error') {
-      photos.push({ photoId: p.id, check: 'watermark', verdict: 'error', score: null, details: { error: p.error } });
+      photos.push({
+        photoId: p.id,
+        check: 'watermark',
+        verdict: 'error',
+        score: null,
+        details: { error: p.error },
+      });
       continue;
     }
     if (flagged && p.correlation !== null) {
@@ -67,7 +87,14 @@ export function buildResults(o: AccountOutcome, imageKey: string | null): Stored
       });
     }
     // A border is a minor edit: at most uncertain, and recorded as its own check, never as a watermark.
-    if (p.border) photos.push({ photoId: p.id, check: 'border', verdict: 'uncertain', score: null, details: o.border ?? { kind: 'border', photoOnly: true } });
+    if (p.border)
+      photos.push({
+        photoId: p.id,
+        check: 'border',
+        verdict: 'uncertain',
+        score: null,
+        details: o.border ?? { kind: 'border', photoOnly: true },
+      });
     else if (o.border && p.status === 'ok') {
       photos.push({ photoId: p.id, check: 'border', verdict: 'pass', score: null, details: {} });
     }

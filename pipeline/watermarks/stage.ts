@@ -28,15 +28,25 @@ export type WatermarkStageOptions = {
 export type WatermarkStageResult = { done: number; failed: number; skipped: number; flagged: number };
 
 /** Size of a photo for grouping: the stored analysis-image size, or the thumbnail's header when missing. */
-async function toRef(p: { id: string; contentHash: string; width: number | null; height: number | null }, dataDir: string): Promise<PhotoRef> {
+async function toRef(
+  p: { id: string; contentHash: string; width: number | null; height: number | null },
+  dataDir: string,
+): Promise<PhotoRef> {
   const source = thumbPath(p.contentHash, dataDir);
   if (p.width && p.height) return { id: p.id, width: p.width, height: p.height, source };
-  const meta = await sharp(source).metadata().catch(() => null);
+  const meta = await sharp(source)
+    .metadata()
+    .catch(() => null);
   return { id: p.id, width: meta?.width ?? 0, height: meta?.height ?? 0, source };
 }
 
 /** Detects and stores one account; 'failed' when none of its thumbnails could be read. */
-export async function processAccount(account: PendingAccount, config: WatermarkConfig & { dataDir: string }, runId: string | null, signal?: AbortSignal): Promise<'done' | 'failed' | 'flagged'> {
+export async function processAccount(
+  account: PendingAccount,
+  config: WatermarkConfig & { dataDir: string },
+  runId: string | null,
+  signal?: AbortSignal,
+): Promise<'done' | 'failed' | 'flagged'> {
   const rows = await getWatermarkPhotos(account.nsid);
   const refs = await Promise.all(rows.map((r) => toRef(r, config.dataDir)));
   const outcome = await detectAccount(account.nsid, refs, config, { signal });
@@ -44,7 +54,17 @@ export async function processAccount(account: PendingAccount, config: WatermarkC
   const flagged = outcome.groups.length > 0 && outcome.verdict !== 'pass';
   if (flagged && outcome.best) {
     const est = outcome.best.estimate;
-    await writeWatermarkImage(key, await renderWatermark({ residual: est.residual, width: est.width, height: est.height, box: est.boxPx, lines: est.lines }), config.dataDir);
+    await writeWatermarkImage(
+      key,
+      await renderWatermark({
+        residual: est.residual,
+        width: est.width,
+        height: est.height,
+        box: est.boxPx,
+        lines: est.lines,
+      }),
+      config.dataDir,
+    );
   } else {
     await removeWatermarkImage(key, config.dataDir);
   }
@@ -60,22 +80,50 @@ export async function processAccount(account: PendingAccount, config: WatermarkC
   return flagged ? 'flagged' : 'done';
 }
 
-async function processAll(accounts: PendingAccount[], config: WatermarkConfig & { dataDir: string }, opts: WatermarkStageOptions, tally: WatermarkStageResult, total: number): Promise<void> {
+async function processAll(
+  accounts: PendingAccount[],
+  config: WatermarkConfig & { dataDir: string },
+  opts: WatermarkStageOptions,
+  tally: WatermarkStageResult,
+  total: number,
+): Promise<void> {
   for (const account of accounts) {
     opts.signal?.throwIfAborted();
     const status = await processAccount(account, config, opts.runId ?? null, opts.signal);
     if (status === 'failed') tally.failed++;
     else tally.done++;
     if (status === 'flagged') tally.flagged++;
-    opts.onProgress?.({ done: tally.done + tally.failed, total, failed: tally.failed, flagged: tally.flagged });
+    opts.onProgress?.({
+      done: tally.done + tally.failed,
+      total,
+      failed: tally.failed,
+      flagged: tally.flagged,
+    });
   }
 }
 
 /** Runs the check for the given accounts (a job runner's batch); current or too small ones are skipped. */
-export async function runWatermarkBatch(accountNsids: string[], opts: WatermarkStageOptions): Promise<WatermarkStageResult> {
+export async function runWatermarkBatch(
+  accountNsids: string[],
+  opts: WatermarkStageOptions,
+): Promise<WatermarkStageResult> {
   const config = opts.config;
-  const pending = accountNsids.length === 0 ? [] : await listWatermarkPending(configVersion(config), config.minPhotos, null, accountNsids.length, accountNsids);
-  const tally: WatermarkStageResult = { done: 0, failed: 0, skipped: accountNsids.length - pending.length, flagged: 0 };
+  const pending =
+    accountNsids.length === 0
+      ? []
+      : await listWatermarkPending(
+          configVersion(config),
+          config.minPhotos,
+          null,
+          accountNsids.length,
+          accountNsids,
+        );
+  const tally: WatermarkStageResult = {
+    done: 0,
+    failed: 0,
+    skipped: accountNsids.length - pending.length,
+    flagged: 0,
+  };
   await processAll(pending, config, opts, tally, pending.length);
   return tally;
 }

@@ -41,7 +41,10 @@ export function summariseBorder(sampled: PhotoOutcome[], groups: GroupOutcome[])
     if (framed * 2 < members.length || (report && report.photosWith >= framed)) continue;
     report = {
       kind: 'frame',
-      lines: g.estimate.lines.map((l) => ({ axis: l.axis, pos: round(l.px / (l.axis === 'h' ? g.group.height : g.group.width)) })),
+      lines: g.estimate.lines.map((l) => ({
+        axis: l.axis,
+        pos: round(l.px / (l.axis === 'h' ? g.group.height : g.group.width)),
+      })),
       photosWith: framed,
       photosSampled: sampled.length,
     };

@@ -23,10 +23,15 @@ const collectGarbage = vm.runInNewContext('gc') as () => void;
  * slow spell of the machine (page-fault storms show up as system time) hits all of them alike. A pass
  * starts on a collected heap and ends by collecting its own garbage, so none pays for another's buffers.
  */
-async function rates<K extends string>(images: Buffer[], rounds: number, variants: Record<K, Variant>): Promise<Record<K, number>> {
+async function rates<K extends string>(
+  images: Buffer[],
+  rounds: number,
+  variants: Record<K, Variant>,
+): Promise<Record<K, number>> {
   const names = Object.keys(variants) as K[];
   const times = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<K, number[]>;
-  for (const k of names) for (let i = 0; i < Math.min(10, images.length); i++) await variants[k](images[i], i); // warm-up
+  for (const k of names)
+    for (let i = 0; i < Math.min(10, images.length); i++) await variants[k](images[i], i); // warm-up
   for (let r = 0; r < rounds; r++) {
     for (const k of names) {
       collectGarbage();
@@ -58,13 +63,21 @@ export async function run(args: string[]): Promise<void> {
   const images: Buffer[] = [];
   for (const p of photos) {
     const landscape = p.width >= p.height;
-    const [w, h] = landscape ? [1024, Math.round((1024 * p.height) / p.width)] : [Math.round((1024 * p.width) / p.height), 1024];
+    const [w, h] = landscape
+      ? [1024, Math.round((1024 * p.height) / p.width)]
+      : [Math.round((1024 * p.width) / p.height), 1024];
     images.push(await renderImage(p, { width: w, height: h }));
   }
   const kb = images.reduce((s, b) => s + b.length, 0) / images.length / 1024;
-  console.log(`analyze bench: ${images.length} photo-like 1024 px JPEGs (mean ${kb.toFixed(0)} KB), ${rounds} rounds taking turns (median), one image in flight, rates per CPU-second`);
+  console.log(
+    `analyze bench: ${images.length} photo-like 1024 px JPEGs (mean ${kb.toFixed(0)} KB), ${rounds} rounds taking turns (median), one image in flight, rates per CPU-second`,
+  );
   const sized = await Promise.all(images.map((b) => shrinkTarget(b)));
-  const thumbs = await Promise.all(images.map((b) => sharp(b).resize(256, 256, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true })));
+  const thumbs = await Promise.all(
+    images.map((b) =>
+      sharp(b).resize(256, 256, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true }),
+    ),
+  );
   const analyse = (clip: boolean) => async (b: Buffer) => {
     createHash('sha256').update(b).digest('hex');
     const r = await processImage(b, { clip });
@@ -76,15 +89,23 @@ export async function run(args: string[]): Promise<void> {
     withClip: analyse(true),
     // Where the time goes: each part no implementation can skip, on its own, against the same baseline.
     quarter: (b) => withJpegShrink(b, 4, {}, (img) => img.raw().toBuffer()),
-    clipSize: (b, i) => sharp(b).resize(...sized[i]).raw().toBuffer(),
+    clipSize: (b, i) =>
+      sharp(b)
+        .resize(...sized[i])
+        .raw()
+        .toBuffer(),
     webp: (_, i) => {
       const t = thumbs[i];
-      return sharp(t.data, { raw: { width: t.info.width, height: t.info.height, channels: 3 } }).webp({ quality: 80, effort: 0 }).toBuffer();
+      return sharp(t.data, { raw: { width: t.info.width, height: t.info.height, channels: 3 } })
+        .webp({ quality: 80, effort: 0 })
+        .toBuffer();
     },
   });
   const decode = r.decode;
   const ratio = (v: number) => `${v.toFixed(1)} images/s per core = ${(v / decode).toFixed(2)} × decode-only`;
-  console.log(`  sharp decode only:                             ${decode.toFixed(1)} images/s per core (baseline)`);
+  console.log(
+    `  sharp decode only:                             ${decode.toFixed(1)} images/s per core (baseline)`,
+  );
   console.log(`  analysis (hash, size, thumbnail, pHash, crop hashes): ${ratio(r.analysis)} (target ≥ 0.70)`);
   console.log(`  the same plus the CLIP crop for the clip stage: ${ratio(r.withClip)}`);
   console.log('  each part alone:');

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const available = readdirSync(here).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => f.slice(0, -3)).sort();
+const available = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+  .map((f) => f.slice(0, -3))
+  .sort();
 const [name, ...args] = process.argv.slice(2);
 
 if (!name || !/^[a-z][a-z0-9-]*$/.test(name) || !existsSync(path.join(here, `${name}.ts`))) {
@@ -12,11 +15,15 @@ if (!name || !/^[a-z][a-z0-9-]*$/.test(name) || !existsSync(path.join(here, `${n
   process.exit(name ? 2 : 0);
 }
 try {
-  const mod = (await import(pathToFileURL(path.join(here, `${name}.ts`)).href)) as { run: (a: string[]) => Promise<void> };
+  const mod = (await import(pathToFileURL(path.join(here, `${name}.ts`)).href)) as {
+    run: (a: string[]) => Promise<void>;
+  };
   await mod.run(args);
 } catch (e) {
   // One line, as the CLI reports (an embedded PostgreSQL that would not start says why: initdb's or postgres's stderr).
-  console.error(`bench ${name} failed: ${e instanceof Error ? (process.env.DEBUG ? e.stack : e.message) : String(e)}`);
+  console.error(
+    `bench ${name} failed: ${e instanceof Error ? (process.env.DEBUG ? e.stack : e.message) : String(e)}`,
+  );
   process.exit(1);
 }
 process.exit(0);

@@ -23,11 +23,27 @@ const LICENSES = [7, 8, 9, 10];
 function simulatorPages(photos: number): string[] {
   const u = generateUniverse({ seed: 'bench-ingest', photos, accounts: Math.round(photos / 20) });
   const index = indexUniverse(u);
-  const base = searchParams({ licenses: LICENSES, minUpload: 0, maxUpload: 2_000_000_000, page: 1, perPage: 500 });
-  const first = searchResponse(index, base, { origin: 'http://127.0.0.1:4010', resultCap: Infinity }) as { photos: { pages: number } };
+  const base = searchParams({
+    licenses: LICENSES,
+    minUpload: 0,
+    maxUpload: 2_000_000_000,
+    page: 1,
+    perPage: 500,
+  });
+  const first = searchResponse(index, base, { origin: 'http://127.0.0.1:4010', resultCap: Infinity }) as {
+    photos: { pages: number };
+  };
   const pages: string[] = [];
   for (let page = 1; page <= first.photos.pages; page++) {
-    pages.push(JSON.stringify(searchResponse(index, { ...base, page: String(page) }, { origin: 'http://127.0.0.1:4010', resultCap: Infinity })));
+    pages.push(
+      JSON.stringify(
+        searchResponse(
+          index,
+          { ...base, page: String(page) },
+          { origin: 'http://127.0.0.1:4010', resultCap: Infinity },
+        ),
+      ),
+    );
   }
   return pages;
 }
@@ -50,7 +66,10 @@ async function database(): Promise<{ server?: EmbeddedServer; dir?: string }> {
 }
 
 /** One timed pass: `streams` windows stored at once; within a stream, as in the crawl, the next page is parsed while the previous is stored. */
-async function crawlPass(pages: string[], streams: number): Promise<{ stored: number; seconds: number; nodeCpuMs: number }> {
+async function crawlPass(
+  pages: string[],
+  streams: number,
+): Promise<{ stored: number; seconds: number; nodeCpuMs: number }> {
   await db().$executeRawUnsafe('TRUNCATE photos, accounts CASCADE');
   const state = newWindowState();
   const cpu = process.cpuUsage();
@@ -61,12 +80,16 @@ async function crawlPass(pages: string[], streams: number): Promise<{ stored: nu
     for (const text of texts) {
       const photos = parseSearchPage(JSON.parse(text)).photos;
       await storing;
-      storing = storePage(photos, LICENSES, state).then((r) => { stored += r.stored; });
+      storing = storePage(photos, LICENSES, state).then((r) => {
+        stored += r.stored;
+      });
     }
     await storing;
   };
   // Windows are crawled as parallel batches (WORKER_CONCURRENCY per worker, default 2): so many streams store pages at once.
-  await Promise.all(Array.from({ length: streams }, (_, i) => crawlStream(pages.filter((_, j) => j % streams === i))));
+  await Promise.all(
+    Array.from({ length: streams }, (_, i) => crawlStream(pages.filter((_, j) => j % streams === i))),
+  );
   const seconds = (performance.now() - t0) / 1000;
   const used = process.cpuUsage(cpu);
   return { stored, seconds, nodeCpuMs: (used.user + used.system) / 1000 };
@@ -99,10 +122,18 @@ export async function run(args: string[]): Promise<void> {
     const naive = sample.length / ((performance.now() - t1) / 1000);
 
     const spread = byRate.map((p) => `${(p.rate / FLICKR_CEILING).toFixed(1)}×`).join(', ');
-    console.log(`ingest: ${median.stored.toLocaleString('en-US')} photos from ${pages.length} simulator pages in ${median.seconds.toFixed(2)} s (${streams} concurrent window streams, --streams N; median of ${rounds} passes, --rounds N)`);
-    console.log(`  ${Math.round(rate).toLocaleString('en-US')} photos/s stored (JSON parse + typed parse + one-statement upsert per page); this process used ${(median.nodeCpuMs / pages.length).toFixed(1)} ms CPU per page`);
-    console.log(`  ${(rate / FLICKR_CEILING).toFixed(1)}× Flickr's ceiling of ${FLICKR_CEILING} photos/s (3,600 requests/h × 500 photos); target ≥ 20×; passes: ${spread}`);
-    console.log(`  ${(rate / naive).toFixed(1)}× a per-photo INSERT baseline (${Math.round(naive).toLocaleString('en-US')} photos/s, measured now)`);
+    console.log(
+      `ingest: ${median.stored.toLocaleString('en-US')} photos from ${pages.length} simulator pages in ${median.seconds.toFixed(2)} s (${streams} concurrent window streams, --streams N; median of ${rounds} passes, --rounds N)`,
+    );
+    console.log(
+      `  ${Math.round(rate).toLocaleString('en-US')} photos/s stored (JSON parse + typed parse + one-statement upsert per page); this process used ${(median.nodeCpuMs / pages.length).toFixed(1)} ms CPU per page`,
+    );
+    console.log(
+      `  ${(rate / FLICKR_CEILING).toFixed(1)}× Flickr's ceiling of ${FLICKR_CEILING} photos/s (3,600 requests/h × 500 photos); target ≥ 20×; passes: ${spread}`,
+    );
+    console.log(
+      `  ${(rate / naive).toFixed(1)}× a per-photo INSERT baseline (${Math.round(naive).toLocaleString('en-US')} photos/s, measured now)`,
+    );
   } finally {
     await disconnectDb();
     await server?.stop();

@@ -46,10 +46,13 @@ export async function build(s: Sizes, log: (m: string) => void): Promise<void> {
     FROM accounts a CROSS JOIN LATERAL generate_series(1, a.photo_count) g`);
   log(`photos: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   // ~2% fail and ~3% uncertain per check, decided by a hash so the data is the same every run.
-  await db().$executeRawUnsafe(`
+  await db().$executeRawUnsafe(
+    `
     INSERT INTO check_results (photo_id, "check", verdict, score, details, version)
     SELECT p.id, c, CASE WHEN h < 20 THEN 'fail' WHEN h < 50 THEN 'uncertain' ELSE 'pass' END::"Verdict", h / 1000.0, '{}', 'bench'
-    FROM photos p CROSS JOIN unnest($1::text[]) c CROSS JOIN LATERAL (SELECT abs(hashtext(p.id || c)) % 1000 AS h) x`, [...s.checks]);
+    FROM photos p CROSS JOIN unnest($1::text[]) c CROSS JOIN LATERAL (SELECT abs(hashtext(p.id || c)) % 1000 AS h) x`,
+    [...s.checks],
+  );
   log(`check results: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await db().$executeRawUnsafe(`ANALYZE`);
 }
@@ -80,24 +83,51 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * the next account (a claim excluding this one), look for `thinkMs` (jittered ±50%), decide, move to the reserved
  * account; undo and redo every tenth. thinkMs 0 turns 8 reviewers into a saturation test.
  */
-async function reviewer(userId: string, decisions: number, timings: Timings, leaseMinutes: number, thinkMs: number, tag = 'run'): Promise<void> {
+async function reviewer(
+  userId: string,
+  decisions: number,
+  timings: Timings,
+  leaseMinutes: number,
+  thinkMs: number,
+  tag = 'run',
+): Promise<void> {
   const opts = { topN: 5000, leaseMinutes };
   let current = (await timings.time('claim', () => claimNextAccount(userId, 'rank', opts)))?.nsid;
   for (let i = 0; i < decisions && current; i++) {
     const nsid = current;
-    await timings.time('page', () => Promise.all([
-      getAccountReview(nsid, userId, { sampleSize: 48, flaggedCap: 2000 }), listAccountDecisions(nsid, 20)]));
+    await timings.time('page', () =>
+      Promise.all([
+        getAccountReview(nsid, userId, { sampleSize: 48, flaggedCap: 2000 }),
+        listAccountDecisions(nsid, 20),
+      ]),
+    );
     await timings.time('lease', () => acquireLease(nsid, userId, leaseMinutes));
     const next = await timings.time('claim', () => claimNextAccount(userId, 'rank', opts, [nsid]));
     if (thinkMs) await sleep(thinkMs * (0.5 + Math.random()));
     const reject = i % 3 === 2;
-    await timings.time('decision', () => decideAccount({
-      nsid, userId, decision: reject ? 'reject' : 'approve', reason: reject ? REJECT_REASONS[i % 6].key : null,
-      requestId: `bench-${tag}-${userId}-${i}`, expectedStatus: 'pending',
-    }));
+    await timings.time('decision', () =>
+      decideAccount({
+        nsid,
+        userId,
+        decision: reject ? 'reject' : 'approve',
+        reason: reject ? REJECT_REASONS[i % 6].key : null,
+        requestId: `bench-${tag}-${userId}-${i}`,
+        expectedStatus: 'pending',
+      }),
+    );
     if (i % 10 === 9) {
-      await timings.time('decision', () => undoDecision({ userId, requestId: `bench-undo-${tag}-${userId}-${i}`, leaseMinutes }));
-      await timings.time('decision', () => decideAccount({ nsid, userId, decision: 'approve', requestId: `bench-redo-${tag}-${userId}-${i}`, expectedStatus: 'pending' }));
+      await timings.time('decision', () =>
+        undoDecision({ userId, requestId: `bench-undo-${tag}-${userId}-${i}`, leaseMinutes }),
+      );
+      await timings.time('decision', () =>
+        decideAccount({
+          nsid,
+          userId,
+          decision: 'approve',
+          requestId: `bench-redo-${tag}-${userId}-${i}`,
+          expectedStatus: 'pending',
+        }),
+      );
     }
     current = next?.nsid;
   }
@@ -112,9 +142,12 @@ const USAGE = `npm run bench -- review [--photos 1000000] [--accounts 50000] [--
  */
 async function bulkFigure(userId: string, size: number, log: (m: string) => void): Promise<void> {
   const check: CheckName = 'clip_nonphoto';
-  const [{ n }] = await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM check_results WHERE "check" = ${check} AND verdict IN ('fail', 'uncertain')`;
+  const [{ n }] = await db().$queryRaw<
+    { n: number }[]
+  >`SELECT count(*)::int AS n FROM check_results WHERE "check" = ${check} AND verdict IN ('fail', 'uncertain')`;
   if (n < size) {
-    await db().$executeRaw`UPDATE check_results SET verdict = 'uncertain' WHERE "check" = ${check} AND photo_id IN (
+    await db()
+      .$executeRaw`UPDATE check_results SET verdict = 'uncertain' WHERE "check" = ${check} AND photo_id IN (
       SELECT photo_id FROM check_results WHERE "check" = ${check} AND verdict = 'pass' ORDER BY photo_id LIMIT ${size - n})`;
   }
   const filter = {};
@@ -134,7 +167,15 @@ async function bulkFigure(userId: string, size: number, log: (m: string) => void
   let undoMs: number;
   try {
     const t0 = performance.now();
-    batch = await bulkOverride({ userId, check, filter, newVerdict: 'pass', reason: 'bench', expectedCount: total, requestId: `bench-bulk-${Date.now()}` });
+    batch = await bulkOverride({
+      userId,
+      check,
+      filter,
+      newVerdict: 'pass',
+      reason: 'bench',
+      expectedCount: total,
+      requestId: `bench-bulk-${Date.now()}`,
+    });
     bulkMs = performance.now() - t0;
     const t1 = performance.now();
     undo = await undoOverrideBatch({ userId, batchId: batch.id, requestId: `bench-bulk-undo-${Date.now()}` });
@@ -146,9 +187,11 @@ async function bulkFigure(userId: string, size: number, log: (m: string) => void
   }
   const sorted = [...pageTimes].sort((a, b) => a - b);
   log(`bulk: ${batch.count} overrides written`);
-  console.log(`bulk override: ${batch.count.toLocaleString('en-US')} overrides in one action ${(bulkMs / 1000).toFixed(2)} s (target < ${BULK_TARGET_MS / 1000} s, `
-    + `${(bulkMs / BULK_TARGET_MS).toFixed(2)} of it); undo as a batch (${undo.count.toLocaleString('en-US')}) ${(undoMs / 1000).toFixed(2)} s; `
-    + `check page meanwhile: ${sorted.length} loads, p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p95 ${quantile(sorted, 0.95).toFixed(0)} ms, max ${sorted[sorted.length - 1]?.toFixed(0)} ms`);
+  console.log(
+    `bulk override: ${batch.count.toLocaleString('en-US')} overrides in one action ${(bulkMs / 1000).toFixed(2)} s (target < ${BULK_TARGET_MS / 1000} s, ` +
+      `${(bulkMs / BULK_TARGET_MS).toFixed(2)} of it); undo as a batch (${undo.count.toLocaleString('en-US')}) ${(undoMs / 1000).toFixed(2)} s; ` +
+      `check page meanwhile: ${sorted.length} loads, p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p95 ${quantile(sorted, 0.95).toFixed(0)} ms, max ${sorted[sorted.length - 1]?.toFixed(0)} ms`,
+  );
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -158,7 +201,9 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   const sizes: Sizes = {
-    photos: Number(flags.photos ?? 1_000_000), accounts: Number(flags.accounts ?? 50_000), zipf: Number(flags.zipf ?? 0.8),
+    photos: Number(flags.photos ?? 1_000_000),
+    accounts: Number(flags.accounts ?? 50_000),
+    zipf: Number(flags.zipf ?? 0.8),
     checks: flags.checks ? String(flags.checks).split(',') : CHECK_NAMES,
   };
   const reviewers = Number(flags.reviewers ?? 8);
@@ -172,11 +217,16 @@ export async function run(args: string[]): Promise<void> {
     await migrate(server.url);
     process.env.DATABASE_URL = server.url;
     process.env.DATABASE_POOL_SIZE = String(Math.max(10, reviewers * 2));
-    log(`building ${sizes.photos.toLocaleString('en-US')} photos / ${sizes.accounts.toLocaleString('en-US')} accounts / ${sizes.checks.length} checks…`);
+    log(
+      `building ${sizes.photos.toLocaleString('en-US')} photos / ${sizes.accounts.toLocaleString('en-US')} accounts / ${sizes.checks.length} checks…`,
+    );
     await build(sizes, log);
     const [{ top }] = await db().$queryRaw<{ top: number }[]>`SELECT max(photo_count) AS top FROM accounts`;
-    const users = await Promise.all(Array.from({ length: reviewers }, (_, i) =>
-      db().user.create({ data: { email: `bench${i}@bench.test`, name: `Bench ${i}`, passwordHash: 'x' } })));
+    const users = await Promise.all(
+      Array.from({ length: reviewers }, (_, i) =>
+        db().user.create({ data: { email: `bench${i}@bench.test`, name: `Bench ${i}`, passwordHash: 'x' } }),
+      ),
+    );
     const timings = new Timings();
     // Warm-up pass off the books: first-touch page faults and plan caching are not what a reviewer feels all day.
     // Its own request ids: a request id answers only its first request, and the warm-up's accounts are not the run's.
@@ -186,18 +236,28 @@ export async function run(args: string[]): Promise<void> {
     await Promise.all(users.map((u) => reviewer(u.id, perReviewer, timings, 10, thinkMs)));
     const seconds = (performance.now() - started) / 1000;
     const n = timings.samples.get('decision')?.length ?? 0;
-    console.log(`review bench: ${sizes.photos.toLocaleString('en-US')} photos, ${sizes.accounts.toLocaleString('en-US')} accounts (largest ${top.toLocaleString('en-US')} photos), `
-      + `${reviewers} concurrent reviewers (think ${thinkMs} ms), ${n} decision calls in ${seconds.toFixed(1)} s`);
-    console.log(`${'operation'.padEnd(20)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}  target p95  p95/target`);
+    console.log(
+      `review bench: ${sizes.photos.toLocaleString('en-US')} photos, ${sizes.accounts.toLocaleString('en-US')} accounts (largest ${top.toLocaleString('en-US')} photos), ` +
+        `${reviewers} concurrent reviewers (think ${thinkMs} ms), ${n} decision calls in ${seconds.toFixed(1)} s`,
+    );
+    console.log(
+      `${'operation'.padEnd(20)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}  target p95  p95/target`,
+    );
     for (const [name, list] of timings.samples) {
       const sorted = [...list].sort((a, b) => a - b);
       const target = (TARGETS_MS as Record<string, number>)[name];
       const p95 = quantile(sorted, 0.95);
-      console.log(`${name.padEnd(20)} ${String(sorted.length).padStart(5)} ${quantile(sorted, 0.5).toFixed(1).padStart(8)} ${p95.toFixed(1).padStart(8)} ${sorted[sorted.length - 1].toFixed(1).padStart(8)}  `
-        + `${target ? `${String(target).padStart(6)} ms  ${(p95 / target).toFixed(2).padStart(9)}` : '      —'}`);
+      console.log(
+        `${name.padEnd(20)} ${String(sorted.length).padStart(5)} ${quantile(sorted, 0.5).toFixed(1).padStart(8)} ${p95.toFixed(1).padStart(8)} ${sorted[sorted.length - 1].toFixed(1).padStart(8)}  ` +
+          `${target ? `${String(target).padStart(6)} ms  ${(p95 / target).toFixed(2).padStart(9)}` : '      —'}`,
+      );
     }
     // The warm-up reviews the two largest accounts off the books; time those pages alone, one at a time, for the record.
-    const largest = await db().account.findMany({ orderBy: { rank: 'asc' }, take: 3, select: { nsid: true, photoCount: true } });
+    const largest = await db().account.findMany({
+      orderBy: { rank: 'asc' },
+      take: 3,
+      select: { nsid: true, photoCount: true },
+    });
     const alone: string[] = [];
     for (const a of largest) {
       const t = performance.now();

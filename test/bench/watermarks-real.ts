@@ -30,9 +30,12 @@ async function view(source: RawImage, rng: Rng, portrait: boolean): Promise<RawI
   const scale = rng.range(0.45, 1);
   const width = Math.round(Math.min(source.width, source.height * a) * scale);
   const height = Math.round(width / a);
-  const left = rng.int(0, source.width - width), top = rng.int(0, source.height - height);
+  const left = rng.int(0, source.width - width),
+    top = rng.int(0, source.height - height);
   const long = 768;
-  const { data, info } = await sharp(source.data, { raw: { width: source.width, height: source.height, channels: source.channels } })
+  const { data, info } = await sharp(source.data, {
+    raw: { width: source.width, height: source.height, channels: source.channels },
+  })
     .extract({ left, top, width, height })
     .resize(portrait ? { height: long } : { width: long })
     .raw()
@@ -45,11 +48,20 @@ export async function run(args: string[]): Promise<void> {
   const seed = args[1] ?? 'real';
   const files = await debianPhotos();
   process.stderr.write(`${files.length} real photographs from Debian packages\n`);
-  const sources: RawImage[] = await Promise.all(files.map(async (f) => {
-    const { data, info } = await sharp(f).resize(1600, 1600, { fit: 'inside' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height, channels: 3 };
-  }));
-  const accountFail = zero(), accountFlagged = zero(), photos = zero(), minority = zero();
+  const sources: RawImage[] = await Promise.all(
+    files.map(async (f) => {
+      const { data, info } = await sharp(f)
+        .resize(1600, 1600, { fit: 'inside' })
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      return { data, width: info.width, height: info.height, channels: 3 };
+    }),
+  );
+  const accountFail = zero(),
+    accountFlagged = zero(),
+    photos = zero(),
+    minority = zero();
   let unassessed = 0;
   for (let i = 0; i < accounts; i++) {
     const rng = watermarkRng(`${seed}:${i}`);
@@ -58,15 +70,35 @@ export async function run(args: string[]): Promise<void> {
     const carryRate = rng.range(0.7, 0.95);
     const portraitShare = rng.pick([0.05, 0.1, 0.3, 0.5, 0.85, 0.95]);
     const n = rng.int(10, 40);
-    const made: { id: string; width: number; height: number; thumb: Buffer; carries: boolean; portrait: boolean }[] = [];
+    const made: {
+      id: string;
+      width: number;
+      height: number;
+      thumb: Buffer;
+      carries: boolean;
+      portrait: boolean;
+    }[] = [];
     for (let j = 0; j < n; j++) {
       const portrait = rng.chance(portraitShare);
       let image = await view(rng.pick(sources), rng, portrait);
       const carries = marked && rng.chance(carryRate);
-      if (carries) image = (await stampWatermark(image, { ...spec, jitter: { dx: rng.int(-1, 1), dy: rng.int(-1, 1) } })).image;
-      made.push({ id: `${i}-${j}`, width: image.width, height: image.height, thumb: await toThumbnail(image), carries, portrait });
+      if (carries)
+        image = (await stampWatermark(image, { ...spec, jitter: { dx: rng.int(-1, 1), dy: rng.int(-1, 1) } }))
+          .image;
+      made.push({
+        id: `${i}-${j}`,
+        width: image.width,
+        height: image.height,
+        thumb: await toThumbnail(image),
+        carries,
+        portrait,
+      });
     }
-    const outcome = await detectAccount(`real${i}@N00`, made.map((p) => ({ id: p.id, width: p.width, height: p.height, source: p.thumb })), DEFAULT_CONFIG);
+    const outcome = await detectAccount(
+      `real${i}@N00`,
+      made.map((p) => ({ id: p.id, width: p.width, height: p.height, source: p.thumb })),
+      DEFAULT_CONFIG,
+    );
     add(accountFail, marked, outcome.verdict === 'fail');
     add(accountFlagged, marked, outcome.verdict !== 'pass');
     const few = made.filter((p) => p.portrait).length * 2 < n;
@@ -82,9 +114,11 @@ export async function run(args: string[]): Promise<void> {
         add(mine, p.carries, predicted);
       }
     }
-    process.stderr.write(`account ${i + 1}/${accounts}: ${marked ? `${spec.kind} ${spec.corner} α=${spec.opacity.toFixed(2)} w=${spec.size.toFixed(2)}` : 'clean'} ` +
-      `(${n} photos, ${made.filter((p) => p.portrait).length} portrait) → ${outcome.verdict} ${outcome.score.toFixed(3)}, ${outcome.photosWith}/${made.filter((p) => p.carries).length}` +
-      `; minority orientation tp ${mine.tp} fp ${mine.fp} fn ${mine.fn}\n`);
+    process.stderr.write(
+      `account ${i + 1}/${accounts}: ${marked ? `${spec.kind} ${spec.corner} α=${spec.opacity.toFixed(2)} w=${spec.size.toFixed(2)}` : 'clean'} ` +
+        `(${n} photos, ${made.filter((p) => p.portrait).length} portrait) → ${outcome.verdict} ${outcome.score.toFixed(3)}, ${outcome.photosWith}/${made.filter((p) => p.carries).length}` +
+        `; minority orientation tp ${mine.tp} fp ${mine.fp} fn ${mine.fn}\n`,
+    );
   }
   console.log(`${accounts} accounts of real photographs (${files.length} sources, seed "${seed}")`);
   console.log(line('accounts, verdict fail', accountFail));

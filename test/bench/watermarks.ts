@@ -18,9 +18,21 @@ export async function run(args: string[]): Promise<void> {
   const photos = Number(args[0] ?? 64);
   const runs = Number(args[1] ?? 5);
   process.stderr.write(`generating an account of ${photos} photos…\n`);
-  const account = await generateAccount('bench@N00', { watermark: true, border: false, photos }, 'bench-watermarks');
-  const refs: PhotoRef[] = account.photos.map((p) => ({ id: p.id, width: p.width, height: p.height, source: p.thumb }));
-  const decodeMs = await time(() => Promise.all(refs.map((r) => sharp(r.source).greyscale().raw().toBuffer())), runs);
+  const account = await generateAccount(
+    'bench@N00',
+    { watermark: true, border: false, photos },
+    'bench-watermarks',
+  );
+  const refs: PhotoRef[] = account.photos.map((p) => ({
+    id: p.id,
+    width: p.width,
+    height: p.height,
+    source: p.thumb,
+  }));
+  const decodeMs = await time(
+    () => Promise.all(refs.map((r) => sharp(r.source).greyscale().raw().toBuffer())),
+    runs,
+  );
   const config = { ...DEFAULT_CONFIG, sample: photos };
   let verdict = '';
   const detectMs = await time(async () => {
@@ -29,5 +41,7 @@ export async function run(args: string[]): Promise<void> {
   }, runs);
   console.log(`watermarks: ${detectMs.toFixed(0)} ms per account of ${photos} photos → ${verdict}`);
   console.log(`  vs target ${TARGET_MS} ms: ${(detectMs / TARGET_MS).toFixed(3)}× (lower is better)`);
-  console.log(`  vs decoding the ${photos} thumbnails alone with sharp (${decodeMs.toFixed(0)} ms): ${(detectMs / decodeMs).toFixed(2)}×`);
+  console.log(
+    `  vs decoding the ${photos} thumbnails alone with sharp (${decodeMs.toFixed(0)} ms): ${(detectMs / decodeMs).toFixed(2)}×`,
+  );
 }

@@ -20,10 +20,13 @@ const registry = registryOf([syntheticStage('synth-a', { after: true }), synthet
 
 async function spawnWorker(url: string, itemMs: number): Promise<ChildProcess> {
   const p = spawn(process.execPath, ['--import', 'tsx', child], {
-    env: { ...process.env, DATABASE_URL: url, SYNTH_ITEM_MS: String(itemMs), SYNTH_CONCURRENCY: '2' }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, DATABASE_URL: url, SYNTH_ITEM_MS: String(itemMs), SYNTH_CONCURRENCY: '2' },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
-    p.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
+    p.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) resolve();
+    });
     p.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
   });
   return p;
@@ -33,11 +36,15 @@ async function timeStage(url: string, workers: number, items: number, itemMs: nu
   const procs = await Promise.all(Array.from({ length: workers }, () => spawnWorker(url, itemMs)));
   try {
     const started = performance.now();
-    const { id } = await createRun({ stages: ['synth-b'], limit: items, batchSize: 10 }, null, { registry, defaults: { licenses: [9] } });
+    const { id } = await createRun({ stages: ['synth-b'], limit: items, batchSize: 10 }, null, {
+      registry,
+      defaults: { licenses: [9] },
+    });
     for (;;) {
       const r = await getRun(id);
       if (r?.status === 'completed') return (performance.now() - started) / 1000;
-      if (r && r.status !== 'running' && r.status !== 'queued') throw new Error(`run ${r.status}: ${r.error}`);
+      if (r && r.status !== 'running' && r.status !== 'queued')
+        throw new Error(`run ${r.status}: ${r.error}`);
       await new Promise((res) => setTimeout(res, 100));
     }
   } finally {
@@ -51,7 +58,9 @@ export async function run(args: string[]): Promise<void> {
   const items = Number(flags.items ?? 600);
   const itemMs = Number(flags['item-ms'] ?? 20);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-bench-workers-'));
-  const server = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: dir, database: 'postgres' });
+  const server = process.env.DATABASE_URL
+    ? null
+    : await startEmbeddedPostgres({ dataDir: dir, database: 'postgres' });
   const admin = process.env.DATABASE_URL ?? server!.url;
   const name = `bench_workers_${Date.now()}`;
   const c = new pg.Client({ connectionString: admin });
@@ -67,7 +76,9 @@ export async function run(args: string[]): Promise<void> {
     await db.connect();
     await db.query(SYNTH_TABLES);
     await db.end();
-    console.log(`Workers: one stage of ${items} items in batches of 10 (${itemMs} ms per item), each worker process runs 2 batches at once`);
+    console.log(
+      `Workers: one stage of ${items} items in batches of 10 (${itemMs} ms per item), each worker process runs 2 batches at once`,
+    );
     // Untimed warm-up: pg-boss's schema and queues, and the module cache, are made before anything is measured.
     await timeStage(url, 1, 20, 1);
     const one = await timeStage(url, 1, items, itemMs);

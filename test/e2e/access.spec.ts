@@ -10,11 +10,18 @@ test('the route list is not empty and includes the known routes', () => {
   expect(patterns).toEqual(expect.arrayContaining(['/', '/users', '/api/users', '/api/dashboard']));
 });
 
-test('without a session every API route answers 401 and every page redirects to login', async ({ request, page }) => {
+test('without a session every API route answers 401 and every page redirects to login', async ({
+  request,
+  page,
+}) => {
   for (const r of routes) {
     if (r.kind === 'api') {
       for (const method of r.methods) {
-        const res = await request.fetch(r.url, { method, data: method === 'GET' ? undefined : {}, maxRedirects: 0 });
+        const res = await request.fetch(r.url, {
+          method,
+          data: method === 'GET' ? undefined : {},
+          maxRedirects: 0,
+        });
         expect(res.status(), `${method} ${r.url} (${r.file})`).toBe(401);
         const body = await res.json();
         expect(body.error.code, `${method} ${r.url}`).toBe('unauthorized');

@@ -8,7 +8,9 @@ test('a reviewer signs in, sees the dashboard, is refused the Runs page, and sig
   await signIn(page, 'reviewer');
   await expect(page.getByRole('heading', { name: 'Dataset' })).toBeVisible();
   await expect(page.getByText('Photos ingested')).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' })).toHaveCount(0);
+  await expect(
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }),
+  ).toHaveCount(0);
 
   const res = await page.goto('/runs');
   expect(res?.status()).toBe(403);
@@ -70,7 +72,9 @@ test('a user disabled by an admin is refused at once, mid-session', async ({ pag
   await other.close();
 });
 
-test('signing in works at http://127.0.0.1 as well as at localhost (the server\'s AUTH_URL says localhost)', async ({ page }) => {
+test("signing in works at http://127.0.0.1 as well as at localhost (the server's AUTH_URL says localhost)", async ({
+  page,
+}) => {
   const base = `http://127.0.0.1:${port}`;
   await page.goto(`${base}/login?next=%2Faccounts`);
   await page.getByLabel('Email').fill(E2E_USERS.reviewer.email);
@@ -84,13 +88,20 @@ test('signing in works at http://127.0.0.1 as well as at localhost (the server\'
 });
 
 /** A second browser holding a copy of the user's session cookie, as a thief or a forgotten tab would. */
-async function copiedSession(browser: import('@playwright/test').Browser, from: import('@playwright/test').BrowserContext) {
+async function copiedSession(
+  browser: import('@playwright/test').Browser,
+  from: import('@playwright/test').BrowserContext,
+) {
   const ctx = await browser.newContext();
   await ctx.addCookies(await from.cookies());
   return ctx;
 }
 
-test('signing out ends the session: a copy of the old cookie no longer works', async ({ page, context, browser }) => {
+test('signing out ends the session: a copy of the old cookie no longer works', async ({
+  page,
+  context,
+  browser,
+}) => {
   await signIn(page, 'reviewer');
   const copy = await copiedSession(browser, context);
   expect((await copy.request.get('/api/me')).status()).toBe(200);
@@ -100,7 +111,10 @@ test('signing out ends the session: a copy of the old cookie no longer works', a
   await copy.close();
 });
 
-test('a password changed by an admin ends the user\'s open sessions; the new password signs in', async ({ page, browser }) => {
+test("a password changed by an admin ends the user's open sessions; the new password signs in", async ({
+  page,
+  browser,
+}) => {
   const userCtx = await browser.newContext();
   const userPage = await userCtx.newPage();
   await signIn(userPage, 'reviewer2');
@@ -121,11 +135,18 @@ test('a password changed by an admin ends the user\'s open sessions; the new pas
   await expect(userPage.getByRole('button', { name: 'Sign out' })).toBeVisible();
 
   // Put the fixture's password back for the other specs.
-  expect((await page.request.patch(`/api/users/${id}`, { data: { password: E2E_USERS.reviewer2.password } })).status()).toBe(200);
+  expect(
+    (
+      await page.request.patch(`/api/users/${id}`, { data: { password: E2E_USERS.reviewer2.password } })
+    ).status(),
+  ).toBe(200);
   await userCtx.close();
 });
 
-test('attackers holding the account-wide limit lock out neither a browser that signed in before nor, after an admin unlocks, anyone', async ({ page, browser }) => {
+test('attackers holding the account-wide limit lock out neither a browser that signed in before nor, after an admin unlocks, anyone', async ({
+  page,
+  browser,
+}) => {
   // A browser the reviewer used before: it holds the signed device cookie from that sign-in.
   const known = await browser.newContext();
   const knownPage = await known.newPage();
@@ -138,8 +159,11 @@ test('attackers holding the account-wide limit lock out neither a browser that s
   await c.connect();
   try {
     // As if guessed from many (forged) addresses: the account-wide back-off is exhausted.
-    await c.query(`INSERT INTO login_throttles (key, attempts, window_start) VALUES ($1, 100000, now())
-      ON CONFLICT (key) DO UPDATE SET attempts = 100000, window_start = now()`, [`account:${E2E_USERS.reviewer.email}`]);
+    await c.query(
+      `INSERT INTO login_throttles (key, attempts, window_start) VALUES ($1, 100000, now())
+      ON CONFLICT (key) DO UPDATE SET attempts = 100000, window_start = now()`,
+      [`account:${E2E_USERS.reviewer.email}`],
+    );
   } finally {
     await c.end();
   }

@@ -15,9 +15,17 @@ async function shoot(page: Page, name: string) {
 }
 
 const overridden = async (page: Page) =>
-  (await (await page.request.get(`/api/checks/resolution?account=${encodeURIComponent(BULK_ACCOUNT.nsid)}&status=overridden&pageSize=1`)).json()).total;
+  (
+    await (
+      await page.request.get(
+        `/api/checks/resolution?account=${encodeURIComponent(BULK_ACCOUNT.nsid)}&status=overridden&pageSize=1`,
+      )
+    ).json()
+  ).total;
 
-test('a bulk override of every result of a filter spanning several pages is one batch, undone as one batch', async ({ page }) => {
+test('a bulk override of every result of a filter spanning several pages is one batch, undone as one batch', async ({
+  page,
+}) => {
   await signIn(page, 'reviewer');
   await page.goto('/checks/resolution');
   await page.getByLabel('Account').fill(BULK_ACCOUNT.nsid);
@@ -36,16 +44,26 @@ test('a bulk override of every result of a filter spanning several pages is one 
   await expect(confirm).toContainText(`Pass ${BULK_ACCOUNT.photos} photos on Resolution`);
   await shoot(page, 'bulk-confirm');
   await confirm.getByRole('button', { name: `Pass all ${BULK_ACCOUNT.photos}` }).click();
-  await expect(page.getByTestId('toast').filter({ hasText: `Passed all ${BULK_ACCOUNT.photos} matching photos on Resolution (one batch)` })).toBeVisible();
+  await expect(
+    page
+      .getByTestId('toast')
+      .filter({ hasText: `Passed all ${BULK_ACCOUNT.photos} matching photos on Resolution (one batch)` }),
+  ).toBeVisible();
   await expect.poll(() => overridden(page)).toBe(BULK_ACCOUNT.photos);
   expect(await inclusion(page, last)).toEqual({ included: true, reasons: [] });
   const batches = bulk.getByRole('list', { name: 'Recent batches' });
-  await expect(batches.getByRole('listitem').first()).toContainText(`Passed ${BULK_ACCOUNT.photos} photos — “originals are large enough”`);
+  await expect(batches.getByRole('listitem').first()).toContainText(
+    `Passed ${BULK_ACCOUNT.photos} photos — “originals are large enough”`,
+  );
 
   await batches.getByRole('listitem').first().getByRole('button', { name: 'Undo batch' }).click();
-  await expect(page.getByTestId('toast').filter({ hasText: `Undone as a batch: ${BULK_ACCOUNT.photos} photos` })).toBeVisible();
+  await expect(
+    page.getByTestId('toast').filter({ hasText: `Undone as a batch: ${BULK_ACCOUNT.photos} photos` }),
+  ).toBeVisible();
   await expect.poll(() => inclusion(page, last)).toEqual({ included: false, reasons: ['check:resolution'] });
   await expect(batches.getByRole('listitem').nth(1)).toContainText('undone');
-  await expect(batches.getByRole('listitem').nth(1).getByRole('button', { name: 'Undo batch' })).toHaveCount(0);
+  await expect(batches.getByRole('listitem').nth(1).getByRole('button', { name: 'Undo batch' })).toHaveCount(
+    0,
+  );
   await shoot(page, 'bulk-batches');
 });

@@ -6,7 +6,9 @@ async function inclusion(page: Page, id: string): Promise<{ included: boolean; r
   return (await (await page.request.get(`/api/photos/${id}`)).json()).inclusion;
 }
 
-test('a reviewer overrides CLIP non-photo verdicts, one and many, and the photos’ inclusion changes', async ({ page }) => {
+test('a reviewer overrides CLIP non-photo verdicts, one and many, and the photos’ inclusion changes', async ({
+  page,
+}) => {
   await signIn(page, 'reviewer');
   await page.goto('/checks');
   const row = page.getByRole('row', { name: /CLIP non-photo/ });
@@ -24,7 +26,10 @@ test('a reviewer overrides CLIP non-photo verdicts, one and many, and the photos
   await card.getByRole('button', { name: `Open photo ${one}` }).click();
   const drawer = page.getByRole('dialog', { name: new RegExp(`^Photo ${one}`) });
   await expect(drawer.getByTestId('inclusion')).toHaveText('Excluded: Failed: CLIP non-photo');
-  await expect(drawer.getByRole('link', { name: 'Open on Flickr' })).toHaveAttribute('href', `https://www.flickr.com/photos/1012%40N01/${one}`);
+  await expect(drawer.getByRole('link', { name: 'Open on Flickr' })).toHaveAttribute(
+    'href',
+    `https://www.flickr.com/photos/1012%40N01/${one}`,
+  );
   await drawer.getByRole('button', { name: 'Close' }).click();
   expect(await inclusion(page, one)).toEqual({ included: false, reasons: ['check:clip_nonphoto'] });
 
@@ -44,7 +49,8 @@ test('a reviewer overrides CLIP non-photo verdicts, one and many, and the photos
   const toast = page.getByTestId('toast').filter({ hasText: 'Passed 3 photos on CLIP non-photo' });
   await expect(toast).toBeVisible();
   await expect(toast.getByRole('button', { name: 'Undo' })).toBeVisible();
-  for (const id of rest) await expect.poll(() => inclusion(page, id)).toEqual({ included: true, reasons: [] });
+  for (const id of rest)
+    await expect.poll(() => inclusion(page, id)).toEqual({ included: true, reasons: [] });
 
   // Filters: the reviewed photos are gone from "Not yet reviewed".
   await page.getByLabel('Review').selectOption('open');

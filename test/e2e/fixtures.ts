@@ -5,7 +5,10 @@ import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
 
 export function e2eStateFile(): string {
-  return process.env.E2E_STATE_FILE ?? path.join(os.tmpdir(), `quarry-e2e-state-${process.env.E2E_PORT ?? 3100}.json`);
+  return (
+    process.env.E2E_STATE_FILE ??
+    path.join(os.tmpdir(), `quarry-e2e-state-${process.env.E2E_PORT ?? 3100}.json`)
+  );
 }
 
 /** The e2e server's database URL and data dir. */

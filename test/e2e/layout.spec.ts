@@ -13,7 +13,10 @@ function inspect(label: string): Report {
   const region = document.querySelector<HTMLElement>(`[role="region"][aria-label="${label}"]`);
   if (!region) return { cells: 0, probes: 0, problems: [`no grid "${label}"`], atBottom: true };
   const view = region.getBoundingClientRect();
-  const cells = [...region.querySelectorAll<HTMLElement>('[data-cell]')].map((el) => ({ id: el.dataset.cell, r: el.getBoundingClientRect() }));
+  const cells = [...region.querySelectorAll<HTMLElement>('[data-cell]')].map((el) => ({
+    id: el.dataset.cell,
+    r: el.getBoundingClientRect(),
+  }));
   const problems: string[] = [];
   for (let i = 0; i < cells.length; i++) {
     for (let k = i + 1; k < cells.length; k++) {
@@ -21,32 +24,50 @@ function inspect(label: string): Report {
       const b = cells[k].r;
       const overlapX = Math.min(a.right, b.right) - Math.max(a.left, b.left);
       const overlapY = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-      if (overlapX > 0.5 && overlapY > 0.5) problems.push(`cells ${cells[i].id} and ${cells[k].id} overlap by ${overlapX.toFixed(0)}×${overlapY.toFixed(0)} px`);
+      if (overlapX > 0.5 && overlapY > 0.5)
+        problems.push(
+          `cells ${cells[i].id} and ${cells[k].id} overlap by ${overlapX.toFixed(0)}×${overlapY.toFixed(0)} px`,
+        );
     }
   }
   let probes = 0;
-  for (const el of region.querySelectorAll<HTMLElement>('[data-cell] button, [data-cell] [data-badge], [data-cell] [data-evidence]')) {
+  for (const el of region.querySelectorAll<HTMLElement>(
+    '[data-cell] button, [data-cell] [data-badge], [data-cell] [data-evidence]',
+  )) {
     const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) { problems.push(`${el.outerHTML.slice(0, 80)} has no size`); continue; }
+    if (r.width === 0 || r.height === 0) {
+      problems.push(`${el.outerHTML.slice(0, 80)} has no size`);
+      continue;
+    }
     const x = r.left + r.width / 2;
     const y = r.top + r.height / 2;
     // Only what the grid shows now; the rest is checked after scrolling.
-    if (y < view.top + 4 || y > view.bottom - 4 || x < view.left || x > view.right || y > window.innerHeight) continue;
+    if (y < view.top + 4 || y > view.bottom - 4 || x < view.left || x > view.right || y > window.innerHeight)
+      continue;
     probes++;
     const hit = document.elementFromPoint(x, y);
     if (!hit || !(hit === el || el.contains(hit))) {
       const cell = el.closest<HTMLElement>('[data-cell]')?.dataset.cell;
-      problems.push(`cell ${cell}: "${(el.textContent || el.getAttribute('aria-label') || el.tagName).trim().slice(0, 40)}" is covered by <${hit?.tagName.toLowerCase()}> "${hit?.textContent?.trim().slice(0, 40)}"`);
+      problems.push(
+        `cell ${cell}: "${(el.textContent || el.getAttribute('aria-label') || el.tagName).trim().slice(0, 40)}" is covered by <${hit?.tagName.toLowerCase()}> "${hit?.textContent?.trim().slice(0, 40)}"`,
+      );
     }
   }
-  return { cells: cells.length, probes, problems, atBottom: region.scrollTop + region.clientHeight >= region.scrollHeight - 2 };
+  return {
+    cells: cells.length,
+    probes,
+    problems,
+    atBottom: region.scrollTop + region.clientHeight >= region.scrollHeight - 2,
+  };
 }
 
 async function checkGrid(page: Page, label: string): Promise<void> {
   const region = page.getByRole('region', { name: label });
   await expect(region).toBeVisible();
   await expect(region.locator('[data-cell]').first()).toBeVisible();
-  await region.evaluate((el) => { el.scrollTop = 0; });
+  await region.evaluate((el) => {
+    el.scrollTop = 0;
+  });
   let probes = 0;
   const seen = new Set<string>();
   for (let step = 0; step < 60; step++) {
@@ -57,17 +78,27 @@ async function checkGrid(page: Page, label: string): Promise<void> {
     const report = await page.evaluate(inspect, label);
     expect(report.problems, `${label} at ${page.viewportSize()?.width} px, step ${step}`).toEqual([]);
     probes += report.probes;
-    for (const id of await region.locator('[data-cell]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.cell!))) seen.add(id);
+    for (const id of await region
+      .locator('[data-cell]')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.cell!)))
+      seen.add(id);
     if (report.atBottom) break;
-    await region.evaluate((el) => { el.scrollTop += el.clientHeight * 0.7; });
+    await region.evaluate((el) => {
+      el.scrollTop += el.clientHeight * 0.7;
+    });
   }
-  const total = await page.evaluate((l) => document.querySelector(`[aria-label="${l}"]`)!.querySelectorAll('[data-cell]').length, label);
+  const total = await page.evaluate(
+    (l) => document.querySelector(`[aria-label="${l}"]`)!.querySelectorAll('[data-cell]').length,
+    label,
+  );
   expect(total, `${label}: cells rendered`).toBeGreaterThan(0);
   expect(probes, `${label}: badges, evidence and buttons checked`).toBeGreaterThanOrEqual(5);
   expect(seen.size, `${label}: scrolled through every cell`).toBeGreaterThan(0);
 }
 
-test('every review grid holds its cells apart and shows every badge, evidence line and button, at 1280 to 2560 px', async ({ page }) => {
+test('every review grid holds its cells apart and shows every badge, evidence line and button, at 1280 to 2560 px', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await signIn(page, 'admin');
   // A spot-check to label, large enough for several rows at every width.
@@ -98,19 +129,29 @@ test('every review grid holds its cells apart and shows every badge, evidence li
   }
 });
 
-test('a user name with a right-to-left override does not reverse the app’s own text beside it', async ({ page }) => {
+test('a user name with a right-to-left override does not reverse the app’s own text beside it', async ({
+  page,
+}) => {
   await signIn(page, 'admin');
   // The layout account's Flickr user name carries U+202E (seeded); its NSID follows it on the same line of the queue.
   await page.goto('/accounts');
-  const cell = page.getByRole('row', { name: new RegExp(LAYOUT_NSID.replace(/[@.]/g, '\\$&')) }).getByRole('cell').nth(1);
+  const cell = page
+    .getByRole('row', { name: new RegExp(LAYOUT_NSID.replace(/[@.]/g, '\\$&')) })
+    .getByRole('cell')
+    .nth(1);
   await expect(cell).toContainText(LAYOUT_USERNAME);
   const nsid = cell.locator('span', { hasText: LAYOUT_NSID });
-  const glyphs = () => nsid.evaluate((span) => {
-    const text = span.firstChild!;
-    const range = document.createRange();
-    const at = (i: number) => { range.setStart(text, i); range.setEnd(text, i + 1); return range.getBoundingClientRect().left; };
-    return [...text.textContent!].map((_, i) => at(i));
-  });
+  const glyphs = () =>
+    nsid.evaluate((span) => {
+      const text = span.firstChild!;
+      const range = document.createRange();
+      const at = (i: number) => {
+        range.setStart(text, i);
+        range.setEnd(text, i + 1);
+        return range.getBoundingClientRect().left;
+      };
+      return [...text.textContent!].map((_, i) => at(i));
+    });
   const ltr = (xs: number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]);
   // Left to right: each character of the NSID further right than the one before.
   expect(ltr(await glyphs())).toBe(true);

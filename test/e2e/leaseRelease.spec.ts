@@ -10,7 +10,9 @@ async function liveLeases(email: string): Promise<string[]> {
   await client.connect();
   try {
     const { rows } = await client.query<{ nsid: string }>(
-      `SELECT a.nsid FROM accounts a JOIN users u ON u.id = a.lease_user_id WHERE u.email = $1 AND a.lease_expires_at > now() ORDER BY a.nsid`, [email]);
+      `SELECT a.nsid FROM accounts a JOIN users u ON u.id = a.lease_user_id WHERE u.email = $1 AND a.lease_expires_at > now() ORDER BY a.nsid`,
+      [email],
+    );
     return rows.map((r) => r.nsid);
   } finally {
     await client.end();
@@ -38,24 +40,31 @@ test('leaving the review page releases the current and the reserved account', as
   await expect.poll(() => liveLeases(email), { timeout: 5_000 }).toEqual([]);
 });
 
-test('hiding the page releases both leases, coming back takes the account again, and closing the tab releases it', async ({ page }) => {
+test('hiding the page releases both leases, coming back takes the account again, and closing the tab releases it', async ({
+  page,
+}) => {
   await signIn(page, 'reviewer2');
   const current = await startReviewing(page);
   await expect.poll(() => liveLeases(email), { timeout: 15_000 }).toHaveLength(2);
 
   // Headless Chromium has no other window to switch to: report the page hidden as a browser would, then visible again.
   // Once visible again, the override is removed so the browser's own state (and its events at close) apply.
-  const setVisibility = (state: 'hidden' | 'visible') => page.evaluate((s) => {
-    Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-    if (s === 'visible') delete (document as { visibilityState?: string }).visibilityState;
-  }, state);
+  const setVisibility = (state: 'hidden' | 'visible') =>
+    page.evaluate((s) => {
+      Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      if (s === 'visible') delete (document as { visibilityState?: string }).visibilityState;
+    }, state);
   await setVisibility('hidden');
   await expect.poll(() => liveLeases(email), { timeout: 5_000 }).toEqual([]);
   // Coming back renews the account on screen and reserves a next one again; wait for both answers so that no request
   // still in flight can retake a lease after the tab is closed below.
   const retaken = Promise.all([
-    page.waitForResponse((r) => r.url().endsWith(`/api/accounts/${encodeURIComponent(current)}/lease`) && r.request().method() === 'POST'),
+    page.waitForResponse(
+      (r) =>
+        r.url().endsWith(`/api/accounts/${encodeURIComponent(current)}/lease`) &&
+        r.request().method() === 'POST',
+    ),
     page.waitForResponse((r) => r.url().endsWith('/api/accounts/claim')),
   ]);
   await setVisibility('visible');

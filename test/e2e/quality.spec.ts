@@ -29,7 +29,9 @@ async function shoot(page: Page, name: string) {
   }
 }
 
-test('two reviewers disagree blind on a double-reviewed account, the admin adjudicates, and the quality page shows the pair', async ({ browser }) => {
+test('two reviewers disagree blind on a double-reviewed account, the admin adjudicates, and the quality page shows the pair', async ({
+  browser,
+}) => {
   const r1 = await as(browser, 'reviewer');
   const r2 = await as(browser, 'reviewer2');
   const admin = await as(browser, 'admin');
@@ -55,7 +57,9 @@ test('two reviewers disagree blind on a double-reviewed account, the admin adjud
   const item = admin.getByRole('listitem', { name: `Adjudicate ${disputed.username}` });
   await expect(item).toContainText(`${E2E_USERS.reviewer.name}: approve`);
   await expect(item).toContainText(`${E2E_USERS.reviewer2.name}: reject · Watermarks`);
-  const pair = admin.getByRole('row', { name: new RegExp(`${E2E_USERS.reviewer.name} & ${E2E_USERS.reviewer2.name}`) });
+  const pair = admin.getByRole('row', {
+    name: new RegExp(`${E2E_USERS.reviewer.name} & ${E2E_USERS.reviewer2.name}`),
+  });
   await expect(pair.getByRole('cell').first()).toHaveText('1');
   await expect(pair.getByRole('cell').nth(1)).toHaveText('0.0%');
   await shoot(admin, 'quality-adjudication');
@@ -63,9 +67,20 @@ test('two reviewers disagree blind on a double-reviewed account, the admin adjud
   await expect(admin.getByText('No disagreements waiting.')).toBeVisible();
 
   // All three decisions stay; the adjudicated one counts.
-  const history = (await (await admin.request.get(`/api/accounts/${encodeURIComponent(disputed.nsid)}/decisions`)).json()).data;
-  expect(history.map((d: { decision: string; round: number; userName: string }) => [d.userName, d.decision, d.round])).toEqual([
-    [E2E_USERS.admin.name, 'reject', 3], [E2E_USERS.reviewer2.name, 'reject', 2], [E2E_USERS.reviewer.name, 'approve', 1]]);
+  const history = (
+    await (await admin.request.get(`/api/accounts/${encodeURIComponent(disputed.nsid)}/decisions`)).json()
+  ).data;
+  expect(
+    history.map((d: { decision: string; round: number; userName: string }) => [
+      d.userName,
+      d.decision,
+      d.round,
+    ]),
+  ).toEqual([
+    [E2E_USERS.admin.name, 'reject', 3],
+    [E2E_USERS.reviewer2.name, 'reject', 2],
+    [E2E_USERS.reviewer.name, 'approve', 1],
+  ]);
   await admin.goto(url(disputed.nsid));
   await expect(admin.getByTestId('review-status')).toHaveText('rejected · Watermarks');
 
@@ -80,7 +95,8 @@ test('two reviewers disagree blind on a double-reviewed account, the admin adjud
   await expect(admin.getByTestId('review-quality-line')).toContainText('50.0% agree');
   await expect(admin.getByTestId('review-quality-line')).toContainText('2 accounts');
   await admin.getByTestId('review-quality-line').scrollIntoViewIfNeeded();
-  if (process.env.QUARRY_SCREENSHOTS === '1') await admin.screenshot({ path: 'test-results/screenshots/dashboard-quality-line-1280.png' });
+  if (process.env.QUARRY_SCREENSHOTS === '1')
+    await admin.screenshot({ path: 'test-results/screenshots/dashboard-quality-line-1280.png' });
 
   // Send back: the decided account returns to the queue with the reason; the history keeps every step.
   await admin.goto(url(agreed.nsid));
@@ -89,22 +105,30 @@ test('two reviewers disagree blind on a double-reviewed account, the admin adjud
   await admin.getByLabel('Why it goes back').fill('The watermark check missed a logo');
   await admin.getByRole('button', { name: 'Send back to the queue' }).click();
   await expect(admin.getByTestId('review-status')).toHaveText('pending');
-  await expect(admin.getByRole('list', { name: 'Decision history' })).toContainText('reopen — “The watermark check missed a logo”');
+  await expect(admin.getByRole('list', { name: 'Decision history' })).toContainText(
+    'reopen — “The watermark check missed a logo”',
+  );
   await admin.goto('/accounts');
   await Promise.all([r1.context().close(), r2.context().close(), admin.context().close()]);
 });
 
 test('a reviewer cannot adjudicate or send back, and a send-back needs a reason', async ({ page }) => {
   await signIn(page, 'reviewer');
-  const adj = await page.request.post(`/api/accounts/${encodeURIComponent(disputed.nsid)}/adjudication`, { data: { decision: 'approve', requestId: requestId() } });
+  const adj = await page.request.post(`/api/accounts/${encodeURIComponent(disputed.nsid)}/adjudication`, {
+    data: { decision: 'approve', requestId: requestId() },
+  });
   expect(adj.status()).toBe(403);
-  const back = await page.request.post(`/api/accounts/${encodeURIComponent(disputed.nsid)}/reopen`, { data: { reason: 'x', requestId: requestId() } });
+  const back = await page.request.post(`/api/accounts/${encodeURIComponent(disputed.nsid)}/reopen`, {
+    data: { reason: 'x', requestId: requestId() },
+  });
   expect(back.status()).toBe(403);
   await page.goto('/quality');
   await expect(page.getByText(/403|not allowed|permission/i).first()).toBeVisible();
 });
 
-test('a known-answer account looks like any other to a reviewer, scores them, and leaves the account as it was', async ({ browser }) => {
+test('a known-answer account looks like any other to a reviewer, scores them, and leaves the account as it was', async ({
+  browser,
+}) => {
   const admin = await as(browser, 'admin');
   const reviewer = await as(browser, 'reviewer');
   await admin.goto(url(GOLD_ACCOUNT.nsid));
@@ -114,7 +138,16 @@ test('a known-answer account looks like any other to a reviewer, scores them, an
   await expect(admin.getByTestId('known-answer')).toHaveText('Known answer: reject · Watermarks');
   // The admin's page held the account's lease; leaving it hands the account on.
   await admin.goto('/accounts');
-  await expect.poll(async () => (await (await reviewer.request.get(`/api/accounts/${encodeURIComponent(GOLD_ACCOUNT.nsid)}?sample=0`)).json()).lease.holder).toBeNull();
+  await expect
+    .poll(
+      async () =>
+        (
+          await (
+            await reviewer.request.get(`/api/accounts/${encodeURIComponent(GOLD_ACCOUNT.nsid)}?sample=0`)
+          ).json()
+        ).lease.holder,
+    )
+    .toBeNull();
 
   await reviewer.goto(url(GOLD_ACCOUNT.nsid));
   await expect(reviewer.getByTestId('review-status')).toHaveText('pending');
@@ -126,12 +159,22 @@ test('a known-answer account looks like any other to a reviewer, scores them, an
   await expect(reviewer.getByTestId('toast').filter({ hasText: /^Approved/ })).toBeVisible();
   await reviewer.goto('/accounts');
 
-  const history = (await (await admin.request.get(`/api/accounts/${encodeURIComponent(GOLD_ACCOUNT.nsid)}/decisions`)).json()).data;
-  expect(history.map((d: { decision: string; round: number; userName: string }) => [d.userName, d.decision, d.round])).toEqual([[E2E_USERS.reviewer.name, 'approve', 4]]);
+  const history = (
+    await (await admin.request.get(`/api/accounts/${encodeURIComponent(GOLD_ACCOUNT.nsid)}/decisions`)).json()
+  ).data;
+  expect(
+    history.map((d: { decision: string; round: number; userName: string }) => [
+      d.userName,
+      d.decision,
+      d.round,
+    ]),
+  ).toEqual([[E2E_USERS.reviewer.name, 'approve', 4]]);
   await admin.goto(url(GOLD_ACCOUNT.nsid));
   await expect(admin.getByTestId('review-status')).toHaveText('pending');
   await admin.goto('/quality');
-  const row = admin.getByRole('table', { name: 'Accuracy on known answers' }).getByRole('row', { name: new RegExp(`^${E2E_USERS.reviewer.name} `) });
+  const row = admin
+    .getByRole('table', { name: 'Accuracy on known answers' })
+    .getByRole('row', { name: new RegExp(`^${E2E_USERS.reviewer.name} `) });
   await expect(row).toContainText('0 of 1 · 0.0% (0.0% to 79.3%)');
   await shoot(admin, 'quality-gold');
   await Promise.all([admin.context().close(), reviewer.context().close()]);

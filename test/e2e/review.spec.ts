@@ -2,7 +2,14 @@ import { expect, test, type Page } from '@playwright/test';
 import { E2E_USERS, signIn } from './fixtures';
 import { screenshot } from './seedReview';
 
-type Decision = { decision: string; reason: string | null; note: string | null; userName: string; undoesId: string | null; id: string };
+type Decision = {
+  decision: string;
+  reason: string | null;
+  note: string | null;
+  userName: string;
+  undoesId: string | null;
+  id: string;
+};
 
 const accountUrl = /\/accounts\/([^/?]+)\?order=rank/;
 const nsidOf = (page: Page) => decodeURIComponent(accountUrl.exec(page.url())?.[1] ?? '');
@@ -22,12 +29,19 @@ async function nextAccount(page: Page, previous: string): Promise<string> {
 /** The account the page ends on after leaving `previous`, once the reviewer holds its lease. */
 async function settled(page: Page, previous: string): Promise<string> {
   let nsid = '';
-  await expect.poll(async () => {
-    nsid = nsidOf(page);
-    if (nsid === previous) return false;
-    const body = await (await page.request.get(`/api/accounts/${encodeURIComponent(nsid)}?sample=0`)).json();
-    return body.lease.mine === true && body.account.reviewStatus === 'pending';
-  }, { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        nsid = nsidOf(page);
+        if (nsid === previous) return false;
+        const body = await (
+          await page.request.get(`/api/accounts/${encodeURIComponent(nsid)}?sample=0`)
+        ).json();
+        return body.lease.mine === true && body.account.reviewStatus === 'pending';
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
   return nsid;
 }
 
@@ -41,7 +55,9 @@ async function startReviewing(page: Page): Promise<string> {
   return nsidOf(page);
 }
 
-test('a reviewer adjudicates three accounts by keyboard only, and the history holds exactly that', async ({ page }) => {
+test('a reviewer adjudicates three accounts by keyboard only, and the history holds exactly that', async ({
+  page,
+}) => {
   await signIn(page, 'reviewer');
   const first = await startReviewing(page);
   await expect(page.getByTestId('review-status')).toHaveText('pending');
@@ -77,15 +93,26 @@ test('a reviewer adjudicates three accounts by keyboard only, and the history ho
 
   await expect.poll(async () => (await history(page, third)).length).toBe(3);
   const name = E2E_USERS.reviewer.name;
-  expect((await history(page, first)).map((d) => [d.decision, d.reason, d.userName])).toEqual([['approve', null, name]]);
-  expect((await history(page, second)).map((d) => [d.decision, d.reason, d.userName])).toEqual([['reject', 'copyright', name]]);
+  expect((await history(page, first)).map((d) => [d.decision, d.reason, d.userName])).toEqual([
+    ['approve', null, name],
+  ]);
+  expect((await history(page, second)).map((d) => [d.decision, d.reason, d.userName])).toEqual([
+    ['reject', 'copyright', name],
+  ]);
   const h3 = await history(page, third);
   expect(h3.map((d) => [d.decision, d.reason, d.note])).toEqual([
-    ['reject', 'other', 'Scans of printed pages'], ['undo', null, null], ['approve', null, null],
+    ['reject', 'other', 'Scans of printed pages'],
+    ['undo', null, null],
+    ['approve', null, null],
   ]);
   expect(h3[1].undoesId).toBe(h3[2].id);
-  const statuses = await Promise.all([first, second, third].map(async (n) =>
-    (await (await page.request.get(`/api/accounts/${encodeURIComponent(n)}?sample=0`)).json()).account.reviewStatus));
+  const statuses = await Promise.all(
+    [first, second, third].map(
+      async (n) =>
+        (await (await page.request.get(`/api/accounts/${encodeURIComponent(n)}?sample=0`)).json()).account
+          .reviewStatus,
+    ),
+  );
   expect(statuses).toEqual(['approved', 'rejected', 'rejected']);
 });
 
@@ -113,7 +140,9 @@ test('two reviewers in two browser contexts never get the same account', async (
   await p2.goto(`/accounts/${encodeURIComponent(held)}?order=rank`);
   await expect(p2.getByText(`${E2E_USERS.reviewer.name} is reviewing this account.`)).toBeVisible();
   await expect(p2.getByRole('button', { name: 'Approve (A)' })).toBeDisabled();
-  const refused = await p2.request.post(`/api/accounts/${encodeURIComponent(held)}/decisions`, { data: { decision: 'approve', requestId: 'e2e-refused-1', expectedStatus: 'pending' } });
+  const refused = await p2.request.post(`/api/accounts/${encodeURIComponent(held)}/decisions`, {
+    data: { decision: 'approve', requestId: 'e2e-refused-1', expectedStatus: 'pending' },
+  });
   expect(refused.status()).toBe(409);
   expect((await refused.json()).error.message).toContain('holds this account');
   await Promise.all([c1.close(), c2.close()]);
@@ -131,7 +160,9 @@ test('reloading mid-way loses nothing, and undo still works after the reload', a
   await page.reload();
   expect(nsidOf(page)).toBe(second);
   await expect(page.getByTestId('review-status')).toHaveText('pending');
-  await expect.poll(async () => (await history(page, first)).map((d) => d.decision)).toEqual(['approve', ...before]);
+  await expect
+    .poll(async () => (await history(page, first)).map((d) => d.decision))
+    .toEqual(['approve', ...before]);
   await page.goto('/accounts');
   // Leaving the review page released the reviewer's leases; the account is still first in the queue, so it comes back.
   const row = page.getByRole('row', { name: new RegExp(second.replace(/[@.]/g, '\\$&')) });
@@ -146,7 +177,9 @@ test('reloading mid-way loses nothing, and undo still works after the reload', a
   expect((await history(page, first)).map((d) => d.decision)).toEqual(['undo', 'approve', ...before]);
 });
 
-test('a toast’s Undo takes the decision back, and an unknown account says so without claiming anything was saved', async ({ page }) => {
+test('a toast’s Undo takes the decision back, and an unknown account says so without claiming anything was saved', async ({
+  page,
+}) => {
   await signIn(page, 'reviewer');
   const first = await startReviewing(page);
   await page.keyboard.press('r');

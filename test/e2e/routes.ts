@@ -2,7 +2,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-export type FoundRoute = { kind: 'page' | 'api'; pattern: string; url: string; methods: string[]; file: string };
+export type FoundRoute = {
+  kind: 'page' | 'api';
+  pattern: string;
+  url: string;
+  methods: string[];
+  file: string;
+};
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -14,7 +20,10 @@ function walk(dir: string): string[] {
 }
 
 function toPattern(rel: string): string {
-  const parts = path.dirname(rel).split(path.sep).filter((s) => s !== '.' && !/^\(.*\)$/.test(s));
+  const parts = path
+    .dirname(rel)
+    .split(path.sep)
+    .filter((s) => s !== '.' && !/^\(.*\)$/.test(s));
   return `/${parts.join('/')}`;
 }
 
@@ -33,7 +42,11 @@ export function findRoutes(appDir = path.resolve('app')): FoundRoute[] {
     }
     if (base === 'route.ts') {
       const src = readFileSync(file, 'utf8');
-      const methods = METHODS.filter((m) => new RegExp(`export\\s+(const|async function|function)\\s+${m}\\b|export\\s+const\\s+\\{[^}]*\\b${m}\\b`).test(src));
+      const methods = METHODS.filter((m) =>
+        new RegExp(
+          `export\\s+(const|async function|function)\\s+${m}\\b|export\\s+const\\s+\\{[^}]*\\b${m}\\b`,
+        ).test(src),
+      );
       const pattern = toPattern(rel);
       return [{ kind: 'api', pattern, url: toUrl(pattern), methods, file: rel }];
     }

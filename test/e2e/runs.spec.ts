@@ -2,7 +2,9 @@ import { expect, test } from '@playwright/test';
 import { signIn } from './fixtures';
 import { E2E_RUN_RANGE } from './seedRuns';
 
-test('an admin starts a run of every stage from the browser, watches it progress live, and exports the dataset', async ({ page }) => {
+test('an admin starts a run of every stage from the browser, watches it progress live, and exports the dataset', async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   await signIn(page, 'admin');
   await page.goto('/runs');
@@ -29,7 +31,10 @@ test('an admin starts a run of every stage from the browser, watches it progress
   await run.getByText('Resolved configuration').click();
   await expect(run.locator('pre')).toContainText(`"from": "${E2E_RUN_RANGE.from}"`);
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Export', exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Export', exact: true })
+    .click();
   const exported = page.getByRole('article', { name: /^Export / }).first();
   await expect(exported.getByTestId('export-status')).toContainText('completed');
   const parquet = exported.getByRole('link', { name: 'Download photos.parquet' });
@@ -38,8 +43,13 @@ test('an admin starts a run of every stage from the browser, watches it progress
   expect(res.headers()['content-disposition']).toMatch(/attachment; filename=".*photos\.parquet"/);
   const body = await res.body();
   expect(body.subarray(0, 4).toString()).toBe('PAR1');
-  const jsonl = await page.request.get((await exported.getByRole('link', { name: 'Download photos.jsonl' }).getAttribute('href'))!);
-  const rows = (await jsonl.text()).trim().split('\n').map((l) => JSON.parse(l) as { url_highres: string });
+  const jsonl = await page.request.get(
+    (await exported.getByRole('link', { name: 'Download photos.jsonl' }).getAttribute('href'))!,
+  );
+  const rows = (await jsonl.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { url_highres: string });
   const status = await exported.getByTestId('export-status').textContent();
   expect(status).toContain(`${rows.length} photos`);
   expect(rows[0].url_highres).toMatch(/^https:\/\/live\.staticflickr\.com\/\d+\/\d+_\w+_b\.jpg$/);
@@ -56,7 +66,9 @@ test('a reviewer gets 403 on the runs and export APIs', async ({ page }) => {
   await signIn(page, 'reviewer');
   expect((await page.request.get('/api/runs')).status()).toBe(403);
   expect((await page.request.post('/api/runs', { data: { stages: ['export'] } })).status()).toBe(403);
-  expect((await page.request.post('/api/runs/00000000-0000-4000-8000-000000000000/cancel')).status()).toBe(403);
+  expect((await page.request.post('/api/runs/00000000-0000-4000-8000-000000000000/cancel')).status()).toBe(
+    403,
+  );
   expect((await page.request.get('/api/exports')).status()).toBe(403);
   expect((await page.request.post('/api/exports', { data: { formats: ['parquet'] } })).status()).toBe(403);
   expect((await page.goto('/export'))?.status()).toBe(403);

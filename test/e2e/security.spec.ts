@@ -40,20 +40,31 @@ test('a cross-site request cannot use an admin session to change anything', asyn
 
 test('unknown or invalid fields are refused with a 400 that names the field', async ({ page }) => {
   await signIn(page, 'admin');
-  const weak = await page.request.post('/api/users', { data: { email: 'weak@e2e.test', role: 'reviewer', password: 'short' } });
+  const weak = await page.request.post('/api/users', {
+    data: { email: 'weak@e2e.test', role: 'reviewer', password: 'short' },
+  });
   expect(weak.status()).toBe(400);
   expect((await weak.json()).error.message).toMatch(/password/);
-  const extra = await page.request.post('/api/users', { data: { email: 'x@e2e.test', role: 'reviewer', isAdmin: true } });
+  const extra = await page.request.post('/api/users', {
+    data: { email: 'x@e2e.test', role: 'reviewer', isAdmin: true },
+  });
   expect(extra.status()).toBe(400);
   expect((await extra.json()).error.message).toMatch(/isAdmin|unrecognized/i);
-  const badEmail = await page.request.post('/api/users', { data: { email: 'not-an-email', role: 'reviewer' } });
+  const badEmail = await page.request.post('/api/users', {
+    data: { email: 'not-an-email', role: 'reviewer' },
+  });
   expect(badEmail.status()).toBe(400);
   expect((await badEmail.json()).error.message).toMatch(/email/);
 });
 
-test('scripts run only with the per-request nonce: the pages work, an injected inline script does not run', async ({ page }) => {
+test('scripts run only with the per-request nonce: the pages work, an injected inline script does not run', async ({
+  page,
+}) => {
   const violations: string[] = [];
-  page.on('console', (m) => { if (/Content Security Policy|Refused to (execute|load)/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to (execute|load)/i.test(m.text()))
+      violations.push(`${page.url()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => violations.push(`${page.url()}: ${e.message}`));
 
   const first = await page.request.get('/login');
@@ -76,12 +87,18 @@ test('scripts run only with the per-request nonce: the pages work, an injected i
   // Markup injected into a server-rendered page (as stored XSS would be), the page's own CSP header kept.
   await page.route('**/users', async (route) => {
     const res = await route.fetch();
-    const html = (await res.text()).replace('<body', '<body data-x="1"')
-      .replace('</body>', '<script>window.__injectedRan = true</script><img src="/nothing.png" onerror="window.__handlerRan = true"></body>');
+    const html = (await res.text())
+      .replace('<body', '<body data-x="1"')
+      .replace(
+        '</body>',
+        '<script>window.__injectedRan = true</script><img src="/nothing.png" onerror="window.__handlerRan = true"></body>',
+      );
     await route.fulfill({ response: res, body: html });
   });
   const blocked: string[] = [];
-  page.on('console', (m) => { if (/Content Security Policy/.test(m.text())) blocked.push(m.text()); });
+  page.on('console', (m) => {
+    if (/Content Security Policy/.test(m.text())) blocked.push(m.text());
+  });
   violations.length = 0;
   await page.goto('/users');
   await expect(page.getByRole('cell', { name: E2E_USERS.reviewer.email, exact: true })).toBeVisible();

@@ -6,7 +6,10 @@ import { db } from '../../lib/db.ts';
  * (0.0014 and 0.0006) and none of the review specs' accounts (1001–1037@N01, lowest 0.004) is, so those specs keep
  * single review. Ranked after every other seeded account, so no queue-driven spec reaches them.
  */
-export const QC_ACCOUNTS = [{ nsid: '570@N07', username: 'qc-disputed' }, { nsid: '625@N07', username: 'qc-agreed' }] as const;
+export const QC_ACCOUNTS = [
+  { nsid: '570@N07', username: 'qc-disputed' },
+  { nsid: '625@N07', username: 'qc-agreed' },
+] as const;
 export const E2E_DOUBLE_SHARE = '0.002';
 
 /** The bulk-action spec's account: 130 photos that fail the resolution check, more than the page holds (100 at least). */
@@ -19,19 +22,42 @@ export async function seedQualityData(): Promise<Record<string, string>> {
   await db().account.createMany({
     data: QC_ACCOUNTS.map((a, i) => ({ nsid: a.nsid, username: a.username, photoCount: 0, rank: 900 + i })),
   });
-  await db().account.create({ data: { nsid: BULK_ACCOUNT.nsid, username: BULK_ACCOUNT.username, photoCount: BULK_ACCOUNT.photos, rank: 950 } });
+  await db().account.create({
+    data: {
+      nsid: BULK_ACCOUNT.nsid,
+      username: BULK_ACCOUNT.username,
+      photoCount: BULK_ACCOUNT.photos,
+      rank: 950,
+    },
+  });
   await db().photo.createMany({
     data: Array.from({ length: BULK_ACCOUNT.photos }, (_, j) => ({
-      id: bulkPhotoId(j), ownerNsid: BULK_ACCOUNT.nsid, secret: 'e2e', server: '65535', license: 9, title: `bulk #${j}`,
-      dateUpload: new Date(Date.UTC(2015, 0, 1 + j)), availability: 'available' as const, fetchedAt: new Date(), imageWidth: 320, imageHeight: 240,
+      id: bulkPhotoId(j),
+      ownerNsid: BULK_ACCOUNT.nsid,
+      secret: 'e2e',
+      server: '65535',
+      license: 9,
+      title: `bulk #${j}`,
+      dateUpload: new Date(Date.UTC(2015, 0, 1 + j)),
+      availability: 'available' as const,
+      fetchedAt: new Date(),
+      imageWidth: 320,
+      imageHeight: 240,
     })),
   });
   await db().checkResult.createMany({
     data: Array.from({ length: BULK_ACCOUNT.photos }, (_, j) => ({
-      photoId: bulkPhotoId(j), check: 'resolution', verdict: 'fail' as const, score: 0.5 + j / 1000, details: { width: 320, height: 240 }, version: 'e2e',
+      photoId: bulkPhotoId(j),
+      check: 'resolution',
+      verdict: 'fail' as const,
+      score: 0.5 + j / 1000,
+      details: { width: 320, height: 240 },
+      version: 'e2e',
     })),
   });
-  await db().account.create({ data: { nsid: GOLD_ACCOUNT.nsid, username: GOLD_ACCOUNT.username, photoCount: 0, rank: 960 } });
+  await db().account.create({
+    data: { nsid: GOLD_ACCOUNT.nsid, username: GOLD_ACCOUNT.username, photoCount: 0, rank: 960 },
+  });
   // Known-answer accounts come at random in claims; at 0 no queue-driven spec ever meets one.
   return { REVIEW_DOUBLE_SHARE: E2E_DOUBLE_SHARE, REVIEW_GOLD_RATE: '0' };
 }

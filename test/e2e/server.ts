@@ -22,7 +22,12 @@ const database = await ensureDatabase({ dataDir, log: (m) => console.error(m) })
   process.exit(1);
 });
 for (const [key, u] of Object.entries(E2E_USERS)) {
-  await createUser({ email: u.email, name: u.name, role: key === 'admin' ? 'admin' : 'reviewer', passwordHash: await hashPassword(u.password) });
+  await createUser({
+    email: u.email,
+    name: u.name,
+    role: key === 'admin' ? 'admin' : 'reviewer',
+    passwordHash: await hashPassword(u.password),
+  });
 }
 const extraEnv = await seedE2eData({ dataDir });
 await disconnectDb();
@@ -30,8 +35,15 @@ await disconnectDb();
 await writeFile(e2eStateFile(), JSON.stringify({ databaseUrl: database.url, dataDir }));
 
 const code = await serveApp({
-  dev: false, port,
-  env: { DATABASE_URL: database.url, DATA_DIR: dataDir, AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret', AUTH_URL: `http://localhost:${port}`, ...extraEnv },
+  dev: false,
+  port,
+  env: {
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret',
+    AUTH_URL: `http://localhost:${port}`,
+    ...extraEnv,
+  },
   onStop: async () => {
     await database.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -12,7 +12,9 @@ function keysFor(i: number): string[] {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-test('a spot-check of 50 photos is labelled by keyboard, survives a reload, and its table shows the right counts and intervals', async ({ page }) => {
+test('a spot-check of 50 photos is labelled by keyboard, survives a reload, and its table shows the right counts and intervals', async ({
+  page,
+}) => {
   await signIn(page, 'reviewer');
   await page.goto('/spot-checks');
   await page.getByLabel('Name').fill('E2E sample');
@@ -43,7 +45,14 @@ test('a spot-check of 50 photos is labelled by keyboard, survives a reload, and 
   await expect(page.getByTestId('labelled-count')).toHaveText('50');
 
   const table = page.getByRole('table', { name: 'Estimated share of each problem' });
-  const expected: [string, number][] = [['Fine', 42], ['Minor edits or annotations', 3], ['Copyright-constrained', 3], ['Non-wholesome', 1], ['Non-photo', 4], ['Any problem', 8]];
+  const expected: [string, number][] = [
+    ['Fine', 42],
+    ['Minor edits or annotations', 3],
+    ['Copyright-constrained', 3],
+    ['Non-wholesome', 1],
+    ['Non-photo', 4],
+    ['Any problem', 8],
+  ];
   for (const [name, count] of expected) {
     const w = wilsonInterval(count, 50);
     const row = table.getByRole('row', { name: new RegExp(`^${name}`) });
@@ -51,13 +60,20 @@ test('a spot-check of 50 photos is labelled by keyboard, survives a reload, and 
     await expect(row.getByRole('cell').nth(1)).toHaveText(pct(w.share));
     await expect(row.getByRole('cell').nth(2)).toHaveText(`${pct(w.low)}–${pct(w.high)}`);
   }
-  await expect(page.getByTestId('spot-item-2').getByRole('button', { name: '5 Non-photo' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('spot-item-2').getByRole('button', { name: '5 Non-photo' })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
 
   const id = page.url().split('/').pop()!;
   const csv = await (await page.request.get(`/api/spot-checks/${id}/export?kind=summary`)).text();
   const nonPhoto = csv.split('\r\n').find((l) => l.includes(',non_photo,'))!;
-  expect(nonPhoto).toContain(`,4,50,0.0800,${wilsonInterval(4, 50).low.toFixed(4)},${wilsonInterval(4, 50).high.toFixed(4)},`);
+  expect(nonPhoto).toContain(
+    `,4,50,0.0800,${wilsonInterval(4, 50).low.toFixed(4)},${wilsonInterval(4, 50).high.toFixed(4)},`,
+  );
 
   await page.goto('/spot-checks');
-  await expect(page.getByRole('row', { name: /E2E sample/ })).toContainText(`${pct(0.08)} (${pct(wilsonInterval(4, 50).low)}–${pct(wilsonInterval(4, 50).high)})`);
+  await expect(page.getByRole('row', { name: /E2E sample/ })).toContainText(
+    `${pct(0.08)} (${pct(wilsonInterval(4, 50).low)}–${pct(wilsonInterval(4, 50).high)})`,
+  );
 });

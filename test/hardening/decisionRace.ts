@@ -22,13 +22,30 @@ export type RaceReport = {
 };
 
 /** Creates `reviewers` users and `accounts` pending accounts under `prefix`; returns their ids. */
-export async function makeRaceData(prefix: string, reviewers: number, accounts: number): Promise<{ users: string[]; nsids: string[] }> {
+export async function makeRaceData(
+  prefix: string,
+  reviewers: number,
+  accounts: number,
+): Promise<{ users: string[]; nsids: string[] }> {
   const users: string[] = [];
   for (let i = 0; i < reviewers; i++) {
-    users.push((await db().user.create({ data: { email: `${prefix}-r${i}@race.test`, name: `${prefix} reviewer ${i}`, passwordHash: 'x', role: 'reviewer' } })).id);
+    users.push(
+      (
+        await db().user.create({
+          data: {
+            email: `${prefix}-r${i}@race.test`,
+            name: `${prefix} reviewer ${i}`,
+            passwordHash: 'x',
+            role: 'reviewer',
+          },
+        })
+      ).id,
+    );
   }
   const nsids = Array.from({ length: accounts }, (_, i) => `${prefix}${i}@N07`);
-  await db().account.createMany({ data: nsids.map((nsid, i) => ({ nsid, username: `${prefix} ${i}`, photoCount: 1, rank: i + 1 })) });
+  await db().account.createMany({
+    data: nsids.map((nsid, i) => ({ nsid, username: `${prefix} ${i}`, photoCount: 1, rank: i + 1 })),
+  });
   return { users, nsids };
 }
 
@@ -38,28 +55,55 @@ export async function makeRaceData(prefix: string, reviewers: number, accounts: 
  */
 export async function raceDecisions(users: string[], nsids: string[]): Promise<RaceReport> {
   const confirmed = new Map<string, { requestId: string; decision: 'approve' | 'reject' }>();
-  const report: RaceReport = { submitted: 0, confirmed: 0, refused: 0, errors: [], recorded: 0, lost: 0, doubled: 0 };
-  await Promise.all(users.map(async (userId, u) => {
-    const order = nsids.map((_, i) => nsids[(i * 7 + u * 3) % nsids.length]);
-    for (const nsid of order) {
-      const requestId = randomUUID();
-      const decision = (u + nsid.length) % 2 === 0 ? 'approve' as const : 'reject' as const;
-      const input = { nsid, userId, decision, reason: decision === 'reject' ? 'watermarks' : null, requestId, expectedStatus: 'pending' as const };
-      report.submitted++;
-      const results = await Promise.allSettled([decideAccount(input), decideAccount(input)]);
-      const ok = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof decideAccount>>> => r.status === 'fulfilled');
-      const bad = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (ok.length) {
-        if (ok.length === 2 && ok[0].value.decision.id !== ok[1].value.decision.id) report.errors.push(`${requestId}: two decisions for one request`);
-        if (confirmed.has(nsid)) report.errors.push(`${nsid}: confirmed to two reviewers`);
-        confirmed.set(nsid, { requestId, decision });
-        report.confirmed++;
-      } else if (bad.every((b) => b.reason instanceof ConflictError)) report.refused++;
-      for (const b of bad) if (!(b.reason instanceof ConflictError)) report.errors.push(String(b.reason));
-    }
-  }));
-  const rows = await db().accountDecision.findMany({ where: { accountNsid: { in: nsids } }, select: { accountNsid: true, requestId: true } });
-  const accounts = await db().account.findMany({ where: { nsid: { in: nsids } }, select: { nsid: true, reviewStatus: true } });
+  const report: RaceReport = {
+    submitted: 0,
+    confirmed: 0,
+    refused: 0,
+    errors: [],
+    recorded: 0,
+    lost: 0,
+    doubled: 0,
+  };
+  await Promise.all(
+    users.map(async (userId, u) => {
+      const order = nsids.map((_, i) => nsids[(i * 7 + u * 3) % nsids.length]);
+      for (const nsid of order) {
+        const requestId = randomUUID();
+        const decision = (u + nsid.length) % 2 === 0 ? ('approve' as const) : ('reject' as const);
+        const input = {
+          nsid,
+          userId,
+          decision,
+          reason: decision === 'reject' ? 'watermarks' : null,
+          requestId,
+          expectedStatus: 'pending' as const,
+        };
+        report.submitted++;
+        const results = await Promise.allSettled([decideAccount(input), decideAccount(input)]);
+        const ok = results.filter(
+          (r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof decideAccount>>> =>
+            r.status === 'fulfilled',
+        );
+        const bad = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (ok.length) {
+          if (ok.length === 2 && ok[0].value.decision.id !== ok[1].value.decision.id)
+            report.errors.push(`${requestId}: two decisions for one request`);
+          if (confirmed.has(nsid)) report.errors.push(`${nsid}: confirmed to two reviewers`);
+          confirmed.set(nsid, { requestId, decision });
+          report.confirmed++;
+        } else if (bad.every((b) => b.reason instanceof ConflictError)) report.refused++;
+        for (const b of bad) if (!(b.reason instanceof ConflictError)) report.errors.push(String(b.reason));
+      }
+    }),
+  );
+  const rows = await db().accountDecision.findMany({
+    where: { accountNsid: { in: nsids } },
+    select: { accountNsid: true, requestId: true },
+  });
+  const accounts = await db().account.findMany({
+    where: { nsid: { in: nsids } },
+    select: { nsid: true, reviewStatus: true },
+  });
   report.recorded = rows.length;
   const perAccount = new Map<string, number>();
   for (const r of rows) perAccount.set(r.accountNsid, (perAccount.get(r.accountNsid) ?? 0) + 1);

@@ -21,7 +21,9 @@ async function tinyFilesystem(): Promise<string | null> {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir], { stdio: 'pipe' });
     return dir;
   } catch (e) {
-    console.warn(`diskFull: SKIPPED — cannot mount a tmpfs here (${(e as Error).message.split('\n')[0]}); run the tests as root to cover a full disk`);
+    console.warn(
+      `diskFull: SKIPPED — cannot mount a tmpfs here (${(e as Error).message.split('\n')[0]}); run the tests as root to cover a full disk`,
+    );
     await rmdir(dir);
     return null;
   }
@@ -43,8 +45,16 @@ async function filesUnder(dir: string): Promise<string[]> {
 describe.skipIf(!mountPoint)('a full disk for thumbnails', () => {
   beforeAll(async () => {
     sim = await startFlickrSimulator({ universe });
-    const client = createFlickrClient({ apiKey: 'k', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), retry: { baseMs: 1, maxMs: 5 } });
-    const ingest = await crawlAll({ licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 }, { client });
+    const client = createFlickrClient({
+      apiKey: 'k',
+      apiBase: sim.apiBase,
+      rateLimiter: createRateLimiter({ perHour: 1e9 }),
+      retry: { baseMs: 1, maxMs: 5 },
+    });
+    const ingest = await crawlAll(
+      { licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1 },
+      { client },
+    );
     expect(ingest.complete).toBe(true);
     sql = new pg.Client({ connectionString: database.url() });
     await sql.connect();
@@ -61,20 +71,43 @@ describe.skipIf(!mountPoint)('a full disk for thumbnails', () => {
   it('throws a batch error naming the disk, records no photo of the batch as fetched, leaves no partial file', async () => {
     // Leave room for a thumbnail or two: the disk fills in the middle of the batch, not before it.
     await writeFile(path.join(mountPoint!, 'filler'), Buffer.alloc(200 * 1024, 1));
-    const ids = (await sql.query<{ id: string }>(`SELECT id FROM photos WHERE url_b IS NOT NULL OR url_c IS NOT NULL OR url_z IS NOT NULL OR url_m IS NOT NULL ORDER BY id LIMIT 20`)).rows.map((r) => r.id);
+    const ids = (
+      await sql.query<{ id: string }>(
+        `SELECT id FROM photos WHERE url_b IS NOT NULL OR url_c IS NOT NULL OR url_z IS NOT NULL OR url_m IS NOT NULL ORDER BY id LIMIT 20`,
+      )
+    ).rows.map((r) => r.id);
     expect(ids.length).toBe(20);
-    const s = analyzeSettings({ dataDir: mountPoint!, imageHosts: [sim.imageHost], retries: 0, concurrency: 2, clip: true, timeoutMs: 10_000 });
+    const s = analyzeSettings({
+      dataDir: mountPoint!,
+      imageHosts: [sim.imageHost],
+      retries: 0,
+      concurrency: 2,
+      clip: true,
+      timeoutMs: 10_000,
+    });
 
-    const err = await runFetchBatch(ids, s).then(() => null, (e: unknown) => e as Error);
+    const err = await runFetchBatch(ids, s).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     if (!err) {
-      const recorded = await sql.query<{ fetch_error: string | null }>('SELECT DISTINCT fetch_error FROM photos WHERE id = ANY($1)', [ids]);
-      expect.fail(`the batch must fail as a whole, not record the full disk per photo; it recorded: ${JSON.stringify(recorded.rows.map((r) => r.fetch_error))}`);
+      const recorded = await sql.query<{ fetch_error: string | null }>(
+        'SELECT DISTINCT fetch_error FROM photos WHERE id = ANY($1)',
+        [ids],
+      );
+      expect.fail(
+        `the batch must fail as a whole, not record the full disk per photo; it recorded: ${JSON.stringify(recorded.rows.map((r) => r.fetch_error))}`,
+      );
     }
     expect(err!.message).toMatch(/disk full/i);
     expect(err!.message).toContain(mountPoint!);
 
-    const rows = (await sql.query<{ availability: string; n: number }>(
-      'SELECT availability::text, count(*)::int AS n FROM photos WHERE id = ANY($1) GROUP BY 1', [ids])).rows;
+    const rows = (
+      await sql.query<{ availability: string; n: number }>(
+        'SELECT availability::text, count(*)::int AS n FROM photos WHERE id = ANY($1) GROUP BY 1',
+        [ids],
+      )
+    ).rows;
     expect(rows).toEqual([{ availability: 'unknown', n: 20 }]);
     const files = await filesUnder(path.join(mountPoint!, 'images'));
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -83,7 +116,12 @@ describe.skipIf(!mountPoint)('a full disk for thumbnails', () => {
     await rm(path.join(mountPoint!, 'filler'));
     const summary = await runFetchBatch(ids, s);
     expect(summary.ok + summary.failed).toBe(20);
-    const after = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM photos WHERE id = ANY($1) AND availability = 'unknown'`, [ids])).rows[0];
+    const after = (
+      await sql.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM photos WHERE id = ANY($1) AND availability = 'unknown'`,
+        [ids],
+      )
+    ).rows[0];
     expect(after.n).toBe(0);
     expect(summary.failuresByKind.corrupt ?? 0).toBe(0);
   });

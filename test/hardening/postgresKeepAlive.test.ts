@@ -20,7 +20,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const postmasterPid = () => Number(readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+const postmasterPid = () =>
+  Number(readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
 
 async function usersCount(): Promise<number> {
   return db().user.count();
@@ -40,7 +41,10 @@ describe('the embedded PostgreSQL under the app', () => {
     // While it is down a request fails; that is all an outage may cost.
     let failed = 0;
     for (;;) {
-      const ok = await usersCount().then(() => true, () => false);
+      const ok = await usersCount().then(
+        () => true,
+        () => false,
+      );
       if (ok && postmasterPid() !== before) break;
       if (!ok) failed++;
       if (Date.now() - killedAt > 30_000) throw new Error(`not back after 30 s; log: ${lines.join(' / ')}`);

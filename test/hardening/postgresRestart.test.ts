@@ -17,7 +17,10 @@ import { closeSynthPool, SYNTH_TABLES, syntheticStage, synthValue } from '../pip
 const STAGE = 'synth-restart';
 const ITEMS = 40;
 const BATCHES = 20;
-const settings = runSettings({}, { heartbeatSeconds: 0.5, staleSeconds: 3, retryDelaySeconds: 1, pollSeconds: 0.5, maxAttempts: 6 });
+const settings = runSettings(
+  {},
+  { heartbeatSeconds: 0.5, staleSeconds: 3, retryDelaySeconds: 1, pollSeconds: 0.5, maxAttempts: 6 },
+);
 // 20 batches of 2 items, 150 ms per item: about 3 s of work on two slots, so the outage lands in the middle.
 const registry = registryOf([syntheticStage(STAGE, { itemMs: 150 })]);
 const control = { registry, settings, defaults: { licenses: [9] } };
@@ -76,7 +79,10 @@ describe('a PostgreSQL restart during a run', () => {
 
     // Stop the server once some batches are done and others are running.
     await waitFor('a few batches done', async () => {
-      const [r] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM run_batches WHERE run_id = $1 AND status = 'done' AND key NOT LIKE '\\_\\_%'`, [id]);
+      const [r] = await query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM run_batches WHERE run_id = $1 AND status = 'done' AND key NOT LIKE '\\_\\_%'`,
+        [id],
+      );
       return r.n >= 4;
     });
     await server!.stop();
@@ -88,22 +94,41 @@ describe('a PostgreSQL restart during a run', () => {
       const r = await getRun(id);
       return r && ['completed', 'failed', 'cancelled'].includes(r.status) ? r : null;
     }).catch(async (e: Error) => {
-      const state = await query(`SELECT key, status, attempts, error, heartbeat_at FROM run_batches WHERE run_id = $1 AND status <> 'done' ORDER BY key`, [id]);
+      const state = await query(
+        `SELECT key, status, attempts, error, heartbeat_at FROM run_batches WHERE run_id = $1 AND status <> 'done' ORDER BY key`,
+        [id],
+      );
       const jobs = await query(`SELECT name, state, count(*)::int AS n FROM pgboss.job GROUP BY 1, 2`);
-      throw new Error(`${e.message}; unfinished batches: ${JSON.stringify(state)}; pg-boss jobs: ${JSON.stringify(jobs)}`);
+      throw new Error(
+        `${e.message}; unfinished batches: ${JSON.stringify(state)}; pg-boss jobs: ${JSON.stringify(jobs)}`,
+      );
     });
     expect(run.status, run.error ?? '').toBe('completed');
     const [stage] = run.stages;
     // Progress counts each batch once: no batch lost in the outage, none counted twice after a retry.
-    expect(stage).toMatchObject({ status: 'done', total: ITEMS, done: ITEMS, failed: 6, failuresByKind: { odd: 6 } });
+    expect(stage).toMatchObject({
+      status: 'done',
+      total: ITEMS,
+      done: ITEMS,
+      failed: 6,
+      failuresByKind: { odd: 6 },
+    });
     expect(stage.batches).toMatchObject({ done: BATCHES, pending: 0, active: 0, failed: 0 });
 
     const batches = await query<{ key: string; status: string; ok_count: number; fail_count: number }>(
-      `SELECT key, status, ok_count, fail_count FROM run_batches WHERE run_id = $1 AND stage = $2 AND key NOT LIKE '\\_\\_%' ORDER BY key`, [id, STAGE]);
+      `SELECT key, status, ok_count, fail_count FROM run_batches WHERE run_id = $1 AND stage = $2 AND key NOT LIKE '\\_\\_%' ORDER BY key`,
+      [id, STAGE],
+    );
     expect(batches).toHaveLength(BATCHES);
     expect(batches.every((b) => b.status === 'done' && b.ok_count + b.fail_count === 2)).toBe(true);
-    const [results] = await query<{ n: number; total: string }>('SELECT count(*)::int AS n, sum(value)::text AS total FROM synth_results WHERE stage = $1', [STAGE]);
+    const [results] = await query<{ n: number; total: string }>(
+      'SELECT count(*)::int AS n, sum(value)::text AS total FROM synth_results WHERE stage = $1',
+      [STAGE],
+    );
     const good = Array.from({ length: ITEMS }, (_, i) => i).filter((i) => i % 7 !== 3);
-    expect(results).toEqual({ n: good.length, total: String(good.reduce((t, i) => t + synthValue(STAGE, i), 0)) });
+    expect(results).toEqual({
+      n: good.length,
+      total: String(good.reduce((t, i) => t + synthValue(STAGE, i), 0)),
+    });
   }, 90_000);
 });

@@ -4,7 +4,14 @@ import type { AnalyzeSettings } from '../../pipeline/analyze/options.ts';
 import { createAllowlist } from '../../pipeline/fetch/allowlist.ts';
 import { defaultStageSettings } from '../../pipeline/runs/stageSettings.ts';
 
-export function analyzeSettings(o: Partial<AnalyzeSettings> & { imageHosts?: string[] } = {}): AnalyzeSettings {
+export function analyzeSettings(
+  o: Partial<AnalyzeSettings> & { imageHosts?: string[] } = {},
+): AnalyzeSettings {
   const { imageHosts, ...rest } = o;
-  return { ...defaultStageSettings().analyze, runId: null, ...(imageHosts ? { allowlist: createAllowlist(imageHosts) } : {}), ...rest };
+  return {
+    ...defaultStageSettings().analyze,
+    runId: null,
+    ...(imageHosts ? { allowlist: createAllowlist(imageHosts) } : {}),
+    ...rest,
+  };
 }

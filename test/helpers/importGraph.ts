@@ -41,7 +41,8 @@ export function listSources(repo: string): string[] {
 export function resolveSpecifier(from: string, specifier: string, files: ReadonlySet<string>): string | null {
   let base: string;
   if (specifier.startsWith('@/')) base = specifier.slice(2);
-  else if (specifier.startsWith('.')) base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
+  else if (specifier.startsWith('.'))
+    base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
   else return null;
   for (const suffix of CANDIDATES) if (files.has(base + suffix)) return base + suffix;
   return null;
@@ -134,9 +135,12 @@ export function wrongWayImports(graph: ImportGraph, allowed: ReadonlySet<string>
       const edge = `${from} -> ${to}`;
       if (allowed.has(edge)) continue;
       if (from.startsWith('lib/') && !to.startsWith('lib/')) out.push(`${edge}: lib imports only lib`);
-      else if (isProduct(from) && isDevkit(to)) out.push(`${edge}: product code never imports the development kit`);
-      else if (from.startsWith('pipeline/') && isProduct(from) && isCli(to)) out.push(`${edge}: pipeline stages never import the CLI`);
-      else if (from.startsWith('pipeline/') && (to.startsWith('app/') || to.startsWith('components/'))) out.push(`${edge}: the pipeline never imports the app`);
+      else if (isProduct(from) && isDevkit(to))
+        out.push(`${edge}: product code never imports the development kit`);
+      else if (from.startsWith('pipeline/') && isProduct(from) && isCli(to))
+        out.push(`${edge}: pipeline stages never import the CLI`);
+      else if (from.startsWith('pipeline/') && (to.startsWith('app/') || to.startsWith('components/')))
+        out.push(`${edge}: the pipeline never imports the app`);
     }
   }
   return out.sort();

@@ -9,14 +9,18 @@ import { freePort } from '../../lib/server/embeddedPostgres.ts';
 export function systemPostgresBin(): string | null {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
-  const versions = readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(path.join(root, v, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions.length ? path.join(root, versions[0], 'bin') : null;
 }
 
 function asPostgres(cmd: string[]): void {
   const isRoot = process.getuid?.() === 0;
   const res = isRoot
-    ? spawnSync('su', ['postgres', '-s', '/bin/bash', '-c', cmd.map((c) => `'${c}'`).join(' ')], { encoding: 'utf8' })
+    ? spawnSync('su', ['postgres', '-s', '/bin/bash', '-c', cmd.map((c) => `'${c}'`).join(' ')], {
+        encoding: 'utf8',
+      })
     : spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`${cmd.join(' ')} failed: ${res.stderr || res.stdout}`);
 }
@@ -36,8 +40,28 @@ export async function startSystemPostgres(): Promise<{ url: string; stop: () => 
     await chown(pw, uid, gid);
   }
   const port = await freePort();
-  asPostgres([path.join(bin, 'initdb'), '-D', data, '-U', 'team', `--pwfile=${pw}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C']);
-  asPostgres([path.join(bin, 'pg_ctl'), '-D', data, '-w', '-l', path.join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']);
+  asPostgres([
+    path.join(bin, 'initdb'),
+    '-D',
+    data,
+    '-U',
+    'team',
+    `--pwfile=${pw}`,
+    '--auth=scram-sha-256',
+    '--encoding=UTF8',
+    '--locale=C',
+  ]);
+  asPostgres([
+    path.join(bin, 'pg_ctl'),
+    '-D',
+    data,
+    '-w',
+    '-l',
+    path.join(dir, 'log'),
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+    'start',
+  ]);
   return {
     url: `postgresql://team:shared-secret@127.0.0.1:${port}/postgres`,
     stop: async () => {

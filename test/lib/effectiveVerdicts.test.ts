@@ -13,19 +13,31 @@ type Row = { photo_id: string; check: string; verdict: string };
 const key = (r: Row) => `${r.photo_id}/${r.check}=${r.verdict}`;
 
 async function effective(): Promise<string[]> {
-  const rows = await db().$queryRaw<Row[]>`SELECT photo_id, "check", verdict::text AS verdict FROM effective_verdicts ORDER BY 1, 2`;
+  const rows = await db().$queryRaw<
+    Row[]
+  >`SELECT photo_id, "check", verdict::text AS verdict FROM effective_verdicts ORDER BY 1, 2`;
   return rows.map(key);
 }
 async function flags(): Promise<string[]> {
-  const rows = await db().$queryRaw<Row[]>`SELECT photo_id, "check", verdict::text AS verdict FROM photo_flags ORDER BY 1, 2`;
+  const rows = await db().$queryRaw<
+    Row[]
+  >`SELECT photo_id, "check", verdict::text AS verdict FROM photo_flags ORDER BY 1, 2`;
   return rows.map(key);
 }
 async function failedChecks(): Promise<string[]> {
-  const rows = await db().$queryRaw<{ photo_id: string; reasons: string[] }[]>(Prisma.sql`SELECT * FROM (${photoReasonsSql([9])}) r ORDER BY 1`);
-  return rows.flatMap((r) => r.reasons.filter((x) => x.startsWith('check:')).map((x) => `${r.photo_id}/${x.slice(6)}=fail`));
+  const rows = await db().$queryRaw<{ photo_id: string; reasons: string[] }[]>(
+    Prisma.sql`SELECT * FROM (${photoReasonsSql([9])}) r ORDER BY 1`,
+  );
+  return rows.flatMap((r) =>
+    r.reasons.filter((x) => x.startsWith('check:')).map((x) => `${r.photo_id}/${x.slice(6)}=fail`),
+  );
 }
-const override = (photoId: string, check: string, newVerdict: 'pass' | 'fail' | 'uncertain', createdAt = AT) =>
-  db().override.create({ data: { userId, photoId, check, oldVerdict: null, newVerdict, createdAt } });
+const override = (
+  photoId: string,
+  check: string,
+  newVerdict: 'pass' | 'fail' | 'uncertain',
+  createdAt = AT,
+) => db().override.create({ data: { userId, photoId, check, oldVerdict: null, newVerdict, createdAt } });
 
 /** The view's flagged rows are photo_flags exactly, and its failed rows are the inclusion rule's check reasons. */
 async function expectAllAgree(expected: string[]) {
@@ -36,17 +48,31 @@ async function expectAllAgree(expected: string[]) {
 }
 
 beforeAll(async () => {
-  userId = (await db().user.create({ data: { email: 'v@t.test', name: 'V', passwordHash: 'x', role: 'reviewer' } })).id;
+  userId = (
+    await db().user.create({ data: { email: 'v@t.test', name: 'V', passwordHash: 'x', role: 'reviewer' } })
+  ).id;
   await db().account.create({ data: { nsid: '9@N09', username: 'vera' } });
-  await db().photo.createMany({ data: ['2001', '2002', '2003'].map((id, i) => ({
-    id, ownerNsid: '9@N09', secret: `s${id}`, server: '1', farm: 1, title: id, tags: '', license: 9,
-    dateUpload: new Date(Date.UTC(2020, 0, 1 + i)), availability: 'available' as const,
-  })) });
-  await db().checkResult.createMany({ data: [
-    { photoId: '2001', check: 'watermark', verdict: 'fail', score: 0.9, version: 'wm-1' },
-    { photoId: '2002', check: 'clip_nonphoto', verdict: 'uncertain', score: 0.5, version: 'clip-1' },
-    { photoId: '2003', check: 'resolution', verdict: 'pass', score: 3000, version: 'res-1' },
-  ] });
+  await db().photo.createMany({
+    data: ['2001', '2002', '2003'].map((id, i) => ({
+      id,
+      ownerNsid: '9@N09',
+      secret: `s${id}`,
+      server: '1',
+      farm: 1,
+      title: id,
+      tags: '',
+      license: 9,
+      dateUpload: new Date(Date.UTC(2020, 0, 1 + i)),
+      availability: 'available' as const,
+    })),
+  });
+  await db().checkResult.createMany({
+    data: [
+      { photoId: '2001', check: 'watermark', verdict: 'fail', score: 0.9, version: 'wm-1' },
+      { photoId: '2002', check: 'clip_nonphoto', verdict: 'uncertain', score: 0.5, version: 'clip-1' },
+      { photoId: '2003', check: 'resolution', verdict: 'pass', score: 3000, version: 'res-1' },
+    ],
+  });
 });
 
 describe('effective verdicts', () => {
@@ -59,11 +85,18 @@ describe('effective verdicts', () => {
     await override('2001', 'watermark', 'pass'); // same time, later id: the newer
     await override('2003', 'resolution', 'uncertain', new Date('2025-02-01T00:00:00Z'));
     await override('2003', 'resolution', 'fail', new Date('2025-01-01T00:00:00Z')); // written later, but older
-    await expectAllAgree(['2001/watermark=pass', '2002/clip_nonphoto=uncertain', '2003/resolution=uncertain']);
+    await expectAllAgree([
+      '2001/watermark=pass',
+      '2002/clip_nonphoto=uncertain',
+      '2003/resolution=uncertain',
+    ]);
   });
 
   it('keep an override over a re-check, and follow a re-check where nobody overrode', async () => {
-    await db().checkResult.updateMany({ where: { photoId: { in: ['2001', '2002'] } }, data: { verdict: 'fail', version: 'v-2' } });
+    await db().checkResult.updateMany({
+      where: { photoId: { in: ['2001', '2002'] } },
+      data: { verdict: 'fail', version: 'v-2' },
+    });
     await expectAllAgree(['2001/watermark=pass', '2002/clip_nonphoto=fail', '2003/resolution=uncertain']);
     await override('2002', 'clip_nonphoto', 'pass', new Date('2026-01-01T00:00:00Z'));
     await expectAllAgree(['2001/watermark=pass', '2002/clip_nonphoto=pass', '2003/resolution=uncertain']);

@@ -9,19 +9,31 @@ import { chromium, type Page } from '@playwright/test';
 const dataDir = path.resolve(process.env.DATA_DIR ?? 'data');
 const baseURL = process.env.BASE_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
 const out = path.resolve(process.env.OUT_DIR ?? 'public/screenshots');
-const logins = JSON.parse(readFileSync(path.join(dataDir, 'demo-logins.json'), 'utf8')) as { email: string; password: string; role: string }[];
+const logins = JSON.parse(readFileSync(path.join(dataDir, 'demo-logins.json'), 'utf8')) as {
+  email: string;
+  password: string;
+  role: string;
+}[];
 const reviewer = logins.find((l) => l.role === 'reviewer');
 if (!reviewer) throw new Error(`no reviewer in ${dataDir}/demo-logins.json: is this the demo's DATA_DIR?`);
 
 /** Waits for the thumbnails in view to load, so the picture shows photos rather than grey boxes. */
 async function settle(page: Page): Promise<void> {
   await page.waitForTimeout(1000);
-  await page.waitForFunction(() => [...document.images].filter((i) => i.getBoundingClientRect().top < innerHeight).every((i) => i.complete), null, { timeout: 20_000 });
+  await page.waitForFunction(
+    () =>
+      [...document.images]
+        .filter((i) => i.getBoundingClientRect().top < innerHeight)
+        .every((i) => i.complete),
+    null,
+    { timeout: 20_000 },
+  );
   await page.waitForTimeout(300);
 }
 
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu'],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, baseURL });
@@ -31,7 +43,9 @@ try {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 
-  const queue = await (await page.request.get('/api/accounts?order=watermark&page=1&pageSize=1')).json() as { data: { nsid: string }[] };
+  const queue = (await (
+    await page.request.get('/api/accounts?order=watermark&page=1&pageSize=1')
+  ).json()) as { data: { nsid: string }[] };
   await page.goto(`/accounts/${encodeURIComponent(queue.data[0].nsid)}?order=watermark`);
   await page.getByRole('region', { name: 'Sample photos' }).waitFor();
   await settle(page);

@@ -17,12 +17,14 @@ export default async function setup(project: TestProject) {
     return;
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-test-pg-'));
-  const server = await startEmbeddedPostgres({ dataDir: dir, database: 'postgres' }).catch(async (e: unknown) => {
-    await rm(dir, { recursive: true, force: true });
-    // The reason is the message (initdb's or postgres's stderr); a stack through this file would only hide it.
-    if (e instanceof Error) e.stack = e.message;
-    throw e;
-  });
+  const server = await startEmbeddedPostgres({ dataDir: dir, database: 'postgres' }).catch(
+    async (e: unknown) => {
+      await rm(dir, { recursive: true, force: true });
+      // The reason is the message (initdb's or postgres's stderr); a stack through this file would only hide it.
+      if (e instanceof Error) e.stack = e.message;
+      throw e;
+    },
+  );
   project.provide('pgAdminUrl', server.url);
   return async () => {
     await server.stop();

@@ -11,16 +11,25 @@ export const dynamic = 'force-dynamic';
 
 export default async function QualityPage() {
   await requirePageUser('admin', '/quality');
-  const [q, gold] = await Promise.all([getReviewQuality({ share: env.REVIEW_DOUBLE_SHARE, topN: env.REVIEW_TOP_ACCOUNTS }), goldAccuracy()]);
+  const [q, gold] = await Promise.all([
+    getReviewQuality({ share: env.REVIEW_DOUBLE_SHARE, topN: env.REVIEW_TOP_ACCOUNTS }),
+    goldAccuracy(),
+  ]);
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold">Review quality</h1>
         <p className="mt-1 text-sm text-slate-600">
-          {q.share > 0
-            ? <>{(100 * q.share).toFixed(1)}% of the top {q.topN.toLocaleString('en-US')} accounts are reviewed twice, blind (the same accounts on every run: a hash of the account id). </>
-            : <>Double review is off (REVIEW_DOUBLE_SHARE = 0). </>}
-          {q.awaitingSecond.toLocaleString('en-US')} waiting for a second review · {q.awaitingAdjudication.toLocaleString('en-US')} waiting for adjudication.
+          {q.share > 0 ? (
+            <>
+              {(100 * q.share).toFixed(1)}% of the top {q.topN.toLocaleString('en-US')} accounts are reviewed
+              twice, blind (the same accounts on every run: a hash of the account id).{' '}
+            </>
+          ) : (
+            <>Double review is off (REVIEW_DOUBLE_SHARE = 0). </>
+          )}
+          {q.awaitingSecond.toLocaleString('en-US')} waiting for a second review ·{' '}
+          {q.awaitingAdjudication.toLocaleString('en-US')} waiting for adjudication.
         </p>
       </div>
       <AdjudicationQueue items={q.adjudication} total={q.awaitingAdjudication} />

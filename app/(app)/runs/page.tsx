@@ -9,7 +9,10 @@ export default async function RunsPage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Runs</h1>
-      <RunsPanel defaultLicenses={settings.FLICKR_LICENSES.map(Number)} defaultThresholds={thresholdDefaults()} />
+      <RunsPanel
+        defaultLicenses={settings.FLICKR_LICENSES.map(Number)}
+        defaultThresholds={thresholdDefaults()}
+      />
     </div>
   );
 }

@@ -7,6 +7,10 @@ export const dynamic = 'force-dynamic';
 
 export const GET = route(async () => {
   await requireUser();
-  const [counts, histograms, ingest] = await Promise.all([getDatasetCounts(env.FLICKR_LICENSES.map(Number)), getScoreHistograms(), getIngestOverTime()]);
+  const [counts, histograms, ingest] = await Promise.all([
+    getDatasetCounts(env.FLICKR_LICENSES.map(Number)),
+    getScoreHistograms(),
+    getIngestOverTime(),
+  ]);
   return json({ ...counts, histograms, ingest });
 });

@@ -8,7 +8,10 @@ import { createRun } from '@/pipeline/runs/control';
 
 export const dynamic = 'force-dynamic';
 
-const pageSchema = z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(100).default(20) });
+const pageSchema = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
 
 export const GET = route(async (req) => {
   await requireUser('admin');

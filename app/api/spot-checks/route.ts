@@ -24,7 +24,10 @@ export const POST = route(async (req) => {
   const user = await requireUser();
   const body = await parseBody(req, bodySchema);
   const spotCheck = await createSpotCheck({
-    ...body, seed: body.seed || randomBytes(6).toString('hex'), userId: user.id, licenses: env.FLICKR_LICENSES.map(Number),
+    ...body,
+    seed: body.seed || randomBytes(6).toString('hex'),
+    userId: user.id,
+    licenses: env.FLICKR_LICENSES.map(Number),
   });
   return json({ spotCheck }, { status: 201 });
 });

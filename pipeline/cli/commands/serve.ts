@@ -7,7 +7,12 @@ import { flag, parseFlags, type CommandSpec } from '../flags.ts';
 
 const flags = {
   dev: flag.switch('run Next.js in development mode (no build needed, slower)'),
-  port: flag.int('port the app listens on', { min: 1, max: 65535, default: () => env.PORT, defaultText: 'PORT, 3000' }),
+  port: flag.int('port the app listens on', {
+    min: 1,
+    max: 65535,
+    default: () => env.PORT,
+    defaultText: 'PORT, 3000',
+  }),
 };
 
 export const spec: CommandSpec = {
@@ -22,10 +27,15 @@ export async function run(args: string[]): Promise<void> {
   const database = await ensureDatabase({ dataDir: dataDir(), log: (m) => console.error(m) });
   const secret = await ensureAuthSecret(dataDir());
   const code = await serveApp({
-    dev: opts.dev, port: opts.port, host: env.HOST,
+    dev: opts.dev,
+    port: opts.port,
+    host: env.HOST,
     env: { DATABASE_URL: database.url, AUTH_SECRET: secret, ...authUrlEnv() },
     onReady: () => console.error(`Quarry is running on ${appUrl(env.HOST, opts.port)}`),
-    onStop: async () => { await disconnectDb(); await database.stop(); },
+    onStop: async () => {
+      await disconnectDb();
+      await database.stop();
+    },
   });
   process.exit(code);
 }

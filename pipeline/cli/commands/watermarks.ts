@@ -12,15 +12,28 @@ import { checkInput, startRun } from '../followRun.ts';
 
 const stageFlags = {
   limit: flag.int('check at most N accounts', { min: 1, max: 100_000_000 }),
-  'min-photos': flag.int('accounts need this many fetched photos to be assessed', { min: 3, max: 10_000, defaultText: 'WATERMARK_MIN_PHOTOS, 8' }),
-  sample: flag.int('photos sampled per orientation', { min: 4, max: 1024, defaultText: 'WATERMARK_SAMPLE, 64' }),
-  detach: flag.switch('print the run id and return; workers (the app\'s or `npm run worker`) run it'),
+  'min-photos': flag.int('accounts need this many fetched photos to be assessed', {
+    min: 3,
+    max: 10_000,
+    defaultText: 'WATERMARK_MIN_PHOTOS, 8',
+  }),
+  sample: flag.int('photos sampled per orientation', {
+    min: 4,
+    max: 1024,
+    defaultText: 'WATERMARK_SAMPLE, 64',
+  }),
+  detach: flag.switch("print the run id and return; workers (the app's or `npm run worker`) run it"),
 };
 
 const qualityFlags = {
   accounts: flag.int('generated accounts to measure on', { min: 1, default: 100 }),
   seed: flag.string('seed of the generated accounts', { default: 'quality' }),
-  photos: flag.string('photos per account, as MIN-MAX', { value: 'MIN-MAX', pattern: /^\d+-\d+$/, expects: 'a range like 8-48', default: '8-48' }),
+  photos: flag.string('photos per account, as MIN-MAX', {
+    value: 'MIN-MAX',
+    pattern: /^\d+-\d+$/,
+    expects: 'a range like 8-48',
+    default: '8-48',
+  }),
   size: flag.int('image size in pixels', { min: 256, max: 2048, default: 512 }),
   rows: flag.switch('print one line per account'),
   images: flag.string('write the estimated watermark images to this folder', { value: 'DIR' }),
@@ -31,7 +44,10 @@ export const spec: CommandSpec = {
   summary: 'run the per-account watermark check on fetched photos, or measure it (`watermarks quality`)',
   flags: stageFlags,
   subcommands: {
-    quality: { summary: 'precision and recall on generated accounts with planted marks and borders (no database)', flags: qualityFlags },
+    quality: {
+      summary: 'precision and recall on generated accounts with planted marks and borders (no database)',
+      flags: qualityFlags,
+    },
   },
 };
 
@@ -42,19 +58,27 @@ const line = (label: string, c: Counts) =>
 function printReport(r: QualityReport, rows: boolean): void {
   if (rows) {
     for (const row of r.rows) {
-      console.log(`${row.nsid.padEnd(12)} ${row.truth.padEnd(38)} → ${row.verdict.padEnd(9)} ${row.score.toFixed(3)}  border:${(row.border || '-').padEnd(6)} iou:${row.iou === null ? ' -  ' : row.iou.toFixed(2)}  photos ${row.photosWith}/${row.photosTrue}`);
+      console.log(
+        `${row.nsid.padEnd(12)} ${row.truth.padEnd(38)} → ${row.verdict.padEnd(9)} ${row.score.toFixed(3)}  border:${(row.border || '-').padEnd(6)} iou:${row.iou === null ? ' -  ' : row.iou.toFixed(2)}  photos ${row.photosWith}/${row.photosTrue}`,
+      );
     }
     console.log('');
   }
-  console.log(`${r.accounts} generated accounts, ${r.msPerAccount.toFixed(0)} ms per account (detection only)`);
+  console.log(
+    `${r.accounts} generated accounts, ${r.msPerAccount.toFixed(0)} ms per account (detection only)`,
+  );
   console.log(line('accounts, verdict fail', r.accountFail));
   console.log(line('accounts, fail or uncertain', r.accountFlagged));
   console.log(line('photos carrying the mark', r.photos));
   console.log(line('  … in assessed orientation groups', r.photosAssessed));
   const b = r.borders;
-  console.log(`borders/frames: ${b.reported} of ${b.accounts} bordered accounts reported as border/frame; ` +
-    `${b.asWatermark} border-only accounts flagged as watermark; ${b.falseReports} borders reported on border-free accounts`);
-  console.log(`box IoU with the planted mark: mean ${r.iou.mean.toFixed(2)}, min ${r.iou.min.toFixed(2)}, ≥ 0.5 on ${r.iou.atLeastHalf} of ${r.iou.count}`);
+  console.log(
+    `borders/frames: ${b.reported} of ${b.accounts} bordered accounts reported as border/frame; ` +
+      `${b.asWatermark} border-only accounts flagged as watermark; ${b.falseReports} borders reported on border-free accounts`,
+  );
+  console.log(
+    `box IoU with the planted mark: mean ${r.iou.mean.toFixed(2)}, min ${r.iou.min.toFixed(2)}, ≥ 0.5 on ${r.iou.atLeastHalf} of ${r.iou.count}`,
+  );
   // Each target on its own, so a miss names what fell short and by how much.
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   const targets: [string, boolean, string][] = [
@@ -66,8 +90,11 @@ function printReport(r: QualityReport, rows: boolean): void {
   ];
   const missed = targets.filter(([, met]) => !met);
   const ok = missed.length === 0;
-  console.log(ok ? `targets met: ${targets.map(([t]) => t).join(', ')}`
-    : `TARGETS MISSED: ${missed.map(([t, , got]) => `${t} (got ${got})`).join('; ')}`);
+  console.log(
+    ok
+      ? `targets met: ${targets.map(([t]) => t).join(', ')}`
+      : `TARGETS MISSED: ${missed.map(([t, , got]) => `${t} (got ${got})`).join('; ')}`,
+  );
   if (!ok) process.exitCode = 1;
 }
 
@@ -100,8 +127,10 @@ export async function run(args: string[]): Promise<void> {
   };
   const input = checkInput({ stages: ['watermarks'], limit: flags.limit, thresholds });
   const t = { ...thresholdDefaults(), ...thresholds };
-  console.error(`watermarks: accounts with ≥ ${t.watermarkMinPhotos} fetched photos, sample ${t.watermarkSample} per orientation, ` +
-    `fail ≥ ${t.watermarkFail}, uncertain ≥ ${t.watermarkUncertain}, photo match ≥ ${settings.WATERMARK_PHOTO_MATCH}`);
+  console.error(
+    `watermarks: accounts with ≥ ${t.watermarkMinPhotos} fetched photos, sample ${t.watermarkSample} per orientation, ` +
+      `fail ≥ ${t.watermarkFail}, uncertain ≥ ${t.watermarkUncertain}, photo match ≥ ${settings.WATERMARK_PHOTO_MATCH}`,
+  );
   // Finished accounts are stored as each batch ends, so an interrupted run resumes (`quarry run --resume ID`).
   await startRun(input, { detach: flags.detach });
 }

@@ -10,12 +10,18 @@ import { startWorker } from '../../worker.ts';
 import { flag, parseFlags, type CommandSpec } from '../flags.ts';
 
 const flags = {
-  concurrency: flag.int('batches run at once per stage', { min: 1, max: 64, default: () => env.WORKER_CONCURRENCY, defaultText: 'WORKER_CONCURRENCY, 2' }),
+  concurrency: flag.int('batches run at once per stage', {
+    min: 1,
+    max: 64,
+    default: () => env.WORKER_CONCURRENCY,
+    defaultText: 'WORKER_CONCURRENCY, 2',
+  }),
 };
 
 export const spec: CommandSpec = {
   name: 'worker',
-  summary: 'a pipeline worker process taking run batches (`npm run worker`); run any number, on any machine reaching the database',
+  summary:
+    'a pipeline worker process taking run batches (`npm run worker`); run any number, on any machine reaching the database',
   flags,
 };
 
@@ -32,9 +38,13 @@ export async function run(args: string[]): Promise<void> {
   if (underServer) {
     const ready: WorkerChildMessage = { type: 'quarry-worker-ready', workerId: worker.id };
     process.send!(ready);
-    console.error(`Pipeline worker ${worker.id} (pid ${process.pid}, the server's child) is taking jobs (${opts.concurrency} at a time per stage).`);
+    console.error(
+      `Pipeline worker ${worker.id} (pid ${process.pid}, the server's child) is taking jobs (${opts.concurrency} at a time per stage).`,
+    );
   } else {
-    console.error(`Worker ${worker.id} is taking pipeline jobs (${opts.concurrency} at a time per stage). Ctrl-C stops it; its running batches go back to the queue.`);
+    console.error(
+      `Worker ${worker.id} is taking pipeline jobs (${opts.concurrency} at a time per stage). Ctrl-C stops it; its running batches go back to the queue.`,
+    );
   }
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -44,7 +54,11 @@ export async function run(args: string[]): Promise<void> {
       console.error(`Stopping the worker (${why})…`);
       // The server's child never lingers: if handing back hangs (its database already gone), the batches' stale
       // heartbeats get them taken over anyway.
-      if (underServer) setTimeout(() => { console.error('The worker did not stop within 30 s; exiting'); process.exit(1); }, 30_000).unref();
+      if (underServer)
+        setTimeout(() => {
+          console.error('The worker did not stop within 30 s; exiting');
+          process.exit(1);
+        }, 30_000).unref();
       void worker.stop().finally(resolve);
     };
     if (underServer && !process.connected) stop('the server stopped');

@@ -27,8 +27,16 @@ export async function demoClipModelDir(dataDir: string): Promise<string> {
 export async function queueDemoRunOnce(range: { from: string; to: string }): Promise<string | null> {
   try {
     if ((await listRuns({ page: 1, pageSize: 1 })).total > 0) return null;
-    const run = await createRun({ stages: [...DEMO_STAGES], from: range.from, to: range.to, exportFormats: ['parquet', 'jsonl', 'csv'] }, null,
-      { registry: defaultRegistry(), defaults: { licenses: env.FLICKR_LICENSES.map(Number) } });
+    const run = await createRun(
+      {
+        stages: [...DEMO_STAGES],
+        from: range.from,
+        to: range.to,
+        exportFormats: ['parquet', 'jsonl', 'csv'],
+      },
+      null,
+      { registry: defaultRegistry(), defaults: { licenses: env.FLICKR_LICENSES.map(Number) } },
+    );
     return run.id;
   } finally {
     await stopBoss();

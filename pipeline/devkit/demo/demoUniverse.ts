@@ -9,15 +9,21 @@ export const DEMO_SEED = 'demo';
 export const DEMO_PHOTOS = 3000;
 export const DEMO_API_KEY = 'demo-key';
 
-export async function startDemoFlickr(opts: { dataDir: string; port: number; photos?: number }): Promise<{ universe: Universe; simulator: FlickrSimulator; groundTruth: string }> {
+export async function startDemoFlickr(opts: {
+  dataDir: string;
+  port: number;
+  photos?: number;
+}): Promise<{ universe: Universe; simulator: FlickrSimulator; groundTruth: string }> {
   const universe = generateUniverse({ seed: DEMO_SEED, photos: opts.photos ?? DEMO_PHOTOS });
   const groundTruth = await writeGroundTruth(universe, path.join(opts.dataDir, 'demo'));
   try {
     const simulator = await startFlickrSimulator({ universe, port: opts.port, apiKey: DEMO_API_KEY });
     return { universe, simulator, groundTruth };
   } catch (e) {
-    throw new Error(`The Flickr simulator could not listen on port ${opts.port} (${e instanceof Error ? e.message : String(e)}). ` +
-      'Stop whatever uses it or set DEMO_SIMULATOR_PORT (the demo data keeps image URLs with this port).');
+    throw new Error(
+      `The Flickr simulator could not listen on port ${opts.port} (${e instanceof Error ? e.message : String(e)}). ` +
+        'Stop whatever uses it or set DEMO_SIMULATOR_PORT (the demo data keeps image URLs with this port).',
+    );
   }
 }
 

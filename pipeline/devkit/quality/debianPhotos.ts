@@ -23,7 +23,24 @@ export const DEBIAN_SOURCES: readonly { pkg: string; set: PhotoSet }[] = [
 ];
 
 /** scikit-image's data folder also holds masks, charts and test patterns: only its photographs are taken. */
-const SKIMAGE_PHOTOS = new Set(['astronaut', 'camera', 'chelsea', 'coffee', 'rocket', 'motorcycle_left', 'hubble_deep_field', 'coins', 'moon', 'grass', 'gravel', 'brick', 'retina', 'ihc', 'cell', 'clock_motion']);
+const SKIMAGE_PHOTOS = new Set([
+  'astronaut',
+  'camera',
+  'chelsea',
+  'coffee',
+  'rocket',
+  'motorcycle_left',
+  'hubble_deep_field',
+  'coins',
+  'moon',
+  'grass',
+  'gravel',
+  'brick',
+  'retina',
+  'ihc',
+  'cell',
+  'clock_motion',
+]);
 
 export type SourcePhoto = { pkg: string; set: PhotoSet; file: string; name: string };
 
@@ -49,8 +66,13 @@ export async function ensureDebianPackages(cacheDir = defaultCacheDir()): Promis
       if (!deb) throw new Error('no .deb was written');
       await run('dpkg', ['-x', path.join(dl, deb), root]);
     } catch (e) {
-      const detail = e instanceof Error ? (('stderr' in e && String(e.stderr).trim().split('\n').pop()) || e.message) : String(e);
-      throw new Error(`real-photo set: could not fetch Debian package ${pkg} with apt-get download + dpkg -x (${detail}); it needs apt access to Debian (run apt-get update first)`);
+      const detail =
+        e instanceof Error
+          ? ('stderr' in e && String(e.stderr).trim().split('\n').pop()) || e.message
+          : String(e);
+      throw new Error(
+        `real-photo set: could not fetch Debian package ${pkg} with apt-get download + dpkg -x (${detail}); it needs apt access to Debian (run apt-get update first)`,
+      );
     }
     await writeFile(path.join(root, '.extracted'), new Date().toISOString());
     await rm(dl, { recursive: true, force: true });
@@ -88,7 +110,12 @@ export async function listSourcePhotos(cacheDir = defaultCacheDir()): Promise<So
     const families = new Set<string>();
     for (const file of files) {
       const name = path.basename(file).replace(/\.[^.]+$/, '');
-      if (pkg === 'python3-skimage' ? !(file.includes('/skimage/data/') && SKIMAGE_PHOTOS.has(name)) : !file.includes('/backgrounds/')) continue;
+      if (
+        pkg === 'python3-skimage'
+          ? !(file.includes('/skimage/data/') && SKIMAGE_PHOTOS.has(name))
+          : !file.includes('/backgrounds/')
+      )
+        continue;
       if ((await stat(file)).size < 20_000) continue;
       const family = pictureFamily(name);
       if (families.has(family)) continue;

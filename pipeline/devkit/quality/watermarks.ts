@@ -28,7 +28,16 @@ export type QualityReport = {
   rows: QualityRow[];
 };
 
-export type QualityRow = { nsid: string; truth: string; verdict: string; score: number; border: string; iou: number | null; photosWith: number; photosTrue: number };
+export type QualityRow = {
+  nsid: string;
+  truth: string;
+  verdict: string;
+  score: number;
+  border: string;
+  iou: number | null;
+  photosWith: number;
+  photosTrue: number;
+};
 
 export type QualityOptions = {
   accounts: number;
@@ -43,19 +52,31 @@ export type QualityOptions = {
 };
 
 function counts(pairs: [boolean, boolean][]): Counts {
-  let tp = 0, fp = 0, fn = 0, tn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0,
+    tn = 0;
   for (const [truth, predicted] of pairs) {
     if (truth && predicted) tp++;
     else if (predicted) fp++;
     else if (truth) fn++;
     else tn++;
   }
-  return { tp, fp, fn, tn, precision: tp + fp > 0 ? tp / (tp + fp) : 1, recall: tp + fn > 0 ? tp / (tp + fn) : 1 };
+  return {
+    tp,
+    fp,
+    fn,
+    tn,
+    precision: tp + fp > 0 ? tp / (tp + fp) : 1,
+    recall: tp + fn > 0 ? tp / (tp + fn) : 1,
+  };
 }
 
 /** The planted box in the orientation of the estimate: the median over photos that carry it. */
 export function plantedBox(account: SyntheticAccount, landscape: boolean): Box | null {
-  const boxes = account.photos.filter((p) => p.truth.box && (p.width >= p.height) === landscape).map((p) => p.truth.box as Box);
+  const boxes = account.photos
+    .filter((p) => p.truth.box && p.width >= p.height === landscape)
+    .map((p) => p.truth.box as Box);
   if (boxes.length === 0) return null;
   const med = (k: keyof Box) => median(boxes.map((b) => b[k]));
   return { x: med('x'), y: med('y'), w: med('w'), h: med('h') };
@@ -70,7 +91,10 @@ export function boxIou(account: SyntheticAccount, outcome: AccountOutcome): numb
 
 async function saveImage(dir: string, nsid: string, truth: boolean, est: WatermarkEstimate): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const png = await renderWatermark({ residual: est.residual, width: est.width, height: est.height, box: est.boxPx, lines: est.lines }, { drawBox: true });
+  const png = await renderWatermark(
+    { residual: est.residual, width: est.width, height: est.height, box: est.boxPx, lines: est.lines },
+    { drawBox: true },
+  );
   await writeFile(path.join(dir, `${watermarkImageKey(nsid)}-${truth ? 'planted' : 'CLEAN'}.png`), png);
 }
 
@@ -101,7 +125,8 @@ export async function evaluateQuality(opts: QualityOptions): Promise<QualityRepo
       photoPairs.push(pair);
       if (o?.status !== 'unassessed') assessedPairs.push(pair);
     }
-    if (opts.imagesDir && flagged && outcome.best) await saveImage(opts.imagesDir, nsid, hasMark, outcome.best.estimate);
+    if (opts.imagesDir && flagged && outcome.best)
+      await saveImage(opts.imagesDir, nsid, hasMark, outcome.best.estimate);
     const overlap = boxIou(account, outcome);
     if (overlap !== null && flagged) ious.push(overlap);
     if (account.truth.border) {
@@ -111,7 +136,14 @@ export async function evaluateQuality(opts: QualityOptions): Promise<QualityRepo
     } else if (outcome.border) borders.falseReports++;
     rows.push({
       nsid,
-      truth: [hasMark ? `${account.truth.watermark?.kind} ${account.truth.watermark?.corner} α=${account.truth.watermark?.opacity.toFixed(2)}` : 'clean', account.truth.border?.kind ?? ''].filter(Boolean).join(' + '),
+      truth: [
+        hasMark
+          ? `${account.truth.watermark?.kind} ${account.truth.watermark?.corner} α=${account.truth.watermark?.opacity.toFixed(2)}`
+          : 'clean',
+        account.truth.border?.kind ?? '',
+      ]
+        .filter(Boolean)
+        .join(' + '),
       verdict: outcome.verdict,
       score: outcome.score,
       border: outcome.border?.kind ?? '',

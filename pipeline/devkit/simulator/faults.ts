@@ -19,7 +19,11 @@ export type Faults = {
   seed?: string;
 };
 
-export type ApiFault = { kind: 'none' } | { kind: 'fail105' } | { kind: 'http'; status: number } | { kind: 'truncate' };
+export type ApiFault =
+  | { kind: 'none' }
+  | { kind: 'fail105' }
+  | { kind: 'http'; status: number }
+  | { kind: 'truncate' };
 
 export type FaultState = {
   get: () => Faults;

@@ -7,7 +7,10 @@ import { IMAGE_PATH, renditionBySuffix } from './sizes.ts';
 import type { UniverseIndex } from './universeIndex.ts';
 
 /** Parses a single `bytes=a-b`, `bytes=a-` or `bytes=-n` range; null when absent, 'bad' when unsatisfiable. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'bad' {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | null | 'bad' {
   if (!header) return null;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return 'bad';
@@ -27,11 +30,17 @@ export function isImagePath(pathname: string): boolean {
   return IMAGE_PATH.test(pathname);
 }
 
-export async function serveImage(req: IncomingMessage, res: ServerResponse, pathname: string, ctx: { index: UniverseIndex; cache: ByteLru; faults: FaultState }): Promise<void> {
+export async function serveImage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  ctx: { index: UniverseIndex; cache: ByteLru; faults: FaultState },
+): Promise<void> {
   const m = IMAGE_PATH.exec(pathname)!;
   const [, server, id, secret, suffix = ''] = m;
   const photo = ctx.index.byId.get(id);
-  const rendition = photo && !photo.deleted && photo.server === server ? renditionBySuffix(photo, suffix) : undefined;
+  const rendition =
+    photo && !photo.deleted && photo.server === server ? renditionBySuffix(photo, suffix) : undefined;
   if (!photo || !rendition || rendition.secret !== secret) {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
     return;
@@ -42,7 +51,9 @@ export async function serveImage(req: IncomingMessage, res: ServerResponse, path
     return;
   }
   const key = `${id}_${suffix}`;
-  const body = await ctx.cache.get(key, () => renderImage(photo, { width: rendition.width, height: rendition.height, exif: suffix === 'o' }));
+  const body = await ctx.cache.get(key, () =>
+    renderImage(photo, { width: rendition.width, height: rendition.height, exif: suffix === 'o' }),
+  );
   const range = parseRange(req.headers.range, body.length);
   if (range === 'bad') {
     res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
@@ -50,8 +61,11 @@ export async function serveImage(req: IncomingMessage, res: ServerResponse, path
   }
   const slice = range ? body.subarray(range.start, range.end + 1) : body;
   const headers: Record<string, string | number> = {
-    'content-type': 'image/jpeg', 'content-length': slice.length, 'accept-ranges': 'bytes',
-    'cache-control': 'max-age=315360000', etag: `"${key}-${body.length}"`,
+    'content-type': 'image/jpeg',
+    'content-length': slice.length,
+    'accept-ranges': 'bytes',
+    'cache-control': 'max-age=315360000',
+    etag: `"${key}-${body.length}"`,
   };
   if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${body.length}`;
   res.writeHead(range ? 206 : 200, headers);

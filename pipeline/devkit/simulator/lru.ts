@@ -17,10 +17,12 @@ export class ByteLru {
     }
     const pending = this.inflight.get(key);
     if (pending) return pending;
-    const p = make().then((buf) => {
-      this.put(key, buf);
-      return buf;
-    }).finally(() => this.inflight.delete(key));
+    const p = make()
+      .then((buf) => {
+        this.put(key, buf);
+        return buf;
+      })
+      .finally(() => this.inflight.delete(key));
     this.inflight.set(key, p);
     return p;
   }

@@ -43,7 +43,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...headers }).end(body);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+      ...headers,
+    })
+    .end(body);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,32 +64,48 @@ export async function startFlickrSimulator(opts: SimulatorOptions): Promise<Flic
 
   function call(params: Record<string, string>): Record<string, unknown> {
     const key = params.api_key;
-    if (!key || (opts.apiKey !== undefined && key !== opts.apiKey)) throw new FlickrFailure(100, 'Invalid API Key (Key has invalid format)');
+    if (!key || (opts.apiKey !== undefined && key !== opts.apiKey))
+      throw new FlickrFailure(100, 'Invalid API Key (Key has invalid format)');
     switch (params.method) {
-      case 'flickr.photos.search': return searchResponse(index, params, { origin, resultCap });
-      case 'flickr.photos.getExif': return getExif(index, params);
-      case 'flickr.people.getInfo': return getInfo(index, params);
-      case 'flickr.photos.getSizes': return getSizes(index, params, origin);
-      case 'flickr.test.echo': return { ...params, stat: 'ok' };
-      default: throw new FlickrFailure(112, `Method "${params.method}" not found`);
+      case 'flickr.photos.search':
+        return searchResponse(index, params, { origin, resultCap });
+      case 'flickr.photos.getExif':
+        return getExif(index, params);
+      case 'flickr.people.getInfo':
+        return getInfo(index, params);
+      case 'flickr.photos.getSizes':
+        return getSizes(index, params, origin);
+      case 'flickr.test.echo':
+        return { ...params, stat: 'ok' };
+      default:
+        throw new FlickrFailure(112, `Method "${params.method}" not found`);
     }
   }
 
   async function rest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const params = Object.fromEntries(url.searchParams);
-    if (req.method === 'POST') Object.assign(params, Object.fromEntries(new URLSearchParams(await readBody(req))));
+    if (req.method === 'POST')
+      Object.assign(params, Object.fromEntries(new URLSearchParams(await readBody(req))));
     const method = params.method ?? '';
     stats.requests[method] = (stats.requests[method] ?? 0) + 1;
     const fault = faults.api();
     if (fault.kind !== 'none') stats.faults++;
     if (fault.kind === 'http') {
-      send(res, fault.status, fault.status === 429 ? '{"stat":"fail","code":429,"message":"Too Many Requests"}' : 'Service Unavailable', fault.status === 429 ? { 'retry-after': '1' } : { 'content-type': 'text/html' });
+      send(
+        res,
+        fault.status,
+        fault.status === 429
+          ? '{"stat":"fail","code":429,"message":"Too Many Requests"}'
+          : 'Service Unavailable',
+        fault.status === 429 ? { 'retry-after': '1' } : { 'content-type': 'text/html' },
+      );
       return;
     }
     let json: Record<string, unknown>;
     try {
       if (fault.kind === 'fail105') throw new FlickrFailure(105, 'Service currently unavailable');
-      if ((params.format ?? 'rest') !== 'json') throw new FlickrFailure(111, `Format "${params.format ?? 'rest'}" not found`);
+      if ((params.format ?? 'rest') !== 'json')
+        throw new FlickrFailure(111, `Format "${params.format ?? 'rest'}" not found`);
       json = call(params);
     } catch (e) {
       if (!(e instanceof FlickrFailure)) throw e;
@@ -96,7 +118,8 @@ export async function startFlickrSimulator(opts: SimulatorOptions): Promise<Flic
   }
 
   async function admin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (url.pathname === '/__sim/faults' && req.method === 'POST') faults.set(JSON.parse((await readBody(req)) || '{}') as Faults);
+    if (url.pathname === '/__sim/faults' && req.method === 'POST')
+      faults.set(JSON.parse((await readBody(req)) || '{}') as Faults);
     if (url.pathname === '/__sim/faults') return send(res, 200, JSON.stringify(faults.get()));
     if (url.pathname === '/__sim/stats') return send(res, 200, JSON.stringify(stats));
     send(res, 404, '{"error":"not found"}');
@@ -115,7 +138,8 @@ export async function startFlickrSimulator(opts: SimulatorOptions): Promise<Flic
       }
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
     })().catch((e: unknown) => {
-      if (!res.headersSent) send(res, 500, JSON.stringify({ error: e instanceof Error ? e.message : String(e) }));
+      if (!res.headersSent)
+        send(res, 500, JSON.stringify({ error: e instanceof Error ? e.message : String(e) }));
       else res.destroy();
     });
   });
@@ -131,9 +155,10 @@ export async function startFlickrSimulator(opts: SimulatorOptions): Promise<Flic
     url: origin,
     setFaults: (f) => faults.set(f),
     stats: () => structuredClone(stats),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

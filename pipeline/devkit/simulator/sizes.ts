@@ -12,12 +12,20 @@ export const SIZES = [
   { extra: 'k', suffix: 'k', label: 'Large 2048', long: 2048 },
 ] as const;
 
-export type Rendition = { extra: string; suffix: string; label: string; width: number; height: number; secret: string };
+export type Rendition = {
+  extra: string;
+  suffix: string;
+  label: string;
+  width: number;
+  height: number;
+  secret: string;
+};
 
 /** `_h` and `_k` have secrets of their own on Flickr; derive stable ones. */
 function sizeSecret(photo: UniversePhoto, suffix: string): string {
   if (suffix === 'o') return photo.originalSecret;
-  if (suffix === 'h' || suffix === 'k') return (hashSeed(`${photo.secret}:${suffix}`).toString(16) + photo.secret).slice(0, 10);
+  if (suffix === 'h' || suffix === 'k')
+    return (hashSeed(`${photo.secret}:${suffix}`).toString(16) + photo.secret).slice(0, 10);
   return photo.secret;
 }
 
@@ -28,9 +36,24 @@ export function renditions(photo: UniversePhoto): Rendition[] {
   for (const s of SIZES) {
     if (s.long > long) continue;
     const f = s.long / long;
-    out.push({ extra: s.extra, suffix: s.suffix, label: s.label, width: Math.max(1, Math.round(photo.width * f)), height: Math.max(1, Math.round(photo.height * f)), secret: sizeSecret(photo, s.suffix) });
+    out.push({
+      extra: s.extra,
+      suffix: s.suffix,
+      label: s.label,
+      width: Math.max(1, Math.round(photo.width * f)),
+      height: Math.max(1, Math.round(photo.height * f)),
+      secret: sizeSecret(photo, s.suffix),
+    });
   }
-  if (!photo.originalHidden) out.push({ extra: 'o', suffix: 'o', label: 'Original', width: photo.width, height: photo.height, secret: photo.originalSecret });
+  if (!photo.originalHidden)
+    out.push({
+      extra: 'o',
+      suffix: 'o',
+      label: 'Original',
+      width: photo.width,
+      height: photo.height,
+      secret: photo.originalSecret,
+    });
   return out;
 }
 

@@ -10,7 +10,8 @@ export function makeAccounts(rng: Rng, count: number): UniverseAccount[] {
   const accounts: UniverseAccount[] = [];
   for (let i = 0; i < count; i++) {
     let nsid: string;
-    do nsid = `${rng.int(1_000_000, 199_999_999)}@N0${rng.int(0, 8)}`; while (seen.has(nsid));
+    do nsid = `${rng.int(1_000_000, 199_999_999)}@N0${rng.int(0, 8)}`;
+    while (seen.has(nsid));
     seen.add(nsid);
     accounts.push({ nsid, username: username(rng, i), realName: rng.chance(0.8) ? personName(rng) : '' });
   }
@@ -39,7 +40,12 @@ export function zipfSampler(rng: Rng, count: number): () => number {
 }
 
 /** Give a watermark to some accounts that have enough photos for a per-account check to see it. */
-export function assignWatermarks(rng: Rng, accounts: UniverseAccount[], photoCounts: number[], year: number): void {
+export function assignWatermarks(
+  rng: Rng,
+  accounts: UniverseAccount[],
+  photoCounts: number[],
+  year: number,
+): void {
   const candidates = accounts.map((a, i) => ({ a, n: photoCounts[i] })).filter((c) => c.n >= 4);
   const wanted = Math.max(Math.min(2, candidates.length), Math.round(candidates.length * 0.12));
   // Spread them over big and small accounts rather than always the largest.

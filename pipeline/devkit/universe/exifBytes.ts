@@ -2,9 +2,17 @@
 import { ascii, encodeCp1252, exifBlock, iim, photoshopBlock, xp, type IfdEntry } from './metadataBytes.ts';
 import type { ExifFields, ExifStyle } from './types.ts';
 
-const TAGS = { ImageDescription: 0x010e, Make: 0x010f, Model: 0x0110, Software: 0x0131, Artist: 0x013b, Copyright: 0x8298 } as const;
+const TAGS = {
+  ImageDescription: 0x010e,
+  Make: 0x010f,
+  Model: 0x0110,
+  Software: 0x0131,
+  Artist: 0x013b,
+  Copyright: 0x8298,
+} as const;
 const DATE_TIME_ORIGINAL = 0x9003;
-const XP_COMMENT = 0x9c9c, XP_AUTHOR = 0x9c9d;
+const XP_COMMENT = 0x9c9c,
+  XP_AUTHOR = 0x9c9d;
 
 /** APPn segments (marker, payload) carrying `exif` in `style`'s bytes. */
 export function styledSegments(exif: ExifFields, style: ExifStyle): { marker: number; payload: Buffer }[] {
@@ -21,7 +29,8 @@ export function styledSegments(exif: ExifFields, style: ExifStyle): { marker: nu
   const exifIfd = exif.DateTimeOriginal ? [ascii(DATE_TIME_ORIGINAL, exif.DateTimeOriginal)] : [];
   const segments = [];
   // Nikon and Canon bodies write big- and little-endian TIFF respectively; Windows keeps the file's order.
-  if (ifd0.length || exifIfd.length) segments.push({ marker: 0xe1, payload: exifBlock(ifd0, { bigEndian: style === 'camera', exifIfd }) });
+  if (ifd0.length || exifIfd.length)
+    segments.push({ marker: 0xe1, payload: exifBlock(ifd0, { bigEndian: style === 'camera', exifIfd }) });
   if (style === 'photoshop' && (exif.CopyrightNotice || exif.Artist)) {
     const datasets: [number, number, Buffer][] = [[2, 0, Buffer.from([0, 4])]];
     if (exif.Artist) datasets.push([2, 80, encodeCp1252(exif.Artist)]);

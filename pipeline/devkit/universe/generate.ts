@@ -20,8 +20,19 @@ export function isEligible(p: UniversePhoto, licenses: readonly number[] = ELIGI
 
 function emptyTruth(seed: string): GroundTruth {
   return {
-    seed, watermarkedAccounts: [], duplicates: [], small: [], copyrightText: [], copyrightExif: [], decoys: [],
-    illustrations: [], screenshots: [], deleted: [], originalHidden: [], exifHidden: [], eligible: [],
+    seed,
+    watermarkedAccounts: [],
+    duplicates: [],
+    small: [],
+    copyrightText: [],
+    copyrightExif: [],
+    decoys: [],
+    illustrations: [],
+    screenshots: [],
+    deleted: [],
+    originalHidden: [],
+    exifHidden: [],
+    eligible: [],
   };
 }
 
@@ -74,7 +85,9 @@ function cameraBytes(photos: UniversePhoto[], truth: GroundTruth): void {
 function fillTruth(truth: GroundTruth, u: Universe): void {
   for (const a of u.accounts) {
     if (!a.watermark) continue;
-    const photoIds = u.photos.filter((p) => p.owner === a.nsid && p.image.watermark === a.watermark).map((p) => p.id);
+    const photoIds = u.photos
+      .filter((p) => p.owner === a.nsid && p.image.watermark === a.watermark)
+      .map((p) => p.id);
     if (photoIds.length) truth.watermarkedAccounts.push({ nsid: a.nsid, ...a.watermark, photoIds });
   }
   for (const p of u.photos) {

@@ -34,21 +34,26 @@ export async function renderImage(photo: UniversePhoto, opts: RenderOptions): Pr
   const recipe = photo.image;
   // A crop renders its part of the original's scene, whose aspect ratio its own differs from when it cuts one axis only.
   const crop = recipe.derived?.crop;
-  const aspect = crop ? (photo.width / crop.width) / (photo.height / crop.height) : photo.width / photo.height;
+  const aspect = crop ? photo.width / crop.width / (photo.height / crop.height) : photo.width / photo.height;
   let img = sharp(Buffer.from(sceneSvg(recipe, width, height, aspect))).removeAlpha();
   if (recipe.kind === 'photo') {
     const seed = hashSeed(`${recipe.seed}:${width}x${height}`);
-    img = img.composite([{ input: grain(width, height, seed, 64), raw: { width, height, channels: 4 }, blend: 'overlay' }]);
+    img = img.composite([
+      { input: grain(width, height, seed, 64), raw: { width, height, channels: 4 }, blend: 'overlay' },
+    ]);
   }
   img = img.jpeg({ quality: recipe.quality });
-  if (opts.exif && photo.exifStyle) return withSegments(await img.toBuffer(), styledSegments(photo.exif, photo.exifStyle));
+  if (opts.exif && photo.exifStyle)
+    return withSegments(await img.toBuffer(), styledSegments(photo.exif, photo.exifStyle));
   if (opts.exif) {
     const ifd0: Record<string, string> = {};
     for (const key of ['Make', 'Model', 'Artist', 'Copyright', 'ImageDescription', 'Software'] as const) {
       const value = photo.exif[key];
       if (value) ifd0[key] = value;
     }
-    const ifd2: Record<string, string> = photo.exif.DateTimeOriginal ? { DateTimeOriginal: photo.exif.DateTimeOriginal } : {};
+    const ifd2: Record<string, string> = photo.exif.DateTimeOriginal
+      ? { DateTimeOriginal: photo.exif.DateTimeOriginal }
+      : {};
     if (Object.keys(ifd0).length || Object.keys(ifd2).length) img = img.withExif({ IFD0: ifd0, IFD2: ifd2 });
   }
   return img.toBuffer();

@@ -19,7 +19,9 @@ function sideCrop(rng: Rng): CropRect {
 /** The common ratios a centred cut reaches from width×height by removing at most 10 % of the area. */
 function nearAspects(width: number, height: number): number[] {
   const own = width / height;
-  return ASPECTS.filter((r) => Math.abs(Math.log(r / own)) > 0.01 && Math.min(r / own, own / r) >= 0.9 - 1e-9);
+  return ASPECTS.filter(
+    (r) => Math.abs(Math.log(r / own)) > 0.01 && Math.min(r / own, own / r) >= 0.9 - 1e-9,
+  );
 }
 
 /** A centred cut to a common aspect ratio removing at most 10 % of the area, or null when none is that close. */
@@ -33,7 +35,14 @@ function aspectCrop(rng: Rng, width: number, height: number): CropRect | null {
 }
 
 /** Pick about `share` of the photos (at least `min`) matching `ok`, without repeats. */
-function choose(rng: Rng, photos: UniversePhoto[], share: number, min: number, ok: (p: UniversePhoto) => boolean, taken: Set<string>): UniversePhoto[] {
+function choose(
+  rng: Rng,
+  photos: UniversePhoto[],
+  share: number,
+  min: number,
+  ok: (p: UniversePhoto) => boolean,
+  taken: Set<string>,
+): UniversePhoto[] {
   const pool = photos.filter((p) => ok(p) && !taken.has(p.id));
   const n = Math.min(pool.length, Math.max(min, Math.round(photos.length * share)));
   const out: UniversePhoto[] = [];
@@ -49,7 +58,12 @@ function choose(rng: Rng, photos: UniversePhoto[], share: number, min: number, o
 const plain = (p: UniversePhoto) => !p.deleted && p.width >= 256 && p.height >= 256 && !p.image.derived;
 
 /** Turn later photos into copies of earlier ones (photos must be sorted by upload date). */
-export function plantDuplicates(rng: Rng, photos: UniversePhoto[], truth: GroundTruth, taken: Set<string>): void {
+export function plantDuplicates(
+  rng: Rng,
+  photos: UniversePhoto[],
+  truth: GroundTruth,
+  taken: Set<string>,
+): void {
   const index = new Map(photos.map((p, i) => [p.id, i]));
   const dups = choose(rng, photos, 0.05, 4, (p) => plain(p) && index.get(p.id)! > 0, taken);
   dups.forEach((dup, k) => {
@@ -58,7 +72,8 @@ export function plantDuplicates(rng: Rng, photos: UniversePhoto[], truth: Ground
     if (candidates.length === 0) return;
     let kind = DUPLICATE_KINDS[k % DUPLICATE_KINDS.length];
     // An aspect crop needs an original within 10 % of another common ratio (3:2 → 16:10, 16:9 → 16:10).
-    const croppable = kind === 'aspect' ? candidates.filter((c) => nearAspects(c.width, c.height).length > 0) : candidates;
+    const croppable =
+      kind === 'aspect' ? candidates.filter((c) => nearAspects(c.width, c.height).length > 0) : candidates;
     if (croppable.length === 0) kind = 'crop';
     const canonical = rng.pick(croppable.length ? croppable : candidates);
     taken.add(canonical.id);
@@ -86,7 +101,12 @@ export function plantDuplicates(rng: Rng, photos: UniversePhoto[], truth: Ground
   });
 }
 
-export function plantCopyright(rng: Rng, photos: UniversePhoto[], accounts: Map<string, UniverseAccount>, truth: GroundTruth): void {
+export function plantCopyright(
+  rng: Rng,
+  photos: UniversePhoto[],
+  accounts: Map<string, UniverseAccount>,
+  truth: GroundTruth,
+): void {
   const taken = new Set<string>();
   // EXIF of duplicated photos stays as generated, so exact copies remain byte-identical.
   const inDuplicate = new Set(truth.duplicates.flatMap(([a, b]) => [a, b]));
@@ -100,10 +120,24 @@ export function plantCopyright(rng: Rng, photos: UniversePhoto[], accounts: Map<
   }
   for (const p of choose(rng, photos, 0.04, 2, (q) => !q.exifHidden && !inDuplicate.has(q.id), taken)) {
     const field = rng.chance(0.75) ? 'Copyright' : 'ImageDescription';
-    const value = field === 'Copyright' ? `© ${year(p)} ${nameOf(p)}. All rights reserved.` : `All rights reserved. Contact ${nameOf(p)} for licensing.`;
+    const value =
+      field === 'Copyright'
+        ? `© ${year(p)} ${nameOf(p)}. All rights reserved.`
+        : `All rights reserved. Contact ${nameOf(p)} for licensing.`;
     // Written as real files carry it (its own stream, so the rest of the universe is unchanged).
-    const style = createRng(`exif-style:${p.id}`).pick([undefined, 'camera', 'camera', 'windows', 'photoshop'] as const);
-    const where = style === 'photoshop' ? 'CopyrightNotice' : style === 'windows' && field === 'ImageDescription' ? 'XPComment' : field;
+    const style = createRng(`exif-style:${p.id}`).pick([
+      undefined,
+      'camera',
+      'camera',
+      'windows',
+      'photoshop',
+    ] as const);
+    const where =
+      style === 'photoshop'
+        ? 'CopyrightNotice'
+        : style === 'windows' && field === 'ImageDescription'
+          ? 'XPComment'
+          : field;
     p.exif[where] = value;
     if (style) p.exifStyle = style;
     truth.copyrightExif.push({ id: p.id, field: where, value, ...(style ? { style } : {}) });
@@ -126,7 +160,11 @@ export function plantCopyright(rng: Rng, photos: UniversePhoto[], accounts: Map<
 
 /** Make sure a small universe still contains each kind of planted case at least `min` times. */
 export function ensureKinds(rng: Rng, photos: UniversePhoto[], min: number): void {
-  const ensure = (has: (p: UniversePhoto) => boolean, make: (p: UniversePhoto) => void, ok: (p: UniversePhoto) => boolean = () => true) => {
+  const ensure = (
+    has: (p: UniversePhoto) => boolean,
+    make: (p: UniversePhoto) => void,
+    ok: (p: UniversePhoto) => boolean = () => true,
+  ) => {
     let missing = min - photos.filter(has).length;
     for (let tries = 0; missing > 0 && tries < photos.length * 4; tries++) {
       const p = rng.pick(photos);
@@ -135,14 +173,45 @@ export function ensureKinds(rng: Rng, photos: UniversePhoto[], min: number): voi
       missing--;
     }
   };
-  const normal = (p: UniversePhoto) => p.image.kind === 'photo' && p.width >= 256 && p.height >= 256 && !p.deleted && !p.originalHidden;
-  ensure((p) => p.width < 256 && p.height < 256, (p) => {
-    const f = 200 / Math.max(p.width, p.height);
-    p.width = Math.round(p.width * f);
-    p.height = Math.round(p.height * f);
-  }, normal);
-  ensure((p) => p.image.kind === 'illustration', (p) => { p.image.kind = 'illustration'; }, normal);
-  ensure((p) => p.image.kind === 'screenshot', (p) => { p.image.kind = 'screenshot'; p.width = 1280; p.height = 800; }, normal);
-  ensure((p) => p.deleted, (p) => { p.deleted = true; }, normal);
-  ensure((p) => p.originalHidden, (p) => { p.originalHidden = true; }, normal);
+  const normal = (p: UniversePhoto) =>
+    p.image.kind === 'photo' && p.width >= 256 && p.height >= 256 && !p.deleted && !p.originalHidden;
+  ensure(
+    (p) => p.width < 256 && p.height < 256,
+    (p) => {
+      const f = 200 / Math.max(p.width, p.height);
+      p.width = Math.round(p.width * f);
+      p.height = Math.round(p.height * f);
+    },
+    normal,
+  );
+  ensure(
+    (p) => p.image.kind === 'illustration',
+    (p) => {
+      p.image.kind = 'illustration';
+    },
+    normal,
+  );
+  ensure(
+    (p) => p.image.kind === 'screenshot',
+    (p) => {
+      p.image.kind = 'screenshot';
+      p.width = 1280;
+      p.height = 800;
+    },
+    normal,
+  );
+  ensure(
+    (p) => p.deleted,
+    (p) => {
+      p.deleted = true;
+    },
+    normal,
+  );
+  ensure(
+    (p) => p.originalHidden,
+    (p) => {
+      p.originalHidden = true;
+    },
+    normal,
+  );
 }

@@ -16,12 +16,16 @@ function photoScene(rng: Rng, w: number, h: number): string {
   ];
   const blobs = rng.int(4, 9);
   for (let i = 0; i < blobs; i++) {
-    parts.push(`<radialGradient id="b${i}"><stop offset="0" stop-color="${hsl(rng.int(0, 360), 55, rng.int(25, 75))}" stop-opacity="0.9"/>` +
-      `<stop offset="1" stop-color="${hsl(rng.int(0, 360), 40, 50)}" stop-opacity="0"/></radialGradient>`);
+    parts.push(
+      `<radialGradient id="b${i}"><stop offset="0" stop-color="${hsl(rng.int(0, 360), 55, rng.int(25, 75))}" stop-opacity="0.9"/>` +
+        `<stop offset="1" stop-color="${hsl(rng.int(0, 360), 40, 50)}" stop-opacity="0"/></radialGradient>`,
+    );
   }
   parts.push(`</defs><rect width="${w}" height="${h}" fill="url(#bg)"/>`);
   for (let i = 0; i < blobs; i++) {
-    parts.push(`<ellipse cx="${rng.int(0, w)}" cy="${rng.int(0, h)}" rx="${rng.int(60, 380)}" ry="${rng.int(50, 300)}" fill="url(#b${i})"/>`);
+    parts.push(
+      `<ellipse cx="${rng.int(0, w)}" cy="${rng.int(0, h)}" rx="${rng.int(60, 380)}" ry="${rng.int(50, 300)}" fill="url(#b${i})"/>`,
+    );
   }
   const hills = rng.int(1, 3);
   for (let i = 0; i < hills; i++) {
@@ -32,8 +36,10 @@ function photoScene(rng: Rng, w: number, h: number): string {
     const hue = ground + rng.int(-30, 30);
     const light = rng.int(15, 40);
     // Shaded, not flat: real scenes have no large areas of one colour.
-    parts.push(`<linearGradient id="h${i}" x1="0" y1="0" x2="${rng.next().toFixed(2)}" y2="1"><stop offset="0" stop-color="${hsl(hue, 40, light + 18)}"/>` +
-      `<stop offset="1" stop-color="${hsl(hue + 25, 30, light - 8)}"/></linearGradient>`);
+    parts.push(
+      `<linearGradient id="h${i}" x1="0" y1="0" x2="${rng.next().toFixed(2)}" y2="1"><stop offset="0" stop-color="${hsl(hue, 40, light + 18)}"/>` +
+        `<stop offset="1" stop-color="${hsl(hue + 25, 30, light - 8)}"/></linearGradient>`,
+    );
     parts.push(`<polygon points="${pts.join(' ')}" fill="url(#h${i})" opacity="0.85"/>`);
   }
   return parts.join('');
@@ -52,31 +58,66 @@ function illustrationScene(rng: Rng, w: number, h: number): string {
     const s = rng.int(60, 260);
     const shape = rng.int(0, 2);
     if (shape === 0) parts.push(`<circle cx="${x}" cy="${y}" r="${s}" fill="${fill}"${stroke}/>`);
-    else if (shape === 1) parts.push(`<rect x="${x - s}" y="${y - s / 2}" width="${2 * s}" height="${s}" fill="${fill}"${stroke}/>`);
-    else parts.push(`<polygon points="${x},${y - s} ${x + s},${y + s} ${x - s},${y + s}" fill="${fill}"${stroke}/>`);
+    else if (shape === 1)
+      parts.push(
+        `<rect x="${x - s}" y="${y - s / 2}" width="${2 * s}" height="${s}" fill="${fill}"${stroke}/>`,
+      );
+    else
+      parts.push(
+        `<polygon points="${x},${y - s} ${x + s},${y + s} ${x - s},${y + s}" fill="${fill}"${stroke}/>`,
+      );
   }
   return parts.join('');
 }
 
-const WORDS = ['File', 'Edit', 'View', 'Settings', 'Inbox', 'Report', 'Total', 'Status', 'Search', 'Export', 'Queue', 'Owner', 'Updated', 'Draft'];
+const WORDS = [
+  'File',
+  'Edit',
+  'View',
+  'Settings',
+  'Inbox',
+  'Report',
+  'Total',
+  'Status',
+  'Search',
+  'Export',
+  'Queue',
+  'Owner',
+  'Updated',
+  'Draft',
+];
 
 function screenshotScene(rng: Rng, w: number, h: number): string {
   const accent = hsl(rng.int(180, 260), 60, 45);
-  const parts = [`<rect width="${w}" height="${h}" fill="#eceff1"/>`, `<rect width="${w}" height="${h * 0.07}" fill="#263238"/>`,
-    `<rect y="${h * 0.07}" width="${w * 0.2}" height="${h}" fill="#cfd8dc"/>`];
+  const parts = [
+    `<rect width="${w}" height="${h}" fill="#eceff1"/>`,
+    `<rect width="${w}" height="${h * 0.07}" fill="#263238"/>`,
+    `<rect y="${h * 0.07}" width="${w * 0.2}" height="${h}" fill="#cfd8dc"/>`,
+  ];
   const font = 'font-family="DejaVu Sans, sans-serif"';
-  parts.push(`<text x="20" y="${h * 0.05}" font-size="${h * 0.035}" fill="#fff" ${font}>${rng.pick(WORDS)} — ${rng.pick(WORDS)}</text>`);
-  for (let i = 0; i < 8; i++) parts.push(`<text x="20" y="${h * (0.14 + i * 0.07)}" font-size="${h * 0.03}" fill="#37474f" ${font}>${rng.pick(WORDS)}</text>`);
+  parts.push(
+    `<text x="20" y="${h * 0.05}" font-size="${h * 0.035}" fill="#fff" ${font}>${rng.pick(WORDS)} — ${rng.pick(WORDS)}</text>`,
+  );
+  for (let i = 0; i < 8; i++)
+    parts.push(
+      `<text x="20" y="${h * (0.14 + i * 0.07)}" font-size="${h * 0.03}" fill="#37474f" ${font}>${rng.pick(WORDS)}</text>`,
+    );
   const cards = rng.int(2, 4);
   for (let c = 0; c < cards; c++) {
     const x = w * 0.23 + (c % 2) * w * 0.38;
     const y = h * 0.1 + Math.floor(c / 2) * h * 0.45;
-    parts.push(`<rect x="${x}" y="${y}" width="${w * 0.35}" height="${h * 0.4}" fill="#fff" stroke="#b0bec5" stroke-width="2"/>`);
+    parts.push(
+      `<rect x="${x}" y="${y}" width="${w * 0.35}" height="${h * 0.4}" fill="#fff" stroke="#b0bec5" stroke-width="2"/>`,
+    );
     for (let l = 0; l < 6; l++) {
-      parts.push(`<text x="${x + 14}" y="${y + h * (0.05 + l * 0.055)}" font-size="${h * 0.028}" fill="#455a64" ${font}>` +
-        `${rng.pick(WORDS)} ${rng.int(1, 9999)} ${rng.pick(WORDS).toLowerCase()}</text>`);
+      parts.push(
+        `<text x="${x + 14}" y="${y + h * (0.05 + l * 0.055)}" font-size="${h * 0.028}" fill="#455a64" ${font}>` +
+          `${rng.pick(WORDS)} ${rng.int(1, 9999)} ${rng.pick(WORDS).toLowerCase()}</text>`,
+      );
     }
-    parts.push(`<rect x="${x + 14}" y="${y + h * 0.34}" width="${w * 0.08}" height="${h * 0.04}" rx="6" fill="${accent}"/>`);
+    parts.push(
+      `<rect x="${x + 14}" y="${y + h * 0.34}" width="${w * 0.08}" height="${h * 0.04}" rx="6" fill="${accent}"/>`,
+    );
   }
   return parts.join('');
 }
@@ -95,20 +136,31 @@ export function watermarkSvg(mark: WatermarkSpec, w: number, h: number): string 
   const r = size * 0.9;
   const cx = right ? x - r : x + r;
   const cy = y - size * 0.35 - (bottom ? size * 1.4 : -size * 0.2);
-  const logo = `<circle cx="${cx}" cy="${cy}" r="${r}" fill="#fff" stroke="#000" stroke-width="${size * 0.08}"/>` +
+  const logo =
+    `<circle cx="${cx}" cy="${cy}" r="${r}" fill="#fff" stroke="#000" stroke-width="${size * 0.08}"/>` +
     `<polygon points="${cx},${cy - r * 0.6} ${cx + r * 0.55},${cy + r * 0.45} ${cx - r * 0.55},${cy + r * 0.45}" fill="#000"/>`;
   const shift = bottom ? 0 : r * 2.2;
   return `<g opacity="${mark.opacity}">${logo}<g transform="translate(0 ${shift})">${text}</g></g>`;
 }
 
 /** SVG of the recipe's scene rendered at `width`×`height` pixels (the crop of a near-duplicate applied). */
-export function sceneSvg(recipe: ImageRecipe, width: number, height: number, aspect = width / height): string {
+export function sceneSvg(
+  recipe: ImageRecipe,
+  width: number,
+  height: number,
+  aspect = width / height,
+): string {
   const crop = recipe.derived?.crop;
   // `aspect` is the original's, so every rendition shares one scene; a crop's viewBox is its part of that scene.
   const w = SCENE_WIDTH;
   const h = Math.round(SCENE_WIDTH / aspect);
   const rng = createRng(recipe.seed);
-  const body = recipe.kind === 'illustration' ? illustrationScene(rng, w, h) : recipe.kind === 'screenshot' ? screenshotScene(rng, w, h) : photoScene(rng, w, h);
+  const body =
+    recipe.kind === 'illustration'
+      ? illustrationScene(rng, w, h)
+      : recipe.kind === 'screenshot'
+        ? screenshotScene(rng, w, h)
+        : photoScene(rng, w, h);
   const mark = recipe.watermark ? watermarkSvg(recipe.watermark, w, h) : '';
   const vb = crop ? `${crop.left * w} ${crop.top * h} ${crop.width * w} ${crop.height * h}` : `0 0 ${w} ${h}`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="${vb}" preserveAspectRatio="none">${body}${mark}</svg>`;

@@ -1,20 +1,98 @@
 // Word lists and text makers for synthetic titles, descriptions, tags and planted copyright phrases.
 import type { Rng } from '../random.ts';
 
-const FIRST = ['Anna', 'Ben', 'Carla', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemal', 'Lena', 'Marco', 'Nadia', 'Oscar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Victor', 'Wen', 'Yara'] as const;
-const LAST = ['Alder', 'Brook', 'Castell', 'Dunmore', 'Eriksen', 'Fontaine', 'Garcia', 'Holm', 'Ivanova', 'Jansen', 'Kowalski', 'Lindqvist', 'Moreau', 'Novak', 'Okafor', 'Petrov', 'Quinn', 'Rossi', 'Silva', 'Tanaka'] as const;
-const ADJ = ['misty', 'golden', 'quiet', 'old', 'northern', 'wild', 'urban', 'coastal', 'autumn', 'hidden'] as const;
-const NOUN = ['harbour', 'valley', 'bridge', 'forest', 'market', 'lighthouse', 'meadow', 'cathedral', 'river', 'station', 'garden', 'mill'] as const;
+const FIRST = [
+  'Anna',
+  'Ben',
+  'Carla',
+  'Dmitri',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kemal',
+  'Lena',
+  'Marco',
+  'Nadia',
+  'Oscar',
+  'Priya',
+  'Quentin',
+  'Rosa',
+  'Sven',
+  'Tariq',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Yara',
+] as const;
+const LAST = [
+  'Alder',
+  'Brook',
+  'Castell',
+  'Dunmore',
+  'Eriksen',
+  'Fontaine',
+  'Garcia',
+  'Holm',
+  'Ivanova',
+  'Jansen',
+  'Kowalski',
+  'Lindqvist',
+  'Moreau',
+  'Novak',
+  'Okafor',
+  'Petrov',
+  'Quinn',
+  'Rossi',
+  'Silva',
+  'Tanaka',
+] as const;
+const ADJ = [
+  'misty',
+  'golden',
+  'quiet',
+  'old',
+  'northern',
+  'wild',
+  'urban',
+  'coastal',
+  'autumn',
+  'hidden',
+] as const;
+const NOUN = [
+  'harbour',
+  'valley',
+  'bridge',
+  'forest',
+  'market',
+  'lighthouse',
+  'meadow',
+  'cathedral',
+  'river',
+  'station',
+  'garden',
+  'mill',
+] as const;
 const INSTITUTIONS = ['Library Archive', 'City Museum', 'Survey Office', 'Historical Society'] as const;
 
-export const CAMERAS = [['Canon', 'Canon EOS 5D Mark III'], ['NIKON CORPORATION', 'NIKON D750'], ['FUJIFILM', 'X-T3'], ['SONY', 'ILCE-7M3'], ['Apple', 'iPhone 12']] as const;
+export const CAMERAS = [
+  ['Canon', 'Canon EOS 5D Mark III'],
+  ['NIKON CORPORATION', 'NIKON D750'],
+  ['FUJIFILM', 'X-T3'],
+  ['SONY', 'ILCE-7M3'],
+  ['Apple', 'iPhone 12'],
+] as const;
 
 export function personName(rng: Rng): string {
   return `${rng.pick(FIRST)} ${rng.pick(LAST)}`;
 }
 
 export function username(rng: Rng, index: number): string {
-  return rng.chance(0.1) ? `${rng.pick(LAST)} ${rng.pick(INSTITUTIONS)}` : `${rng.pick(ADJ)}_${rng.pick(NOUN)}${index}`;
+  return rng.chance(0.1)
+    ? `${rng.pick(LAST)} ${rng.pick(INSTITUTIONS)}`
+    : `${rng.pick(ADJ)}_${rng.pick(NOUN)}${index}`;
 }
 
 export function title(rng: Rng, index: number): string {
@@ -37,8 +115,10 @@ export function description(rng: Rng): string {
   const forms = [
     () => '',
     () => `Taken near the ${rng.pick(ADJ)} ${rng.pick(NOUN)}&#8230; what a morning.`,
-    () => `Fish &amp; chips by the ${rng.pick(NOUN)}.\n\nMore on <a href="https://example.org/${rng.pick(NOUN)}" rel="noreferrer nofollow">my blog</a>&nbsp;:)`,
-    () => `Scanned from a ${1900 + rng.int(0, 90)} print.&nbsp;Part of the &quot;${rng.pick(NOUN)}&quot; series.`,
+    () =>
+      `Fish &amp; chips by the ${rng.pick(NOUN)}.\n\nMore on <a href="https://example.org/${rng.pick(NOUN)}" rel="noreferrer nofollow">my blog</a>&nbsp;:)`,
+    () =>
+      `Scanned from a ${1900 + rng.int(0, 90)} print.&nbsp;Part of the &quot;${rng.pick(NOUN)}&quot; series.`,
     () => `<b>${rng.pick(ADJ)}</b> light over the ${rng.pick(NOUN)}`,
   ];
   return rng.pick(forms)();
@@ -74,5 +154,10 @@ export function withPhrase(rng: Rng, base: string, phrase: string): string {
 }
 
 export function watermarkText(rng: Rng, name: string, year: number): string {
-  return rng.pick([`© ${name}`, `${name.split(' ')[1] ?? name} Photography`, `© ${year} ${name.split(' ')[0]}`, `${name.toLowerCase().replace(/\s+/g, '')}.com`]);
+  return rng.pick([
+    `© ${name}`,
+    `${name.split(' ')[1] ?? name} Photography`,
+    `© ${year} ${name.split(' ')[0]}`,
+    `${name.toLowerCase().replace(/\s+/g, '')}.com`,
+  ]);
 }

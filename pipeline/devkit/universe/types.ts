@@ -106,7 +106,12 @@ export type GroundTruth = {
   duplicates: [string, string, DuplicateKind][];
   small: string[];
   copyrightText: { id: string; phrase: string }[];
-  copyrightExif: { id: string; field: 'Copyright' | 'Artist' | 'ImageDescription' | 'XPComment' | 'CopyrightNotice'; value: string; style?: ExifStyle }[];
+  copyrightExif: {
+    id: string;
+    field: 'Copyright' | 'Artist' | 'ImageDescription' | 'XPComment' | 'CopyrightNotice';
+    value: string;
+    style?: ExifStyle;
+  }[];
   decoys: { id: string; phrase: string; where: 'description' | 'exif' }[];
   illustrations: string[];
   screenshots: string[];

@@ -51,17 +51,32 @@ function logoSvg(shape: LogoShape, color: string, initials: string): string {
 
 /** The mark alone as RGBA at `width` pixels wide, alpha scaled by the opacity. */
 async function renderMark(spec: WatermarkSpec, width: number, color = spec.color): Promise<RawImage> {
-  const source = spec.kind === 'text'
-    ? sharp({ text: { text: `<span foreground="${color}">${escapeMarkup(spec.text)}</span>`, font: 'DejaVu Sans Bold', dpi: 400, rgba: true } })
-    : sharp(Buffer.from(logoSvg(spec.logo ?? 'ring', color, spec.text)));
-  const { data, info } = await source.resize({ width: Math.max(4, Math.round(width)) }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const source =
+    spec.kind === 'text'
+      ? sharp({
+          text: {
+            text: `<span foreground="${color}">${escapeMarkup(spec.text)}</span>`,
+            font: 'DejaVu Sans Bold',
+            dpi: 400,
+            rgba: true,
+          },
+        })
+      : sharp(Buffer.from(logoSvg(spec.logo ?? 'ring', color, spec.text)));
+  const { data, info } = await source
+    .resize({ width: Math.max(4, Math.round(width)) })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   for (let i = 3; i < data.length; i += 4) data[i] = Math.round(data[i] * spec.opacity);
   return { data, width: info.width, height: info.height, channels: 4 };
 }
 
 /** Bounding box of the pixels a mark actually covers, in its own pixel coordinates. */
 function inkBox(mark: RawImage): { x0: number; y0: number; x1: number; y1: number } {
-  let x0 = mark.width, y0 = mark.height, x1 = -1, y1 = -1;
+  let x0 = mark.width,
+    y0 = mark.height,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < mark.height; y++) {
     for (let x = 0; x < mark.width; x++) {
       if (mark.data[(y * mark.width + x) * 4 + 3] < 8) continue;
@@ -74,7 +89,12 @@ function inkBox(mark: RawImage): { x0: number; y0: number; x1: number; y1: numbe
   return x1 < 0 ? { x0: 0, y0: 0, x1: mark.width - 1, y1: mark.height - 1 } : { x0, y0, x1, y1 };
 }
 
-function placement(spec: WatermarkSpec, image: RawImage, markW: number, markH: number): { left: number; top: number } {
+function placement(
+  spec: WatermarkSpec,
+  image: RawImage,
+  markW: number,
+  markH: number,
+): { left: number; top: number } {
   const m = Math.round(spec.margin * Math.min(image.width, image.height));
   const right = image.width - markW - m;
   const bottom = image.height - markH - m;
@@ -99,7 +119,14 @@ function placement(spec: WatermarkSpec, image: RawImage, markW: number, markH: n
 const markCache = new Map<string, RawImage>();
 
 async function cachedMark(spec: WatermarkSpec, width: number, color?: string): Promise<RawImage> {
-  const key = JSON.stringify([spec.kind, spec.text, spec.logo, color ?? spec.color, spec.opacity, Math.round(width)]);
+  const key = JSON.stringify([
+    spec.kind,
+    spec.text,
+    spec.logo,
+    color ?? spec.color,
+    spec.opacity,
+    Math.round(width),
+  ]);
   let mark = markCache.get(key);
   if (!mark) {
     mark = await renderMark(spec, width, color);
@@ -110,7 +137,10 @@ async function cachedMark(spec: WatermarkSpec, width: number, color?: string): P
 }
 
 /** Composites a watermark onto an image; returns the new image and the box the mark's ink covers. */
-export async function stampWatermark(image: RawImage, spec: WatermarkSpec): Promise<{ image: RawImage; box: Box }> {
+export async function stampWatermark(
+  image: RawImage,
+  spec: WatermarkSpec,
+): Promise<{ image: RawImage; box: Box }> {
   const mark = await cachedMark(spec, Math.min(spec.size * image.width, image.width * 0.95));
   const w = Math.min(mark.width, image.width);
   const h = Math.min(mark.height, image.height);
@@ -119,10 +149,17 @@ export async function stampWatermark(image: RawImage, spec: WatermarkSpec): Prom
   if (spec.shadow) {
     const shadow = await cachedMark({ ...spec, opacity: spec.opacity * 0.6 }, mark.width, '#000000');
     const off = Math.max(1, Math.round(image.width / 400));
-    layers.push({ input: shadow.data, raw: { width: shadow.width, height: shadow.height, channels: 4 }, left: Math.min(left + off, image.width - shadow.width), top: Math.min(top + off, image.height - shadow.height) });
+    layers.push({
+      input: shadow.data,
+      raw: { width: shadow.width, height: shadow.height, channels: 4 },
+      left: Math.min(left + off, image.width - shadow.width),
+      top: Math.min(top + off, image.height - shadow.height),
+    });
   }
   layers.push({ input: mark.data, raw: { width: mark.width, height: mark.height, channels: 4 }, left, top });
-  const out = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+  const out = await sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+  })
     .composite(layers)
     .removeAlpha()
     .raw()
@@ -139,7 +176,9 @@ export async function stampWatermark(image: RawImage, spec: WatermarkSpec): Prom
 
 /** Adds a uniform border around the image (it grows) or draws a thin frame line inside it. */
 export async function addBorder(image: RawImage, spec: BorderSpec): Promise<RawImage> {
-  const input = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  const input = sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+  });
   const short = Math.min(image.width, image.height);
   let result: ReturnType<typeof sharp>;
   if (spec.kind === 'border') {

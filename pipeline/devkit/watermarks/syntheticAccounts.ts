@@ -1,7 +1,14 @@
 // Generates whole synthetic accounts (clean, watermarked, bordered) with ground truth, as thumbnails.
 import { watermarkRng, type Rng } from '../random.ts';
 import { renderBackground } from './syntheticBackground.ts';
-import { addBorder, stampWatermark, toThumbnail, type BorderSpec, type Corner, type WatermarkSpec } from './synthetic.ts';
+import {
+  addBorder,
+  stampWatermark,
+  toThumbnail,
+  type BorderSpec,
+  type Corner,
+  type WatermarkSpec,
+} from './synthetic.ts';
 import type { Box } from '../../watermarks/types.ts';
 
 export type SyntheticPhoto = {
@@ -33,9 +40,28 @@ export type AccountPlan = {
   portraitShare?: number;
 };
 
-const NAMES = ['© Jane Doe', '© M. Keller Photo', 'ANDERSSON IMAGES', '© 2019 R. Okafor', 'lightcatcher.net', 'Photo: T. Nguyen', '© KAISA', 'wildframes'];
+const NAMES = [
+  '© Jane Doe',
+  '© M. Keller Photo',
+  'ANDERSSON IMAGES',
+  '© 2019 R. Okafor',
+  'lightcatcher.net',
+  'Photo: T. Nguyen',
+  '© KAISA',
+  'wildframes',
+];
 // Real marks sit in a corner far more often than anywhere else; any corner, not only the usual bottom-right.
-const CORNERS: Corner[] = ['bottom-right', 'bottom-left', 'top-left', 'top-right', 'bottom-right', 'bottom-left', 'top-left', 'top-right', 'bottom-center'];
+const CORNERS: Corner[] = [
+  'bottom-right',
+  'bottom-left',
+  'top-left',
+  'top-right',
+  'bottom-right',
+  'bottom-left',
+  'top-left',
+  'top-right',
+  'bottom-center',
+];
 // Marks are made to be seen: white, black or light tints (a mid-grey mark on mid-grey scenes is invisible
 // at thumbnail size to people and to the median alike).
 const COLORS = ['#ffffff', '#ffffff', '#ffffff', '#000000', '#f0e68c', '#c8c8c8'];
@@ -60,12 +86,25 @@ export function randomWatermark(rng: Rng): WatermarkSpec {
 
 export function randomBorder(rng: Rng): BorderSpec {
   return rng.chance(0.7)
-    ? { kind: 'border', width: rng.range(0.015, 0.06), color: rng.pick(['#ffffff', '#000000', '#f5f5f0', '#202020']) }
-    : { kind: 'frame', inset: rng.range(0.02, 0.06), thickness: rng.range(0.004, 0.01), color: rng.pick(['#ffffff', '#000000']) };
+    ? {
+        kind: 'border',
+        width: rng.range(0.015, 0.06),
+        color: rng.pick(['#ffffff', '#000000', '#f5f5f0', '#202020']),
+      }
+    : {
+        kind: 'frame',
+        inset: rng.range(0.02, 0.06),
+        thickness: rng.range(0.004, 0.01),
+        color: rng.pick(['#ffffff', '#000000']),
+      };
 }
 
 /** A box in fractions of the picture, re-expressed in the bordered image that surrounds it. */
-function shiftIntoBorder(box: Box, inner: { width: number; height: number }, outer: { width: number; height: number }): Box {
+function shiftIntoBorder(
+  box: Box,
+  inner: { width: number; height: number },
+  outer: { width: number; height: number },
+): Box {
   const dx = (outer.width - inner.width) / 2;
   const dy = (outer.height - inner.height) / 2;
   return {
@@ -77,14 +116,18 @@ function shiftIntoBorder(box: Box, inner: { width: number; height: number }, out
 }
 
 /** One account: photos share a camera aspect (a few are cropped), some are portrait; the watermark is on most. */
-export async function generateAccount(nsid: string, plan: AccountPlan, seed: number | string = nsid): Promise<SyntheticAccount> {
+export async function generateAccount(
+  nsid: string,
+  plan: AccountPlan,
+  seed: number | string = nsid,
+): Promise<SyntheticAccount> {
   const rng = watermarkRng(seed);
   const randomMark = randomWatermark(rng);
   const randomFrame = randomBorder(rng);
-  const watermark = plan.watermark ? plan.watermarkSpec ?? randomMark : null;
-  const border = plan.border ? plan.borderSpec ?? randomFrame : null;
+  const watermark = plan.watermark ? (plan.watermarkSpec ?? randomMark) : null;
+  const border = plan.border ? (plan.borderSpec ?? randomFrame) : null;
   const randomRate = rng.range(0.7, 0.95);
-  const carryRate = watermark ? plan.carryRate ?? randomRate : 0;
+  const carryRate = watermark ? (plan.carryRate ?? randomRate) : 0;
   const aspect = rng.pick([3 / 2, 4 / 3, 3 / 2, 16 / 9]);
   // Portrait-poor accounts leave a handful of portraits, portrait-heavy ones a handful of landscapes: the small
   // group has fewer photos than a median needs, and its photos must still get a verdict.
@@ -104,7 +147,10 @@ export async function generateAccount(nsid: string, plan: AccountPlan, seed: num
     if (carries && watermark) {
       const jitter = { dx: rng.int(-1, 1), dy: rng.int(-1, 1) };
       // Marks sit inside the picture: inside a frame line, and stamped before a border is added around it.
-      const margin = border?.kind === 'frame' ? Math.max(watermark.margin, border.inset + border.thickness + 0.03) : watermark.margin;
+      const margin =
+        border?.kind === 'frame'
+          ? Math.max(watermark.margin, border.inset + border.thickness + 0.03)
+          : watermark.margin;
       const stamped = await stampWatermark(image, { ...watermark, margin, jitter });
       image = stamped.image;
       box = stamped.box;
@@ -126,13 +172,21 @@ export async function generateAccount(nsid: string, plan: AccountPlan, seed: num
 }
 
 /** A mixed population: 40% watermarked, 20% bordered or framed (half of them also watermarked), the rest clean. */
-export function planAccounts(count: number, seed: number | string, photos: { min: number; max: number }): AccountPlan[] {
+export function planAccounts(
+  count: number,
+  seed: number | string,
+  photos: { min: number; max: number },
+): AccountPlan[] {
   const rng = watermarkRng(`plan:${seed}`);
   const order = rng.shuffle(Array.from({ length: count }, (_, i) => i));
   const plans: AccountPlan[] = new Array(count);
   order.forEach((slot, rank) => {
     const share = rank / count;
-    plans[slot] = { watermark: share < 0.4, border: share >= 0.3 && share < 0.5, photos: rng.int(photos.min, photos.max) };
+    plans[slot] = {
+      watermark: share < 0.4,
+      border: share >= 0.3 && share < 0.5,
+      photos: rng.int(photos.min, photos.max),
+    };
   });
   return plans;
 }

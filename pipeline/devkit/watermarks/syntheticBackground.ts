@@ -68,7 +68,9 @@ function paintShape(planes: Float32Array[], width: number, height: number, rng: 
       const u = (dx * cos + dy * sin) / rx;
       const v = (-dx * sin + dy * cos) / ry;
       // Signed distance to the outline in pixels, approximately.
-      const dist = ellipse ? (Math.sqrt(u * u + v * v) - 1) * Math.min(rx, ry) : (Math.max(Math.abs(u) * rx - rx, Math.abs(v) * ry - ry));
+      const dist = ellipse
+        ? (Math.sqrt(u * u + v * v) - 1) * Math.min(rx, ry)
+        : Math.max(Math.abs(u) * rx - rx, Math.abs(v) * ry - ry);
       const a = opacity * Math.min(1, Math.max(0, 0.5 - dist / soft));
       if (a <= 0) continue;
       const i = y * width + x;
@@ -81,7 +83,12 @@ function paintShape(planes: Float32Array[], width: number, height: number, rng: 
 export function renderBackground(width: number, height: number, rng: Rng): RawImage {
   const n = width * height;
   const planes = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  const corners = [randomColor(rng, 20, 240), randomColor(rng, 20, 240), randomColor(rng, 20, 240), randomColor(rng, 20, 240)];
+  const corners = [
+    randomColor(rng, 20, 240),
+    randomColor(rng, 20, 240),
+    randomColor(rng, 20, 240),
+    randomColor(rng, 20, 240),
+  ];
   const hasHorizon = rng.chance(0.7);
   const horizon = rng.range(0.25, 0.85) * height;
   const tilt = rng.range(-0.15, 0.15);

@@ -14,7 +14,11 @@ import { filterIds, inBatches, mergeIds, pagedIds } from './batching.ts';
 
 const BATCH = 100;
 
-const settings = (c: ResolvedRunConfig, runId: string, signal?: AbortSignal): AnalyzeSettings => ({ ...stageSettings(c).analyze, runId, signal });
+const settings = (c: ResolvedRunConfig, runId: string, signal?: AbortSignal): AnalyzeSettings => ({
+  ...stageSettings(c).analyze,
+  runId,
+  signal,
+});
 /** The steps the run asked for (all for a run stored before steps could be chosen). */
 const steps = (c: ResolvedRunConfig) => new Set(c.checks ?? ALL_STEPS);
 
@@ -29,20 +33,33 @@ export const analyzeStage: StageAdapter = {
     const versions = checkVersions(s);
     const want = steps(run.config);
     const streams: Record<string, AsyncIterable<string>> = {};
-    if (want.has('fetch')) streams.fetch = pagedIds(async (after, n) => (await listFetchPending(after, n)).map((p) => p.id));
-    for (const c of PHOTO_CHECKS) if (want.has(c)) streams[c] = pagedIds((after, n) => listCheckPending(versions[c].name, versions[c].version, after, n));
+    if (want.has('fetch'))
+      streams.fetch = pagedIds(async (after, n) => (await listFetchPending(after, n)).map((p) => p.id));
+    for (const c of PHOTO_CHECKS)
+      if (want.has(c))
+        streams[c] = pagedIds((after, n) =>
+          listCheckPending(versions[c].name, versions[c].version, after, n),
+        );
     const { from, to } = uploadDates(run.config);
-    for (const k of Object.keys(streams)) streams[k] = filterIds(streams[k], (ids) => photosUploadedBetween(ids, from, to));
+    for (const k of Object.keys(streams))
+      streams[k] = filterIds(streams[k], (ids) => photosUploadedBetween(ids, from, to));
     for await (const batch of inBatches(mergeIds(streams), run.config.batchSize ?? BATCH, run.config.limit)) {
-      const params: Params = { ids: batch.map((b) => b.id), fetch: batch.filter((b) => b.from.includes('fetch')).map((b) => b.id), checks: {} };
-      for (const c of PHOTO_CHECKS) params.checks[c] = batch.filter((b) => b.from.includes(c)).map((b) => b.id);
+      const params: Params = {
+        ids: batch.map((b) => b.id),
+        fetch: batch.filter((b) => b.from.includes('fetch')).map((b) => b.id),
+        checks: {},
+      };
+      for (const c of PHOTO_CHECKS)
+        params.checks[c] = batch.filter((b) => b.from.includes(c)).map((b) => b.id);
       yield { key: batch[0].id, params, items: batch.length };
     }
   },
   async runBatch(batch, ctx) {
     const p = batch.params as Params;
     const s = settings(ctx.config, ctx.runId, ctx.signal);
-    const fetched = p.fetch.length ? await runFetchBatch(p.fetch, s) : { ok: 0, failed: 0, failuresByKind: {} };
+    const fetched = p.fetch.length
+      ? await runFetchBatch(p.fetch, s)
+      : { ok: 0, failed: 0, failuresByKind: {} };
     const failuresByKind: Record<string, number> = { ...fetched.failuresByKind };
     const refetched = new Set(p.fetch);
     const want = steps(ctx.config);
@@ -53,7 +70,8 @@ export const analyzeStage: StageAdapter = {
       if (ids.length === 0) continue;
       const r = await runCheckBatch(ids, c, s);
       // Fail verdicts are exclusions, not pipeline failures; a check that could not decide is.
-      for (const [k, n] of Object.entries(r.failuresByKind)) if (k.endsWith(':error')) failuresByKind[k] = (failuresByKind[k] ?? 0) + n;
+      for (const [k, n] of Object.entries(r.failuresByKind))
+        if (k.endsWith(':error')) failuresByKind[k] = (failuresByKind[k] ?? 0) + n;
       await ctx.heartbeat();
     }
     return { ok: p.ids.length - fetched.failed, failed: fetched.failed, failuresByKind };
@@ -62,9 +80,19 @@ export const analyzeStage: StageAdapter = {
   // embeddings (runs/stages/clip.ts).
   async after(run, ctx) {
     if (!steps(run.config).has('duplicates')) return { ok: 0, failed: 0, note: 'duplicates not asked for' };
-    if (run.config.stages.includes('clip')) return { ok: 0, failed: 0, note: 'duplicates are grouped after the CLIP stage' };
+    if (run.config.stages.includes('clip'))
+      return { ok: 0, failed: 0, note: 'duplicates are grouped after the CLIP stage' };
     const clip = await clipPairSource(stageSettings(run.config).clip);
-    const r = await runDuplicates(settings(run.config, run.id, ctx.signal), { clip, force: run.config.regroupDuplicates });
-    return { ok: r.photos - r.duplicates, failed: 0, note: r.skipped ? 'duplicates already current' : `${r.duplicates} duplicates in ${r.clusters} clusters (${r.clipNote})` };
+    const r = await runDuplicates(settings(run.config, run.id, ctx.signal), {
+      clip,
+      force: run.config.regroupDuplicates,
+    });
+    return {
+      ok: r.photos - r.duplicates,
+      failed: 0,
+      note: r.skipped
+        ? 'duplicates already current'
+        : `${r.duplicates} duplicates in ${r.clusters} clusters (${r.clipNote})`,
+    };
   },
 };

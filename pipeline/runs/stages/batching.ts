@@ -14,8 +14,14 @@ export async function* pagedIds(page: IdPage, pageSize = 5000): AsyncGenerator<s
 }
 
 /** Merges ascending id streams into one ascending stream of unique ids, tagged with the streams that held each. */
-export async function* mergeIds<K extends string>(streams: Record<K, AsyncIterable<string>>): AsyncGenerator<{ id: string; from: K[] }> {
-  const its = (Object.keys(streams) as K[]).map((k) => ({ k, it: streams[k][Symbol.asyncIterator](), head: undefined as string | undefined }));
+export async function* mergeIds<K extends string>(
+  streams: Record<K, AsyncIterable<string>>,
+): AsyncGenerator<{ id: string; from: K[] }> {
+  const its = (Object.keys(streams) as K[]).map((k) => ({
+    k,
+    it: streams[k][Symbol.asyncIterator](),
+    head: undefined as string | undefined,
+  }));
   for (const s of its) s.head = (await s.it.next()).value ?? undefined;
   for (;;) {
     // Ids compare as the database orders text (the "C" collation the embedded server uses): plain code-unit order.
@@ -34,7 +40,11 @@ export async function* mergeIds<K extends string>(streams: Record<K, AsyncIterab
 }
 
 /** Groups items into batches of `size`, at most `limit` items in all. */
-export async function* inBatches<T>(items: AsyncIterable<T>, size: number, limit: number | null): AsyncGenerator<T[]> {
+export async function* inBatches<T>(
+  items: AsyncIterable<T>,
+  size: number,
+  limit: number | null,
+): AsyncGenerator<T[]> {
   let batch: T[] = [];
   let n = 0;
   for await (const item of items) {
@@ -50,7 +60,11 @@ export async function* inBatches<T>(items: AsyncIterable<T>, size: number, limit
 }
 
 /** Keeps the ids `keep` accepts, asking it about `size` ids at a time; order is preserved. */
-export async function* filterIds(ids: AsyncIterable<string>, keep: (chunk: string[]) => Promise<Set<string>>, size = 2000): AsyncGenerator<string> {
+export async function* filterIds(
+  ids: AsyncIterable<string>,
+  keep: (chunk: string[]) => Promise<Set<string>>,
+  size = 2000,
+): AsyncGenerator<string> {
   let chunk: string[] = [];
   const flush = async function* () {
     const kept = await keep(chunk);

@@ -4,7 +4,8 @@ import { env } from '../../../lib/env.ts';
 import { STAGE_LABELS } from '../config.ts';
 import type { StageDescriptor, StageRegistry } from '../types.ts';
 
-export const ingestPreflight = () => (env.FLICKR_API_KEY ? null : 'FLICKR_API_KEY is not set: ingest cannot call the Flickr API');
+export const ingestPreflight = () =>
+  env.FLICKR_API_KEY ? null : 'FLICKR_API_KEY is not set: ingest cannot call the Flickr API';
 
 export const STAGE_CATALOG: StageDescriptor[] = [
   { name: 'ingest', label: STAGE_LABELS.ingest, preflight: ingestPreflight, after: true },

@@ -10,9 +10,19 @@ export const exportStage: StageAdapter = {
   async runBatch(_batch, ctx) {
     let last = 0;
     const r = await runExport({
-      formats: ctx.config.exportFormats, licenses: ctx.config.licenses, runId: ctx.runId, thresholds: ctx.config.thresholds, signal: ctx.signal,
-      columns: ctx.config.exportColumns ?? 'full', outDir: ctx.config.exportDir ?? undefined,
-      onRows: (n) => { if (n - last >= 1_000_000) { last = n; void ctx.heartbeat(); } },
+      formats: ctx.config.exportFormats,
+      licenses: ctx.config.licenses,
+      runId: ctx.runId,
+      thresholds: ctx.config.thresholds,
+      signal: ctx.signal,
+      columns: ctx.config.exportColumns ?? 'full',
+      outDir: ctx.config.exportDir ?? undefined,
+      onRows: (n) => {
+        if (n - last >= 1_000_000) {
+          last = n;
+          void ctx.heartbeat();
+        }
+      },
     });
     return { ok: 1, failed: 0, note: `export ${r.id}: ${r.rowCount} rows in ${r.directory}` };
   },

@@ -17,8 +17,16 @@ export const ingestStage: StageAdapter = {
   async runBatch(batch, ctx) {
     const s = stageSettings(ctx.config);
     if (!s.flickr) throw new Error(ingestPreflight() ?? 'FLICKR_API_KEY is not set');
-    const r = await crawlWindow(BigInt(String(batch.params.windowId)), s.ingest, { client: s.flickr, signal: ctx.signal });
-    return { ok: 1, failed: 0, failuresByKind: failures('skipped_photo', r.skipped.length), note: `${r.photosStored} photos` };
+    const r = await crawlWindow(BigInt(String(batch.params.windowId)), s.ingest, {
+      client: s.flickr,
+      signal: ctx.signal,
+    });
+    return {
+      ok: 1,
+      failed: 0,
+      failuresByKind: failures('skipped_photo', r.skipped.length),
+      note: `${r.photosStored} photos`,
+    };
   },
   async after() {
     await recomputeAccountRanks();

@@ -20,7 +20,10 @@ export const watermarksStage: StageAdapter = {
     const cfg = config(run.config);
     const base = configVersion(cfg);
     const { from, to } = uploadDates(run.config);
-    const pending = pagedIds(async (after, n) => (await listWatermarkPending(base, cfg.minPhotos, after, n)).map((a) => a.nsid), 1000);
+    const pending = pagedIds(
+      async (after, n) => (await listWatermarkPending(base, cfg.minPhotos, after, n)).map((a) => a.nsid),
+      1000,
+    );
     // Accounts with a photo in the run's date range (the check itself looks at all of an account's photos).
     const nsids = filterIds(pending, (chunk) => accountsWithUploadsBetween(chunk, from, to));
     for await (const batch of inBatches(nsids, run.config.batchSize ?? BATCH, run.config.limit)) {
@@ -28,7 +31,15 @@ export const watermarksStage: StageAdapter = {
     }
   },
   async runBatch(batch, ctx) {
-    const r = await runWatermarkBatch(batch.params.nsids as string[], { runId: ctx.runId, signal: ctx.signal, config: config(ctx.config) });
-    return { ok: r.done + r.skipped, failed: r.failed, failuresByKind: failures('unreadable_thumbnails', r.failed) };
+    const r = await runWatermarkBatch(batch.params.nsids as string[], {
+      runId: ctx.runId,
+      signal: ctx.signal,
+      config: config(ctx.config),
+    });
+    return {
+      ok: r.done + r.skipped,
+      failed: r.failed,
+      failuresByKind: failures('unreadable_thumbnails', r.failed),
+    };
   },
 };

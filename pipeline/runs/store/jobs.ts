@@ -12,11 +12,23 @@ export const PLAN_KEY = '__plan__';
 export const AFTER_KEY = '__after__';
 export const isControlKey = (key: string) => key === PLAN_KEY || key === AFTER_KEY;
 
-function jobOf(stage: string, key: string, data: BatchJobData, id: string, s: RunSettings, startAfter?: Date): PgBoss.JobInsert {
+function jobOf(
+  stage: string,
+  key: string,
+  data: BatchJobData,
+  id: string,
+  s: RunSettings,
+  startAfter?: Date,
+): PgBoss.JobInsert {
   return {
-    id, name: queueName(stage), data,
+    id,
+    name: queueName(stage),
+    data,
     // Our own attempt counter decides when a batch has failed; pg-boss's retries supply the backoff between attempts.
-    retryLimit: s.maxAttempts - 1, retryDelay: s.retryDelaySeconds, retryBackoff: true, expireInSeconds: s.expireSeconds,
+    retryLimit: s.maxAttempts - 1,
+    retryDelay: s.retryDelaySeconds,
+    retryBackoff: true,
+    expireInSeconds: s.expireSeconds,
     // Control jobs (planning, finishing a stage) go before the batches of another run's stage on the same queue.
     priority: isControlKey(key) ? 1 : 0,
     ...(startAfter ? { startAfter } : {}),
@@ -24,7 +36,14 @@ function jobOf(stage: string, key: string, data: BatchJobData, id: string, s: Ru
 }
 
 /** Inserts new batches (skipping keys the stage already has) with one job each; returns how many were new. */
-export async function insertBatches(tx: Tx, boss: PgBoss, s: RunSettings, runId: string, stage: string, specs: BatchSpec[]): Promise<{ inserted: number; items: number }> {
+export async function insertBatches(
+  tx: Tx,
+  boss: PgBoss,
+  s: RunSettings,
+  runId: string,
+  stage: string,
+  specs: BatchSpec[],
+): Promise<{ inserted: number; items: number }> {
   if (specs.length === 0) return { inserted: 0, items: 0 };
   const jobIds = specs.map(() => randomUUID());
   const { rows } = await tx.query<{ id: string; key: string; job_id: string; items: number }>(
@@ -33,16 +52,40 @@ export async function insertBatches(tx: Tx, boss: PgBoss, s: RunSettings, runId:
      FROM unnest($3::text[], $4::jsonb[], $5::int[], $6::text[]) AS t(key, params, items, job_id)
      ON CONFLICT (run_id, stage, key) DO NOTHING
      RETURNING id, key, job_id, items`,
-    [runId, stage, specs.map((b) => b.key), specs.map((b) => JSON.stringify(b.params)), specs.map((b) => b.items), jobIds],
+    [
+      runId,
+      stage,
+      specs.map((b) => b.key),
+      specs.map((b) => JSON.stringify(b.params)),
+      specs.map((b) => b.items),
+      jobIds,
+    ],
   );
-  if (rows.length) await boss.insert(rows.map((r) => jobOf(stage, r.key, { batchId: r.id, runId, stage }, r.job_id, s)), { db: bossDb(tx) });
+  if (rows.length)
+    await boss.insert(
+      rows.map((r) => jobOf(stage, r.key, { batchId: r.id, runId, stage }, r.job_id, s)),
+      { db: bossDb(tx) },
+    );
   return { inserted: rows.length, items: rows.reduce((n, r) => n + r.items, 0) };
 }
 
 /** Gives existing batches fresh jobs (resume, retry, takeover); jobs they had are cancelled so they cannot run twice. */
-export async function requeueBatches(tx: Tx, boss: PgBoss, s: RunSettings, batchIds: string[], opts: { resetAttempts?: boolean; delaySeconds?: number } = {}): Promise<number> {
+export async function requeueBatches(
+  tx: Tx,
+  boss: PgBoss,
+  s: RunSettings,
+  batchIds: string[],
+  opts: { resetAttempts?: boolean; delaySeconds?: number } = {},
+): Promise<number> {
   if (batchIds.length === 0) return 0;
-  const { rows } = await tx.query<{ id: string; run_id: string; stage: string; key: string; job_id: string; old_job: string | null }>(
+  const { rows } = await tx.query<{
+    id: string;
+    run_id: string;
+    stage: string;
+    key: string;
+    job_id: string;
+    old_job: string | null;
+  }>(
     `UPDATE run_batches b SET status = 'pending', job_id = gen_random_uuid()::text, worker_id = NULL,
        attempts = CASE WHEN $2 THEN 0 ELSE b.attempts END
      FROM (SELECT id, job_id AS old_job FROM run_batches WHERE id = ANY($1::text[]) FOR UPDATE) o
@@ -51,14 +94,28 @@ export async function requeueBatches(tx: Tx, boss: PgBoss, s: RunSettings, batch
     [batchIds, opts.resetAttempts ?? false],
   );
   const byStage = new Map<string, string[]>();
-  await cancelJobs(tx, boss, rows.map((r) => ({ stage: r.stage, jobId: r.old_job })));
+  await cancelJobs(
+    tx,
+    boss,
+    rows.map((r) => ({ stage: r.stage, jobId: r.old_job })),
+  );
   const startAfter = opts.delaySeconds ? new Date(Date.now() + opts.delaySeconds * 1000) : undefined;
-  if (rows.length) await boss.insert(rows.map((r) => jobOf(r.stage, r.key, { batchId: r.id, runId: r.run_id, stage: r.stage }, r.job_id, s, startAfter)), { db: bossDb(tx) });
+  if (rows.length)
+    await boss.insert(
+      rows.map((r) =>
+        jobOf(r.stage, r.key, { batchId: r.id, runId: r.run_id, stage: r.stage }, r.job_id, s, startAfter),
+      ),
+      { db: bossDb(tx) },
+    );
   return rows.length;
 }
 
 /** Cancels the pg-boss jobs of batches that will not run. */
-export async function cancelJobs(tx: Tx, boss: PgBoss, jobs: { stage: string; jobId: string | null }[]): Promise<void> {
+export async function cancelJobs(
+  tx: Tx,
+  boss: PgBoss,
+  jobs: { stage: string; jobId: string | null }[],
+): Promise<void> {
   const byStage = new Map<string, string[]>();
   for (const j of jobs) if (j.jobId) byStage.set(j.stage, [...(byStage.get(j.stage) ?? []), j.jobId]);
   for (const [stage, ids] of byStage) await boss.cancel(queueName(stage), ids, { db: bossDb(tx) });

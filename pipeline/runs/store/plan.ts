@@ -9,10 +9,18 @@ const CHUNK = 500;
 
 class PlanAborted extends Error {}
 
-export type PlanOutcome = { status: 'planned'; batches: number; items: number } | { status: 'lost' | 'stopped' };
+export type PlanOutcome =
+  | { status: 'planned'; batches: number; items: number }
+  | { status: 'lost' | 'stopped' };
 
 /** All-or-nothing, so a planner that crashes halfway is simply planned again. */
-export async function commitPlan(d: Deps, plan: BatchRow, attempt: number, specs: AsyncIterable<BatchSpec> | Iterable<BatchSpec>, note: () => string | null = () => null): Promise<PlanOutcome> {
+export async function commitPlan(
+  d: Deps,
+  plan: BatchRow,
+  attempt: number,
+  specs: AsyncIterable<BatchSpec> | Iterable<BatchSpec>,
+  note: () => string | null = () => null,
+): Promise<PlanOutcome> {
   try {
     return await withTx(async (tx) => {
       let batches = 0;
@@ -39,7 +47,12 @@ export async function commitPlan(d: Deps, plan: BatchRow, attempt: number, specs
       if (!rowCount) throw new PlanAborted('lost');
       await setStage(tx, plan.run_id, plan.stage, 'active', { total: items, started: true });
       const message = note();
-      if (message) await tx.query('UPDATE run_stages SET last_error = $3 WHERE run_id = $1 AND stage = $2', [plan.run_id, plan.stage, message]);
+      if (message)
+        await tx.query('UPDATE run_stages SET last_error = $3 WHERE run_id = $1 AND stage = $2', [
+          plan.run_id,
+          plan.stage,
+          message,
+        ]);
       await advanceIfStageDone(tx, d.boss, d.settings, d.registry, run, plan.stage);
       return { status: 'planned' as const, batches, items };
     });

@@ -5,18 +5,31 @@ import type { RunSettings } from '../settings.ts';
 import type { StageRegistry } from '../types.ts';
 import { AFTER_KEY, insertBatches, PLAN_KEY } from './jobs.ts';
 
-export type RunRow = { id: string; status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'; stages: string[]; config: unknown };
+export type RunRow = {
+  id: string;
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  stages: string[];
+  config: unknown;
+};
 
 /**
  * Every transaction that changes a run's state locks its row first: one simple order (run, then stage, then
  * batches) so two workers finishing batches, a cancel and a takeover can never interleave or deadlock.
  */
 export async function lockRun(tx: Tx, runId: string): Promise<RunRow | null> {
-  const { rows } = await tx.query<RunRow>('SELECT id, status, stages, config FROM pipeline_runs WHERE id = $1 FOR UPDATE', [runId]);
+  const { rows } = await tx.query<RunRow>(
+    'SELECT id, status, stages, config FROM pipeline_runs WHERE id = $1 FOR UPDATE',
+    [runId],
+  );
   return rows[0] ?? null;
 }
 
-export type StageDelta = { done: number; failed: number; failuresByKind?: Record<string, number>; lastError?: string | null };
+export type StageDelta = {
+  done: number;
+  failed: number;
+  failuresByKind?: Record<string, number>;
+  lastError?: string | null;
+};
 
 /** Atomic increments (negative to take back a failed batch that is retried). */
 export async function addToStage(tx: Tx, runId: string, stage: string, d: StageDelta): Promise<void> {
@@ -32,7 +45,13 @@ export async function addToStage(tx: Tx, runId: string, stage: string, d: StageD
   );
 }
 
-export async function setStage(tx: Tx, runId: string, stage: string, status: string, extra: { total?: number; started?: boolean; finished?: boolean } = {}): Promise<void> {
+export async function setStage(
+  tx: Tx,
+  runId: string,
+  stage: string,
+  status: string,
+  extra: { total?: number; started?: boolean; finished?: boolean } = {},
+): Promise<void> {
   await tx.query(
     `UPDATE run_stages SET status = $3::"BatchStatus", total = COALESCE($4, total),
        started_at = CASE WHEN $5 THEN COALESCE(started_at, now()) ELSE started_at END,
@@ -42,7 +61,12 @@ export async function setStage(tx: Tx, runId: string, stage: string, status: str
   );
 }
 
-export async function setRun(tx: Tx, runId: string, status: RunRow['status'], error: string | null = null): Promise<void> {
+export async function setRun(
+  tx: Tx,
+  runId: string,
+  status: RunRow['status'],
+  error: string | null = null,
+): Promise<void> {
   const ended = status === 'completed' || status === 'failed' || status === 'cancelled';
   await tx.query(
     `UPDATE pipeline_runs SET status = $2::"RunStatus", error = $3,
@@ -54,21 +78,42 @@ export async function setRun(tx: Tx, runId: string, status: RunRow['status'], er
 }
 
 /** Creates the job that plans `stage` (a batch like any other: retried, heartbeated, taken over). */
-export async function startStage(tx: Tx, boss: PgBoss, s: RunSettings, runId: string, stage: string): Promise<void> {
+export async function startStage(
+  tx: Tx,
+  boss: PgBoss,
+  s: RunSettings,
+  runId: string,
+  stage: string,
+): Promise<void> {
   await insertBatches(tx, boss, s, runId, stage, [{ key: PLAN_KEY, params: {}, items: 0 }]);
   await setStage(tx, runId, stage, 'active', { started: true });
 }
 
-type Tally = { outstanding: number; failed: number; has_after: boolean; planned: boolean; last_error: string | null };
+type Tally = {
+  outstanding: number;
+  failed: number;
+  has_after: boolean;
+  planned: boolean;
+  last_error: string | null;
+};
 
 /**
  * Called (run locked) whenever a batch of `stage` ends: when none is left, runs the stage's `after` job,
  * then marks the stage done and plans the next one, or ends the run. Failed batches fail the run, which
  * retry-failed can pick up again.
  */
-export async function advanceIfStageDone(tx: Tx, boss: PgBoss, s: RunSettings, registry: StageRegistry, run: RunRow, stage: string): Promise<void> {
+export async function advanceIfStageDone(
+  tx: Tx,
+  boss: PgBoss,
+  s: RunSettings,
+  registry: StageRegistry,
+  run: RunRow,
+  stage: string,
+): Promise<void> {
   if (run.status !== 'running') return;
-  const { rows: [t] } = await tx.query<Tally>(
+  const {
+    rows: [t],
+  } = await tx.query<Tally>(
     `SELECT count(*) FILTER (WHERE status IN ('pending', 'active'))::int AS outstanding,
        count(*) FILTER (WHERE status = 'failed')::int AS failed,
        COALESCE(bool_or(key = $3), false) AS has_after,
@@ -80,7 +125,12 @@ export async function advanceIfStageDone(tx: Tx, boss: PgBoss, s: RunSettings, r
   if (t.outstanding > 0) return;
   if (t.failed > 0) {
     await setStage(tx, run.id, stage, 'failed', { finished: true });
-    await setRun(tx, run.id, 'failed', `${stage}: ${t.failed} batch${t.failed === 1 ? '' : 'es'} failed${t.last_error ? ` (${t.last_error})` : ''}`);
+    await setRun(
+      tx,
+      run.id,
+      'failed',
+      `${stage}: ${t.failed} batch${t.failed === 1 ? '' : 'es'} failed${t.last_error ? ` (${t.last_error})` : ''}`,
+    );
     return;
   }
   if (!t.planned) return;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { generatePassword, hashPassword, passwordProblem, verifyPassword } from '../../../lib/auth/password.ts';
+import {
+  generatePassword,
+  hashPassword,
+  passwordProblem,
+  verifyPassword,
+} from '../../../lib/auth/password.ts';
 
 describe('password policy', () => {
   it.each([

@@ -13,7 +13,11 @@ async function version(id: string): Promise<number | undefined> {
 
 describe('session revocation', () => {
   it('a sign-in carries the current version; a password change, sign-out and disabling each move it on', async () => {
-    const { user } = await addUser({ email: 'rev@example.com', role: 'reviewer', password: 'First-password-1' });
+    const { user } = await addUser({
+      email: 'rev@example.com',
+      role: 'reviewer',
+      password: 'First-password-1',
+    });
     const login = await checkLogin({ email: 'rev@example.com', password: 'First-password-1' }, '10.9.0.1');
     expect(login.ok && login.user.sessionVersion).toBe(await version(user.id));
     const issued = login.ok ? login.user.sessionVersion : -1;
@@ -31,7 +35,11 @@ describe('session revocation', () => {
   });
 
   it('a role change keeps sessions (the guard re-reads the role per request anyway)', async () => {
-    const { user } = await addUser({ email: 'keep@example.com', role: 'reviewer', password: 'First-password-1' });
+    const { user } = await addUser({
+      email: 'keep@example.com',
+      role: 'reviewer',
+      password: 'First-password-1',
+    });
     const before = await version(user.id);
     await changeUser('admin', user.id, { role: 'admin' });
     expect(await version(user.id)).toBe(before);

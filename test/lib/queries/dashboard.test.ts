@@ -8,13 +8,26 @@ useTestDatabase();
 
 beforeAll(async () => {
   await db().account.create({ data: { nsid: '9@N09' } });
-  await db().photo.createMany({ data: Array.from({ length: 30 }, (_, i) => ({
-    id: String(9000 + i), ownerNsid: '9@N09', secret: 's', server: '1', license: 9,
-    dateUpload: new Date(Date.UTC(2021, i % 3, 5)), ingestedAt: new Date(Date.UTC(2024, 4, 1 + (i % 2))),
-  })) });
-  await db().checkResult.createMany({ data: Array.from({ length: 30 }, (_, i) => ({
-    photoId: String(9000 + i), check: 'watermark', verdict: i >= 25 ? 'fail' as const : 'pass' as const, score: i / 29, version: 'v',
-  })) });
+  await db().photo.createMany({
+    data: Array.from({ length: 30 }, (_, i) => ({
+      id: String(9000 + i),
+      ownerNsid: '9@N09',
+      secret: 's',
+      server: '1',
+      license: 9,
+      dateUpload: new Date(Date.UTC(2021, i % 3, 5)),
+      ingestedAt: new Date(Date.UTC(2024, 4, 1 + (i % 2))),
+    })),
+  });
+  await db().checkResult.createMany({
+    data: Array.from({ length: 30 }, (_, i) => ({
+      photoId: String(9000 + i),
+      check: 'watermark',
+      verdict: i >= 25 ? ('fail' as const) : ('pass' as const),
+      score: i / 29,
+      version: 'v',
+    })),
+  });
 });
 
 describe('dashboard charts', () => {
@@ -30,13 +43,35 @@ describe('dashboard charts', () => {
 
   it('counts photos by upload month and by ingest day', async () => {
     const t = await getIngestOverTime();
-    expect(t.uploaded.points).toEqual([{ period: '2021-01', count: 10 }, { period: '2021-02', count: 10 }, { period: '2021-03', count: 10 }]);
-    expect(t.ingested.points).toEqual([{ period: '2024-05-01', count: 15 }, { period: '2024-05-02', count: 15 }]);
+    expect(t.uploaded.points).toEqual([
+      { period: '2021-01', count: 10 },
+      { period: '2021-02', count: 10 },
+      { period: '2021-03', count: 10 },
+    ]);
+    expect(t.ingested.points).toEqual([
+      { period: '2024-05-01', count: 15 },
+      { period: '2024-05-02', count: 15 },
+    ]);
   });
 
   it('fills empty periods with zero so gaps show on a time axis', () => {
-    expect(fillGaps([{ period: '2021-11', count: 2 }, { period: '2022-02', count: 1 }], 'month').map((p) => `${p.period}:${p.count}`))
-      .toEqual(['2021-11:2', '2021-12:0', '2022-01:0', '2022-02:1']);
-    expect(fillGaps([{ period: '2024-02-28', count: 1 }, { period: '2024-03-01', count: 3 }], 'day').map((p) => p.count)).toEqual([1, 0, 3]);
+    expect(
+      fillGaps(
+        [
+          { period: '2021-11', count: 2 },
+          { period: '2022-02', count: 1 },
+        ],
+        'month',
+      ).map((p) => `${p.period}:${p.count}`),
+    ).toEqual(['2021-11:2', '2021-12:0', '2022-01:0', '2022-02:1']);
+    expect(
+      fillGaps(
+        [
+          { period: '2024-02-28', count: 1 },
+          { period: '2024-03-01', count: 3 },
+        ],
+        'day',
+      ).map((p) => p.count),
+    ).toEqual([1, 0, 3]);
   });
 });

@@ -48,13 +48,31 @@ describe('flag score', () => {
     expect(await refreshFlagScores()).toBe(0);
 
     // A reviewer passes the twice-failed photo on one check: still failed by the other.
-    await overridePhotos({ userId: user, photoIds: ['fs0p0'], check: 'resolution', newVerdict: 'pass', requestId: 'fs-1' });
+    await overridePhotos({
+      userId: user,
+      photoIds: ['fs0p0'],
+      check: 'resolution',
+      newVerdict: 'pass',
+      requestId: 'fs-1',
+    });
     expect(await score(a)).toBe(0.2);
-    await overridePhotos({ userId: user, photoIds: ['fs0p0'], check: 'copyright_text', newVerdict: 'pass', requestId: 'fs-2' });
+    await overridePhotos({
+      userId: user,
+      photoIds: ['fs0p0'],
+      check: 'copyright_text',
+      newVerdict: 'pass',
+      requestId: 'fs-2',
+    });
     expect(await score(a)).toBe(0.1); // (0 + 0.5 × 2) / 10
 
     // Reviewers turning uncertain verdicts into fails raise the weight of every uncertain photo, for every account.
-    await overridePhotos({ userId: user, photoIds: ['fs0p1'], check: 'clip_nonphoto', newVerdict: 'fail', requestId: 'fs-3' });
+    await overridePhotos({
+      userId: user,
+      photoIds: ['fs0p1'],
+      check: 'clip_nonphoto',
+      newVerdict: 'fail',
+      requestId: 'fs-3',
+    });
     const w = await uncertainWeight();
     expect(w).toEqual({ weight: Number((11 / 21).toFixed(4)), basedOn: 1 });
     expect(await score(a)).toBe(Number(((1 + w.weight) / 10).toFixed(4))); // p1 now fails, p2 still uncertain

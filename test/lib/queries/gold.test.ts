@@ -7,7 +7,8 @@ import { useTestDatabase } from '../../helpers/db.ts';
 import { makeAccounts, makeUser } from './reviewFixtures.ts';
 
 useTestDatabase();
-let alice = '', bob = '';
+let alice = '',
+  bob = '';
 let nsids: string[] = [];
 let n = 0;
 const rid = () => `gold-${++n}-${Date.now()}`;
@@ -15,37 +16,64 @@ const decide = (nsid: string, userId: string, decision: 'approve' | 'reject', re
   decideAccount({ nsid, userId, decision, reason, requestId: rid(), expectedStatus: 'pending' });
 
 beforeEach(async () => {
-  await db().$executeRawUnsafe('TRUNCATE account_decisions, overrides, check_results, photos, accounts, users CASCADE');
+  await db().$executeRawUnsafe(
+    'TRUNCATE account_decisions, overrides, check_results, photos, accounts, users CASCADE',
+  );
   alice = await makeUser('alice');
   bob = await makeUser('bob');
   nsids = await makeAccounts(6);
   // A known-answer account that was rejected for real, ranked last.
-  await db().account.update({ where: { nsid: nsids[5] }, data: { reviewStatus: 'rejected', reviewReason: 'watermarks' } });
+  await db().account.update({
+    where: { nsid: nsids[5] },
+    data: { reviewStatus: 'rejected', reviewReason: 'watermarks' },
+  });
   await setGoldAnswer(nsids[5], 'reject', 'watermarks');
 });
 
 describe('known-answer accounts', () => {
   it('are served at the gold rate, look pending, score the reviewer and never change the account', async () => {
-    expect((await claimNextAccount(alice, 'rank', { topN: 6, leaseMinutes: 10, goldRate: 1 }))?.nsid).toBe(nsids[5]);
+    expect((await claimNextAccount(alice, 'rank', { topN: 6, leaseMinutes: 10, goldRate: 1 }))?.nsid).toBe(
+      nsids[5],
+    );
     expect((await acquireLease(nsids[5], alice, 10)).status).toBe('pending');
-    const page = await getAccountReview(nsids[5], alice, { sampleSize: 0, flaggedCap: 0, viewerRole: 'reviewer' });
+    const page = await getAccountReview(nsids[5], alice, {
+      sampleSize: 0,
+      flaggedCap: 0,
+      viewerRole: 'reviewer',
+    });
     expect(page.account).toMatchObject({ reviewStatus: 'pending', reviewReason: null, gold: null });
-    expect((await getAccountReview(nsids[5], alice, { sampleSize: 0, flaggedCap: 0, viewerRole: 'admin' })).account.gold).toEqual({ answer: 'reject', reason: 'watermarks' });
+    expect(
+      (await getAccountReview(nsids[5], alice, { sampleSize: 0, flaggedCap: 0, viewerRole: 'admin' })).account
+        .gold,
+    ).toEqual({ answer: 'reject', reason: 'watermarks' });
 
     const r = await decide(nsids[5], alice, 'approve');
     expect(r.account.reviewStatus).toBe('pending');
-    expect(await db().account.findUniqueOrThrow({ where: { nsid: nsids[5] }, select: { reviewStatus: true, reviewReason: true } }))
-      .toEqual({ reviewStatus: 'rejected', reviewReason: 'watermarks' });
+    expect(
+      await db().account.findUniqueOrThrow({
+        where: { nsid: nsids[5] },
+        select: { reviewStatus: true, reviewReason: true },
+      }),
+    ).toEqual({ reviewStatus: 'rejected', reviewReason: 'watermarks' });
     // Answered: not served to alice again (rate 1 falls through to the queue), but bob gets it.
-    expect((await claimNextAccount(alice, 'rank', { topN: 6, leaseMinutes: 10, goldRate: 1 }))?.nsid).toBe(nsids[0]);
-    expect((await claimNextAccount(bob, 'rank', { topN: 6, leaseMinutes: 10, goldRate: 1 }))?.nsid).toBe(nsids[5]);
+    expect((await claimNextAccount(alice, 'rank', { topN: 6, leaseMinutes: 10, goldRate: 1 }))?.nsid).toBe(
+      nsids[0],
+    );
+    expect((await claimNextAccount(bob, 'rank', { topN: 6, leaseMinutes: 10, goldRate: 1 }))?.nsid).toBe(
+      nsids[5],
+    );
     await decide(nsids[5], bob, 'reject', 'watermarks');
     // At rate 0 it never comes, and the normal queue never holds it.
-    expect((await claimNextAccount(bob, 'rank', { topN: 6, leaseMinutes: 10, goldRate: 0 }))?.nsid).toBe(nsids[1]);
+    expect((await claimNextAccount(bob, 'rank', { topN: 6, leaseMinutes: 10, goldRate: 0 }))?.nsid).toBe(
+      nsids[1],
+    );
 
     const score = await goldAccuracy();
     expect(score.accounts).toBe(1);
-    expect(score.reviewers.map((s) => [s.name, s.accuracy.count, s.accuracy.n])).toEqual([['alice', 0, 1], ['bob', 1, 1]]);
+    expect(score.reviewers.map((s) => [s.name, s.accuracy.count, s.accuracy.n])).toEqual([
+      ['alice', 0, 1],
+      ['bob', 1, 1],
+    ]);
     expect(score.reviewers[1].reasonAccuracy).toMatchObject({ count: 1, n: 1 });
     expect(score.reviewers[1].accuracy.low).toBeGreaterThan(0);
     expect(await listAccountDecisions(nsids[5], 20, { id: bob, role: 'reviewer' })).toHaveLength(1);
@@ -56,9 +84,15 @@ describe('known-answer accounts', () => {
     await decide(nsids[5], alice, 'approve');
     await decide(nsids[0], bob, 'approve');
     await undoDecision({ userId: alice, requestId: rid(), leaseMinutes: 10 });
-    expect(await db().account.findUniqueOrThrow({ where: { nsid: nsids[5] }, select: { reviewStatus: true, leaseUserId: true } }))
-      .toEqual({ reviewStatus: 'rejected', leaseUserId: alice });
+    expect(
+      await db().account.findUniqueOrThrow({
+        where: { nsid: nsids[5] },
+        select: { reviewStatus: true, leaseUserId: true },
+      }),
+    ).toEqual({ reviewStatus: 'rejected', leaseUserId: alice });
     await decide(nsids[5], alice, 'reject', 'watermarks');
-    expect((await goldAccuracy()).reviewers.map((s) => [s.name, s.accuracy.count, s.accuracy.n])).toEqual([['alice', 1, 1]]);
+    expect((await goldAccuracy()).reviewers.map((s) => [s.name, s.accuracy.count, s.accuracy.n])).toEqual([
+      ['alice', 1, 1],
+    ]);
   });
 });

@@ -1,26 +1,49 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
 import { ConflictError } from '../../../lib/errors.ts';
-import { bulkOverride, listOverrideBatches, undoOverrideBatch } from '../../../lib/queries/overrideBatches.ts';
+import {
+  bulkOverride,
+  listOverrideBatches,
+  undoOverrideBatch,
+} from '../../../lib/queries/overrideBatches.ts';
 import { listCheckPhotos, overridePhotos } from '../../../lib/queries/overrides.ts';
 import { photoInclusion } from '../../../lib/queries/photos.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { addCheck, makeAccounts, makeUser } from './reviewFixtures.ts';
 
 useTestDatabase();
-let alice = '', bob = '';
+let alice = '',
+  bob = '';
 let n = 0;
 const rid = () => `bulk-${++n}-${Date.now()}`;
-const effective = async () => Object.fromEntries((await listCheckPhotos('clip_nonphoto', { page: 1, pageSize: 100 })).data.map((p) => [p.photoId, p.effective]));
+const effective = async () =>
+  Object.fromEntries(
+    (await listCheckPhotos('clip_nonphoto', { page: 1, pageSize: 100 })).data.map((p) => [
+      p.photoId,
+      p.effective,
+    ]),
+  );
 
 beforeEach(async () => {
-  await db().$executeRawUnsafe('TRUNCATE account_decisions, overrides, override_batches, check_results, photos, accounts, users CASCADE');
+  await db().$executeRawUnsafe(
+    'TRUNCATE account_decisions, overrides, override_batches, check_results, photos, accounts, users CASCADE',
+  );
   alice = await makeUser('alice');
   bob = await makeUser('bob');
   await makeAccounts(3, 4);
   // 8 fails and 2 doubts over three accounts; the filter "fail" spans several pages of 3.
-  for (const [id, v, s] of [['a0p0', 'fail', 0.9], ['a0p1', 'fail', 0.8], ['a0p2', 'uncertain', 0.5], ['a1p0', 'fail', 0.95], ['a1p1', 'fail', 0.7],
-    ['a1p2', 'fail', 0.75], ['a2p0', 'fail', 0.85], ['a2p1', 'fail', 0.65], ['a2p2', 'uncertain', 0.45], ['a2p3', 'fail', 0.99]] as const) {
+  for (const [id, v, s] of [
+    ['a0p0', 'fail', 0.9],
+    ['a0p1', 'fail', 0.8],
+    ['a0p2', 'uncertain', 0.5],
+    ['a1p0', 'fail', 0.95],
+    ['a1p1', 'fail', 0.7],
+    ['a1p2', 'fail', 0.75],
+    ['a2p0', 'fail', 0.85],
+    ['a2p1', 'fail', 0.65],
+    ['a2p2', 'uncertain', 0.45],
+    ['a2p3', 'fail', 0.99],
+  ] as const) {
     await addCheck(id, 'clip_nonphoto', v, s);
   }
 });
@@ -28,8 +51,22 @@ beforeEach(async () => {
 describe('bulk overrides over a filter', () => {
   it('overrides every match (not only the page) as one audited batch, and undoes it as one batch', async () => {
     expect((await listCheckPhotos('clip_nonphoto', { verdict: 'fail', page: 1, pageSize: 3 })).total).toBe(8);
-    const batch = await bulkOverride({ userId: alice, check: 'clip_nonphoto', filter: { verdict: 'fail' }, newVerdict: 'pass', reason: 'drawings are fine here', expectedCount: 8, requestId: rid() });
-    expect(batch).toMatchObject({ count: 8, userName: 'alice', newVerdict: 'pass', reason: 'drawings are fine here', filter: { verdict: 'fail' } });
+    const batch = await bulkOverride({
+      userId: alice,
+      check: 'clip_nonphoto',
+      filter: { verdict: 'fail' },
+      newVerdict: 'pass',
+      reason: 'drawings are fine here',
+      expectedCount: 8,
+      requestId: rid(),
+    });
+    expect(batch).toMatchObject({
+      count: 8,
+      userName: 'alice',
+      newVerdict: 'pass',
+      reason: 'drawings are fine here',
+      filter: { verdict: 'fail' },
+    });
     const rows = await db().override.findMany({ where: { batchId: batch.id } });
     expect(rows).toHaveLength(8);
     expect(new Set(rows.map((r) => r.oldVerdict))).toEqual(new Set(['fail']));
@@ -37,26 +74,79 @@ describe('bulk overrides over a filter', () => {
     expect((await photoInclusion(['a1p0'], [9])).get('a1p0')).not.toContain('check:clip_nonphoto');
 
     // Someone changes one photo after the batch: the undo leaves that later decision alone.
-    await overridePhotos({ userId: bob, photoIds: ['a2p3'], check: 'clip_nonphoto', newVerdict: 'fail', requestId: rid() });
+    await overridePhotos({
+      userId: bob,
+      photoIds: ['a2p3'],
+      check: 'clip_nonphoto',
+      newVerdict: 'fail',
+      requestId: rid(),
+    });
     const undo = await undoOverrideBatch({ userId: alice, batchId: batch.id, requestId: rid() });
     expect(undo).toMatchObject({ count: 7, undoesId: batch.id });
     const after = await effective();
-    expect(Object.entries(after).filter(([, v]) => v === 'fail').map(([id]) => id).sort()).toEqual(['a0p0', 'a0p1', 'a1p0', 'a1p1', 'a1p2', 'a2p0', 'a2p1', 'a2p3']);
+    expect(
+      Object.entries(after)
+        .filter(([, v]) => v === 'fail')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['a0p0', 'a0p1', 'a1p0', 'a1p1', 'a1p2', 'a2p0', 'a2p1', 'a2p3']);
     expect((await photoInclusion(['a1p0'], [9])).get('a1p0')).toContain('check:clip_nonphoto');
-    await expect(undoOverrideBatch({ userId: alice, batchId: batch.id, requestId: rid() })).rejects.toMatchObject({ details: { code: 'already_undone' } });
-    expect((await listOverrideBatches('clip_nonphoto')).map((b) => [b.count, b.undoesId === batch.id, b.undoneBy === undo.id])).toEqual([[7, true, false], [8, false, true]]);
+    await expect(
+      undoOverrideBatch({ userId: alice, batchId: batch.id, requestId: rid() }),
+    ).rejects.toMatchObject({ details: { code: 'already_undone' } });
+    expect(
+      (await listOverrideBatches('clip_nonphoto')).map((b) => [
+        b.count,
+        b.undoesId === batch.id,
+        b.undoneBy === undo.id,
+      ]),
+    ).toEqual([
+      [7, true, false],
+      [8, false, true],
+    ]);
   });
 
   it('writes nothing when the filter no longer matches the confirmed count, and answers a retried request once', async () => {
-    await expect(bulkOverride({ userId: alice, check: 'clip_nonphoto', filter: { verdict: 'fail', minScore: 0.8 }, newVerdict: 'pass', expectedCount: 99, requestId: rid() }))
-      .rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      bulkOverride({
+        userId: alice,
+        check: 'clip_nonphoto',
+        filter: { verdict: 'fail', minScore: 0.8 },
+        newVerdict: 'pass',
+        expectedCount: 99,
+        requestId: rid(),
+      }),
+    ).rejects.toBeInstanceOf(ConflictError);
     expect(await db().override.count()).toBe(0);
     expect(await db().overrideBatch.count()).toBe(0);
     const requestId = rid();
-    const first = await bulkOverride({ userId: alice, check: 'clip_nonphoto', filter: { verdict: 'fail', minScore: 0.8 }, newVerdict: 'pass', expectedCount: 5, requestId });
-    const again = await bulkOverride({ userId: alice, check: 'clip_nonphoto', filter: { verdict: 'fail', minScore: 0.8 }, newVerdict: 'pass', expectedCount: 5, requestId });
+    const first = await bulkOverride({
+      userId: alice,
+      check: 'clip_nonphoto',
+      filter: { verdict: 'fail', minScore: 0.8 },
+      newVerdict: 'pass',
+      expectedCount: 5,
+      requestId,
+    });
+    const again = await bulkOverride({
+      userId: alice,
+      check: 'clip_nonphoto',
+      filter: { verdict: 'fail', minScore: 0.8 },
+      newVerdict: 'pass',
+      expectedCount: 5,
+      requestId,
+    });
     expect(again.id).toBe(first.id);
     expect(await db().override.count()).toBe(5);
-    await expect(bulkOverride({ userId: bob, check: 'clip_nonphoto', filter: {}, newVerdict: 'fail', expectedCount: 10, requestId })).rejects.toMatchObject({ details: { code: 'request_id_reused' } });
+    await expect(
+      bulkOverride({
+        userId: bob,
+        check: 'clip_nonphoto',
+        filter: {},
+        newVerdict: 'fail',
+        expectedCount: 10,
+        requestId,
+      }),
+    ).rejects.toMatchObject({ details: { code: 'request_id_reused' } });
   });
 });

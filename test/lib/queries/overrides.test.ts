@@ -10,10 +10,14 @@ const LICENSES = [7, 8, 9, 10];
 let alice = '';
 
 beforeEach(async () => {
-  await db().$executeRawUnsafe('TRUNCATE account_decisions, overrides, check_results, photos, accounts, users CASCADE');
+  await db().$executeRawUnsafe(
+    'TRUNCATE account_decisions, overrides, check_results, photos, accounts, users CASCADE',
+  );
   alice = await makeUser('alice');
   await makeAccounts(2, 5);
-  await addCheck('a0p0', 'clip_nonphoto', 'fail', 0.97, { top: [{ class: 'illustration', p: 0.8, flagged: true }] });
+  await addCheck('a0p0', 'clip_nonphoto', 'fail', 0.97, {
+    top: [{ class: 'illustration', p: 0.8, flagged: true }],
+  });
   await addCheck('a0p1', 'clip_nonphoto', 'uncertain', 0.55);
   await addCheck('a1p0', 'clip_nonphoto', 'fail', 0.91);
   await addCheck('a1p1', 'clip_nonphoto', 'pass', 0.02);
@@ -25,12 +29,24 @@ describe('check review', () => {
   it('counts each check’s fails and doubts and lists them by score with their evidence', async () => {
     const summaries = await listCheckSummaries();
     // 10 fetched photos, 4 with a CLIP non-photo result: 6 not yet scored, so a partial run never reads as "all clear".
-    expect(summaries.find((s) => s.check === 'clip_nonphoto')).toEqual({ check: 'clip_nonphoto', fail: 2, uncertain: 1, error: 0, overridden: 0, notScored: 6 });
+    expect(summaries.find((s) => s.check === 'clip_nonphoto')).toEqual({
+      check: 'clip_nonphoto',
+      fail: 2,
+      uncertain: 1,
+      error: 0,
+      overridden: 0,
+      notScored: 6,
+    });
     const page = await listCheckPhotos('clip_nonphoto', { page: 1, pageSize: 10 });
     expect(page.total).toBe(3);
     expect(page.data.map((p) => p.photoId)).toEqual(['a0p0', 'a1p0', 'a0p1']);
     expect(page.data[0].details).toEqual({ top: [{ class: 'illustration', p: 0.8, flagged: true }] });
-    const filtered = await listCheckPhotos('clip_nonphoto', { account: 'a1@N01', minScore: 0.5, page: 1, pageSize: 10 });
+    const filtered = await listCheckPhotos('clip_nonphoto', {
+      account: 'a1@N01',
+      minScore: 0.5,
+      page: 1,
+      pageSize: 10,
+    });
     expect(filtered.data.map((p) => p.photoId)).toEqual(['a1p0']);
     const dup = await listCheckPhotos('duplicate', { page: 1, pageSize: 10 });
     expect(dup.data[0].duplicateOf).toEqual({ id: 'a0p4', contentHash: 'a0h4', ownerNsid: 'a0@N01' });
@@ -38,23 +54,37 @@ describe('check review', () => {
 
   it('counts the photos each check has yet to judge: unfetched photos wait for CLIP, small accounts never wait for watermarks', async () => {
     await db().photo.update({ where: { id: 'a0p3' }, data: { contentHash: null, availability: 'unknown' } });
-    const before = new Map((await listCheckSummaries({ watermarkMinPhotos: 5 })).map((s) => [s.check, s.notScored]));
+    const before = new Map(
+      (await listCheckSummaries({ watermarkMinPhotos: 5 })).map((s) => [s.check, s.notScored]),
+    );
     expect(before.get('clip_nonphoto')).toBe(5); // 9 fetched, 4 judged
     expect(before.get('clip_nonwholesome')).toBe(9);
     expect(before.get('resolution')).toBe(10); // analysis checks judge every photo, fetched or not
     expect(before.get('watermark')).toBe(5); // a1 has 5 fetched photos; a0 only 4, below the minimum
-    await db().accountCheckResult.create({ data: { accountNsid: 'a1@N01', check: 'watermark', verdict: 'pass', version: 'v1' } });
-    const after = new Map((await listCheckSummaries({ watermarkMinPhotos: 5 })).map((s) => [s.check, s.notScored]));
+    await db().accountCheckResult.create({
+      data: { accountNsid: 'a1@N01', check: 'watermark', verdict: 'pass', version: 'v1' },
+    });
+    const after = new Map(
+      (await listCheckSummaries({ watermarkMinPhotos: 5 })).map((s) => [s.check, s.notScored]),
+    );
     expect(after.get('watermark')).toBe(0);
     expect(after.get('border')).toBe(0);
   });
 
   it('an override changes the effective verdict and the photo’s inclusion, records the old verdict, and is idempotent', async () => {
     expect((await photoInclusion(['a0p0'], LICENSES)).get('a0p0')).toEqual(['check:clip_nonphoto']);
-    const input = { userId: alice, photoIds: ['a0p0', 'a1p0', 'nope'], check: 'clip_nonphoto' as const, newVerdict: 'pass' as const, reason: 'a photo of a mural', requestId: 'r1' };
+    const input = {
+      userId: alice,
+      photoIds: ['a0p0', 'a1p0', 'nope'],
+      check: 'clip_nonphoto' as const,
+      newVerdict: 'pass' as const,
+      reason: 'a photo of a mural',
+      requestId: 'r1',
+    };
     const res = await overridePhotos(input);
     expect(res.overridden).toEqual([
-      { photoId: 'a0p0', oldVerdict: 'fail', newVerdict: 'pass' }, { photoId: 'a1p0', oldVerdict: 'fail', newVerdict: 'pass' },
+      { photoId: 'a0p0', oldVerdict: 'fail', newVerdict: 'pass' },
+      { photoId: 'a1p0', oldVerdict: 'fail', newVerdict: 'pass' },
     ]);
     expect(res.skipped).toEqual(['nope']);
     expect(await overridePhotos(input)).toEqual(res);
@@ -65,12 +95,22 @@ describe('check review', () => {
     const detail = await getPhotoDetail('a0p0', LICENSES);
     expect(detail.inclusion).toEqual({ included: false, reasons: ['check:clip_nonphoto'] });
     expect(detail.checks[0]).toMatchObject({ check: 'clip_nonphoto', verdict: 'fail', effective: 'fail' });
-    expect(detail.overrides.map((o) => [o.oldVerdict, o.newVerdict, o.by])).toEqual([['pass', 'fail', 'alice'], ['fail', 'pass', 'alice']]);
+    expect(detail.overrides.map((o) => [o.oldVerdict, o.newVerdict, o.by])).toEqual([
+      ['pass', 'fail', 'alice'],
+      ['fail', 'pass', 'alice'],
+    ]);
     expect(detail.photo.flickrUrl).toBe('https://www.flickr.com/photos/a0%40N01/a0p0');
 
     const open = await listCheckPhotos('clip_nonphoto', { status: 'open', page: 1, pageSize: 10 });
     expect(open.data.map((p) => p.photoId)).toEqual(['a0p1']);
-    const overridden = await listCheckPhotos('clip_nonphoto', { status: 'overridden', page: 1, pageSize: 10 });
-    expect(overridden.data.map((p) => [p.photoId, p.effective, p.override?.by])).toEqual([['a0p0', 'fail', 'alice'], ['a1p0', 'pass', 'alice']]);
+    const overridden = await listCheckPhotos('clip_nonphoto', {
+      status: 'overridden',
+      page: 1,
+      pageSize: 10,
+    });
+    expect(overridden.data.map((p) => [p.photoId, p.effective, p.override?.by])).toEqual([
+      ['a0p0', 'fail', 'alice'],
+      ['a1p0', 'pass', 'alice'],
+    ]);
   });
 });

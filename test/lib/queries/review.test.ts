@@ -2,17 +2,26 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
 import { ConflictError } from '../../../lib/errors.ts';
 import { decideAccount, listAccountDecisions, undoDecision } from '../../../lib/queries/decisions.ts';
-import { acquireLease, claimNextAccount, getAccountReview, listReviewQueue, releaseLeases } from '../../../lib/queries/review.ts';
+import {
+  acquireLease,
+  claimNextAccount,
+  getAccountReview,
+  listReviewQueue,
+  releaseLeases,
+} from '../../../lib/queries/review.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { addCheck, makeAccounts, makeUser } from './reviewFixtures.ts';
 
 useTestDatabase();
 const opts = { topN: 5, leaseMinutes: 10 };
-let alice = '', bob = '';
+let alice = '',
+  bob = '';
 let nsids: string[] = [];
 
 beforeEach(async () => {
-  await db().$executeRawUnsafe('TRUNCATE account_decisions, overrides, check_results, photos, accounts, users CASCADE');
+  await db().$executeRawUnsafe(
+    'TRUNCATE account_decisions, overrides, check_results, photos, accounts, users CASCADE',
+  );
   alice = await makeUser('alice');
   bob = await makeUser('bob');
   nsids = await makeAccounts(8);
@@ -43,48 +52,87 @@ describe('claiming accounts', () => {
 
   it('lets another reviewer take an abandoned (expired) lease', async () => {
     await claimNextAccount(alice, 'rank', opts);
-    await db().account.update({ where: { nsid: nsids[0] }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
+    await db().account.update({
+      where: { nsid: nsids[0] },
+      data: { leaseExpiresAt: new Date(Date.now() - 1000) },
+    });
     expect((await claimNextAccount(bob, 'rank', opts))?.nsid).toBe(nsids[0]);
   });
 
   it('orders by flag score when asked and lists undecided accounts first', async () => {
     expect((await claimNextAccount(alice, 'flag', opts))?.nsid).toBe(nsids[4]);
-    await decideAccount({ nsid: nsids[0], userId: bob, decision: 'approve', requestId: 'q1', expectedStatus: 'pending' });
+    await decideAccount({
+      nsid: nsids[0],
+      userId: bob,
+      decision: 'approve',
+      requestId: 'q1',
+      expectedStatus: 'pending',
+    });
     const page = await listReviewQueue(alice, { topN: 5, order: 'rank', page: 1, pageSize: 10 });
     expect(page.data.map((r) => r.nsid)).toEqual([...nsids.slice(1, 5), nsids[0]]);
     expect(page.counts).toEqual({ pending: 4, approved: 1, rejected: 0 });
-    expect(page.data.find((r) => r.nsid === nsids[4])).toMatchObject({ leaseHolder: 'alice', leaseMine: true });
+    expect(page.data.find((r) => r.nsid === nsids[4])).toMatchObject({
+      leaseHolder: 'alice',
+      leaseMine: true,
+    });
   });
 
   it('keeps one lease per reviewer and refuses an account another reviewer holds', async () => {
     await claimNextAccount(alice, 'rank', opts);
     await claimNextAccount(alice, 'rank', opts, [nsids[0]]);
     await claimNextAccount(alice, 'rank', opts, [nsids[0], nsids[1]]);
-    expect(await acquireLease(nsids[3], alice, 10, [nsids[1]])).toMatchObject({ held: true, status: 'pending' });
+    expect(await acquireLease(nsids[3], alice, 10, [nsids[1]])).toMatchObject({
+      held: true,
+      status: 'pending',
+    });
     expect(await acquireLease(nsids[0], bob, 10)).toMatchObject({ held: true });
     expect(await acquireLease(nsids[3], bob, 10)).toMatchObject({ held: false, holder: 'alice' });
-    const leased = await db().account.findMany({ where: { leaseUserId: { not: null } }, select: { nsid: true, leaseUserId: true }, orderBy: { nsid: 'asc' } });
+    const leased = await db().account.findMany({
+      where: { leaseUserId: { not: null } },
+      select: { nsid: true, leaseUserId: true },
+      orderBy: { nsid: 'asc' },
+    });
     // The third claim released a1 (alice kept a0 on screen and a2 reserved), so `keep: [a1]` keeps nothing of hers.
-    expect(leased).toEqual([{ nsid: nsids[0], leaseUserId: bob }, { nsid: nsids[3], leaseUserId: alice }]);
+    expect(leased).toEqual([
+      { nsid: nsids[0], leaseUserId: bob },
+      { nsid: nsids[3], leaseUserId: alice },
+    ]);
   });
 
   it('keeps the accounts a reviewer is on when they take the lease of one already decided (the page just left)', async () => {
     await claimNextAccount(alice, 'rank', opts);
     await claimNextAccount(alice, 'rank', opts, [nsids[0]]);
-    await db().account.update({ where: { nsid: nsids[0] }, data: { reviewStatus: 'approved', leaseUserId: null, leaseExpiresAt: null } });
+    await db().account.update({
+      where: { nsid: nsids[0] },
+      data: { reviewStatus: 'approved', leaseUserId: null, leaseExpiresAt: null },
+    });
     await claimNextAccount(alice, 'rank', opts, [nsids[1]]);
     expect(await acquireLease(nsids[0], alice, 10)).toMatchObject({ held: true, status: 'approved' });
-    const mine = await db().account.findMany({ where: { leaseUserId: alice }, select: { nsid: true }, orderBy: { nsid: 'asc' } });
+    const mine = await db().account.findMany({
+      where: { leaseUserId: alice },
+      select: { nsid: true },
+      orderBy: { nsid: 'asc' },
+    });
     expect(mine.map((a) => a.nsid)).toEqual([nsids[0], nsids[1], nsids[2]]);
     // Taking a pending account again releases everything else, as before.
     await acquireLease(nsids[1], alice, 10);
-    expect((await db().account.findMany({ where: { leaseUserId: alice }, select: { nsid: true } })).map((a) => a.nsid)).toEqual([nsids[1]]);
+    expect(
+      (await db().account.findMany({ where: { leaseUserId: alice }, select: { nsid: true } })).map(
+        (a) => a.nsid,
+      ),
+    ).toEqual([nsids[1]]);
   });
 });
 
 describe('a review page token', () => {
   const leasedTo = async (userId: string) =>
-    (await db().account.findMany({ where: { leaseUserId: userId }, select: { nsid: true }, orderBy: { nsid: 'asc' } })).map((a) => a.nsid);
+    (
+      await db().account.findMany({
+        where: { leaseUserId: userId },
+        select: { nsid: true },
+        orderBy: { nsid: 'asc' },
+      })
+    ).map((a) => a.nsid);
 
   it('leaving the page ends every lease taken under its token, even one the beacon did not name', async () => {
     const page = 'page-token-aaaaaaaaaaaaaaaa';
@@ -104,11 +152,13 @@ describe('a review page token', () => {
     expect((await acquireLease(nsids[0], alice, 10, [], page)).held).toBe(false);
     expect(await leasedTo(alice)).toEqual([]);
     // A new page (new token) and a plain claim both work as before.
-    expect((await claimNextAccount(alice, 'rank', opts, [], 'page-token-cccccccccccccccc'))?.nsid).toBe(nsids[0]);
+    expect((await claimNextAccount(alice, 'rank', opts, [], 'page-token-cccccccccccccccc'))?.nsid).toBe(
+      nsids[0],
+    );
     expect((await claimNextAccount(bob, 'rank', opts))?.nsid).toBe(nsids[1]);
   });
 
-  it('a token cannot close or use another reviewer\'s page', async () => {
+  it("a token cannot close or use another reviewer's page", async () => {
     const page = 'page-token-dddddddddddddddd';
     await claimNextAccount(alice, 'rank', opts, [], page);
     await releaseLeases([], bob, page);
@@ -120,20 +170,51 @@ describe('a review page token', () => {
 describe('decisions', () => {
   it('records a decision once per requestId, releases the lease, and refuses an account leased by someone else', async () => {
     await claimNextAccount(alice, 'rank', opts);
-    await expect(decideAccount({ nsid: nsids[0], userId: bob, decision: 'approve', requestId: 'b1', expectedStatus: 'pending' })).rejects.toBeInstanceOf(ConflictError);
-    const input = { nsid: nsids[0], userId: alice, decision: 'reject' as const, reason: 'watermarks', requestId: 'a1', expectedStatus: 'pending' as const };
+    await expect(
+      decideAccount({
+        nsid: nsids[0],
+        userId: bob,
+        decision: 'approve',
+        requestId: 'b1',
+        expectedStatus: 'pending',
+      }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    const input = {
+      nsid: nsids[0],
+      userId: alice,
+      decision: 'reject' as const,
+      reason: 'watermarks',
+      requestId: 'a1',
+      expectedStatus: 'pending' as const,
+    };
     const [r1, r2] = await Promise.all([decideAccount(input), decideAccount(input)]);
     expect(r1.decision.id).toBe(r2.decision.id);
     expect(await db().accountDecision.count()).toBe(1);
     expect(await db().account.findUnique({ where: { nsid: nsids[0] } })).toMatchObject({
-      reviewStatus: 'rejected', reviewReason: 'watermarks', leaseUserId: null, leaseExpiresAt: null,
+      reviewStatus: 'rejected',
+      reviewReason: 'watermarks',
+      leaseUserId: null,
+      leaseExpiresAt: null,
     });
   });
 
   it('lets exactly one of two simultaneous deciders win on an unleased account', async () => {
     const results = await Promise.allSettled([
-      decideAccount({ nsid: nsids[2], userId: alice, decision: 'approve', requestId: 'x1', expectedStatus: 'pending' }),
-      decideAccount({ nsid: nsids[2], userId: bob, decision: 'reject', reason: 'other', requestId: 'x2', expectedStatus: 'pending' }),
+      decideAccount({
+        nsid: nsids[2],
+        userId: alice,
+        decision: 'approve',
+        requestId: 'x1',
+        expectedStatus: 'pending',
+      }),
+      decideAccount({
+        nsid: nsids[2],
+        userId: bob,
+        decision: 'reject',
+        reason: 'other',
+        requestId: 'x2',
+        expectedStatus: 'pending',
+      }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
@@ -142,9 +223,28 @@ describe('decisions', () => {
   });
 
   it('undo appends, restores the status before the decision, and gives the reviewer the account back', async () => {
-    await decideAccount({ nsid: nsids[0], userId: alice, decision: 'approve', requestId: 'd1', expectedStatus: 'pending' });
-    await decideAccount({ nsid: nsids[0], userId: alice, decision: 'reject', reason: 'heavy_edits', requestId: 'd2', expectedStatus: 'approved' });
-    await decideAccount({ nsid: nsids[1], userId: alice, decision: 'approve', requestId: 'd3', expectedStatus: 'pending' });
+    await decideAccount({
+      nsid: nsids[0],
+      userId: alice,
+      decision: 'approve',
+      requestId: 'd1',
+      expectedStatus: 'pending',
+    });
+    await decideAccount({
+      nsid: nsids[0],
+      userId: alice,
+      decision: 'reject',
+      reason: 'heavy_edits',
+      requestId: 'd2',
+      expectedStatus: 'approved',
+    });
+    await decideAccount({
+      nsid: nsids[1],
+      userId: alice,
+      decision: 'approve',
+      requestId: 'd3',
+      expectedStatus: 'pending',
+    });
     const u1 = await undoDecision({ userId: alice, requestId: 'u1', leaseMinutes: 10 });
     expect(u1.account).toMatchObject({ nsid: nsids[1], reviewStatus: 'pending' });
     expect(await undoDecision({ userId: alice, requestId: 'u1', leaseMinutes: 10 })).toEqual(u1);
@@ -153,15 +253,32 @@ describe('decisions', () => {
     expect((await db().account.findUnique({ where: { nsid: nsids[0] } }))?.leaseUserId).toBe(alice);
     const history = await listAccountDecisions(nsids[0]);
     expect(history.map((h) => [h.decision, h.reason, h.undoesId !== null])).toEqual([
-      ['undo', null, true], ['reject', 'heavy_edits', false], ['approve', null, false],
+      ['undo', null, true],
+      ['reject', 'heavy_edits', false],
+      ['approve', null, false],
     ]);
     expect(history[0].undoesId).toBe(history[1].id);
   });
 
   it('refuses to undo a decision a later one replaced', async () => {
-    const mine = await decideAccount({ nsid: nsids[0], userId: alice, decision: 'approve', requestId: 'e1', expectedStatus: 'pending' });
-    await decideAccount({ nsid: nsids[0], userId: bob, decision: 'reject', reason: 'spam_duplicates', requestId: 'e2', expectedStatus: 'approved' });
-    await expect(undoDecision({ userId: alice, requestId: 'e3', decisionId: mine.decision.id, leaseMinutes: 10 })).rejects.toBeInstanceOf(ConflictError);
+    const mine = await decideAccount({
+      nsid: nsids[0],
+      userId: alice,
+      decision: 'approve',
+      requestId: 'e1',
+      expectedStatus: 'pending',
+    });
+    await decideAccount({
+      nsid: nsids[0],
+      userId: bob,
+      decision: 'reject',
+      reason: 'spam_duplicates',
+      requestId: 'e2',
+      expectedStatus: 'approved',
+    });
+    await expect(
+      undoDecision({ userId: alice, requestId: 'e3', decisionId: mine.decision.id, leaseMinutes: 10 }),
+    ).rejects.toBeInstanceOf(ConflictError);
   });
 });
 
@@ -172,12 +289,23 @@ describe('account page data', () => {
     await addCheck('big0p3', 'clip_nonphoto', 'uncertain', 0.5);
     await addCheck('big0p7', 'clip_nonphoto', 'fail', 0.95);
     await addCheck('big0p8', 'clip_nonphoto', 'pass', 0.1);
-    await db().override.create({ data: { userId: alice, photoId: 'big0p7', check: 'clip_nonphoto', oldVerdict: 'fail', newVerdict: 'pass' } });
+    await db().override.create({
+      data: {
+        userId: alice,
+        photoId: 'big0p7',
+        check: 'clip_nonphoto',
+        oldVerdict: 'fail',
+        newVerdict: 'pass',
+      },
+    });
     const review = await getAccountReview(nsid, alice, { sampleSize: 10, flaggedCap: 100 });
     expect(review.flaggedTotal).toBe(1);
     expect(review.photos).toHaveLength(11);
     expect(review.photos[0]).toMatchObject({ id: 'big0p3', flagged: true });
-    expect(review.photos[0].flags.map((f) => [f.check, f.verdict])).toEqual([['watermark', 'fail'], ['clip_nonphoto', 'uncertain']]);
+    expect(review.photos[0].flags.map((f) => [f.check, f.verdict])).toEqual([
+      ['watermark', 'fail'],
+      ['clip_nonphoto', 'uncertain'],
+    ]);
     expect(review.photos.slice(1).every((p) => !p.flagged)).toBe(true);
     expect(review.checks).toEqual([
       { check: 'clip_nonphoto', total: 3, fail: 0, uncertain: 1 },

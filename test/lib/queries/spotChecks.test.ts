@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
-import { createSpotCheck, getSpotCheck, labelSpotCheckItem, spotCheckTrend } from '../../../lib/queries/spotChecks.ts';
+import {
+  createSpotCheck,
+  getSpotCheck,
+  labelSpotCheckItem,
+  spotCheckTrend,
+} from '../../../lib/queries/spotChecks.ts';
 import { wilsonInterval } from '../../../lib/stats/wilson.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { addCheck, makeAccounts, makeUser } from './reviewFixtures.ts';
@@ -18,9 +23,30 @@ beforeAll(async () => {
 
 describe('spot-checks', () => {
   it('draws the same sample for the same seed, only from included photos when asked', async () => {
-    const a = await createSpotCheck({ name: 'A', population: 'included', size: 20, seed: 'seed-1', userId: alice, licenses: LICENSES });
-    const b = await createSpotCheck({ name: 'B', population: 'included', size: 20, seed: 'seed-1', userId: alice, licenses: LICENSES });
-    const c = await createSpotCheck({ name: 'C', population: 'all', size: 200, seed: 'seed-2', userId: alice, licenses: LICENSES });
+    const a = await createSpotCheck({
+      name: 'A',
+      population: 'included',
+      size: 20,
+      seed: 'seed-1',
+      userId: alice,
+      licenses: LICENSES,
+    });
+    const b = await createSpotCheck({
+      name: 'B',
+      population: 'included',
+      size: 20,
+      seed: 'seed-1',
+      userId: alice,
+      licenses: LICENSES,
+    });
+    const c = await createSpotCheck({
+      name: 'C',
+      population: 'all',
+      size: 200,
+      seed: 'seed-2',
+      userId: alice,
+      licenses: LICENSES,
+    });
     expect(a.populationSize).toBe(81);
     expect(c).toMatchObject({ populationSize: 100, size: 100 });
     const [da, db_] = await Promise.all([getSpotCheck(a.id), getSpotCheck(b.id)]);
@@ -30,21 +56,63 @@ describe('spot-checks', () => {
   });
 
   it('counts the newest label set of each item and gives Wilson intervals scaled to the population', async () => {
-    const sc = await createSpotCheck({ name: 'L', population: 'included', size: 20, seed: 'lab', userId: alice, licenses: LICENSES });
+    const sc = await createSpotCheck({
+      name: 'L',
+      population: 'included',
+      size: 20,
+      seed: 'lab',
+      userId: alice,
+      licenses: LICENSES,
+    });
     const items = (await getSpotCheck(sc.id)).items;
     for (const [i, item] of items.entries()) {
-      const labels = i < 3 ? ['non_photo' as const] : i < 5 ? ['minor_edits' as const, 'copyright' as const] : ['fine' as const];
-      await labelSpotCheckItem({ spotCheckId: sc.id, photoId: item.photoId, labels, userId: alice, requestId: `${sc.id}-${i}` });
+      const labels =
+        i < 3
+          ? ['non_photo' as const]
+          : i < 5
+            ? ['minor_edits' as const, 'copyright' as const]
+            : ['fine' as const];
+      await labelSpotCheckItem({
+        spotCheckId: sc.id,
+        photoId: item.photoId,
+        labels,
+        userId: alice,
+        requestId: `${sc.id}-${i}`,
+      });
     }
     // Relabel one non-photo as fine: only the newest set counts; a repeated requestId is recorded once.
-    await labelSpotCheckItem({ spotCheckId: sc.id, photoId: items[0].photoId, labels: ['fine'], userId: alice, requestId: 'again' });
-    await labelSpotCheckItem({ spotCheckId: sc.id, photoId: items[0].photoId, labels: ['fine'], userId: alice, requestId: 'again' });
+    await labelSpotCheckItem({
+      spotCheckId: sc.id,
+      photoId: items[0].photoId,
+      labels: ['fine'],
+      userId: alice,
+      requestId: 'again',
+    });
+    await labelSpotCheckItem({
+      spotCheckId: sc.id,
+      photoId: items[0].photoId,
+      labels: ['fine'],
+      userId: alice,
+      requestId: 'again',
+    });
     const detail = await getSpotCheck(sc.id);
     expect(detail.spotCheck.labelled).toBe(20);
     const est = Object.fromEntries(detail.estimates.map((e) => [e.label, e]));
-    expect([est.fine.count, est.non_photo.count, est.minor_edits.count, est.copyright.count, est.any_problem.count]).toEqual([16, 2, 2, 2, 4]);
+    expect([
+      est.fine.count,
+      est.non_photo.count,
+      est.minor_edits.count,
+      est.copyright.count,
+      est.any_problem.count,
+    ]).toEqual([16, 2, 2, 2, 4]);
     const w = wilsonInterval(2, 20);
-    expect(est.non_photo).toMatchObject({ n: 20, share: 0.1, low: w.low, high: w.high, populationCount: Math.round(0.1 * 81) });
+    expect(est.non_photo).toMatchObject({
+      n: 20,
+      share: 0.1,
+      low: w.low,
+      high: w.high,
+      populationCount: Math.round(0.1 * 81),
+    });
     expect(await db().spotCheckLabel.count({ where: { spotCheckId: sc.id } })).toBe(21);
     const trend = await spotCheckTrend();
     expect(trend.at(-1)?.spotCheck.id).toBe(sc.id);

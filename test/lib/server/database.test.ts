@@ -32,7 +32,10 @@ describe('database resolution', () => {
       const first = await ensureDatabase({ dataDir });
       expect(first.embedded).toBe(true);
       expect(existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
-      await query(first.url, `INSERT INTO users (id, email, name, password_hash, updated_at) VALUES ('u1', 'a@b.c', 'A', 'x', now())`);
+      await query(
+        first.url,
+        `INSERT INTO users (id, email, name, password_hash, updated_at) VALUES ('u1', 'a@b.c', 'A', 'x', now())`,
+      );
 
       // A second process (the CLI while the app runs) connects to the running server instead of starting another.
       delete process.env.DATABASE_URL;
@@ -61,7 +64,10 @@ describe('database resolution', () => {
       expect(handle.embedded).toBe(false);
       expect(handle.url).toBe(server.url);
       expect(existsSync(path.join(dataDir, 'postgres'))).toBe(false);
-      const tables = await query(server.url, `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'photos'`);
+      const tables = await query(
+        server.url,
+        `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'photos'`,
+      );
       expect(tables[0].n).toBe(1);
       await handle.stop();
       // The shared server is still up after Quarry stops.

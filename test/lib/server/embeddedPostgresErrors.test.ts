@@ -5,7 +5,11 @@ import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedPostgresError, freePort, startEmbeddedPostgres } from '../../../lib/server/embeddedPostgres.ts';
+import {
+  EmbeddedPostgresError,
+  freePort,
+  startEmbeddedPostgres,
+} from '../../../lib/server/embeddedPostgres.ts';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -13,7 +17,9 @@ async function tempDir(): Promise<string> {
   dirs.push(d);
   return d;
 }
-afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
 
 function hold(port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -25,7 +31,10 @@ function hold(port: number): Promise<Server> {
 const release = (srv: Server) => new Promise<void>((r) => srv.close(() => r()));
 
 async function failure(p: Promise<unknown>): Promise<EmbeddedPostgresError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(EmbeddedPostgresError);
   return e as EmbeddedPostgresError;
 }
@@ -43,7 +52,9 @@ describe('embedded PostgreSQL start-up errors', () => {
     it('a port held for a moment is tried again, and the server starts on it', async () => {
       const port = await freePort();
       const blocker = await hold(port);
-      setTimeout(() => { void release(blocker); }, 1200);
+      setTimeout(() => {
+        void release(blocker);
+      }, 1200);
       const lines: string[] = [];
       const server = await startEmbeddedPostgres({ dataDir, port, log: (m) => lines.push(m) });
       try {
@@ -60,7 +71,11 @@ describe('embedded PostgreSQL start-up errors', () => {
       try {
         const lines: string[] = [];
         const e = await failure(startEmbeddedPostgres({ dataDir, port, log: (m) => lines.push(m) }));
-        expect(e.message).toMatch(new RegExp(`did not start on port ${port}.*(Address already in use|could not create any TCP/IP sockets)`));
+        expect(e.message).toMatch(
+          new RegExp(
+            `did not start on port ${port}.*(Address already in use|could not create any TCP/IP sockets)`,
+          ),
+        );
         expect(e.message).not.toContain('\n');
         expect(lines.filter((l) => l.includes('port in use'))).toHaveLength(4);
       } finally {
@@ -70,7 +85,9 @@ describe('embedded PostgreSQL start-up errors', () => {
 
     it('a start that does not become ready in time is tried once more, then reported', async () => {
       const lines: string[] = [];
-      const e = await failure(startEmbeddedPostgres({ dataDir, readyTimeoutMs: 1, log: (m) => lines.push(m) }));
+      const e = await failure(
+        startEmbeddedPostgres({ dataDir, readyTimeoutMs: 1, log: (m) => lines.push(m) }),
+      );
       expect(e.message).toMatch(/did not become ready within 0\.001 s/);
       expect(lines.filter((l) => l.includes('slow start'))).toHaveLength(1);
       // Nothing was left running: a normal start afterwards works.

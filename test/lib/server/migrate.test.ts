@@ -10,7 +10,9 @@ describe('migration runner', () => {
     const client = new pg.Client({ connectionString: database.url() });
     await client.connect();
     try {
-      const rows = await client.query('SELECT migration_name, checksum FROM "_prisma_migrations" ORDER BY migration_name');
+      const rows = await client.query(
+        'SELECT migration_name, checksum FROM "_prisma_migrations" ORDER BY migration_name',
+      );
       const expected = await readMigrations();
       expect(rows.rows.map((r) => r.migration_name)).toEqual(expected.map((m) => m.name));
       expect(rows.rows.map((r) => r.checksum)).toEqual(expected.map((m) => m.checksum));
@@ -21,7 +23,11 @@ describe('migration runner', () => {
   });
 
   it('lets concurrent start-ups migrate safely under the lock', async () => {
-    const results = await Promise.all([migrate(database.url()), migrate(database.url()), migrate(database.url())]);
+    const results = await Promise.all([
+      migrate(database.url()),
+      migrate(database.url()),
+      migrate(database.url()),
+    ]);
     expect(results.flat()).toEqual([]);
   });
 });

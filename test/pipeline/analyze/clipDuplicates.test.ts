@@ -33,18 +33,35 @@ function unit(axis: number, angle: number): number[] {
   return v;
 }
 
-async function addPhoto(id: string, o: { phash: bigint; width: number; embedding: number[]; model?: string }) {
+async function addPhoto(
+  id: string,
+  o: { phash: bigint; width: number; embedding: number[]; model?: string },
+) {
   await db().photo.create({
     data: {
-      id, ownerNsid: 'dup@N01', secret: 's', server: '1', license: 9, dateUpload: new Date('2020-01-01'),
-      availability: 'available', contentHash: id.padEnd(64, '0'), phash: o.phash, imageWidth: o.width, imageHeight: o.width,
+      id,
+      ownerNsid: 'dup@N01',
+      secret: 's',
+      server: '1',
+      license: 9,
+      dateUpload: new Date('2020-01-01'),
+      availability: 'available',
+      contentHash: id.padEnd(64, '0'),
+      phash: o.phash,
+      imageWidth: o.width,
+      imageHeight: o.width,
     },
   });
-  await db().photoEmbedding.create({ data: { photoId: id, model: o.model ?? MODEL, vector: new Uint8Array(encodeFloat16(o.embedding)) } });
+  await db().photoEmbedding.create({
+    data: { photoId: id, model: o.model ?? MODEL, vector: new Uint8Array(encodeFloat16(o.embedding)) },
+  });
 }
 
 async function duplicateResults() {
-  const rows = await db().checkResult.findMany({ where: { check: 'duplicate' }, orderBy: { photoId: 'asc' } });
+  const rows = await db().checkResult.findMany({
+    where: { check: 'duplicate' },
+    orderBy: { photoId: 'asc' },
+  });
   return new Map(rows.map((r) => [r.photoId, r]));
 }
 
@@ -54,9 +71,14 @@ describe('CLIP pairs in the duplicate clusters', () => {
     // pHashes 32 bits apart: the perceptual hashes alone find no pair.
     await addPhoto('100', { phash: 0x0000_0000_ffff_ffffn, width: 1024, embedding: unit(1, 0) });
     await addPhoto('101', { phash: 0x00ff_00ff_00ff_00ffn, width: 800, embedding: unit(1, Math.acos(0.97)) });
-    await addPhoto('102', { phash: 0x0f0f_0f0f_0f0f_0f0fn, width: 800, embedding: unit(2, Math.acos(0.90)) });
+    await addPhoto('102', { phash: 0x0f0f_0f0f_0f0f_0f0fn, width: 800, embedding: unit(2, Math.acos(0.9)) });
     // Same direction as 100, but embedded by another model: never compared with it.
-    await addPhoto('103', { phash: 0x3333_3333_3333_3333n, width: 800, embedding: unit(1, 0), model: 'other@ffff' });
+    await addPhoto('103', {
+      phash: 0x3333_3333_3333_3333n,
+      width: 800,
+      embedding: unit(1, 0),
+      model: 'other@ffff',
+    });
 
     const hashesOnly = await runDuplicates(resolveSettings({ clipPairs: null, dataDir: tmp }));
     expect(hashesOnly.duplicates).toBe(0);
@@ -65,17 +87,28 @@ describe('CLIP pairs in the duplicate clusters', () => {
     const summary = await runDuplicates(s);
     expect(summary).toMatchObject({ skipped: false, photos: 4, clipPairs: 1, clusters: 1, duplicates: 1 });
     const results = await duplicateResults();
-    expect(results.get('101')).toMatchObject({ verdict: 'fail', details: { canonicalId: '100', kind: 'clip', clusterSize: 2 } });
+    expect(results.get('101')).toMatchObject({
+      verdict: 'fail',
+      details: { canonicalId: '100', kind: 'clip', clusterSize: 2 },
+    });
     expect(results.get('101')!.score).toBeCloseTo(0.97, 2);
-    expect(results.get('100')).toMatchObject({ verdict: 'pass', details: { canonical: true, clusterSize: 2 } });
+    expect(results.get('100')).toMatchObject({
+      verdict: 'pass',
+      details: { canonical: true, clusterSize: 2 },
+    });
     expect(results.get('102')).toMatchObject({ verdict: 'pass', details: {} });
     expect(results.get('103')).toMatchObject({ verdict: 'pass', details: {} });
     expect((await db().photo.findUnique({ where: { id: '101' } }))!.duplicateOfId).toBe('100');
     // The version records the model and threshold: the same source again is current, a lower threshold is not.
     expect((await runDuplicates(s)).skipped).toBe(true);
-    const looser = await runDuplicates(resolveSettings({ clipPairs: { modelKey: MODEL, threshold: 0.85 }, dataDir: tmp }));
+    const looser = await runDuplicates(
+      resolveSettings({ clipPairs: { modelKey: MODEL, threshold: 0.85 }, dataDir: tmp }),
+    );
     expect(looser).toMatchObject({ skipped: false, clipPairs: 3, clusters: 1, duplicates: 2 });
-    expect((await duplicateResults()).get('102')).toMatchObject({ verdict: 'fail', details: { canonicalId: '100', kind: 'clip' } });
+    expect((await duplicateResults()).get('102')).toMatchObject({
+      verdict: 'fail',
+      details: { canonicalId: '100', kind: 'clip' },
+    });
 
     // Without CLIP pairs the photos are unique again and the pointers are cleared.
     await runDuplicates(resolveSettings({ clipPairs: null, dataDir: tmp }));
@@ -111,35 +144,64 @@ describe('the clip run stage', () => {
     const dir = path.join(tmp, 'model');
     const { hash } = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8'));
     const key = `${TEST_MODEL_NAME}@${hash}`;
-    await db().photoEmbedding.updateMany({ where: { photoId: { in: ['100', '101'] } }, data: { model: key } });
+    await db().photoEmbedding.updateMany({
+      where: { photoId: { in: ['100', '101'] } },
+      data: { model: key },
+    });
     // More embeddings than the exact search may take on: no CLIP pairs, and the reason says so.
-    const capped = await clipPairSource(clipConfig(loadSettings({ CLIP_MODEL_DIR: dir, CLIP_NEAR_DUPLICATE_MAX_PHOTOS: '1' })));
+    const capped = await clipPairSource(
+      clipConfig(loadSettings({ CLIP_MODEL_DIR: dir, CLIP_NEAR_DUPLICATE_MAX_PHOTOS: '1' })),
+    );
     expect(capped.source).toBeNull();
     expect(capped.note).toMatch(/^2 CLIP embeddings exceed CLIP_NEAR_DUPLICATE_MAX_PHOTOS \(1\)/);
     const saved = { ...settings };
     Object.assign(settings, { CLIP_MODEL_DIR: dir, CLIP_NEAR_DUPLICATE: 0.95 });
-    const config = resolveRunConfig(runInputSchema.parse({ stages: ['clip'] }), ['clip'], { licenses: [9], thresholds: thresholdDefaults() });
+    const config = resolveRunConfig(runInputSchema.parse({ stages: ['clip'] }), ['clip'], {
+      licenses: [9],
+      thresholds: thresholdDefaults(),
+    });
     const run = await db().pipelineRun.create({ data: { stages: ['clip'], config } });
-    const stage = await db().runStage.create({ data: { runId: run.id, stage: 'clip', position: 0, done: 0 } });
+    const stage = await db().runStage.create({
+      data: { runId: run.id, stage: 'clip', position: 0, done: 0 },
+    });
     const ctx = { runId: run.id, config, signal: new AbortController().signal, heartbeat: async () => {} };
     try {
-      expect(await clipStage.after!({ id: run.id, config }, ctx)).toMatchObject({ note: 'no new embeddings: duplicate clusters unchanged' });
+      expect(await clipStage.after!({ id: run.id, config }, ctx)).toMatchObject({
+        note: 'no new embeddings: duplicate clusters unchanged',
+      });
       expect((await duplicateResults()).get('101')!.verdict).toBe('pass');
 
       await db().runStage.update({ where: { id: stage.id }, data: { done: 2 } });
       const r = await clipStage.after!({ id: run.id, config }, ctx);
       expect(r).toMatchObject({ note: '1 CLIP pairs at cosine ≥ 0.95: 1 duplicates in 1 clusters' });
-      expect((await duplicateResults()).get('101')).toMatchObject({ verdict: 'fail', runId: run.id, details: { canonicalId: '100', kind: 'clip' } });
+      expect((await duplicateResults()).get('101')).toMatchObject({
+        verdict: 'fail',
+        runId: run.id,
+        details: { canonicalId: '100', kind: 'clip' },
+      });
 
       // A run of analyze and clip clusters once: analyze's finishing step leaves it to clip's, which does it even
       // without new embeddings (the photos were analyzed in this run).
-      const both = resolveRunConfig(runInputSchema.parse({ stages: ['analyze', 'clip'] }), ['analyze', 'clip'], { licenses: [9], thresholds: thresholdDefaults() });
+      const both = resolveRunConfig(
+        runInputSchema.parse({ stages: ['analyze', 'clip'] }),
+        ['analyze', 'clip'],
+        { licenses: [9], thresholds: thresholdDefaults() },
+      );
       const run2 = await db().pipelineRun.create({ data: { stages: ['analyze', 'clip'], config: both } });
       const ctx2 = { ...ctx, runId: run2.id, config: both };
-      const before = await db().checkResult.findMany({ where: { check: 'duplicate' }, orderBy: { photoId: 'asc' } });
-      expect(await analyzeStage.after!({ id: run2.id, config: both }, ctx2)).toMatchObject({ note: 'duplicates are grouped after the CLIP stage' });
-      expect(await db().checkResult.findMany({ where: { check: 'duplicate' }, orderBy: { photoId: 'asc' } })).toEqual(before);
-      expect(await clipStage.after!({ id: run2.id, config: both }, ctx2)).toMatchObject({ note: 'duplicates already current' });
+      const before = await db().checkResult.findMany({
+        where: { check: 'duplicate' },
+        orderBy: { photoId: 'asc' },
+      });
+      expect(await analyzeStage.after!({ id: run2.id, config: both }, ctx2)).toMatchObject({
+        note: 'duplicates are grouped after the CLIP stage',
+      });
+      expect(
+        await db().checkResult.findMany({ where: { check: 'duplicate' }, orderBy: { photoId: 'asc' } }),
+      ).toEqual(before);
+      expect(await clipStage.after!({ id: run2.id, config: both }, ctx2)).toMatchObject({
+        note: 'duplicates already current',
+      });
     } finally {
       Object.assign(settings, saved);
     }

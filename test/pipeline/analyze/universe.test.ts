@@ -41,15 +41,30 @@ beforeAll(async () => {
   sim = await startFlickrSimulator({ universe });
   foreign = await startServer({ '/x.jpg': (_q, r) => r.writeHead(200).end('nope') });
   bad = await startServer({
-    '/corrupt.jpg': (_q, r) => r.writeHead(200).end(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(5000, 0x37)])),
-    '/page.jpg': (_q, r) => r.writeHead(200, { 'content-type': 'text/html' }).end('<html>this is an error page, not a photo</html>'),
-    '/huge.jpg': (_q, r) => { r.writeHead(200); for (let i = 0; i < 300; i++) r.write(Buffer.alloc(10_000, 1)); r.end(); },
+    '/corrupt.jpg': (_q, r) =>
+      r.writeHead(200).end(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(5000, 0x37)])),
+    '/page.jpg': (_q, r) =>
+      r
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<html>this is an error page, not a photo</html>'),
+    '/huge.jpg': (_q, r) => {
+      r.writeHead(200);
+      for (let i = 0; i < 300; i++) r.write(Buffer.alloc(10_000, 1));
+      r.end();
+    },
     '/redirect.jpg': (_q, r) => r.writeHead(302, { location: `${foreign.origin}/x.jpg` }).end(),
   });
   // The stages read these settings, as the app and the worker do (getExif through the simulator's API).
   Object.assign(appSettings, {
-    FLICKR_API_KEY: 'k', FLICKR_API_BASE: sim.apiBase, FLICKR_RATE_LIMIT: 1e9, IMAGE_HOSTS: [sim.imageHost, bad.host],
-    FETCH_RETRIES: 1, FETCH_BACKOFF_MS: 5, FETCH_TIMEOUT_MS: 10_000, FETCH_MAX_BYTES: 2_000_000, FETCH_CONCURRENCY: 8,
+    FLICKR_API_KEY: 'k',
+    FLICKR_API_BASE: sim.apiBase,
+    FLICKR_RATE_LIMIT: 1e9,
+    IMAGE_HOSTS: [sim.imageHost, bad.host],
+    FETCH_RETRIES: 1,
+    FETCH_BACKOFF_MS: 5,
+    FETCH_TIMEOUT_MS: 10_000,
+    FETCH_MAX_BYTES: 2_000_000,
+    FETCH_CONCURRENCY: 8,
   });
   process.env.DATA_DIR = dataDir;
   const ingest = await runToEnd({ stages: ['ingest'], from: '2019-01-01', to: '2020-12-31' });
@@ -57,11 +72,27 @@ beforeAll(async () => {
   sql = new pg.Client({ connectionString: database.url() });
   await sql.connect();
   // Four ordinary photos get broken image URLs: each must end as its own clear error.
-  const planted = new Set([...truth.duplicates.flat(), ...truth.small, ...truth.deleted, ...truth.copyrightExif.map((c) => c.id), ...truth.copyrightText.map((c) => c.id), ...truth.decoys.map((d) => d.id)]);
+  const planted = new Set([
+    ...truth.duplicates.flat(),
+    ...truth.small,
+    ...truth.deleted,
+    ...truth.copyrightExif.map((c) => c.id),
+    ...truth.copyrightText.map((c) => c.id),
+    ...truth.decoys.map((d) => d.id),
+  ]);
   const { rows } = await sql.query<{ id: string }>('SELECT id FROM photos ORDER BY id');
-  const ordinary = rows.map((r) => r.id).filter((id) => !planted.has(id)).slice(0, 4);
-  ['corrupt', 'page', 'huge', 'redirect'].forEach((name, i) => { badPhotos[name] = ordinary[i]; });
-  for (const [name, id] of Object.entries(badPhotos)) await sql.query(`UPDATE photos SET url_b = $1, url_c = NULL, url_z = NULL, url_m = NULL, sizes = '{"b":[1024,768]}' WHERE id = $2`, [`${bad.origin}/${name}.jpg`, id]);
+  const ordinary = rows
+    .map((r) => r.id)
+    .filter((id) => !planted.has(id))
+    .slice(0, 4);
+  ['corrupt', 'page', 'huge', 'redirect'].forEach((name, i) => {
+    badPhotos[name] = ordinary[i];
+  });
+  for (const [name, id] of Object.entries(badPhotos))
+    await sql.query(
+      `UPDATE photos SET url_b = $1, url_c = NULL, url_z = NULL, url_m = NULL, sizes = '{"b":[1024,768]}' WHERE id = $2`,
+      [`${bad.origin}/${name}.jpg`, id],
+    );
 }, 120_000);
 
 afterAll(async () => {
@@ -81,7 +112,16 @@ describe('analyze on the generated universe', () => {
 
     const q = await qualityReport(truth);
     const by = Object.fromEntries(q.scores.map((s) => [s.check, s]));
-    console.log(JSON.stringify({ byKind: q.byKind, scores: q.scores.map(({ missed, wrong, ...s }) => ({ ...s, missed: missed.length, wrong: wrong.length })) }));
+    console.log(
+      JSON.stringify({
+        byKind: q.byKind,
+        scores: q.scores.map(({ missed, wrong, ...s }) => ({
+          ...s,
+          missed: missed.length,
+          wrong: wrong.length,
+        })),
+      }),
+    );
     for (const check of ['resolution', 'copyright_text', 'exif_copyright', 'unavailable']) {
       expect(by[check].expected, check).toBeGreaterThan(0);
       expect(by[check].missed, check).toEqual([]);
@@ -91,12 +131,18 @@ describe('analyze on the generated universe', () => {
     // Crops (one side cut by 1–10 % of the area, or a centred cut to another aspect ratio) are found by the window
     // hashes and verified by alignment (see cropHash.ts, duplicateConfig.ts).
     // (At 240 photos the ingested planted copies may lack an aspect crop: cropSearch.test.ts and the real set cover it.)
-    for (const kind of ['exact', 'reencode', 'resize', 'crop', 'aspect'] as const) expect(q.byKind[kind]?.found, kind).toBe(q.byKind[kind]?.expected);
+    for (const kind of ['exact', 'reencode', 'resize', 'crop', 'aspect'] as const)
+      expect(q.byKind[kind]?.found, kind).toBe(q.byKind[kind]?.expected);
     expect((q.byKind.crop?.expected ?? 0) + (q.byKind.aspect?.expected ?? 0)).toBeGreaterThan(0);
     expect(by.duplicate.precision).toBeGreaterThanOrEqual(0.99);
 
-    const errors = await sql.query<{ id: string; availability: string; fetch_error: string }>('SELECT id, availability, fetch_error FROM photos WHERE id = ANY($1)', [Object.values(badPhotos)]);
-    const kindOf = Object.fromEntries(errors.rows.map((r) => [r.id, `${r.availability} ${r.fetch_error.split(':')[0]}`]));
+    const errors = await sql.query<{ id: string; availability: string; fetch_error: string }>(
+      'SELECT id, availability, fetch_error FROM photos WHERE id = ANY($1)',
+      [Object.values(badPhotos)],
+    );
+    const kindOf = Object.fromEntries(
+      errors.rows.map((r) => [r.id, `${r.availability} ${r.fetch_error.split(':')[0]}`]),
+    );
     expect(kindOf[badPhotos.corrupt]).toBe('error corrupt');
     expect(kindOf[badPhotos.page]).toBe('error not_image');
     expect(kindOf[badPhotos.huge]).toBe('error too_large');
@@ -114,35 +160,64 @@ describe('analyze on the generated universe', () => {
   }, 120_000);
 
   it('redoes a check error the next attempt may answer, and only that one', async () => {
-    const { rows } = await sql.query<{ photo_id: string }>(`SELECT photo_id FROM check_results WHERE "check" = 'exif_copyright' AND verdict = 'pass' ORDER BY photo_id LIMIT 2`);
+    const { rows } = await sql.query<{ photo_id: string }>(
+      `SELECT photo_id FROM check_results WHERE "check" = 'exif_copyright' AND verdict = 'pass' ORDER BY photo_id LIMIT 2`,
+    );
     const [timedOut, unreadable] = rows.map((r) => r.photo_id);
     const setError = (id: string, kind: string) =>
-      sql.query(`UPDATE check_results SET verdict = 'error', details = $2 WHERE photo_id = $1 AND "check" = 'exif_copyright'`, [id, { kind, message: 'x' }]);
+      sql.query(
+        `UPDATE check_results SET verdict = 'error', details = $2 WHERE photo_id = $1 AND "check" = 'exif_copyright'`,
+        [id, { kind, message: 'x' }],
+      );
     await setError(timedOut, 'timeout');
     await setError(unreadable, 'unreadable');
     const stage = await analyze({ checks: ['exif'] });
     expect(stage.total).toBe(1);
     const { rows: after } = await sql.query<{ photo_id: string; verdict: string }>(
-      `SELECT photo_id, verdict::text FROM check_results WHERE "check" = 'exif_copyright' AND photo_id = ANY($1) ORDER BY photo_id`, [[timedOut, unreadable]]);
-    expect(Object.fromEntries(after.map((r) => [r.photo_id, r.verdict]))).toEqual({ [timedOut]: 'pass', [unreadable]: 'error' });
+      `SELECT photo_id, verdict::text FROM check_results WHERE "check" = 'exif_copyright' AND photo_id = ANY($1) ORDER BY photo_id`,
+      [[timedOut, unreadable]],
+    );
+    expect(Object.fromEntries(after.map((r) => [r.photo_id, r.verdict]))).toEqual({
+      [timedOut]: 'pass',
+      [unreadable]: 'error',
+    });
   }, 120_000);
 
   it('fetches again a photo fetched before crop hashes were stored (fetch stage version 2)', async () => {
-    const { rows: [photo] } = await sql.query<{ id: string; phash_windows: string[] }>(`SELECT id, phash_windows FROM photos WHERE availability = 'available' ORDER BY id LIMIT 1`);
+    const {
+      rows: [photo],
+    } = await sql.query<{ id: string; phash_windows: string[] }>(
+      `SELECT id, phash_windows FROM photos WHERE availability = 'available' ORDER BY id LIMIT 1`,
+    );
     expect(photo.phash_windows).toHaveLength(CROP_HASH_LENGTH);
     await sql.query('UPDATE photos SET phash_windows = NULL WHERE id = $1', [photo.id]);
     const stage = await analyze({ checks: ['fetch'] });
     expect(stage.total).toBe(1);
-    const { rows: [again] } = await sql.query<{ phash_windows: string[] }>('SELECT phash_windows FROM photos WHERE id = $1', [photo.id]);
+    const {
+      rows: [again],
+    } = await sql.query<{ phash_windows: string[] }>('SELECT phash_windows FROM photos WHERE id = $1', [
+      photo.id,
+    ]);
     expect(again.phash_windows).toEqual(photo.phash_windows);
   }, 120_000);
 
   it('fetches again a photo whose crop hashes have another window layout (the nine windows stored before)', async () => {
-    const { rows: [photo] } = await sql.query<{ id: string; phash_windows: string[] }>(`SELECT id, phash_windows FROM photos WHERE availability = 'available' ORDER BY id DESC LIMIT 1`);
-    await sql.query('UPDATE photos SET phash_windows = $2::bigint[] WHERE id = $1', [photo.id, photo.phash_windows.slice(0, 19)]);
+    const {
+      rows: [photo],
+    } = await sql.query<{ id: string; phash_windows: string[] }>(
+      `SELECT id, phash_windows FROM photos WHERE availability = 'available' ORDER BY id DESC LIMIT 1`,
+    );
+    await sql.query('UPDATE photos SET phash_windows = $2::bigint[] WHERE id = $1', [
+      photo.id,
+      photo.phash_windows.slice(0, 19),
+    ]);
     const stage = await analyze({ checks: ['fetch'] });
     expect(stage.total).toBe(1);
-    const { rows: [again] } = await sql.query<{ phash_windows: string[] }>('SELECT phash_windows FROM photos WHERE id = $1', [photo.id]);
+    const {
+      rows: [again],
+    } = await sql.query<{ phash_windows: string[] }>('SELECT phash_windows FROM photos WHERE id = $1', [
+      photo.id,
+    ]);
     expect(again.phash_windows).toEqual(photo.phash_windows);
   }, 120_000);
 });

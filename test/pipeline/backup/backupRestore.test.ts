@@ -22,22 +22,82 @@ afterAll(async () => {
 
 async function seed() {
   const p = db();
-  const u = await p.user.create({ data: { email: 'r@x.io', name: 'R', passwordHash: 'h', role: 'reviewer' } });
+  const u = await p.user.create({
+    data: { email: 'r@x.io', name: 'R', passwordHash: 'h', role: 'reviewer' },
+  });
   await p.account.create({ data: { nsid: '1@N01', username: 'one', photoCount: 2, rank: 1 } });
-  await p.account.create({ data: { nsid: '2@N02', username: 'two, "quoted"\nname', photoCount: 1, rank: 2 } });
-  for (const [id, owner] of [['100', '1@N01'], ['101', '1@N01'], ['200', '2@N02']]) {
-    await p.photo.create({ data: { id, ownerNsid: owner, secret: 's', server: '65535', license: 9, dateUpload: new Date('2020-01-01T00:00:00Z'),
-      description: 'HTML <a href="x">link</a> &amp; ünïcödé', sizes: { b: [1024, 768] }, phash: -1234567890123n } });
+  await p.account.create({
+    data: { nsid: '2@N02', username: 'two, "quoted"\nname', photoCount: 1, rank: 2 },
+  });
+  for (const [id, owner] of [
+    ['100', '1@N01'],
+    ['101', '1@N01'],
+    ['200', '2@N02'],
+  ]) {
+    await p.photo.create({
+      data: {
+        id,
+        ownerNsid: owner,
+        secret: 's',
+        server: '65535',
+        license: 9,
+        dateUpload: new Date('2020-01-01T00:00:00Z'),
+        description: 'HTML <a href="x">link</a> &amp; ünïcödé',
+        sizes: { b: [1024, 768] },
+        phash: -1234567890123n,
+      },
+    });
   }
-  await p.checkResult.create({ data: { photoId: '100', check: 'copyright_text', verdict: 'fail', score: 1, details: { phrase: 'All rights reserved' }, version: 'v1' } });
-  await p.override.create({ data: { userId: u.id, photoId: '100', check: 'copyright_text', oldVerdict: 'fail', newVerdict: 'pass', reason: 'decoy' } });
-  const d1 = await p.accountDecision.create({ data: { accountNsid: '1@N01', userId: u.id, decision: 'reject', reason: 'watermarks', requestId: 'req-1' } });
-  await p.accountDecision.create({ data: { accountNsid: '1@N01', userId: u.id, decision: 'undo', undoesId: d1.id, requestId: 'req-2' } });
-  await p.accountDecision.create({ data: { accountNsid: '2@N02', userId: u.id, decision: 'approve', requestId: 'req-3' } });
-  const sc = await p.spotCheck.create({ data: { name: 'first', population: 'included', size: 2, seed: 's', populationSize: 3 } });
-  await p.spotCheckItem.createMany({ data: [{ spotCheckId: sc.id, photoId: '100', position: 0 }, { spotCheckId: sc.id, photoId: '200', position: 1 }] });
-  await p.spotCheckLabel.create({ data: { spotCheckId: sc.id, photoId: '100', userId: u.id, labels: ['fine'] } });
-  await p.spotCheckLabel.create({ data: { spotCheckId: sc.id, photoId: '200', userId: u.id, labels: ['non_photo', 'minor_edits'] } });
+  await p.checkResult.create({
+    data: {
+      photoId: '100',
+      check: 'copyright_text',
+      verdict: 'fail',
+      score: 1,
+      details: { phrase: 'All rights reserved' },
+      version: 'v1',
+    },
+  });
+  await p.override.create({
+    data: {
+      userId: u.id,
+      photoId: '100',
+      check: 'copyright_text',
+      oldVerdict: 'fail',
+      newVerdict: 'pass',
+      reason: 'decoy',
+    },
+  });
+  const d1 = await p.accountDecision.create({
+    data: {
+      accountNsid: '1@N01',
+      userId: u.id,
+      decision: 'reject',
+      reason: 'watermarks',
+      requestId: 'req-1',
+    },
+  });
+  await p.accountDecision.create({
+    data: { accountNsid: '1@N01', userId: u.id, decision: 'undo', undoesId: d1.id, requestId: 'req-2' },
+  });
+  await p.accountDecision.create({
+    data: { accountNsid: '2@N02', userId: u.id, decision: 'approve', requestId: 'req-3' },
+  });
+  const sc = await p.spotCheck.create({
+    data: { name: 'first', population: 'included', size: 2, seed: 's', populationSize: 3 },
+  });
+  await p.spotCheckItem.createMany({
+    data: [
+      { spotCheckId: sc.id, photoId: '100', position: 0 },
+      { spotCheckId: sc.id, photoId: '200', position: 1 },
+    ],
+  });
+  await p.spotCheckLabel.create({
+    data: { spotCheckId: sc.id, photoId: '100', userId: u.id, labels: ['fine'] },
+  });
+  await p.spotCheckLabel.create({
+    data: { spotCheckId: sc.id, photoId: '200', userId: u.id, labels: ['non_photo', 'minor_edits'] },
+  });
   return u.id;
 }
 
@@ -45,9 +105,16 @@ async function dumpAll(url: string): Promise<Record<string, unknown[]>> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const tables = (await c.query(`SELECT table_name FROM information_schema.tables WHERE table_schema='public' AND table_type='BASE TABLE' AND table_name <> '_prisma_migrations'`)).rows.map((r) => r.table_name as string);
+    const tables = (
+      await c.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema='public' AND table_type='BASE TABLE' AND table_name <> '_prisma_migrations'`,
+      )
+    ).rows.map((r) => r.table_name as string);
     const out: Record<string, unknown[]> = {};
-    for (const t of tables.sort()) out[t] = (await c.query(`SELECT to_jsonb(x) AS row FROM "${t}" x ORDER BY 1`)).rows.map((r) => r.row).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    for (const t of tables.sort())
+      out[t] = (await c.query(`SELECT to_jsonb(x) AS row FROM "${t}" x ORDER BY 1`)).rows
+        .map((r) => r.row)
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     return out;
   } finally {
     await c.end();
@@ -73,12 +140,17 @@ describe('backup and restore', () => {
     const result = await restore({ url: target, dataDir: restoredDir, from: out });
     expect(result.rows).toBe(manifest.tables.reduce((s, t) => s + t.rows, 0));
     expect(await dumpAll(target)).toEqual(await dumpAll(source.url()));
-    expect(await readFile(path.join(restoredDir, 'images', 'thumbs', 'ab', `ab${'0'.repeat(62)}.webp`), 'utf8')).toBe('webp-bytes');
+    expect(
+      await readFile(path.join(restoredDir, 'images', 'thumbs', 'ab', `ab${'0'.repeat(62)}.webp`), 'utf8'),
+    ).toBe('webp-bytes');
 
     // New decisions after a restore get fresh ids (sequences continue).
     const c = new pg.Client({ connectionString: target });
     await c.connect();
-    const ins = await c.query(`INSERT INTO account_decisions (account_nsid, user_id, decision) VALUES ('2@N02', $1, 'reject') RETURNING id`, [userId]);
+    const ins = await c.query(
+      `INSERT INTO account_decisions (account_nsid, user_id, decision) VALUES ('2@N02', $1, 'reject') RETURNING id`,
+      [userId],
+    );
     expect(Number(ins.rows[0].id)).toBeGreaterThan(3);
     await c.end();
 
@@ -107,7 +179,9 @@ describe('a backup as an operator gets it', () => {
     const savedUmask = process.umask(0);
     const targetName = `${restoredName}_exp`;
     try {
-      await db().user.create({ data: { email: 'ops@x.io', name: 'Ops', passwordHash: 'argon2-hash', role: 'admin' } });
+      await db().user.create({
+        data: { email: 'ops@x.io', name: 'Ops', passwordHash: 'argon2-hash', role: 'admin' },
+      });
       // One export with its files in the export root, one whose folder has since been deleted.
       const kept = await createExport({ formats: ['csv'], config: {} });
       await mkdir(path.join(exportRoot(), kept), { recursive: true });
@@ -135,7 +209,11 @@ describe('a backup as an operator gets it', () => {
       await restore({ url: target, dataDir: restoredDir, from: out });
       const c = new pg.Client({ connectionString: target });
       await c.connect();
-      const rows = (await c.query<{ id: string; directory: string | null }>('SELECT id, directory FROM exports ORDER BY id')).rows;
+      const rows = (
+        await c.query<{ id: string; directory: string | null }>(
+          'SELECT id, directory FROM exports ORDER BY id',
+        )
+      ).rows;
       await c.end();
       const byId = new Map(rows.map((r) => [r.id, r.directory]));
       expect(byId.get(kept)).toBe(kept);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CROP_KEYS, WEAK_PER_KEY } from '../../../pipeline/fingerprints/cropHash.ts';
 import { probeScratch, type WindowColumns } from '../../../pipeline/checks/cropProbes.ts';
-import { buildCropIndex, cropPairCollector, searchWindows, type CropPair } from '../../../pipeline/checks/cropSearch.ts';
+import {
+  buildCropIndex,
+  cropPairCollector,
+  searchWindows,
+  type CropPair,
+} from '../../../pipeline/checks/cropSearch.ts';
 import { startCropSearch, windowColumns } from '../../../pipeline/checks/cropSearchPool.ts';
 import { substringKey, type HashColumns } from '../../../pipeline/checks/dedupIndex.ts';
 import { popcount32 } from '../../../pipeline/fingerprints/phash.ts';
@@ -10,10 +15,16 @@ const RADIUS = 8;
 
 function rng(seed: number) {
   let s = seed;
-  return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return (s ^ (s >>> 15)) >>> 0; };
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s ^ (s >>> 15)) >>> 0;
+  };
 }
 
-const flip = (h: [number, number], bit: number) => { if (bit < 32) h[0] = (h[0] ^ (1 << (31 - bit))) >>> 0; else h[1] = (h[1] ^ (1 << (63 - bit))) >>> 0; };
+const flip = (h: [number, number], bit: number) => {
+  if (bit < 32) h[0] = (h[0] ^ (1 << (31 - bit))) >>> 0;
+  else h[1] = (h[1] ^ (1 << (63 - bit))) >>> 0;
+};
 
 function packWeak(offsets: number[][]): [hi: number, lo: number] {
   let hi = 0;
@@ -56,14 +67,19 @@ function universe(seed: number, photos: number): Universe {
       const q = w.count++;
       const offsets = CROP_KEYS.map((k) => {
         const out: number[] = [];
-        while (out.length < WEAK_PER_KEY) { const o = next() % k.bits; if (!out.includes(o)) out.push(o); }
+        while (out.length < WEAK_PER_KEY) {
+          const o = next() % k.bits;
+          if (!out.includes(o)) out.push(o);
+        }
         if (next() % 40 === 0) out[1] = out[0];
         if (next() % 40 === 0) out[2] = k.bits + (next() % (32 - k.bits));
         return out;
       });
       const source = win === 0 && i % 7 === 0 ? i : next() % photos;
       const h: [number, number] = next() % 3 === 0 ? [next(), next()] : [full.hi[source], full.lo[source]];
-      CROP_KEYS.forEach((k, t) => { for (const o of offsets[t]) if (o < k.bits && next() % 2) flip(h, k.start + o); });
+      CROP_KEYS.forEach((k, t) => {
+        for (const o of offsets[t]) if (o < k.bits && next() % 2) flip(h, k.start + o);
+      });
       for (let k = 0; k < next() % 7; k++) flip(h, next() % 64);
       [w.hi[q], w.lo[q]] = h;
       [w.weakHi[q], w.weakLo[q]] = packWeak(offsets);
@@ -92,7 +108,12 @@ function bruteForce({ full, w, skip }: Universe, weakBits: number): CropPair[] {
       if (j === w.owner[q] || skip[j]) continue;
       const d = popcount32(w.hi[q] ^ full.hi[j]) + popcount32(w.lo[q] ^ full.lo[j]);
       if (d > RADIUS) continue;
-      const reached = CROP_KEYS.some((k, t) => reach[t].has(substringKey(w.hi[q], w.lo[q], k.start, k.bits) ^ substringKey(full.hi[j], full.lo[j], k.start, k.bits)));
+      const reached = CROP_KEYS.some((k, t) =>
+        reach[t].has(
+          substringKey(w.hi[q], w.lo[q], k.start, k.bits) ^
+            substringKey(full.hi[j], full.lo[j], k.start, k.bits),
+        ),
+      );
       if (reached) collect.sink(w.owner[q], j, d, w.window[q]);
     }
   }
@@ -104,7 +125,13 @@ const sorted = (pairs: CropPair[]) => [...pairs].sort((a, b) => a[0] - b[0] || a
 function search(u: Universe, weakBits: number, windowsPerPass?: number): CropPair[] {
   const collect = cropPairCollector();
   const scratch = windowsPerPass ? probeScratch(windowsPerPass, weakBits) : undefined;
-  searchWindows(buildCropIndex(u.full), u.w, { radius: RADIUS, weakBits, skip: u.skip }, collect.sink, scratch);
+  searchWindows(
+    buildCropIndex(u.full),
+    u.w,
+    { radius: RADIUS, weakBits, skip: u.skip },
+    collect.sink,
+    scratch,
+  );
   return sorted(collect.pairs());
 }
 
@@ -131,13 +158,23 @@ describe('bucket-sorted crop probing', () => {
   it('gives the same pairs from worker threads as in the calling thread', async () => {
     for (const threads of [0, 2]) {
       const collect = cropPairCollector();
-      const searcher = await startCropSearch(u.full, { radius: RADIUS, weakBits: 4, skip: u.skip }, collect.sink, { threads, capacity: 4000 });
+      const searcher = await startCropSearch(
+        u.full,
+        { radius: RADIUS, weakBits: 4, skip: u.skip },
+        collect.sink,
+        { threads, capacity: 4000 },
+      );
       // Batches cut mid-photo and a last partial one, as the duplicate step streams them.
       for (let from = 0; from < u.w.count; from += 4000) {
         const b = await searcher.next();
         for (let q = from; q < Math.min(u.w.count, from + 4000); q++) {
           const k = b.count++;
-          b.hi[k] = u.w.hi[q]; b.lo[k] = u.w.lo[q]; b.weakHi[k] = u.w.weakHi[q]; b.weakLo[k] = u.w.weakLo[q]; b.owner[k] = u.w.owner[q]; b.window[k] = u.w.window[q];
+          b.hi[k] = u.w.hi[q];
+          b.lo[k] = u.w.lo[q];
+          b.weakHi[k] = u.w.weakHi[q];
+          b.weakLo[k] = u.w.weakLo[q];
+          b.owner[k] = u.w.owner[q];
+          b.window[k] = u.w.window[q];
         }
         searcher.submit(b);
       }

@@ -1,9 +1,22 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alignCrop } from '../../../pipeline/checks/alignCrop.ts';
-import { decodeCropHashes, encodeCropHashes, type CropHashes } from '../../../pipeline/fingerprints/cropHash.ts';
-import { buildCropIndex, cropPairCollector, searchWindows, type CropPair } from '../../../pipeline/checks/cropSearch.ts';
-import { CROP_DIFF_THRESHOLD, CROP_SEARCH_DISTANCE, CROP_WEAK_BITS } from '../../../pipeline/checks/duplicateConfig.ts';
+import {
+  decodeCropHashes,
+  encodeCropHashes,
+  type CropHashes,
+} from '../../../pipeline/fingerprints/cropHash.ts';
+import {
+  buildCropIndex,
+  cropPairCollector,
+  searchWindows,
+  type CropPair,
+} from '../../../pipeline/checks/cropSearch.ts';
+import {
+  CROP_DIFF_THRESHOLD,
+  CROP_SEARCH_DISTANCE,
+  CROP_WEAK_BITS,
+} from '../../../pipeline/checks/duplicateConfig.ts';
 import { lumaIntegral, type LumaIntegral } from '../../../pipeline/fingerprints/lumaWindows.ts';
 import { processImage } from '../../../pipeline/fetch/process.ts';
 import { renderImage } from '../../../pipeline/devkit/universe/images.ts';
@@ -23,17 +36,36 @@ async function item(label: string, p: UniversePhoto): Promise<Item> {
 }
 
 function cropOf(p: UniversePhoto, left: number, top: number, width: number, height: number): UniversePhoto {
-  return { ...p, image: { ...p.image, derived: { fromId: p.id, kind: 'crop', crop: { left, top, width, height } } }, width: Math.round(p.width * width), height: Math.round(p.height * height) };
+  return {
+    ...p,
+    image: { ...p.image, derived: { fromId: p.id, kind: 'crop', crop: { left, top, width, height } } },
+    width: Math.round(p.width * width),
+    height: Math.round(p.height * height),
+  };
 }
 
 function search(items: Item[]): CropPair[] {
-  const index = buildCropIndex({ count: items.length, hi: Uint32Array.from(items, (i) => i.hashes.full.hi), lo: Uint32Array.from(items, (i) => i.hashes.full.lo) });
+  const index = buildCropIndex({
+    count: items.length,
+    hi: Uint32Array.from(items, (i) => i.hashes.full.hi),
+    lo: Uint32Array.from(items, (i) => i.hashes.full.lo),
+  });
   const w = items.flatMap((it, owner) => it.hashes.windows.map((h, window) => ({ h, owner, window })));
   const collect = cropPairCollector();
-  searchWindows(index, {
-    count: w.length, hi: Uint32Array.from(w, (x) => x.h.hi), lo: Uint32Array.from(w, (x) => x.h.lo), weakHi: Uint32Array.from(w, (x) => x.h.weak.hi),
-    weakLo: Uint32Array.from(w, (x) => x.h.weak.lo), owner: Uint32Array.from(w, (x) => x.owner), window: Uint8Array.from(w, (x) => x.window),
-  }, { radius: CROP_SEARCH_DISTANCE, weakBits: CROP_WEAK_BITS }, collect.sink);
+  searchWindows(
+    index,
+    {
+      count: w.length,
+      hi: Uint32Array.from(w, (x) => x.h.hi),
+      lo: Uint32Array.from(w, (x) => x.h.lo),
+      weakHi: Uint32Array.from(w, (x) => x.h.weak.hi),
+      weakLo: Uint32Array.from(w, (x) => x.h.weak.lo),
+      owner: Uint32Array.from(w, (x) => x.owner),
+      window: Uint8Array.from(w, (x) => x.window),
+    },
+    { radius: CROP_SEARCH_DISTANCE, weakBits: CROP_WEAK_BITS },
+    collect.sink,
+  );
   return collect.pairs();
 }
 
@@ -45,7 +77,11 @@ let items: Item[] = [];
 
 beforeAll(async () => {
   // Crops at the edges of the universe's range: 10 % off the left, 1.5 % off the bottom, a centred 16:10 → 16:9 cut.
-  const crops: [left: number, top: number, width: number, height: number][] = [[0.1, 0, 0.9, 1], [0, 0, 1, 0.985], [0, 0.05, 1, 0.9]];
+  const crops: [left: number, top: number, width: number, height: number][] = [
+    [0.1, 0, 0.9, 1],
+    [0, 0, 1, 0.985],
+    [0, 0.05, 1, 0.9],
+  ];
   items = [
     ...(await Promise.all(photos.map((p, k) => item(`photo${k}`, p)))),
     ...(await Promise.all(photos.map((p, k) => item(`crop${k}`, cropOf(p, ...crops[k]))))),
@@ -59,7 +95,9 @@ describe('crop search', () => {
     const pairs = search(items).map(([i, j]) => `${items[i].label}>${items[j].label}`);
     for (let k = 0; k < 3; k++) {
       expect(pairs, `crop${k}`).toContain(`photo${k}>crop${k}`);
-      expect(alignCrop(items[k].luma, items[3 + k].luma).difference, `crop${k}`).toBeLessThanOrEqual(CROP_DIFF_THRESHOLD);
+      expect(alignCrop(items[k].luma, items[3 + k].luma).difference, `crop${k}`).toBeLessThanOrEqual(
+        CROP_DIFF_THRESHOLD,
+      );
     }
   });
 
@@ -68,11 +106,16 @@ describe('crop search', () => {
     const shots = items.filter((i) => i.label.startsWith('screen'));
     for (const a of shots) {
       for (const b of shots) {
-        if (a !== b) expect(alignCrop(a.luma, b.luma).difference, `${a.label}>${b.label}`).toBeGreaterThan(CROP_DIFF_THRESHOLD);
+        if (a !== b)
+          expect(alignCrop(a.luma, b.luma).difference, `${a.label}>${b.label}`).toBeGreaterThan(
+            CROP_DIFF_THRESHOLD,
+          );
       }
     }
     // Unrelated photos are not even candidates.
-    const pairs = search(items).filter(([i, j]) => items[i].label.startsWith('photo') && items[j].label.startsWith('photo'));
+    const pairs = search(items).filter(
+      ([i, j]) => items[i].label.startsWith('photo') && items[j].label.startsWith('photo'),
+    );
     expect(pairs).toEqual([]);
   });
 

@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { buildIndex, planIndex, selfJoin, substringKey, type HashColumns } from '../../../pipeline/checks/dedupIndex.ts';
+import {
+  buildIndex,
+  planIndex,
+  selfJoin,
+  substringKey,
+  type HashColumns,
+} from '../../../pipeline/checks/dedupIndex.ts';
 import { popcount32 } from '../../../pipeline/fingerprints/phash.ts';
 
 function randomHashes(count: number, seed: number): HashColumns {
   let s = seed;
-  const next = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return (s ^ (s >>> 15)) >>> 0; };
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s ^ (s >>> 15)) >>> 0;
+  };
   const hi = new Uint32Array(count);
   const lo = new Uint32Array(count);
-  for (let i = 0; i < count; i++) { hi[i] = next(); lo[i] = next(); }
+  for (let i = 0; i < count; i++) {
+    hi[i] = next();
+    lo[i] = next();
+  }
   return { hi, lo, count };
 }
 
@@ -45,7 +57,13 @@ describe('multi-index hashing', () => {
       h.hi[dst] = hi;
       h.lo[dst] = lo;
     }
-    for (const [radius, m] of [[0, 4], [4, 3], [6, 3], [6, 5], [8, 4]] as const) {
+    for (const [radius, m] of [
+      [0, 4],
+      [4, 3],
+      [6, 3],
+      [6, 5],
+      [8, 4],
+    ] as const) {
       const found: string[] = [];
       selfJoin(buildIndex(h, planIndex(h.count, radius, m)), (i, j, d) => found.push(`${i}-${j}-${d}`));
       expect(found.sort(), `radius ${radius}, ${m} substrings`).toEqual(bruteForce(h, radius));
@@ -54,7 +72,11 @@ describe('multi-index hashing', () => {
 
   it('drops tables that cannot hold a match and gives the wider substrings the larger radius', () => {
     const plan = planIndex(10_000_000, 6);
-    expect(plan.substrings.map((s) => [s.bits, s.radius])).toEqual([[22, 2], [21, 1], [21, 1]]);
+    expect(plan.substrings.map((s) => [s.bits, s.radius])).toEqual([
+      [22, 2],
+      [21, 1],
+      [21, 1],
+    ]);
     expect(planIndex(1000, 2, 6).substrings.length).toBe(3);
   });
 });

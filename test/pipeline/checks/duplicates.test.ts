@@ -28,8 +28,16 @@ describe('duplicate clustering', () => {
 
   it('groups near and exact copies and keeps the largest original as canonical', () => {
     const { clusters } = clusterDuplicates(columns(rows), { radius: 6 });
-    const byCanonical = new Map(clusters.map((c) => [rows[c.canonical].id, c.members.map((m) => [rows[m.index].id, m.kind, m.distance])]));
-    expect(byCanonical.get('12')?.sort()).toEqual([['10', 'near', 2], ['11', 'near', 2]]);
+    const byCanonical = new Map(
+      clusters.map((c) => [
+        rows[c.canonical].id,
+        c.members.map((m) => [rows[m.index].id, m.kind, m.distance]),
+      ]),
+    );
+    expect(byCanonical.get('12')?.sort()).toEqual([
+      ['10', 'near', 2],
+      ['11', 'near', 2],
+    ]);
     // Equal size and upload time: the smaller id wins; identical bytes are reported as exact.
     expect(byCanonical.get('15')).toEqual([['16', 'exact', 0]]);
     expect(byCanonical.has('13') || byCanonical.has('14')).toBe(false);
@@ -41,9 +49,20 @@ describe('duplicate clustering', () => {
   });
 
   it('merges extra CLIP pairs into clusters, across accounts, marking them as clip', () => {
-    const { clusters } = clusterDuplicates(columns(rows), { radius: 6, extraPairs: [{ a: '13', b: '14' }, { a: '14', b: '12' }] });
+    const { clusters } = clusterDuplicates(columns(rows), {
+      radius: 6,
+      extraPairs: [
+        { a: '13', b: '14' },
+        { a: '14', b: '12' },
+      ],
+    });
     expect(clusters).toHaveLength(2);
     const big = clusters.find((c) => rows[c.canonical].id === '12')!;
-    expect(big.members.map((m) => [rows[m.index].id, m.kind]).sort()).toEqual([['10', 'near'], ['11', 'near'], ['13', 'clip'], ['14', 'clip']]);
+    expect(big.members.map((m) => [rows[m.index].id, m.kind]).sort()).toEqual([
+      ['10', 'near'],
+      ['11', 'near'],
+      ['13', 'clip'],
+      ['14', 'clip'],
+    ]);
   });
 });

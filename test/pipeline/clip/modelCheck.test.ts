@@ -5,7 +5,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkModelDir } from '../../../pipeline/clip/modelCheck.ts';
-import { describeModel, MANIFEST_FILE, ModelNotInstalledError, readManifest } from '../../../pipeline/clip/modelDir.ts';
+import {
+  describeModel,
+  MANIFEST_FILE,
+  ModelNotInstalledError,
+  readManifest,
+} from '../../../pipeline/clip/modelDir.ts';
 import { TEST_MODEL_NAME, writeTestClipModel } from '../../../pipeline/devkit/clip/testModel.ts';
 
 const run = promisify(execFile);

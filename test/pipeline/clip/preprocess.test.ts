@@ -10,7 +10,8 @@ function patternImage(w: number, h: number): Buffer {
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
       for (let c = 0; c < 3; c++) {
-        const v = x * 7 + y * 13 + c * 50 + ((x * y) % 31) * 3 + ((Math.floor(x / 9) + Math.floor(y / 7)) % 2) * 90;
+        const v =
+          x * 7 + y * 13 + c * 50 + ((x * y) % 31) * 3 + ((Math.floor(x / 9) + Math.floor(y / 7)) % 2) * 90;
         raw[(y * w + x) * 3 + c] = v % 256;
       }
   return raw;
@@ -64,7 +65,7 @@ describe('CLIP preprocessing', () => {
     const crop = await clipCrop(png);
     expect(crop.length).toBe(CLIP_CROP_BYTES);
     expect(Array.from(crop.subarray(0, 3))).toEqual([255, 0, 0]);
-    const bottomLeft = (223 * 224) * 3;
+    const bottomLeft = 223 * 224 * 3;
     expect(Array.from(crop.subarray(bottomLeft, bottomLeft + 3))).toEqual([0, 0, 255]);
   });
 });

@@ -12,7 +12,12 @@ import { clipCropPath } from '../../../pipeline/clip/imageSource.ts';
 import { ModelNotInstalledError } from '../../../pipeline/clip/modelDir.ts';
 import { findClipNearDuplicates } from '../../../pipeline/clip/nearDuplicates.ts';
 import { clipCrop, toClipTensor } from '../../../pipeline/clip/preprocess.ts';
-import { closeClipRuntimes, openClipRuntime, scoreEmbedding, storedForm } from '../../../pipeline/clip/runtime.ts';
+import {
+  closeClipRuntimes,
+  openClipRuntime,
+  scoreEmbedding,
+  storedForm,
+} from '../../../pipeline/clip/runtime.ts';
 import { runClipBatch } from '../../../pipeline/clip/stage.ts';
 import { TEST_MODEL_NAME, writeTestClipModel } from '../../../pipeline/devkit/clip/testModel.ts';
 import { generateUniverse } from '../../../pipeline/devkit/universe/generate.ts';
@@ -33,7 +38,9 @@ async function fetchedCrop(p: UniversePhoto): Promise<Buffer> {
 }
 
 async function store(id: string, rgb: Buffer): Promise<string> {
-  const webp = await sharp(rgb, { raw: { width: 224, height: 224, channels: 3 } }).webp({ quality: 90 }).toBuffer();
+  const webp = await sharp(rgb, { raw: { width: 224, height: 224, channels: 3 } })
+    .webp({ quality: 90 })
+    .toBuffer();
   const hash = crypto.createHash('sha256').update(webp).digest('hex');
   const file = clipCropPath(config.dataDir, hash);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -45,8 +52,14 @@ async function addPhoto(id: string, kind: string, contentHash: string | null) {
   kinds.set(id, kind);
   await db().photo.create({
     data: {
-      id, ownerNsid: 'clip@N01', secret: 's', server: '1', license: 9, dateUpload: new Date('2020-01-01'),
-      contentHash, availability: contentHash ? 'available' : 'unknown',
+      id,
+      ownerNsid: 'clip@N01',
+      secret: 's',
+      server: '1',
+      license: 9,
+      dateUpload: new Date('2020-01-01'),
+      contentHash,
+      availability: contentHash ? 'available' : 'unknown',
     },
   });
 }
@@ -60,7 +73,9 @@ async function mixedImage(photo: Buffer, drawing: Buffer): Promise<Buffer> {
     return out;
   };
   const score = async (cols: number) => {
-    const webp = await sharp(compose(cols), { raw: { width: 224, height: 224, channels: 3 } }).webp({ quality: 90 }).toBuffer();
+    const webp = await sharp(compose(cols), { raw: { width: 224, height: 224, channels: 3 } })
+      .webp({ quality: 90 })
+      .toBuffer();
     const rgb = await sharp(webp).raw().toBuffer();
     const vector = storedForm(await runtime.encoders.encodeImages(toClipTensor(rgb, 1), 1)).vector;
     return scoreEmbedding(runtime, 'probe', vector)[0].score!;
@@ -85,20 +100,37 @@ async function verdicts(check: string) {
 beforeAll(async () => {
   const modelDir = path.join(tmp, 'model');
   await writeTestClipModel(modelDir);
-  config = { ...clipConfig(loadSettings({ CLIP_MODEL_DIR: modelDir, DATA_DIR: path.join(tmp, 'data'), CLIP_BATCH_SIZE: '4' })) };
+  config = {
+    ...clipConfig(
+      loadSettings({ CLIP_MODEL_DIR: modelDir, DATA_DIR: path.join(tmp, 'data'), CLIP_BATCH_SIZE: '4' }),
+    ),
+  };
   config.thresholds.nonphoto = { fail: 0.95, uncertain: 0.2 };
   await db().account.create({ data: { nsid: 'clip@N01' } });
   const universe = generateUniverse({ seed: 'clip-stage', photos: 80 });
   const large = universe.photos.filter((p) => p.width >= 300 || p.height >= 300);
   const drawn = large.filter((p) => p.image.kind !== 'photo');
   const photos = large.filter((p) => p.image.kind === 'photo' && !p.image.derived).slice(0, 10);
-  expect(drawn.some((p) => p.image.kind === 'illustration') && drawn.some((p) => p.image.kind === 'screenshot')).toBe(true);
-  for (const p of [...drawn, ...photos]) await addPhoto(p.id, p.image.kind, await store(p.id, await fetchedCrop(p)));
+  expect(
+    drawn.some((p) => p.image.kind === 'illustration') && drawn.some((p) => p.image.kind === 'screenshot'),
+  ).toBe(true);
+  for (const p of [...drawn, ...photos])
+    await addPhoto(p.id, p.image.kind, await store(p.id, await fetchedCrop(p)));
   // A re-encode of the first photo: the same picture, a different file.
   const again = await fetchedCrop(photos[0]);
-  const reencoded = await sharp(await sharp(again, { raw: { width: 224, height: 224, channels: 3 } }).jpeg({ quality: 70 }).toBuffer()).raw().toBuffer();
+  const reencoded = await sharp(
+    await sharp(again, { raw: { width: 224, height: 224, channels: 3 } })
+      .jpeg({ quality: 70 })
+      .toBuffer(),
+  )
+    .raw()
+    .toBuffer();
   await addPhoto('dup-of-first', 'photo', await store('dup-of-first', reencoded));
-  await addPhoto('mixed', 'mixed', await store('mixed', await mixedImage(await fetchedCrop(photos[1]), await fetchedCrop(drawn[0]))));
+  await addPhoto(
+    'mixed',
+    'mixed',
+    await store('mixed', await mixedImage(await fetchedCrop(photos[1]), await fetchedCrop(drawn[0]))),
+  );
   const magenta = Buffer.alloc(224 * 224 * 3);
   for (let i = 0; i < 224 * 224; i++) magenta.set([255, 0, 255], i * 3);
   await addPhoto('magenta', 'magenta', await store('magenta', magenta));
@@ -115,7 +147,11 @@ describe('CLIP stage with the generated test model', () => {
   it('classifies drawings and screenshots as non-photos, photos as photos, and mixed ones as uncertain', async () => {
     const progress: number[] = [];
     // One batch of every photo, as the clip run stage sends them (runs/stages/clip.ts); the unfetched one is skipped.
-    const result = await runClipBatch([...kinds.keys()], { config, runId: 'run-1', onProgress: (p) => progress.push(p.done) });
+    const result = await runClipBatch([...kinds.keys()], {
+      config,
+      runId: 'run-1',
+      onProgress: (p) => progress.push(p.done),
+    });
     const eligible = [...kinds.keys()].filter((id) => id !== 'not-fetched');
     expect(result).toEqual({ done: eligible.length - 1, failed: 1, skipped: 1 });
     expect(progress.at(-1)).toBe(eligible.length);
@@ -125,7 +161,8 @@ describe('CLIP stage with the generated test model', () => {
     for (const [id, kind] of kinds) {
       const v = nonphoto.get(id)?.verdict;
       if (kind === 'illustration' || kind === 'screenshot') expect(v, `${id} ${kind}`).toBe('fail');
-      if (kind === 'photo' && id !== 'missing-crop' && id !== 'not-fetched') expect(v, `${id} ${kind}`).toBe('pass');
+      if (kind === 'photo' && id !== 'missing-crop' && id !== 'not-fetched')
+        expect(v, `${id} ${kind}`).toBe('pass');
     }
     expect(nonphoto.get('mixed')?.verdict).toBe('uncertain');
     expect(nonphoto.get('missing-crop')?.verdict).toBe('error');
@@ -133,10 +170,16 @@ describe('CLIP stage with the generated test model', () => {
 
     const wholesome = await verdicts('clip_nonwholesome');
     expect(wholesome.get('magenta')?.verdict).toBe('fail');
-    expect([...wholesome.values()].filter((r) => r.verdict === 'fail').map((r) => r.photoId)).toEqual(['magenta']);
+    expect([...wholesome.values()].filter((r) => r.verdict === 'fail').map((r) => r.photoId)).toEqual([
+      'magenta',
+    ]);
 
     const sample = nonphoto.get('mixed')!;
-    const details = sample.details as { model: { name: string; hash: string }; top: { class: string; p: number }[]; thresholds: unknown };
+    const details = sample.details as {
+      model: { name: string; hash: string };
+      top: { class: string; p: number }[];
+      thresholds: unknown;
+    };
     expect(details.model.name).toBe(TEST_MODEL_NAME);
     expect(sample.version.startsWith(details.model.hash)).toBe(true);
     expect(details.thresholds).toEqual({ fail: 0.95, uncertain: 0.2 });
@@ -145,7 +188,11 @@ describe('CLIP stage with the generated test model', () => {
 
     const embeddings = await db().photoEmbedding.findMany();
     expect(embeddings.length).toBe(eligible.length - 1);
-    expect(embeddings.every((e) => e.vector.length === 1024 && e.model === `${TEST_MODEL_NAME}@${details.model.hash}`)).toBe(true);
+    expect(
+      embeddings.every(
+        (e) => e.vector.length === 1024 && e.model === `${TEST_MODEL_NAME}@${details.model.hash}`,
+      ),
+    ).toBe(true);
   });
 
   it('changes nothing when run again', async () => {
@@ -168,7 +215,10 @@ describe('CLIP stage with the generated test model', () => {
 
   it('re-scores from stored embeddings when thresholds change, without reading images again', async () => {
     fs.rmSync(path.join(config.dataDir, 'images'), { recursive: true, force: true });
-    const stricter: ClipConfig = { ...config, thresholds: { ...config.thresholds, nonphoto: { fail: 0.5, uncertain: 0.1 } } };
+    const stricter: ClipConfig = {
+      ...config,
+      thresholds: { ...config.thresholds, nonphoto: { fail: 0.5, uncertain: 0.1 } },
+    };
     const result = await runClipBatch([...kinds.keys()], { config: stricter });
     // Only the photo whose crop was always missing needs an image, and fails again.
     expect(result.failed).toBe(1);
@@ -179,8 +229,12 @@ describe('CLIP stage with the generated test model', () => {
   it('reports a missing model and writes nothing', async () => {
     const before = await db().checkResult.count();
     const missing = { ...config, modelDir: path.join(tmp, 'nowhere') };
-    await expect(runClipBatch([...kinds.keys()], { config: missing })).rejects.toThrow(ModelNotInstalledError);
-    await expect(runClipBatch([...kinds.keys()], { config: missing })).rejects.toThrow(/CLIP model not installed/);
+    await expect(runClipBatch([...kinds.keys()], { config: missing })).rejects.toThrow(
+      ModelNotInstalledError,
+    );
+    await expect(runClipBatch([...kinds.keys()], { config: missing })).rejects.toThrow(
+      /CLIP model not installed/,
+    );
     expect(await db().checkResult.count()).toBe(before);
   });
 });

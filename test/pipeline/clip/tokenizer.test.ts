@@ -3,10 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainBpe } from '../../../pipeline/devkit/clip/bpeTrain.ts';
-import { bytesToUnicode, ClipTokenizer, loadTokenizer, preTokenize } from '../../../pipeline/clip/tokenizer.ts';
+import {
+  bytesToUnicode,
+  ClipTokenizer,
+  loadTokenizer,
+  preTokenize,
+} from '../../../pipeline/clip/tokenizer.ts';
 
 const trained = trainBpe(['a</w>', 'photo', 'of', 'cat', 'photograph'].flatMap(preTokenize));
-const tokenizer = new ClipTokenizer({ vocab: new Map(Object.entries(trained.vocab)), merges: trained.merges });
+const tokenizer = new ClipTokenizer({
+  vocab: new Map(Object.entries(trained.vocab)),
+  merges: trained.merges,
+});
 const id = (t: string) => trained.vocab[t];
 
 describe('CLIP tokenizer', () => {
@@ -23,7 +31,13 @@ describe('CLIP tokenizer', () => {
 
   it('wraps whole-word tokens in start and end tokens', () => {
     expect(tokenizer.encode('A photo of a cat')).toEqual([
-      tokenizer.bosId, id('a</w>'), id('photo</w>'), id('of</w>'), id('a</w>'), id('cat</w>'), tokenizer.eosId,
+      tokenizer.bosId,
+      id('a</w>'),
+      id('photo</w>'),
+      id('of</w>'),
+      id('a</w>'),
+      id('cat</w>'),
+      tokenizer.eosId,
     ]);
     expect(tokenizer.encode('photograph')).toEqual([tokenizer.bosId, id('photograph</w>'), tokenizer.eosId]);
   });
@@ -40,7 +54,12 @@ describe('CLIP tokenizer', () => {
     expect(long.at(-1)).toBe(tokenizer.eosId);
     const { ids, mask, length } = tokenizer.encodeBatch(['cat', 'a photo of a cat']);
     expect(length).toBe(7);
-    expect(Array.from(ids.slice(0, 7), Number)).toEqual([tokenizer.bosId, id('cat</w>'), tokenizer.eosId, ...Array(4).fill(tokenizer.padId)]);
+    expect(Array.from(ids.slice(0, 7), Number)).toEqual([
+      tokenizer.bosId,
+      id('cat</w>'),
+      tokenizer.eosId,
+      ...Array(4).fill(tokenizer.padId),
+    ]);
     expect(Array.from(mask.slice(0, 7), Number)).toEqual([1, 1, 1, 0, 0, 0, 0]);
   });
 
@@ -51,7 +70,10 @@ describe('CLIP tokenizer', () => {
     fs.mkdirSync(a);
     fs.mkdirSync(b);
     fs.writeFileSync(path.join(a, 'vocab.json'), JSON.stringify(trained.vocab));
-    fs.writeFileSync(path.join(a, 'merges.txt'), ['#version: 0.2', ...trained.merges.map((m) => m.join(' '))].join('\n'));
+    fs.writeFileSync(
+      path.join(a, 'merges.txt'),
+      ['#version: 0.2', ...trained.merges.map((m) => m.join(' '))].join('\n'),
+    );
     const specials = ['<|startoftext|>', '<|endoftext|>'];
     fs.writeFileSync(
       path.join(b, 'tokenizer.json'),

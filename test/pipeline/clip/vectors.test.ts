@@ -27,7 +27,8 @@ describe('near-duplicate pairs', () => {
   it('finds every pair above the threshold across block boundaries, each once', async () => {
     const dim = 8;
     const vectors: Float32Array[] = [];
-    for (let i = 0; i < 9; i++) vectors.push(unit(Array.from({ length: dim }, (_, d) => (d === i % dim ? 1 : 0.01 * d))));
+    for (let i = 0; i < 9; i++)
+      vectors.push(unit(Array.from({ length: dim }, (_, d) => (d === i % dim ? 1 : 0.01 * d))));
     // 8 is a copy of 0 (same direction), so (p0, p8) is the only near pair.
     const store = { ids: vectors.map((_, i) => `p${i}`), halves: vectors.map((v) => encodeFloat16(v)), dim };
     for (const block of [2, 3, 100]) {
@@ -40,7 +41,12 @@ describe('near-duplicate pairs', () => {
 
 describe('zero-shot scores and verdicts', () => {
   it('adds flagged classes’ softmax probabilities at the logit scale', () => {
-    const classes = { names: ['photo', 'drawing', 'map'], flagged: [false, true, true], dim: 2, matrix: Float32Array.from([1, 0, 0, 1, 0, 1]) };
+    const classes = {
+      names: ['photo', 'drawing', 'map'],
+      flagged: [false, true, true],
+      dim: 2,
+      matrix: Float32Array.from([1, 0, 0, 1, 0, 1]),
+    };
     const c = classify(unit([1, 1]), classes, 100);
     expect(c.score).toBeCloseTo(2 / 3, 5);
     const sharp = classify(unit([1, 0]), classes, 100);

@@ -22,6 +22,8 @@ describe('devkit RNG', () => {
     const r = createRng(7);
     const ints = Array.from({ length: 1000 }, () => r.int(3, 5));
     expect(new Set(ints)).toEqual(new Set([3, 4, 5]));
-    expect(r.shuffle(Array.from({ length: 20 }, (_, i) => i)).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(r.shuffle(Array.from({ length: 20 }, (_, i) => i)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i),
+    );
   });
 });

@@ -16,32 +16,59 @@ let dir: string;
 let flaky = 0;
 
 function photo(urlPath: string, id = urlPath): FetchPhotoInput {
-  return { id, urlB: `${server.origin}${urlPath}`, urlC: null, urlZ: null, urlM: null, urlO: null, sizes: {} };
+  return {
+    id,
+    urlB: `${server.origin}${urlPath}`,
+    urlC: null,
+    urlZ: null,
+    urlM: null,
+    urlO: null,
+    sizes: {},
+  };
 }
 
 const options = (): FetchPhotoOptions => ({
-  allowlist: createAllowlist([server.host]), timeoutMs: 1000, maxBytes: 200_000, retries: 2, backoffMs: 5, dataDir: dir,
+  allowlist: createAllowlist([server.host]),
+  timeoutMs: 1000,
+  maxBytes: 200_000,
+  retries: 2,
+  backoffMs: 5,
+  dataDir: dir,
 });
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-fetch-'));
   jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#4a7' } })
-    .composite([{ input: { create: { width: 200, height: 120, channels: 3, background: '#c33' } }, left: 50, top: 60 }])
+    .composite([
+      { input: { create: { width: 200, height: 120, channels: 3, background: '#c33' } }, left: 50, top: 60 },
+    ])
     .jpeg({ quality: 85 })
     .toBuffer();
-  foreign = await startServer({ '/evil.jpg': (_q, r) => r.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg) });
+  foreign = await startServer({
+    '/evil.jpg': (_q, r) => r.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg),
+  });
   server = await startServer({
     '/ok.jpg': (_q, r) => r.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg),
-    '/corrupt.jpg': (_q, r) => r.writeHead(200).end(Buffer.concat([jpeg.subarray(0, 600), Buffer.alloc(4000, 0x55)])),
-    '/page.jpg': (_q, r) => r.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Not an image, but long enough</body></html>'),
+    '/corrupt.jpg': (_q, r) =>
+      r.writeHead(200).end(Buffer.concat([jpeg.subarray(0, 600), Buffer.alloc(4000, 0x55)])),
+    '/page.jpg': (_q, r) =>
+      r
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<html><body>Not an image, but long enough</body></html>'),
     '/huge.jpg': (_q, r) => r.writeHead(200).end(Buffer.concat([jpeg.subarray(0, 3), Buffer.alloc(300_000)])),
-    '/huge-chunked.jpg': (_q, r) => { r.writeHead(200); for (let i = 0; i < 40; i++) r.write(Buffer.alloc(10_000)); r.end(); },
+    '/huge-chunked.jpg': (_q, r) => {
+      r.writeHead(200);
+      for (let i = 0; i < 40; i++) r.write(Buffer.alloc(10_000));
+      r.end();
+    },
     '/to-foreign.jpg': (_q, r) => r.writeHead(302, { location: `${foreign.origin}/evil.jpg` }).end(),
     '/to-local.jpg': (_q, r) => r.writeHead(301, { location: '/ok.jpg' }).end(),
     '/gone.jpg': (_q, r) => r.writeHead(410).end(),
     '/flaky.jpg': (_q, r) => (flaky++ < 2 ? r.writeHead(503).end('busy') : r.writeHead(200).end(jpeg)),
     '/down.jpg': (_q, r) => r.writeHead(500).end('broken'),
-    '/slow.jpg': (_q, r) => { setTimeout(() => r.writeHead(200).end(jpeg), 3000); },
+    '/slow.jpg': (_q, r) => {
+      setTimeout(() => r.writeHead(200).end(jpeg), 3000);
+    },
   });
 });
 
@@ -77,10 +104,22 @@ describe('fetchPhoto', () => {
   });
 
   it('reports corrupt images, non-images and oversize bodies as per-photo errors', async () => {
-    expect(await fetchPhoto(photo('/corrupt.jpg'), options())).toMatchObject({ status: 'error', kind: 'corrupt' });
-    expect(await fetchPhoto(photo('/page.jpg'), options())).toMatchObject({ status: 'error', kind: 'not_image' });
-    expect(await fetchPhoto(photo('/huge.jpg'), options())).toMatchObject({ status: 'error', kind: 'too_large' });
-    expect(await fetchPhoto(photo('/huge-chunked.jpg'), options())).toMatchObject({ status: 'error', kind: 'too_large' });
+    expect(await fetchPhoto(photo('/corrupt.jpg'), options())).toMatchObject({
+      status: 'error',
+      kind: 'corrupt',
+    });
+    expect(await fetchPhoto(photo('/page.jpg'), options())).toMatchObject({
+      status: 'error',
+      kind: 'not_image',
+    });
+    expect(await fetchPhoto(photo('/huge.jpg'), options())).toMatchObject({
+      status: 'error',
+      kind: 'too_large',
+    });
+    expect(await fetchPhoto(photo('/huge-chunked.jpg'), options())).toMatchObject({
+      status: 'error',
+      kind: 'too_large',
+    });
   });
 
   it('marks 404 and 410 as unavailable, not as errors', async () => {
@@ -91,7 +130,10 @@ describe('fetchPhoto', () => {
   it('retries 5xx answers and gives up with an http_error after the retries', async () => {
     expect((await fetchPhoto(photo('/flaky.jpg'), options())).status).toBe('available');
     expect(server.hits['/flaky.jpg']).toBe(3);
-    expect(await fetchPhoto(photo('/down.jpg'), options())).toMatchObject({ status: 'error', kind: 'http_error' });
+    expect(await fetchPhoto(photo('/down.jpg'), options())).toMatchObject({
+      status: 'error',
+      kind: 'http_error',
+    });
     expect(server.hits['/down.jpg']).toBe(3);
   });
 

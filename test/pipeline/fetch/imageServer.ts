@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export async function startServer(routes: Record<string, Handler>): Promise<{ origin: string; host: string; hits: Record<string, number>; close: () => Promise<void> }> {
+export async function startServer(
+  routes: Record<string, Handler>,
+): Promise<{ origin: string; host: string; hits: Record<string, number>; close: () => Promise<void> }> {
   const hits: Record<string, number> = {};
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -19,6 +21,10 @@ export async function startServer(routes: Record<string, Handler>): Promise<{ or
     origin: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     hits,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

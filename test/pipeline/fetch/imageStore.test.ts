@@ -10,7 +10,14 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('image store', () => {
   it('accepts only 64-hex keys, so no key can name a path outside the store', () => {
-    for (const bad of ['../../etc/passwd', `${key.slice(0, 63)}/`, key.toUpperCase(), `${key}a`, '', `..${key.slice(2)}`]) {
+    for (const bad of [
+      '../../etc/passwd',
+      `${key.slice(0, 63)}/`,
+      key.toUpperCase(),
+      `${key}a`,
+      '',
+      `..${key.slice(2)}`,
+    ]) {
       expect(() => imagePath('thumbs', bad, '/data')).toThrow(/invalid image key/);
     }
     expect(thumbPath(key, '/data')).toBe(path.resolve('/data/images/thumbs/ab', `${key}.webp`));

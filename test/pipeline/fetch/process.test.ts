@@ -11,12 +11,23 @@ import { processImage } from '../../../pipeline/fetch/process.ts';
 import { sniffImage } from '../../../pipeline/fetch/validate.ts';
 
 const scene = (w: number, h: number) =>
-  sharp({ create: { width: w, height: h, channels: 3, background: '#236' } })
-    .composite([{ input: { create: { width: Math.round(w / 3), height: Math.round(h / 4), channels: 3, background: '#fc4' } }, left: Math.round(w / 5), top: Math.round(h / 2) }]);
+  sharp({ create: { width: w, height: h, channels: 3, background: '#236' } }).composite([
+    {
+      input: {
+        create: { width: Math.round(w / 3), height: Math.round(h / 4), channels: 3, background: '#fc4' },
+      },
+      left: Math.round(w / 5),
+      top: Math.round(h / 2),
+    },
+  ]);
 
 describe('processImage', () => {
   it('makes a CLIP crop that matches the CLIP stage’s full-size bicubic crop closely', async () => {
-    for (const [w, h] of [[1024, 683], [600, 900], [200, 150]]) {
+    for (const [w, h] of [
+      [1024, 683],
+      [600, 900],
+      [200, 150],
+    ]) {
       const jpeg = await scene(w, h).jpeg().toBuffer();
       const out = await processImage(jpeg);
       expect(out.ok).toBe(true);
@@ -38,9 +49,14 @@ describe('processImage', () => {
   });
 
   it('refuses a decompression bomb by its pixel count', async () => {
-    const big = await sharp({ create: { width: 4000, height: 4000, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
+    const big = await sharp({ create: { width: 4000, height: 4000, channels: 3, background: '#000' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     expect(big.length).toBeLessThan(200_000);
-    expect(await processImage(big, { maxPixels: 10_000_000 })).toMatchObject({ ok: false, kind: 'too_large' });
+    expect(await processImage(big, { maxPixels: 10_000_000 })).toMatchObject({
+      ok: false,
+      kind: 'too_large',
+    });
   });
 
   it('keeps small images at their size and gives near-identical pHashes to a re-encode', async () => {
@@ -77,15 +93,35 @@ describe('decoding at the exact JPEG scale', () => {
   });
 
   it('uses the factor sharp would halve, and only that', () => {
-    expect([1.9, 2, 2.99, 3, 3.42, 4, 4.9, 5, 7.99, 8, 8.5, 9].map(exactShrinkFactor)).toEqual([null, 2, 2, null, null, 4, 4, null, null, 8, 8, null]);
+    expect([1.9, 2, 2.99, 3, 3.42, 4, 4.9, 5, 7.99, 8, 8.5, 9].map(exactShrinkFactor)).toEqual([
+      null,
+      2,
+      2,
+      null,
+      null,
+      4,
+      4,
+      null,
+      null,
+      8,
+      8,
+      null,
+    ]);
   });
 
   it('loads at the factor and removes its temporary file, also when the image is broken', async () => {
     const dir = await privateTmp();
     const jpeg = await scene(1024, 683).jpeg().toBuffer();
-    const info = await withJpegShrink(jpeg, 4, { failOn: 'error' }, (img) => img.raw().toBuffer({ resolveWithObject: true }).then((r) => r.info));
+    const info = await withJpegShrink(jpeg, 4, { failOn: 'error' }, (img) =>
+      img
+        .raw()
+        .toBuffer({ resolveWithObject: true })
+        .then((r) => r.info),
+    );
     expect([info?.width, info?.height]).toEqual([256, 170]); // libvips rounds 170.75 down
-    await expect(withJpegShrink(jpeg.subarray(0, 4000), 4, { failOn: 'error' }, (img) => img.raw().toBuffer())).rejects.toThrow();
+    await expect(
+      withJpegShrink(jpeg.subarray(0, 4000), 4, { failOn: 'error' }, (img) => img.raw().toBuffer()),
+    ).rejects.toThrow();
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -105,13 +141,17 @@ describe('decoding at the exact JPEG scale', () => {
       expect(meanDiff(thumb.data, reference)).toBeLessThan(3);
     }
     // Two flat rectangles leave many DCT terms at the median, so a bit or four may flip; far inside the threshold.
-    if (fast.ok && fallback.ok) expect(hamming(fast.phash, fallback.phash)).toBeLessThan(NEAR_DUPLICATE_DISTANCE);
+    if (fast.ok && fallback.ok)
+      expect(hamming(fast.phash, fallback.phash)).toBeLessThan(NEAR_DUPLICATE_DISTANCE);
   });
 
   it('reports a truncated Flickr-size JPEG as corrupt', async () => {
     const dir = await privateTmp();
     const jpeg = await scene(1024, 768).jpeg().toBuffer();
-    expect(await processImage(jpeg.subarray(0, Math.floor(jpeg.length / 2)), { clip: false })).toMatchObject({ ok: false, kind: 'corrupt' });
+    expect(await processImage(jpeg.subarray(0, Math.floor(jpeg.length / 2)), { clip: false })).toMatchObject({
+      ok: false,
+      kind: 'corrupt',
+    });
     expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -1,16 +1,30 @@
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { lumaIntegral } from '../../../pipeline/fingerprints/lumaWindows.ts';
-import { bigIntToHash, hamming, hashToBigInt, phashOfIntegral, phashOfPixels, popcount32 } from '../../../pipeline/fingerprints/phash.ts';
+import {
+  bigIntToHash,
+  hamming,
+  hashToBigInt,
+  phashOfIntegral,
+  phashOfPixels,
+  popcount32,
+} from '../../../pipeline/fingerprints/phash.ts';
 
 async function phashOf(img: Sharp) {
-  const { data, info } = await img.resize(256, 256, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await img
+    .resize(256, 256, { fit: 'inside' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return phashOfPixels(data, info.width, info.height, info.channels);
 }
 
 const landscape = (w: number, h: number, hue: string) =>
   sharp({ create: { width: w, height: h, channels: 3, background: hue } }).composite([
-    { input: Buffer.from(`<svg width="${w}" height="${h}"><circle cx="${w * 0.3}" cy="${h * 0.4}" r="${h * 0.25}" fill="#fff"/><rect x="${w * 0.55}" y="${h * 0.2}" width="${w * 0.3}" height="${h * 0.6}" fill="#123"/></svg>`) },
+    {
+      input: Buffer.from(
+        `<svg width="${w}" height="${h}"><circle cx="${w * 0.3}" cy="${h * 0.4}" r="${h * 0.25}" fill="#fff"/><rect x="${w * 0.55}" y="${h * 0.2}" width="${w * 0.3}" height="${h * 0.6}" fill="#123"/></svg>`,
+      ),
+    },
   ]);
 
 describe('pHash', () => {
@@ -24,20 +38,32 @@ describe('pHash', () => {
   });
 
   it('gives the same hash from the summed-area table the crop hashes share, down to frames narrower than its grid', () => {
-    for (const [w, h] of [[256, 192], [110, 256], [37, 250], [20, 12]] as const) {
+    for (const [w, h] of [
+      [256, 192],
+      [110, 256],
+      [37, 250],
+      [20, 12],
+    ] as const) {
       // Smooth waves plus pseudo-random grain: coefficients near the median, where rounding could flip a bit.
       const data = new Uint8Array(w * h * 3);
       for (let i = 0; i < data.length; i++) {
         const x = (i / 3) % w;
         const y = Math.floor(i / 3 / w);
-        data[i] = Math.round(127 + 60 * Math.sin(x / 9 + (i % 3)) * Math.cos(y / 13) + ((i * 2654435761) % 41) - 20);
+        data[i] = Math.round(
+          127 + 60 * Math.sin(x / 9 + (i % 3)) * Math.cos(y / 13) + ((i * 2654435761) % 41) - 20,
+        );
       }
       expect(phashOfIntegral(lumaIntegral(data, w, h, 3), data, 3)).toEqual(phashOfPixels(data, w, h, 3));
     }
   });
 
   it('round-trips through PostgreSQL’s signed bigint', () => {
-    for (const h of [{ hi: 0xffffffff, lo: 0xffffffff }, { hi: 0x80000000, lo: 1 }, { hi: 0, lo: 0 }, { hi: 0x12345678, lo: 0x9abcdef0 }]) {
+    for (const h of [
+      { hi: 0xffffffff, lo: 0xffffffff },
+      { hi: 0x80000000, lo: 1 },
+      { hi: 0, lo: 0 },
+      { hi: 0x12345678, lo: 0x9abcdef0 },
+    ]) {
       const v = hashToBigInt(h);
       expect(v >= -(2n ** 63n) && v < 2n ** 63n).toBe(true);
       expect(bigIntToHash(v)).toEqual(h);

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFlickrClient } from '../../../pipeline/flickr/client.ts';
-import { FlickrApiError, FlickrInvalidKeyError, FlickrRetryableError } from '../../../pipeline/flickr/errors.ts';
+import {
+  FlickrApiError,
+  FlickrInvalidKeyError,
+  FlickrRetryableError,
+} from '../../../pipeline/flickr/errors.ts';
 import { createRateLimiter } from '../../../pipeline/flickr/rateLimiter.ts';
 import { searchPhotos } from '../../../pipeline/flickr/search.ts';
 import { startFlickrSimulator, type FlickrSimulator } from '../../../pipeline/devkit/simulator/server.ts';
@@ -9,13 +13,21 @@ import { generateUniverse } from '../../../pipeline/devkit/universe/generate.ts'
 const universe = generateUniverse({ seed: 'client', photos: 120 });
 let sim: FlickrSimulator;
 const query = { licenses: [7, 8, 9, 10], minUpload: 0, maxUpload: 2_000_000_000, page: 1, perPage: 500 };
-const make = (opts: { apiKey?: string; retries?: number; timeoutMs?: number } = {}) => createFlickrClient({
-  apiKey: opts.apiKey ?? 'key-1', apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }),
-  retry: { retries: opts.retries ?? 8, baseMs: 1, maxMs: 5 }, timeoutMs: opts.timeoutMs,
-});
+const make = (opts: { apiKey?: string; retries?: number; timeoutMs?: number } = {}) =>
+  createFlickrClient({
+    apiKey: opts.apiKey ?? 'key-1',
+    apiBase: sim.apiBase,
+    rateLimiter: createRateLimiter({ perHour: 1e9 }),
+    retry: { retries: opts.retries ?? 8, baseMs: 1, maxMs: 5 },
+    timeoutMs: opts.timeoutMs,
+  });
 
-beforeAll(async () => { sim = await startFlickrSimulator({ universe, apiKey: 'key-1' }); });
-afterAll(async () => { await sim?.close(); });
+beforeAll(async () => {
+  sim = await startFlickrSimulator({ universe, apiKey: 'key-1' });
+});
+afterAll(async () => {
+  await sim?.close();
+});
 beforeEach(() => sim.setFaults({}));
 
 describe('Flickr client on flickr-sdk against a Flickr-compatible server', () => {
@@ -58,8 +70,13 @@ describe('Flickr client on flickr-sdk against a Flickr-compatible server', () =>
   });
 
   it('records other Flickr errors with the request that caused them', async () => {
-    const err = await make().call('flickr.photos.getExif', { photo_id: '1' }).catch((e: unknown) => e);
+    const err = await make()
+      .call('flickr.photos.getExif', { photo_id: '1' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FlickrApiError);
-    expect(err).toMatchObject({ code: 1, request: { method: 'flickr.photos.getExif', params: { photo_id: '1', api_key: '[redacted]' } } });
+    expect(err).toMatchObject({
+      code: 1,
+      request: { method: 'flickr.photos.getExif', params: { photo_id: '1', api_key: '[redacted]' } },
+    });
   });
 });

@@ -3,7 +3,13 @@ import { createRateLimiter, processRateLimiter, type Clock } from '../../../pipe
 
 /** A clock that only moves when someone sleeps, so rates are measured exactly. */
 function fakeClock(): Clock & { t: number } {
-  const c = { t: 0, now: () => c.t, sleep: async (ms: number) => { c.t += ms; } };
+  const c = {
+    t: 0,
+    now: () => c.t,
+    sleep: async (ms: number) => {
+      c.t += ms;
+    },
+  };
   return c;
 }
 
@@ -20,7 +26,16 @@ describe('token bucket rate limiter', () => {
   it('queues concurrent callers fairly instead of letting them all through', async () => {
     // Time stands still while they wait: each reservation waits its own turn, 100, 200, 300 ms at 10 per second.
     const sleeps: number[] = [];
-    const limiter = createRateLimiter({ perHour: 36_000, burst: 1, clock: { now: () => 0, sleep: async (ms) => { sleeps.push(ms); } } });
+    const limiter = createRateLimiter({
+      perHour: 36_000,
+      burst: 1,
+      clock: {
+        now: () => 0,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+        },
+      },
+    });
     await limiter.take();
     await Promise.all([limiter.take(), limiter.take(), limiter.take()]);
     expect(sleeps.map(Math.round)).toEqual([100, 200, 300]);
@@ -29,12 +44,27 @@ describe('token bucket rate limiter', () => {
   it('gives the token back when a waiting request is aborted', async () => {
     const clock = fakeClock();
     const ac = new AbortController();
-    const aborting: Clock = { now: clock.now, sleep: async () => { ac.abort(new Error('stop')); throw new Error('stop'); } };
+    const aborting: Clock = {
+      now: clock.now,
+      sleep: async () => {
+        ac.abort(new Error('stop'));
+        throw new Error('stop');
+      },
+    };
     const limiter = createRateLimiter({ perHour: 3600, burst: 1, clock: aborting });
     await limiter.take();
     await expect(limiter.take(ac.signal)).rejects.toThrow('stop');
     const sleeps: number[] = [];
-    const l = createRateLimiter({ perHour: 3600, burst: 1, clock: { now: clock.now, sleep: async (ms) => { sleeps.push(ms); } } });
+    const l = createRateLimiter({
+      perHour: 3600,
+      burst: 1,
+      clock: {
+        now: clock.now,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+        },
+      },
+    });
     await l.take();
     await l.take();
     expect(sleeps).toEqual([1000]);

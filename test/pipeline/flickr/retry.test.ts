@@ -17,10 +17,21 @@ describe('retry with backoff and jitter', () => {
   it('retries transient failures until one succeeds', async () => {
     let calls = 0;
     const sleeps: number[] = [];
-    const result = await withRetry(async () => {
-      if (++calls < 4) throw new FlickrRetryableError('HTTP 503', request, { status: 503 });
-      return 'ok';
-    }, { baseMs: 100, random: () => 0, clock: { sleep: async (ms) => { sleeps.push(ms); } } });
+    const result = await withRetry(
+      async () => {
+        if (++calls < 4) throw new FlickrRetryableError('HTTP 503', request, { status: 503 });
+        return 'ok';
+      },
+      {
+        baseMs: 100,
+        random: () => 0,
+        clock: {
+          sleep: async (ms) => {
+            sleeps.push(ms);
+          },
+        },
+      },
+    );
     expect(result).toBe('ok');
     expect(sleeps).toEqual([50, 100, 200]);
   });
@@ -28,10 +39,26 @@ describe('retry with backoff and jitter', () => {
   it('does not retry other errors, and gives up after the allowed retries', async () => {
     let calls = 0;
     const noSleep = { sleep: async () => {} };
-    await expect(withRetry(async () => { calls++; throw new FlickrApiError('Method not found', request, 112); }, { clock: noSleep })).rejects.toThrow('Method not found');
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new FlickrApiError('Method not found', request, 112);
+        },
+        { clock: noSleep },
+      ),
+    ).rejects.toThrow('Method not found');
     expect(calls).toBe(1);
     calls = 0;
-    await expect(withRetry(async () => { calls++; throw new FlickrRetryableError('HTTP 502', request); }, { retries: 3, clock: noSleep })).rejects.toThrow('HTTP 502');
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw new FlickrRetryableError('HTTP 502', request);
+        },
+        { retries: 3, clock: noSleep },
+      ),
+    ).rejects.toThrow('HTTP 502');
     expect(calls).toBe(4);
   });
 

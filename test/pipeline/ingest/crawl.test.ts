@@ -13,18 +13,34 @@ const database = useTestDatabase();
 const start = new Date('2020-01-01T00:00:00Z');
 const end = new Date('2020-03-01T00:00:00Z');
 // 60% of the photos land in one 6-hour burst, far over the cap of a single window.
-const universe = generateUniverse({ seed: 'ingest-acceptance', photos: 1500, accounts: 60, burstShare: 0.6, start, end });
+const universe = generateUniverse({
+  seed: 'ingest-acceptance',
+  photos: 1500,
+  accounts: 60,
+  burstShare: 0.6,
+  start,
+  end,
+});
 const eligible = new Set(universe.groundTruth.eligible);
 const config: IngestConfig = {
-  licenses: [7, 8, 9, 10], from: start.getTime() / 1000, to: end.getTime() / 1000 - 1,
-  cap: 300, perPage: 100, minWindowSeconds: 60, initialWindowSeconds: 90 * 86400,
+  licenses: [7, 8, 9, 10],
+  from: start.getTime() / 1000,
+  to: end.getTime() / 1000 - 1,
+  cap: 300,
+  perPage: 100,
+  minWindowSeconds: 60,
+  initialWindowSeconds: 90 * 86400,
 };
 
 let sim: FlickrSimulator;
 let sql: pg.Client;
-const client = (apiKey = 'good-key') => createFlickrClient({
-  apiKey, apiBase: sim.apiBase, rateLimiter: createRateLimiter({ perHour: 1e9 }), retry: { baseMs: 2, maxMs: 20 },
-});
+const client = (apiKey = 'good-key') =>
+  createFlickrClient({
+    apiKey,
+    apiBase: sim.apiBase,
+    rateLimiter: createRateLimiter({ perHour: 1e9 }),
+    retry: { baseMs: 2, maxMs: 20 },
+  });
 
 beforeAll(async () => {
   sim = await startFlickrSimulator({ universe, apiKey: 'good-key', resultCap: 400 });
@@ -60,9 +76,14 @@ describe('ingest crawl against the simulator', () => {
     for (const { license } of licenses.rows) expect([7, 8, 9, 10]).toContain(license);
 
     // Accounts: counts match the photos stored, ranks order them (1 = most photos, ties by nsid).
-    const accounts = (await sql.query<{ nsid: string; photo_count: number; rank: number }>('SELECT nsid, photo_count, rank FROM accounts ORDER BY rank')).rows;
+    const accounts = (
+      await sql.query<{ nsid: string; photo_count: number; rank: number }>(
+        'SELECT nsid, photo_count, rank FROM accounts ORDER BY rank',
+      )
+    ).rows;
     const expected = new Map<string, number>();
-    for (const p of universe.photos) if (eligible.has(p.id)) expected.set(p.owner, (expected.get(p.owner) ?? 0) + 1);
+    for (const p of universe.photos)
+      if (eligible.has(p.id)) expected.set(p.owner, (expected.get(p.owner) ?? 0) + 1);
     expect(accounts.length).toBe(expected.size);
     const ranked = [...expected].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     expect(accounts.map((a) => [a.nsid, a.photo_count])).toEqual(ranked);
@@ -75,7 +96,9 @@ describe('ingest crawl against the simulator', () => {
 
   it('stores what Flickr sent: quirky strings and numbers, raw HTML, url_l as url_b, url_m', async () => {
     await crawlAll(config, { client: client() });
-    const withOriginal = universe.photos.find((p) => eligible.has(p.id) && !p.originalHidden && p.width >= 1024 && p.description.includes('&'))!;
+    const withOriginal = universe.photos.find(
+      (p) => eligible.has(p.id) && !p.originalHidden && p.width >= 1024 && p.description.includes('&'),
+    )!;
     const row = (await sql.query('SELECT * FROM photos WHERE id = $1', [withOriginal.id])).rows[0];
     expect(row.description).toBe(withOriginal.description);
     expect(row.original_width).toBe(withOriginal.width);
@@ -85,7 +108,8 @@ describe('ingest crawl against the simulator', () => {
     expect(row.url_m).toBe(`${sim.url}/${withOriginal.server}/${withOriginal.id}_${withOriginal.secret}.jpg`);
     expect(row.sizes.o).toEqual([withOriginal.width, withOriginal.height]);
     const hidden = universe.photos.find((p) => eligible.has(p.id) && p.originalHidden)!;
-    const hiddenRow = (await sql.query('SELECT url_o, original_width FROM photos WHERE id = $1', [hidden.id])).rows[0];
+    const hiddenRow = (await sql.query('SELECT url_o, original_width FROM photos WHERE id = $1', [hidden.id]))
+      .rows[0];
     expect(hiddenRow).toEqual({ url_o: null, original_width: null });
   });
 

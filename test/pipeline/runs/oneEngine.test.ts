@@ -24,9 +24,18 @@ import { startWorker } from '../../../pipeline/worker.ts';
 import { createDatabase, dropDatabase } from '../../helpers/db.ts';
 import { duckQuery } from '../../helpers/duckdb.ts';
 
-const universe = generateUniverse({ seed: 'one-engine', photos: 60, accounts: 5, start: new Date('2021-01-01T00:00:00Z'), end: new Date('2021-07-01T00:00:00Z') });
+const universe = generateUniverse({
+  seed: 'one-engine',
+  photos: 60,
+  accounts: 5,
+  start: new Date('2021-01-01T00:00:00Z'),
+  end: new Date('2021-07-01T00:00:00Z'),
+});
 const adminUrl = inject('pgAdminUrl');
-const names = { cli: `t_cli_${randomBytes(4).toString('hex')}`, api: `t_api_${randomBytes(4).toString('hex')}` };
+const names = {
+  cli: `t_cli_${randomBytes(4).toString('hex')}`,
+  api: `t_api_${randomBytes(4).toString('hex')}`,
+};
 const urls: Record<string, string> = {};
 let sim: FlickrSimulator;
 let tmp: string;
@@ -39,8 +48,13 @@ beforeAll(async () => {
   await writeTestClipModel(path.join(tmp, 'model'));
   // What the operator's environment would say; both sides read the same settings.
   Object.assign(settings, {
-    FLICKR_API_KEY: 'one-key', FLICKR_API_BASE: sim.apiBase, IMAGE_HOSTS: [sim.imageHost], CLIP_MODEL_DIR: path.join(tmp, 'model'),
-    FLICKR_RATE_LIMIT: 1e9, RUN_HEARTBEAT_SECONDS: 0.5, RUN_POLL_SECONDS: 0.5,
+    FLICKR_API_KEY: 'one-key',
+    FLICKR_API_BASE: sim.apiBase,
+    IMAGE_HOSTS: [sim.imageHost],
+    CLIP_MODEL_DIR: path.join(tmp, 'model'),
+    FLICKR_RATE_LIMIT: 1e9,
+    RUN_HEARTBEAT_SECONDS: 0.5,
+    RUN_POLL_SECONDS: 0.5,
   });
   for (const side of ['cli', 'api'] as const) {
     urls[side] = await createDatabase(adminUrl, names[side]);
@@ -50,7 +64,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   Object.assign(settings, saved);
-  for (const [k, v] of Object.entries(savedEnv)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  for (const [k, v] of Object.entries(savedEnv))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   await closeClipRuntimes();
   await disconnectDb();
   await sim?.close();
@@ -68,13 +84,26 @@ async function results(side: 'cli' | 'api') {
   const client = new pg.Client({ connectionString: urls[side] });
   await client.connect();
   try {
-    const photos = (await client.query(
-      `SELECT photo_id, "check", version, verdict::text, score, details FROM check_results ORDER BY photo_id, "check"`)).rows;
-    const accounts = (await client.query(
-      `SELECT account_nsid, "check", version, verdict::text, score, details FROM account_check_results ORDER BY account_nsid, "check"`)).rows;
-    const state = (await client.query(`SELECT id, availability::text, content_hash, duplicate_of_id FROM photos ORDER BY id`)).rows;
-    const exports = (await client.query<{ directory: string; row_count: number; status: string }>(
-      `SELECT directory, row_count, status::text FROM exports ORDER BY created_at`)).rows;
+    const photos = (
+      await client.query(
+        `SELECT photo_id, "check", version, verdict::text, score, details FROM check_results ORDER BY photo_id, "check"`,
+      )
+    ).rows;
+    const accounts = (
+      await client.query(
+        `SELECT account_nsid, "check", version, verdict::text, score, details FROM account_check_results ORDER BY account_nsid, "check"`,
+      )
+    ).rows;
+    const state = (
+      await client.query(
+        `SELECT id, availability::text, content_hash, duplicate_of_id FROM photos ORDER BY id`,
+      )
+    ).rows;
+    const exports = (
+      await client.query<{ directory: string; row_count: number; status: string }>(
+        `SELECT directory, row_count, status::text FROM exports ORDER BY created_at`,
+      )
+    ).rows;
     return { photos, accounts, state, exports };
   } finally {
     await client.end();
@@ -84,8 +113,12 @@ async function results(side: 'cli' | 'api') {
 async function exported(directory: string) {
   const dir = resolveExportDirectory(directory);
   return {
-    parquet: await duckQuery(`SELECT * FROM read_parquet('${path.join(dir, 'photos.parquet')}') ORDER BY photo_id`),
-    csv: await duckQuery(`SELECT * FROM read_csv('${path.join(dir, 'photos.csv')}', all_varchar = true) ORDER BY photo_id`),
+    parquet: await duckQuery(
+      `SELECT * FROM read_parquet('${path.join(dir, 'photos.parquet')}') ORDER BY photo_id`,
+    ),
+    csv: await duckQuery(
+      `SELECT * FROM read_csv('${path.join(dir, 'photos.csv')}', all_varchar = true) ORDER BY photo_id`,
+    ),
   };
 }
 
@@ -114,9 +147,21 @@ describe('the stage commands and a Runs-page run', () => {
     use('api');
     const worker = await startWorker({ concurrency: 2, registry: defaultRegistry(), log: () => {} });
     try {
-      const { id } = await createRun({ stages: ['ingest', 'analyze', 'clip', 'watermarks', 'export'], from: '2021-01-01', to: '2021-06-30', exportFormats: ['parquet', 'csv'] }, null, appControl());
+      const { id } = await createRun(
+        {
+          stages: ['ingest', 'analyze', 'clip', 'watermarks', 'export'],
+          from: '2021-01-01',
+          to: '2021-06-30',
+          exportFormats: ['parquet', 'csv'],
+        },
+        null,
+        appControl(),
+      );
       let run = await getRun(id);
-      for (const until = Date.now() + 240_000; run && !['completed', 'failed', 'cancelled'].includes(run.status) && Date.now() < until;) {
+      for (
+        const until = Date.now() + 240_000;
+        run && !['completed', 'failed', 'cancelled'].includes(run.status) && Date.now() < until;
+      ) {
         await new Promise((r) => setTimeout(r, 250));
         run = await getRun(id);
       }
@@ -130,7 +175,15 @@ describe('the stage commands and a Runs-page run', () => {
 
     // Something real was decided: every kind of check, failures among them, and CLIP results from the test model.
     const checks = new Set(cli.photos.map((r) => r.check));
-    for (const c of ['resolution', 'exif_copyright', 'copyright_text', 'duplicate', 'clip_nonphoto', 'clip_nonwholesome']) expect(checks, c).toContain(c);
+    for (const c of [
+      'resolution',
+      'exif_copyright',
+      'copyright_text',
+      'duplicate',
+      'clip_nonphoto',
+      'clip_nonwholesome',
+    ])
+      expect(checks, c).toContain(c);
     expect(cli.photos.some((r) => r.verdict === 'fail')).toBe(true);
     expect(cli.accounts.some((r) => r.check === 'watermark')).toBe(true);
     expect(cliFiles.parquet.length).toBeGreaterThan(0);
@@ -138,7 +191,9 @@ describe('the stage commands and a Runs-page run', () => {
     expect(api.photos).toEqual(cli.photos);
     expect(api.accounts).toEqual(cli.accounts);
     expect(api.state).toEqual(cli.state);
-    expect(api.exports.map((e) => [e.status, e.row_count])).toEqual(cli.exports.map((e) => [e.status, e.row_count]));
+    expect(api.exports.map((e) => [e.status, e.row_count])).toEqual(
+      cli.exports.map((e) => [e.status, e.row_count]),
+    );
     expect(apiFiles).toEqual(cliFiles);
   }, 600_000);
 });

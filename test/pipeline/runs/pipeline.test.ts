@@ -19,9 +19,18 @@ import { startWorker, type Worker } from '../../../pipeline/worker.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 
 useTestDatabase();
-const universe = generateUniverse({ seed: 'runs-pipeline', photos: 60, accounts: 5, start: new Date('2021-01-01T00:00:00Z'), end: new Date('2021-07-01T00:00:00Z') });
+const universe = generateUniverse({
+  seed: 'runs-pipeline',
+  photos: 60,
+  accounts: 5,
+  start: new Date('2021-01-01T00:00:00Z'),
+  end: new Date('2021-07-01T00:00:00Z'),
+});
 const registry = defaultRegistry();
-const settings = runSettings({}, { heartbeatSeconds: 0.5, staleSeconds: 5, retryDelaySeconds: 1, pollSeconds: 0.5 });
+const settings = runSettings(
+  {},
+  { heartbeatSeconds: 0.5, staleSeconds: 5, retryDelaySeconds: 1, pollSeconds: 0.5 },
+);
 let sim: FlickrSimulator;
 let worker: Worker;
 let dir: string;
@@ -31,7 +40,12 @@ beforeAll(async () => {
   sim = await startFlickrSimulator({ universe, apiKey: 'runs-key' });
   dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-runs-'));
   // The stages read these once from the environment, as the app and the worker do.
-  Object.assign(env, { FLICKR_API_KEY: 'runs-key', FLICKR_API_BASE: sim.apiBase, IMAGE_HOSTS: [sim.imageHost], CLIP_MODEL_DIR: path.join(dir, 'no-model') });
+  Object.assign(env, {
+    FLICKR_API_KEY: 'runs-key',
+    FLICKR_API_BASE: sim.apiBase,
+    IMAGE_HOSTS: [sim.imageHost],
+    CLIP_MODEL_DIR: path.join(dir, 'no-model'),
+  });
   process.env.DATA_DIR = dir;
   process.env.CLIP_MODEL_DIR = path.join(dir, 'no-model');
   worker = await startWorker({ concurrency: 2, registry, settings, log: () => {} });
@@ -45,10 +59,21 @@ afterAll(async () => {
 
 describe('a run of every stage', () => {
   it('ingests, analyzes, notes the missing CLIP model, checks watermarks and exports exactly the included photos', async () => {
-    const { id } = await createRun({ stages: ['ingest', 'analyze', 'clip', 'watermarks', 'export'], from: '2021-01-01', to: '2021-06-30', exportFormats: ['parquet'] },
-      null, { registry, settings, defaults: { licenses: [7, 8, 9, 10] } });
+    const { id } = await createRun(
+      {
+        stages: ['ingest', 'analyze', 'clip', 'watermarks', 'export'],
+        from: '2021-01-01',
+        to: '2021-06-30',
+        exportFormats: ['parquet'],
+      },
+      null,
+      { registry, settings, defaults: { licenses: [7, 8, 9, 10] } },
+    );
     let run = await getRun(id);
-    for (const until = Date.now() + 120_000; run && (run.status === 'queued' || run.status === 'running') && Date.now() < until;) {
+    for (
+      const until = Date.now() + 120_000;
+      run && (run.status === 'queued' || run.status === 'running') && Date.now() < until;
+    ) {
       await new Promise((r) => setTimeout(r, 250));
       run = await getRun(id);
     }
@@ -66,12 +91,20 @@ describe('a run of every stage', () => {
 
     const exp = await db().export.findFirstOrThrow({ where: { runId: id } });
     expect(exp.status).toBe('completed');
-    const expected = (await db().$queryRaw<{ photo_id: string }[]>(Prisma.sql`${includedPhotoIdsSql([7, 8, 9, 10])}`)).map((r) => r.photo_id).sort();
+    const expected = (
+      await db().$queryRaw<{ photo_id: string }[]>(Prisma.sql`${includedPhotoIdsSql([7, 8, 9, 10])}`)
+    )
+      .map((r) => r.photo_id)
+      .sort();
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(photos);
     const instance = await DuckDBInstance.create(':memory:');
     const con = await instance.connect();
-    const rows = (await con.runAndReadAll(`SELECT photo_id FROM read_parquet('${path.join(resolveExportDirectory(exp.directory!), 'photos.parquet')}') ORDER BY photo_id`)).getRowObjectsJson();
+    const rows = (
+      await con.runAndReadAll(
+        `SELECT photo_id FROM read_parquet('${path.join(resolveExportDirectory(exp.directory!), 'photos.parquet')}') ORDER BY photo_id`,
+      )
+    ).getRowObjectsJson();
     con.closeSync();
     instance.closeSync();
     expect(rows.map((r) => r.photo_id)).toEqual(expected);

@@ -13,4 +13,6 @@ setInterval(() => {
   const s = JSON.stringify({ parent: process.pid, ...worker.status() });
   if (s !== last) console.log(`status ${(last = s)}`);
 }, 50);
-process.once('SIGTERM', () => { void worker.stop().then(() => process.exit(0)); });
+process.once('SIGTERM', () => {
+  void worker.stop().then(() => process.exit(0));
+});

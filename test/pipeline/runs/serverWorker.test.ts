@@ -27,11 +27,15 @@ afterEach(() => {
 
 /** The stand-in server, with every status line and log line it printed so far. */
 function startParent(): { proc: ChildProcess; statuses: Seen[]; logs: string[] } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'serverParent.ts')], {
-    cwd: path.resolve(import.meta.dirname, '../../..'),
-    env: { ...process.env, DATABASE_URL: database.url(), RUN_POLL_SECONDS: '0.5' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'serverParent.ts')],
+    {
+      cwd: path.resolve(import.meta.dirname, '../../..'),
+      env: { ...process.env, DATABASE_URL: database.url(), RUN_POLL_SECONDS: '0.5' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   parents.push(proc);
   const statuses: Seen[] = [];
   const logs: string[] = [];
@@ -48,7 +52,9 @@ function startParent(): { proc: ChildProcess; statuses: Seen[]; logs: string[] }
       } else if (l.startsWith('log ')) logs.push(l.slice(4));
     }
   });
-  proc.stderr!.on('data', (d: Buffer) => { if (process.env.DEBUG_WORKERS) process.stderr.write(d); });
+  proc.stderr!.on('data', (d: Buffer) => {
+    if (process.env.DEBUG_WORKERS) process.stderr.write(d);
+  });
   return { proc, statuses, logs };
 }
 
@@ -70,10 +76,18 @@ describe("the server's pipeline worker", () => {
     expect(first.workerId).toContain(`:${first.pid}:`);
 
     process.kill(first.pid!, 'SIGKILL');
-    const second = await waitFor('a restarted worker', () => statuses.find((s) => s.state === 'running' && s.pid !== first.pid));
+    const second = await waitFor('a restarted worker', () =>
+      statuses.find((s) => s.state === 'running' && s.pid !== first.pid),
+    );
     expect(second.restarts).toBe(1);
     expect(second.pid).not.toBe(second.parent);
-    expect(logs.some((l) => l.includes(`pipeline worker (pid ${first.pid}) stopped (killed by SIGKILL`) && l.includes('restarting it in'))).toBe(true);
+    expect(
+      logs.some(
+        (l) =>
+          l.includes(`pipeline worker (pid ${first.pid}) stopped (killed by SIGKILL`) &&
+          l.includes('restarting it in'),
+      ),
+    ).toBe(true);
 
     // kill -9 of the server leaves no orphan: the child sees its IPC channel close and stops.
     proc.kill('SIGKILL');
@@ -82,7 +96,9 @@ describe("the server's pipeline worker", () => {
 
   it('stops its worker when the server is asked to stop', async () => {
     const { proc, statuses } = startParent();
-    const running = await waitFor('the worker to take jobs', () => statuses.find((s) => s.state === 'running'));
+    const running = await waitFor('the worker to take jobs', () =>
+      statuses.find((s) => s.state === 'running'),
+    );
     proc.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
     expect(code).toBe(0);

@@ -16,15 +16,27 @@ function q(): pg.Pool {
   }
   return pool;
 }
-export const closeSynthPool = async () => { await pool?.end(); pool = undefined; };
+export const closeSynthPool = async () => {
+  await pool?.end();
+  pool = undefined;
+};
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve, reject) => {
-  const t = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason); }, { once: true });
-});
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
 
 /** Deterministic "work": a value per item, so interrupted and uninterrupted runs can be compared row for row. */
-export const synthValue = (stage: string, item: number) => (item * 2654435761 + stage.length * 97) % 1_000_003;
+export const synthValue = (stage: string, item: number) =>
+  (item * 2654435761 + stage.length * 97) % 1_000_003;
 
 /**
  * Items 0..limit-1 in batches of batchSize. Each item sleeps SYNTH_ITEM_MS; item % 7 === 3 is a per-item failure
@@ -43,9 +55,15 @@ export function syntheticStage(name: string, opts: { after?: boolean; itemMs?: n
       }
     },
     async runBatch(batch, ctx) {
-      await q().query('INSERT INTO synth_attempts (stage, key, pid) VALUES ($1, $2, $3)', [name, batch.key, process.pid]);
+      await q().query('INSERT INTO synth_attempts (stage, key, pid) VALUES ($1, $2, $3)', [
+        name,
+        batch.key,
+        process.pid,
+      ]);
       const { rows } = await q().query<{ remaining: number }>(
-        'UPDATE synth_faults SET remaining = remaining - 1 WHERE stage = $1 AND key = $2 AND remaining > 0 RETURNING remaining', [name, batch.key]);
+        'UPDATE synth_faults SET remaining = remaining - 1 WHERE stage = $1 AND key = $2 AND remaining > 0 RETURNING remaining',
+        [name, batch.key],
+      );
       if (rows.length) throw new Error(`synthetic fault in ${batch.key}`);
       const { from, to } = batch.params as { from: number; to: number };
       const itemMs = opts.itemMs ?? Number(process.env.SYNTH_ITEM_MS ?? 0);
@@ -53,17 +71,28 @@ export function syntheticStage(name: string, opts: { after?: boolean; itemMs?: n
       let failed = 0;
       for (let i = from; i < to; i++) {
         if (itemMs) await sleep(itemMs, ctx.signal);
-        if (i % 7 === 3) { failed++; continue; }
-        await q().query('INSERT INTO synth_results (stage, item, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [name, i, synthValue(name, i)]);
+        if (i % 7 === 3) {
+          failed++;
+          continue;
+        }
+        await q().query(
+          'INSERT INTO synth_results (stage, item, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+          [name, i, synthValue(name, i)],
+        );
         ok++;
       }
       return { ok, failed, failuresByKind: failures('odd', failed) };
     },
-    ...(opts.after ? {
-      async after() {
-        await q().query(`INSERT INTO synth_attempts (stage, key, pid) VALUES ($1, '__after__', $2)`, [name, process.pid]);
-        return { ok: 1, failed: 0 };
-      },
-    } : {}),
+    ...(opts.after
+      ? {
+          async after() {
+            await q().query(`INSERT INTO synth_attempts (stage, key, pid) VALUES ($1, '__after__', $2)`, [
+              name,
+              process.pid,
+            ]);
+            return { ok: 1, failed: 0 };
+          },
+        }
+      : {}),
   };
 }

@@ -14,7 +14,11 @@ import { SYNTH_TABLES, syntheticStage, synthValue } from './syntheticStage.ts';
 
 const database = useTestDatabase();
 const registry = registryOf([syntheticStage('synth-a', { after: true }), syntheticStage('synth-b')]);
-const control = { registry, settings: runSettings({}, { retryDelaySeconds: 1 }), defaults: { licenses: [9] } };
+const control = {
+  registry,
+  settings: runSettings({}, { retryDelaySeconds: 1 }),
+  defaults: { licenses: [9] },
+};
 const children: ChildProcess[] = [];
 let client: pg.Client;
 
@@ -35,15 +39,29 @@ afterAll(async () => {
 
 /** A worker in its own process (node --import tsx, so SIGKILL hits the worker itself, not a wrapper). */
 async function spawnWorker(itemMs: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'workerChild.ts')], {
-    env: { ...process.env, DATABASE_URL: database.url(), SYNTH_ITEM_MS: String(itemMs), SYNTH_CONCURRENCY: '2' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'workerChild.ts')],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url(),
+        SYNTH_ITEM_MS: String(itemMs),
+        SYNTH_CONCURRENCY: '2',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); if (process.env.DEBUG_WORKERS) process.stderr.write(d); });
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+    if (process.env.DEBUG_WORKERS) process.stderr.write(d);
+  });
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) resolve();
+    });
     child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${err}`)));
   });
   return child;
@@ -75,7 +93,10 @@ describe('worker processes', () => {
     });
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
-    const { rows: orphaned } = await client.query(`SELECT id FROM run_batches WHERE run_id = $1 AND status = 'active'`, [id]);
+    const { rows: orphaned } = await client.query(
+      `SELECT id FROM run_batches WHERE run_id = $1 AND status = 'active'`,
+      [id],
+    );
     expect(orphaned.length).toBeGreaterThan(0);
 
     await spawnWorker(40);
@@ -84,13 +105,32 @@ describe('worker processes', () => {
       return r && r.status !== 'running' && r.status !== 'queued' ? r : null;
     });
     expect(run.status).toBe('completed');
-    expect(run.stages[0]).toMatchObject({ status: 'done', total: 80, done: 80, failed: 11, failuresByKind: { odd: 11 }, batches: { done: 16, failed: 0 } });
-    const { rows: [res] } = await client.query(`SELECT count(*)::int AS n, sum(value)::text AS total FROM synth_results WHERE stage = 'synth-a'`);
+    expect(run.stages[0]).toMatchObject({
+      status: 'done',
+      total: 80,
+      done: 80,
+      failed: 11,
+      failuresByKind: { odd: 11 },
+      batches: { done: 16, failed: 0 },
+    });
+    const {
+      rows: [res],
+    } = await client.query(
+      `SELECT count(*)::int AS n, sum(value)::text AS total FROM synth_results WHERE stage = 'synth-a'`,
+    );
     expect(res).toEqual(expectedResults('synth-a', 80));
-    const { rows: taken } = await client.query(`SELECT attempts, status FROM run_batches WHERE id = ANY($1::text[])`, [orphaned.map((o) => o.id)]);
+    const { rows: taken } = await client.query(
+      `SELECT attempts, status FROM run_batches WHERE id = ANY($1::text[])`,
+      [orphaned.map((o) => o.id)],
+    );
     for (const t of taken) expect(t).toEqual({ attempts: 2, status: 'done' });
     expect(run.stages[0].lastError).toMatch(/worker lost: no heartbeat for 3 s, taken over/);
-    const { rows: [sum] } = await client.query(`SELECT sum(items)::int AS items FROM run_batches WHERE run_id = $1 AND status = 'done' AND key NOT LIKE '\\_\\_%'`, [id]);
+    const {
+      rows: [sum],
+    } = await client.query(
+      `SELECT sum(items)::int AS items FROM run_batches WHERE run_id = $1 AND status = 'done' AND key NOT LIKE '\\_\\_%'`,
+      [id],
+    );
     expect(sum.items).toBe(80);
     // Two worker processes start (tsx compiles each): on a loaded 2-core machine that alone can take a minute.
   }, 180_000);

@@ -8,16 +8,28 @@ import * as resolution from '../../../pipeline/checks/resolution.ts';
 import { refreshEnv } from '../../../lib/env.ts';
 import { thresholdDefaults } from '../../../lib/settings.ts';
 import { writeTestClipModel } from '../../../pipeline/devkit/clip/testModel.ts';
-import { resolveRunConfig, runInputSchema, STAGE_ORDER, type Thresholds } from '../../../pipeline/runs/config.ts';
+import {
+  resolveRunConfig,
+  runInputSchema,
+  STAGE_ORDER,
+  type Thresholds,
+} from '../../../pipeline/runs/config.ts';
 import { runVersions } from '../../../pipeline/runs/versions.ts';
 import { configVersion, DEFAULT_CONFIG } from '../../../pipeline/watermarks/config.ts';
 
 let tmp: string;
 const DEFAULTS = thresholdDefaults();
 const versionsOf = (stages: string[], thresholds: Thresholds) =>
-  runVersions(resolveRunConfig(runInputSchema.parse({ stages, thresholds }), STAGE_ORDER, { licenses: [9], thresholds: DEFAULTS }));
+  runVersions(
+    resolveRunConfig(runInputSchema.parse({ stages, thresholds }), STAGE_ORDER, {
+      licenses: [9],
+      thresholds: DEFAULTS,
+    }),
+  );
 const saved = process.env.CLIP_MODEL_DIR;
-beforeAll(async () => { tmp = await mkdtemp(path.join(os.tmpdir(), 'quarry-versions-')); });
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'quarry-versions-'));
+});
 afterAll(async () => {
   process.env.CLIP_MODEL_DIR = saved;
   if (saved === undefined) delete process.env.CLIP_MODEL_DIR;
@@ -26,11 +38,15 @@ afterAll(async () => {
 });
 
 describe('run versions', () => {
-  it('follow the run\'s thresholds, as the stages do', async () => {
+  it("follow the run's thresholds, as the stages do", async () => {
     const base = await versionsOf(['analyze', 'watermarks'], DEFAULTS);
     expect(base.resolution).toBe(resolution.versionFor(256));
     expect(base.duplicate).toBe(duplicates.versionFor(6));
-    const changed = await versionsOf(['analyze', 'watermarks'], { ...DEFAULTS, minResolution: 512, watermarkFail: 0.7 });
+    const changed = await versionsOf(['analyze', 'watermarks'], {
+      ...DEFAULTS,
+      minResolution: 512,
+      watermarkFail: 0.7,
+    });
     expect(changed.resolution).toBe(resolution.versionFor(512));
     expect(changed.resolution).not.toBe(base.resolution);
     expect(changed.watermark).toBe(configVersion({ ...DEFAULT_CONFIG, fail: 0.7, uncertain: 0.3 }));

@@ -10,4 +10,6 @@ const worker = await startWorker({
   log: (m) => console.error(`[child ${process.pid}] ${m}`),
 });
 console.log('ready');
-process.once('SIGTERM', () => { void worker.stop().then(() => process.exit(0)); });
+process.once('SIGTERM', () => {
+  void worker.stop().then(() => process.exit(0));
+});

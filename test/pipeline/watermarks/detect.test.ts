@@ -5,11 +5,21 @@ import { DEFAULT_CONFIG } from '../../../pipeline/watermarks/config.ts';
 import { boxOverlap, detectAccount, type AccountOutcome } from '../../../pipeline/watermarks/detect.ts';
 import { plantedBox } from '../../../pipeline/devkit/quality/watermarks.ts';
 import { renderWatermark } from '../../../pipeline/watermarks/render.ts';
-import { generateAccount, planAccounts, type AccountPlan, type SyntheticAccount } from '../../../pipeline/devkit/watermarks/syntheticAccounts.ts';
+import {
+  generateAccount,
+  planAccounts,
+  type AccountPlan,
+  type SyntheticAccount,
+} from '../../../pipeline/devkit/watermarks/syntheticAccounts.ts';
 
-const refs = (a: SyntheticAccount) => a.photos.map((p) => ({ id: p.id, width: p.width, height: p.height, source: p.thumb }));
+const refs = (a: SyntheticAccount) =>
+  a.photos.map((p) => ({ id: p.id, width: p.width, height: p.height, source: p.thumb }));
 
-async function run(nsid: string, plan: AccountPlan, config = DEFAULT_CONFIG): Promise<{ account: SyntheticAccount; outcome: AccountOutcome }> {
+async function run(
+  nsid: string,
+  plan: AccountPlan,
+  config = DEFAULT_CONFIG,
+): Promise<{ account: SyntheticAccount; outcome: AccountOutcome }> {
   const account = await generateAccount(nsid, { size: 384, portraitShare: 0, ...plan });
   return { account, outcome: await detectAccount(nsid, refs(account), config) };
 }
@@ -18,8 +28,20 @@ describe('detectAccount', () => {
   let marked: { account: SyntheticAccount; outcome: AccountOutcome };
   beforeAll(async () => {
     marked = await run('logo@N01', {
-      watermark: true, border: false, photos: 20, carryRate: 0.8,
-      watermarkSpec: { kind: 'logo', logo: 'ring', text: 'JD', color: '#ffffff', opacity: 0.4, corner: 'bottom-right', size: 0.12, margin: 0.03 },
+      watermark: true,
+      border: false,
+      photos: 20,
+      carryRate: 0.8,
+      watermarkSpec: {
+        kind: 'logo',
+        logo: 'ring',
+        text: 'JD',
+        color: '#ffffff',
+        opacity: 0.4,
+        corner: 'bottom-right',
+        size: 0.12,
+        margin: 0.03,
+      },
     });
   });
 
@@ -36,7 +58,9 @@ describe('detectAccount', () => {
     const truth = new Map(account.photos.map((p) => [p.id, p.truth.watermark]));
     const wrong = outcome.photos.filter((p) => p.carries !== truth.get(p.id));
     const missed = wrong.filter((p) => !p.carries).length;
-    expect(outcome.photosWith).toBe(account.photos.filter((p) => p.truth.watermark).length - missed + (wrong.length - missed));
+    expect(outcome.photosWith).toBe(
+      account.photos.filter((p) => p.truth.watermark).length - missed + (wrong.length - missed),
+    );
     // The threshold is set for faint marks (opacity 0.25): on this clear one, a scene edge or two may pass it.
     expect(missed).toBe(0);
     expect(wrong.length).toBeLessThanOrEqual(2);
@@ -45,15 +69,28 @@ describe('detectAccount', () => {
 
   it('renders the estimate so the mark stands out inside its box', async () => {
     const est = marked.outcome.best!.estimate;
-    const png = await renderWatermark({ residual: est.residual, width: est.width, height: est.height, box: est.boxPx, lines: est.lines }, { scale: 1 });
+    const png = await renderWatermark(
+      { residual: est.residual, width: est.width, height: est.height, box: est.boxPx, lines: est.lines },
+      { scale: 1 },
+    );
     const { data, info } = await sharp(png).greyscale().raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height]).toEqual([est.width, est.height]);
     const b = est.boxPx!;
-    let inside = 0, insideN = 0, outside = 0, outsideN = 0;
-    for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width; x++) {
-      const v = data[y * info.width + x];
-      if (x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1) { inside += v; insideN++; } else { outside += v; outsideN++; }
-    }
+    let inside = 0,
+      insideN = 0,
+      outside = 0,
+      outsideN = 0;
+    for (let y = 0; y < info.height; y++)
+      for (let x = 0; x < info.width; x++) {
+        const v = data[y * info.width + x];
+        if (x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1) {
+          inside += v;
+          insideN++;
+        } else {
+          outside += v;
+          outsideN++;
+        }
+      }
     expect(inside / insideN).toBeGreaterThan(8 * (outside / outsideN));
   });
 
@@ -67,7 +104,12 @@ describe('detectAccount', () => {
   });
 
   it('reports a uniform border as a border, not a watermark', async () => {
-    const { outcome } = await run('border@N03', { watermark: false, border: true, photos: 14, borderSpec: { kind: 'border', width: 0.04, color: '#ffffff' } });
+    const { outcome } = await run('border@N03', {
+      watermark: false,
+      border: true,
+      photos: 14,
+      borderSpec: { kind: 'border', width: 0.04, color: '#ffffff' },
+    });
     expect(outcome.verdict).toBe('pass');
     expect(outcome.border?.kind).toBe('border');
     if (outcome.border?.kind === 'border') {
@@ -79,10 +121,16 @@ describe('detectAccount', () => {
   });
 
   it('reports a thin frame line as a frame, not a watermark', async () => {
-    const { outcome } = await run('frame@N04', { watermark: false, border: true, photos: 14, borderSpec: { kind: 'frame', inset: 0.04, thickness: 0.008, color: '#000000' } });
+    const { outcome } = await run('frame@N04', {
+      watermark: false,
+      border: true,
+      photos: 14,
+      borderSpec: { kind: 'frame', inset: 0.04, thickness: 0.008, color: '#000000' },
+    });
     expect(outcome.verdict).toBe('pass');
     expect(outcome.border?.kind).toBe('frame');
-    if (outcome.border?.kind === 'frame') expect(outcome.border.lines.map((l) => l.axis).sort()).toEqual(['h', 'h', 'v', 'v']);
+    if (outcome.border?.kind === 'frame')
+      expect(outcome.border.lines.map((l) => l.axis).sort()).toEqual(['h', 'h', 'v', 'v']);
   });
 
   it('samples at most K photos per orientation and still checks every photo for the mark', async () => {
@@ -94,25 +142,62 @@ describe('detectAccount', () => {
   });
 
   it.each([
-    ['portrait-poor', 0.15, 'portrait', { kind: 'text', text: '© M. Keller Photo', color: '#ffffff', opacity: 0.35, corner: 'bottom-left', size: 0.3, margin: 0.03 }],
-    ['portrait-heavy', 0.95, 'landscape', { kind: 'logo', logo: 'camera', text: 'MK', color: '#000000', opacity: 0.45, corner: 'top-right', size: 0.15, margin: 0.04 }],
-  ] as const)('gives the few photos of the other orientation a verdict too (%s account)', async (name, portraitShare, minority, spec) => {
-    const { account, outcome } = await run(`${name}@N07`, { watermark: true, border: false, photos: 30, carryRate: 0.8, portraitShare, watermarkSpec: spec });
-    const few = outcome.photos.filter((p) => p.orientation === minority);
-    expect(few.length).toBeGreaterThan(0);
-    expect(few.length).toBeLessThan(6);
-    expect(outcome.verdict).toBe('fail');
-    const truth = new Map(account.photos.map((p) => [p.id, p.truth.watermark]));
-    for (const p of few) {
-      expect(p.transferredFrom).toBe(minority === 'portrait' ? 'landscape' : 'portrait');
-      expect(p.correlation).not.toBeNull();
-      if (p.carries) expect(truth.get(p.id), `${p.id} (${p.correlation?.toFixed(3)})`).toBe(true);
-    }
-    // A photo cropped to another aspect (here a square one) is stretched into the frame, which moves its mark.
-    const carriers = few.filter((p) => truth.get(p.id));
-    expect(carriers.filter((p) => p.carries).length).toBeGreaterThanOrEqual(carriers.length - 1);
-    expect(carriers.filter((p) => p.carries).length).toBeGreaterThan(0);
-  });
+    [
+      'portrait-poor',
+      0.15,
+      'portrait',
+      {
+        kind: 'text',
+        text: '© M. Keller Photo',
+        color: '#ffffff',
+        opacity: 0.35,
+        corner: 'bottom-left',
+        size: 0.3,
+        margin: 0.03,
+      },
+    ],
+    [
+      'portrait-heavy',
+      0.95,
+      'landscape',
+      {
+        kind: 'logo',
+        logo: 'camera',
+        text: 'MK',
+        color: '#000000',
+        opacity: 0.45,
+        corner: 'top-right',
+        size: 0.15,
+        margin: 0.04,
+      },
+    ],
+  ] as const)(
+    'gives the few photos of the other orientation a verdict too (%s account)',
+    async (name, portraitShare, minority, spec) => {
+      const { account, outcome } = await run(`${name}@N07`, {
+        watermark: true,
+        border: false,
+        photos: 30,
+        carryRate: 0.8,
+        portraitShare,
+        watermarkSpec: spec,
+      });
+      const few = outcome.photos.filter((p) => p.orientation === minority);
+      expect(few.length).toBeGreaterThan(0);
+      expect(few.length).toBeLessThan(6);
+      expect(outcome.verdict).toBe('fail');
+      const truth = new Map(account.photos.map((p) => [p.id, p.truth.watermark]));
+      for (const p of few) {
+        expect(p.transferredFrom).toBe(minority === 'portrait' ? 'landscape' : 'portrait');
+        expect(p.correlation).not.toBeNull();
+        if (p.carries) expect(truth.get(p.id), `${p.id} (${p.correlation?.toFixed(3)})`).toBe(true);
+      }
+      // A photo cropped to another aspect (here a square one) is stretched into the frame, which moves its mark.
+      const carriers = few.filter((p) => truth.get(p.id));
+      expect(carriers.filter((p) => p.carries).length).toBeGreaterThanOrEqual(carriers.length - 1);
+      expect(carriers.filter((p) => p.carries).length).toBeGreaterThan(0);
+    },
+  );
 
   // A light-grey logo at opacity 0.27 (account 73 of `watermarks quality`'s default seed: 19 portraits, 14 marked)
   // differs from bright scenes by a few grey levels: in the median few of its edge pixels reach 6 noise units, so its
@@ -131,7 +216,12 @@ describe('detectAccount', () => {
   });
 
   it('leaves orientation groups too small for a median unassessed when no orientation has a mark', async () => {
-    const { outcome } = await run('few@N05', { watermark: false, border: false, photos: 8, portraitShare: 0.5 });
+    const { outcome } = await run('few@N05', {
+      watermark: false,
+      border: false,
+      photos: 8,
+      portraitShare: 0.5,
+    });
     const unassessed = outcome.photos.filter((p) => p.status === 'unassessed').length;
     expect(unassessed).toBeGreaterThan(0);
     expect(outcome.photos).toHaveLength(8);

@@ -1,6 +1,12 @@
 // Where a consistent structure sits changes how much evidence it needs: marks are put in corners or bottom-centre.
 import { describe, expect, it } from 'vitest';
-import { anchoredBox, anchoredMark, DEFAULT_ESTIMATE_PARAMS, scoreFeatures, type Features } from '../../../pipeline/watermarks/estimate.ts';
+import {
+  anchoredBox,
+  anchoredMark,
+  DEFAULT_ESTIMATE_PARAMS,
+  scoreFeatures,
+  type Features,
+} from '../../../pipeline/watermarks/estimate.ts';
 
 describe('anchored marks', () => {
   it('counts corners and bottom-centre as where marks go, and not mid-edge or top-centre boxes', () => {
@@ -19,12 +25,23 @@ describe('anchored marks', () => {
   });
 
   it('scores a faint anchored mark higher than the same structure elsewhere, and a strong one the same', () => {
-    const faint: Features = { energy: 250, pixels: 31, compactness: 1, area: 0.004, density: 0.19, sigma: 1, anchored: 0 };
+    const faint: Features = {
+      energy: 250,
+      pixels: 31,
+      compactness: 1,
+      area: 0.004,
+      density: 0.19,
+      sigma: 1,
+      anchored: 0,
+    };
     const elsewhere = scoreFeatures(faint, DEFAULT_ESTIMATE_PARAMS);
     const anchored = scoreFeatures({ ...faint, anchored: 1 }, DEFAULT_ESTIMATE_PARAMS);
     expect(elsewhere).toBeLessThan(0.3);
     expect(anchored).toBeGreaterThanOrEqual(0.3);
     const strong: Features = { ...faint, energy: 20000 };
-    expect(scoreFeatures({ ...strong, anchored: 1 }, DEFAULT_ESTIMATE_PARAMS)).toBeCloseTo(scoreFeatures(strong, DEFAULT_ESTIMATE_PARAMS), 3);
+    expect(scoreFeatures({ ...strong, anchored: 1 }, DEFAULT_ESTIMATE_PARAMS)).toBeCloseTo(
+      scoreFeatures(strong, DEFAULT_ESTIMATE_PARAMS),
+      3,
+    );
   });
 });

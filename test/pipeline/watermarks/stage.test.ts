@@ -11,7 +11,11 @@ import { writeImage } from '../../../pipeline/fetch/imageStore.ts';
 import { DEFAULT_CONFIG } from '../../../pipeline/watermarks/config.ts';
 import { runWatermarkBatch, type WatermarkProgress } from '../../../pipeline/watermarks/stage.ts';
 import { watermarkImagePath } from '../../../pipeline/watermarks/store.ts';
-import { generateAccount, type AccountPlan, type SyntheticAccount } from '../../../pipeline/devkit/watermarks/syntheticAccounts.ts';
+import {
+  generateAccount,
+  type AccountPlan,
+  type SyntheticAccount,
+} from '../../../pipeline/devkit/watermarks/syntheticAccounts.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 
 useTestDatabase();
@@ -20,10 +24,19 @@ const config = () => ({ ...DEFAULT_CONFIG, dataDir });
 const accounts: Record<string, SyntheticAccount> = {};
 let photoSerial = 1;
 
-async function seed(nsid: string, plan: AccountPlan, extra: { missingThumb?: boolean; flagScore?: number } = {}): Promise<SyntheticAccount> {
+async function seed(
+  nsid: string,
+  plan: AccountPlan,
+  extra: { missingThumb?: boolean; flagScore?: number } = {},
+): Promise<SyntheticAccount> {
   const account = await generateAccount(nsid, { size: 384, portraitShare: 0, ...plan });
-  await db().account.create({ data: { nsid, username: nsid.split('@')[0], flagScore: extra.flagScore ?? 0 } });
-  await addPhotos(nsid, account.photos.map((p) => ({ thumb: p.thumb, width: p.width, height: p.height })));
+  await db().account.create({
+    data: { nsid, username: nsid.split('@')[0], flagScore: extra.flagScore ?? 0 },
+  });
+  await addPhotos(
+    nsid,
+    account.photos.map((p) => ({ thumb: p.thumb, width: p.width, height: p.height })),
+  );
   if (extra.missingThumb) {
     await db().photo.create({ data: photoRow(nsid, 'f'.repeat(64), 384, 256) });
   }
@@ -34,13 +47,24 @@ async function seed(nsid: string, plan: AccountPlan, extra: { missingThumb?: boo
 function photoRow(nsid: string, contentHash: string, width: number, height: number) {
   const id = String(100000 + photoSerial++);
   return {
-    id, ownerNsid: nsid, secret: 's', server: '65535', license: 9, dateUpload: new Date(Date.UTC(2021, 0, 1, 0, photoSerial)),
-    availability: 'available' as const, fetchedAt: new Date(), contentHash, imageWidth: width, imageHeight: height,
+    id,
+    ownerNsid: nsid,
+    secret: 's',
+    server: '65535',
+    license: 9,
+    dateUpload: new Date(Date.UTC(2021, 0, 1, 0, photoSerial)),
+    availability: 'available' as const,
+    fetchedAt: new Date(),
+    contentHash,
+    imageWidth: width,
+    imageHeight: height,
   };
 }
 
-
-async function addPhotos(nsid: string, photos: { thumb: Buffer; width: number; height: number }[]): Promise<void> {
+async function addPhotos(
+  nsid: string,
+  photos: { thumb: Buffer; width: number; height: number }[],
+): Promise<void> {
   const rows = [];
   for (const p of photos) {
     const hash = createHash('sha256').update(p.thumb).digest('hex');
@@ -53,18 +77,43 @@ async function addPhotos(nsid: string, photos: { thumb: Buffer; width: number; h
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'quarry-wm-'));
-  await seed('marked@N01', {
-    watermark: true, border: false, photos: 14, carryRate: 1,
-    watermarkSpec: { kind: 'text', text: '© Jane Doe', color: '#ffffff', opacity: 0.5, corner: 'bottom-right', size: 0.3, margin: 0.03 },
-  }, { missingThumb: true });
+  await seed(
+    'marked@N01',
+    {
+      watermark: true,
+      border: false,
+      photos: 14,
+      carryRate: 1,
+      watermarkSpec: {
+        kind: 'text',
+        text: '© Jane Doe',
+        color: '#ffffff',
+        opacity: 0.5,
+        corner: 'bottom-right',
+        size: 0.3,
+        margin: 0.03,
+      },
+    },
+    { missingThumb: true },
+  );
   await seed('clean@N02', { watermark: false, border: false, photos: 10 }, { flagScore: 0.42 });
-  await seed('border@N03', { watermark: false, border: true, photos: 10, borderSpec: { kind: 'border', width: 0.05, color: '#000000' } });
+  await seed('border@N03', {
+    watermark: false,
+    border: true,
+    photos: 10,
+    borderSpec: { kind: 'border', width: 0.05, color: '#000000' },
+  });
   await seed('small@N04', { watermark: false, border: false, photos: 5 });
 });
-afterAll(async () => { await rm(dataDir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
 
 async function photoResults(nsid: string, check: string) {
-  return db().checkResult.findMany({ where: { check, photo: { ownerNsid: nsid } }, orderBy: { photoId: 'asc' } });
+  return db().checkResult.findMany({
+    where: { check, photo: { ownerNsid: nsid } },
+    orderBy: { photoId: 'asc' },
+  });
 }
 
 // Every account in one batch, as the watermarks run stage sends them (runs/stages/watermarks.ts).
@@ -74,7 +123,11 @@ describe('runWatermarkBatch', () => {
   const events: WatermarkProgress[] = [];
   let first: Awaited<ReturnType<typeof runWatermarkBatch>>;
   beforeAll(async () => {
-    first = await runWatermarkBatch(ALL, { config: config(), runId: 'run-1', onProgress: (p) => events.push(p) });
+    first = await runWatermarkBatch(ALL, {
+      config: config(),
+      runId: 'run-1',
+      onProgress: (p) => events.push(p),
+    });
   });
 
   it('checks every account with enough fetched photos, with progress', () => {
@@ -85,7 +138,13 @@ describe('runWatermarkBatch', () => {
   it('fails the watermarked account, flags it for review and stores its evidence and image', async () => {
     const result = await getAccountWatermark('marked@N01');
     expect(result?.verdict).toBe('fail');
-    const details = result?.details as { box: { x: number; y: number; w: number; h: number }; imageKey: string; photosWith: number; photosChecked: number; photosFailed: number };
+    const details = result?.details as {
+      box: { x: number; y: number; w: number; h: number };
+      imageKey: string;
+      photosWith: number;
+      photosChecked: number;
+      photosFailed: number;
+    };
     expect(details.box.x + details.box.w).toBeGreaterThan(0.85);
     expect(details.box.y + details.box.h).toBeGreaterThan(0.85);
     expect(details.photosWith).toBe(14);
@@ -125,7 +184,10 @@ describe('runWatermarkBatch', () => {
   });
 
   it('reports the bordered account as a border (an uncertain minor edit), not a watermark', async () => {
-    const account = await db().account.findUniqueOrThrow({ where: { nsid: 'border@N03' }, include: { checkResults: true } });
+    const account = await db().account.findUniqueOrThrow({
+      where: { nsid: 'border@N03' },
+      include: { checkResults: true },
+    });
     expect(account.watermarkVerdict).toBe('pass');
     expect(account.checkResults.find((r) => r.check === 'border')?.verdict).toBe('uncertain');
     const borders = await photoResults('border@N03', 'border');
@@ -139,12 +201,32 @@ describe('runWatermarkBatch', () => {
   });
 
   it('resumes: current accounts are skipped, and only an account with new photos is redone', async () => {
-    expect(await runWatermarkBatch(ALL, { config: config() })).toEqual({ done: 0, failed: 0, skipped: 4, flagged: 0 });
-    expect(await runWatermarkBatch(['marked@N01', 'clean@N02', 'small@N04'], { config: config() })).toMatchObject({ done: 0, skipped: 3 });
-    const more = await generateAccount('clean@N02-more', { watermark: false, border: false, photos: 2, size: 384, portraitShare: 0 });
-    await addPhotos('clean@N02', more.photos.map((p) => ({ thumb: p.thumb, width: p.width, height: p.height })));
-    expect(await runWatermarkBatch(['marked@N01', 'clean@N02'], { config: config(), runId: 'run-2' })).toMatchObject({ done: 1, skipped: 1 });
-    const redone = await db().accountCheckResult.findUniqueOrThrow({ where: { accountNsid_check: { accountNsid: 'clean@N02', check: 'watermark' } } });
+    expect(await runWatermarkBatch(ALL, { config: config() })).toEqual({
+      done: 0,
+      failed: 0,
+      skipped: 4,
+      flagged: 0,
+    });
+    expect(
+      await runWatermarkBatch(['marked@N01', 'clean@N02', 'small@N04'], { config: config() }),
+    ).toMatchObject({ done: 0, skipped: 3 });
+    const more = await generateAccount('clean@N02-more', {
+      watermark: false,
+      border: false,
+      photos: 2,
+      size: 384,
+      portraitShare: 0,
+    });
+    await addPhotos(
+      'clean@N02',
+      more.photos.map((p) => ({ thumb: p.thumb, width: p.width, height: p.height })),
+    );
+    expect(
+      await runWatermarkBatch(['marked@N01', 'clean@N02'], { config: config(), runId: 'run-2' }),
+    ).toMatchObject({ done: 1, skipped: 1 });
+    const redone = await db().accountCheckResult.findUniqueOrThrow({
+      where: { accountNsid_check: { accountNsid: 'clean@N02', check: 'watermark' } },
+    });
     expect(redone.runId).toBe('run-2');
     expect(redone.version).toMatch(/\/n=12$/);
   });

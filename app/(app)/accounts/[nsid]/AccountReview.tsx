@@ -15,7 +15,12 @@ import { useUndoDecisionMutation } from '@/components/hooks/useUndoDecisionMutat
 import { PhotoDrawer } from '@/components/review/PhotoDrawer';
 import { newRequestId } from '@/components/review/requestId';
 import { ShortcutsDialog } from '@/components/review/ShortcutsDialog';
-import { REJECT_REASONS, rejectReasonLabel, type QueueOrder, type RejectReason } from '@/lib/reviewVocabulary';
+import {
+  REJECT_REASONS,
+  rejectReasonLabel,
+  type QueueOrder,
+  type RejectReason,
+} from '@/lib/reviewVocabulary';
 import type { DecisionResult } from '@/lib/queries/decisions';
 import { AccountFacts } from './AccountFacts';
 import { DecisionPanel } from './DecisionPanel';
@@ -27,10 +32,14 @@ import { useUnsavedGuard } from '@/components/review/useUnsavedGuard';
 import { useToast } from '@/components/ui/Toaster';
 
 const SHORTCUTS = [
-  { keys: 'A', action: 'Approve the account' }, { keys: 'R then 1–7', action: 'Reject with a reason (7 = other, needs a note)' },
-  { keys: 'N', action: 'Write a note for the next decision' }, { keys: 'J / K, ← → ↑ ↓', action: 'Move through the photos' },
-  { keys: 'Space', action: 'Enlarge the photo (details drawer)' }, { keys: 'Z', action: 'Undo your last decision' },
-  { keys: 'Esc', action: 'Cancel / close' }, { keys: '?', action: 'Show these shortcuts' },
+  { keys: 'A', action: 'Approve the account' },
+  { keys: 'R then 1–7', action: 'Reject with a reason (7 = other, needs a note)' },
+  { keys: 'N', action: 'Write a note for the next decision' },
+  { keys: 'J / K, ← → ↑ ↓', action: 'Move through the photos' },
+  { keys: 'Space', action: 'Enlarge the photo (details drawer)' },
+  { keys: 'Z', action: 'Undo your last decision' },
+  { keys: 'Esc', action: 'Cancel / close' },
+  { keys: '?', action: 'Show these shortcuts' },
 ];
 
 type Sent = { nsid: string; label: string; done: Promise<DecisionResult | null> };
@@ -44,7 +53,15 @@ function nsidFromPath(path: string): string {
  * One account at a time, keyboard first. A decision is sent in the background (optimistic) while the next account,
  * already prefetched, replaces this one at once; the URL follows with history.pushState, so reloads land here.
  */
-export function AccountReview({ order, userName, isAdmin = false }: { order: QueueOrder; userName: string; isAdmin?: boolean }) {
+export function AccountReview({
+  order,
+  userName,
+  isAdmin = false,
+}: {
+  order: QueueOrder;
+  userName: string;
+  isAdmin?: boolean;
+}) {
   const qc = useQueryClient();
   const pathname = usePathname();
   // The account on screen is state that goTo sets at once; the router's own path catches up in a transition, and a
@@ -86,7 +103,12 @@ export function AccountReview({ order, userName, isAdmin = false }: { order: Que
   const tokenNow = useCallback(() => pageToken.current, []);
   const lease = useAccountLeaseQuery(nsid, !deciding && !reserving, () => nextRef.current, tokenNow);
   // Reserve the next account only once this one is ours, so the two leases never race each other.
-  const next = useNextAccountQuery(order, [nsid, ...recent], !deciding && lease.data?.held === true, tokenNow);
+  const next = useNextAccountQuery(
+    order,
+    [nsid, ...recent],
+    !deciding && lease.data?.held === true,
+    tokenNow,
+  );
   const claimingNext = next.isFetching;
   useEffect(() => setReserving(claimingNext), [claimingNext]);
   nextRef.current = next.data;
@@ -96,46 +118,64 @@ export function AccountReview({ order, userName, isAdmin = false }: { order: Que
   const last = useLastDecisionQuery();
   const toast = useToast();
 
-  useEffect(() => { advancing.current = false; }, [nsid]);
+  useEffect(() => {
+    advancing.current = false;
+  }, [nsid]);
   useUnsavedGuard(deciding);
 
   useEffect(() => {
     if (next.data) void qc.prefetchQuery(accountReviewOptions(next.data));
   }, [next.data, qc]);
 
-  const goTo = useCallback((target: string, how: 'push' | 'replace' = 'push') => {
-    const url = `/accounts/${encodeURIComponent(target)}?order=${order}`;
-    if (how === 'push') window.history.pushState(null, '', url);
-    else window.history.replaceState(null, '', url);
-    // Rendered before this returns, so the next key press already finds the new account (and its effects run).
-    flushSync(() => {
-      setActive(0); setRejecting(false); setNeedsNote(false); setNote('');
-      rejectingRef.current = false;
-      setNsid(target);
-    });
-    // The handlers now belong to `target`, so a key can no longer decide the account just left twice.
-    advancing.current = false;
-  }, [order]);
+  const goTo = useCallback(
+    (target: string, how: 'push' | 'replace' = 'push') => {
+      const url = `/accounts/${encodeURIComponent(target)}?order=${order}`;
+      if (how === 'push') window.history.pushState(null, '', url);
+      else window.history.replaceState(null, '', url);
+      // Rendered before this returns, so the next key press already finds the new account (and its effects run).
+      flushSync(() => {
+        setActive(0);
+        setRejecting(false);
+        setNeedsNote(false);
+        setNote('');
+        rejectingRef.current = false;
+        setNsid(target);
+      });
+      // The handlers now belong to `target`, so a key can no longer decide the account just left twice.
+      advancing.current = false;
+    },
+    [order],
+  );
 
   // One claim at a time: two overlapping claims could each take an account and leave one leased for nothing.
   const claiming = useRef(false);
-  const claimAndGo = useCallback(async (how: 'push' | 'replace') => {
-    if (claiming.current) return;
-    claiming.current = true;
-    try {
-      await Promise.all(sent.current.map((s) => s.done));
-      const res = await claimAccount(order, pageToken.current).catch((e: Error) => { setNotice({ kind: 'error', text: e.message }); return null; });
-      if (res?.lease) {
-        setArrivedByQueue(true);
-        goTo(res.lease.nsid, how);
-      } else {
-        advancing.current = false;
-        if (res) setNotice({ kind: 'info', text: 'Nothing left to review: every top account is decided or being reviewed.' });
+  const claimAndGo = useCallback(
+    async (how: 'push' | 'replace') => {
+      if (claiming.current) return;
+      claiming.current = true;
+      try {
+        await Promise.all(sent.current.map((s) => s.done));
+        const res = await claimAccount(order, pageToken.current).catch((e: Error) => {
+          setNotice({ kind: 'error', text: e.message });
+          return null;
+        });
+        if (res?.lease) {
+          setArrivedByQueue(true);
+          goTo(res.lease.nsid, how);
+        } else {
+          advancing.current = false;
+          if (res)
+            setNotice({
+              kind: 'info',
+              text: 'Nothing left to review: every top account is decided or being reviewed.',
+            });
+        }
+      } finally {
+        claiming.current = false;
       }
-    } finally {
-      claiming.current = false;
-    }
-  }, [goTo, order]);
+    },
+    [goTo, order],
+  );
 
   // The prefetched account may have been taken or decided by someone else since the peek: move on to a fresh claim.
   useEffect(() => {
@@ -143,7 +183,21 @@ export function AccountReview({ order, userName, isAdmin = false }: { order: Que
     if (!l || !arrivedByQueue) return;
     if (l.held === false || l.status !== 'pending') {
       setArrivedByQueue(false);
-      setNotice({ kind: 'info', text: <>{l.held ? 'Another reviewer decided' : <><bdi>{l.holder ?? 'Another reviewer'}</bdi> took</>} {nsid}; moved on.</> });
+      setNotice({
+        kind: 'info',
+        text: (
+          <>
+            {l.held ? (
+              'Another reviewer decided'
+            ) : (
+              <>
+                <bdi>{l.holder ?? 'Another reviewer'}</bdi> took
+              </>
+            )}{' '}
+            {nsid}; moved on.
+          </>
+        ),
+      });
       void claimAndGo('replace');
     } else if (review.data && review.data.account.reviewStatus !== l.status) {
       void qc.invalidateQueries({ queryKey: ['account', { nsid }] });
@@ -162,18 +216,38 @@ export function AccountReview({ order, userName, isAdmin = false }: { order: Que
     }
     const decided = nsid;
     const label = data.account.username ?? decided;
-    const done = decide.mutateAsync({
-      nsid: decided, decision, reason, note: note.trim() || undefined, requestId: newRequestId(),
-      expectedStatus: data.account.reviewStatus, userName,
-    }).catch((e: Error) => {
-      setNotice({ kind: 'error', text: <>Your decision on <bdi>{label}</bdi> was not saved: {e.message}</>, nsid: decided });
-      return null;
-    });
+    const done = decide
+      .mutateAsync({
+        nsid: decided,
+        decision,
+        reason,
+        note: note.trim() || undefined,
+        requestId: newRequestId(),
+        expectedStatus: data.account.reviewStatus,
+        userName,
+      })
+      .catch((e: Error) => {
+        setNotice({
+          kind: 'error',
+          text: (
+            <>
+              Your decision on <bdi>{label}</bdi> was not saved: {e.message}
+            </>
+          ),
+          nsid: decided,
+        });
+        return null;
+      });
     const entry: Sent = { nsid: decided, label, done };
     void done.then((result) => {
       if (!result) return;
       toast({
-        text: <>{decision === 'approve' ? 'Approved' : `Rejected (${rejectReasonLabel(reason)})`} <bdi className="font-medium">{label}</bdi></>,
+        text: (
+          <>
+            {decision === 'approve' ? 'Approved' : `Rejected (${rejectReasonLabel(reason)})`}{' '}
+            <bdi className="font-medium">{label}</bdi>
+          </>
+        ),
         action: {
           label: 'Undo',
           run: () => {
@@ -187,11 +261,22 @@ export function AccountReview({ order, userName, isAdmin = false }: { order: Que
     setRecent((r) => [decided, ...r.filter((x) => x !== decided)].slice(0, 20));
     setNotice(null);
     advancing.current = true;
-    if (next.data) { setArrivedByQueue(true); goTo(next.data); } else void claimAndGo('push');
+    if (next.data) {
+      setArrivedByQueue(true);
+      goTo(next.data);
+    } else void claimAndGo('push');
   }
 
   const undone = (label: string) => ({
-    onSuccess: () => toast({ kind: 'info' as const, text: <>Undone: <bdi className="font-medium">{label}</bdi> is pending again</> }),
+    onSuccess: () =>
+      toast({
+        kind: 'info' as const,
+        text: (
+          <>
+            Undone: <bdi className="font-medium">{label}</bdi> is pending again
+          </>
+        ),
+      }),
     onError: (e: Error) => setNotice({ kind: 'error', text: `Undo failed: ${e.message}` }),
   });
 
@@ -202,7 +287,10 @@ export function AccountReview({ order, userName, isAdmin = false }: { order: Que
     setRecent((r) => r.filter((x) => x !== local.nsid));
     const result = await local.done;
     if (!result) return; // it never landed, so there is nothing to undo
-    undo.mutate({ requestId: newRequestId(), decisionId: result.decision.id, nsid: local.nsid }, undone(local.label));
+    undo.mutate(
+      { requestId: newRequestId(), decisionId: result.decision.id, nsid: local.nsid },
+      undone(local.label),
+    );
   }
 
   async function undoLast() {
@@ -222,52 +310,133 @@ export function AccountReview({ order, userName, isAdmin = false }: { order: Que
   useReviewShortcuts({
     approve: () => submit('approve'),
     // The ref is set at once: a reason key typed right after R arrives before React renders the open reasons.
-    reject: () => { if (canDecide) { rejectingRef.current = true; setRejecting(true); } },
-    reason: (i) => { if (rejectingRef.current && REJECT_REASONS[i]) submit('reject', REJECT_REASONS[i].key); },
+    reject: () => {
+      if (canDecide) {
+        rejectingRef.current = true;
+        setRejecting(true);
+      }
+    },
+    reason: (i) => {
+      if (rejectingRef.current && REJECT_REASONS[i]) submit('reject', REJECT_REASONS[i].key);
+    },
     note: () => noteRef.current?.focus(),
     undo: () => void undoLast(),
-    move: (d) => setActive((a) => {
-      const step = d === 'row-down' ? columns.current : d === 'row-up' ? -columns.current : d;
-      return Math.min(Math.max(0, a + step), Math.max(0, photos.length - 1));
-    }),
+    move: (d) =>
+      setActive((a) => {
+        const step = d === 'row-down' ? columns.current : d === 'row-up' ? -columns.current : d;
+        return Math.min(Math.max(0, a + step), Math.max(0, photos.length - 1));
+      }),
     enlarge: () => photos[active] && setDrawer(photos[active].id),
     help: () => setHelp(true),
-    escape: () => { rejectingRef.current = false; setRejecting(false); setNeedsNote(false); },
+    escape: () => {
+      rejectingRef.current = false;
+      setRejecting(false);
+      setNeedsNote(false);
+    },
   });
 
   return (
     <div className="grid gap-4 lg:grid-cols-[18rem_1fr]">
       <div className="order-2 lg:order-1">
-        {data ? <AccountFacts data={data} /> : review.isLoading ? <p className="text-sm text-slate-500">Loading…</p> : null}
-        {review.error && <p role="alert" className="text-sm text-red-700">{review.error.message}</p>}
+        {data ? (
+          <AccountFacts data={data} />
+        ) : review.isLoading ? (
+          <p className="text-sm text-slate-500">Loading…</p>
+        ) : null}
+        {review.error && (
+          <p role="alert" className="text-sm text-red-700">
+            {review.error.message}
+          </p>
+        )}
       </div>
       <div className="order-1 min-w-0 space-y-3 lg:order-2">
         <div className="flex items-center justify-between text-sm">
-          <Link href="/accounts" className="text-blue-700 underline-offset-2 hover:underline">← Queue</Link>
-          <span role="status" className="text-slate-500">{deciding ? 'Saving…' : data ? 'All decisions saved' : ''}</span>
-          {data && <span className="text-slate-600">{photos.length} photos shown: {Math.min(data.flaggedTotal, photos.filter((p) => p.flagged).length)} flagged
-            {data.flaggedTotal > photos.filter((p) => p.flagged).length ? ` (of ${data.flaggedTotal})` : ''} + {photos.filter((p) => !p.flagged).length} random</span>}
+          <Link href="/accounts" className="text-blue-700 underline-offset-2 hover:underline">
+            ← Queue
+          </Link>
+          <span role="status" className="text-slate-500">
+            {deciding ? 'Saving…' : data ? 'All decisions saved' : ''}
+          </span>
+          {data && (
+            <span className="text-slate-600">
+              {photos.length} photos shown:{' '}
+              {Math.min(data.flaggedTotal, photos.filter((p) => p.flagged).length)} flagged
+              {data.flaggedTotal > photos.filter((p) => p.flagged).length ? ` (of ${data.flaggedTotal})` : ''}{' '}
+              + {photos.filter((p) => !p.flagged).length} random
+            </span>
+          )}
         </div>
         {notice && (
-          <div role={notice.kind === 'error' ? 'alert' : 'status'} className={`flex items-center gap-3 rounded p-2 text-sm ${notice.kind === 'error' ? 'bg-red-50 text-red-900' : 'bg-blue-50 text-blue-900'}`}>
+          <div
+            role={notice.kind === 'error' ? 'alert' : 'status'}
+            className={`flex items-center gap-3 rounded p-2 text-sm ${notice.kind === 'error' ? 'bg-red-50 text-red-900' : 'bg-blue-50 text-blue-900'}`}
+          >
             <span>{notice.text}</span>
-            {notice.nsid && <button type="button" className="rounded border px-2 py-0.5" onClick={() => { setArrivedByQueue(false); goTo(notice.nsid!); setNotice(null); }}>Go back to it</button>}
-            <button type="button" className="ml-auto rounded border px-2 py-0.5" onClick={() => setNotice(null)}>Dismiss</button>
+            {notice.nsid && (
+              <button
+                type="button"
+                className="rounded border px-2 py-0.5"
+                onClick={() => {
+                  setArrivedByQueue(false);
+                  goTo(notice.nsid!);
+                  setNotice(null);
+                }}
+              >
+                Go back to it
+              </button>
+            )}
+            <button
+              type="button"
+              className="ml-auto rounded border px-2 py-0.5"
+              onClick={() => setNotice(null)}
+            >
+              Dismiss
+            </button>
           </div>
         )}
         {data && (
-          <DecisionPanel status={data.account.reviewStatus} reason={data.account.reviewReason} canDecide={canDecide}
-            blockedBy={lease.data?.held === false && !lease.data.waiting ? lease.data.holder ?? 'Another reviewer' : null}
-            waiting={lease.data?.held === false ? lease.data.waiting ?? null : null}
-            rejecting={rejecting} note={note} noteRef={noteRef} needsNote={needsNote}
-            onApprove={() => submit('approve')} onReject={() => setRejecting((r) => !r)} onReason={(r) => submit('reject', r)}
-            onNote={setNote} onNoteDone={(go) => { noteRef.current?.blur(); if (go && needsNote) submit('reject', 'other'); }}
-            onUndo={() => void undoLast()} canUndo={sent.current.length > 0 || !!last.data} onHelp={() => setHelp(true)} />
+          <DecisionPanel
+            status={data.account.reviewStatus}
+            reason={data.account.reviewReason}
+            canDecide={canDecide}
+            blockedBy={
+              lease.data?.held === false && !lease.data.waiting
+                ? (lease.data.holder ?? 'Another reviewer')
+                : null
+            }
+            waiting={lease.data?.held === false ? (lease.data.waiting ?? null) : null}
+            rejecting={rejecting}
+            note={note}
+            noteRef={noteRef}
+            needsNote={needsNote}
+            onApprove={() => submit('approve')}
+            onReject={() => setRejecting((r) => !r)}
+            onReason={(r) => submit('reject', r)}
+            onNote={setNote}
+            onNoteDone={(go) => {
+              noteRef.current?.blur();
+              if (go && needsNote) submit('reject', 'other');
+            }}
+            onUndo={() => void undoLast()}
+            canUndo={sent.current.length > 0 || !!last.data}
+            onHelp={() => setHelp(true)}
+          />
         )}
         {data && isAdmin && data.account.reviewStatus !== 'pending' && <SendBack nsid={nsid} />}
         {data && isAdmin && <KnownAnswer nsid={nsid} gold={data.account.gold} />}
-        {data && <SampleGrid photos={photos} active={active} onOpen={(i) => { setActive(i); setDrawer(photos[i].id); }}
-          onColumns={(c) => { columns.current = c; }} />}
+        {data && (
+          <SampleGrid
+            photos={photos}
+            active={active}
+            onOpen={(i) => {
+              setActive(i);
+              setDrawer(photos[i].id);
+            }}
+            onColumns={(c) => {
+              columns.current = c;
+            }}
+          />
+        )}
       </div>
       <PhotoDrawer photoId={drawer} onClose={() => setDrawer(null)} />
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} shortcuts={SHORTCUTS} />

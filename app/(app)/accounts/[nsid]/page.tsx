@@ -4,12 +4,18 @@ import { AccountReview } from './AccountReview';
 
 export const dynamic = 'force-dynamic';
 
-export default async function AccountReviewPage({ params, searchParams }: {
-  params: Promise<{ nsid: string }>; searchParams: Promise<{ order?: string }>;
+export default async function AccountReviewPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ nsid: string }>;
+  searchParams: Promise<{ order?: string }>;
 }) {
   const { nsid } = await params;
   const { order } = await searchParams;
   const user = await requirePageUser(undefined, `/accounts/${nsid}`);
-  const queueOrder = (QUEUE_ORDERS as readonly string[]).includes(order ?? '') ? (order as QueueOrder) : 'rank';
+  const queueOrder = (QUEUE_ORDERS as readonly string[]).includes(order ?? '')
+    ? (order as QueueOrder)
+    : 'rank';
   return <AccountReview order={queueOrder} userName={user.name} isAdmin={user.role === 'admin'} />;
 }

@@ -12,7 +12,10 @@ export default async function CheckReviewPage({ params }: { params: Promise<{ ch
   return (
     <div className="space-y-3">
       <h1 className="text-2xl font-semibold">{CHECKS[check].label}</h1>
-      <p className="text-sm text-slate-600">{CHECKS[check].description.replace(/[.…]+$/, "")}: the photos it failed or was unsure about, highest score first.</p>
+      <p className="text-sm text-slate-600">
+        {CHECKS[check].description.replace(/[.…]+$/, '')}: the photos it failed or was unsure about, highest
+        score first.
+      </p>
       <CheckReview check={check} />
     </div>
   );

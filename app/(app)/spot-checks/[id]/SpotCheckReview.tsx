@@ -15,7 +15,8 @@ import { useUnsavedGuard } from '@/components/review/useUnsavedGuard';
 
 const SHORTCUTS = [
   ...SPOT_LABELS.map((l, i) => ({ keys: String(i + 1), action: `Toggle “${l.label}”` })),
-  { keys: 'J / K, ← → ↑ ↓', action: 'Move through the photos' }, { keys: 'Space', action: 'Enlarge the photo (details drawer)' },
+  { keys: 'J / K, ← → ↑ ↓', action: 'Move through the photos' },
+  { keys: 'Space', action: 'Enlarge the photo (details drawer)' },
   { keys: '?', action: 'Show these shortcuts' },
 ];
 
@@ -33,29 +34,50 @@ export function SpotCheckReview({ id }: { id: string }) {
   const saving = useIsMutating({ mutationKey: ['spotLabel'] });
   useUnsavedGuard(saving > 0);
 
-  const onToggle = useCallback((i: number, l: SpotLabel) => {
-    const item = items[i];
-    if (!item) return;
-    setActive(i);
-    const labels = toggleSpotLabel(latest.current.get(item.photoId) ?? item.labels ?? [], l);
-    latest.current.set(item.photoId, labels);
-    label.mutate({ spotCheckId: id, photoId: item.photoId, labels, requestId: newRequestId() },
-      { onError: () => latest.current.delete(item.photoId) });
-  }, [id, items, label]);
-  const onOpen = useCallback((i: number) => { setActive(i); setDrawer(items[i]?.photoId ?? null); }, [items]);
+  const onToggle = useCallback(
+    (i: number, l: SpotLabel) => {
+      const item = items[i];
+      if (!item) return;
+      setActive(i);
+      const labels = toggleSpotLabel(latest.current.get(item.photoId) ?? item.labels ?? [], l);
+      latest.current.set(item.photoId, labels);
+      label.mutate(
+        { spotCheckId: id, photoId: item.photoId, labels, requestId: newRequestId() },
+        { onError: () => latest.current.delete(item.photoId) },
+      );
+    },
+    [id, items, label],
+  );
+  const onOpen = useCallback(
+    (i: number) => {
+      setActive(i);
+      setDrawer(items[i]?.photoId ?? null);
+    },
+    [items],
+  );
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       if (e.ctrlKey || e.metaKey || e.altKey || document.querySelector('dialog[open]')) return;
       if (e.target instanceof HTMLElement && e.target.closest('input, textarea, select')) return;
       const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-      const move = (d: number) => setActive((a) => Math.min(Math.max(0, a + d), Math.max(0, items.length - 1)));
+      const move = (d: number) =>
+        setActive((a) => Math.min(Math.max(0, a + d), Math.max(0, items.length - 1)));
       const map: Record<string, () => void> = {
-        j: () => move(1), ArrowRight: () => move(1), k: () => move(-1), ArrowLeft: () => move(-1),
-        ArrowDown: () => move(columns.current), ArrowUp: () => move(-columns.current), '?': () => setHelp(true),
+        j: () => move(1),
+        ArrowRight: () => move(1),
+        k: () => move(-1),
+        ArrowLeft: () => move(-1),
+        ArrowDown: () => move(columns.current),
+        ArrowUp: () => move(-columns.current),
+        '?': () => setHelp(true),
       };
-      SPOT_LABELS.forEach((l, i) => { map[String(i + 1)] = () => onToggle(active, l.key); });
-      const inGrid = e.target === document.body || (e.target instanceof HTMLElement && !!e.target.closest('[data-review-grid]'));
+      SPOT_LABELS.forEach((l, i) => {
+        map[String(i + 1)] = () => onToggle(active, l.key);
+      });
+      const inGrid =
+        e.target === document.body ||
+        (e.target instanceof HTMLElement && !!e.target.closest('[data-review-grid]'));
       if (inGrid) map[' '] = () => items[active] && setDrawer(items[active].photoId);
       if (!map[k]) return;
       e.preventDefault();
@@ -66,32 +88,86 @@ export function SpotCheckReview({ id }: { id: string }) {
   }, [items, active, onToggle]);
 
   if (sc.isLoading) return <p className="text-sm text-slate-500">Loading…</p>;
-  if (sc.error || !sc.data) return <p role="alert" className="text-sm text-red-700">{sc.error?.message ?? 'Not found'}</p>;
+  if (sc.error || !sc.data)
+    return (
+      <p role="alert" className="text-sm text-red-700">
+        {sc.error?.message ?? 'Not found'}
+      </p>
+    );
   const s = sc.data.spotCheck;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
-        <h1 className="text-2xl font-semibold"><bdi>{s.name}</bdi></h1>
+        <h1 className="text-2xl font-semibold">
+          <bdi>{s.name}</bdi>
+        </h1>
         <p className="text-sm text-slate-600">
-          {s.size} photos from {s.population === 'included' ? 'the included photos' : 'everything ingested'} ({s.populationSize.toLocaleString('en-US')}), seed {s.seed}
+          {s.size} photos from {s.population === 'included' ? 'the included photos' : 'everything ingested'} (
+          {s.populationSize.toLocaleString('en-US')}), seed {s.seed}
         </p>
-        <Link href="/spot-checks" className="text-sm text-blue-700 hover:underline">All spot-checks</Link>
+        <Link href="/spot-checks" className="text-sm text-blue-700 hover:underline">
+          All spot-checks
+        </Link>
       </div>
       <section className="rounded-lg border border-slate-200 bg-white">
         <div className="flex flex-wrap items-center gap-3 p-2 text-sm">
-          <p aria-live="polite"><strong data-testid="labelled-count">{s.labelled}</strong> of {s.size} labelled</p>
-          <span role="status" className="text-slate-500">{saving ? `Saving ${saving}…` : 'All labels saved'}</span>
-          <a href={`/api/spot-checks/${id}/export?kind=summary`} download className="rounded border px-2 py-1 hover:bg-slate-100">Download table (CSV)</a>
-          <a href={`/api/spot-checks/${id}/export?kind=items`} download className="rounded border px-2 py-1 hover:bg-slate-100">Download labels (CSV)</a>
-          <button type="button" onClick={() => setHelp(true)} className="rounded border px-2 py-1 hover:bg-slate-100">Shortcuts (?)</button>
+          <p aria-live="polite">
+            <strong data-testid="labelled-count">{s.labelled}</strong> of {s.size} labelled
+          </p>
+          <span role="status" className="text-slate-500">
+            {saving ? `Saving ${saving}…` : 'All labels saved'}
+          </span>
+          <a
+            href={`/api/spot-checks/${id}/export?kind=summary`}
+            download
+            className="rounded border px-2 py-1 hover:bg-slate-100"
+          >
+            Download table (CSV)
+          </a>
+          <a
+            href={`/api/spot-checks/${id}/export?kind=items`}
+            download
+            className="rounded border px-2 py-1 hover:bg-slate-100"
+          >
+            Download labels (CSV)
+          </a>
+          <button
+            type="button"
+            onClick={() => setHelp(true)}
+            className="rounded border px-2 py-1 hover:bg-slate-100"
+          >
+            Shortcuts (?)
+          </button>
         </div>
         <EstimateTable estimates={sc.data.estimates} populationSize={s.populationSize} />
       </section>
-      {label.error && <p role="alert" className="text-sm text-red-700">A label was not saved: {label.error.message}</p>}
+      {label.error && (
+        <p role="alert" className="text-sm text-red-700">
+          A label was not saved: {label.error.message}
+        </p>
+      )}
       <div data-review-grid>
-        <VirtualGrid count={items.length} minCellWidth={170} estimateHeight={300} label="Sample photos to label" height="calc(100vh - 10rem)"
-          activeIndex={active} onColumns={(c) => { columns.current = c; }}
-          renderCell={(i) => <SpotItemCard item={items[i]} index={i} total={items.length} active={i === active} onOpen={onOpen} onToggle={onToggle} />} />
+        <VirtualGrid
+          count={items.length}
+          minCellWidth={170}
+          estimateHeight={300}
+          label="Sample photos to label"
+          height="calc(100vh - 10rem)"
+          activeIndex={active}
+          onColumns={(c) => {
+            columns.current = c;
+          }}
+          renderCell={(i) => (
+            <SpotItemCard
+              item={items[i]}
+              index={i}
+              total={items.length}
+              active={i === active}
+              onOpen={onOpen}
+              onToggle={onToggle}
+            />
+          )}
+        />
       </div>
       <PhotoDrawer photoId={drawer} onClose={() => setDrawer(null)} />
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} shortcuts={SHORTCUTS} />

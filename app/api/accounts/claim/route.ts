@@ -18,6 +18,12 @@ const bodySchema = z.object({
 export const POST = route(async (req) => {
   const user = await requireUser();
   const { order, exclude, pageToken } = await parseBody(req, bodySchema);
-  const lease = await claimNextAccount(user.id, order, { topN: env.REVIEW_TOP_ACCOUNTS, leaseMinutes: env.REVIEW_LEASE_MINUTES, goldRate: env.REVIEW_GOLD_RATE }, exclude, pageToken ?? null);
+  const lease = await claimNextAccount(
+    user.id,
+    order,
+    { topN: env.REVIEW_TOP_ACCOUNTS, leaseMinutes: env.REVIEW_LEASE_MINUTES, goldRate: env.REVIEW_GOLD_RATE },
+    exclude,
+    pageToken ?? null,
+  );
   return json({ lease });
 });

@@ -6,8 +6,12 @@ import { nsidParams, pageTokenSchema } from '../params';
 
 export const dynamic = 'force-dynamic';
 
-const bodySchema = z.object({ nsids: z.array(nsidParams.shape.nsid).max(5), pageToken: pageTokenSchema.optional() })
-  .refine((b) => b.nsids.length > 0 || b.pageToken, { message: 'Name the accounts to release or the page token', path: ['nsids'] });
+const bodySchema = z
+  .object({ nsids: z.array(nsidParams.shape.nsid).max(5), pageToken: pageTokenSchema.optional() })
+  .refine((b) => b.nsids.length > 0 || b.pageToken, {
+    message: 'Name the accounts to release or the page token',
+    path: ['nsids'],
+  });
 
 /**
  * Ends the caller's leases on these accounts (the one on screen and the reserved next one) and says what happened to

@@ -7,7 +7,13 @@ import { requestIdSchema } from '../params';
 
 export const dynamic = 'force-dynamic';
 
-const bodySchema = z.object({ requestId: requestIdSchema, decisionId: z.string().regex(/^\d{1,18}$/).optional() });
+const bodySchema = z.object({
+  requestId: requestIdSchema,
+  decisionId: z
+    .string()
+    .regex(/^\d{1,18}$/)
+    .optional(),
+});
 
 /** What Z would undo for the caller. */
 export const GET = route(async () => {
@@ -19,5 +25,12 @@ export const GET = route(async () => {
 export const POST = route(async (req) => {
   const user = await requireUser();
   const body = await parseBody(req, bodySchema);
-  return json(await undoDecision({ userId: user.id, requestId: body.requestId, decisionId: body.decisionId, leaseMinutes: env.REVIEW_LEASE_MINUTES }));
+  return json(
+    await undoDecision({
+      userId: user.id,
+      requestId: body.requestId,
+      decisionId: body.decisionId,
+      leaseMinutes: env.REVIEW_LEASE_MINUTES,
+    }),
+  );
 });

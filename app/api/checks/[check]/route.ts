@@ -12,7 +12,11 @@ const querySchema = z.object({
   status: z.enum(['open', 'overridden']).optional(),
   minScore: z.coerce.number().min(0).max(1).optional(),
   maxScore: z.coerce.number().min(0).max(1).optional(),
-  account: z.string().max(64).regex(/^[A-Za-z0-9@_.-]+$/).optional(),
+  account: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9@_.-]+$/)
+    .optional(),
   license: z.coerce.number().int().min(0).max(20).optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(1000).default(200),

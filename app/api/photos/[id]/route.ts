@@ -6,7 +6,13 @@ import { getPhotoDetail } from '@/lib/queries/photos';
 
 export const dynamic = 'force-dynamic';
 
-const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) });
+const paramsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/),
+});
 
 export const GET = route(async (_req, ctx: { params: Promise<{ id: string }> }) => {
   await requireUser();

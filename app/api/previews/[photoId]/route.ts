@@ -17,5 +17,7 @@ export const GET = route(async (req, ctx: { params: Promise<{ photoId: string }>
   const etag = `"${preview.key}"`;
   const headers = { 'cache-control': 'private, max-age=86400', etag };
   if (req.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
-  return new Response(new Uint8Array(preview.bytes), { headers: { ...headers, 'content-type': 'image/webp', 'content-length': String(preview.bytes.length) } });
+  return new Response(new Uint8Array(preview.bytes), {
+    headers: { ...headers, 'content-type': 'image/webp', 'content-length': String(preview.bytes.length) },
+  });
 });

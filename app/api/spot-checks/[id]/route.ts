@@ -5,7 +5,13 @@ import { getSpotCheck } from '@/lib/queries/spotChecks';
 
 export const dynamic = 'force-dynamic';
 
-const idParams = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) });
+const idParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9]+$/i),
+});
 
 export const GET = route(async (_req, ctx: { params: Promise<{ id: string }> }) => {
   await requireUser();

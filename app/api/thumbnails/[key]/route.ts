@@ -20,5 +20,7 @@ export const GET = route(async (req, ctx: { params: Promise<{ key: string }> }) 
   if (req.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
   const bytes = await readImage(kind === 'clip' ? 'clip' : 'thumbs', key);
   if (!bytes) throw new NotFoundError('Thumbnail not found');
-  return new Response(new Uint8Array(bytes), { headers: { ...headers, 'content-type': 'image/webp', 'content-length': String(bytes.length) } });
+  return new Response(new Uint8Array(bytes), {
+    headers: { ...headers, 'content-type': 'image/webp', 'content-length': String(bytes.length) },
+  });
 });

@@ -5,7 +5,13 @@ import { changeUser, userPatchSchema } from '@/lib/userAdmin';
 
 export const dynamic = 'force-dynamic';
 
-const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) });
+const paramsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9]+$/i),
+});
 
 export const PATCH = route(async (req, ctx: { params: Promise<{ id: string }> }) => {
   const actor = await requireUser('admin');

@@ -1,7 +1,11 @@
 // Duplicate detection on real photographs (Debian packages, extracted into a cache on first run): the issue-14 targets on a subset.
 import { describe, expect, it } from 'vitest';
 import { pictureFamily } from '../../../../pipeline/devkit/quality/debianPhotos.ts';
-import { evaluateRealSet, formatRealReport, meetsTargets } from '../../../../pipeline/devkit/quality/realDedup.ts';
+import {
+  evaluateRealSet,
+  formatRealReport,
+  meetsTargets,
+} from '../../../../pipeline/devkit/quality/realDedup.ts';
 
 describe('duplicates on real photographs', () => {
   // Needs apt access to Debian (the CI machine has it): without it the set cannot be built and this fails

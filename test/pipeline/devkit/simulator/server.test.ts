@@ -12,21 +12,54 @@ async function api(params: Record<string, string>, key = 'k') {
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 const json = async (params: Record<string, string>) => JSON.parse((await api(params)).text);
-const search = (extra: Record<string, string> = {}) => json({ method: 'flickr.photos.search', license: '7,8,9,10', safe_search: '1', content_types: '0', media: 'photos', sort: 'date-posted-asc', per_page: '500', ...extra });
+const search = (extra: Record<string, string> = {}) =>
+  json({
+    method: 'flickr.photos.search',
+    license: '7,8,9,10',
+    safe_search: '1',
+    content_types: '0',
+    media: 'photos',
+    sort: 'date-posted-asc',
+    per_page: '500',
+    ...extra,
+  });
 
-beforeAll(async () => { sim = await startFlickrSimulator({ universe, apiKey: 'k', resultCap: 200 }); });
-afterAll(async () => { await sim?.close(); });
+beforeAll(async () => {
+  sim = await startFlickrSimulator({ universe, apiKey: 'k', resultCap: 200 });
+});
+afterAll(async () => {
+  await sim?.close();
+});
 beforeEach(() => sim.setFaults({}));
 
 describe('flickr.photos.search', () => {
   it('answers in the real JSON shape: total a string, ids and dates strings, dimensions numbers', async () => {
-    const body = await search({ per_page: '5', extras: 'description,license,date_upload,date_taken,owner_name,o_dims,views,url_l,url_o' });
+    const body = await search({
+      per_page: '5',
+      extras: 'description,license,date_upload,date_taken,owner_name,o_dims,views,url_l,url_o',
+    });
     expect(body.photos.photo.length).toBe(5);
     expect(body.stat).toBe('ok');
     expect(typeof body.photos.total).toBe('string');
     expect(typeof body.photos.page).toBe('number');
-    const p = (await search({ extras: 'description,license,date_upload,date_taken,owner_name,o_dims,views,url_l,url_o' })).photos.photo.find((x: { url_l?: string; o_width?: string }) => x.url_l && x.o_width);
-    expect(p).toMatchObject({ id: expect.any(String), owner: expect.any(String), server: expect.any(String), farm: expect.any(Number), license: expect.stringMatching(/^(7|8|9|10)$/), dateupload: expect.stringMatching(/^\d+$/), datetakenunknown: expect.stringMatching(/^[01]$/), o_width: expect.any(String), views: expect.any(String), description: { _content: expect.any(String) }, width_l: expect.any(Number) });
+    const p = (
+      await search({
+        extras: 'description,license,date_upload,date_taken,owner_name,o_dims,views,url_l,url_o',
+      })
+    ).photos.photo.find((x: { url_l?: string; o_width?: string }) => x.url_l && x.o_width);
+    expect(p).toMatchObject({
+      id: expect.any(String),
+      owner: expect.any(String),
+      server: expect.any(String),
+      farm: expect.any(Number),
+      license: expect.stringMatching(/^(7|8|9|10)$/),
+      dateupload: expect.stringMatching(/^\d+$/),
+      datetakenunknown: expect.stringMatching(/^[01]$/),
+      o_width: expect.any(String),
+      views: expect.any(String),
+      description: { _content: expect.any(String) },
+      width_l: expect.any(Number),
+    });
     expect(Math.max(p.width_l, p.height_l)).toBe(1024);
     expect(p.url_l).toMatch(new RegExp(`^${sim.url}/${p.server}/${p.id}_${p.secret}_b\\.jpg$`));
   });
@@ -41,21 +74,33 @@ describe('flickr.photos.search', () => {
 
   it('returns at most the cap of unique results and then repeats itself', async () => {
     const ids: string[] = [];
-    for (let page = 1; page <= 5; page++) ids.push(...(await search({ per_page: '100', page: String(page) })).photos.photo.map((p: { id: string }) => p.id));
+    for (let page = 1; page <= 5; page++)
+      ids.push(
+        ...(await search({ per_page: '100', page: String(page) })).photos.photo.map(
+          (p: { id: string }) => p.id,
+        ),
+      );
     expect(ids.length).toBe(Math.min(500, universe.groundTruth.eligible.length));
     expect(new Set(ids).size).toBe(200);
   });
 
   it('filters by upload date, both bounds inclusive', async () => {
     const p = universe.photos.find((x) => isEligible(x))!;
-    const body = await search({ min_upload_date: String(p.dateUpload), max_upload_date: String(p.dateUpload) });
+    const body = await search({
+      min_upload_date: String(p.dateUpload),
+      max_upload_date: String(p.dateUpload),
+    });
     expect(body.photos.photo.map((x: { id: string }) => x.id)).toContain(p.id);
   });
 });
 
 describe('errors and faults', () => {
   it('answers Flickr failures as stat fail with Flickr codes', async () => {
-    expect(JSON.parse((await api({ method: 'flickr.photos.search', license: '9' }, 'bad')).text)).toEqual({ stat: 'fail', code: 100, message: expect.stringContaining('Invalid API Key') });
+    expect(JSON.parse((await api({ method: 'flickr.photos.search', license: '9' }, 'bad')).text)).toEqual({
+      stat: 'fail',
+      code: 100,
+      message: expect.stringContaining('Invalid API Key'),
+    });
     expect((await json({ method: 'flickr.nope' })).code).toBe(112);
     expect((await json({ method: 'flickr.photos.search' })).code).toBe(3);
   });
@@ -69,7 +114,10 @@ describe('errors and faults', () => {
     const cut = (await api({ method: 'flickr.photos.search', license: '9' })).text;
     expect(() => JSON.parse(cut)).toThrow();
     // The admin endpoint drives the same switches from outside the process.
-    await fetch(`${sim.url}/__sim/faults`, { method: 'POST', body: JSON.stringify({ errorRate: 1, seed: 'x' }) });
+    await fetch(`${sim.url}/__sim/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ errorRate: 1, seed: 'x' }),
+    });
     const statuses = new Set<string>();
     for (let i = 0; i < 20; i++) {
       const f = await api({ method: 'flickr.photos.search', license: '9' });
@@ -85,8 +133,13 @@ describe('other methods', () => {
     const live = (id: string) => !universe.photos.find((p) => p.id === id)!.deleted;
     const withCopyright = universe.groundTruth.copyrightExif.find((c) => live(c.id))!;
     const body = await json({ method: 'flickr.photos.getExif', photo_id: withCopyright.id });
-    expect(body.photo.exif).toContainEqual(expect.objectContaining({ tag: withCopyright.field, raw: { _content: withCopyright.value } }));
-    expect((await json({ method: 'flickr.photos.getExif', photo_id: universe.groundTruth.exifHidden.find(live)! })).code).toBe(2);
+    expect(body.photo.exif).toContainEqual(
+      expect.objectContaining({ tag: withCopyright.field, raw: { _content: withCopyright.value } }),
+    );
+    expect(
+      (await json({ method: 'flickr.photos.getExif', photo_id: universe.groundTruth.exifHidden.find(live)! }))
+        .code,
+    ).toBe(2);
     expect((await json({ method: 'flickr.photos.getExif', photo_id: '1' })).code).toBe(1);
   });
 
@@ -98,7 +151,10 @@ describe('other methods', () => {
     const p = universe.photos.find((x) => !x.deleted && !x.originalHidden && x.width >= 1024)!;
     const sizes = (await json({ method: 'flickr.photos.getSizes', photo_id: p.id })).sizes;
     expect(sizes.size.map((s: { label: string }) => s.label)).toContain('Original');
-    expect(sizes.size.find((s: { label: string }) => s.label === 'Large')).toMatchObject({ width: expect.any(Number), source: expect.stringContaining('_b.jpg') });
+    expect(sizes.size.find((s: { label: string }) => s.label === 'Large')).toMatchObject({
+      width: expect.any(Number),
+      source: expect.stringContaining('_b.jpg'),
+    });
   });
 });
 
@@ -126,7 +182,9 @@ describe('images', () => {
       return !p.originalHidden && !p.deleted && !c.style && !c.value.includes('©');
     })!;
     const full = Buffer.from(await (await fetch(origin(id))).arrayBuffer());
-    expect((await sharp(full).metadata()).exif?.toString('latin1')).toContain(Buffer.from(value).toString('latin1'));
+    expect((await sharp(full).metadata()).exif?.toString('latin1')).toContain(
+      Buffer.from(value).toString('latin1'),
+    );
     const part = await fetch(origin(id), { headers: { range: 'bytes=0-1023' } });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 0-1023/${full.length}`);
@@ -137,6 +195,8 @@ describe('images', () => {
   it('cuts image bodies short when asked, so a download fails', async () => {
     sim.setFaults({ imageTruncateRate: 1 });
     const p = universe.photos.find((x) => !x.deleted && Math.max(x.width, x.height) >= 500)!;
-    await expect(fetch(`${sim.url}/${p.server}/${p.id}_${p.secret}.jpg`).then((r) => r.arrayBuffer())).rejects.toThrow();
+    await expect(
+      fetch(`${sim.url}/${p.server}/${p.id}_${p.secret}.jpg`).then((r) => r.arrayBuffer()),
+    ).rejects.toThrow();
   });
 });

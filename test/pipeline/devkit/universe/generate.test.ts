@@ -2,7 +2,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateUniverse, isEligible, writeGroundTruth } from '../../../../pipeline/devkit/universe/generate.ts';
+import {
+  generateUniverse,
+  isEligible,
+  writeGroundTruth,
+} from '../../../../pipeline/devkit/universe/generate.ts';
 
 const u = generateUniverse({ seed: 'universe-test', photos: 1000 });
 const byId = new Map(u.photos.map((p) => [p.id, p]));
@@ -38,7 +42,8 @@ describe('generateUniverse', () => {
   it('plants every case the checks must catch, consistently with the photos', () => {
     const g = u.groundTruth;
     expect(g.watermarkedAccounts.length).toBeGreaterThanOrEqual(2);
-    for (const w of g.watermarkedAccounts) for (const id of w.photoIds) expect(byId.get(id)!.image.watermark?.text).toBe(w.text);
+    for (const w of g.watermarkedAccounts)
+      for (const id of w.photoIds) expect(byId.get(id)!.image.watermark?.text).toBe(w.text);
     const kinds = new Set(g.duplicates.map(([, , k]) => k));
     // Every kind the generator knows; crops come one-sided (`crop`) or centred to another aspect ratio (`aspect`).
     for (const k of kinds) expect(['exact', 'reencode', 'resize', 'crop', 'aspect']).toContain(k);
@@ -48,21 +53,49 @@ describe('generateUniverse', () => {
       const [c, d] = [byId.get(canonical)!, byId.get(dup)!];
       expect(d.image.seed).toBe(c.image.seed);
       expect(d.dateUpload).toBeGreaterThanOrEqual(c.dateUpload);
-      if (kind === 'exact') expect([d.width, d.height, d.image.quality, d.exif]).toEqual([c.width, c.height, c.image.quality, c.exif]);
+      if (kind === 'exact')
+        expect([d.width, d.height, d.image.quality, d.exif]).toEqual([
+          c.width,
+          c.height,
+          c.image.quality,
+          c.exif,
+        ]);
     }
     for (const id of g.small) expect(Math.max(byId.get(id)!.width, byId.get(id)!.height)).toBeLessThan(256);
     expect(g.small.length).toBeGreaterThan(0);
     for (const { id, phrase } of g.copyrightText) expect(byId.get(id)!.description).toContain(phrase);
     for (const { id, field, value } of g.copyrightExif) expect(byId.get(id)!.exif[field]).toBe(value);
     expect(g.decoys.some((d) => /No known copyright restrictions|CC0/.test(d.phrase))).toBe(true);
-    for (const d of g.decoys) expect(d.where === 'exif' ? byId.get(d.id)!.exif.Copyright : byId.get(d.id)!.description).toContain(d.phrase);
-    for (const list of [g.illustrations, g.screenshots, g.deleted, g.originalHidden, g.exifHidden, g.copyrightText, g.copyrightExif]) expect(list.length).toBeGreaterThan(0);
+    for (const d of g.decoys)
+      expect(d.where === 'exif' ? byId.get(d.id)!.exif.Copyright : byId.get(d.id)!.description).toContain(
+        d.phrase,
+      );
+    for (const list of [
+      g.illustrations,
+      g.screenshots,
+      g.deleted,
+      g.originalHidden,
+      g.exifHidden,
+      g.copyrightText,
+      g.copyrightExif,
+    ])
+      expect(list.length).toBeGreaterThan(0);
   });
 
   it('plants cases even in a tiny universe', () => {
     const tiny = generateUniverse({ seed: 'tiny', photos: 40 });
     const g = tiny.groundTruth;
-    for (const list of [g.small, g.illustrations, g.screenshots, g.deleted, g.duplicates, g.copyrightText, g.copyrightExif, g.decoys]) expect(list.length).toBeGreaterThan(0);
+    for (const list of [
+      g.small,
+      g.illustrations,
+      g.screenshots,
+      g.deleted,
+      g.duplicates,
+      g.copyrightText,
+      g.copyrightExif,
+      g.decoys,
+    ])
+      expect(list.length).toBeGreaterThan(0);
   });
 
   it('writes the ground truth as JSON', async () => {

@@ -21,7 +21,8 @@ describe('generated metadata bytes', () => {
     for (const style of ['camera', 'windows', 'photoshop'] as const) {
       const planted = u.groundTruth.copyrightExif.find((c) => c.style === style)!;
       const jpeg = await original(planted.id);
-      if (style === 'camera' && planted.value.includes('©')) expect(jpeg.includes(Buffer.from([0xa9, 0x20]))).toBe(true);
+      if (style === 'camera' && planted.value.includes('©'))
+        expect(jpeg.includes(Buffer.from([0xa9, 0x20]))).toBe(true);
       const fields = await metadataFields(jpeg);
       const read = style === 'photoshop' ? fields['IPTC CopyrightNotice'] : fields[planted.field];
       expect(read, `${style} ${planted.field}`).toBe(planted.value);
@@ -30,7 +31,9 @@ describe('generated metadata bytes', () => {
   });
 
   it('leaves camera-encoded decoys passing', async () => {
-    const decoys = u.groundTruth.decoys.filter((d) => d.where === 'exif' && byId.get(d.id)!.exifStyle === 'camera');
+    const decoys = u.groundTruth.decoys.filter(
+      (d) => d.where === 'exif' && byId.get(d.id)!.exifStyle === 'camera',
+    );
     expect(decoys.length).toBeGreaterThan(0);
     for (const d of decoys) {
       const fields = await metadataFields(await original(d.id));
@@ -43,8 +46,14 @@ describe('generated metadata bytes', () => {
 describe('generated watermark accounts', () => {
   it('include portrait-heavy and portrait-poor accounts whose marks are on 70–95 % of photos, at opacity 0.25–0.6', () => {
     const shares = u.groundTruth.watermarkedAccounts.map((w) => {
-      const photos = u.photos.filter((p) => p.owner === w.nsid && p.image.kind === 'photo' && p.width !== p.height);
-      return { w, portrait: photos.filter((p) => p.height > p.width).length / photos.length, n: photos.length };
+      const photos = u.photos.filter(
+        (p) => p.owner === w.nsid && p.image.kind === 'photo' && p.width !== p.height,
+      );
+      return {
+        w,
+        portrait: photos.filter((p) => p.height > p.width).length / photos.length,
+        n: photos.length,
+      };
     });
     expect(shares.some((s) => s.w.portraitShare === 0.85 && s.n >= 10 && s.portrait > 0.6)).toBe(true);
     expect(shares.some((s) => s.w.portraitShare === 0.08 && s.n >= 10 && s.portrait < 0.25)).toBe(true);

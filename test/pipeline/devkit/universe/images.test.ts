@@ -28,7 +28,13 @@ async function flatShare(img: Buffer): Promise<number> {
     const key = ((raw[i] >> 3) << 10) | ((raw[i + 1] >> 3) << 5) | (raw[i + 2] >> 3);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...counts.values()].sort((a, b) => b - a).slice(0, 6).reduce((a, b) => a + b, 0) / (raw.length / 3);
+  return (
+    [...counts.values()]
+      .sort((a, b) => b - a)
+      .slice(0, 6)
+      .reduce((a, b) => a + b, 0) /
+    (raw.length / 3)
+  );
 }
 
 describe('universe images', () => {
@@ -43,7 +49,8 @@ describe('universe images', () => {
   it('makes exact duplicates byte-identical and near duplicates close but not identical', async () => {
     for (const [canonical, dup, kind] of u.groundTruth.duplicates) {
       const [c, d] = [byId.get(canonical)!, byId.get(dup)!];
-      const full = async (p: UniversePhoto) => renderImage(p, { width: p.width, height: p.height, exif: true });
+      const full = async (p: UniversePhoto) =>
+        renderImage(p, { width: p.width, height: p.height, exif: true });
       if (kind === 'exact') expect((await full(c)).equals(await full(d))).toBe(true);
       else expect(await distance(await at(c), await at(d))).toBeLessThan(kind === 'crop' ? 20 : 6);
     }
@@ -59,10 +66,13 @@ describe('universe images', () => {
     const meta = await sharp(marked).metadata();
     const cw = Math.round(meta.width * 0.4);
     const ch = Math.round(meta.height * 0.25);
-    const region = (img: Buffer, left: number, top: number) => sharp(img).extract({ left, top, width: cw, height: ch }).png().toBuffer();
+    const region = (img: Buffer, left: number, top: number) =>
+      sharp(img).extract({ left, top, width: cw, height: ch }).png().toBuffer();
     const left = w.corner.endsWith('right') ? meta.width - cw : 0;
     const top = w.corner.startsWith('bottom') ? meta.height - ch : 0;
-    expect(await distance(await region(marked, left, top), await region(clean, left, top))).toBeGreaterThan(1);
+    expect(await distance(await region(marked, left, top), await region(clean, left, top))).toBeGreaterThan(
+      1,
+    );
     // The opposite corner is untouched.
     const [ol, ot] = [meta.width - cw - left, meta.height - ch - top];
     expect(await distance(await region(marked, ol, ot), await region(clean, ol, ot))).toBeLessThan(1);
@@ -79,7 +89,9 @@ describe('universe images', () => {
   it('writes Copyright, Artist and ImageDescription into the original EXIF', async () => {
     const c = u.groundTruth.copyrightExif[0];
     const p = byId.get(c.id)!;
-    const { exif } = await sharp(await renderImage(p, { width: p.width, height: p.height, exif: true })).metadata();
+    const { exif } = await sharp(
+      await renderImage(p, { width: p.width, height: p.height, exif: true }),
+    ).metadata();
     expect(exif!.toString('latin1')).toContain(Buffer.from(c.value).toString('latin1'));
   });
 });

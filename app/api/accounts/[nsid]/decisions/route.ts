@@ -8,11 +8,20 @@ import { nsidFrom, requestIdSchema } from '../../params';
 
 export const dynamic = 'force-dynamic';
 
-const bodySchema = z.discriminatedUnion('decision', [
-  z.object({ decision: z.literal('approve'), note: z.string().max(2000).optional() }),
-  z.object({ decision: z.literal('reject'), reason: z.enum(REJECT_REASON_KEYS), note: z.string().max(2000).optional() }),
-]).and(z.object({ requestId: requestIdSchema, expectedStatus: z.enum(['pending', 'approved', 'rejected']) }))
-  .refine((b) => b.decision !== 'reject' || b.reason !== 'other' || (b.note ?? '').trim().length > 0, { message: '"Other" needs a note', path: ['note'] });
+const bodySchema = z
+  .discriminatedUnion('decision', [
+    z.object({ decision: z.literal('approve'), note: z.string().max(2000).optional() }),
+    z.object({
+      decision: z.literal('reject'),
+      reason: z.enum(REJECT_REASON_KEYS),
+      note: z.string().max(2000).optional(),
+    }),
+  ])
+  .and(z.object({ requestId: requestIdSchema, expectedStatus: z.enum(['pending', 'approved', 'rejected']) }))
+  .refine((b) => b.decision !== 'reject' || b.reason !== 'other' || (b.note ?? '').trim().length > 0, {
+    message: '"Other" needs a note',
+    path: ['note'],
+  });
 
 export const GET = route(async (_req, ctx: { params: Promise<{ nsid: string }> }) => {
   const user = await requireUser();
@@ -30,8 +39,13 @@ export const POST = route(async (req, ctx: { params: Promise<{ nsid: string }> }
   const body = await parseBody(req, bodySchema);
   const nsid = await nsidFrom(ctx);
   const result = await decideAccount({
-    nsid, userId: user.id, decision: body.decision, reason: body.decision === 'reject' ? body.reason : null,
-    note: body.note?.trim() || null, requestId: body.requestId, expectedStatus: body.expectedStatus,
+    nsid,
+    userId: user.id,
+    decision: body.decision,
+    reason: body.decision === 'reject' ? body.reason : null,
+    note: body.note?.trim() || null,
+    requestId: body.requestId,
+    expectedStatus: body.expectedStatus,
     doubleReview: { share: env.REVIEW_DOUBLE_SHARE, topN: env.REVIEW_TOP_ACCOUNTS },
   });
   return json(result, { status: 201 });

@@ -6,7 +6,10 @@ import { ConflictError, NotFoundError } from '@/lib/errors';
 import { acquireLease, releaseLeases } from '@/lib/queries/review';
 import { nsidFrom, nsidParams, pageTokenSchema } from '../../params';
 
-const bodySchema = z.object({ keep: z.array(nsidParams.shape.nsid).max(5).default([]), pageToken: pageTokenSchema.optional() });
+const bodySchema = z.object({
+  keep: z.array(nsidParams.shape.nsid).max(5).default([]),
+  pageToken: pageTokenSchema.optional(),
+});
 
 export const dynamic = 'force-dynamic';
 
@@ -23,7 +26,11 @@ export const DELETE = route(async (_req, ctx: { params: Promise<{ nsid: string }
   const user = await requireUser();
   const nsid = await nsidFrom(ctx);
   const [outcome] = await releaseLeases([nsid], user.id);
-  if (outcome.reason === 'not yours') throw new ConflictError('Another reviewer holds this account; their lease was left alone', { code: 'not_yours', released: false });
+  if (outcome.reason === 'not yours')
+    throw new ConflictError('Another reviewer holds this account; their lease was left alone', {
+      code: 'not_yours',
+      released: false,
+    });
   if (outcome.reason === 'not found') throw new NotFoundError(`Account ${nsid} not found`);
   return json({ released: outcome.released, ...(outcome.reason ? { reason: outcome.reason } : {}) });
 });

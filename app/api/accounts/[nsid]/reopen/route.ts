@@ -16,5 +16,8 @@ export const POST = route(async (req, ctx: { params: Promise<{ nsid: string }> }
   const user = await requireUser('admin');
   const body = await parseBody(req, bodySchema);
   const nsid = await nsidFrom(ctx);
-  return json(await reopenAccount({ nsid, userId: user.id, reason: body.reason, requestId: body.requestId }), { status: 201 });
+  return json(
+    await reopenAccount({ nsid, userId: user.id, reason: body.reason, requestId: body.requestId }),
+    { status: 201 },
+  );
 });

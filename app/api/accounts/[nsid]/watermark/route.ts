@@ -14,6 +14,10 @@ export const GET = route(async (_req, ctx: { params: Promise<{ nsid: string }> }
   const png = await readWatermarkImage(watermarkImageKey(nsid), dataDir());
   if (!png) throw new NotFoundError('No watermark estimate for this account');
   return new Response(new Uint8Array(png), {
-    headers: { 'content-type': 'image/png', 'cache-control': 'private, max-age=300', 'content-length': String(png.length) },
+    headers: {
+      'content-type': 'image/png',
+      'cache-control': 'private, max-age=300',
+      'content-length': String(png.length),
+    },
   });
 });

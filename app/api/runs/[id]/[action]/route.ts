@@ -8,7 +8,10 @@ import { cancelRun, resumeRun, retryFailed } from '@/pipeline/runs/control';
 export const dynamic = 'force-dynamic';
 
 const ACTIONS = { cancel: cancelRun, resume: resumeRun, 'retry-failed': retryFailed } as const;
-const paramsSchema = z.object({ id: z.string().uuid(), action: z.enum(Object.keys(ACTIONS) as [keyof typeof ACTIONS]) });
+const paramsSchema = z.object({
+  id: z.string().uuid(),
+  action: z.enum(Object.keys(ACTIONS) as [keyof typeof ACTIONS]),
+});
 
 /** POST /api/runs/:id/cancel | resume | retry-failed */
 export const POST = route(async (_req, ctx: { params: Promise<{ id: string; action: string }> }) => {

@@ -6,7 +6,13 @@ import { spotCheckItemsCsv, spotCheckSummaryCsv } from '@/lib/stats/spotCheckCsv
 
 export const dynamic = 'force-dynamic';
 
-const idParams = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) });
+const idParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9]+$/i),
+});
 const querySchema = z.object({ kind: z.enum(['summary', 'items']).default('summary') });
 
 /** The estimate table (or the labelled items) as a CSV download. */

@@ -6,12 +6,26 @@ import { labelSpotCheckItem } from '@/lib/queries/spotChecks';
 
 export const dynamic = 'force-dynamic';
 
-const idParams = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) });
+const idParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9]+$/i),
+});
 const bodySchema = z.object({
   photoId: z.string().min(1).max(64),
-  labels: z.array(z.enum(SPOT_LABEL_KEYS)).max(SPOT_LABEL_KEYS.length)
-    .refine((l) => !(l.includes('fine') && l.length > 1), { message: '"fine" cannot be combined with a problem' }),
-  requestId: z.string().min(8).max(100).regex(/^[A-Za-z0-9_.-]+$/),
+  labels: z
+    .array(z.enum(SPOT_LABEL_KEYS))
+    .max(SPOT_LABEL_KEYS.length)
+    .refine((l) => !(l.includes('fine') && l.length > 1), {
+      message: '"fine" cannot be combined with a problem',
+    }),
+  requestId: z
+    .string()
+    .min(8)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.-]+$/),
 });
 
 /** Records a photo's label set (the newest set counts). */

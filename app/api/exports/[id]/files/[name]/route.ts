@@ -12,10 +12,20 @@ import { MANIFEST_NAME } from '@/pipeline/export/files';
 export const dynamic = 'force-dynamic';
 
 // Only names the exporter writes: no separators, no dot-dot, so a request can never leave the export's directory.
-const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i), name: z.string().regex(/^[a-z0-9_-]+\.(parquet|jsonl|csv|json)$/i) });
+const paramsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9]+$/i),
+  name: z.string().regex(/^[a-z0-9_-]+\.(parquet|jsonl|csv|json)$/i),
+});
 
 const TYPES: Record<string, string> = {
-  '.parquet': 'application/vnd.apache.parquet', '.jsonl': 'application/x-ndjson', '.csv': 'text/csv; charset=utf-8', '.json': 'application/json',
+  '.parquet': 'application/vnd.apache.parquet',
+  '.jsonl': 'application/x-ndjson',
+  '.csv': 'text/csv; charset=utf-8',
+  '.json': 'application/json',
 };
 
 /** Downloads are for whoever uses the dataset: any signed-in user. Streamed, never buffered. */
@@ -23,8 +33,10 @@ export const GET = route(async (_req, ctx: { params: Promise<{ id: string; name:
   await requireUser();
   const { id, name } = parseWith(paramsSchema, await ctx.params);
   const exp = await getExport(id);
-  const listed = exp?.files.some((f) => f.name === name) || (name === MANIFEST_NAME && exp?.status === 'completed');
-  if (!exp || exp.status !== 'completed' || !exp.directory || !listed) throw new NotFoundError('File not found');
+  const listed =
+    exp?.files.some((f) => f.name === name) || (name === MANIFEST_NAME && exp?.status === 'completed');
+  if (!exp || exp.status !== 'completed' || !exp.directory || !listed)
+    throw new NotFoundError('File not found');
   const file = path.join(exp.directory, name);
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) throw new NotFoundError('File no longer on disk');
