@@ -1,7 +1,7 @@
 // Runs the Next.js app as a child process against an already resolved database, until Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,9 +19,60 @@ export async function ensureAuthSecret(dataDir: string): Promise<string> {
   return secret;
 }
 
+/** What the production build is made from: a change to any of these after the build makes it stale. */
+const BUILD_SOURCES = [
+  'app',
+  'components',
+  'lib',
+  'pipeline',
+  'public',
+  'proxy.ts',
+  'instrumentation.ts',
+  'next.config.ts',
+  'package-lock.json',
+  'postcss.config.mjs',
+  'tsconfig.json',
+];
+
+/** The newest modification time (ms) under the given files and folders; 0 when none exists. */
+export function newestMtime(entries: string[]): number {
+  let newest = 0;
+  const visit = (p: string) => {
+    let s: ReturnType<typeof statSync>;
+    try {
+      s = statSync(p);
+    } catch {
+      return;
+    }
+    if (s.isDirectory()) {
+      for (const name of readdirSync(p))
+        if (name !== 'node_modules' && !name.startsWith('.')) visit(path.join(p, name));
+    } else newest = Math.max(newest, s.mtimeMs);
+  };
+  for (const e of entries) visit(e);
+  return newest;
+}
+
+/** Whether the production build under `root` exists and is newer than every source file. */
+export function buildState(root: string, sources: string[]): 'missing' | 'stale' | 'current' {
+  const id = path.join(root, '.next', 'BUILD_ID');
+  if (!existsSync(id)) return 'missing';
+  return newestMtime(sources.map((s) => path.join(root, s))) > statSync(id).mtimeMs ? 'stale' : 'current';
+}
+
+/**
+ * Builds the app when there is no production build, or when a source file changed after it (a `git pull` or an
+ * edit): serving a stale build would run old pages against the new pipeline and database.
+ */
 export function ensureBuilt(log: (m: string) => void): void {
-  if (existsSync('.next/BUILD_ID')) return;
-  log('No production build found: running `next build` (about 30 s)…');
+  const state = buildState('.', BUILD_SOURCES);
+  if (state === 'current') return;
+  const built = state === 'stale';
+  log(
+    built
+      ? 'The production build is older than the source: running `next build` again…'
+      : 'No production build found: running `next build` (about 30 s)…',
+  );
   const res = spawnSync(process.execPath, [nextBin, 'build'], {
     stdio: 'inherit',
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
