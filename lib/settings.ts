@@ -1,5 +1,6 @@
 // Every environment variable Quarry reads, its default and its validation, in one place. The app, the CLI, workers
 // and run configuration all read these; stage modules take their settings from here and declare no defaults.
+import { blockedPortOf } from './fetchBlockedPorts.ts';
 import { z } from 'zod';
 
 const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -45,7 +46,13 @@ const schema = z
     LOGIN_ACCOUNT_MAX_ATTEMPTS: z.coerce.number().int().positive().default(50),
     LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
 
-    FLICKR_API_BASE: z.string().url().default('https://api.flickr.com/services/rest'),
+    FLICKR_API_BASE: z
+      .string()
+      .url()
+      .refine((u) => blockedPortOf(u) === null, {
+        message: "names a port fetch() refuses (a Fetch standard 'bad port')",
+      })
+      .default('https://api.flickr.com/services/rest'),
     FLICKR_API_KEY: z.string().optional(),
     /** Requests per hour for the whole process (Flickr allows 3,600 per key). */
     FLICKR_RATE_LIMIT: z.coerce.number().positive().default(3600),

@@ -1,5 +1,6 @@
 // Declarative command-line flags: one definition per flag gives the parser, the validation and the `--help` text,
 // so what a command accepts and what its help says cannot drift apart. Bad input is a UsageError: one line, exit 2.
+import { isFetchBlockedPort } from '../../lib/fetchBlockedPorts.ts';
 
 export class UsageError extends Error {}
 
@@ -113,6 +114,21 @@ export const flag = {
     return make(description, o, 'N', expects, (raw) => {
       const n = Number(raw);
       return /^-?\d+$/.test(raw.trim()) && Number.isSafeInteger(n) && within(n, o.min, o.max)
+        ? ok(n)
+        : bad(expects);
+    }) as Flag<Out<number, O>>;
+  },
+
+  /** A TCP port; `fetched` ports are ones the pipeline's fetch() connects to, so fetch's blocked ports are refused. */
+  port<O extends Common<number> & { min?: number; fetched?: boolean }>(
+    description: string,
+    o: O = {} as O,
+  ): Flag<Out<number, O>> {
+    const min = o.min ?? 1;
+    const expects = `a port from ${min} to 65535${o.fetched ? " that fetch() may connect to (not one of the Fetch standard's blocked ports, e.g. 4190, 6000, 6667)" : ''}`;
+    return make(description, o, 'N', expects, (raw) => {
+      const n = Number(raw);
+      return /^\d+$/.test(raw.trim()) && within(n, min, 65535) && !(o.fetched && isFetchBlockedPort(n))
         ? ok(n)
         : bad(expects);
     }) as Flag<Out<number, O>>;

@@ -9,15 +9,12 @@ import { appUrl, authUrlEnv, ensureAuthSecret, ensureBuilt, serveApp } from '../
 import { flag, parseFlags, type CommandSpec } from '../flags.ts';
 
 const flags = {
-  port: flag.int('port the app listens on', {
-    min: 1,
-    max: 65535,
+  port: flag.port('port the app listens on', {
     default: () => env.PORT,
     defaultText: 'PORT, 3000',
   }),
-  'simulator-port': flag.int('port of the demo Flickr simulator', {
-    min: 1,
-    max: 65535,
+  'simulator-port': flag.port('port of the demo Flickr simulator', {
+    fetched: true,
     default: () => Number(process.env.DEMO_SIMULATOR_PORT ?? 4010),
     defaultText: 'DEMO_SIMULATOR_PORT, 4010',
   }),

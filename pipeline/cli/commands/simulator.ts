@@ -8,7 +8,7 @@ const flags = {
   universe: flag.string('seed of the generated universe', { value: 'SEED', default: 'demo' }),
   photos: flag.int('photos in the universe', { min: 1, max: 1_000_000, default: 3000 }),
   accounts: flag.int('accounts in the universe', { min: 1, defaultText: 'one per 10 photos' }),
-  port: flag.int('port to listen on (0: any free port)', { min: 0, max: 65535, default: 4010 }),
+  port: flag.port('port to listen on (0: any free port)', { min: 0, fetched: true, default: 4010 }),
   'api-key': flag.string('API key the simulator requires', {
     value: 'KEY',
     defaultText: 'any non-empty key',
