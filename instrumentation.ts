@@ -3,6 +3,9 @@
 // IN_PROCESS_WORKER=0, and stops it on SIGTERM/SIGINT.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  // `next start` run directly with the system's node (not through npm) may be older than Quarry supports.
+  const { refuseOldNode } = await import('./lib/server/nodeVersion.ts');
+  refuseOldNode();
   const { repairStaleExports } = await import('./lib/queries/exports.ts');
   const repaired = await repairStaleExports().catch((e: unknown) => {
     console.error(`Could not check for stale exports: ${e instanceof Error ? e.message : String(e)}`);

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type PgBoss from 'pg-boss';
+import { nodeVersionProblem } from '../lib/server/nodeVersion.ts';
 import { ensureQueues, getBoss, queueName, stopBoss } from './runs/boss.ts';
 import { executeJob } from './runs/execute.ts';
 import { closeRunsPool } from './runs/pool.ts';
@@ -22,6 +23,8 @@ export type WorkerOptions = {
 export type Worker = { id: string; stop: () => Promise<void> };
 
 export async function startWorker(opts: WorkerOptions): Promise<Worker> {
+  const oldNode = nodeVersionProblem();
+  if (oldNode) throw new Error(oldNode);
   const registry = opts.registry ?? (await import('./runs/stages/index.ts')).defaultRegistry();
   const settings = runSettings(process.env, opts.settings);
   const log = opts.log ?? ((m: string) => console.error(`[worker] ${m}`));

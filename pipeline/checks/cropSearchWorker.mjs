@@ -1,4 +1,5 @@
-// Entry of the crop search workers: a worker thread does not get tsx's loader from its parent on Node 20, so it loads the TypeScript worker through tsx's scoped import.
+// Entry of the crop search workers: a worker thread inherits a TypeScript loader only from a parent started with
+// `node --import tsx` (Node 24; never on Node 20), not from vitest's or Next's, so it loads the worker through tsx's scoped import.
 import { tsImport } from 'tsx/esm/api';
 
 await tsImport('./cropSearchWorker.ts', import.meta.url);

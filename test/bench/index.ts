@@ -2,6 +2,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { refuseOldNode } from '../../lib/server/nodeVersion.ts';
+
+// Figures measured on an unsupported Node would be compared with baselines taken on Node 24.
+refuseOldNode();
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const available = readdirSync(here)

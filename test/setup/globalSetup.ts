@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../lib/server/embeddedPostgres.ts';
+import { nodeVersionProblem } from '../../lib/server/nodeVersion.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,6 +13,9 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // vitest started with the system's node (not through npm/npx) would test a runtime Quarry does not support.
+  const oldNode = nodeVersionProblem();
+  if (oldNode) throw Object.assign(new Error(oldNode), { stack: oldNode });
   if (process.env.TEST_DATABASE_URL) {
     project.provide('pgAdminUrl', process.env.TEST_DATABASE_URL);
     return;
