@@ -28,6 +28,13 @@ export type Tx = pg.PoolClient;
 /** Runs `fn` in one READ COMMITTED transaction; rolls back on any error. */
 export async function withTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await runsPool().connect();
+  // A checked-out client has no pool listener: a connection cut between two queries (a database restart) emits
+  // 'error' on it, which would crash the process. The next query fails with it instead, and the client is dropped.
+  let broken = false;
+  const onError = () => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const out = await fn(client);
@@ -37,7 +44,8 @@ export async function withTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     await client.query('ROLLBACK').catch(() => {});
     throw e;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
 }
 
