@@ -119,7 +119,7 @@ export async function undoDecision(input: {
   decisionId?: string;
   leaseMinutes: number;
 }): Promise<DecisionResult> {
-  return once(
+  const result = await once(
     input.requestId,
     { userId: input.userId, decision: 'undo', undoesId: input.decisionId },
     async (tx) => {
@@ -202,6 +202,17 @@ export async function undoDecision(input: {
       });
     },
   );
+  // Undoing an answer to a known-answer account must not tell the reviewer its real status: it looks pending, as
+  // it did when they answered (decideGold answers the same way).
+  const undone = result.decision.undoesId
+    ? await db().accountDecision.findUnique({
+        where: { id: BigInt(result.decision.undoesId) },
+        select: { round: true },
+      })
+    : null;
+  if (undone?.round === 4)
+    return { ...result, account: { nsid: result.account.nsid, reviewStatus: 'pending', reviewReason: null } };
+  return result;
 }
 
 /**

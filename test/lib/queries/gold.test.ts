@@ -83,7 +83,9 @@ describe('known-answer accounts', () => {
     await acquireLease(nsids[5], alice, 10);
     await decide(nsids[5], alice, 'approve');
     await decide(nsids[0], bob, 'approve');
-    await undoDecision({ userId: alice, requestId: rid(), leaseMinutes: 10 });
+    const undone = await undoDecision({ userId: alice, requestId: rid(), leaseMinutes: 10 });
+    // The response shows the account as the reviewer saw it, never its real (rejected) status.
+    expect(undone.account).toEqual({ nsid: nsids[5], reviewStatus: 'pending', reviewReason: null });
     expect(
       await db().account.findUniqueOrThrow({
         where: { nsid: nsids[5] },
