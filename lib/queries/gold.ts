@@ -1,9 +1,9 @@
 // Known-answer (gold) accounts: admins record the answer; reviewers' decisions on them score the reviewer and
 // never change the account's status, so never the dataset.
 import { db, Prisma } from '../db.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
 import { wilsonInterval, type Proportion } from '../stats/wilson.ts';
-import { once, type DecideInput, type DecisionResult } from './decisionRequests.ts';
+import { lockAccount, once, type DecideInput, type DecisionResult } from './decisionRequests.ts';
 
 /** Sets or clears (answer null) an account's known answer. */
 export async function setGoldAnswer(
@@ -28,17 +28,7 @@ export async function decideGold(input: DecideInput): Promise<DecisionResult> {
     input.requestId,
     { userId: input.userId, nsid: input.nsid, decision: input.decision },
     async (tx) => {
-      const [acc] = await tx.$queryRaw<
-        { leaseUserId: string | null; live: boolean; holder: string | null }[]
-      >`
-      SELECT a.lease_user_id AS "leaseUserId", COALESCE(a.lease_expires_at > now(), false) AS live, u.name AS holder
-      FROM accounts a LEFT JOIN users u ON u.id = a.lease_user_id WHERE a.nsid = ${input.nsid} FOR UPDATE OF a`;
-      if (!acc) throw new NotFoundError(`Account ${input.nsid} not found`);
-      if (acc.live && acc.leaseUserId !== input.userId) {
-        throw new ConflictError(`Another reviewer (${acc.holder ?? 'unknown'}) holds this account`, {
-          code: 'leased',
-        });
-      }
+      await lockAccount(tx, input.nsid, input.userId);
       await tx.accountDecision.create({
         data: {
           accountNsid: input.nsid,
