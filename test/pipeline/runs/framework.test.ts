@@ -13,7 +13,7 @@ import { closeSynthPool, SYNTH_TABLES, syntheticStage, synthValue } from './synt
 const database = useTestDatabase();
 const settings = runSettings(
   {},
-  { heartbeatSeconds: 0.5, staleSeconds: 3, retryDelaySeconds: 1, pollSeconds: 0.5, maxAttempts: 3 },
+  { heartbeatSeconds: 10, retryDelaySeconds: 1, pollSeconds: 0.5, maxAttempts: 3 },
 );
 const registry = registryOf([
   syntheticStage('synth-a', { after: true }),
