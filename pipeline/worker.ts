@@ -29,7 +29,7 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   const settings = runSettings(process.env, opts.settings);
   const log = opts.log ?? ((m: string) => console.error(`[worker] ${m}`));
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const boss = await getBoss({ worker: true });
+  const boss = await getBoss({ worker: true, settings });
   await ensureQueues(registry.keys());
   const stopping = new AbortController();
   const deps = { boss, settings, registry, adapters: registry, workerId: id, stopping: stopping.signal, log };

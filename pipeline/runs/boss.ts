@@ -3,7 +3,7 @@ import { PgBoss } from 'pg-boss';
 import { databaseUrl } from '../../lib/env.ts';
 import { DEAD_LETTER_QUEUE, queueName } from './queues.ts';
 import { replaceUnmigratableSchema } from './bossSchema.ts';
-import { runSettings, superviseSeconds } from './settings.ts';
+import { runSettings, superviseSeconds, type RunSettings } from './settings.ts';
 
 /** Connections with this name are workers; `quarry run` looks for them before starting its own. */
 export const WORKER_APP_NAME = 'quarry-worker';
@@ -11,7 +11,8 @@ export const WORKER_APP_NAME = 'quarry-worker';
 type Cache = { boss?: Promise<PgBoss>; url?: string; queues: Set<string> };
 const cache = globalThis as unknown as { __quarryBoss?: Cache };
 
-export type BossOptions = { worker?: boolean };
+/** `settings`: the framework timings of the process's first caller (a worker's), for supervision and re-queued jobs. */
+export type BossOptions = { worker?: boolean; settings?: RunSettings };
 
 /** Starts (once per process and database) and returns pg-boss; its schema is created or migrated on first start. */
 export function getBoss(opts: BossOptions = {}): Promise<PgBoss> {
@@ -20,7 +21,8 @@ export function getBoss(opts: BossOptions = {}): Promise<PgBoss> {
   if (!state.boss || state.url !== url) {
     state.url = url;
     state.queues = new Set();
-    const tick = superviseSeconds(runSettings());
+    const settings = opts.settings ?? runSettings();
+    const tick = superviseSeconds(settings);
     const boss = new PgBoss({
       connectionString: url,
       application_name: opts.worker ? WORKER_APP_NAME : 'quarry-app',
@@ -34,13 +36,13 @@ export function getBoss(opts: BossOptions = {}): Promise<PgBoss> {
     });
     // pg-boss reports what it cannot do (a query during a PostgreSQL restart...) here and carries on polling.
     boss.on('error', (e) => console.error(`pg-boss: ${e.message}`));
-    state.boss = replaceUnmigratableSchema(url, boss, (stages) => createQueues(boss, state, stages)).catch(
-      async (e: unknown) => {
-        state.boss = undefined;
-        await boss.stop({ graceful: false }).catch(() => {});
-        throw e;
-      },
-    );
+    state.boss = replaceUnmigratableSchema(url, boss, settings, (stages) =>
+      createQueues(boss, state, stages),
+    ).catch(async (e: unknown) => {
+      state.boss = undefined;
+      await boss.stop({ graceful: false }).catch(() => {});
+      throw e;
+    });
   }
   return state.boss;
 }

@@ -2,12 +2,12 @@
 import pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { withTx } from './pool.ts';
-import { runSettings } from './settings.ts';
+import type { RunSettings } from './settings.ts';
 import { requeueBatches } from './store/jobs.ts';
 
 /**
- * pg-boss 11 rewrote its schema (version 25) and migrates only from there: a pg-boss 10 schema (version 24 and older)
- * makes start() fail with "Version 24 not found" (pg-boss issue #590).
+ * pg-boss 11 rewrote its schema (version 25) and migrates only from there: on a pg-boss 10 schema (version 24) 12.38's
+ * start() fails with "Cannot migrate pg-boss schema from version 24: the oldest supported starting version is 25".
  */
 export const OLDEST_MIGRATABLE_SCHEMA = 25;
 
@@ -22,6 +22,7 @@ const LOCK_KEY = 7_180_241_812;
 export async function replaceUnmigratableSchema(
   url: string,
   boss: PgBoss,
+  settings: RunSettings,
   createQueues: (stages: string[]) => Promise<void>,
   log: (m: string) => void = (m) => console.error(`pg-boss: ${m}`),
 ): Promise<PgBoss> {
@@ -35,7 +36,7 @@ export async function replaceUnmigratableSchema(
     if (old) await client.query('DROP SCHEMA pgboss CASCADE');
     await boss.start();
     if (old) {
-      const n = await requeueUnfinished(boss, createQueues);
+      const n = await requeueUnfinished(boss, settings, createQueues);
       log(
         `replaced the job schema of pg-boss 10 (version ${version}), which pg-boss 12 cannot migrate; ` +
           `${n} unfinished batch${n === 1 ? '' : 'es'} re-queued from run_batches`,
@@ -58,8 +59,11 @@ async function installedVersion(client: pg.Client): Promise<number | null> {
   return v[0].v;
 }
 
-async function requeueUnfinished(boss: PgBoss, createQueues: (stages: string[]) => Promise<void>) {
-  const settings = runSettings();
+async function requeueUnfinished(
+  boss: PgBoss,
+  settings: RunSettings,
+  createQueues: (stages: string[]) => Promise<void>,
+) {
   const { rows: stages } = await withTx((tx) =>
     tx.query<{ stage: string }>(
       `SELECT DISTINCT b.stage FROM run_batches b JOIN pipeline_runs r ON r.id = b.run_id
