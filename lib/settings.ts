@@ -123,15 +123,17 @@ const schema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     EXPORT_DIR: z.string().optional(),
 
-    /** How often a running batch records that its worker is alive. */
-    RUN_HEARTBEAT_SECONDS: z.coerce.number().min(0.2).max(300).default(5),
-    /** A batch whose heartbeat is older than this is taken over by another worker. */
-    RUN_STALE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
-    /** Attempts of a batch (first run included) before it is marked failed. */
+    /**
+     * pg-boss's job heartbeat: a batch whose worker has not been heard from for this long (it crashed or was killed)
+     * is failed and retried by another worker. Workers beat at half of it; pg-boss wants at least 10.
+     */
+    RUN_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
+    /** Attempts of a batch (first run included) before it is marked failed: pg-boss's retryLimit + 1. */
     RUN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
-    /** Base delay of the exponential retry backoff. */
+    /** Base delay of pg-boss's exponential retry backoff, and its ceiling. */
     RUN_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
-    /** pg-boss's own expiry, a backstop for a worker that hangs while its heartbeat keeps beating. */
+    RUN_RETRY_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+    /** pg-boss's expiry: the longest one attempt of a batch may run before it is failed (and retried). */
     RUN_EXPIRE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
     /** How often an idle worker polls its queues. */
     RUN_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),

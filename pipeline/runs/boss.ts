@@ -1,71 +1,72 @@
 // The process's one pg-boss instance (kept on globalThis: Next's route handlers and instrumentation load separate module copies).
-import PgBoss from 'pg-boss';
+import { PgBoss } from 'pg-boss';
 import { databaseUrl } from '../../lib/env.ts';
-import { createBossDb, type BossDb } from './bossDb.ts';
+import { DEAD_LETTER_QUEUE, queueName } from './queues.ts';
+import { replaceUnmigratableSchema } from './bossSchema.ts';
+import { runSettings, superviseSeconds, type RunSettings } from './settings.ts';
 
 /** Connections with this name are workers; `quarry run` looks for them before starting its own. */
 export const WORKER_APP_NAME = 'quarry-worker';
 
-export const queueName = (stage: string) => `quarry-${stage}`;
-
-type Cache = { boss?: Promise<PgBoss>; db?: BossDb; url?: string; queues: Set<string> };
+type Cache = { boss?: Promise<PgBoss>; url?: string; queues: Set<string> };
 const cache = globalThis as unknown as { __quarryBoss?: Cache };
 
-export type BossOptions = { worker?: boolean };
+/** `settings`: the framework timings of the process's first caller (a worker's), for supervision and re-queued jobs. */
+export type BossOptions = { worker?: boolean; settings?: RunSettings };
 
-/** Starts (once per process and database) and returns pg-boss; its schema is created on first start. */
+/** Starts (once per process and database) and returns pg-boss; its schema is created or migrated on first start. */
 export function getBoss(opts: BossOptions = {}): Promise<PgBoss> {
   const state = (cache.__quarryBoss ??= { queues: new Set() });
   const url = databaseUrl();
   if (!state.boss || state.url !== url) {
     state.url = url;
     state.queues = new Set();
-    // Our own adapter, so that a PostgreSQL restart pauses pg-boss instead of crashing the process (see bossDb.ts).
-    const db = createBossDb({
-      connectionString: url,
-      applicationName: opts.worker ? WORKER_APP_NAME : 'quarry-app',
-      max: 4,
-      log: (m) => console.error(`pg-boss: ${m}`),
-    });
-    state.db = db;
+    const settings = opts.settings ?? runSettings();
+    const tick = superviseSeconds(settings);
     const boss = new PgBoss({
-      db,
+      connectionString: url,
+      application_name: opts.worker ? WORKER_APP_NAME : 'quarry-app',
+      max: 4,
       schedule: false,
-      // Maintenance (expiry of hung jobs, archiving) runs under a lock, so any number of instances may supervise.
+      // Supervision (failing jobs whose heartbeat stopped or that expired, so they are retried) runs under a lock,
+      // so any number of instances may supervise; every tick, so a killed worker's batch is not left for a minute.
       supervise: true,
-      maintenanceIntervalSeconds: 30,
+      superviseIntervalSeconds: tick,
+      monitorIntervalSeconds: tick,
     });
+    // pg-boss reports what it cannot do (a query during a PostgreSQL restart...) here and carries on polling.
     boss.on('error', (e) => console.error(`pg-boss: ${e.message}`));
-    state.boss = boss.start().catch(async (e: unknown) => {
+    state.boss = replaceUnmigratableSchema(url, boss, settings, (stages) =>
+      createQueues(boss, state, stages),
+    ).catch(async (e: unknown) => {
       state.boss = undefined;
-      state.db = undefined;
-      await db.close().catch(() => {});
+      await boss.stop({ graceful: false }).catch(() => {});
       throw e;
     });
   }
   return state.boss;
 }
 
-/** Queues must exist before a job is inserted (pg-boss 10 partitions jobs by queue). */
-export async function ensureQueues(stages: Iterable<string>): Promise<void> {
-  const boss = await getBoss();
-  const state = cache.__quarryBoss!;
-  for (const stage of stages) {
-    const name = queueName(stage);
+async function createQueues(boss: PgBoss, state: Cache, stages: Iterable<string>): Promise<void> {
+  // The dead letter queue first: a queue naming it must find it.
+  for (const name of [DEAD_LETTER_QUEUE, ...[...stages].map(queueName)]) {
     if (state.queues.has(name)) continue;
-    await boss.createQueue(name);
+    await boss.createQueue(name, name === DEAD_LETTER_QUEUE ? {} : { deadLetter: DEAD_LETTER_QUEUE });
     state.queues.add(name);
   }
+}
+
+/** Queues must exist before a job is inserted. */
+export async function ensureQueues(stages: Iterable<string>): Promise<void> {
+  const boss = await getBoss();
+  await createQueues(boss, cache.__quarryBoss!, stages);
 }
 
 export async function stopBoss(): Promise<void> {
   const state = cache.__quarryBoss;
   if (!state?.boss) return;
   const boss = await state.boss.catch(() => null);
-  const db = state.db;
   state.boss = undefined;
-  state.db = undefined;
   state.queues = new Set();
-  await boss?.stop({ graceful: true, timeout: 10_000, wait: true });
-  await db?.close();
+  await boss?.stop({ graceful: true, timeout: 10_000 });
 }

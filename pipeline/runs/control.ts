@@ -141,7 +141,6 @@ async function restart(
       d.boss,
       d.settings,
       todo.map((t) => t.id),
-      { resetAttempts: true },
     );
     await tx.query(
       `UPDATE run_stages SET status = 'pending', finished_at = NULL, updated_at = now() WHERE run_id = $1 AND status IN ('cancelled', 'failed')`,

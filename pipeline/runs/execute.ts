@@ -1,12 +1,14 @@
-// Runs one batch job: claim its lease, beat while it runs, and record the outcome exactly once.
-import type PgBoss from 'pg-boss';
+// Runs one attempt of a batch job that pg-boss handed this worker, and records its outcome for the Runs page.
+import type { JobWithMetadata } from 'pg-boss';
 import { refreshFlagScores } from '../../lib/queries/flagScores.ts';
 import type { ResolvedRunConfig } from './config.ts';
+import { queueName } from './queues.ts';
 import {
   claimBatch,
   completeBatch,
-  failAttempt,
-  heartbeat,
+  handBack,
+  noteFailedAttempt,
+  recordGaveUp,
   releaseBatch,
   type Deps,
 } from './store/batches.ts';
@@ -29,25 +31,30 @@ export class LeaseLostError extends Error {
 
 const describe = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 2000);
 
+/**
+ * pg-boss beats the job's heartbeat while this runs, aborts `job.signal` when the attempt is no longer this worker's
+ * (expired, or failed by the supervisor after a heartbeat went missing), and retries or gives up on a throw.
+ */
 export async function executeJob(
-  job: PgBoss.Job<BatchJobData>,
+  job: JobWithMetadata<BatchJobData>,
   o: ExecuteOptions,
 ): Promise<{ outcome: string }> {
-  const claim = await claimBatch(o, job.data.batchId, job.id, o.workerId);
+  const claim = await claimBatch(o, job, o.workerId);
   if (claim.kind === 'skip') return { outcome: `skipped: ${claim.reason}` };
-  const { batch, attempt } = claim;
+  const { batch } = claim;
   const run: RunInfo = { id: batch.run_id, config: claim.config as ResolvedRunConfig };
   const adapter = o.adapters.get(batch.stage);
-  const controller = new AbortController();
-  const onStop = () => controller.abort(o.stopping.reason);
-  o.stopping.addEventListener('abort', onStop, { once: true });
+  const lost = new AbortController();
+  const signal = AbortSignal.any([job.signal, lost.signal, o.stopping]);
+  // For a stage that wants to say it is alive now (between long steps), besides pg-boss's own timer.
   const beat = async () => {
-    if (!(await heartbeat(batch.id, attempt))) controller.abort(new LeaseLostError());
+    const { affected } = (await o.boss.touch(queueName(batch.stage), {
+      id: job.id,
+      retryCount: job.retryCount,
+    })) as { affected: number };
+    if (!affected) lost.abort(new LeaseLostError());
   };
-  const timer = setInterval(() => {
-    beat().catch((e: unknown) => o.log?.(`heartbeat ${batch.id}: ${describe(e)}`));
-  }, o.settings.heartbeatSeconds * 1000);
-  const ctx: BatchContext = { runId: run.id, config: run.config, signal: controller.signal, heartbeat: beat };
+  const ctx: BatchContext = { runId: run.id, config: run.config, signal, heartbeat: beat };
   try {
     if (!adapter) throw new Error(`Stage "${batch.stage}" is not available in this worker`);
     if (batch.key === PLAN_KEY) {
@@ -55,7 +62,7 @@ export async function executeJob(
       const r = await commitPlan(
         o,
         batch,
-        attempt,
+        job,
         adapter.plan(run, {
           note: (m) => {
             note = m;
@@ -63,7 +70,7 @@ export async function executeJob(
         }),
         () => note,
       );
-      if (r.status === 'stopped') await releaseBatch(batch, attempt);
+      if (r.status === 'stopped') await releaseBatch(batch, job);
       return {
         outcome: r.status === 'planned' ? `planned ${r.batches} batches, ${r.items} items` : r.status,
       };
@@ -71,8 +78,9 @@ export async function executeJob(
     let result: BatchResult;
     if (batch.key === AFTER_KEY) result = (await adapter.after?.(run, ctx)) ?? { ok: 0, failed: 0 };
     else result = await adapter.runBatch({ key: batch.key, params: batch.params }, ctx);
-    if (controller.signal.aborted) throw controller.signal.reason;
-    const recorded = await completeBatch(o, batch, attempt, result);
+    // A stage that ignored a stopping worker and finished anyway still counts; one that lost its attempt does not.
+    if (job.signal.aborted || lost.signal.aborted) throw lost.signal.reason ?? job.signal.reason;
+    const recorded = await completeBatch(o, batch, job, result);
     // Check results changed accounts' flag scores; recompute those now that the batch is committed.
     await refreshFlagScores().catch((e: unknown) =>
       o.log?.(`flag scores after ${batch.stage} ${batch.key}: ${describe(e)}`),
@@ -80,22 +88,27 @@ export async function executeJob(
     return {
       outcome: recorded
         ? `done: ${result.ok} ok, ${result.failed} failed`
-        : 'lost: completed by another attempt',
+        : 'lost: the attempt was no longer this worker’s',
     };
   } catch (e) {
-    if (controller.signal.reason instanceof LeaseLostError) return { outcome: 'lost: taken over' };
-    if (o.stopping.aborted) {
-      await releaseBatch(batch, attempt).catch(() => {});
-      throw e;
-    }
-    const final = attempt >= o.settings.maxAttempts;
-    o.log?.(
-      `${batch.stage} ${batch.key} attempt ${attempt} failed${final ? ' for good' : ''}: ${describe(e)}`,
-    );
-    await failAttempt(o, batch, attempt, describe(e), final);
+    // pg-boss has already failed (or handed on) this attempt: nothing of it may be recorded.
+    if (job.signal.aborted || lost.signal.aborted) return { outcome: 'lost: taken over or expired' };
+    // Returning hands the job to pg-boss's complete, a no-op on the cancelled attempt; if the hand-back itself failed,
+    // throwing lets pg-boss retry the job instead.
+    if (o.stopping.aborted && (await handBack(o, batch, job).catch(() => false)))
+      return { outcome: 'handed back: worker stopping' };
+    o.log?.(`${batch.stage} ${batch.key} attempt ${job.retryCount + 1} failed: ${describe(e)}`);
+    await noteFailedAttempt(batch, job, describe(e)).catch(() => {});
     throw e;
-  } finally {
-    clearInterval(timer);
-    o.stopping.removeEventListener('abort', onStop);
   }
+}
+
+/** A job pg-boss gave up on (dead letter queue): its batch is marked failed. */
+export async function executeGaveUp(
+  job: JobWithMetadata<BatchJobData>,
+  o: ExecuteOptions,
+): Promise<{ outcome: string }> {
+  const outcome = await recordGaveUp(o, job);
+  o.log?.(`${job.data.stage} batch ${job.data.batchId}: ${outcome}`);
+  return { outcome };
 }

@@ -12,7 +12,7 @@ export type BatchContext = {
   config: ResolvedRunConfig;
   /** Aborted when the worker shuts down or loses the batch to another worker. */
   signal: AbortSignal;
-  /** Records liveness now (the framework also beats on a timer while the batch runs). */
+  /** Touches the job's pg-boss heartbeat now (pg-boss also beats on a timer while the batch runs). */
   heartbeat: () => Promise<void>;
 };
 

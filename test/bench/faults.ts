@@ -338,7 +338,7 @@ async function diskFault(adminUrl: string, photos: number): Promise<DiskFaultRes
     const fetchRun = () =>
       runToEnd(
         { stages: ['analyze'], checks: ['fetch'], batchSize: 25 },
-        { concurrency: 1, settings: { maxAttempts: 1, heartbeatSeconds: 0.5 } },
+        { concurrency: 1, settings: { maxAttempts: 1 } },
       );
     let runError: string | null;
     try {

@@ -22,7 +22,6 @@ export async function seedRunsData(_opts: { dataDir: string }): Promise<Record<s
     FLICKR_API_BASE: sim.apiBase,
     FLICKR_API_KEY: E2E_FLICKR_KEY,
     IMAGE_HOSTS: sim.imageHost,
-    RUN_HEARTBEAT_SECONDS: '1',
     RUN_POLL_SECONDS: '0.5',
   };
 }

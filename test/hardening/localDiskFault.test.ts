@@ -82,7 +82,7 @@ describe('a local disk fault during analyze', () => {
     const fetchRun = () =>
       runToEnd(
         { stages: ['analyze'], checks: ['fetch'], batchSize: 8 },
-        { concurrency: 1, settings: { maxAttempts: 1, heartbeatSeconds: 0.5 } },
+        { concurrency: 1, settings: { maxAttempts: 1 } },
       );
     try {
       // The first batch is stored; then the thumbnail folder becomes unusable.

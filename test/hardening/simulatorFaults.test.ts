@@ -107,10 +107,7 @@ describe('simulator faults', () => {
       FETCH_CONCURRENCY: 6,
     });
     process.env.DATA_DIR = dataDir;
-    const run = await runToEnd(
-      { stages: ['analyze'], checks: ['fetch'], limit: 160 },
-      { settings: { heartbeatSeconds: 0.5 } },
-    ).finally(() => {
+    const run = await runToEnd({ stages: ['analyze'], checks: ['fetch'], limit: 160 }).finally(() => {
       Object.assign(settings, saved);
       delete process.env.DATA_DIR;
     });

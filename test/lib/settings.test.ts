@@ -25,6 +25,8 @@ describe('settings', () => {
       /CLIP_NONPHOTO_UNCERTAIN \(0.5\) must not exceed CLIP_NONPHOTO_FAIL \(0.4\)/,
     );
     expect(() => loadSettings({ RUN_POLL_SECONDS: '0' })).toThrow(/RUN_POLL_SECONDS/);
+    // pg-boss refuses job heartbeats under 10 s: said at start-up, not at the first batch.
+    expect(() => loadSettings({ RUN_HEARTBEAT_SECONDS: '5' })).toThrow(/RUN_HEARTBEAT_SECONDS/);
   });
 
   it('give a run its default thresholds', () => {

@@ -23,7 +23,7 @@ export function zipfSampler(rng: Rng, count: number): () => number {
   const cumulative: number[] = [];
   let sum = 0;
   for (let i = 0; i < count; i++) {
-    sum += 1 / Math.pow(i + 1, 1.1);
+    sum += 1 / (i + 1) ** 1.1;
     cumulative.push(sum);
   }
   return () => {

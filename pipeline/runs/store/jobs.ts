@@ -1,8 +1,8 @@
 // Puts batches on their pg-boss queue inside the caller's transaction, so a batch row never exists without its job.
 import { randomUUID } from 'node:crypto';
-import type PgBoss from 'pg-boss';
+import type { JobInsert, PgBoss } from 'pg-boss';
 import { bossDb, type Tx } from '../pool.ts';
-import { queueName } from '../boss.ts';
+import { DEAD_LETTER_QUEUE, queueName } from '../queues.ts';
 import type { RunSettings } from '../settings.ts';
 import type { BatchSpec } from '../types.ts';
 
@@ -12,26 +12,20 @@ export const PLAN_KEY = '__plan__';
 export const AFTER_KEY = '__after__';
 export const isControlKey = (key: string) => key === PLAN_KEY || key === AFTER_KEY;
 
-function jobOf(
-  stage: string,
-  key: string,
-  data: BatchJobData,
-  id: string,
-  s: RunSettings,
-  startAfter?: Date,
-): PgBoss.JobInsert {
+/** pg-boss owns the job's life: its retries with backoff, its expiry, its heartbeat, and where it goes when it gives up. */
+function jobOf(key: string, data: BatchJobData, id: string, s: RunSettings): JobInsert<BatchJobData> {
   return {
     id,
-    name: queueName(stage),
     data,
-    // Our own attempt counter decides when a batch has failed; pg-boss's retries supply the backoff between attempts.
     retryLimit: s.maxAttempts - 1,
     retryDelay: s.retryDelaySeconds,
     retryBackoff: true,
+    retryDelayMax: s.retryDelayMaxSeconds,
     expireInSeconds: s.expireSeconds,
+    heartbeatSeconds: s.heartbeatSeconds,
+    deadLetter: DEAD_LETTER_QUEUE,
     // Control jobs (planning, finishing a stage) go before the batches of another run's stage on the same queue.
     priority: isControlKey(key) ? 1 : 0,
-    ...(startAfter ? { startAfter } : {}),
   };
 }
 
@@ -63,19 +57,22 @@ export async function insertBatches(
   );
   if (rows.length)
     await boss.insert(
-      rows.map((r) => jobOf(stage, r.key, { batchId: r.id, runId, stage }, r.job_id, s)),
+      queueName(stage),
+      rows.map((r) => jobOf(r.key, { batchId: r.id, runId, stage }, r.job_id, s)),
       { db: bossDb(tx) },
     );
   return { inserted: rows.length, items: rows.reduce((n, r) => n + r.items, 0) };
 }
 
-/** Gives existing batches fresh jobs (resume, retry, takeover); jobs they had are cancelled so they cannot run twice. */
+/**
+ * Gives existing batches fresh jobs (resume, retry-failed, a stopping worker's batch, a replaced pg-boss schema), with
+ * every attempt ahead of them; the jobs they had are cancelled so they cannot run twice.
+ */
 export async function requeueBatches(
   tx: Tx,
   boss: PgBoss,
   s: RunSettings,
   batchIds: string[],
-  opts: { resetAttempts?: boolean; delaySeconds?: number } = {},
 ): Promise<number> {
   if (batchIds.length === 0) return 0;
   const { rows } = await tx.query<{
@@ -86,25 +83,23 @@ export async function requeueBatches(
     job_id: string;
     old_job: string | null;
   }>(
-    `UPDATE run_batches b SET status = 'pending', job_id = gen_random_uuid()::text, worker_id = NULL,
-       attempts = CASE WHEN $2 THEN 0 ELSE b.attempts END
+    `UPDATE run_batches b SET status = 'pending', job_id = gen_random_uuid()::text, worker_id = NULL, attempts = 0
      FROM (SELECT id, job_id AS old_job FROM run_batches WHERE id = ANY($1::text[]) FOR UPDATE) o
      WHERE b.id = o.id
      RETURNING b.id, b.run_id, b.stage, b.key, b.job_id, o.old_job`,
-    [batchIds, opts.resetAttempts ?? false],
+    [batchIds],
   );
-  const byStage = new Map<string, string[]>();
   await cancelJobs(
     tx,
     boss,
     rows.map((r) => ({ stage: r.stage, jobId: r.old_job })),
   );
-  const startAfter = opts.delaySeconds ? new Date(Date.now() + opts.delaySeconds * 1000) : undefined;
-  if (rows.length)
+  for (const stage of new Set(rows.map((r) => r.stage)))
     await boss.insert(
-      rows.map((r) =>
-        jobOf(r.stage, r.key, { batchId: r.id, runId: r.run_id, stage: r.stage }, r.job_id, s, startAfter),
-      ),
+      queueName(stage),
+      rows
+        .filter((r) => r.stage === stage)
+        .map((r) => jobOf(r.key, { batchId: r.id, runId: r.run_id, stage }, r.job_id, s)),
       { db: bossDb(tx) },
     );
   return rows.length;

@@ -1,7 +1,8 @@
 // Commits a stage's plan in one transaction: every batch row with its job, the stage total, the plan batch done.
 import type { BatchSpec } from '../types.ts';
-import { withTx } from '../pool.ts';
-import type { BatchRow, Deps } from './batches.ts';
+import { bossDb, withTx } from '../pool.ts';
+import { queueName } from '../queues.ts';
+import type { Attempt, BatchRow, Deps } from './batches.ts';
 import { insertBatches, isControlKey } from './jobs.ts';
 import { advanceIfStageDone, lockRun, setStage } from './stages.ts';
 
@@ -17,7 +18,7 @@ export type PlanOutcome =
 export async function commitPlan(
   d: Deps,
   plan: BatchRow,
-  attempt: number,
+  job: Attempt,
   specs: AsyncIterable<BatchSpec> | Iterable<BatchSpec>,
   note: () => string | null = () => null,
 ): Promise<PlanOutcome> {
@@ -40,11 +41,18 @@ export async function commitPlan(
       await flush();
       const run = await lockRun(tx, plan.run_id);
       if (!run || (run.status !== 'running' && run.status !== 'queued')) throw new PlanAborted('stopped');
-      const { rowCount } = await tx.query(
-        `UPDATE run_batches SET status = 'done', ok_count = $3, finished_at = now() WHERE id = $1 AND attempts = $2 AND status = 'active'`,
-        [plan.id, attempt, batches],
+      // The plan counts only if pg-boss completes this very attempt with it (another may have taken over).
+      const { affected } = (await d.boss.complete(
+        queueName(plan.stage),
+        { id: job.id, retryCount: job.retryCount },
+        { batches },
+        { db: bossDb(tx) },
+      )) as { affected: number };
+      if (!affected) throw new PlanAborted('lost');
+      await tx.query(
+        `UPDATE run_batches SET status = 'done', ok_count = $2, finished_at = now() WHERE id = $1`,
+        [plan.id, batches],
       );
-      if (!rowCount) throw new PlanAborted('lost');
       await setStage(tx, plan.run_id, plan.stage, 'active', { total: items, started: true });
       const message = note();
       if (message)

@@ -1,5 +1,5 @@
 // Run and stage rows under lock: progress counters, and advancing a run when a stage's last batch ends.
-import type PgBoss from 'pg-boss';
+import type { PgBoss } from 'pg-boss';
 import type { Tx } from '../pool.ts';
 import type { RunSettings } from '../settings.ts';
 import type { StageRegistry } from '../types.ts';

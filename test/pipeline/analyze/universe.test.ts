@@ -30,7 +30,7 @@ const savedSettings = { ...appSettings };
 
 /** Analyze as a run (the only driver); the stage's per-step progress is the run's. */
 async function analyze(input: Partial<RunInput> = {}) {
-  const r = await runToEnd({ stages: ['analyze'], ...input }, { settings: { heartbeatSeconds: 0.5 } });
+  const r = await runToEnd({ stages: ['analyze'], ...input });
   expect(r.error ?? null).toBeNull();
   expect(r.status).toBe('completed');
   return r.stages[0];

@@ -6,14 +6,14 @@ import { cancelRun, createRun, resumeRun, retryFailed } from '../../../pipeline/
 import { runSettings } from '../../../pipeline/runs/settings.ts';
 import { registryOf } from '../../../pipeline/runs/types.ts';
 import { startWorker, type Worker } from '../../../pipeline/worker.ts';
-import { getRun } from '../../../lib/queries/runs.ts';
+import { getRun, listFailedBatches } from '../../../lib/queries/runs.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { closeSynthPool, SYNTH_TABLES, syntheticStage, synthValue } from './syntheticStage.ts';
 
 const database = useTestDatabase();
 const settings = runSettings(
   {},
-  { heartbeatSeconds: 0.5, staleSeconds: 3, retryDelaySeconds: 1, pollSeconds: 0.5, maxAttempts: 3 },
+  { heartbeatSeconds: 10, retryDelaySeconds: 1, pollSeconds: 0.5, maxAttempts: 3 },
 );
 const registry = registryOf([
   syntheticStage('synth-a', { after: true }),
@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await worker?.stop();
   worker = null;
-  await client.query('TRUNCATE synth_results, synth_attempts, synth_faults');
+  await client.query('TRUNCATE synth_results, synth_attempts, synth_faults, synth_stalls');
 });
 afterAll(async () => {
   await client.end();
@@ -122,6 +122,10 @@ describe('pipeline runs on pg-boss', () => {
     expect(a).toMatchObject({ status: 'failed', total: 15, done: 15, batches: { done: 2, failed: 1 } });
     expect(a.failuresByKind).toMatchObject({ batch_error: 5 });
     expect(failedRun.stages[1].status).toBe('pending');
+    // pg-boss gave up after its last attempt and handed the job to the dead letter queue, which failed the batch.
+    expect(await listFailedBatches(id)).toMatchObject([
+      { stage: 'synth-a', key: 'b000010', attempts: 3, error: 'synthetic fault in b000010' },
+    ]);
     const { rows: tries } = await client.query(
       `SELECT key, count(*)::int AS n FROM synth_attempts WHERE stage = 'synth-a' GROUP BY key ORDER BY key`,
     );
@@ -138,6 +142,31 @@ describe('pipeline runs on pg-boss', () => {
     expect(run.stages[0]).toMatchObject({ status: 'done', done: 15, failed: 2, failuresByKind: { odd: 2 } });
     expect(run.stages[1]).toMatchObject({ status: 'done', done: 15 });
   });
+
+  it('an attempt that outlives its expiry is failed by pg-boss, its batch aborted and retried', async () => {
+    await client.query(`INSERT INTO synth_stalls VALUES ('synth-b', 'b000005', 1)`);
+    // The worker's settings too: it inserts the batches' jobs when it plans the stage.
+    const short = { ...settings, expireSeconds: 10 };
+    worker = await startWorker({ concurrency: 2, registry, settings: short, log: () => {} });
+    const { id } = await createRun({ stages: ['synth-b'], limit: 15, batchSize: 5 }, null, {
+      ...control,
+      settings: short,
+    });
+    const run = await finished(id);
+    expect(run.status).toBe('completed');
+    expect(run.stages[0]).toMatchObject({ done: 15, failed: 2, batches: { done: 3, failed: 0 } });
+    expect(run.stages[0].lastError).toMatch(
+      /b000005: attempt 1 ended \(handler execution exceeded 10s\); attempt 2 started/,
+    );
+    const { rows } = await client.query(
+      `SELECT key, count(*)::int AS n FROM synth_attempts GROUP BY key ORDER BY key`,
+    );
+    expect(rows).toEqual([
+      { key: 'b000000', n: 1 },
+      { key: 'b000005', n: 2 },
+      { key: 'b000010', n: 1 },
+    ]);
+  }, 60_000);
 
   it('cancel stops at the next batch boundary; resume finishes the rest without redoing finished batches', async () => {
     await start();

@@ -53,7 +53,6 @@ beforeAll(async () => {
     IMAGE_HOSTS: [sim.imageHost],
     CLIP_MODEL_DIR: path.join(tmp, 'model'),
     FLICKR_RATE_LIMIT: 1e9,
-    RUN_HEARTBEAT_SECONDS: 0.5,
     RUN_POLL_SECONDS: 0.5,
   });
   for (const side of ['cli', 'api'] as const) {

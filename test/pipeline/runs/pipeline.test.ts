@@ -27,10 +27,7 @@ const universe = generateUniverse({
   end: new Date('2021-07-01T00:00:00Z'),
 });
 const registry = defaultRegistry();
-const settings = runSettings(
-  {},
-  { heartbeatSeconds: 0.5, staleSeconds: 5, retryDelaySeconds: 1, pollSeconds: 0.5 },
-);
+const settings = runSettings({}, { heartbeatSeconds: 10, retryDelaySeconds: 1, pollSeconds: 0.5 });
 let sim: FlickrSimulator;
 let worker: Worker;
 let dir: string;

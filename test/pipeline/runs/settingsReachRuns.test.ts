@@ -58,7 +58,7 @@ beforeAll(async () => {
   worker = await startWorker({
     concurrency: 2,
     registry: defaultRegistry(),
-    settings: { heartbeatSeconds: 0.5, pollSeconds: 0.5 },
+    settings: { pollSeconds: 0.5 },
     log: () => {},
   });
 }, 60_000);

@@ -5,7 +5,8 @@ import { failures, type StageAdapter } from '../../../pipeline/runs/types.ts';
 export const SYNTH_TABLES = `
   CREATE TABLE IF NOT EXISTS synth_results (stage text, item int, value bigint, PRIMARY KEY (stage, item));
   CREATE TABLE IF NOT EXISTS synth_attempts (stage text, key text, pid int, at timestamptz DEFAULT clock_timestamp());
-  CREATE TABLE IF NOT EXISTS synth_faults (stage text, key text, remaining int, PRIMARY KEY (stage, key));`;
+  CREATE TABLE IF NOT EXISTS synth_faults (stage text, key text, remaining int, PRIMARY KEY (stage, key));
+  CREATE TABLE IF NOT EXISTS synth_stalls (stage text, key text, remaining int, PRIMARY KEY (stage, key));`;
 
 let pool: pg.Pool | undefined;
 function q(): pg.Pool {
@@ -40,7 +41,8 @@ export const synthValue = (stage: string, item: number) =>
 
 /**
  * Items 0..limit-1 in batches of batchSize. Each item sleeps SYNTH_ITEM_MS; item % 7 === 3 is a per-item failure
- * ("odd"). A row in synth_faults makes that batch throw `remaining` more times.
+ * ("odd"). A row in synth_faults makes that batch throw `remaining` more times; one in synth_stalls makes it hang
+ * (until its signal aborts) `remaining` more times.
  */
 export function syntheticStage(name: string, opts: { after?: boolean; itemMs?: number } = {}): StageAdapter {
   return {
@@ -65,6 +67,11 @@ export function syntheticStage(name: string, opts: { after?: boolean; itemMs?: n
         [name, batch.key],
       );
       if (rows.length) throw new Error(`synthetic fault in ${batch.key}`);
+      const { rowCount: stalls } = await q().query(
+        'UPDATE synth_stalls SET remaining = remaining - 1 WHERE stage = $1 AND key = $2 AND remaining > 0',
+        [name, batch.key],
+      );
+      if (stalls) await sleep(3_600_000, ctx.signal);
       const { from, to } = batch.params as { from: number; to: number };
       const itemMs = opts.itemMs ?? Number(process.env.SYNTH_ITEM_MS ?? 0);
       let ok = 0;

@@ -6,7 +6,7 @@ import { syntheticStage } from './syntheticStage.ts';
 const worker = await startWorker({
   concurrency: Number(process.env.SYNTH_CONCURRENCY ?? 2),
   registry: registryOf([syntheticStage('synth-a', { after: true }), syntheticStage('synth-b')]),
-  settings: { heartbeatSeconds: 0.5, staleSeconds: 3, retryDelaySeconds: 1, pollSeconds: 0.5 },
+  settings: { heartbeatSeconds: 10, retryDelaySeconds: 1, pollSeconds: 0.5 },
   log: (m) => console.error(`[child ${process.pid}] ${m}`),
 });
 console.log('ready');
