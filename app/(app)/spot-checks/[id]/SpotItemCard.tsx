@@ -1,6 +1,7 @@
 'use client';
 import { memo } from 'react';
 import type { SpotCheckItemRow } from '@/lib/queries/spotChecks';
+import { spotLabelName } from '@/components/review/KnownPhotoAnswer';
 import { Thumb } from '@/components/review/Thumb';
 import { SPOT_LABELS, type SpotLabel } from '@/lib/reviewVocabulary';
 
@@ -43,6 +44,14 @@ export const SpotItemCard = memo(function SpotItemCard({
           className="h-full w-full"
         />
       </button>
+      {/* Admins only: reviewers' items carry no `gold` field, so nothing here differs for them. */}
+      {item.gold && (
+        <p className="rounded bg-amber-100 px-1 text-amber-900" data-testid="known-answer-item">
+          {item.knownAnswer
+            ? `Known answer: ${spotLabelName(item.knownAnswer)}`
+            : 'Known-answer item (unmarked since)'}
+        </p>
+      )}
       <div role="group" aria-label="Labels" className="grid grid-cols-1 gap-0.5">
         {SPOT_LABELS.map((l, i) => {
           const on = labels.includes(l.key);
