@@ -53,8 +53,8 @@ const REVIEWER: SpotCheckViewer = { admin: false };
 /**
  * Draws the sample in one pass over the population: ordering by md5(seed:id) makes it deterministic for a seed,
  * and the window count gives the population size without a second scan. With `goldRate` (REVIEW_GOLD_RATE; 0 or
- * absent: none), that share of the items are known-answer photos not drawn, picked by md5(seed:gold:id) and placed
- * by the draw's own key (see mixGold): the same seed, rate and known answers give the same sample.
+ * absent: none), that share of the items are known-answer photos not drawn, picked by md5(seed:gold:id); every item
+ * is then placed by a seeded shuffle (see mixGold): the same seed, rate and known answers give the same sample.
  */
 export async function createSpotCheck(input: {
   name: string;

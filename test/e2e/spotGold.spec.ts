@@ -36,7 +36,8 @@ test('an admin marks a known-answer photo, a reviewer’s spot-check holds it un
 
   // The admin opens a photo of a spot-check and marks it: a non-photo, with the reason. A double click writes once.
   await createSpotCheck(admin, 'Gold source', 6, 'gold-source');
-  const open = admin.getByTestId('spot-item-3').getByRole('button', { name: /^Open photo / });
+  const withImage = admin.locator('[data-testid^="spot-item-"]').filter({ has: admin.locator('img') });
+  const open = withImage.first().getByRole('button', { name: /^Open photo / });
   const goldId = (await open.getAttribute('aria-label'))!.replace('Open photo ', '');
   await open.click();
   const known = admin.getByRole('region', { name: 'Known answer for spot-checks' });

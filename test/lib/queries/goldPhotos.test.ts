@@ -85,7 +85,7 @@ describe('marking known-answer photos', () => {
 });
 
 describe('known-answer photos in spot-checks', () => {
-  it('are mixed in at the rate, reproducibly, and placed by the draw’s own key', async () => {
+  it('are mixed in at the rate, reproducibly, in place of the last drawn photos', async () => {
     const a = await spot('mix-1', 0.1);
     const b = await spot('mix-1', 0.1);
     const plain = await spot('mix-1', 0);
@@ -97,19 +97,22 @@ describe('known-answer photos in spot-checks', () => {
     // Same seed, rate and known answers: the same sample, item for item.
     expect(dbb.items.map((i) => [i.photoId, i.gold])).toEqual(da.items.map((i) => [i.photoId, i.gold]));
     // The drawn part is the plain draw's first 36, and the population (and so every estimate's scale) is unchanged.
-    expect(da.items.filter((i) => !i.gold).map((i) => i.photoId)).toEqual(
-      dp.items.slice(0, 36).map((i) => i.photoId),
+    expect(new Set(da.items.filter((i) => !i.gold).map((i) => i.photoId))).toEqual(
+      new Set(
+        dp.items
+          .map((i) => i.photoId)
+          .sort((x, y) => (sampleKey('mix-1', x) < sampleKey('mix-1', y) ? -1 : 1))
+          .slice(0, 36),
+      ),
     );
     expect(da.spotCheck.populationSize).toBe(dp.spotCheck.populationSize);
-    // Every item sits where md5(seed:id) puts it, which is what PostgreSQL orders the draw by.
+    // The draw's key is PostgreSQL's md5(seed:id), which the JS side reproduces.
     const keys = await db().$queryRaw<{ k: string }[]>(
       Prisma.sql`SELECT md5('mix-1' || ':' || id) AS k FROM photos ORDER BY id LIMIT 5`,
     );
     const ids = (await db().photo.findMany({ orderBy: { id: 'asc' }, take: 5 })).map((p) => p.id);
     expect(ids.map((id) => sampleKey('mix-1', id))).toEqual(keys.map((k) => k.k));
-    const order = da.items.map((i) => sampleKey('mix-1', i.photoId));
-    expect(order).toEqual([...order].sort());
-    expect(da.items.map((i) => i.position)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(dp.items.map((i) => i.position)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
 
     // Another seed picks other known answers; a rate above the supply uses what there is; rate 0 uses none.
     const c = await getSpotCheck((await spot('mix-2', 0.1)).id, { admin: true });
@@ -121,6 +124,20 @@ describe('known-answer photos in spot-checks', () => {
     ).length;
     expect(all.items.filter((i) => i.gold)).toHaveLength(10 - drawnGold);
     expect(dp.items.some((i) => i.gold)).toBe(false);
+  });
+
+  it('sit anywhere in the sample: over many seeds they fall in the first half as often as in the second', async () => {
+    const positions: number[] = [];
+    for (let s = 0; s < 20; s++) {
+      const d = await getSpotCheck((await spot(`spread-${s}`, 0.1, 20)).id, { admin: true });
+      positions.push(...d.items.filter((i) => i.gold).map((i) => i.position));
+    }
+    expect(positions).toHaveLength(40);
+    const firstHalf = positions.filter((p) => p <= 10).length;
+    // Binomial(40, 0.5): 10..30 holds with probability > 0.998; drawn photos' own key would put all 40 last.
+    expect(firstHalf).toBeGreaterThanOrEqual(10);
+    expect(firstHalf).toBeLessThanOrEqual(30);
+    expect(new Set(positions).size).toBeGreaterThan(8);
   });
 
   it('look like any other item to a reviewer, who gets no estimates to watch; admins get them without the known answers', async () => {

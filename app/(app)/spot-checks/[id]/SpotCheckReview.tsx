@@ -152,9 +152,9 @@ export function SpotCheckReview({ id, isAdmin = false }: { id: string; isAdmin?:
         )}
         {isAdmin && items.some((i) => i.gold) && (
           <p className="border-t border-slate-100 p-2 text-xs text-slate-500">
-            {items.filter((i) => i.gold).length} of these photos are known-answer photos mixed in at
-            REVIEW_GOLD_RATE: their labels score the labeller on the Review quality page and are left out of
-            the table. Reviewers cannot tell them apart, so they see no estimates here.
+            Known-answer photos mixed in at REVIEW_GOLD_RATE: {items.filter((i) => i.gold).length} of{' '}
+            {items.length} (marked on their cards). Their labels score the labeller on the Review quality page
+            and are left out of the table; reviewers cannot tell them apart, so they see no estimates here.
           </p>
         )}
       </section>
