@@ -50,6 +50,7 @@ test('an admin marks a known-answer photo, a reviewer’s spot-check holds it un
     'Known answer: Non-photo — “A flat drawing, not a photograph” (E2E Admin',
   );
   await expect(known.getByText('History (1)')).toBeVisible();
+  await shoot(admin, 'spot-gold-marked');
   await admin.keyboard.press('Escape');
 
   // A reviewer's new spot-check of 10 gets one known-answer photo (REVIEW_GOLD_RATE 0.1 in e2e): this one.
@@ -64,6 +65,7 @@ test('an admin marks a known-answer photo, a reviewer’s spot-check holds it un
   expect(payload.estimates).toBeNull();
   await expect(reviewer.getByTestId('estimates-withheld')).toBeVisible();
   expect((await reviewer.request.get(`/api/photos/${goldId}/gold`)).status()).toBe(403);
+  expect((await reviewer.request.get(`/api/spot-checks/${id}/export?kind=summary`)).status()).toBe(403);
   await reviewer.getByRole('button', { name: `Open photo ${goldId}` }).click();
   await expect(reviewer.getByRole('heading', { name: new RegExp(`^Photo ${goldId}`) })).toBeVisible();
   await expect(reviewer.getByRole('region', { name: 'Known answer for spot-checks' })).toHaveCount(0);

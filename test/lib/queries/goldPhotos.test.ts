@@ -10,6 +10,7 @@ import {
   spotCheckTrend,
 } from '../../../lib/queries/spotChecks.ts';
 import type { SpotLabel } from '../../../lib/reviewVocabulary.ts';
+import { spotCheckItemsCsv } from '../../../lib/stats/spotCheckCsv.ts';
 import { wilsonInterval } from '../../../lib/stats/wilson.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { makeAccounts, makeUser } from './reviewFixtures.ts';
@@ -150,6 +151,14 @@ describe('known-answer photos in spot-checks', () => {
     expect(
       (await spotCheckTrend({ admin: false })).find((t) => t.spotCheck.id === sc.id)?.estimates,
     ).toBeNull();
+    // The labels' CSV: a reviewer's has the same columns as any other; an admin's says which item is a known answer.
+    const revCsv = spotCheckItemsCsv(rev);
+    expect(revCsv.split('\r\n')[0]).toBe(
+      'position,photo_id,owner_nsid,labels,labelled_by,labelled_at,flickr_url',
+    );
+    const adminCsv = spotCheckItemsCsv(await getSpotCheck(sc.id, { admin: true })).split('\r\n');
+    expect(adminCsv[0]).toContain(',known_answer_item,known_answer');
+    expect(adminCsv.filter((l) => /,yes,(fine|non_photo)$/.test(l))).toHaveLength(4);
     // A sample without known answers keeps its estimates for everyone.
     const plain = await spot('blind-plain', 0);
     expect((await getSpotCheck(plain.id, { admin: false })).estimates).not.toBeNull();
