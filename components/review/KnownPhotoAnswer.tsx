@@ -1,5 +1,5 @@
 'use client';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useGoldPhotoQuery } from '../hooks/useGoldPhotoQuery';
 import { useSetGoldPhotoMutation } from '../hooks/useSetGoldPhotoMutation';
 import { SPOT_LABELS, type SpotLabel } from '@/lib/reviewVocabulary';
@@ -19,6 +19,11 @@ export function KnownPhotoAnswer({ photoId }: { photoId: string }) {
   const [answer, setAnswer] = useState<SpotLabel>('non_photo');
   const [reason, setReason] = useState('');
   const gold = state.data?.gold ?? null;
+  // The answer picker starts at the photo's current answer, so "Change" is a deliberate edit.
+  const current = gold?.answer;
+  useEffect(() => {
+    if (current) setAnswer(current);
+  }, [current]);
 
   function submit(e: FormEvent<HTMLFormElement>, to: SpotLabel | null) {
     e.preventDefault();
