@@ -5,6 +5,7 @@ import { ConflictError, isUniqueViolation, NotFoundError, BadRequestError } from
 import { goldCount, mixGold } from '../domain/goldMix.ts';
 import { includedPhotoIdsSql } from '../inclusion.ts';
 import { estimatesFrom, type Estimate } from '../stats/spotEstimates.ts';
+import { photoInclusion } from './photos.ts';
 import { SPOT_LABELS, type SpotLabel } from '../reviewVocabulary.ts';
 
 export { estimatesFrom, type Estimate };
@@ -78,7 +79,9 @@ export async function createSpotCheck(input: {
       if (sample.length === 0)
         throw new BadRequestError('The population is empty: there is nothing to sample');
       const drawn = sample.map((s) => s.photo_id);
-      const gold = await pickGold(tx, input.seed, drawn, input.size, goldRate);
+      const gold = await pickGold(tx, input.seed, drawn, input.size, goldRate, {
+        includedOnly: input.population === 'included' ? input.licenses : null,
+      });
       const items = mixGold(input.seed, drawn, gold, input.size);
       const sc = await tx.spotCheck.create({
         data: {
@@ -107,21 +110,32 @@ export async function createSpotCheck(input: {
 
 type Client = Pick<ReturnType<typeof db>, '$queryRaw'>;
 
-/** The known-answer photos a sample gets: none of those drawn, in a seeded order of their own. */
+/**
+ * The known-answer photos a sample gets: none of those drawn, in a seeded order of their own. A sample of the included
+ * photos gets only included ones: an excluded photo's drawer would say "Excluded", which no drawn item can.
+ */
 async function pickGold(
   client: Client,
   seed: string,
   drawn: string[],
   size: number,
   rate: number,
+  opts: { includedOnly: readonly number[] | null },
 ): Promise<string[]> {
   if (rate <= 0) return [];
   const want = goldCount(size, drawn.length, rate, Number.MAX_SAFE_INTEGER);
   if (want === 0) return [];
+  // Known answers are few (hand-marked), so reading all of them to filter by inclusion stays small.
   const rows = await client.$queryRaw<{ photo_id: string }[]>`
     SELECT photo_id FROM gold_photos WHERE photo_id <> ALL(${drawn}::text[])
-    ORDER BY md5(${seed} || ':gold:' || photo_id), photo_id LIMIT ${want}`;
-  return rows.map((r) => r.photo_id);
+    ORDER BY md5(${seed} || ':gold:' || photo_id), photo_id
+    LIMIT ${opts.includedOnly ? null : want}`;
+  let ids = rows.map((r) => r.photo_id);
+  if (opts.includedOnly) {
+    const reasons = await photoInclusion(ids, opts.includedOnly);
+    ids = ids.filter((id) => reasons.get(id)?.length === 0);
+  }
+  return ids.slice(0, want);
 }
 
 /** Spot-checks whose sample holds known-answer items. */

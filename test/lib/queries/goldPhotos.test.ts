@@ -127,6 +127,34 @@ describe('known-answer photos in spot-checks', () => {
     expect(dp.items.some((i) => i.gold)).toBe(false);
   });
 
+  it('join a sample of the included photos only if included themselves (an excluded one’s drawer would tell)', async () => {
+    await db().photo.updateMany({ where: { id: { in: GOLD.slice(0, 8) } }, data: { license: 4 } });
+    try {
+      const d = await getSpotCheck(
+        (
+          await createSpotCheck({
+            name: 'inc',
+            population: 'included',
+            size: 40,
+            seed: 'inc',
+            userId: alice,
+            licenses: LICENSES,
+            goldRate: 0.25,
+          })
+        ).id,
+        { admin: true },
+      );
+      expect(
+        d.items
+          .filter((i) => i.gold)
+          .map((i) => i.photoId)
+          .sort(),
+      ).toEqual(GOLD.slice(8));
+    } finally {
+      await db().photo.updateMany({ where: { id: { in: GOLD } }, data: { license: 9 } });
+    }
+  });
+
   it('sit anywhere in the sample: over many seeds they fall in the first half as often as in the second', async () => {
     const positions: number[] = [];
     for (let s = 0; s < 20; s++) {
