@@ -77,6 +77,16 @@ test('an admin marks a known-answer photo, a reviewer’s spot-check holds it un
     await reviewer.getByTestId(`spot-item-${i}`).getByRole('button', { name: '1 Fine' }).click();
   await expect(reviewer.getByTestId('labelled-count')).toHaveText('10');
   await expect(reviewer.getByText('All labels saved')).toBeVisible();
+  // The list of spot-checks gives the reviewer no rates of it either (they would move with the known answers).
+  await reviewer.goto('/spot-checks');
+  await expect(reviewer.getByRole('row', { name: /Reviewer sample/ })).toContainText('10/10');
+  await expect(
+    reviewer
+      .getByRole('row', { name: /Reviewer sample/ })
+      .getByRole('cell')
+      .nth(3),
+  ).toHaveText('—');
+  await shoot(reviewer, 'spot-gold-list-reviewer');
 
   // The admin sees the estimates of the 9 drawn photos only, and which item was the known answer.
   await admin.goto(`/spot-checks/${id}`);
