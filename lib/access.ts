@@ -13,6 +13,8 @@ export const ADMIN_PATHS = [
   '/api/accounts/[nsid]/adjudication',
   '/api/accounts/[nsid]/reopen',
   '/api/accounts/[nsid]/gold',
+  '/api/photos/[id]/gold',
+  '/api/gold-photos',
 ] as const;
 
 /** Routes anyone may call without a session. */

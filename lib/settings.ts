@@ -116,7 +116,10 @@ const schema = z
     REVIEW_LEASE_MINUTES: z.coerce.number().positive().default(10),
     /** Share of the top accounts decided twice, blind (a reproducible draw by nsid hash); 0 turns double review off. */
     REVIEW_DOUBLE_SHARE: z.coerce.number().min(0).max(1).default(0.1),
-    /** Chance that a claim serves a known-answer (gold) account the reviewer has not answered yet. */
+    /**
+     * Chance that a claim serves a known-answer (gold) account the reviewer has not answered yet; also the share of
+     * each new spot-check's sample made of known-answer photos.
+     */
     REVIEW_GOLD_RATE: z.coerce.number().min(0).max(1).default(0.05),
     /** Run pg-boss workers inside the web server (the embedded default); off when dedicated workers run. */
     IN_PROCESS_WORKER: bool.default(true),

@@ -50,10 +50,13 @@ export function useLabelSpotItemMutation() {
             ...previous.spotCheck,
             labelled: items.filter((i) => (i.labels ?? []).length > 0).length,
           },
-          estimates: estimatesFrom(
-            items.map((i) => i.labels ?? []),
-            previous.spotCheck.populationSize,
-          ),
+          // Known-answer items (flagged for admins only) never count; a reviewer shown no estimates gets none.
+          estimates:
+            previous.estimates &&
+            estimatesFrom(
+              items.filter((i) => !i.gold).map((i) => i.labels ?? []),
+              previous.spotCheck.populationSize,
+            ),
         });
       }
       return { previous };

@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { CHECKS, isCheckName, LICENSES } from '@/lib/checks';
 import { reasonLabel } from '@/lib/reasons';
 import { useOverrideMutation } from '../hooks/useOverrideMutation';
@@ -12,8 +12,19 @@ import { useToast } from '../ui/Toaster';
 
 const checkLabel = (c: string) => (isCheckName(c) ? CHECKS[c].label : c);
 
-/** The photo in detail: large image, metadata, Flickr link, every check result, override history and inclusion. */
-export function PhotoDrawer({ photoId, onClose }: { photoId: string | null; onClose: () => void }) {
+/**
+ * The photo in detail: large image, metadata, Flickr link, every check result, override history and inclusion.
+ * `children`: a page's own panel about the photo (e.g. an admin's known answer), shown under the inclusion line.
+ */
+export function PhotoDrawer({
+  photoId,
+  onClose,
+  children,
+}: {
+  photoId: string | null;
+  onClose: () => void;
+  children?: ReactNode;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const photo = usePhotoQuery(photoId);
   const override = useOverrideMutation();
@@ -88,6 +99,7 @@ export function PhotoDrawer({ photoId, onClose }: { photoId: string | null; onCl
               ? 'Included in the dataset'
               : `Excluded: ${p.inclusion.reasons.map(reasonLabel).join(', ')}`}
           </p>
+          {children}
           <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1">
             <dt className="text-slate-500">Account</dt>
             <dd>

@@ -2,8 +2,10 @@
 import { db, Prisma } from '../db.ts';
 import type { SpotCheckPopulation } from '../generated/prisma/enums.ts';
 import { ConflictError, isUniqueViolation, NotFoundError, BadRequestError } from '../errors.ts';
+import { goldCount, mixGold } from '../domain/goldMix.ts';
 import { includedPhotoIdsSql } from '../inclusion.ts';
 import { estimatesFrom, type Estimate } from '../stats/spotEstimates.ts';
+import { photoInclusion } from './photos.ts';
 import { SPOT_LABELS, type SpotLabel } from '../reviewVocabulary.ts';
 
 export { estimatesFrom, type Estimate };
@@ -29,13 +31,31 @@ export type SpotCheckItemRow = {
   labels: string[] | null;
   labelledBy: string | null;
   labelledAt: string | null;
+  /** Admins only (absent for reviewers, so an item's shape never tells): mixed in as a known-answer photo. */
+  gold?: boolean;
+  /** Admins only: the photo's current known answer, if it has one. */
+  knownAnswer?: string | null;
 };
 
-export type SpotCheckDetail = { spotCheck: SpotCheckRow; items: SpotCheckItemRow[]; estimates: Estimate[] };
+/**
+ * `estimates` is null for a reviewer when the sample holds known-answer items: they are left out of the estimates,
+ * so watching the table (or its n) while labelling would tell which items they are.
+ */
+export type SpotCheckDetail = {
+  spotCheck: SpotCheckRow;
+  items: SpotCheckItemRow[];
+  estimates: Estimate[] | null;
+};
+
+/** Who is looking: admins see which items are known answers; reviewers must not be able to tell. */
+export type SpotCheckViewer = { admin: boolean };
+const REVIEWER: SpotCheckViewer = { admin: false };
 
 /**
  * Draws the sample in one pass over the population: ordering by md5(seed:id) makes it deterministic for a seed,
- * and the window count gives the population size without a second scan.
+ * and the window count gives the population size without a second scan. With `goldRate` (REVIEW_GOLD_RATE; 0 or
+ * absent: none), that share of the items are known-answer photos not drawn, picked by md5(seed:gold:id); every item
+ * is then placed by a seeded shuffle (see mixGold): the same seed, rate and known answers give the same sample.
  */
 export async function createSpotCheck(input: {
   name: string;
@@ -44,7 +64,9 @@ export async function createSpotCheck(input: {
   seed: string;
   userId: string;
   licenses: readonly number[];
+  goldRate?: number;
 }): Promise<SpotCheckRow> {
+  const goldRate = input.goldRate ?? 0;
   const population =
     input.population === 'included'
       ? includedPhotoIdsSql(input.licenses)
@@ -56,18 +78,29 @@ export async function createSpotCheck(input: {
       ORDER BY md5(${input.seed} || ':' || photo_id), photo_id LIMIT ${input.size}`);
       if (sample.length === 0)
         throw new BadRequestError('The population is empty: there is nothing to sample');
+      const drawn = sample.map((s) => s.photo_id);
+      const gold = await pickGold(tx, input.seed, drawn, input.size, goldRate, {
+        includedOnly: input.population === 'included' ? input.licenses : null,
+      });
+      const items = mixGold(input.seed, drawn, gold, input.size);
       const sc = await tx.spotCheck.create({
         data: {
           name: input.name,
           population: input.population,
-          size: sample.length,
+          size: items.length,
           seed: input.seed,
           populationSize: sample[0].n,
+          goldRate,
           createdById: input.userId,
         },
       });
       await tx.spotCheckItem.createMany({
-        data: sample.map((s, i) => ({ spotCheckId: sc.id, photoId: s.photo_id, position: i + 1 })),
+        data: items.map((s, i) => ({
+          spotCheckId: sc.id,
+          photoId: s.photoId,
+          position: i + 1,
+          gold: s.gold,
+        })),
       });
       return (await listSpotCheckRows(tx, sc.id))[0];
     },
@@ -76,6 +109,42 @@ export async function createSpotCheck(input: {
 }
 
 type Client = Pick<ReturnType<typeof db>, '$queryRaw'>;
+
+/**
+ * The known-answer photos a sample gets: none of those drawn, in a seeded order of their own. A sample of the included
+ * photos gets only included ones: an excluded photo's drawer would say "Excluded", which no drawn item can.
+ */
+async function pickGold(
+  client: Client,
+  seed: string,
+  drawn: string[],
+  size: number,
+  rate: number,
+  opts: { includedOnly: readonly number[] | null },
+): Promise<string[]> {
+  if (rate <= 0) return [];
+  const want = goldCount(size, drawn.length, rate, Number.MAX_SAFE_INTEGER);
+  if (want === 0) return [];
+  // Known answers are few (hand-marked), so reading all of them to filter by inclusion stays small.
+  const rows = await client.$queryRaw<{ photo_id: string }[]>`
+    SELECT photo_id FROM gold_photos WHERE photo_id <> ALL(${drawn}::text[])
+    ORDER BY md5(${seed} || ':gold:' || photo_id), photo_id
+    LIMIT ${opts.includedOnly ? null : want}`;
+  let ids = rows.map((r) => r.photo_id);
+  if (opts.includedOnly) {
+    const reasons = await photoInclusion(ids, opts.includedOnly);
+    ids = ids.filter((id) => reasons.get(id)?.length === 0);
+  }
+  return ids.slice(0, want);
+}
+
+/** Spot-checks whose sample holds known-answer items. */
+async function withGold(ids: string[]): Promise<Set<string>> {
+  const rows = await db().$queryRaw<{ id: string }[]>`
+    SELECT s.id FROM spot_checks s WHERE s.id = ANY(${ids}::text[])
+      AND EXISTS (SELECT 1 FROM spot_check_items i WHERE i.spot_check_id = s.id AND i.gold)`;
+  return new Set(rows.map((r) => r.id));
+}
 
 async function listSpotCheckRows(client: Client, id: string | null, limit = 200): Promise<SpotCheckRow[]> {
   const rows = await client.$queryRaw<(Omit<SpotCheckRow, 'createdAt'> & { createdAt: Date })[]>`
@@ -93,25 +162,41 @@ export async function listSpotChecks(): Promise<SpotCheckRow[]> {
   return listSpotCheckRows(db(), null);
 }
 
-export async function getSpotCheck(id: string): Promise<SpotCheckDetail> {
+/** The sample and its estimates, which leave known-answer items out (see SpotCheckDetail for what reviewers get). */
+export async function getSpotCheck(id: string, viewer: SpotCheckViewer = REVIEWER): Promise<SpotCheckDetail> {
   const [spotCheck] = await listSpotCheckRows(db(), id);
   if (!spotCheck) throw new NotFoundError(`Spot-check ${id} not found`);
-  const items = await db().$queryRaw<(Omit<SpotCheckItemRow, 'labelledAt'> & { labelledAt: Date | null })[]>`
+  const items = await db().$queryRaw<
+    (Omit<SpotCheckItemRow, 'labelledAt' | 'gold' | 'knownAnswer'> & {
+      labelledAt: Date | null;
+      gold: boolean;
+      knownAnswer: string | null;
+    })[]
+  >`
     SELECT i.photo_id AS "photoId", i.position, p.content_hash AS "contentHash", p.title, p.owner_nsid AS "ownerNsid",
-      l.labels, u.name AS "labelledBy", l.created_at AS "labelledAt"
+      l.labels, u.name AS "labelledBy", l.created_at AS "labelledAt", i.gold, g.answer AS "knownAnswer"
     FROM spot_check_items i JOIN photos p ON p.id = i.photo_id
+    LEFT JOIN gold_photos g ON g.photo_id = i.photo_id
     LEFT JOIN LATERAL (SELECT labels, user_id, created_at FROM spot_check_labels x
       WHERE x.spot_check_id = i.spot_check_id AND x.photo_id = i.photo_id ORDER BY created_at DESC, id DESC LIMIT 1) l ON true
     LEFT JOIN users u ON u.id = l.user_id
     WHERE i.spot_check_id = ${id} ORDER BY i.position`;
-  const rows = items.map((r) => ({ ...r, labelledAt: r.labelledAt?.toISOString() ?? null }));
+  const hasGold = items.some((r) => r.gold);
+  const rows: SpotCheckItemRow[] = items.map(({ gold, knownAnswer, ...r }) => ({
+    ...r,
+    labelledAt: r.labelledAt?.toISOString() ?? null,
+    ...(viewer.admin ? { gold, knownAnswer } : {}),
+  }));
   return {
     spotCheck,
     items: rows,
-    estimates: estimatesFrom(
-      rows.map((r) => r.labels ?? []),
-      spotCheck.populationSize,
-    ),
+    estimates:
+      hasGold && !viewer.admin
+        ? null
+        : estimatesFrom(
+            items.filter((r) => !r.gold).map((r) => r.labels ?? []),
+            spotCheck.populationSize,
+          ),
   };
 }
 
@@ -155,17 +240,27 @@ export async function labelSpotCheckItem(input: {
   }
 }
 
-/** Estimates of every spot-check, oldest first: how each problem's rate moves between samples. */
-export async function spotCheckTrend(): Promise<{ spotCheck: SpotCheckRow; estimates: Estimate[] }[]> {
+/**
+ * Estimates of every spot-check, oldest first: how each problem's rate moves between samples. Known-answer items are
+ * left out; a reviewer gets null for a spot-check holding some, as in getSpotCheck.
+ */
+export async function spotCheckTrend(
+  viewer: SpotCheckViewer = REVIEWER,
+): Promise<{ spotCheck: SpotCheckRow; estimates: Estimate[] | null }[]> {
   const checks = (await listSpotChecks()).reverse();
   const sets = await db().$queryRaw<{ spotCheckId: string; labels: string[] }[]>`
-    SELECT DISTINCT ON (spot_check_id, photo_id) spot_check_id AS "spotCheckId", labels
-    FROM spot_check_labels ORDER BY spot_check_id, photo_id, created_at DESC, id DESC`;
+    SELECT DISTINCT ON (l.spot_check_id, l.photo_id) l.spot_check_id AS "spotCheckId", l.labels
+    FROM spot_check_labels l
+    WHERE NOT EXISTS (SELECT 1 FROM spot_check_items i WHERE i.spot_check_id = l.spot_check_id AND i.photo_id = l.photo_id AND i.gold)
+    ORDER BY l.spot_check_id, l.photo_id, l.created_at DESC, l.id DESC`;
+  const hidden = viewer.admin ? new Set<string>() : await withGold(checks.map((c) => c.id));
   return checks.map((sc) => ({
     spotCheck: sc,
-    estimates: estimatesFrom(
-      sets.filter((s) => s.spotCheckId === sc.id).map((s) => s.labels),
-      sc.populationSize,
-    ),
+    estimates: hidden.has(sc.id)
+      ? null
+      : estimatesFrom(
+          sets.filter((s) => s.spotCheckId === sc.id).map((s) => s.labels),
+          sc.populationSize,
+        ),
   }));
 }

@@ -26,7 +26,7 @@ export function spotCheckSummaryCsv(d: SpotCheckDetail): string {
       'population_low',
       'population_high',
     ],
-    d.estimates.map((e) => [
+    (d.estimates ?? []).map((e) => [
       s.name,
       s.population,
       s.populationSize,
@@ -45,9 +45,20 @@ export function spotCheckSummaryCsv(d: SpotCheckDetail): string {
   );
 }
 
+/** Admins' export also says which items are known answers (left out of the estimates) and what the answer is. */
 export function spotCheckItemsCsv(d: SpotCheckDetail): string {
+  const admin = d.items.some((i) => i.gold !== undefined);
   return toCsv(
-    ['position', 'photo_id', 'owner_nsid', 'labels', 'labelled_by', 'labelled_at', 'flickr_url'],
+    [
+      'position',
+      'photo_id',
+      'owner_nsid',
+      'labels',
+      'labelled_by',
+      'labelled_at',
+      'flickr_url',
+      ...(admin ? ['known_answer_item', 'known_answer'] : []),
+    ],
     d.items.map((i) => [
       i.position,
       i.photoId,
@@ -56,6 +67,7 @@ export function spotCheckItemsCsv(d: SpotCheckDetail): string {
       i.labelledBy,
       i.labelledAt,
       `https://www.flickr.com/photos/${encodeURIComponent(i.ownerNsid)}/${encodeURIComponent(i.photoId)}`,
+      ...(admin ? [i.gold ? 'yes' : 'no', i.knownAnswer ?? ''] : []),
     ]),
   );
 }

@@ -11,11 +11,15 @@ export const QC_ACCOUNTS = [
   { nsid: '625@N07', username: 'qc-agreed' },
 ] as const;
 export const E2E_DOUBLE_SHARE = '0.002';
+export const E2E_GOLD_RATE = '0.1';
 
 /** The bulk-action spec's account: 130 photos that fail the resolution check, more than the page holds (100 at least). */
 export const BULK_ACCOUNT = { nsid: '2001@N08', username: 'bulk-target', photos: 130 } as const;
 export const bulkPhotoId = (j: number) => `bulk-e2e-${j}`;
-/** The known-answer spec's account (not drawn for double review: 0.94). Gold accounts are served at rate 0 in e2e. */
+/**
+ * The known-answer spec's account (not drawn for double review: 0.94). The spec clears its known answer when done, so
+ * no queue-driven spec after it meets a known-answer account, whatever REVIEW_GOLD_RATE is.
+ */
 export const GOLD_ACCOUNT = { nsid: '3001@N08', username: 'qc-known-answer' } as const;
 
 export async function seedQualityData(): Promise<Record<string, string>> {
@@ -58,6 +62,7 @@ export async function seedQualityData(): Promise<Record<string, string>> {
   await db().account.create({
     data: { nsid: GOLD_ACCOUNT.nsid, username: GOLD_ACCOUNT.username, photoCount: 0, rank: 960 },
   });
-  // Known-answer accounts come at random in claims; at 0 no queue-driven spec ever meets one.
-  return { REVIEW_DOUBLE_SHARE: E2E_DOUBLE_SHARE, REVIEW_GOLD_RATE: '0' };
+  // Known-answer accounts come at random in claims, but only while one is marked (quality.spec, then cleared); a
+  // spot-check of 10 gets one known-answer photo while one is marked (spotGold.spec, then unmarked).
+  return { REVIEW_DOUBLE_SHARE: E2E_DOUBLE_SHARE, REVIEW_GOLD_RATE: E2E_GOLD_RATE };
 }

@@ -1,9 +1,12 @@
 import { requirePageUser } from '@/lib/auth/guard';
 import { env } from '@/lib/env';
 import { goldAccuracy } from '@/lib/queries/gold';
+import { goldPhotoAccuracy } from '@/lib/queries/goldPhotos';
 import { getReviewQuality } from '@/lib/queries/reviewQuality';
 import { AdjudicationQueue } from './AdjudicationQueue';
 import { AgreementTable } from './AgreementTable';
+import { GoldPhotoList } from './GoldPhotoList';
+import { GoldPhotoTable } from './GoldPhotoTable';
 import { GoldTable } from './GoldTable';
 import { PaceTable } from './PaceTable';
 
@@ -11,9 +14,10 @@ export const dynamic = 'force-dynamic';
 
 export default async function QualityPage() {
   await requirePageUser('admin', '/quality');
-  const [q, gold] = await Promise.all([
+  const [q, gold, goldPhotos] = await Promise.all([
     getReviewQuality({ share: env.REVIEW_DOUBLE_SHARE, topN: env.REVIEW_TOP_ACCOUNTS }),
     goldAccuracy(),
+    goldPhotoAccuracy(),
   ]);
   return (
     <div className="space-y-6">
@@ -34,7 +38,15 @@ export default async function QualityPage() {
       </div>
       <AdjudicationQueue items={q.adjudication} total={q.awaitingAdjudication} />
       <AgreementTable overall={q.overall} pairs={q.pairs} />
-      <GoldTable accounts={gold.accounts} reviewers={gold.reviewers} rate={env.REVIEW_GOLD_RATE} />
+      <div className="grid gap-6 2xl:grid-cols-2">
+        <GoldTable accounts={gold.accounts} reviewers={gold.reviewers} rate={env.REVIEW_GOLD_RATE} />
+        <GoldPhotoTable
+          photos={goldPhotos.photos}
+          reviewers={goldPhotos.reviewers}
+          rate={env.REVIEW_GOLD_RATE}
+        />
+      </div>
+      <GoldPhotoList />
       <PaceTable pace={q.pace} topN={q.topN} />
     </div>
   );

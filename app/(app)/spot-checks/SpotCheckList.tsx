@@ -72,7 +72,7 @@ export function SpotCheckList() {
                   {s.labelled}/{s.size}
                 </td>
                 {TREND_LABELS.map((l) => {
-                  const e = estimates.find((x) => x.label === l);
+                  const e = estimates?.find((x) => x.label === l);
                   return (
                     <td key={l} className="p-2 text-right tabular-nums">
                       {e && e.n ? formatShare(e) : '—'}

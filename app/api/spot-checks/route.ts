@@ -16,8 +16,8 @@ const bodySchema = z.object({
 
 /** Every spot-check with its estimates, oldest first, so the page can show how rates move between samples. */
 export const GET = route(async () => {
-  await requireUser();
-  return json({ data: await spotCheckTrend() });
+  const user = await requireUser();
+  return json({ data: await spotCheckTrend({ admin: user.role === 'admin' }) });
 });
 
 export const POST = route(async (req) => {
@@ -28,6 +28,7 @@ export const POST = route(async (req) => {
     seed: body.seed || randomBytes(6).toString('hex'),
     userId: user.id,
     licenses: env.FLICKR_LICENSES.map(Number),
+    goldRate: env.REVIEW_GOLD_RATE,
   });
   return json({ spotCheck }, { status: 201 });
 });

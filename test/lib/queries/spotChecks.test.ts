@@ -97,7 +97,7 @@ describe('spot-checks', () => {
     });
     const detail = await getSpotCheck(sc.id);
     expect(detail.spotCheck.labelled).toBe(20);
-    const est = Object.fromEntries(detail.estimates.map((e) => [e.label, e]));
+    const est = Object.fromEntries((detail.estimates ?? []).map((e) => [e.label, e]));
     expect([
       est.fine.count,
       est.non_photo.count,
@@ -116,6 +116,6 @@ describe('spot-checks', () => {
     expect(await db().spotCheckLabel.count({ where: { spotCheckId: sc.id } })).toBe(21);
     const trend = await spotCheckTrend();
     expect(trend.at(-1)?.spotCheck.id).toBe(sc.id);
-    expect(trend.at(-1)?.estimates.find((e) => e.label === 'non_photo')?.count).toBe(2);
+    expect(trend.at(-1)?.estimates?.find((e) => e.label === 'non_photo')?.count).toBe(2);
   });
 });

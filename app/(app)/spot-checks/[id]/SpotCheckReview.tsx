@@ -4,6 +4,7 @@ import { useIsMutating } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLabelSpotItemMutation } from '@/components/hooks/useLabelSpotItemMutation';
 import { useSpotCheckQuery } from '@/components/hooks/useSpotCheckQuery';
+import { KnownPhotoAnswer } from '@/components/review/KnownPhotoAnswer';
 import { PhotoDrawer } from '@/components/review/PhotoDrawer';
 import { newRequestId } from '@/components/review/requestId';
 import { ShortcutsDialog } from '@/components/review/ShortcutsDialog';
@@ -20,8 +21,8 @@ const SHORTCUTS = [
   { keys: '?', action: 'Show these shortcuts' },
 ];
 
-/** Label a spot-check's sample; the estimate table updates with every label. */
-export function SpotCheckReview({ id }: { id: string }) {
+/** Label a spot-check's sample; the estimate table updates with every label. Admins also set photos' known answers. */
+export function SpotCheckReview({ id, isAdmin = false }: { id: string; isAdmin?: boolean }) {
   const sc = useSpotCheckQuery(id);
   const label = useLabelSpotItemMutation();
   const [active, setActive] = useState(0);
@@ -139,7 +140,23 @@ export function SpotCheckReview({ id }: { id: string }) {
             Shortcuts (?)
           </button>
         </div>
-        <EstimateTable estimates={sc.data.estimates} populationSize={s.populationSize} />
+        {sc.data.estimates ? (
+          <EstimateTable estimates={sc.data.estimates} populationSize={s.populationSize} />
+        ) : (
+          <p
+            className="border-t border-slate-100 p-2 text-sm text-slate-600"
+            data-testid="estimates-withheld"
+          >
+            The estimated rates of this spot-check are shown to admins.
+          </p>
+        )}
+        {isAdmin && items.some((i) => i.gold) && (
+          <p className="border-t border-slate-100 p-2 text-xs text-slate-500">
+            Known-answer photos mixed in at REVIEW_GOLD_RATE: {items.filter((i) => i.gold).length} of{' '}
+            {items.length} (marked on their cards). Their labels score the labeller on the Review quality page
+            and are left out of the table; reviewers cannot tell them apart, so they see no estimates here.
+          </p>
+        )}
       </section>
       {label.error && (
         <p role="alert" className="text-sm text-red-700">
@@ -169,7 +186,9 @@ export function SpotCheckReview({ id }: { id: string }) {
           )}
         />
       </div>
-      <PhotoDrawer photoId={drawer} onClose={() => setDrawer(null)} />
+      <PhotoDrawer photoId={drawer} onClose={() => setDrawer(null)}>
+        {isAdmin && drawer && <KnownPhotoAnswer photoId={drawer} />}
+      </PhotoDrawer>
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} shortcuts={SHORTCUTS} />
     </div>
   );

@@ -5,6 +5,6 @@ export const dynamic = 'force-dynamic';
 
 export default async function SpotCheckPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  await requirePageUser(undefined, `/spot-checks/${id}`);
-  return <SpotCheckReview id={id} />;
+  const user = await requirePageUser(undefined, `/spot-checks/${id}`);
+  return <SpotCheckReview id={id} isAdmin={user.role === 'admin'} />;
 }

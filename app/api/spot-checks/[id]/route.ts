@@ -14,7 +14,7 @@ const idParams = z.object({
 });
 
 export const GET = route(async (_req, ctx: { params: Promise<{ id: string }> }) => {
-  await requireUser();
+  const user = await requireUser();
   const { id } = parseWith(idParams, await ctx.params);
-  return json(await getSpotCheck(id));
+  return json(await getSpotCheck(id, { admin: user.role === 'admin' }));
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requireUser } from '@/lib/auth/guard';
+import { ForbiddenError } from '@/lib/errors';
 import { parseQuery, parseWith, route } from '@/lib/http';
 import { getSpotCheck } from '@/lib/queries/spotChecks';
 import { spotCheckItemsCsv, spotCheckSummaryCsv } from '@/lib/stats/spotCheckCsv';
@@ -17,10 +18,12 @@ const querySchema = z.object({ kind: z.enum(['summary', 'items']).default('summa
 
 /** The estimate table (or the labelled items) as a CSV download. */
 export const GET = route(async (req, ctx: { params: Promise<{ id: string }> }) => {
-  await requireUser();
+  const user = await requireUser();
   const { kind } = parseQuery(req, querySchema);
   const { id } = parseWith(idParams, await ctx.params);
-  const detail = await getSpotCheck(id);
+  const detail = await getSpotCheck(id, { admin: user.role === 'admin' });
+  if (kind === 'summary' && !detail.estimates)
+    throw new ForbiddenError('The estimates of this spot-check are shown to admins');
   const body = kind === 'items' ? spotCheckItemsCsv(detail) : spotCheckSummaryCsv(detail);
   return new Response(body, {
     headers: {
