@@ -1,0 +1,114 @@
+// The maintained summary behind the dashboard's included/excluded counts: the photo half of the inclusion rule's
+// inputs grouped per account (prisma/migrations/20261205213000_inclusion_summary), recomputed for the accounts whose
+// photos, results or overrides changed. The counts apply the rule's one reasons expression to each group.
+import { db, Prisma } from '../db.ts';
+import { photoFactsSql, reasonsSql, type InclusionOptions } from '../inclusion.ts';
+
+type Tx = Pick<ReturnType<typeof db>, '$queryRaw' | '$executeRaw'>;
+
+/** Photos one refresh transaction recomputes at most (whole accounts; a larger account goes alone). */
+const BATCH_PHOTOS = 200_000;
+
+function insertGroups(scope?: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO quarry_internal.inclusion_counts (account_nsid, license, availability, watermark_override, check_reasons, photos)
+    SELECT f.owner_nsid, f.license, f.availability, f.watermark_override, f.check_reasons, count(*)::int
+    FROM (${photoFactsSql(scope)}) f GROUP BY 1, 2, 3, 4, 5`;
+}
+
+type Step = 'busy' | 'rebuilt' | 'refreshed' | 'clean';
+
+/** One transaction: rebuild whole if never built, else recompute the next batch of noted accounts. */
+async function step(batchPhotos: number): Promise<{ step: Step; accounts: number }> {
+  return db().$transaction(
+    async (tx: Tx): Promise<{ step: Step; accounts: number }> => {
+      // One refresher at a time; a second one (another page load) reads the summary as it is instead of waiting.
+      const [{ locked }] = await tx.$queryRaw<
+        { locked: boolean }[]
+      >`SELECT pg_try_advisory_xact_lock(hashtext('quarry_inclusion_summary')) AS locked`;
+      if (!locked) return { step: 'busy', accounts: 0 };
+      const state = await tx.$queryRaw<unknown[]>`SELECT 1 FROM quarry_internal.inclusion_summary_state`;
+      if (state.length === 0) {
+        // The notes are dropped before the groups are computed: a write committed after the next statement's
+        // snapshot keeps its note for the next refresh.
+        await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_dirty`;
+        await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_counts`;
+        await tx.$executeRaw(insertGroups());
+        await tx.$executeRaw`INSERT INTO quarry_internal.inclusion_summary_state (id, built_at, refreshed_at) VALUES (true, now(), now())`;
+        return { step: 'rebuilt', accounts: 0 };
+      }
+      const dirty = await tx.$queryRaw<{ nsid: string; photos: number }[]>`
+        SELECT d.account_nsid AS nsid, COALESCE(a.photo_count, 0)::int AS photos
+        FROM (SELECT DISTINCT account_nsid FROM quarry_internal.inclusion_dirty) d
+        LEFT JOIN accounts a ON a.nsid = d.account_nsid ORDER BY 2, 1`;
+      if (dirty.length === 0) {
+        await tx.$executeRaw`UPDATE quarry_internal.inclusion_summary_state SET refreshed_at = now()`;
+        return { step: 'clean', accounts: 0 };
+      }
+      const batch: string[] = [];
+      let photos = 0;
+      for (const d of dirty) {
+        if (batch.length > 0 && photos + d.photos > batchPhotos) break;
+        batch.push(d.nsid);
+        photos += d.photos;
+      }
+      await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_dirty WHERE account_nsid = ANY(${batch}::text[])`;
+      await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_counts WHERE account_nsid = ANY(${batch}::text[])`;
+      await tx.$executeRaw(insertGroups(Prisma.sql`p.owner_nsid = ANY(${batch}::text[])`));
+      if (batch.length === dirty.length)
+        await tx.$executeRaw`UPDATE quarry_internal.inclusion_summary_state SET refreshed_at = now()`;
+      return { step: 'refreshed', accounts: batch.length };
+    },
+    { timeout: 3_600_000, maxWait: 30_000 },
+  );
+}
+
+export type RefreshResult = { rebuilt: boolean; accounts: number; busy: boolean };
+
+/**
+ * Brings the summary up to date: rebuilds it whole when it was never built (or was forgotten by a TRUNCATE), else
+ * recomputes the noted accounts in batches until none is left or `budgetMs` has passed.
+ */
+export async function refreshInclusionSummary(
+  opts: { budgetMs?: number; batchPhotos?: number } = {},
+): Promise<RefreshResult> {
+  const until = performance.now() + (opts.budgetMs ?? Number.POSITIVE_INFINITY);
+  const out: RefreshResult = { rebuilt: false, accounts: 0, busy: false };
+  for (;;) {
+    const r = await step(opts.batchPhotos ?? BATCH_PHOTOS);
+    if (r.step === 'busy') return { ...out, busy: true };
+    if (r.step === 'clean') return out;
+    if (r.step === 'rebuilt') out.rebuilt = true;
+    out.accounts += r.accounts;
+    if (performance.now() >= until) return out;
+  }
+}
+
+export type SummaryFreshness = {
+  /** When the summary last held every change (null: never built). */
+  refreshedAt: string | null;
+  /** Accounts whose changes are not counted yet. */
+  pendingAccounts: number;
+};
+
+export async function summaryFreshness(): Promise<SummaryFreshness> {
+  const [r] = await db().$queryRaw<{ refreshed_at: Date | null; pending: number }[]>`
+    SELECT (SELECT refreshed_at FROM quarry_internal.inclusion_summary_state) AS refreshed_at,
+      (SELECT count(DISTINCT account_nsid)::int FROM quarry_internal.inclusion_dirty) AS pending`;
+  return { refreshedAt: r.refreshed_at?.toISOString() ?? null, pendingAccounts: r.pending };
+}
+
+/** Photos per reason (NULL: included; '__all__': every photo) from the summary, the rule applied per group. */
+export async function summaryReasonCounts(
+  licenses: readonly number[],
+  opts: InclusionOptions = {},
+): Promise<{ reason: string | null; count: number }[]> {
+  const rows = await db().$queryRaw<{ reason: string | null; n: bigint | null }[]>(Prisma.sql`
+    WITH g AS (
+      SELECT ${reasonsSql(licenses, opts)} AS reasons, f.photos
+      FROM quarry_internal.inclusion_counts f JOIN accounts a ON a.nsid = f.account_nsid)
+    SELECT NULL AS reason, sum(photos) FILTER (WHERE cardinality(reasons) = 0) AS n FROM g
+    UNION ALL SELECT '__all__', sum(photos) FROM g
+    UNION ALL SELECT reason, sum(photos) FROM g, unnest(g.reasons) AS reason GROUP BY reason`);
+  return rows.map((r) => ({ reason: r.reason, count: Number(r.n ?? 0) }));
+}
