@@ -43,33 +43,41 @@ export function inclusionSettings(opts: InclusionOptions = {}): {
   return { watermarkAccountPolicy: opts.watermarkPolicy ?? env.WATERMARK_ACCOUNT_POLICY };
 }
 
+/** Some accounts' photos, or some photos. */
+export type FactsScope = { accounts?: readonly string[]; photoIds?: readonly string[] };
+
 /**
  * The rule's inputs that belong to the photo, one row per photo (`photo_id`, `owner_nsid`, `license`, `availability`,
  * `watermark_override`: the newest override of its `watermark` check, `check_reasons`: `check:<name>` for every check
  * whose effective verdict is `fail`, sorted). The account's inputs are joined by `reasonsSql`'s caller, so the
  * maintained summary (lib/queries/inclusionSummary.ts), which groups these rows per account, reads the account live.
- * `scope` restricts the photos (a condition on `p`), the check failures included.
  * A photo the dedup step pointed at its canonical copy (`duplicate_of_id`) fails `duplicate` even before the
  * check has written its result row; an override of `duplicate` still wins.
+ *
+ * Every photo: the effective verdicts come from the effective_verdicts and latest_overrides views (migration
+ * 20261205171700), one pass over the results. `accounts` / `photoIds`: only those photos, their failures read from
+ * photo_flags, the views' rows kept by the triggers that read them (fail/uncertain only, indexed by owner), so a
+ * 200k-photo account is read through its flags instead of 1.6M result lookups or a scan of every result.
  */
-export function photoFactsSql(scope?: Prisma.Sql): Prisma.Sql {
-  const where = scope ?? Prisma.sql`true`;
-  // Unscoped (every photo), the failures are one pass over the results; scoped, they are looked up per photo.
-  const failedScope = scope
-    ? Prisma.sql`AND e.photo_id IN (SELECT p.id FROM photos p WHERE ${scope})`
-    : Prisma.empty;
-  // The effective verdict (newest override, else the check's own) comes from the effective_verdicts and
-  // latest_overrides views (migration 20261205171700), which the photo_flags triggers read too.
+export function photoFactsSql(only?: FactsScope): Prisma.Sql {
+  const [column, flagColumn, keys] = only?.accounts
+    ? ['p.owner_nsid', 'owner_nsid', only.accounts]
+    : only?.photoIds
+      ? ['p.id', 'photo_id', only.photoIds]
+      : [null, null, []];
+  const scope = column ? Prisma.sql`${Prisma.raw(column)} = ANY(${[...keys]}::text[])` : Prisma.sql`true`;
+  const fails = flagColumn
+    ? Prisma.sql`SELECT photo_id, "check" FROM photo_flags WHERE verdict = 'fail' AND ${Prisma.raw(flagColumn)} = ANY(${[...keys]}::text[])`
+    : Prisma.sql`SELECT photo_id, "check" FROM effective_verdicts WHERE verdict = 'fail'`;
   return Prisma.sql`
     WITH failed AS (
       SELECT photo_id, array_agg('check:' || "check" ORDER BY "check") AS reasons
       FROM (
-        SELECT e.photo_id, e."check" FROM effective_verdicts e
-        WHERE e.verdict = 'fail' ${failedScope}
+        ${fails}
         UNION ALL
         SELECT p.id, 'duplicate' FROM photos p
         LEFT JOIN latest_overrides lo ON lo.photo_id = p.id AND lo."check" = 'duplicate'
-        WHERE ${where} AND p.duplicate_of_id IS NOT NULL AND COALESCE(lo.new_verdict, 'fail') = 'fail'
+        WHERE ${scope} AND p.duplicate_of_id IS NOT NULL AND COALESCE(lo.new_verdict, 'fail') = 'fail'
           AND NOT EXISTS (SELECT 1 FROM check_results c WHERE c.photo_id = p.id AND c."check" = 'duplicate')
       ) f
       GROUP BY photo_id
@@ -79,7 +87,7 @@ export function photoFactsSql(scope?: Prisma.Sql): Prisma.Sql {
     FROM photos p
     LEFT JOIN failed f ON f.photo_id = p.id
     LEFT JOIN latest_overrides lw ON lw.photo_id = p.id AND lw."check" = 'watermark'
-    WHERE ${where}`;
+    WHERE ${scope}`;
 }
 
 /**
@@ -104,6 +112,17 @@ export function photoReasonsSql(licenses: readonly number[], opts: InclusionOpti
     SELECT f.photo_id, ${reasonsSql(licenses, opts)} AS reasons
     FROM (${photoFactsSql()}) f
     JOIN accounts a ON a.nsid = f.owner_nsid`;
+}
+
+/** The included photos among `photoIds` (a spot-check's candidates), by the same rule, read per photo. */
+export function includedAmongSql(
+  licenses: readonly number[],
+  photoIds: readonly string[],
+  opts: InclusionOptions = {},
+): Prisma.Sql {
+  return Prisma.sql`
+    SELECT f.photo_id FROM (${photoFactsSql({ photoIds })}) f JOIN accounts a ON a.nsid = f.owner_nsid
+    WHERE cardinality(${reasonsSql(licenses, opts)}) = 0`;
 }
 
 /** SQL yielding the ids of included photos. */

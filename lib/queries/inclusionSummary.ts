@@ -9,11 +9,11 @@ type Tx = Pick<ReturnType<typeof db>, '$queryRaw' | '$executeRaw'>;
 /** Photos one refresh transaction recomputes at most (whole accounts; a larger account goes alone). */
 const BATCH_PHOTOS = 200_000;
 
-function insertGroups(scope?: Prisma.Sql): Prisma.Sql {
+function insertGroups(accounts?: readonly string[]): Prisma.Sql {
   return Prisma.sql`
     INSERT INTO quarry_internal.inclusion_counts (account_nsid, license, availability, watermark_override, check_reasons, photos)
     SELECT f.owner_nsid, f.license, f.availability, f.watermark_override, f.check_reasons, count(*)::int
-    FROM (${photoFactsSql(scope)}) f GROUP BY 1, 2, 3, 4, 5`;
+    FROM (${photoFactsSql(accounts && { accounts })}) f GROUP BY 1, 2, 3, 4, 5`;
 }
 
 type Step = 'busy' | 'rebuilt' | 'refreshed' | 'clean';
@@ -54,7 +54,7 @@ async function step(batchPhotos: number): Promise<{ step: Step; accounts: number
       }
       await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_dirty WHERE account_nsid = ANY(${batch}::text[])`;
       await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_counts WHERE account_nsid = ANY(${batch}::text[])`;
-      await tx.$executeRaw(insertGroups(Prisma.sql`p.owner_nsid = ANY(${batch}::text[])`));
+      await tx.$executeRaw(insertGroups(batch));
       if (batch.length === dirty.length)
         await tx.$executeRaw`UPDATE quarry_internal.inclusion_summary_state SET refreshed_at = now()`;
       return { step: 'refreshed', accounts: batch.length };
