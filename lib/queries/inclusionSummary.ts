@@ -1,6 +1,8 @@
 // The maintained summary behind the dashboard's included/excluded counts: the photo half of the inclusion rule's
 // inputs grouped per account (prisma/migrations/20261205213000_inclusion_summary), recomputed for the accounts whose
-// photos, results or overrides changed. The counts apply the rule's one reasons expression to each group.
+// photos, results or overrides changed, and those groups summed per account class (review status, watermark verdict:
+// all the rule reads of an account; 20261205213020_inclusion_rollup). The counts apply the rule's one reasons
+// expression to each rolled-up group: a few thousand rows at 10M photos.
 import { db, Prisma } from '../db.ts';
 import { photoFactsSql, reasonsSql, type InclusionOptions } from '../inclusion.ts';
 
@@ -14,6 +16,20 @@ function insertGroups(accounts?: readonly string[]): Prisma.Sql {
     INSERT INTO quarry_internal.inclusion_counts (account_nsid, license, availability, watermark_override, check_reasons, photos)
     SELECT f.owner_nsid, f.license, f.availability, f.watermark_override, f.check_reasons, count(*)::int
     FROM (${photoFactsSql(accounts && { accounts })}) f GROUP BY 1, 2, 3, 4, 5`;
+}
+
+/** Adds (sign 1) or takes away (-1) the accounts' groups in the rollup over account classes. */
+function rollUp(sign: 1 | -1, accounts?: readonly string[]): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO quarry_internal.inclusion_rollup AS r
+      (review_status, watermark_verdict, license, availability, watermark_override, check_reasons, photos)
+    SELECT a.review_status, a.watermark_verdict, c.license, c.availability, c.watermark_override, c.check_reasons,
+      ${sign}::int * sum(c.photos)
+    FROM quarry_internal.inclusion_counts c JOIN accounts a ON a.nsid = c.account_nsid
+    ${accounts ? Prisma.sql`WHERE c.account_nsid = ANY(${[...accounts]}::text[])` : Prisma.empty}
+    GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (review_status, watermark_verdict, license, availability, watermark_override, check_reasons)
+    DO UPDATE SET photos = r.photos + EXCLUDED.photos`;
 }
 
 type Step = 'busy' | 'rebuilt' | 'refreshed' | 'clean';
@@ -33,7 +49,9 @@ async function step(batchPhotos: number): Promise<{ step: Step; accounts: number
         // snapshot keeps its note for the next refresh.
         await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_dirty`;
         await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_counts`;
+        await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_rollup`;
         await tx.$executeRaw(insertGroups());
+        await tx.$executeRaw(rollUp(1));
         await tx.$executeRaw`INSERT INTO quarry_internal.inclusion_summary_state (id, built_at, refreshed_at) VALUES (true, now(), now())`;
         return { step: 'rebuilt', accounts: 0 };
       }
@@ -52,9 +70,15 @@ async function step(batchPhotos: number): Promise<{ step: Step; accounts: number
         batch.push(d.nsid);
         photos += d.photos;
       }
+      // A decision waits for this batch (and this batch for a decision), so the account's class stays the one its
+      // groups are taken out of and put back in (the class-change trigger moves them otherwise).
+      await tx.$queryRaw`SELECT 1 FROM accounts WHERE nsid = ANY(${batch}::text[]) ORDER BY nsid FOR SHARE`;
       await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_dirty WHERE account_nsid = ANY(${batch}::text[])`;
+      await tx.$executeRaw(rollUp(-1, batch));
       await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_counts WHERE account_nsid = ANY(${batch}::text[])`;
       await tx.$executeRaw(insertGroups(batch));
+      await tx.$executeRaw(rollUp(1, batch));
+      await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_rollup WHERE photos = 0`;
       if (batch.length === dirty.length)
         await tx.$executeRaw`UPDATE quarry_internal.inclusion_summary_state SET refreshed_at = now()`;
       return { step: 'refreshed', accounts: batch.length };
@@ -106,7 +130,7 @@ export async function summaryReasonCounts(
   const rows = await db().$queryRaw<{ reason: string | null; n: bigint | null }[]>(Prisma.sql`
     WITH g AS (
       SELECT ${reasonsSql(licenses, opts)} AS reasons, f.photos
-      FROM quarry_internal.inclusion_counts f JOIN accounts a ON a.nsid = f.account_nsid)
+      FROM quarry_internal.inclusion_rollup f CROSS JOIN LATERAL (SELECT f.review_status, f.watermark_verdict) a)
     SELECT NULL AS reason, sum(photos) FILTER (WHERE cardinality(reasons) = 0) AS n FROM g
     UNION ALL SELECT '__all__', sum(photos) FROM g
     UNION ALL SELECT reason, sum(photos) FROM g, unnest(g.reasons) AS reason GROUP BY reason`);
