@@ -35,7 +35,10 @@ function rollUp(sign: 1 | -1, accounts?: readonly string[]): Prisma.Sql {
 type Step = 'busy' | 'rebuilt' | 'refreshed' | 'clean';
 
 /** One transaction: rebuild whole if never built, else recompute the next batch of noted accounts. */
-async function step(batchPhotos: number): Promise<{ step: Step; accounts: number }> {
+async function step(
+  batchPhotos: number,
+  maxAccountPhotos: number,
+): Promise<{ step: Step; accounts: number }> {
   return db().$transaction(
     async (tx: Tx): Promise<{ step: Step; accounts: number }> => {
       // One refresher at a time; a second one (another page load) reads the summary as it is instead of waiting.
@@ -66,6 +69,7 @@ async function step(batchPhotos: number): Promise<{ step: Step; accounts: number
       const batch: string[] = [];
       let photos = 0;
       for (const d of dirty) {
+        if (d.photos > maxAccountPhotos) break; // sorted by size: the rest are larger still
         if (batch.length > 0 && photos + d.photos > batchPhotos) break;
         batch.push(d.nsid);
         photos += d.photos;
@@ -73,6 +77,7 @@ async function step(batchPhotos: number): Promise<{ step: Step; accounts: number
       // A decision waits for this batch (and this batch for a decision), so the account's class stays the one its
       // groups are taken out of and put back in (the class-change trigger moves them otherwise).
       await tx.$queryRaw`SELECT 1 FROM accounts WHERE nsid = ANY(${batch}::text[]) ORDER BY nsid FOR SHARE`;
+      if (batch.length === 0) return { step: 'clean', accounts: 0 };
       await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_dirty WHERE account_nsid = ANY(${batch}::text[])`;
       await tx.$executeRaw(rollUp(-1, batch));
       await tx.$executeRaw`DELETE FROM quarry_internal.inclusion_counts WHERE account_nsid = ANY(${batch}::text[])`;
@@ -91,15 +96,16 @@ export type RefreshResult = { rebuilt: boolean; accounts: number; busy: boolean 
 
 /**
  * Brings the summary up to date: rebuilds it whole when it was never built (or was forgotten by a TRUNCATE), else
- * recomputes the noted accounts in batches until none is left or `budgetMs` has passed.
+ * recomputes the noted accounts in batches until none is left or `budgetMs` has passed (with `maxAccountPhotos`, only
+ * accounts up to that size: a 200k-photo account takes seconds).
  */
 export async function refreshInclusionSummary(
-  opts: { budgetMs?: number; batchPhotos?: number } = {},
+  opts: { budgetMs?: number; batchPhotos?: number; maxAccountPhotos?: number } = {},
 ): Promise<RefreshResult> {
   const until = performance.now() + (opts.budgetMs ?? Number.POSITIVE_INFINITY);
   const out: RefreshResult = { rebuilt: false, accounts: 0, busy: false };
   for (;;) {
-    const r = await step(opts.batchPhotos ?? BATCH_PHOTOS);
+    const r = await step(opts.batchPhotos ?? BATCH_PHOTOS, opts.maxAccountPhotos ?? Number.POSITIVE_INFINITY);
     if (r.step === 'busy') return { ...out, busy: true };
     if (r.step === 'clean') return out;
     if (r.step === 'rebuilt') out.rebuilt = true;
