@@ -40,7 +40,7 @@ const TARGET = {
 } as const;
 
 const USAGE = `npm run bench -- scale [--photos 10000000] [--accounts photos/100] [--zipf 0.8] [--port 5440]
-  [--rebuild] [--build-only] [--only dashboard] [--no-export] [--no-full] (skip the whole-rule evaluation the dashboard used to run)`;
+  [--rebuild] [--build-only] [--only dashboard|rest] [--no-export] [--no-full] (skip the whole-rule evaluation the dashboard used to run)`;
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 const misses: string[] = [];
@@ -176,140 +176,150 @@ export async function run(args: string[]): Promise<void> {
       `${'database size'.padEnd(46)} ${`${(Number(facts.bytes) / 1e9).toFixed(1)} GB`.padStart(12)}  = ${gbPerM.toFixed(2)} GB per million photos`,
     );
 
-    // Dashboard: the counts as a page load gets them (refresh of what changed, then the summary), clean and after a
-    // reviewer's override of 1,000 photos of the largest account; then the old whole-rule evaluation for the record.
-    await getDatasetCounts(LICENSES);
-    const clean = await times(5, () => getDatasetCounts(LICENSES));
-    figure(
-      'dashboard counts (summary up to date), max of 5',
-      clean[clean.length - 1],
-      'ms',
-      TARGET.dashboardMs,
-    );
+    const rest = flags.only === 'rest';
     const [big] = await db().$queryRaw<{ nsid: string }[]>`SELECT nsid FROM accounts ORDER BY rank LIMIT 1`;
-    const ids = await db().$queryRaw<{ photo_id: string }[]>`
-      SELECT cr.photo_id FROM photos p JOIN check_results cr ON cr.photo_id = p.id AND cr."check" = 'clip_nonphoto'
-      WHERE p.owner_nsid = ${big.nsid} ORDER BY cr.photo_id LIMIT 1000`;
-    // Every run turns the same 1,000 photos the other way (fail, then pass on the next run), so each one changes them.
-    const [{ earlier }] = await db().$queryRaw<
-      { earlier: number }[]
-    >`SELECT count(*)::int AS earlier FROM overrides WHERE reason = 'scale bench'`;
-    await overridePhotos({
-      userId: 'bench-user-2',
-      photoIds: ids.map((r) => r.photo_id),
-      check: 'clip_nonphoto',
-      newVerdict: Math.floor(earlier / ids.length) % 2 === 0 ? 'fail' : 'pass',
-      reason: 'scale bench',
-      requestId: `scale-${Date.now()}`,
-    });
-    const t = performance.now();
-    const after = await getDatasetCounts(LICENSES);
-    figure(
-      `dashboard counts after ${ids.length} overrides (largest account)`,
-      performance.now() - t,
-      'ms',
-      TARGET.dashboardMs,
-    );
-    if (after.freshness.pendingAccounts > 0) {
-      // The load left the large account to the background refresh it started: time until the counts are current.
-      while ((await summaryFreshness()).pendingAccounts > 0) await new Promise((r) => setTimeout(r, 100));
-      console.log(
-        `${`  counted in the background (${after.freshness.pendingAccounts} pending account)`.padEnd(46)} ${`${((performance.now() - t) / 1000).toFixed(1)} s`.padStart(12)} after the load began`,
-      );
-    }
-    if (!flags['no-full']) {
-      const t2 = performance.now();
-      const full = await fullReasonCounts(LICENSES);
-      const fullMs = performance.now() - t2;
-      const same = full.find((r) => r.reason === null)?.count === after.included;
-      console.log(
-        `${'  whole-rule evaluation (what every load ran)'.padEnd(46)} ${`${(fullMs / 1000).toFixed(1)} s`.padStart(12)}  included ${after.included.toLocaleString('en-US')} ${same ? '= summary' : '≠ SUMMARY'}`,
-      );
-      if (!same) misses.push('summary disagrees with the whole rule');
-    }
-
+    if (!rest) await dashboardFigures(big.nsid, !flags['no-full']);
     if (flags.only === 'dashboard') return;
-
-    // Check pages: every check × every filter, page 1 (and a deep page), 200 photos a page as the UI asks.
-    const filters: [string, Omit<CheckPhotoFilter, 'pageSize'>][] = [
-      ['fail + uncertain', { page: 1 }],
-      ['fail', { verdict: 'fail', page: 1 }],
-      ['uncertain', { verdict: 'uncertain', page: 1 }],
-      ['open', { status: 'open', page: 1 }],
-      ['overridden', { status: 'overridden', page: 1 }],
-      ['score ≥ 0.9', { minScore: 0.9, page: 1 }],
-      ['largest account', { account: big.nsid, page: 1 }],
-      ['license 10', { license: 10, page: 1 }],
-      ['page 50', { page: 50 }],
-    ];
-    const checkSummaries = await times(3, () => listCheckSummaries());
-    figure('checks overview (per-check counts), max of 3', checkSummaries[2], 'ms', TARGET.checkPageP95Ms);
-    let worst = { ms: 0, at: '' };
-    console.log(
-      `check page p95 (ms) ${''.padEnd(8)}${CHECK_NAMES.map((c) => c.slice(0, 9).padStart(10)).join('')}`,
-    );
-    for (const [label, f] of filters) {
-      const cells: string[] = [];
-      for (const check of CHECK_NAMES) {
-        const s = await times(4, () => listCheckPhotos(check as CheckName, { ...f, pageSize: 200 }));
-        const p95 = quantile(s, 0.95);
-        if (p95 > worst.ms) worst = { ms: p95, at: `${check}, ${label}` };
-        cells.push(p95.toFixed(0).padStart(10));
-      }
-      console.log(`  ${label.padEnd(25)}${cells.join('')}`);
-    }
-    figure(`check page p95, worst (${worst.at})`, worst.ms, 'ms', TARGET.checkPageP95Ms);
-
-    // Spot-check creation: 1,000 included photos, and 1,000 of all photos.
-    for (const population of ['included', 'all'] as const) {
-      const t3 = performance.now();
-      await createSpotCheck({
-        name: `scale ${population}`,
-        population,
-        size: 1000,
-        seed: `scale-${Date.now()}`,
-        userId: 'bench-user-1',
-        licenses: LICENSES,
-      });
-      figure(`spot-check creation, 1,000 ${population}`, performance.now() - t3, 'ms', TARGET.spotCheckMs);
-    }
-
-    // Account queue: every order, pending/approved filters, first and a deep page.
-    const queue: number[] = [];
-    for (const order of QUEUE_ORDERS)
-      for (const status of [undefined, 'pending', 'approved'] as const)
-        for (const page of [1, 20])
-          queue.push(
-            ...(await times(3, () =>
-              listReviewQueue('bench-user-2', { topN: 100_000, order, status, page, pageSize: 100 }),
-            )),
-          );
-    queue.sort((a, b) => a - b);
-    figure('account queue page p95 (top 100k accounts)', quantile(queue, 0.95), 'ms', TARGET.queueP95Ms);
-
-    // Runs page: the list with its per-stage totals, and one run.
-    const runs = await times(5, () => listRuns({ page: 1, pageSize: 20 }));
-    figure('Runs page (5 runs × 4 stages of batches) p95', quantile(runs, 0.95), 'ms', TARGET.runsP95Ms);
-    const one = await times(5, () => getRun('bench-run-1'));
-    figure('one run p95', quantile(one, 0.95), 'ms', TARGET.runsP95Ms);
-
-    if (!flags['no-export']) {
-      const out = path.join(dir, 'export-out');
-      await rm(out, { recursive: true, force: true });
-      try {
-        const e = await runExportChild(server.url, out);
-        console.log(
-          `${'export'.padEnd(46)} ${e.rows.toLocaleString('en-US')} rows, ${(e.bytes / 1e6).toFixed(0)} MB of Parquet`,
-        );
-        figure('  full Parquet export from the database', e.seconds, 's', TARGET.exportS);
-        figure('  export peak memory (RSS)', e.peakRssBytes / 1024 / 1024, 'MB', TARGET.exportRssMb);
-      } finally {
-        await rm(out, { recursive: true, force: true });
-      }
-    }
+    if (!rest) await checkPageFigures(big.nsid);
+    await restFigures(server.url, dir, !flags['no-export']);
     console.log(misses.length ? `MISSED: ${misses.join('; ')}` : 'all targets met');
   } finally {
     await disconnectDb();
     await server.stop();
+  }
+}
+
+async function dashboardFigures(bigNsid: string, full: boolean): Promise<void> {
+  // Dashboard: the counts as a page load gets them (refresh of what changed, then the summary), clean and after a
+  // reviewer's override of 1,000 photos of the largest account; then the old whole-rule evaluation for the record.
+  await getDatasetCounts(LICENSES);
+  const clean = await times(5, () => getDatasetCounts(LICENSES));
+  figure(
+    'dashboard counts (summary up to date), max of 5',
+    clean[clean.length - 1],
+    'ms',
+    TARGET.dashboardMs,
+  );
+  const ids = await db().$queryRaw<{ photo_id: string }[]>`
+      SELECT cr.photo_id FROM photos p JOIN check_results cr ON cr.photo_id = p.id AND cr."check" = 'clip_nonphoto'
+      WHERE p.owner_nsid = ${bigNsid} ORDER BY cr.photo_id LIMIT 1000`;
+  // Every run turns the same 1,000 photos the other way (fail, then pass on the next run), so each one changes them.
+  const [{ earlier }] = await db().$queryRaw<
+    { earlier: number }[]
+  >`SELECT count(*)::int AS earlier FROM overrides WHERE reason = 'scale bench'`;
+  await overridePhotos({
+    userId: 'bench-user-2',
+    photoIds: ids.map((r) => r.photo_id),
+    check: 'clip_nonphoto',
+    newVerdict: Math.floor(earlier / ids.length) % 2 === 0 ? 'fail' : 'pass',
+    reason: 'scale bench',
+    requestId: `scale-${Date.now()}`,
+  });
+  const t = performance.now();
+  const after = await getDatasetCounts(LICENSES);
+  figure(
+    `dashboard counts after ${ids.length} overrides (largest account)`,
+    performance.now() - t,
+    'ms',
+    TARGET.dashboardMs,
+  );
+  if (after.freshness.pendingAccounts > 0) {
+    // The load left the large account to the background refresh it started: time until the counts are current.
+    while ((await summaryFreshness()).pendingAccounts > 0) await new Promise((r) => setTimeout(r, 100));
+    console.log(
+      `${`  counted in the background (${after.freshness.pendingAccounts} pending account)`.padEnd(46)} ${`${((performance.now() - t) / 1000).toFixed(1)} s`.padStart(12)} after the load began`,
+    );
+  }
+  if (full) {
+    const t2 = performance.now();
+    const full = await fullReasonCounts(LICENSES);
+    const fullMs = performance.now() - t2;
+    const same = full.find((r) => r.reason === null)?.count === after.included;
+    console.log(
+      `${'  whole-rule evaluation (what every load ran)'.padEnd(46)} ${`${(fullMs / 1000).toFixed(1)} s`.padStart(12)}  included ${after.included.toLocaleString('en-US')} ${same ? '= summary' : '≠ SUMMARY'}`,
+    );
+    if (!same) misses.push('summary disagrees with the whole rule');
+  }
+}
+
+async function checkPageFigures(bigNsid: string): Promise<void> {
+  // Check pages: every check × every filter, page 1 (and a deep page), 200 photos a page as the UI asks.
+  const filters: [string, Omit<CheckPhotoFilter, 'pageSize'>][] = [
+    ['fail + uncertain', { page: 1 }],
+    ['fail', { verdict: 'fail', page: 1 }],
+    ['uncertain', { verdict: 'uncertain', page: 1 }],
+    ['open', { status: 'open', page: 1 }],
+    ['overridden', { status: 'overridden', page: 1 }],
+    ['score ≥ 0.9', { minScore: 0.9, page: 1 }],
+    ['largest account', { account: bigNsid, page: 1 }],
+    ['license 10', { license: 10, page: 1 }],
+    ['page 50', { page: 50 }],
+  ];
+  const checkSummaries = await times(3, () => listCheckSummaries());
+  figure('checks overview (per-check counts), max of 3', checkSummaries[2], 'ms', TARGET.checkPageP95Ms);
+  let worst = { ms: 0, at: '' };
+  console.log(
+    `check page p95 (ms) ${''.padEnd(8)}${CHECK_NAMES.map((c) => c.slice(0, 9).padStart(10)).join('')}`,
+  );
+  for (const [label, f] of filters) {
+    const cells: string[] = [];
+    for (const check of CHECK_NAMES) {
+      const s = await times(4, () => listCheckPhotos(check as CheckName, { ...f, pageSize: 200 }));
+      const p95 = quantile(s, 0.95);
+      if (p95 > worst.ms) worst = { ms: p95, at: `${check}, ${label}` };
+      cells.push(p95.toFixed(0).padStart(10));
+    }
+    console.log(`  ${label.padEnd(25)}${cells.join('')}`);
+  }
+  figure(`check page p95, worst (${worst.at})`, worst.ms, 'ms', TARGET.checkPageP95Ms);
+}
+
+async function restFigures(url: string, dir: string, exportToo: boolean): Promise<void> {
+  // Spot-check creation: 1,000 included photos, and 1,000 of all photos.
+  for (const population of ['included', 'all'] as const) {
+    const t3 = performance.now();
+    await createSpotCheck({
+      name: `scale ${population}`,
+      population,
+      size: 1000,
+      seed: `scale-${Date.now()}`,
+      userId: 'bench-user-1',
+      licenses: LICENSES,
+    });
+    figure(`spot-check creation, 1,000 ${population}`, performance.now() - t3, 'ms', TARGET.spotCheckMs);
+  }
+
+  // Account queue: every order, pending/approved filters, first and a deep page.
+  const queue: number[] = [];
+  for (const order of QUEUE_ORDERS)
+    for (const status of [undefined, 'pending', 'approved'] as const)
+      for (const page of [1, 20])
+        queue.push(
+          ...(await times(3, () =>
+            listReviewQueue('bench-user-2', { topN: 100_000, order, status, page, pageSize: 100 }),
+          )),
+        );
+  queue.sort((a, b) => a - b);
+  figure('account queue page p95 (top 100k accounts)', quantile(queue, 0.95), 'ms', TARGET.queueP95Ms);
+
+  // Runs page: the list with its per-stage totals, and one run.
+  const runs = await times(5, () => listRuns({ page: 1, pageSize: 20 }));
+  figure('Runs page (5 runs × 4 stages of batches) p95', quantile(runs, 0.95), 'ms', TARGET.runsP95Ms);
+  const one = await times(5, () => getRun('bench-run-1'));
+  figure('one run p95', quantile(one, 0.95), 'ms', TARGET.runsP95Ms);
+
+  if (exportToo) {
+    const out = path.join(dir, 'export-out');
+    await rm(out, { recursive: true, force: true });
+    try {
+      const e = await runExportChild(url, out);
+      console.log(
+        `${'export'.padEnd(46)} ${e.rows.toLocaleString('en-US')} rows, ${(e.bytes / 1e6).toFixed(0)} MB of Parquet`,
+      );
+      figure('  full Parquet export from the database', e.seconds, 's', TARGET.exportS);
+      figure('  export peak memory (RSS)', e.peakRssBytes / 1024 / 1024, 'MB', TARGET.exportRssMb);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   }
 }
