@@ -34,8 +34,8 @@ export type SpotCheckItemRow = {
 
 export type SpotCheckDetail = { spotCheck: SpotCheckRow; items: SpotCheckItemRow[]; estimates: Estimate[] };
 
-/** Candidates read per round of sampling: the included share is well above a half, so one or two rounds do. */
-const ROUND = 2500;
+/** Candidates read per round, per photo asked for: ~75% of photos are included, so one round usually does. */
+const ROUND_PER_ITEM = 1.5;
 const MIN_BIGINT = -(2n ** 63n);
 
 /**
@@ -62,7 +62,7 @@ async function drawSample(
     while (out.length < size) {
       const rows = await tx.$queryRaw<{ id: string; h: bigint }[]>`
         SELECT id, hashtextextended(id, 0) AS h FROM photos WHERE ${arc} AND hashtextextended(id, 0) > ${after}
-        ORDER BY hashtextextended(id, 0), id LIMIT ${ROUND}`;
+        ORDER BY hashtextextended(id, 0), id LIMIT ${Math.max(500, Math.ceil(size * ROUND_PER_ITEM))}`;
       if (rows.length === 0) break;
       after = rows[rows.length - 1].h;
       const ids = rows.map((r) => r.id);
