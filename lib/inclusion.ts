@@ -3,8 +3,9 @@
 // it is not a non-canonical duplicate, no check's effective verdict is `fail` (the newest reviewer override of a
 // (photo, check) wins over the automatic verdict: the database's effective_verdicts view, which the photo_flags
 // triggers read too) and, under the `account` watermark policy, its account's watermark verdict is not `fail` unless a
-// reviewer approved the account or set the photo's watermark to pass. The dashboard, spot checks, the photo drawer
-// and every export use these two functions and nothing else.
+// reviewer approved the account or set the photo's watermark to pass. The dashboard (through its maintained summary,
+// which groups photoFactsSql's rows and applies reasonsSql), spot checks, the photo drawer and every export use these
+// functions and nothing else.
 import { env } from './env.ts';
 import { Prisma } from './generated/prisma/client.ts';
 
@@ -42,41 +43,92 @@ export function inclusionSettings(opts: InclusionOptions = {}): {
   return { watermarkAccountPolicy: opts.watermarkPolicy ?? env.WATERMARK_ACCOUNT_POLICY };
 }
 
+/** Some accounts' photos, or some photos. */
+export type FactsScope = { accounts?: readonly string[]; photoIds?: readonly string[] };
+
 /**
- * SQL yielding one row per photo: `photo_id` and `reasons` (text[]; empty = included).
- * Reasons: license, not_fetched, unavailable, fetch_error, account_rejected, account_watermark, check:<name>.
+ * The rule's inputs that belong to the photo, one row per photo (`photo_id`, `owner_nsid`, `license`, `availability`,
+ * `watermark_override`: the newest override of its `watermark` check, `check_reasons`: `check:<name>` for every check
+ * whose effective verdict is `fail`, sorted). The account's inputs are joined by `reasonsSql`'s caller, so the
+ * maintained summary (lib/queries/inclusionSummary.ts), which groups these rows per account, reads the account live.
  * A photo the dedup step pointed at its canonical copy (`duplicate_of_id`) fails `duplicate` even before the
  * check has written its result row; an override of `duplicate` still wins.
+ *
+ * Every photo: the effective verdicts come from the effective_verdicts and latest_overrides views (migration
+ * 20261205171700), one pass over the results. `accounts` / `photoIds`: only those photos, their failures read from
+ * photo_flags, the views' rows kept by the triggers that read them (fail/uncertain only, indexed by owner), so a
+ * 200k-photo account is read through its flags instead of 1.6M result lookups or a scan of every result.
  */
-export function photoReasonsSql(licenses: readonly number[], opts: InclusionOptions = {}): Prisma.Sql {
-  const byAccount = inclusionSettings(opts).watermarkAccountPolicy === 'account';
-  // The effective verdict (newest override, else the check's own) comes from the effective_verdicts and
-  // latest_overrides views (migration 20261205171700), which the photo_flags triggers read too.
+export function photoFactsSql(only?: FactsScope): Prisma.Sql {
+  const [column, flagColumn, keys] = only?.accounts
+    ? ['p.owner_nsid', 'owner_nsid', only.accounts]
+    : only?.photoIds
+      ? ['p.id', 'photo_id', only.photoIds]
+      : [null, null, []];
+  const scope = column ? Prisma.sql`${Prisma.raw(column)} = ANY(${[...keys]}::text[])` : Prisma.sql`true`;
+  const fails = flagColumn
+    ? Prisma.sql`SELECT photo_id, "check" FROM photo_flags WHERE verdict = 'fail' AND ${Prisma.raw(flagColumn)} = ANY(${[...keys]}::text[])`
+    : Prisma.sql`SELECT photo_id, "check" FROM effective_verdicts WHERE verdict = 'fail'`;
+  // The newest override of one check, from the latest_overrides view: joined whole (one pass over the overrides) for
+  // every photo or an account's, looked up per photo for a few thousand photos (a spot-check's candidates).
+  const newest = (alias: string, check: string) =>
+    only?.photoIds
+      ? Prisma.sql`LEFT JOIN LATERAL (SELECT x.new_verdict FROM latest_overrides x WHERE x.photo_id = p.id AND x."check" = ${check}) ${Prisma.raw(alias)} ON true`
+      : Prisma.sql`LEFT JOIN latest_overrides ${Prisma.raw(alias)} ON ${Prisma.raw(alias)}.photo_id = p.id AND ${Prisma.raw(alias)}."check" = ${check}`;
   return Prisma.sql`
     WITH failed AS (
       SELECT photo_id, array_agg('check:' || "check" ORDER BY "check") AS reasons
       FROM (
-        SELECT photo_id, "check" FROM effective_verdicts WHERE verdict = 'fail'
+        ${fails}
         UNION ALL
         SELECT p.id, 'duplicate' FROM photos p
-        LEFT JOIN latest_overrides lo ON lo.photo_id = p.id AND lo."check" = 'duplicate'
-        WHERE p.duplicate_of_id IS NOT NULL AND COALESCE(lo.new_verdict, 'fail') = 'fail'
+        ${newest('lo', 'duplicate')}
+        WHERE ${scope} AND p.duplicate_of_id IS NOT NULL AND COALESCE(lo.new_verdict, 'fail') = 'fail'
           AND NOT EXISTS (SELECT 1 FROM check_results c WHERE c.photo_id = p.id AND c."check" = 'duplicate')
       ) f
       GROUP BY photo_id
     )
-    SELECT p.id AS photo_id,
-      array_remove(ARRAY[
-        CASE WHEN NOT (p.license = ANY(${[...licenses]}::int[])) THEN 'license' END,
-        CASE p.availability WHEN 'unknown' THEN 'not_fetched' WHEN 'unavailable' THEN 'unavailable' WHEN 'error' THEN 'fetch_error' END,
+    SELECT p.id AS photo_id, p.owner_nsid, p.license, p.availability, lw.new_verdict AS watermark_override,
+      COALESCE(f.reasons, ARRAY[]::text[]) AS check_reasons
+    FROM photos p
+    LEFT JOIN failed f ON f.photo_id = p.id
+    ${newest('lw', 'watermark')}
+    WHERE ${scope}`;
+}
+
+/**
+ * The rule itself: the reasons (text[]; empty = included) of a row `f` of photoFactsSql's columns (or a group of
+ * such rows) whose account is `a`. Reasons: license, not_fetched, unavailable, fetch_error, account_rejected,
+ * account_watermark, check:<name>.
+ */
+export function reasonsSql(licenses: readonly number[], opts: InclusionOptions = {}): Prisma.Sql {
+  const byAccount = inclusionSettings(opts).watermarkAccountPolicy === 'account';
+  return Prisma.sql`array_remove(ARRAY[
+        CASE WHEN NOT (f.license = ANY(${[...licenses]}::int[])) THEN 'license' END,
+        CASE f.availability WHEN 'unknown' THEN 'not_fetched' WHEN 'unavailable' THEN 'unavailable' WHEN 'error' THEN 'fetch_error' END,
         CASE WHEN a.review_status = 'rejected' THEN 'account_rejected' END,
         CASE WHEN ${byAccount} AND a.watermark_verdict = 'fail' AND a.review_status <> 'approved'
-          AND lw.new_verdict IS DISTINCT FROM 'pass' THEN 'account_watermark' END
-      ], NULL) || COALESCE(f.reasons, ARRAY[]::text[]) AS reasons
-    FROM photos p
-    JOIN accounts a ON a.nsid = p.owner_nsid
-    LEFT JOIN failed f ON f.photo_id = p.id
-    LEFT JOIN latest_overrides lw ON lw.photo_id = p.id AND lw."check" = 'watermark'`;
+          AND f.watermark_override IS DISTINCT FROM 'pass' THEN 'account_watermark' END
+      ], NULL) || f.check_reasons`;
+}
+
+/** SQL yielding one row per photo: `photo_id` and `reasons` (text[]; empty = included), evaluated in full. */
+export function photoReasonsSql(licenses: readonly number[], opts: InclusionOptions = {}): Prisma.Sql {
+  return Prisma.sql`
+    SELECT f.photo_id, ${reasonsSql(licenses, opts)} AS reasons
+    FROM (${photoFactsSql()}) f
+    JOIN accounts a ON a.nsid = f.owner_nsid`;
+}
+
+/** The included photos among `photoIds` (a spot-check's candidates), by the same rule, read per photo. */
+export function includedAmongSql(
+  licenses: readonly number[],
+  photoIds: readonly string[],
+  opts: InclusionOptions = {},
+): Prisma.Sql {
+  return Prisma.sql`
+    SELECT f.photo_id FROM (${photoFactsSql({ photoIds })}) f JOIN accounts a ON a.nsid = f.owner_nsid
+    WHERE cardinality(${reasonsSql(licenses, opts)}) = 0`;
 }
 
 /** SQL yielding the ids of included photos. */

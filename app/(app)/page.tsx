@@ -12,6 +12,7 @@ import { getReviewProgress } from '@/lib/queries/reviewProgress';
 import { getReviewQuality } from '@/lib/queries/reviewQuality';
 import { ReviewQualityLine } from '@/components/ui/ReviewQualityLine';
 import { reasonLabel } from '@/lib/reasons';
+import { SummaryFreshnessLine } from './SummaryFreshnessLine';
 
 export const dynamic = 'force-dynamic';
 
@@ -38,6 +39,7 @@ export default async function DashboardPage() {
         <StatCard label="Included" value={counts.included} hint="By the inclusion rule" />
         <StatCard label="Excluded" value={counts.excluded} />
       </dl>
+      <SummaryFreshnessLine f={counts.freshness} />
       <section className="rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="split-h">
         <h2 id="split-h" className="mb-3 font-medium">
           Included vs excluded

@@ -2,6 +2,12 @@
 import { db } from '../db.ts';
 import { photoReasonsSql } from '../inclusion.ts';
 import { Prisma } from '../generated/prisma/client.ts';
+import {
+  refreshInclusionSummary,
+  summaryFreshness,
+  summaryReasonCounts,
+  type SummaryFreshness,
+} from './inclusionSummary.ts';
 
 export type DatasetCounts = {
   photos: number;
@@ -9,28 +15,51 @@ export type DatasetCounts = {
   included: number;
   excluded: number;
   reasons: { reason: string; count: number }[];
+  /** How current the figures are: they come from the maintained summary (lib/queries/inclusionSummary.ts). */
+  freshness: SummaryFreshness;
 };
 
+/** Time a page load spends bringing the summary up to date before it reads it; the rest waits for the next load. */
+const REFRESH_BUDGET_MS = 400;
+/** Accounts larger than this are recomputed after the page is served (the largest, 200k photos, take ~3 s). */
+const REFRESH_INLINE_PHOTOS = 20_000;
+
+/**
+ * Included/excluded counts by the inclusion rule, read from the maintained summary after refreshing the accounts that
+ * changed (up to REFRESH_BUDGET_MS, accounts up to REFRESH_INLINE_PHOTOS); the rest is refreshed in the background. Never built yet and being built by someone else: the rule evaluated in full.
+ */
 export async function getDatasetCounts(licenses: readonly number[]): Promise<DatasetCounts> {
-  const [totals] = await db().$queryRaw<{ photos: bigint; accounts: bigint }[]>`
-    SELECT (SELECT count(*) FROM photos) AS photos, (SELECT count(*) FROM accounts) AS accounts`;
-  const rows = await db().$queryRaw<{ reason: string | null; count: bigint }[]>(Prisma.sql`
-    WITH r AS (${photoReasonsSql(licenses)})
-    SELECT NULL AS reason, count(*) FILTER (WHERE cardinality(reasons) = 0) AS count FROM r
-    UNION ALL
-    SELECT reason, count(*) FROM r, unnest(r.reasons) AS reason GROUP BY reason`);
-  const included = Number(rows.find((r) => r.reason === null)?.count ?? 0);
-  const photos = Number(totals.photos);
+  await refreshInclusionSummary({ budgetMs: REFRESH_BUDGET_MS, maxAccountPhotos: REFRESH_INLINE_PHOTOS });
+  const freshness = await summaryFreshness();
+  // What is left (large accounts, or more than the budget) is counted after the response; the page says so.
+  if (freshness.pendingAccounts > 0) void refreshInclusionSummary().catch(() => {});
+  const rows = freshness.refreshedAt ? await summaryReasonCounts(licenses) : await fullReasonCounts(licenses);
+  const [totals] = await db().$queryRaw<{ accounts: bigint }[]>`SELECT count(*) AS accounts FROM accounts`;
+  const count = (reason: string | null) => rows.find((r) => r.reason === reason)?.count ?? 0;
+  const photos = count('__all__');
+  const included = count(null);
   return {
     photos,
     accounts: Number(totals.accounts),
     included,
     excluded: photos - included,
     reasons: rows
-      .filter((r) => r.reason !== null)
-      .map((r) => ({ reason: r.reason as string, count: Number(r.count) }))
+      .filter((r): r is { reason: string; count: number } => r.reason !== null && r.reason !== '__all__')
       .sort((a, b) => b.count - a.count),
+    freshness,
   };
+}
+
+/** The same figures by evaluating the rule over every photo (what the summary must always agree with). */
+export async function fullReasonCounts(
+  licenses: readonly number[],
+): Promise<{ reason: string | null; count: number }[]> {
+  const rows = await db().$queryRaw<{ reason: string | null; n: bigint }[]>(Prisma.sql`
+    WITH r AS (${photoReasonsSql(licenses)})
+    SELECT NULL AS reason, count(*) FILTER (WHERE cardinality(reasons) = 0) AS n FROM r
+    UNION ALL SELECT '__all__', count(*) FROM r
+    UNION ALL SELECT reason, count(*) FROM r, unnest(r.reasons) AS reason GROUP BY reason`);
+  return rows.map((r) => ({ reason: r.reason, count: Number(r.n) }));
 }
 
 /** Rows a chart reads at most: above that, PostgreSQL samples the table (TABLESAMPLE) and counts are scaled up. */

@@ -3,7 +3,8 @@ import { db, Prisma } from '../db.ts';
 import type { SpotCheckPopulation } from '../generated/prisma/enums.ts';
 import { ConflictError, isUniqueViolation, NotFoundError, BadRequestError } from '../errors.ts';
 import { goldCount, mixGold } from '../domain/goldMix.ts';
-import { includedPhotoIdsSql } from '../inclusion.ts';
+import { includedAmongSql, includedPhotoIdsSql } from '../inclusion.ts';
+import { refreshInclusionSummary, summaryFreshness, summaryReasonCounts } from './inclusionSummary.ts';
 import { estimatesFrom, type Estimate } from '../stats/spotEstimates.ts';
 import { photoInclusion } from './photos.ts';
 import { SPOT_LABELS, type SpotLabel } from '../reviewVocabulary.ts';
@@ -51,11 +52,72 @@ export type SpotCheckDetail = {
 export type SpotCheckViewer = { admin: boolean };
 const REVIEWER: SpotCheckViewer = { admin: false };
 
+/** Candidates read per round, per photo asked for: ~75% of photos are included, so one round usually does. */
+const ROUND_PER_ITEM = 1.5;
+const MIN_BIGINT = -(2n ** 63n);
+
 /**
- * Draws the sample in one pass over the population: ordering by md5(seed:id) makes it deterministic for a seed,
- * and the window count gives the population size without a second scan. With `goldRate` (REVIEW_GOLD_RATE; 0 or
- * absent: none), that share of the items are known-answer photos not drawn, picked by md5(seed:gold:id); every item
- * is then placed by a seeded shuffle (see mixGold): the same seed, rate and known answers give the same sample.
+ * Draws the sample without reading the whole population: photos in the order of a 64-bit hash of their id (the
+ * photos_sample_order_idx expression index), from where the seed's hash falls, wrapping around, each kept if it is in
+ * the population (the inclusion rule evaluated for those photos only). The hash knows nothing of a photo, so the first
+ * `size` kept are a uniform sample; the same seed draws the same sample while the photos stay the same.
+ */
+async function drawSample(
+  tx: Client,
+  population: SpotCheckPopulation,
+  seed: string,
+  size: number,
+  licenses: readonly number[],
+): Promise<string[]> {
+  const [{ start }] = await tx.$queryRaw<{ start: bigint }[]>`SELECT hashtextextended(${seed}, 0) AS start`;
+  const out: string[] = [];
+  for (const pass of ['from the seed on', 'wrapped around'] as const) {
+    const arc =
+      pass === 'from the seed on'
+        ? Prisma.sql`hashtextextended(id, 0) >= ${start}`
+        : Prisma.sql`hashtextextended(id, 0) < ${start}`;
+    let after = MIN_BIGINT;
+    while (out.length < size) {
+      const rows = await tx.$queryRaw<{ id: string; h: bigint }[]>`
+        SELECT id, hashtextextended(id, 0) AS h FROM photos WHERE ${arc} AND hashtextextended(id, 0) > ${after}
+        ORDER BY hashtextextended(id, 0), id LIMIT ${Math.max(500, Math.ceil(size * ROUND_PER_ITEM))}`;
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1].h;
+      const ids = rows.map((r) => r.id);
+      const kept =
+        population === 'all'
+          ? new Set(ids)
+          : new Set(
+              (await tx.$queryRaw<{ photo_id: string }[]>(includedAmongSql(licenses, ids))).map(
+                (r) => r.photo_id,
+              ),
+            );
+      for (const id of ids) if (kept.has(id) && out.length < size) out.push(id);
+    }
+  }
+  return out;
+}
+
+/** Photos in the population: from the dashboard's maintained summary, refreshed first like a dashboard load. */
+async function populationSize(population: SpotCheckPopulation, licenses: readonly number[]): Promise<number> {
+  await refreshInclusionSummary({ budgetMs: 400 });
+  const { refreshedAt } = await summaryFreshness();
+  if (!refreshedAt) {
+    const [{ n }] = await db().$queryRaw<{ n: number }[]>(
+      population === 'included'
+        ? Prisma.sql`SELECT count(*)::int AS n FROM (${includedPhotoIdsSql(licenses)}) i`
+        : Prisma.sql`SELECT count(*)::int AS n FROM photos`,
+    );
+    return n;
+  }
+  const counts = await summaryReasonCounts(licenses);
+  return counts.find((r) => r.reason === (population === 'included' ? null : '__all__'))?.count ?? 0;
+}
+
+/**
+ * Draws the sample (drawSample). With `goldRate` (REVIEW_GOLD_RATE; 0 or absent: none), that share of the items are then replaced by known-answer
+ * photos not drawn (pickGold) and every item is placed by a seeded shuffle (mixGold): the same seed, rate and known
+ * answers give the same sample.
  */
 export async function createSpotCheck(input: {
   name: string;
@@ -67,29 +129,24 @@ export async function createSpotCheck(input: {
   goldRate?: number;
 }): Promise<SpotCheckRow> {
   const goldRate = input.goldRate ?? 0;
-  const population =
-    input.population === 'included'
-      ? includedPhotoIdsSql(input.licenses)
-      : Prisma.sql`SELECT id AS photo_id FROM photos`;
+  const size = await populationSize(input.population, input.licenses);
   return db().$transaction(
     async (tx) => {
-      const sample = await tx.$queryRaw<{ photo_id: string; n: number }[]>(Prisma.sql`
-      SELECT photo_id, count(*) OVER ()::int AS n FROM (${population}) pop
-      ORDER BY md5(${input.seed} || ':' || photo_id), photo_id LIMIT ${input.size}`);
+      const sample = await drawSample(tx, input.population, input.seed, input.size, input.licenses);
       if (sample.length === 0)
         throw new BadRequestError('The population is empty: there is nothing to sample');
-      const drawn = sample.map((s) => s.photo_id);
-      const gold = await pickGold(tx, input.seed, drawn, input.size, goldRate, {
+      const gold = await pickGold(tx, input.seed, sample, input.size, goldRate, {
         includedOnly: input.population === 'included' ? input.licenses : null,
       });
-      const items = mixGold(input.seed, drawn, gold, input.size);
+      const items = mixGold(input.seed, sample, gold, input.size);
       const sc = await tx.spotCheck.create({
         data: {
           name: input.name,
           population: input.population,
           size: items.length,
           seed: input.seed,
-          populationSize: sample[0].n,
+          // The summary may lag a write the sample already saw: never below what was drawn.
+          populationSize: Math.max(size, sample.length),
           goldRate,
           createdById: input.userId,
         },

@@ -1,6 +1,7 @@
 // Runs one attempt of a batch job that pg-boss handed this worker, and records its outcome for the Runs page.
 import type { JobWithMetadata } from 'pg-boss';
 import { refreshFlagScores } from '../../lib/queries/flagScores.ts';
+import { refreshInclusionSummary } from '../../lib/queries/inclusionSummary.ts';
 import type { ResolvedRunConfig } from './config.ts';
 import { queueName } from './queues.ts';
 import {
@@ -84,6 +85,10 @@ export async function executeJob(
     // Check results changed accounts' flag scores; recompute those now that the batch is committed.
     await refreshFlagScores().catch((e: unknown) =>
       o.log?.(`flag scores after ${batch.stage} ${batch.key}: ${describe(e)}`),
+    );
+    // And the dashboard's inclusion summary, so it stays current through a run instead of catching up on a page load.
+    await refreshInclusionSummary().catch((e: unknown) =>
+      o.log?.(`inclusion summary after ${batch.stage} ${batch.key}: ${describe(e)}`),
     );
     return {
       outcome: recorded

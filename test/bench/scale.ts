@@ -1,0 +1,333 @@
+// Benchmark: the app against a Megalith-sized database (10M photos, ~76M check results): dashboard counts, check
+// pages, spot-check creation, the account queue, the Runs page and a full Parquet export, each against its target.
+// The database is built once and cached under data/bench/scale/<builder version>-<photos>-<accounts>.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { lstat, mkdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHECK_NAMES, type CheckName } from '../../lib/checks.ts';
+import { db, disconnectDb } from '../../lib/db.ts';
+import { fullReasonCounts, getDatasetCounts } from '../../lib/queries/dashboard.ts';
+import { refreshInclusionSummary, summaryFreshness } from '../../lib/queries/inclusionSummary.ts';
+import {
+  listCheckPhotos,
+  listCheckSummaries,
+  overridePhotos,
+  type CheckPhotoFilter,
+} from '../../lib/queries/overrides.ts';
+import { listReviewQueue } from '../../lib/queries/review.ts';
+import { getRun, listRuns } from '../../lib/queries/runs.ts';
+import { createSpotCheck } from '../../lib/queries/spotChecks.ts';
+import { QUEUE_ORDERS } from '../../lib/reviewVocabulary.ts';
+import { startEmbeddedPostgres } from '../../lib/server/embeddedPostgres.ts';
+import { migrate } from '../../lib/server/migrate.ts';
+import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
+import { BUILDER_VERSION, buildScaleDatabase, type ScaleSizes } from './scale/build.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const LICENSES = [7, 8, 9, 10];
+const TARGET = {
+  dashboardMs: 1000,
+  checkPageP95Ms: 150,
+  spotCheckMs: 1000,
+  queueP95Ms: 100,
+  // The issue names no figure for the Runs page: it is held to the check pages' page target.
+  runsP95Ms: 150,
+  exportS: 300,
+  exportRssMb: 2048,
+  buildMin: 30,
+} as const;
+
+const USAGE = `npm run bench -- scale [--photos 10000000] [--accounts photos/100] [--zipf 0.8] [--port 5440]
+  [--rebuild] [--build-only] [--only dashboard|rest] [--no-export] [--no-full] (skip the whole-rule evaluation the dashboard used to run)`;
+
+const log = (m: string) => process.stderr.write(`${m}\n`);
+const misses: string[] = [];
+
+function figure(name: string, value: number, unit: string, target: number): void {
+  const ratio = value / target;
+  if (ratio >= 1) misses.push(name);
+  const v = value >= 100 ? value.toFixed(0) : value.toFixed(1);
+  console.log(
+    `${name.padEnd(46)} ${`${v} ${unit}`.padStart(12)}  target < ${target} ${unit}  ${ratio.toFixed(2).padStart(6)}× ${ratio < 1 ? '' : ' MISSED'}`,
+  );
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function times(n: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    out.push(performance.now() - t);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** The cache folder, its cluster included when the postgres user's copy lives elsewhere (see pgPlacement.ts). */
+async function removeCache(dir: string): Promise<void> {
+  const pointer = path.join(dir, 'postgres');
+  const st = await lstat(pointer).catch(() => null);
+  if (st?.isSymbolicLink())
+    await rm(path.resolve(dir, await readlink(pointer)), { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true });
+}
+
+async function runExportChild(
+  url: string,
+  outDir: string,
+): Promise<{
+  rows: number;
+  seconds: number;
+  peakRssBytes: number;
+  bytes: number;
+}> {
+  const child = spawn(
+    path.join(root, 'node_modules/.bin/tsx'),
+    [path.join(root, 'test/bench/scale/exportChild.ts'), outDir, LICENSES.join(',')],
+    { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  const line = out.trim().split('\n').pop() ?? '';
+  if (code !== 0 || !line.startsWith('{'))
+    throw new Error(`export child failed (exit ${code}): ${out.slice(-500)}`);
+  return JSON.parse(line);
+}
+
+export async function run(args: string[]): Promise<void> {
+  const { flags } = parseArgs(args);
+  if (flags.help) {
+    console.log(USAGE);
+    return;
+  }
+  const photos = Number(flags.photos ?? 10_000_000);
+  const sizes: ScaleSizes = {
+    photos,
+    accounts: Number(flags.accounts ?? Math.round(photos / 100)),
+    zipf: Number(flags.zipf ?? 0.8),
+  };
+  if (!(sizes.photos >= 1000 && sizes.accounts >= 10 && sizes.accounts * 2 <= sizes.photos))
+    throw new Error('--photos must be at least 1000 and --accounts between 10 and photos/2');
+  const dir = path.join(
+    root,
+    'data/bench/scale',
+    `v${BUILDER_VERSION}-${sizes.photos}-${sizes.accounts}-${sizes.zipf}`,
+  );
+  const marker = path.join(dir, 'built.json');
+  if (flags.rebuild || !existsSync(marker)) await removeCache(dir);
+  await mkdir(dir, { recursive: true });
+  const server = await startEmbeddedPostgres({
+    dataDir: dir,
+    database: 'bench',
+    port: Number(flags.port ?? 5440),
+    log,
+    readyTimeoutMs: 600_000,
+  });
+  try {
+    // Later migrations (this branch's, or one merged since the build) apply to the cached database too.
+    await migrate(server.url);
+    process.env.DATABASE_URL = server.url;
+    process.env.DATABASE_POOL_SIZE = '4';
+    let built: { buildSeconds: number; summarySeconds: number; at: string };
+    if (existsSync(marker)) {
+      built = JSON.parse(await readFile(marker, 'utf8'));
+      log(`using the cached database in ${dir} (built ${built.at})`);
+    } else {
+      log(
+        `building ${sizes.photos.toLocaleString('en-US')} photos / ${sizes.accounts.toLocaleString('en-US')} accounts in ${dir}…`,
+      );
+      const t0 = performance.now();
+      await db().$executeRawUnsafe(`ALTER SYSTEM SET max_wal_size = '2GB'`);
+      await db().$executeRawUnsafe(`SELECT pg_reload_conf()`);
+      await buildScaleDatabase(server.url, sizes, log);
+      const buildSeconds = (performance.now() - t0) / 1000;
+      const t1 = performance.now();
+      await refreshInclusionSummary();
+      const summarySeconds = (performance.now() - t1) / 1000;
+      built = { buildSeconds, summarySeconds, at: new Date().toISOString() };
+      await writeFile(marker, JSON.stringify(built));
+    }
+    if (flags['build-only']) return;
+    const [facts] = await db().$queryRaw<
+      { photos: bigint; results: bigint; accounts: bigint; overrides: bigint; bytes: bigint; top: number }[]
+    >`SELECT (SELECT count(*) FROM photos) AS photos, (SELECT count(*) FROM check_results) AS results,
+        (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM overrides) AS overrides,
+        pg_database_size(current_database()) AS bytes, (SELECT max(photo_count) FROM accounts) AS top`;
+    const [{ load }] = [{ load: (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ') }];
+    console.log(
+      `scale bench: ${Number(facts.photos).toLocaleString('en-US')} photos, ${Number(facts.results).toLocaleString('en-US')} check results, ` +
+        `${Number(facts.accounts).toLocaleString('en-US')} accounts (largest ${facts.top.toLocaleString('en-US')} photos), ` +
+        `${Number(facts.overrides).toLocaleString('en-US')} overrides; load average ${load} on ${(await import('node:os')).cpus().length} cores`,
+    );
+    figure('build (cached; this run reused it if so)', built.buildSeconds / 60, 'min', TARGET.buildMin);
+    console.log(
+      `${'summary built whole (once, after the build)'.padEnd(46)} ${`${built.summarySeconds.toFixed(1)} s`.padStart(12)}`,
+    );
+    const gbPerM = Number(facts.bytes) / 1e9 / (Number(facts.photos) / 1e6);
+    console.log(
+      `${'database size'.padEnd(46)} ${`${(Number(facts.bytes) / 1e9).toFixed(1)} GB`.padStart(12)}  = ${gbPerM.toFixed(2)} GB per million photos`,
+    );
+
+    const rest = flags.only === 'rest';
+    const [big] = await db().$queryRaw<{ nsid: string }[]>`SELECT nsid FROM accounts ORDER BY rank LIMIT 1`;
+    if (!rest) await dashboardFigures(big.nsid, !flags['no-full']);
+    if (flags.only === 'dashboard') return;
+    if (!rest) await checkPageFigures(big.nsid);
+    await restFigures(server.url, dir, !flags['no-export']);
+    console.log(misses.length ? `MISSED: ${misses.join('; ')}` : 'all targets met');
+  } finally {
+    await disconnectDb();
+    await server.stop();
+  }
+}
+
+async function dashboardFigures(bigNsid: string, full: boolean): Promise<void> {
+  // Dashboard: the counts as a page load gets them (refresh of what changed, then the summary), clean and after a
+  // reviewer's override of 1,000 photos of the largest account; then the old whole-rule evaluation for the record.
+  await getDatasetCounts(LICENSES);
+  const clean = await times(5, () => getDatasetCounts(LICENSES));
+  figure(
+    'dashboard counts (summary up to date), max of 5',
+    clean[clean.length - 1],
+    'ms',
+    TARGET.dashboardMs,
+  );
+  const ids = await db().$queryRaw<{ photo_id: string }[]>`
+      SELECT cr.photo_id FROM photos p JOIN check_results cr ON cr.photo_id = p.id AND cr."check" = 'clip_nonphoto'
+      WHERE p.owner_nsid = ${bigNsid} ORDER BY cr.photo_id LIMIT 1000`;
+  // Every run turns the same 1,000 photos the other way (fail, then pass on the next run), so each one changes them.
+  const [{ earlier }] = await db().$queryRaw<
+    { earlier: number }[]
+  >`SELECT count(*)::int AS earlier FROM overrides WHERE reason = 'scale bench'`;
+  await overridePhotos({
+    userId: 'bench-user-2',
+    photoIds: ids.map((r) => r.photo_id),
+    check: 'clip_nonphoto',
+    newVerdict: Math.floor(earlier / ids.length) % 2 === 0 ? 'fail' : 'pass',
+    reason: 'scale bench',
+    requestId: `scale-${Date.now()}`,
+  });
+  const t = performance.now();
+  const after = await getDatasetCounts(LICENSES);
+  figure(
+    `dashboard counts after ${ids.length} overrides (largest account)`,
+    performance.now() - t,
+    'ms',
+    TARGET.dashboardMs,
+  );
+  if (after.freshness.pendingAccounts > 0) {
+    // The load left the large account to the background refresh it started: time until the counts are current.
+    while ((await summaryFreshness()).pendingAccounts > 0) await new Promise((r) => setTimeout(r, 100));
+    console.log(
+      `${`  counted in the background (${after.freshness.pendingAccounts} pending account)`.padEnd(46)} ${`${((performance.now() - t) / 1000).toFixed(1)} s`.padStart(12)} after the load began`,
+    );
+  }
+  if (full) {
+    const t2 = performance.now();
+    const full = await fullReasonCounts(LICENSES);
+    const fullMs = performance.now() - t2;
+    const same = full.find((r) => r.reason === null)?.count === after.included;
+    console.log(
+      `${'  whole-rule evaluation (what every load ran)'.padEnd(46)} ${`${(fullMs / 1000).toFixed(1)} s`.padStart(12)}  included ${after.included.toLocaleString('en-US')} ${same ? '= summary' : '≠ SUMMARY'}`,
+    );
+    if (!same) misses.push('summary disagrees with the whole rule');
+  }
+}
+
+async function checkPageFigures(bigNsid: string): Promise<void> {
+  // Check pages: every check × every filter, page 1 (and a deep page), 200 photos a page as the UI asks.
+  const filters: [string, Omit<CheckPhotoFilter, 'pageSize'>][] = [
+    ['fail + uncertain', { page: 1 }],
+    ['fail', { verdict: 'fail', page: 1 }],
+    ['uncertain', { verdict: 'uncertain', page: 1 }],
+    ['open', { status: 'open', page: 1 }],
+    ['overridden', { status: 'overridden', page: 1 }],
+    ['score ≥ 0.9', { minScore: 0.9, page: 1 }],
+    ['largest account', { account: bigNsid, page: 1 }],
+    ['license 10', { license: 10, page: 1 }],
+    ['page 50', { page: 50 }],
+  ];
+  const checkSummaries = await times(3, () => listCheckSummaries());
+  figure('checks overview (per-check counts), max of 3', checkSummaries[2], 'ms', TARGET.checkPageP95Ms);
+  let worst = { ms: 0, at: '' };
+  console.log(
+    `check page p95 (ms) ${''.padEnd(8)}${CHECK_NAMES.map((c) => c.slice(0, 9).padStart(10)).join('')}`,
+  );
+  for (const [label, f] of filters) {
+    const cells: string[] = [];
+    for (const check of CHECK_NAMES) {
+      const s = await times(4, () => listCheckPhotos(check as CheckName, { ...f, pageSize: 200 }));
+      const p95 = quantile(s, 0.95);
+      if (p95 > worst.ms) worst = { ms: p95, at: `${check}, ${label}` };
+      cells.push(p95.toFixed(0).padStart(10));
+    }
+    console.log(`  ${label.padEnd(25)}${cells.join('')}`);
+  }
+  figure(`check page p95, worst (${worst.at})`, worst.ms, 'ms', TARGET.checkPageP95Ms);
+}
+
+async function restFigures(url: string, dir: string, exportToo: boolean): Promise<void> {
+  // Spot-check creation: 1,000 included photos, and 1,000 of all photos.
+  for (const population of ['included', 'all'] as const) {
+    const t3 = performance.now();
+    await createSpotCheck({
+      name: `scale ${population}`,
+      population,
+      size: 1000,
+      seed: `scale-${Date.now()}`,
+      userId: 'bench-user-1',
+      licenses: LICENSES,
+    });
+    figure(`spot-check creation, 1,000 ${population}`, performance.now() - t3, 'ms', TARGET.spotCheckMs);
+  }
+
+  // Account queue: every order, pending/approved filters, first and a deep page; the queue as configured (the top
+  // 5,000 accounts, REVIEW_TOP_ACCOUNTS' default) and every account.
+  for (const topN of [5000, 100_000]) {
+    const queue: number[] = [];
+    for (const order of QUEUE_ORDERS)
+      for (const status of [undefined, 'pending', 'approved'] as const)
+        for (const page of [1, 20])
+          queue.push(
+            ...(await times(3, () =>
+              listReviewQueue('bench-user-2', { topN, order, status, page, pageSize: 100 }),
+            )),
+          );
+    queue.sort((a, b) => a - b);
+    figure(
+      `account queue page p95 (top ${topN.toLocaleString('en-US')} accounts)`,
+      quantile(queue, 0.95),
+      'ms',
+      TARGET.queueP95Ms,
+    );
+  }
+
+  // Runs page: the list with its per-stage totals, and one run.
+  const runs = await times(5, () => listRuns({ page: 1, pageSize: 20 }));
+  figure('Runs page (5 runs × 4 stages of batches) p95', quantile(runs, 0.95), 'ms', TARGET.runsP95Ms);
+  const one = await times(5, () => getRun('bench-run-1'));
+  figure('one run p95', quantile(one, 0.95), 'ms', TARGET.runsP95Ms);
+
+  if (exportToo) {
+    const out = path.join(dir, 'export-out');
+    await rm(out, { recursive: true, force: true });
+    try {
+      const e = await runExportChild(url, out);
+      console.log(
+        `${'export'.padEnd(46)} ${e.rows.toLocaleString('en-US')} rows, ${(e.bytes / 1e6).toFixed(0)} MB of Parquet`,
+      );
+      figure('  full Parquet export from the database', e.seconds, 's', TARGET.exportS);
+      figure('  export peak memory (RSS)', e.peakRssBytes / 1024 / 1024, 'MB', TARGET.exportRssMb);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,170 @@
+// The dashboard's maintained summary and the export agree with a full evaluation of the inclusion rule after every
+// kind of write: check results (new, re-check, deleted), overrides (single, a bulk batch and its undo), decisions,
+// photo changes and deletions, account watermark verdicts. The summary is refreshed incrementally, never rebuilt.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { db, Prisma } from '../../../lib/db.ts';
+import { includedPhotoIdsSql } from '../../../lib/inclusion.ts';
+import { fullReasonCounts, getDatasetCounts } from '../../../lib/queries/dashboard.ts';
+import { decideAccount } from '../../../lib/queries/decisions.ts';
+import { bulkOverride, undoOverrideBatch } from '../../../lib/queries/overrideBatches.ts';
+import { listCheckPhotos, overridePhotos } from '../../../lib/queries/overrides.ts';
+import { openSnapshot } from '../../../pipeline/export/source.ts';
+import { useTestDatabase } from '../../helpers/db.ts';
+import { seedInclusionStates } from '../../pipeline/export/seedPhotos.ts';
+
+useTestDatabase();
+const LICENSES = [7, 8, 9, 10];
+let userId: string;
+let builtAt: Date;
+
+async function builtAtNow(): Promise<Date> {
+  const [r] = await db().$queryRaw<
+    { built_at: Date }[]
+  >`SELECT built_at FROM quarry_internal.inclusion_summary_state`;
+  return r.built_at;
+}
+
+/** Asserts the dashboard and the export agree with the rule evaluated in full; returns the included count. */
+async function agree(): Promise<number> {
+  const dash = await getDatasetCounts(LICENSES);
+  const full = await fullReasonCounts(LICENSES);
+  const fullOf = (reason: string | null) => full.find((r) => r.reason === reason)?.count ?? 0;
+  expect(dash.freshness.pendingAccounts).toBe(0);
+  expect(dash.photos).toBe(fullOf('__all__'));
+  expect(dash.included).toBe(fullOf(null));
+  expect(Object.fromEntries(dash.reasons.map((r) => [r.reason, r.count]))).toEqual(
+    Object.fromEntries(
+      full.filter((r) => r.reason !== null && r.reason !== '__all__').map((r) => [r.reason, r.count]),
+    ),
+  );
+  const ids = (await db().$queryRaw<{ photo_id: string }[]>(includedPhotoIdsSql(LICENSES)))
+    .map((r) => r.photo_id)
+    .sort();
+  const snapshot = await openSnapshot(LICENSES);
+  try {
+    const exported: string[] = [];
+    for await (const chunk of snapshot.rows(3)) {
+      // Each staging record starts with the photo id (digits, never quoted); a title may carry a quoted newline.
+      const found = [...chunk.text.matchAll(/(?:^|\n)(\d+),/g)].map((m) => m[1]);
+      expect(found).toHaveLength(chunk.rows);
+      exported.push(...found);
+    }
+    expect(exported.sort()).toEqual(ids);
+    const counts = await snapshot.counts();
+    expect(counts.included).toBe(dash.included);
+    expect(counts.photos).toBe(dash.photos);
+  } finally {
+    await snapshot.close();
+  }
+  // Incremental: the summary built once at the start is brought up to date, not rebuilt.
+  expect(await builtAtNow()).toEqual(builtAt);
+  return dash.included;
+}
+
+beforeAll(async () => {
+  await seedInclusionStates();
+  const u = await db().user.create({
+    data: { email: 'summary@t.test', name: 'S', passwordHash: 'x', role: 'admin' },
+  });
+  userId = u.id;
+  await getDatasetCounts(LICENSES);
+  builtAt = await builtAtNow();
+});
+
+describe('inclusion summary', () => {
+  it('starts equal to the full rule (6 of 14 included)', async () => {
+    expect(await agree()).toBe(6);
+  });
+
+  it('follows check results: a new fail, a re-check to pass, a deleted result', async () => {
+    await db().checkResult.create({
+      data: { photoId: '1002', check: 'copyright_text', verdict: 'fail', score: 1, version: 'c-1' },
+    });
+    expect(await agree()).toBe(5);
+    await db().checkResult.update({
+      where: { photoId_check: { photoId: '1009', check: 'resolution' } },
+      data: { verdict: 'pass' },
+    });
+    expect(await agree()).toBe(6);
+    await db().checkResult.delete({ where: { photoId_check: { photoId: '1002', check: 'copyright_text' } } });
+    expect(await agree()).toBe(7);
+  });
+
+  it('follows a single override', async () => {
+    await overridePhotos({
+      userId,
+      photoIds: ['1014'],
+      check: 'clip_nonphoto',
+      newVerdict: 'fail',
+      requestId: 'sum-1',
+    });
+    expect(await agree()).toBe(6);
+  });
+
+  it('follows a bulk override batch and its undo', async () => {
+    await db().checkResult.createMany({
+      data: ['1001', '1002', '1003'].map((photoId) => ({
+        photoId,
+        check: 'border',
+        verdict: 'uncertain' as const,
+        score: 0.5,
+        version: 'b-1',
+      })),
+    });
+    expect(await agree()).toBe(6);
+    const filter = { verdict: 'uncertain' as const };
+    const { total } = await listCheckPhotos('border', { ...filter, page: 1, pageSize: 10 });
+    const batch = await bulkOverride({
+      userId,
+      check: 'border',
+      filter,
+      newVerdict: 'fail',
+      expectedCount: total,
+      requestId: 'sum-bulk',
+    });
+    expect(batch.count).toBe(3);
+    expect(await agree()).toBe(3);
+    await undoOverrideBatch({ userId, batchId: batch.id, requestId: 'sum-bulk-undo' });
+    expect(await agree()).toBe(6);
+  });
+
+  it('follows decisions (read live from the account)', async () => {
+    await decideAccount({
+      nsid: '3@N03',
+      userId,
+      decision: 'reject',
+      reason: 'other',
+      requestId: 'sum-dec',
+      expectedStatus: 'approved',
+    });
+    // 1003 and 1014 (3@N03): 1003 was included, 1014 already failed clip_nonphoto.
+    expect(await agree()).toBe(5);
+  });
+
+  it('follows photo changes and deletions, and account watermark verdicts', async () => {
+    await db().photo.update({ where: { id: '1002' }, data: { license: 4 } });
+    expect(await agree()).toBe(4);
+    await db().photo.update({ where: { id: '1005' }, data: { availability: 'available' } });
+    expect(await agree()).toBe(5);
+    await db().photo.delete({ where: { id: '1005' } });
+    expect(await agree()).toBe(4);
+    await db().photo.delete({ where: { id: '1009' } }); // included since its re-check to pass
+    expect(await agree()).toBe(3);
+    await db().account.update({ where: { nsid: '1@N01' }, data: { watermarkVerdict: 'fail' } });
+    // Under the default policy (account) every photo of 1@N01 is out but 1010, whose watermark a reviewer passed.
+    expect(await agree()).toBe(1);
+  });
+
+  it('rebuilds whole after a TRUNCATE forgot it', async () => {
+    await db().$executeRaw(
+      Prisma.sql`TRUNCATE spot_check_items, overrides, override_batches, photo_flags CASCADE`,
+    );
+    const [state] = await db().$queryRaw<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM quarry_internal.inclusion_summary_state`;
+    expect(state.n).toBe(0);
+    const dash = await getDatasetCounts(LICENSES);
+    const full = await fullReasonCounts(LICENSES);
+    expect(dash.included).toBe(full.find((r) => r.reason === null)?.count);
+  });
+});
