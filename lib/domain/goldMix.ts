@@ -1,7 +1,7 @@
 // Mixing known-answer photos into a spot-check's sample so that no item's place tells it apart.
 import { createHash } from 'node:crypto';
 
-/** The sample order of a photo for a seed: PostgreSQL's md5(seed || ':' || photo_id), which the draw orders by. */
+/** A photo's seeded key: md5(seed || ':' || photo_id) in hex, as PostgreSQL computes it (positions, known-answer picks). */
 export function sampleKey(seed: string, photoId: string): string {
   return createHash('md5').update(`${seed}:${photoId}`).digest('hex');
 }
@@ -21,8 +21,8 @@ export function positionKey(seed: string, photoId: string): string {
 /**
  * `drawn`: the population's draw in sample order (at most `size`); `gold`: the known-answer photos picked for this
  * sample (none of them drawn). The sample keeps the first size − gold drawn photos, then orders every item by
- * positionKey. Not by the draw's key: drawn photos have the smallest keys of the population, so a known-answer photo
- * would always come last.
+ * positionKey. Not in draw order: drawn photos are the first in the draw's order, so a known-answer photo would always
+ * come last.
  */
 export function mixGold(
   seed: string,
