@@ -13,8 +13,9 @@ export type ClipConfig = {
   executionProvider: 'cpu' | 'cuda';
   thresholds: { nonphoto: Thresholds; nonwholesome: Thresholds };
   nearDuplicate: number;
-  /** Above this many embeddings the exact (quadratic) near-duplicate search is not attempted. */
+  /** A memory guard: above this many embeddings CLIP pairs are not searched for. */
   nearDuplicateMaxPhotos: number;
+  annQuantization: 'f16' | 'i8';
   dataDir: string;
 };
 
@@ -38,6 +39,7 @@ export function clipConfig(s: Settings = current): ClipConfig {
     },
     nearDuplicate: s.CLIP_NEAR_DUPLICATE,
     nearDuplicateMaxPhotos: s.CLIP_NEAR_DUPLICATE_MAX_PHOTOS,
+    annQuantization: s.CLIP_ANN_QUANTIZATION,
     // The process's data dir is read late (a launcher may set it after start-up), as lib/settings' dataDir() does.
     dataDir: path.resolve(s === current ? dataDir() : s.DATA_DIR),
   };
