@@ -5,6 +5,7 @@ import { reasonLabel } from '@/lib/reasons';
 import { useOverrideMutation } from '../hooks/useOverrideMutation';
 import { usePhotoQuery } from '../hooks/usePhotoQuery';
 import { EvidenceText } from './Evidence';
+import { SimilarPhotos } from './SimilarPhotos';
 import { newRequestId } from './requestId';
 import { BoxOverlay } from './Thumb';
 import { VerdictBadge } from './VerdictBadge';
@@ -13,7 +14,16 @@ import { useToast } from '../ui/Toaster';
 const checkLabel = (c: string) => (isCheckName(c) ? CHECKS[c].label : c);
 
 /** The photo in detail: large image, metadata, Flickr link, every check result, override history and inclusion. */
-export function PhotoDrawer({ photoId, onClose }: { photoId: string | null; onClose: () => void }) {
+export function PhotoDrawer({
+  photoId,
+  onClose,
+  onOpenPhoto,
+}: {
+  photoId: string | null;
+  onClose: () => void;
+  /** Shows another photo in the drawer (a similar photo's thumbnail); without it thumbnails are not links. */
+  onOpenPhoto?: (id: string) => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const photo = usePhotoQuery(photoId);
   const override = useOverrideMutation();
@@ -194,6 +204,7 @@ export function PhotoDrawer({ photoId, onClose }: { photoId: string | null; onCl
               </p>
             )}
           </section>
+          <SimilarPhotos photoId={p.photo.id} onOpen={onOpenPhoto} />
           <section>
             <h3 className="mb-1 font-medium">Override history</h3>
             {p.overrides.length === 0 ? (

@@ -185,3 +185,48 @@ export async function withEmbeddingIndexLock<T>(fn: () => Promise<T>): Promise<T
     client.release();
   }
 }
+
+export type NeighbourCard = {
+  photoId: string;
+  ownerNsid: string;
+  title: string;
+  contentHash: string | null;
+  width: number | null;
+  height: number | null;
+  /** The duplicate check's verdict in force (overrides included), or null before the check ran. */
+  duplicate: string | null;
+};
+
+/** What "similar photos" shows of each neighbour: owner, title, thumbnail, shape and duplicate verdict. */
+export async function getNeighbourCards(photoIds: string[]): Promise<Map<string, NeighbourCard>> {
+  if (photoIds.length === 0) return new Map();
+  const rows = await db().$queryRaw<
+    {
+      id: string;
+      owner_nsid: string;
+      title: string;
+      content_hash: string | null;
+      image_width: number | null;
+      image_height: number | null;
+      duplicate: string | null;
+    }[]
+  >`
+    SELECT p.id, p.owner_nsid, p.title, p.content_hash, p.image_width, p.image_height, e.verdict::text AS duplicate
+    FROM photos p
+    LEFT JOIN effective_verdicts e ON e.photo_id = p.id AND e."check" = 'duplicate'
+    WHERE p.id = ANY(${photoIds}::text[])`;
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        photoId: r.id,
+        ownerNsid: r.owner_nsid,
+        title: r.title,
+        contentHash: r.content_hash,
+        width: r.image_width,
+        height: r.image_height,
+        duplicate: r.duplicate,
+      },
+    ]),
+  );
+}
