@@ -12,6 +12,8 @@ import {
   loadEmbeddingStore,
   pairsAboveThreshold,
 } from '../../../pipeline/clip/nearDuplicates.ts';
+import { findSimilarPhotos } from '../../../pipeline/clip/similarPhotos.ts';
+import { similarPhotos } from '../../../pipeline/clip/similarity.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 
 useTestDatabase();
@@ -118,6 +120,21 @@ describe('ANN index of CLIP embeddings', () => {
     }
   });
 
+  it('answers "similar photos" from the saved index with the exact scan’s top 12 and cosines', async () => {
+    const [{ photoId }] = await db().photoEmbedding.findMany({ where: { model: MODEL }, take: 1, skip: 300 });
+    const viaIndex = await findSimilarPhotos(photoId, 12, tmp);
+    const exact = await similarPhotos(photoId, 12);
+    expect(viaIndex.source).toBe('index');
+    expect(viaIndex.neighbours.map((n) => n.photoId)).toEqual(exact.map((n) => n.photoId));
+    for (const [i, n] of viaIndex.neighbours.entries()) {
+      expect(n.similarity).toBeCloseTo(exact[i].similarity, 3);
+      expect(n.ownerNsid).toBe('ann@N01');
+    }
+    // Without a saved index (before the first clip run) the same answer comes from the exact scan.
+    const empty = fs.mkdtempSync(path.join(tmp, 'none-'));
+    expect((await findSimilarPhotos(photoId, 12, empty)).source).toBe('exact');
+  });
+
   it('keeps the index on disk: a restarted process loads it and adds nothing', async () => {
     const meta = readAnnMeta(tmp);
     expect(meta).toMatchObject({ modelKey: MODEL, dims: DIM, size: 1500, quantization: 'f16' });
@@ -156,5 +173,17 @@ describe('ANN index of CLIP embeddings', () => {
     const ann = await findClipNearDuplicates(THRESHOLD, { modelKey: NEW, dataDir: tmp });
     expect(new Set(ann.map(pairKey))).toEqual(new Set(exact.map(pairKey)));
     for (const p of ann) expect(ids).toContain(p.a);
+  });
+
+  it('lets one process write the index at a time: a second one waits, then loads what the first saved', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'two-workers-'));
+    const [one, two] = await Promise.all([syncAnnIndex(MODEL, dir), syncAnnIndex(MODEL, dir)]);
+    const results = [one, two]
+      .map((r) => ({ added: r.added, rebuilt: r.rebuilt }))
+      .sort((a, b) => b.added - a.added);
+    expect(results).toEqual([
+      { added: 1520, rebuilt: true },
+      { added: 0, rebuilt: false },
+    ]);
   });
 });
