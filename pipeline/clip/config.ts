@@ -15,7 +15,6 @@ export type ClipConfig = {
   nearDuplicate: number;
   /** A memory guard: above this many embeddings CLIP pairs are not searched for. */
   nearDuplicateMaxPhotos: number;
-  annQuantization: 'f16' | 'i8';
   dataDir: string;
 };
 
@@ -39,7 +38,6 @@ export function clipConfig(s: Settings = current): ClipConfig {
     },
     nearDuplicate: s.CLIP_NEAR_DUPLICATE,
     nearDuplicateMaxPhotos: s.CLIP_NEAR_DUPLICATE_MAX_PHOTOS,
-    annQuantization: s.CLIP_ANN_QUANTIZATION,
     // The process's data dir is read late (a launcher may set it after start-up), as lib/settings' dataDir() does.
     dataDir: path.resolve(s === current ? dataDir() : s.DATA_DIR),
   };
