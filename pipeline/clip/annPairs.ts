@@ -143,5 +143,67 @@ export async function pairsThroughIndex(
     }
     await new Promise((r) => setImmediate(r));
   }
-  return pairs;
+  return closeGroups(pairs, threshold, async (ids) => {
+    const stored = await getEmbeddingVectors(ids, modelKey);
+    return new Map([...stored].map(([id, v]) => [id, decodeFloat16(v)]));
+  });
+}
+
+/** Groups of found pairs with at most this many photos get every inner pair scored; bigger ones stay as found. */
+export const CLOSURE_MAX = 64;
+
+/**
+ * Completes each group the found pairs connect (union-find): a pair the index missed between two members of one group
+ * of near-copies (HNSW's recall dips inside tight groups) is scored exactly and kept if it reaches the threshold. The
+ * clusters are already joined; this makes the pair list, and each member's best cosine, match the exact search's.
+ */
+export async function closeGroups(
+  pairs: IndexedPair[],
+  threshold: number,
+  load: (ids: string[]) => Promise<Map<string, Float32Array>>,
+): Promise<IndexedPair[]> {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  for (const p of pairs) {
+    if (!parent.has(p.a)) parent.set(p.a, p.a);
+    if (!parent.has(p.b)) parent.set(p.b, p.b);
+    parent.set(find(p.a), find(p.b));
+  }
+  const groups = new Map<string, string[]>();
+  for (const x of parent.keys()) {
+    const r = find(x);
+    const g = groups.get(r);
+    if (g) g.push(x);
+    else groups.set(r, [x]);
+  }
+  const known = new Set(pairs.map((p) => (p.a < p.b ? `${p.a}:${p.b}` : `${p.b}:${p.a}`)));
+  const out = [...pairs];
+  const todo = [...groups.values()].filter((g) => g.length > 2 && g.length <= CLOSURE_MAX);
+  for (let start = 0; start < todo.length; ) {
+    // Vectors for about 2,000 photos at a time.
+    const batch: string[][] = [];
+    let n = 0;
+    while (start < todo.length && n < 2000) {
+      batch.push(todo[start]);
+      n += todo[start++].length;
+    }
+    const vectors = await load(batch.flat());
+    for (const g of batch)
+      for (let i = 0; i < g.length; i++)
+        for (let j = i + 1; j < g.length; j++) {
+          const [a, b] = g[i] < g[j] ? [g[i], g[j]] : [g[j], g[i]];
+          if (known.has(`${a}:${b}`)) continue;
+          const va = vectors.get(a);
+          const vb = vectors.get(b);
+          if (!va || !vb) continue;
+          const similarity = dot(va, vb);
+          if (similarity >= threshold) out.push({ a, b, similarity });
+        }
+  }
+  return out;
 }
