@@ -17,7 +17,7 @@ import { decodeFloat16 } from './float16.ts';
  * (`closeGroups`) recovers pairs it missed inside tight groups of copies. f16 halves memory against f32; i8 halves
  * it again at some recall cost.
  */
-export const ANN_PARAMS = { connectivity: 16, expansionAdd: 64, expansionSearch: 128 } as const;
+export const ANN_PARAMS = { connectivity: 16, expansionAdd: 64, expansionSearch: 256 } as const;
 export type AnnQuantization = 'f16' | 'i8';
 
 /** What an index file holds: a new model, dimension, quantization or parameters means a rebuild from scratch. */
