@@ -99,8 +99,13 @@ const schema = z
     CLIP_NONWHOLESOME_UNCERTAIN: unit.default(0.5),
     /** Cosine similarity of CLIP embeddings above which two photos are near-duplicates. */
     CLIP_NEAR_DUPLICATE: unit.default(0.95),
-    /** Above this many embeddings the exact (quadratic) near-duplicate search is not attempted. */
-    CLIP_NEAR_DUPLICATE_MAX_PHOTOS: z.coerce.number().int().min(0).default(250_000),
+    /**
+     * A memory guard, not a speed limit: above this many embeddings CLIP pairs stay out of the duplicate clusters. The
+     * ANN index holds ~1.2 KB per photo at f16 (~0.7 KB at i8) in RAM while it is updated and searched.
+     */
+    CLIP_NEAR_DUPLICATE_MAX_PHOTOS: z.coerce.number().int().min(0).default(20_000_000),
+    /** How the ANN index stores vectors: f16 (default; 10M photos ≈ 12 GB RAM) or i8 (≈ 7 GB, slightly lower recall). */
+    CLIP_ANN_QUANTIZATION: z.enum(['f16', 'i8']).default('f16'),
 
     /** Watermark detection: accounts need this many fetched photos; up to K sampled per orientation. */
     WATERMARK_MIN_PHOTOS: z.coerce.number().int().min(3).max(10_000).default(8),

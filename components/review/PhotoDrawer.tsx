@@ -5,6 +5,7 @@ import { reasonLabel } from '@/lib/reasons';
 import { useOverrideMutation } from '../hooks/useOverrideMutation';
 import { usePhotoQuery } from '../hooks/usePhotoQuery';
 import { EvidenceText } from './Evidence';
+import { SimilarPhotos } from './SimilarPhotos';
 import { newRequestId } from './requestId';
 import { BoxOverlay } from './Thumb';
 import { VerdictBadge } from './VerdictBadge';
@@ -19,10 +20,13 @@ const checkLabel = (c: string) => (isCheckName(c) ? CHECKS[c].label : c);
 export function PhotoDrawer({
   photoId,
   onClose,
+  onOpenPhoto,
   children,
 }: {
   photoId: string | null;
   onClose: () => void;
+  /** Shows another photo in the drawer (a similar photo's thumbnail); without it thumbnails are not links. */
+  onOpenPhoto?: (id: string) => void;
   children?: ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -206,6 +210,7 @@ export function PhotoDrawer({
               </p>
             )}
           </section>
+          <SimilarPhotos photoId={p.photo.id} onOpen={onOpenPhoto} />
           <section>
             <h3 className="mb-1 font-medium">Override history</h3>
             {p.overrides.length === 0 ? (

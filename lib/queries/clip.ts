@@ -1,5 +1,5 @@
 // Data access for the CLIP stage: work lists, batched result and embedding writes, embedding scans, "more like this".
-import { db } from '../db.ts';
+import { db, pgPool } from '../db.ts';
 
 export const CLIP_CHECKS = ['clip_nonphoto', 'clip_nonwholesome'] as const;
 export type ClipCheckName = (typeof CLIP_CHECKS)[number];
@@ -131,4 +131,102 @@ export async function latestEmbeddingModel(): Promise<string | null> {
   const [row] = await db().$queryRaw<{ model: string }[]>`
     SELECT model FROM photo_embeddings GROUP BY model ORDER BY max(computed_at) DESC LIMIT 1`;
   return row?.model ?? null;
+}
+
+/** One page of a model's embedded photo ids (no vectors), in id order: what the ANN index must contain. */
+export async function listEmbeddedIds(
+  modelKey: string,
+  afterId: string | null,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db().$queryRaw<{ photo_id: string }[]>`
+    SELECT photo_id FROM photo_embeddings
+    WHERE model = ${modelKey} AND (${afterId}::text IS NULL OR photo_id > ${afterId}::text)
+    ORDER BY photo_id LIMIT ${limit}`;
+  return rows.map((r) => r.photo_id);
+}
+
+/** The stored vectors of the given photos under one model (photos embedded by another model are left out). */
+export async function getEmbeddingVectors(
+  photoIds: string[],
+  modelKey: string,
+): Promise<Map<string, Uint8Array>> {
+  if (photoIds.length === 0) return new Map();
+  const rows = await db().$queryRaw<{ photo_id: string; vector: Uint8Array }[]>`
+    SELECT photo_id, vector FROM photo_embeddings WHERE photo_id = ANY(${photoIds}::text[]) AND model = ${modelKey}`;
+  return new Map(rows.map((r) => [r.photo_id, r.vector]));
+}
+
+/** Which database this is (its cluster's system identifier and its name): an index on disk belongs to one. */
+export async function databaseIdentity(): Promise<string> {
+  const [row] = await db().$queryRaw<{ id: string }[]>`
+    SELECT (SELECT system_identifier::text FROM pg_control_system()) || '/' || current_database() AS id`;
+  return row.id;
+}
+
+// One id for the lock every writer of the embedding index takes ("quarry-ann" as ASCII), so several workers never
+// write the index file at once; readers need no lock (they read the last complete file, replaced by rename).
+const ANN_LOCK_ID = 0x7175_6172_7279_616en;
+
+/**
+ * Runs `fn` holding a PostgreSQL session advisory lock on a dedicated connection: one index writer at a time across
+ * every worker process and machine sharing the database. Waits for the lock; always releases it.
+ */
+export async function withEmbeddingIndexLock<T>(fn: () => Promise<T>): Promise<T> {
+  const client = await pgPool().connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [ANN_LOCK_ID.toString()]);
+    try {
+      return await fn();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [ANN_LOCK_ID.toString()]).catch(() => {});
+    }
+  } finally {
+    client.release();
+  }
+}
+
+export type NeighbourCard = {
+  photoId: string;
+  ownerNsid: string;
+  title: string;
+  contentHash: string | null;
+  width: number | null;
+  height: number | null;
+  /** The duplicate check's verdict in force (overrides included), or null before the check ran. */
+  duplicate: string | null;
+};
+
+/** What "similar photos" shows of each neighbour: owner, title, thumbnail, shape and duplicate verdict. */
+export async function getNeighbourCards(photoIds: string[]): Promise<Map<string, NeighbourCard>> {
+  if (photoIds.length === 0) return new Map();
+  const rows = await db().$queryRaw<
+    {
+      id: string;
+      owner_nsid: string;
+      title: string;
+      content_hash: string | null;
+      image_width: number | null;
+      image_height: number | null;
+      duplicate: string | null;
+    }[]
+  >`
+    SELECT p.id, p.owner_nsid, p.title, p.content_hash, p.image_width, p.image_height, e.verdict::text AS duplicate
+    FROM photos p
+    LEFT JOIN effective_verdicts e ON e.photo_id = p.id AND e."check" = 'duplicate'
+    WHERE p.id = ANY(${photoIds}::text[])`;
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        photoId: r.id,
+        ownerNsid: r.owner_nsid,
+        title: r.title,
+        contentHash: r.content_hash,
+        width: r.image_width,
+        height: r.image_height,
+        duplicate: r.duplicate,
+      },
+    ]),
+  );
 }

@@ -157,7 +157,11 @@ export async function runDuplicates(
   const cropPairs = verifiedCrops.kept.map(({ pair: [i, j, d] }): [number, number, number] => [i, j, d]);
   // Semantic pairs need no pixel verification: they are meant to catch what pixels miss (heavier edits, other crops).
   const semantic = source
-    ? await findClipNearDuplicates(source.threshold, { modelKey: source.modelKey })
+    ? await findClipNearDuplicates(source.threshold, {
+        modelKey: source.modelKey,
+        dataDir: s.dataDir,
+        signal: s.signal,
+      })
     : [];
   const extraPairs = [
     ...(s.extraPairs ?? []),

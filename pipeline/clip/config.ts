@@ -13,7 +13,7 @@ export type ClipConfig = {
   executionProvider: 'cpu' | 'cuda';
   thresholds: { nonphoto: Thresholds; nonwholesome: Thresholds };
   nearDuplicate: number;
-  /** Above this many embeddings the exact (quadratic) near-duplicate search is not attempted. */
+  /** A memory guard: above this many embeddings CLIP pairs are not searched for. */
   nearDuplicateMaxPhotos: number;
   dataDir: string;
 };

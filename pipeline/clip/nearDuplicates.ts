@@ -1,5 +1,8 @@
 // Semantic near-duplicates: every pair of photos whose CLIP embeddings' cosine similarity reaches a threshold.
 import { countEmbeddings, latestEmbeddingModel, listEmbeddingBlock } from '../../lib/queries/clip.ts';
+import { dataDir, settings } from '../../lib/settings.ts';
+import { syncAnnIndex, type AnnQuantization } from './annIndex.ts';
+import { pairsThroughIndex } from './annPairs.ts';
 import type { ClipConfig } from './config.ts';
 import { decodeFloat16 } from './float16.ts';
 import { multiplyTransposed } from './matmul.ts';
@@ -63,17 +66,23 @@ export async function loadEmbeddingStore(modelKey: string, pageSize = 10_000): P
 }
 
 /**
- * The pairs the duplicates check merges into its clusters alongside perceptual-hash matches.
+ * The pairs the duplicates check merges into its clusters alongside perceptual-hash matches, for every photo: the
+ * ANN index under DATA_DIR/ann is brought up to date (built on first use or after a model change), searched for each
+ * photo's neighbours, and each candidate kept only if its exact cosine reaches the threshold.
  * Uses the most recent model's embeddings unless one is named (`name@hash`, as stored).
  */
 export async function findClipNearDuplicates(
   threshold: number,
-  opts: { modelKey?: string; blockSize?: number } = {},
+  opts: { modelKey?: string; dataDir?: string; quantization?: AnnQuantization; signal?: AbortSignal } = {},
 ): Promise<NearDuplicatePair[]> {
   const modelKey = opts.modelKey ?? (await latestEmbeddingModel());
-  if (!modelKey) return [];
-  const store = await loadEmbeddingStore(modelKey);
-  return pairsAboveThreshold(store, threshold, opts.blockSize);
+  if (!modelKey || (await countEmbeddings(modelKey)) < 2) return [];
+  const dir = opts.dataDir ?? dataDir();
+  const { index, keys } = await syncAnnIndex(modelKey, dir, {
+    quantization: opts.quantization ?? settings.CLIP_ANN_QUANTIZATION,
+    signal: opts.signal,
+  });
+  return pairsThroughIndex(index, keys, modelKey, threshold, { signal: opts.signal });
 }
 
 /** Which embeddings feed the duplicate clusters: the installed model's, at the configured cosine threshold. */
@@ -83,10 +92,9 @@ export const clipSourceNote = (s: ClipPairSource) =>
   `CLIP near-duplicates from ${s.modelKey} at cosine ≥ ${s.threshold}`;
 
 /**
- * The installed model as a source of duplicate pairs, or why there is none: no model, a model whose manifest says
- * its embeddings do not measure similarity, or more embeddings than the exact search should take on (it is
- * quadratic: ~85 GFLOP/s on 2 cores makes 250,000 photos ~5 min, a million ~1.5 h, ten million days).
- * Pairs come only from embeddings of that exact model.
+ * The installed model as a source of duplicate pairs, or why there is none: no model, or a model whose manifest says
+ * its embeddings do not measure similarity. Pairs come only from embeddings of that exact model. Above
+ * CLIP_NEAR_DUPLICATE_MAX_PHOTOS (a memory guard: the index holds ~1.2 KB per photo in RAM at f16) they are skipped.
  */
 export async function clipPairSource(
   config: ClipConfig,
@@ -104,7 +112,7 @@ export async function clipPairSource(
   if (count > config.nearDuplicateMaxPhotos) {
     return {
       source: null,
-      note: `${count} CLIP embeddings exceed CLIP_NEAR_DUPLICATE_MAX_PHOTOS (${config.nearDuplicateMaxPhotos}) for the exact search: duplicates from perceptual hashes only`,
+      note: `${count} CLIP embeddings exceed CLIP_NEAR_DUPLICATE_MAX_PHOTOS (${config.nearDuplicateMaxPhotos}), the index's memory guard: duplicates from perceptual hashes only`,
     };
   }
   const source = { modelKey, threshold: config.nearDuplicate };

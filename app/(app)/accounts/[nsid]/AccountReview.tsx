@@ -438,7 +438,7 @@ export function AccountReview({
           />
         )}
       </div>
-      <PhotoDrawer photoId={drawer} onClose={() => setDrawer(null)} />
+      <PhotoDrawer photoId={drawer} onClose={() => setDrawer(null)} onOpenPhoto={setDrawer} />
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} shortcuts={SHORTCUTS} />
     </div>
   );

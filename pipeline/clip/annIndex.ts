@@ -1,0 +1,229 @@
+// The approximate nearest-neighbour index (usearch HNSW) of one CLIP model's embeddings, persisted under DATA_DIR/ann.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Index, MetricKind, ScalarKind, type UsearchIndex } from './usearch.ts';
+import {
+  databaseIdentity,
+  getEmbeddingVectors,
+  listEmbeddedIds,
+  withEmbeddingIndexLock,
+} from '../../lib/queries/clip.ts';
+import { AnnKeys } from './annKeys.ts';
+import { decodeFloat16 } from './float16.ts';
+
+/**
+ * HNSW parameters. Measured with `npm run bench -- ann` at 250k synthetic 512-d embeddings (pipeline/clip/README.md):
+ * search expansion 128 found 0.977 of the exact search's pairs, 256 found 0.993 (search CPU about the same share as
+ * the build's); scoring every pair inside each group found (`closeGroups`) recovers some missed inside groups of copies. f16 halves memory against f32; i8 halves
+ * it again at some recall cost.
+ */
+export const ANN_PARAMS = { connectivity: 16, expansionAdd: 64, expansionSearch: 256 } as const;
+export type AnnQuantization = 'f16' | 'i8';
+
+/** What an index file holds: a new model, dimension, quantization or parameters means a rebuild from scratch. */
+export type AnnMeta = {
+  format: 1;
+  modelKey: string;
+  /** The database the index mirrors (cluster id and name): a DATA_DIR moved to another database is rebuilt. */
+  database: string;
+  dims: number;
+  quantization: AnnQuantization;
+  connectivity: number;
+  expansionAdd: number;
+  size: number;
+  builtAt: string;
+  updatedAt: string;
+};
+
+export const annFiles = (dataDir: string) => {
+  const dir = path.join(dataDir, 'ann');
+  return {
+    dir,
+    index: path.join(dir, 'clip.usearch'),
+    meta: path.join(dir, 'clip.json'),
+    keys: path.join(dir, 'clip.keys.json'),
+  };
+};
+
+export function readAnnMeta(dataDir: string): AnnMeta | null {
+  try {
+    return JSON.parse(fs.readFileSync(annFiles(dataDir).meta, 'utf8')) as AnnMeta;
+  } catch {
+    return null;
+  }
+}
+
+export function newIndex(dims: number, quantization: AnnQuantization): UsearchIndex {
+  return new Index({
+    dimensions: dims,
+    metric: MetricKind.Cos,
+    quantization: quantization === 'i8' ? ScalarKind.I8 : ScalarKind.F16,
+    connectivity: ANN_PARAMS.connectivity,
+    expansion_add: ANN_PARAMS.expansionAdd,
+    expansion_search: ANN_PARAMS.expansionSearch,
+    multi: false,
+  });
+}
+
+function compatible(
+  meta: AnnMeta | null,
+  modelKey: string,
+  quantization: AnnQuantization,
+  database: string,
+): meta is AnnMeta {
+  return (
+    meta?.format === 1 &&
+    meta.database === database &&
+    meta.modelKey === modelKey &&
+    meta.quantization === quantization &&
+    meta.connectivity === ANN_PARAMS.connectivity &&
+    meta.expansionAdd === ANN_PARAMS.expansionAdd
+  );
+}
+
+/** Writes the index then its meta, each by rename: a reader or a restart sees the previous pair or the new one. */
+function persist(index: UsearchIndex, keys: AnnKeys, meta: AnnMeta, dataDir: string): void {
+  const f = annFiles(dataDir);
+  fs.mkdirSync(f.dir, { recursive: true });
+  // The key map only grows: written first, it covers every key of whichever index file a reader sees.
+  if (keys.dirty) keys.save(f.keys);
+  index.save(`${f.index}.tmp`);
+  fs.renameSync(`${f.index}.tmp`, f.index);
+  fs.writeFileSync(`${f.meta}.tmp`, JSON.stringify(meta, null, 2));
+  fs.renameSync(`${f.meta}.tmp`, f.meta);
+}
+
+export type AnnSync = {
+  index: UsearchIndex;
+  keys: AnnKeys;
+  meta: AnnMeta;
+  added: number;
+  rebuilt: boolean;
+  skippedIds: number;
+};
+
+export type SyncOptions = {
+  quantization?: AnnQuantization;
+  signal?: AbortSignal;
+  /** Saved every this many added vectors, so a crash mid-build resumes from the last save. */
+  checkpointEvery?: number;
+  onProgress?: (indexed: number) => void;
+};
+
+/**
+ * Brings the index up to date with the stored embeddings of `modelKey`: loads it, adds every embedded photo it lacks
+ * (the whole set on a first build or after a model change), in pages, saving checkpoints as it goes. One writer at a
+ * time (a PostgreSQL advisory lock); returns the index in memory for the caller's searches.
+ */
+export async function syncAnnIndex(
+  modelKey: string,
+  dataDir: string,
+  opts: SyncOptions = {},
+): Promise<AnnSync> {
+  const quantization = opts.quantization ?? 'f16';
+  const checkpointEvery = opts.checkpointEvery ?? 500_000;
+  return withEmbeddingIndexLock(async () => {
+    const f = annFiles(dataDir);
+    const previous = readAnnMeta(dataDir);
+    const database = await databaseIdentity();
+    let index: UsearchIndex | null = null;
+    let meta: AnnMeta | null = null;
+    let keys = new AnnKeys();
+    if (compatible(previous, modelKey, quantization, database) && fs.existsSync(f.index)) {
+      index = newIndex(previous.dims, quantization);
+      index.load(f.index);
+      meta = previous;
+      keys = AnnKeys.load(f.keys);
+    } else if (previous) dropAnnIndex(dataDir);
+    let rebuilt = !meta;
+    let added = 0;
+    let sinceSave = 0;
+    let skippedIds = 0;
+    const now = () => new Date().toISOString();
+    for (let after: string | null = null; ; ) {
+      opts.signal?.throwIfAborted();
+      const ids = await listEmbeddedIds(modelKey, after, 4096);
+      if (ids.length === 0) break;
+      after = ids[ids.length - 1];
+      const keyed = ids.flatMap((id) => {
+        const key = keys.keyOf(id);
+        if (key === null) skippedIds++;
+        return key === null ? [] : [{ id, key }];
+      });
+      if (keyed.length === 0) continue;
+      const present = index ? (index.contains(keyed.map((k) => k.key)) as boolean[]) : [];
+      const missing = keyed.filter((_, i) => !present[i]);
+      if (missing.length === 0) continue;
+      const vectors = await getEmbeddingVectors(
+        missing.map((m) => m.id),
+        modelKey,
+      );
+      const rows = missing.filter((m) => vectors.has(m.id));
+      if (rows.length === 0) continue;
+      const dims = vectors.get(rows[0].id)!.length / 2;
+      if (index && dims !== index.dimensions()) {
+        // Same model name, other dimension (a re-exported model under an old name): nothing in the index is usable.
+        dropAnnIndex(dataDir);
+        index = null;
+        meta = null;
+        rebuilt = true;
+        added = 0;
+        after = null;
+        continue;
+      }
+      if (!index || !meta) {
+        index = newIndex(dims, quantization);
+        meta = {
+          format: 1,
+          modelKey,
+          database,
+          dims,
+          quantization,
+          connectivity: ANN_PARAMS.connectivity,
+          expansionAdd: ANN_PARAMS.expansionAdd,
+          size: 0,
+          builtAt: now(),
+          updatedAt: now(),
+        };
+      }
+      const block = new Float32Array(rows.length * dims);
+      for (const [i, r] of rows.entries()) decodeFloat16(vectors.get(r.id)!, block, i * dims);
+      index.add(
+        BigUint64Array.from(rows, (r) => r.key),
+        block,
+        0,
+      );
+      added += rows.length;
+      sinceSave += rows.length;
+      opts.onProgress?.(index.size());
+      if (sinceSave >= checkpointEvery) {
+        persist(index, keys, { ...meta, size: index.size(), updatedAt: now() }, dataDir);
+        sinceSave = 0;
+      }
+      // Adding blocks the thread for a few seconds per page: let timers and I/O (heartbeats, cancels) through.
+      await new Promise((r) => setImmediate(r));
+    }
+    if (!index || !meta) {
+      // No embeddings of this model: an index of another model would only mislead readers.
+      if (previous && previous.modelKey !== modelKey) dropAnnIndex(dataDir);
+      throw new NoEmbeddingsError(modelKey);
+    }
+    meta = { ...meta, size: index.size(), updatedAt: now() };
+    if (added > 0 || rebuilt) persist(index, keys, meta, dataDir);
+    return { index, keys, meta, added, rebuilt, skippedIds };
+  });
+}
+
+export class NoEmbeddingsError extends Error {
+  constructor(modelKey: string) {
+    super(`no embeddings of ${modelKey}`);
+    this.name = 'NoEmbeddingsError';
+  }
+}
+
+export function dropAnnIndex(dataDir: string): void {
+  const f = annFiles(dataDir);
+  fs.rmSync(f.meta, { force: true });
+  fs.rmSync(f.index, { force: true });
+  fs.rmSync(f.keys, { force: true });
+}

@@ -1,0 +1,209 @@
+// Near-duplicate pairs for every photo through the ANN index: candidates by approximate search, kept by exact cosine.
+import type { BatchMatches, Matches, UsearchIndex as Index } from './usearch.ts';
+import { getEmbeddingVectors, listEmbeddingBlock } from '../../lib/queries/clip.ts';
+import type { AnnKeys } from './annKeys.ts';
+import { decodeFloat16 } from './float16.ts';
+
+export type CandidatePair = { a: string; b: string };
+
+/**
+ * Candidates are taken a little below the threshold: the index compares quantized vectors (f16 moves a cosine by
+ * ~1e-3, i8 by ~1e-2), and every candidate is re-scored exactly from the stored vectors anyway.
+ */
+export const CANDIDATE_MARGIN = 0.03;
+const FIRST_K = 16;
+const MAX_K = 1024;
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** usearch answers one row with a Matches (no counts, keys trimmed): this shapes every answer as a batch. */
+export function searchRows(index: Index, rows: Float32Array, k: number): BatchShape {
+  const r = index.search(rows, k, 0) as Matches | BatchMatches;
+  if ('counts' in r) return r;
+  const keys = new BigUint64Array(k);
+  const distances = new Float32Array(k);
+  keys.set(r.keys);
+  distances.set(r.distances);
+  return { keys, distances, counts: BigUint64Array.of(BigInt(r.keys.length)) };
+}
+type BatchShape = Pick<BatchMatches, 'keys' | 'distances' | 'counts'>;
+
+/**
+ * The neighbours of each query row at approximate cosine ≥ `floor`, other than the row itself (by key). A query whose
+ * k-th neighbour still passes may have more: it is asked again with 4× k (a big cluster of copies), up to MAX_K.
+ */
+export function neighboursAbove(
+  index: Index,
+  queries: Float32Array,
+  keys: bigint[],
+  floor: number,
+): bigint[][] {
+  const dims = index.dimensions();
+  const out: bigint[][] = keys.map(() => []);
+  let pending = keys.map((_, i) => i);
+  for (let k = FIRST_K; pending.length > 0; k *= 4) {
+    const kk = Math.min(k, index.size());
+    const block = new Float32Array(pending.length * dims);
+    for (const [i, row] of pending.entries())
+      block.set(queries.subarray(row * dims, (row + 1) * dims), i * dims);
+    const m = searchRows(index, block, kk);
+    const again: number[] = [];
+    pending.forEach((row, i) => {
+      const found: bigint[] = [];
+      const n = Number(m.counts[i]);
+      let full = n === kk;
+      for (let j = 0; j < n; j++) {
+        const similarity = 1 - m.distances[i * kk + j];
+        if (similarity < floor) {
+          full = false;
+          break;
+        }
+        const key = m.keys[i * kk + j];
+        if (key !== keys[row]) found.push(key);
+      }
+      out[row] = found;
+      if (full && kk < MAX_K && kk < index.size()) again.push(row);
+    });
+    pending = again;
+  }
+  return out;
+}
+
+export type IndexedPair = { a: string; b: string; similarity: number };
+
+/**
+ * Every pair of embedded photos whose exact cosine (of the stored float16 vectors) reaches `threshold`, each once,
+ * a < b. Streams the model's embeddings in blocks, searches the index for each block, then scores the candidates.
+ */
+export async function pairsThroughIndex(
+  index: Index,
+  keyMap: AnnKeys,
+  modelKey: string,
+  threshold: number,
+  opts: { blockSize?: number; signal?: AbortSignal } = {},
+): Promise<IndexedPair[]> {
+  const blockSize = opts.blockSize ?? 2048;
+  const floor = threshold - CANDIDATE_MARGIN;
+  const seen = new Set<string>();
+  const pairs: IndexedPair[] = [];
+  const dims = index.dimensions();
+  for (let after: string | null = null; ; ) {
+    opts.signal?.throwIfAborted();
+    const block = await listEmbeddingBlock(modelKey, after, blockSize);
+    if (block.ids.length === 0) break;
+    after = block.ids[block.ids.length - 1];
+    const rows: number[] = [];
+    const rowKeys: bigint[] = [];
+    for (const [i, id] of block.ids.entries()) {
+      const key = keyMap.keyOf(id);
+      if (key === null) continue;
+      rows.push(i);
+      rowKeys.push(key);
+    }
+    const queries = new Float32Array(rows.length * dims);
+    for (const [i, r] of rows.entries()) decodeFloat16(block.vectors[r], queries, i * dims);
+    const found = neighboursAbove(index, queries, rowKeys, floor);
+    const candidates: CandidatePair[] = [];
+    found.forEach((keys, i) => {
+      const self = block.ids[rows[i]];
+      for (const key of keys) {
+        const other = keyMap.idOf(key);
+        if (other === null) continue;
+        const [a, b] = self < other ? [self, other] : [other, self];
+        const id = `${a}:${b}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        candidates.push({ a, b });
+      }
+    });
+    const own = new Map<string, Float32Array>(
+      rows.map((r, i) => [block.ids[r], queries.subarray(i * dims, (i + 1) * dims)]),
+    );
+    const others = await getEmbeddingVectors(
+      [...new Set(candidates.flatMap((c) => [c.a, c.b]))].filter((id) => !own.has(id)),
+      modelKey,
+    );
+    const vector = (id: string) => {
+      const v = own.get(id);
+      if (v) return v;
+      const h = others.get(id);
+      // An index entry whose embedding is gone or now another model's: not a pair.
+      return h ? decodeFloat16(h) : null;
+    };
+    for (const c of candidates) {
+      const va = vector(c.a);
+      const vb = vector(c.b);
+      if (!va || !vb) continue;
+      const similarity = dot(va, vb);
+      if (similarity >= threshold) pairs.push({ ...c, similarity });
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  return closeGroups(pairs, threshold, async (ids) => {
+    const stored = await getEmbeddingVectors(ids, modelKey);
+    return new Map([...stored].map(([id, v]) => [id, decodeFloat16(v)]));
+  });
+}
+
+/** Groups of found pairs with at most this many photos get every inner pair scored; bigger ones stay as found. */
+export const CLOSURE_MAX = 64;
+
+/**
+ * Completes each group the found pairs connect (union-find): a pair the index missed between two members of one group
+ * of near-copies (HNSW's recall dips inside tight groups) is scored exactly and kept if it reaches the threshold. The
+ * clusters are already joined; this makes the pair list, and each member's best cosine, match the exact search's.
+ */
+export async function closeGroups(
+  pairs: IndexedPair[],
+  threshold: number,
+  load: (ids: string[]) => Promise<Map<string, Float32Array>>,
+): Promise<IndexedPair[]> {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  for (const p of pairs) {
+    if (!parent.has(p.a)) parent.set(p.a, p.a);
+    if (!parent.has(p.b)) parent.set(p.b, p.b);
+    parent.set(find(p.a), find(p.b));
+  }
+  const groups = new Map<string, string[]>();
+  for (const x of parent.keys()) {
+    const r = find(x);
+    const g = groups.get(r);
+    if (g) g.push(x);
+    else groups.set(r, [x]);
+  }
+  const known = new Set(pairs.map((p) => (p.a < p.b ? `${p.a}:${p.b}` : `${p.b}:${p.a}`)));
+  const out = [...pairs];
+  const todo = [...groups.values()].filter((g) => g.length > 2 && g.length <= CLOSURE_MAX);
+  for (let start = 0; start < todo.length; ) {
+    // Vectors for about 2,000 photos at a time.
+    const batch: string[][] = [];
+    let n = 0;
+    while (start < todo.length && n < 2000) {
+      batch.push(todo[start]);
+      n += todo[start++].length;
+    }
+    const vectors = await load(batch.flat());
+    for (const g of batch)
+      for (let i = 0; i < g.length; i++)
+        for (let j = i + 1; j < g.length; j++) {
+          const [a, b] = g[i] < g[j] ? [g[i], g[j]] : [g[j], g[i]];
+          if (known.has(`${a}:${b}`)) continue;
+          const va = vectors.get(a);
+          const vb = vectors.get(b);
+          if (!va || !vb) continue;
+          const similarity = dot(va, vb);
+          if (similarity >= threshold) out.push({ a, b, similarity });
+        }
+  }
+  return out;
+}

@@ -1,0 +1,189 @@
+// The ANN index of CLIP embeddings: the same near-duplicate pairs as the exact search, kept on disk across restarts,
+// updated with new embeddings only, rebuilt when the model changes.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../../lib/db.ts';
+import { annFiles, readAnnMeta, syncAnnIndex } from '../../../pipeline/clip/annIndex.ts';
+import { encodeFloat16 } from '../../../pipeline/clip/float16.ts';
+import {
+  findClipNearDuplicates,
+  loadEmbeddingStore,
+  pairsAboveThreshold,
+} from '../../../pipeline/clip/nearDuplicates.ts';
+import { findSimilarPhotos } from '../../../pipeline/clip/similarPhotos.ts';
+import { similarPhotos } from '../../../pipeline/clip/similarity.ts';
+import { useTestDatabase } from '../../helpers/db.ts';
+
+useTestDatabase();
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-ann-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const MODEL = 'real-clip@aaaa';
+const DIM = 48;
+const THRESHOLD = 0.95;
+
+/** Seeded normal deviates (Box–Muller over a small LCG): the same set on every run. */
+function gaussian(seed: number): () => number {
+  let s = seed;
+  const u = () => {
+    s = (s * 1664525 + 1013904223) % 2 ** 32;
+    return (s + 1) / (2 ** 32 + 1);
+  };
+  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+}
+
+function unit(v: number[]): number[] {
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+
+/**
+ * Photos spread over 12 topics (clusters of varied size and spread, as photos of one subject are), with planted
+ * groups of 2–5 near-copies (a small jitter of one photo): the pairs the exact search must find.
+ */
+function universe(count: number, seed: number): number[][] {
+  const g = gaussian(seed);
+  const topics = Array.from({ length: 12 }, () => Array.from({ length: DIM }, g));
+  const out: number[][] = [];
+  while (out.length < count) {
+    const t = topics[out.length % 7 === 0 ? 0 : Math.floor(Math.abs(g()) * 4) % 12];
+    const spread = 0.6 + (out.length % 5) * 0.1;
+    const base = unit(t.map((x) => x + spread * g()));
+    out.push(base);
+    if (out.length % 9 === 0)
+      for (let c = 0; c < 1 + (out.length % 4) && out.length < count; c++)
+        out.push(unit(base.map((x) => x + 0.03 * g())));
+  }
+  return out;
+}
+
+let nextId = 5_000_000_000;
+async function addEmbeddings(vectors: number[][], model = MODEL): Promise<string[]> {
+  const ids = vectors.map(() => String(nextId++));
+  await db().photo.createMany({
+    data: ids.map((id) => ({
+      id,
+      ownerNsid: 'ann@N01',
+      secret: 's',
+      server: '1',
+      license: 9,
+      dateUpload: new Date('2020-01-01'),
+    })),
+  });
+  await db().photoEmbedding.createMany({
+    data: ids.map((photoId, i) => ({ photoId, model, vector: new Uint8Array(encodeFloat16(vectors[i])) })),
+  });
+  return ids;
+}
+
+const pairKey = (p: { a: string; b: string }) => (p.a < p.b ? `${p.a}:${p.b}` : `${p.b}:${p.a}`);
+
+/** Connected components of a pair list, each as a sorted id list, sorted: the duplicate clusters the pairs make. */
+function clusters(pairs: { a: string; b: string }[]): string[][] {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    if (!parent.has(x)) parent.set(x, x);
+    while (parent.get(x) !== x) x = parent.get(x)!;
+    return x;
+  };
+  for (const p of pairs) parent.set(find(p.a), find(p.b));
+  const groups = new Map<string, string[]>();
+  for (const x of parent.keys()) groups.set(find(x), [...(groups.get(find(x)) ?? []), x]);
+  return [...groups.values()].map((g) => g.sort()).sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+beforeAll(async () => {
+  await db().account.create({ data: { nsid: 'ann@N01', username: 'ann' } });
+});
+
+describe('ANN index of CLIP embeddings', () => {
+  it('finds the same near-duplicate pairs and clusters as the exact search', async () => {
+    await addEmbeddings(universe(1500, 7));
+    const exact = await pairsAboveThreshold(await loadEmbeddingStore(MODEL), THRESHOLD);
+    const ann = await findClipNearDuplicates(THRESHOLD, { modelKey: MODEL, dataDir: tmp });
+    expect(exact.length).toBeGreaterThan(150);
+    const got = new Set(ann.map(pairKey));
+    console.log(
+      'MISSING',
+      exact.filter((p) => !got.has(pairKey(p))),
+    );
+    expect(new Set(ann.map(pairKey))).toEqual(new Set(exact.map(pairKey)));
+    expect(clusters(ann)).toEqual(clusters(exact));
+    // Every pair carries its exact cosine, at or above the threshold.
+    const bySimilarity = new Map(exact.map((p) => [pairKey(p), p.similarity]));
+    for (const p of ann) {
+      expect(p.similarity).toBeGreaterThanOrEqual(THRESHOLD);
+      expect(p.similarity).toBeCloseTo(bySimilarity.get(pairKey(p))!, 5);
+    }
+  });
+
+  it('answers "similar photos" from the saved index with the exact scan’s top 12 and cosines', async () => {
+    const [{ photoId }] = await db().photoEmbedding.findMany({ where: { model: MODEL }, take: 1, skip: 300 });
+    const viaIndex = await findSimilarPhotos(photoId, 12, tmp);
+    const exact = await similarPhotos(photoId, 12);
+    expect(viaIndex.source).toBe('index');
+    expect(viaIndex.neighbours.map((n) => n.photoId)).toEqual(exact.map((n) => n.photoId));
+    for (const [i, n] of viaIndex.neighbours.entries()) {
+      expect(n.similarity).toBeCloseTo(exact[i].similarity, 3);
+      expect(n.ownerNsid).toBe('ann@N01');
+    }
+    // Without a saved index (before the first clip run) the same answer comes from the exact scan.
+    const empty = fs.mkdtempSync(path.join(tmp, 'none-'));
+    expect((await findSimilarPhotos(photoId, 12, empty)).source).toBe('exact');
+  });
+
+  it('keeps the index on disk: a restarted process loads it and adds nothing', async () => {
+    const meta = readAnnMeta(tmp);
+    expect(meta).toMatchObject({ modelKey: MODEL, dims: DIM, size: 1500, quantization: 'f16' });
+    const before = fs.statSync(annFiles(tmp).index).mtimeMs;
+    // A new sync is what a restarted worker does: it loads the saved file instead of rebuilding.
+    const again = await syncAnnIndex(MODEL, tmp);
+    expect(again).toMatchObject({ added: 0, rebuilt: false });
+    expect(again.index.size()).toBe(1500);
+    expect(fs.statSync(annFiles(tmp).index).mtimeMs).toBe(before);
+  });
+
+  it('adds only the photos embedded since, and finds their pairs', async () => {
+    const base = universe(1, 99)[0];
+    const ids = await addEmbeddings([
+      base,
+      unit(base.map((x, i) => x + (i === 0 ? 0.05 : 0))),
+      ...universe(18, 123),
+    ]);
+    const sync = await syncAnnIndex(MODEL, tmp);
+    expect(sync).toMatchObject({ added: 20, rebuilt: false });
+    expect(sync.index.size()).toBe(1520);
+    expect(readAnnMeta(tmp)?.size).toBe(1520);
+    const pairs = await findClipNearDuplicates(THRESHOLD, { modelKey: MODEL, dataDir: tmp });
+    expect(pairs.map(pairKey)).toContain(pairKey({ a: ids[0], b: ids[1] }));
+  });
+
+  it('rebuilds from scratch when the model changes, keeping no vector of the old model', async () => {
+    const NEW = 'real-clip@bbbb';
+    const vectors = universe(40, 5);
+    const ids = await addEmbeddings(vectors, NEW);
+    const sync = await syncAnnIndex(NEW, tmp);
+    expect(sync).toMatchObject({ rebuilt: true, added: 40 });
+    expect(sync.index.size()).toBe(40);
+    expect(readAnnMeta(tmp)).toMatchObject({ modelKey: NEW, size: 40 });
+    const exact = await pairsAboveThreshold(await loadEmbeddingStore(NEW), THRESHOLD);
+    const ann = await findClipNearDuplicates(THRESHOLD, { modelKey: NEW, dataDir: tmp });
+    expect(new Set(ann.map(pairKey))).toEqual(new Set(exact.map(pairKey)));
+    for (const p of ann) expect(ids).toContain(p.a);
+  });
+
+  it('lets one process write the index at a time: a second one waits, then loads what the first saved', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'two-workers-'));
+    const [one, two] = await Promise.all([syncAnnIndex(MODEL, dir), syncAnnIndex(MODEL, dir)]);
+    const results = [one, two]
+      .map((r) => ({ added: r.added, rebuilt: r.rebuilt }))
+      .sort((a, b) => b.added - a.added);
+    expect(results).toEqual([
+      { added: 1520, rebuilt: true },
+      { added: 0, rebuilt: false },
+    ]);
+  });
+});
