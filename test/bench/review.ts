@@ -138,9 +138,9 @@ const USAGE = `npm run bench -- review [--photos 1000000] [--accounts 50000] [--
   [--reviewers 8] [--decisions 40 per reviewer] [--think 1000 ms, 0 saturates] [--bulk 100000 overrides in one action, 0 skips]`;
 
 /**
- * CPU seconds used so far by every process of the bench's PostgreSQL (the postmaster's children, read from /proc): on
- * a machine shared with other work, wall-clock figures stretch with the load, the database's CPU time much less. Null
- * where /proc is not there.
+ * CPU seconds used so far by every process of the bench's PostgreSQL (the postmaster and its children, live or exited,
+ * read from /proc): on a machine shared with other work, wall-clock figures stretch with the load, the database's CPU
+ * time much less. Null where /proc is not there.
  */
 async function databaseCpuSeconds(): Promise<number | null> {
   try {
@@ -156,6 +156,9 @@ async function databaseCpuSeconds(): Promise<number | null> {
         // A process that ended meanwhile.
       }
     }
+    // Children that exited (connections closed, autovacuum workers done) live on in the postmaster's cutime/cstime.
+    const own = stat(postmaster);
+    ticks += Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
     return ticks / 100; // USER_HZ is 100 on Linux
   } catch {
     return null;
