@@ -191,6 +191,8 @@ async function bulkFigure(userId: string, size: number, log: (m: string) => void
       const t = performance.now();
       await listCheckPhotos(check, { page: (p % 20) + 1, pageSize: 200 });
       pageTimes.push(performance.now() - t);
+      // A reviewer paging, not a loop: back-to-back loads (parallel counts) kept both cores busy on their own.
+      await sleep(250);
     }
   })();
   let batch: Awaited<ReturnType<typeof bulkOverride>>;
