@@ -94,7 +94,10 @@ export async function bulkOverride(input: BulkOverrideInput): Promise<OverrideBa
     },
     { timeout: 120_000 },
   );
-  await refreshFlagScores().catch(() => {});
+  // Not awaited: the accounts' queue order follows within a second (100k overrides touch most accounts and move the
+  // uncertain weight, so every score is recomputed), and the reviewer's answer does not wait for it. A failure leaves
+  // the scores to the next refresh, as after any override.
+  void refreshFlagScores().catch(() => {});
   return toRow((await batchBy(Prisma.sql`b.id = ${id}`))!);
 }
 
@@ -144,7 +147,7 @@ export async function undoOverrideBatch(input: {
     }
     throw e;
   }
-  await refreshFlagScores().catch(() => {});
+  void refreshFlagScores().catch(() => {});
   return toRow((await batchBy(Prisma.sql`b.id = ${id}`))!);
 }
 

@@ -67,8 +67,17 @@ export async function listCheckSummaries(
     SELECT c AS "check", v AS verdict,
       (SELECT count(*)::int FROM check_results cr WHERE cr."check" = c AND cr.verdict = v::"Verdict") AS n
     FROM unnest(${CHECK_NAMES}::text[]) c CROSS JOIN unnest(ARRAY['fail', 'uncertain', 'error']) v`;
+  // A photo is overridden while one of its overrides stands. An undo row puts back the state before the batch row it
+  // answers (that row was the photo's newest when the undo was written), so the two cancel out: neither counts, and
+  // what stands is whatever else remains, e.g. an earlier override, or a batch whose own undo had skipped the photo.
   const over = await db().$queryRaw<{ check: string; n: number }[]>`
-    SELECT "check", count(DISTINCT photo_id)::int AS n FROM overrides WHERE photo_id IS NOT NULL GROUP BY "check"`;
+    SELECT o."check", count(DISTINCT o.photo_id)::int AS n
+    FROM overrides o LEFT JOIN override_batches b ON b.id = o.batch_id
+    WHERE o.photo_id IS NOT NULL AND b.undoes_id IS NULL
+      AND NOT EXISTS (
+        SELECT 1 FROM override_batches ub JOIN overrides u ON u.batch_id = ub.id
+        WHERE ub.undoes_id = o.batch_id AND u.photo_id = o.photo_id AND u."check" = o."check")
+    GROUP BY o."check"`;
   const notScored = await countNotScored(opts.watermarkMinPhotos ?? 8);
   return CHECK_NAMES.map((check) => {
     const get = (v: string) => rows.find((r) => r.check === check && r.verdict === v)?.n ?? 0;

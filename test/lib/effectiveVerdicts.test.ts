@@ -102,3 +102,47 @@ describe('effective verdicts', () => {
     await expectAllAgree(['2001/watermark=pass', '2002/clip_nonphoto=pass', '2003/resolution=uncertain']);
   });
 });
+
+/** Rows of photo_flags that the view does not give, and the other way round (owner, verdict, score, overridden). */
+async function flagsDisagreeingWithView(): Promise<number> {
+  const [{ n }] = await db().$queryRaw<{ n: number }[]>`
+    WITH v AS (
+      SELECT e.photo_id, e."check", p.owner_nsid, e.verdict, e.score, e.overridden
+      FROM effective_verdicts e JOIN photos p ON p.id = e.photo_id WHERE e.verdict IN ('fail', 'uncertain')),
+    f AS (SELECT photo_id, "check", owner_nsid, verdict, score, overridden FROM photo_flags)
+    SELECT ((SELECT count(*) FROM (SELECT * FROM v EXCEPT SELECT * FROM f) a)
+      + (SELECT count(*) FROM (SELECT * FROM f EXCEPT SELECT * FROM v) b))::int AS n`;
+  return n;
+}
+
+describe('photo_flags after a bulk override', () => {
+  it('a statement of 10,000 overrides or more (which locks check_results whole) leaves the flags the view gives', async () => {
+    await db().account.create({ data: { nsid: '8@N08', username: 'bulk' } });
+    await db().$executeRaw`
+      INSERT INTO photos (id, owner_nsid, secret, server, license, date_upload, availability, updated_at)
+      SELECT 'b' || g, '8@N08', 's', '1', 9, now(), 'available', now() FROM generate_series(1, 10500) g`;
+    await db().$executeRaw`
+      INSERT INTO check_results (photo_id, "check", verdict, score, details, version)
+      SELECT 'b' || g, 'clip_nonwholesome', (ARRAY['fail', 'uncertain', 'pass'])[g % 3 + 1]::"Verdict", g / 10500.0, '{}', 'v1'
+      FROM generate_series(1, 10500) g`;
+    // A few photos already carry an override dated later than the bulk's rows: theirs stays the newest.
+    await db().$executeRaw`
+      INSERT INTO overrides (user_id, photo_id, "check", new_verdict, created_at)
+      SELECT ${userId}, 'b' || g, 'clip_nonwholesome', 'fail', now() + interval '1 hour' FROM generate_series(1, 30) g`;
+    expect(await flagsDisagreeingWithView()).toBe(0);
+    const n = await db().$executeRaw`
+      INSERT INTO overrides (user_id, photo_id, "check", old_verdict, new_verdict)
+      SELECT ${userId}, 'b' || g, 'clip_nonwholesome', 'fail', (ARRAY['pass', 'fail', 'uncertain', 'pass'])[g % 4 + 1]::"Verdict"
+      FROM generate_series(1, 10500) g ORDER BY 2`;
+    expect(n).toBe(10500);
+    expect(await flagsDisagreeingWithView()).toBe(0);
+    const [{ flagged }] = await db().$queryRaw<{ flagged: number }[]>`
+      SELECT count(*)::int AS flagged FROM photo_flags WHERE "check" = 'clip_nonwholesome'`;
+    // The 30 later fails, and of the 10,470 bulk rows in force those turning fail or uncertain (g % 4 in 1, 2): 5,234.
+    expect(flagged).toBe(30 + 5234);
+    // And one override at a time again (the row-lock path), back and forth.
+    await override('b100', 'clip_nonwholesome', 'pass', new Date(Date.now() + 7_200_000));
+    await override('b101', 'clip_nonwholesome', 'uncertain', new Date(Date.now() + 7_200_000));
+    expect(await flagsDisagreeingWithView()).toBe(0);
+  });
+});

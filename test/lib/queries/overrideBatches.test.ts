@@ -6,7 +6,7 @@ import {
   listOverrideBatches,
   undoOverrideBatch,
 } from '../../../lib/queries/overrideBatches.ts';
-import { listCheckPhotos, overridePhotos } from '../../../lib/queries/overrides.ts';
+import { listCheckPhotos, listCheckSummaries, overridePhotos } from '../../../lib/queries/overrides.ts';
 import { photoInclusion } from '../../../lib/queries/photos.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { addCheck, makeAccounts, makeUser } from './reviewFixtures.ts';
@@ -16,6 +16,8 @@ let alice = '',
   bob = '';
 let n = 0;
 const rid = () => `bulk-${++n}-${Date.now()}`;
+const overriddenCount = async () =>
+  (await listCheckSummaries()).find((s) => s.check === 'clip_nonphoto')?.overridden;
 const effective = async () =>
   Object.fromEntries(
     (await listCheckPhotos('clip_nonphoto', { page: 1, pageSize: 100 })).data.map((p) => [
@@ -148,5 +150,38 @@ describe('bulk overrides over a filter', () => {
         requestId,
       }),
     ).rejects.toMatchObject({ details: { code: 'request_id_reused' } });
+  });
+
+  it('counts a photo as overridden on the checks page only while an override of it stands, not after its batch was undone', async () => {
+    const bulk = (filter: { verdict: 'fail' }, newVerdict: 'pass' | 'fail', expectedCount: number) =>
+      bulkOverride({
+        userId: alice,
+        check: 'clip_nonphoto',
+        filter,
+        newVerdict,
+        expectedCount,
+        requestId: rid(),
+      });
+    const a = await bulk({ verdict: 'fail' }, 'pass', 8);
+    expect(await overriddenCount()).toBe(8);
+    await overridePhotos({
+      userId: bob,
+      photoIds: ['a2p3'],
+      check: 'clip_nonphoto',
+      newVerdict: 'fail',
+      requestId: rid(),
+    });
+    await undoOverrideBatch({ userId: alice, batchId: a.id, requestId: rid() });
+    // Seven photos are back to their check's verdict; bob's later override of a2p3 stands.
+    expect(await overriddenCount()).toBe(1);
+
+    // A batch whose undo skipped every photo (a later batch changed them all) still stands once that later batch is
+    // undone: its verdicts are in force again, so its photos count.
+    const b = await bulk({ verdict: 'fail' }, 'pass', 8);
+    const c = await bulk({ verdict: 'fail' }, 'fail', 8);
+    expect((await undoOverrideBatch({ userId: alice, batchId: b.id, requestId: rid() })).count).toBe(0);
+    await undoOverrideBatch({ userId: alice, batchId: c.id, requestId: rid() });
+    expect(Object.values(await effective()).filter((v) => v === 'pass')).toHaveLength(8);
+    expect(await overriddenCount()).toBe(8);
   });
 });
