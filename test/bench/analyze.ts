@@ -11,6 +11,13 @@ import { renderImage } from '../../pipeline/devkit/universe/images.ts';
 import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
 import { median } from '../../lib/stats/median.ts';
 
+/** `npm run bench -- analyze --help` prints these; any other flag is refused (test/bench/index.ts). */
+export const usage = 'analysis stage throughput per core';
+export const flags: Record<string, string> = {
+  images: 'N images (60)',
+  rounds: 'N rounds, the median reported (7)',
+};
+
 type Variant = (b: Buffer, i: number) => Promise<unknown>;
 
 v8.setFlagsFromString('--expose-gc');

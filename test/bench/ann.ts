@@ -14,6 +14,16 @@ import {
 import { multiplyTransposed } from '../../pipeline/clip/matmul.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 
+/** `npm run bench -- ann --help` prints these; any other flag is refused (test/bench/index.ts). */
+export const usage = 'the approximate nearest-neighbour index of CLIP embeddings against exact search';
+export const flags: Record<string, string> = {
+  sizes: 'comma-separated embedding counts (250000,1000000)',
+  '10m': 'adds 10,000,000 (~10 GB of memory and disk)',
+  quantization: 'f16 or i8 (f16)',
+  sample: 'N photos for the recall (2000)',
+  dir: 'folder for the index files (the OS temp dir; deleted after each size)',
+};
+
 const DIM = 512;
 const THRESHOLD = 0.95;
 const CHUNK = 32_768;

@@ -18,6 +18,12 @@ import { clipModelStatus } from '../../pipeline/clip/status.ts';
 import { writeTestClipModel } from '../../pipeline/devkit/clip/testModel.ts';
 import type { ClipInput } from '../../lib/queries/clip.ts';
 
+/** `npm run bench -- clip --help` prints these; any other flag is refused (test/bench/index.ts). */
+export const usage = 'CLIP stage throughput: preprocess, inference, end to end';
+export const flags: Record<string, string> = {
+  images: 'N images (256)',
+};
+
 /** A vision encoder with ViT-B/32's arithmetic (~4.4 GFLOP/image: 49 patches × 12 blocks of 768↔3072 MLPs). */
 function vitCostModel(): Uint8Array {
   const g = new GraphBuilder();

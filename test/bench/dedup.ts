@@ -18,6 +18,19 @@ import {
 } from '../../pipeline/checks/duplicateConfig.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 
+/** `npm run bench -- dedup --help` prints these; any other flag is refused (test/bench/index.ts). */
+export const usage = 'duplicate and crop detection at scale';
+export const flags: Record<string, string> = {
+  hashes: 'N hashes (10000000)',
+  pairs: 'N planted pairs (10000)',
+  radius: 'Hamming radius R',
+  only: 'dedup or crop',
+  'crop-photos': 'probe the windows of the first N photos only',
+  'crop-weak': 'weak-bits B',
+  'crop-batch': 'crop probe batch size',
+  threads: 'N threads',
+};
+
 const TIME_BUDGET = 120;
 const MEMORY_BUDGET = 2 ** 31;
 

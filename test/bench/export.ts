@@ -9,6 +9,13 @@ import { stagingLine, type StagingChunk } from '../../pipeline/export/columns.ts
 import { writeDataset } from '../../pipeline/export/write.ts';
 import type { ExportFormat } from '../../pipeline/export/files.ts';
 
+/** `npm run bench -- export --help` prints these; any other flag is refused (test/bench/index.ts). */
+export const usage = 'the export writers on synthetic rows';
+export const flags: Record<string, string> = {
+  rows: 'N rows (10000000)',
+  format: 'comma-separated formats: parquet, jsonl, csv (parquet)',
+};
+
 const WORDS = [
   'lake',
   'mountain',

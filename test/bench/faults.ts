@@ -29,6 +29,16 @@ import { hashPassword, verifyPassword } from '../../lib/auth/password.ts';
 import { env } from '../../lib/env.ts';
 import { createUser } from '../../lib/queries/users.ts';
 
+/** `npm run bench -- faults --help` prints these; any other flag is refused (test/bench/index.ts). */
+export const usage = 'faults injected into crawl, input, decisions, logins and the disk: nothing may be lost';
+export const flags: Record<string, string> = {
+  photos: 'N photos (6000)',
+  reviewers: 'N reviewers (8)',
+  accounts: 'N accounts (40)',
+  logins: 'N login attempts (60)',
+  'disk-photos': 'N photos for the disk fault (300)',
+};
+
 const HOSTILE = [
   '',
   ' ',

@@ -16,6 +16,14 @@ import { indexUniverse } from '../../pipeline/devkit/simulator/universeIndex.ts'
 import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 
+/** `npm run bench -- ingest --help` prints these; any other flag is refused (test/bench/index.ts). */
+export const usage = 'crawl throughput against the simulator';
+export const flags: Record<string, string> = {
+  photos: 'N photos (60000)',
+  streams: 'N concurrent streams (2)',
+  rounds: 'N rounds, the median reported (3)',
+};
+
 const FLICKR_CEILING = (3600 * 500) / 3600;
 const LICENSES = [7, 8, 9, 10];
 

@@ -15,6 +15,19 @@ import { migrate } from '../../lib/server/migrate.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 import { REJECT_REASONS } from '../../lib/reviewVocabulary.ts';
 
+/** `npm run bench -- review --help` prints these; any other flag is refused (test/bench/index.ts). */
+export const usage = 'review API latency on a large database, and a bulk override';
+export const flags: Record<string, string> = {
+  photos: 'N photos (1000000)',
+  accounts: 'N accounts (50000)',
+  zipf: 'account-size skew (0.8)',
+  checks: 'comma-separated check names (all)',
+  reviewers: 'N reviewers (8)',
+  decisions: 'N decisions per reviewer (40)',
+  think: "ms between a reviewer's requests, 0 saturates (1000)",
+  bulk: 'N overrides in one bulk action, 0 skips (100000)',
+};
+
 const TARGETS_MS = { claim: 50, page: 150, decision: 50 } as const;
 /** Issue #20: 100k overrides in one bulk action under 5 s, the check page staying responsive meanwhile. */
 const BULK_TARGET_MS = 5000;
@@ -134,9 +147,6 @@ async function reviewer(
   }
 }
 
-const USAGE = `npm run bench -- review [--photos 1000000] [--accounts 50000] [--zipf 0.8] [--checks a,b,…]
-  [--reviewers 8] [--decisions 40 per reviewer] [--think 1000 ms, 0 saturates] [--bulk 100000 overrides in one action, 0 skips]`;
-
 /**
  * CPU seconds used so far by every process of the bench's PostgreSQL (the postmaster and its children, live or exited,
  * read from /proc): on a machine shared with other work, wall-clock figures stretch with the load, the database's CPU
@@ -237,10 +247,6 @@ async function bulkFigure(userId: string, size: number, log: (m: string) => void
 
 export async function run(args: string[]): Promise<void> {
   const { flags } = parseArgs(args);
-  if (flags.help) {
-    console.log(USAGE);
-    return;
-  }
   const sizes: Sizes = {
     photos: Number(flags.photos ?? 1_000_000),
     accounts: Number(flags.accounts ?? 50_000),

@@ -11,6 +11,11 @@ import { randomWatermark } from '../../pipeline/devkit/watermarks/syntheticAccou
 import type { RawImage } from '../../pipeline/watermarks/types.ts';
 import { debianPhotos } from '../helpers/debianPhotos.ts';
 
+/** `npm run bench -- watermarks-real --help` prints this; it takes no flags (test/bench/index.ts). */
+export const usage =
+  '[accounts (40)] [seed (real)]: watermark detection on real photographs with synthetic marks';
+export const flags: Record<string, string> = {};
+
 type Counts = { tp: number; fp: number; fn: number; tn: number };
 const add = (c: Counts, truth: boolean, predicted: boolean) => {
   if (truth && predicted) c.tp++;

@@ -5,6 +5,10 @@ import { detectAccount } from '../../pipeline/watermarks/detect.ts';
 import type { PhotoRef } from '../../pipeline/watermarks/frame.ts';
 import { generateAccount } from '../../pipeline/devkit/watermarks/syntheticAccounts.ts';
 
+/** `npm run bench -- watermarks --help` prints this; it takes no flags (test/bench/index.ts). */
+export const usage = '[photos (64)] [runs (5)]: watermark check time per account';
+export const flags: Record<string, string> = {};
+
 const TARGET_MS = 2000;
 
 async function time(fn: () => Promise<unknown>, runs: number): Promise<number> {

@@ -17,6 +17,17 @@ import { freePort } from '../../lib/server/embeddedPostgres.ts';
 import { ensureBuilt } from '../../pipeline/cli/serveApp.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 
+/** `npm run bench -- web-under-load --help` prints these; any other flag is refused (test/bench/index.ts). */
+export const usage = 'web response times while the worker analyzes';
+export const flags: Record<string, string> = {
+  photos: 'N photos (4000)',
+  'idle-rounds': 'N idle rounds (40)',
+  seconds: 'at most N seconds under load (120)',
+  port: 'app port (free)',
+  'simulator-port': 'simulator port (free)',
+  verbose: "echo the app's output",
+};
+
 const TARGET_P95_MS = 300;
 const PATHS = ['/login', '/accounts', '/api/runs'] as const;
 const ADMIN = { email: 'bench@web.test', password: `Bench-${randomBytes(6).toString('hex')}` };

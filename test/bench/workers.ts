@@ -15,6 +15,13 @@ import { startEmbeddedPostgres } from '../../lib/server/embeddedPostgres.ts';
 import { migrate } from '../../lib/server/migrate.ts';
 import { SYNTH_TABLES, syntheticStage } from '../pipeline/runs/syntheticStage.ts';
 
+/** `npm run bench -- workers --help` prints these; any other flag is refused (test/bench/index.ts). */
+export const usage = 'one stage with 1 and 2 worker processes';
+export const flags: Record<string, string> = {
+  items: 'N items (600)',
+  'item-ms': 'ms per item (20)',
+};
+
 const child = path.resolve(import.meta.dirname, '../pipeline/runs/workerChild.ts');
 const registry = registryOf([syntheticStage('synth-a', { after: true }), syntheticStage('synth-b')]);
 
