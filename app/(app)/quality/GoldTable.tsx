@@ -1,9 +1,5 @@
-import { percent } from '@/components/review/agreementText';
+import { percent, shareText as share } from '@/components/review/agreementText';
 import type { GoldScore } from '@/lib/queries/gold';
-import type { Proportion } from '@/lib/stats/wilson';
-
-const share = (p: Proportion) =>
-  p.n === 0 ? '—' : `${p.count} of ${p.n} · ${percent(p.share)} (${percent(p.low)} to ${percent(p.high)})`;
 
 /** Each reviewer's accuracy on known-answer accounts, with Wilson 95% intervals. */
 export function GoldTable({
