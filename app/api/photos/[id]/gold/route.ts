@@ -1,18 +1,12 @@
 import { z } from 'zod';
 import { requireUser } from '@/lib/auth/guard';
 import { json, parseBody, parseWith, route } from '@/lib/http';
+import { photoIdParams } from '@/lib/photoIdParams';
 import { getGoldPhoto, setGoldPhoto } from '@/lib/queries/goldPhotos';
 import { SPOT_LABEL_KEYS } from '@/lib/reviewVocabulary';
 
 export const dynamic = 'force-dynamic';
 
-const paramsSchema = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9_-]+$/),
-});
 const bodySchema = z.object({
   /** The right spot-check label, or null to unmark. */
   answer: z.enum(SPOT_LABEL_KEYS).nullable(),
@@ -27,7 +21,7 @@ const bodySchema = z.object({
 /** Admins: a photo's known answer for spot-checks and the history of its marks. Reviewers never see it. */
 export const GET = route(async (_req, ctx: { params: Promise<{ id: string }> }) => {
   await requireUser('admin');
-  const { id } = parseWith(paramsSchema, await ctx.params);
+  const { id } = parseWith(photoIdParams, await ctx.params);
   return json(await getGoldPhoto(id));
 });
 
@@ -35,6 +29,6 @@ export const GET = route(async (_req, ctx: { params: Promise<{ id: string }> }) 
 export const POST = route(async (req, ctx: { params: Promise<{ id: string }> }) => {
   const user = await requireUser('admin');
   const body = await parseBody(req, bodySchema);
-  const { id } = parseWith(paramsSchema, await ctx.params);
+  const { id } = parseWith(photoIdParams, await ctx.params);
   return json(await setGoldPhoto({ photoId: id, userId: user.id, ...body }));
 });
