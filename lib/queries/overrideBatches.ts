@@ -63,34 +63,68 @@ export type BulkOverrideInput = {
 };
 
 /**
- * Overrides every photo the filter matches (not only the page) in one INSERT … SELECT and one transaction, each row
- * recording the effective verdict it replaces and the batch id; then writes the batch row (the audit: who, when, why,
- * the filter and the count). The flag scores are refreshed after the commit, as for any override.
+ * Starts a bulk write: the table lock the override trigger would take anyway for a statement this size (EXCLUSIVE on
+ * check_results: re-checks and other overrides wait, reads go on) is taken before the rows to write are read, so no
+ * override or re-check of those photos commits between reading a photo's verdict and writing its override; and
+ * enough memory for the 100k-row sort and hashes of this transaction's statements.
+ */
+async function lockForBulk(tx: Tx): Promise<void> {
+  await tx.$executeRaw`SET LOCAL work_mem = '64MB'`;
+  await tx.$executeRaw`LOCK TABLE check_results IN EXCLUSIVE MODE`;
+}
+
+type Tx = Pick<ReturnType<typeof db>, '$queryRaw' | '$executeRaw'>;
+
+/**
+ * Writes a batch: its row first (the overrides' trigger checks that their batch exists, once per statement), then its
+ * overrides from the collected temporary table, in one INSERT … SELECT (an undo's rows are gathered the same way).
+ */
+async function writeBatch(
+  tx: Tx,
+  source: string,
+  batch: Prisma.Sql,
+  row: { id: string; userId: string; reason: string | null },
+): Promise<void> {
+  await tx.$executeRaw`INSERT INTO override_batches (id, user_id, "check", filter, new_verdict, reason, count, undoes_id, request_id) ${batch}`;
+  await tx.$executeRaw`
+    INSERT INTO overrides (user_id, photo_id, "check", old_verdict, new_verdict, reason, batch_id)
+    SELECT ${row.userId}, photo_id, "check", old_verdict, new_verdict, ${row.reason}, ${row.id}
+    FROM ${Prisma.raw(source)}`;
+}
+
+/**
+ * Overrides every photo the filter matches (not only the page) in one transaction: the matches with the effective
+ * verdict each replaces are collected first, counted against the count the reviewer confirmed, then written as one
+ * audited batch (the batch row: who, when, why, the filter and the count; each override row: its batch id, who, when
+ * and why). The flag scores are refreshed after the commit, as for any override.
  */
 export async function bulkOverride(input: BulkOverrideInput): Promise<OverrideBatchRow> {
   const earlier = await prior(input.requestId, input.userId);
   if (earlier) return earlier;
   const id = randomUUID();
+  const reason = input.reason || null;
   await db().$transaction(
     async (tx) => {
-      // The matches are collected first: an INSERT reading overrides (each photo's newest one) while appending to it
-      // re-reads its own new rows on every lookup, which made 100k overrides quadratic (20k took 7 s, 100k over 2 min).
-      await tx.$executeRaw`
+      await lockForBulk(tx);
+      // Collected before the INSERT: an INSERT reading overrides (each photo's newest one) while appending to it can
+      // re-read its own new rows on every lookup (20k took 7 s, 100k over 2 min). Sorted by photo so the INSERT fills
+      // the photo index in order.
+      const n = await tx.$executeRaw`
       CREATE TEMP TABLE bulk_override_source ON COMMIT DROP AS
-      SELECT cr.photo_id, cr."check", COALESCE(lo.new_verdict, cr.verdict) AS old_verdict ${checkPhotosFromSql(input.check, input.filter)}`;
-      const inserted = await tx.$executeRaw`
-      INSERT INTO overrides (user_id, photo_id, "check", old_verdict, new_verdict, reason, batch_id)
-      SELECT ${input.userId}, photo_id, "check", old_verdict, ${input.newVerdict}::"Verdict", ${input.reason || null}, ${id}
-      FROM bulk_override_source ORDER BY photo_id`;
-      if (inserted !== input.expectedCount) {
+      SELECT cr.photo_id, cr."check", COALESCE(lo.new_verdict, cr.verdict) AS old_verdict, ${input.newVerdict}::"Verdict" AS new_verdict
+      ${checkPhotosFromSql(input.check, input.filter)} ORDER BY cr.photo_id`;
+      if (n !== input.expectedCount) {
         throw new ConflictError(
-          `The filter now matches ${inserted.toLocaleString('en-US')} photos, not the ${input.expectedCount.toLocaleString('en-US')} you confirmed; nothing was changed`,
-          { code: 'count_changed', count: inserted },
+          `The filter now matches ${n.toLocaleString('en-US')} photos, not the ${input.expectedCount.toLocaleString('en-US')} you confirmed; nothing was changed`,
+          { code: 'count_changed', count: n },
         );
       }
-      await tx.$executeRaw`
-      INSERT INTO override_batches (id, user_id, "check", filter, new_verdict, reason, count, request_id)
-      VALUES (${id}, ${input.userId}, ${input.check}, ${JSON.stringify(input.filter)}::jsonb, ${input.newVerdict}::"Verdict", ${input.reason || null}, ${inserted}, ${input.requestId})`;
+      await writeBatch(
+        tx,
+        'bulk_override_source',
+        Prisma.sql`VALUES (${id}, ${input.userId}, ${input.check}, ${JSON.stringify(input.filter)}::jsonb, ${input.newVerdict}::"Verdict", ${reason}, ${n}, NULL, ${input.requestId})`,
+        { id, userId: input.userId, reason },
+      );
     },
     { timeout: 120_000 },
   );
@@ -122,21 +156,26 @@ export async function undoOverrideBatch(input: {
       undoneBy: target.undoneBy,
     });
   const id = randomUUID();
+  const reason = `undo of batch ${input.batchId}`;
   try {
     await db().$transaction(
       async (tx) => {
-        // One INSERT … SELECT here: its rows come from the batch's own (indexed by batch_id), not a scan of the check.
-        // (Collected into a temporary table first, as bulkOverride does, the anti-join ran for minutes in the bench.)
-        const inserted = await tx.$executeRaw`
-        INSERT INTO overrides (user_id, photo_id, "check", old_verdict, new_verdict, reason, batch_id)
-        SELECT ${input.userId}, o.photo_id, o."check", o.new_verdict, o.old_verdict, ${`undo of batch ${input.batchId}`}, ${id}
+        await lockForBulk(tx);
+        // The batch's own rows (indexed by batch_id) that are still their photo's newest override: with the lock
+        // held, "newest" cannot change before the INSERT.
+        const n = await tx.$executeRaw`
+        CREATE TEMP TABLE undo_override_source ON COMMIT DROP AS
+        SELECT o.photo_id, o."check", o.new_verdict AS old_verdict, o.old_verdict AS new_verdict
         FROM overrides o
         WHERE o.batch_id = ${input.batchId} AND o.old_verdict IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM overrides l WHERE l.photo_id = o.photo_id AND l."check" = o."check" AND l.id > o.id)`;
-        await tx.$executeRaw`
-        INSERT INTO override_batches (id, user_id, "check", filter, new_verdict, reason, count, undoes_id, request_id)
-        VALUES (${id}, ${input.userId}, ${target.check}, ${JSON.stringify(target.filter)}::jsonb, NULL, ${`undo of batch ${input.batchId}`}, ${inserted},
-          ${input.batchId}, ${input.requestId})`;
+          AND NOT EXISTS (SELECT 1 FROM overrides l WHERE l.photo_id = o.photo_id AND l."check" = o."check" AND l.id > o.id)
+        ORDER BY o.photo_id`;
+        await writeBatch(
+          tx,
+          'undo_override_source',
+          Prisma.sql`VALUES (${id}, ${input.userId}, ${target.check}, ${JSON.stringify(target.filter)}::jsonb, NULL, ${reason}, ${n}, ${input.batchId}, ${input.requestId})`,
+          { id, userId: input.userId, reason },
+        );
       },
       { timeout: 120_000 },
     );

@@ -68,13 +68,26 @@ export async function getPhotoDetail(id: string, licenses: readonly number[]): P
     include: {
       owner: { select: { username: true, realName: true, reviewStatus: true } },
       checkResults: { orderBy: { check: 'asc' } },
-      overrides: {
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        include: { user: { select: { name: true } } },
-      },
     },
   });
   if (!p) throw new NotFoundError(`Photo ${id} not found`);
+  // Read with SQL: overrides.user_id is a plain column in the schema (its reference is checked by a trigger, not a
+  // foreign key: migration 20261205221000), so Prisma has no relation to include.
+  const overrides = await db().$queryRaw<
+    {
+      id: bigint;
+      check: string;
+      oldVerdict: Verdict | null;
+      newVerdict: Verdict;
+      reason: string | null;
+      by: string;
+      at: Date;
+    }[]
+  >`
+    SELECT o.id, o."check", o.old_verdict::text AS "oldVerdict", o.new_verdict::text AS "newVerdict", o.reason,
+      u.name AS by, o.created_at AS at
+    FROM overrides o JOIN users u ON u.id = o.user_id
+    WHERE o.photo_id = ${id} ORDER BY o.created_at DESC, o.id DESC`;
   const reasons = (await photoInclusion([id], licenses)).get(id) ?? [];
   // The verdict in force per check, from the one definition of it (the effective_verdicts view).
   const inForce = await db().$queryRaw<{ check: string; verdict: Verdict }[]>`
@@ -111,15 +124,7 @@ export async function getPhotoDetail(id: string, licenses: readonly number[]): P
       version: c.version,
       computedAt: c.computedAt.toISOString(),
     })),
-    overrides: p.overrides.map((o) => ({
-      id: o.id.toString(),
-      check: o.check,
-      oldVerdict: o.oldVerdict,
-      newVerdict: o.newVerdict,
-      reason: o.reason,
-      by: o.user.name,
-      at: o.createdAt.toISOString(),
-    })),
+    overrides: overrides.map((o) => ({ ...o, id: o.id.toString(), at: o.at.toISOString() })),
     inclusion: { included: reasons.length === 0, reasons },
   };
 }
