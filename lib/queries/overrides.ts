@@ -159,17 +159,23 @@ const NEWEST_OVERRIDE = Prisma.sql`LEFT JOIN LATERAL (SELECT o.new_verdict, o.cr
       WHERE o.photo_id = cr.photo_id AND o."check" = cr."check" ORDER BY o.created_at DESC, o.id DESC LIMIT 1) lo ON true`;
 
 /**
- * The check page's filter as SQL for a bulk override over every match: `FROM check_results cr [JOIN photos p] … WHERE
- * …` (the page and its count read the same checkPhotosWhere), with `lo.new_verdict` the photo's newest override for the
- * check. Photos are joined only when the filter reads them (every result has its photo): 100k probes saved.
+ * Every photo the check page's filter matches (a bulk override's rows: the page and its count read the same
+ * checkPhotosWhere) with the verdict in force, `(photo_id, check, old_verdict)` in photo order. The matches are sorted
+ * before each one's newest override is looked up, so the 100k lookups walk the overrides index in order (twice as fast
+ * as in the results index's score order), and the rows come out in the order the INSERT fills the photo index. Photos
+ * are joined only when the filter reads them (every result has its photo).
  */
-export function checkPhotosFromSql(check: CheckName, f: CheckPhotoCriteria): Prisma.Sql {
+export function checkPhotoMatchesSql(check: CheckName, f: CheckPhotoCriteria): Prisma.Sql {
   const needsPhotos = f.account !== undefined || f.license !== undefined;
   return Prisma.sql`
-    FROM check_results cr ${needsPhotos ? Prisma.sql`JOIN photos p ON p.id = cr.photo_id` : Prisma.empty}
-    LEFT JOIN LATERAL (SELECT o.new_verdict FROM overrides o WHERE o.photo_id = cr.photo_id AND o."check" = cr."check"
-      ORDER BY o.created_at DESC, o.id DESC LIMIT 1) lo ON true
-    WHERE ${checkPhotosWhere(check, f, verdictSql(f))}`;
+    WITH m AS MATERIALIZED (
+      SELECT cr.photo_id, cr."check", cr.verdict
+      FROM check_results cr ${needsPhotos ? Prisma.sql`JOIN photos p ON p.id = cr.photo_id` : Prisma.empty}
+      WHERE ${checkPhotosWhere(check, f, verdictSql(f))}
+      ORDER BY cr.photo_id)
+    SELECT m.photo_id, m."check", COALESCE(lo.new_verdict, m.verdict) AS old_verdict
+    FROM m LEFT JOIN LATERAL (SELECT o.new_verdict FROM overrides o WHERE o.photo_id = m.photo_id AND o."check" = m."check"
+      ORDER BY o.created_at DESC, o.id DESC LIMIT 1) lo ON true`;
 }
 
 /**

@@ -23,8 +23,10 @@ BEGIN
              WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = n.user_id)) THEN
     RAISE EXCEPTION 'insert into overrides: user_id refers to no user' USING ERRCODE = 'foreign_key_violation';
   END IF;
-  IF EXISTS (SELECT 1 FROM (SELECT DISTINCT photo_id FROM new_rows WHERE photo_id IS NOT NULL) n
-             WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.id = n.photo_id)) THEN
+  -- Not DISTINCT: probed in the statement's own row order (a bulk writer's is photo order, so the probes walk the
+  -- index in order, about twice as fast as hashed order), a photo's rarely repeated.
+  IF EXISTS (SELECT 1 FROM new_rows n
+             WHERE n.photo_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.id = n.photo_id)) THEN
     RAISE EXCEPTION 'insert into overrides: photo_id refers to no photo' USING ERRCODE = 'foreign_key_violation';
   END IF;
   IF EXISTS (SELECT 1 FROM (SELECT DISTINCT account_nsid FROM new_rows WHERE account_nsid IS NOT NULL) n
@@ -127,10 +129,12 @@ BEGIN
         FOR NO KEY UPDATE) l;
   END IF;
   -- EXECUTEd, so planned for its own statement's size (as in 20261205211000): each key's newest override, then only
-  -- the flags that change, and the owners of those flags noted for the inclusion summary.
+  -- the flags that change, and the owners of those flags noted for the inclusion summary. The keys are sorted, so the
+  -- lookups in overrides, photo_flags, check_results and photos each walk their index in order: 100k of them took
+  -- half the time they took in hashed order.
   EXECUTE $q$
   WITH k AS (
-    SELECT DISTINCT photo_id, "check" FROM new_rows WHERE photo_id IS NOT NULL),
+    SELECT DISTINCT photo_id, "check" FROM new_rows WHERE photo_id IS NOT NULL ORDER BY 1, 2),
   eff AS MATERIALIZED (
     SELECT k.photo_id, k."check", lo.new_verdict AS verdict FROM k
     CROSS JOIN LATERAL (SELECT o.new_verdict FROM overrides o WHERE o.photo_id = k.photo_id AND o."check" = k."check"
