@@ -146,7 +146,12 @@ BEGIN
   flagged AS (
     INSERT INTO photo_flags AS f (photo_id, "check", owner_nsid, verdict, score, overridden)
     SELECT e.photo_id, e."check", p.owner_nsid, e.verdict, cr.score, true
-    FROM eff e JOIN check_results cr ON cr.photo_id = e.photo_id AND cr."check" = e."check" JOIN photos p ON p.id = e.photo_id
+    FROM eff e
+    -- A lookup by the whole key (LIMIT 1 keeps it one): joined plainly, the planner probed the results by photo alone,
+    -- reading every check's result of the photo to keep one.
+    CROSS JOIN LATERAL (SELECT r.score FROM check_results r WHERE r.photo_id = e.photo_id AND r."check" = e."check"
+      LIMIT 1) cr
+    JOIN photos p ON p.id = e.photo_id
     WHERE e.verdict IN ('fail', 'uncertain')
     ORDER BY 1, 2
     ON CONFLICT (photo_id, "check") DO UPDATE SET owner_nsid = EXCLUDED.owner_nsid, verdict = EXCLUDED.verdict,
