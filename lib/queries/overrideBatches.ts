@@ -166,7 +166,10 @@ export async function undoOverrideBatch(input: {
         // The batch's own rows (indexed by batch_id) that are still their photo's newest override: with the lock
         // held, "newest" cannot change before the INSERT. A later override of a photo can only be one of the rows
         // written after the batch's first (ids grow), read once in id order and hashed, instead of a lookup per row
-        // (4 s of a 100k undo).
+        // (4 s of a 100k undo). Hashed whatever the statistics say: when overrides looked empty (reltuples 0 after an
+        // autovacuum removed an aborted bulk INSERT's rows), the planner rescanned `later` (or, in the earlier
+        // per-row form, the whole photo index) once per batch row: the minutes-long undos seen on dev databases.
+        await tx.$executeRaw`SET LOCAL enable_nestloop = off`;
         const n = await tx.$executeRaw`
         CREATE TEMP TABLE undo_override_source ON COMMIT DROP AS
         WITH later AS MATERIALIZED (
@@ -178,6 +181,7 @@ export async function undoOverrideBatch(input: {
         WHERE o.batch_id = ${input.batchId} AND o.old_verdict IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM later l WHERE l.photo_id = o.photo_id AND l."check" = o."check" AND l.id > o.id)
         ORDER BY o.photo_id`;
+        await tx.$executeRaw`RESET enable_nestloop`;
         await writeBatch(
           tx,
           'undo_override_source',
