@@ -84,7 +84,7 @@ type Tx = Pick<ReturnType<typeof db>, '$queryRaw' | '$executeRaw'>;
  */
 async function writeBatch(
   tx: Tx,
-  source: string,
+  source: 'bulk_override_source' | 'undo_override_source',
   batch: Prisma.Sql,
   row: { id: string; userId: string; reason: string | null },
 ): Promise<void> {
