@@ -3,7 +3,12 @@ import { db, Prisma } from '../db.ts';
 import { CHECK_NAMES, type CheckName } from '../checks.ts';
 import type { Verdict } from '../generated/prisma/enums.ts';
 import { BadRequestError, ConflictError, isUniqueViolation } from '../errors.ts';
-import { type CheckCountRow, checkCountsByCheck, maintainedCheckPhotoCount } from './checkCounts.ts';
+import {
+  type CheckCountRow,
+  checkCountsByCheck,
+  maintainedCheckPhotoCount,
+  pickSource,
+} from './checkCounts.ts';
 import { refreshFlagScores } from './flagScores.ts';
 
 /** `notScored`: photos the check has not judged yet (mid-run, a low "failed" count only means "not there yet"). */
@@ -192,8 +197,20 @@ export function checkPhotosFromSql(
 export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Promise<CheckPhotoPage> {
   const verdicts: Verdict[] = f.verdict ? [f.verdict] : ['fail', 'uncertain'];
   const upTo = f.page * f.pageSize;
+  const n = (await maintainedCheckPhotoCount(check, f)) ?? (await liveCount(check, f));
+  if (n <= (f.page - 1) * f.pageSize) return { data: [], total: n, page: f.page, pageSize: f.pageSize };
+  // The results to test, per source (pickSource): a LATERAL join keeps the planner to that order of work.
+  const source = await pickSource(check, f, upTo, n);
+  const from =
+    source === 'overrides'
+      ? Prisma.sql`(SELECT DISTINCT photo_id FROM overrides WHERE "check" = ${check} AND photo_id IS NOT NULL) k
+        CROSS JOIN LATERAL (SELECT * FROM check_results x WHERE x.photo_id = k.photo_id AND x."check" = ${check}) cr`
+      : source === 'account'
+        ? Prisma.sql`(SELECT id FROM photos WHERE owner_nsid = ${f.account}) k
+        CROSS JOIN LATERAL (SELECT * FROM check_results x WHERE x.photo_id = k.id AND x."check" = ${check}) cr`
+        : Prisma.sql`check_results cr`;
   const branches = verdicts.map(
-    (v) => Prisma.sql`(SELECT cr.photo_id, cr.score FROM check_results cr JOIN photos p ON p.id = cr.photo_id
+    (v) => Prisma.sql`(SELECT cr.photo_id, cr.score FROM ${from} JOIN photos p ON p.id = cr.photo_id
       WHERE ${checkPhotosWhere(check, f, Prisma.sql`cr.verdict = ${v}::"Verdict"`)}
       ORDER BY cr.score DESC NULLS FIRST, cr.photo_id LIMIT ${upTo})`,
   );
@@ -220,7 +237,6 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
     LEFT JOIN photos d ON d.id = COALESCE(p.duplicate_of_id, cr.details->>'duplicateOf') AND cr."check" = 'duplicate'
     LEFT JOIN accounts a ON a.nsid = p.owner_nsid AND cr."check" = 'watermark'
     ORDER BY cr.score DESC NULLS FIRST, cr.photo_id`;
-  const n = (await maintainedCheckPhotoCount(check, f)) ?? (await liveCount(check, f));
   return {
     data: rows.map(({ oVerdict, oBy, oAt, dupId, dupHash, dupOwner, ...r }) => ({
       ...r,
