@@ -77,35 +77,3 @@ export async function maintainedCheckPhotoCount(check: string, f: Criteria): Pro
   if (r.rows > FOLD_GLOBAL_ROWS) await foldGlobal();
   return r.n ?? 0;
 }
-
-/**
- * Where a check page's pick is cheapest to start, for `upTo` rows matching `f` (known to match `matching` results):
- * `index`, walking the check's (check, verdict, score) index in page order and testing each result until `upTo` match
- * (about upTo × base / matching results); `overrides`, the check's overridden results, sorted (one per override key);
- * or `account`, the account's photos, sorted. A selective filter (a small account, few overrides) would otherwise walk
- * the whole check's index: ~1M results at 10M photos.
- */
-export async function pickSource(
-  check: string,
-  f: Criteria,
-  upTo: number,
-  matching: number,
-): Promise<'index' | 'overrides' | 'account'> {
-  if ((f.status !== 'overridden' && f.account === undefined) || matching === 0) return 'index';
-  const base = (await maintainedCheckPhotoCount(check, { verdict: f.verdict })) ?? 0;
-  let best: { source: 'index' | 'overrides' | 'account'; cost: number } = {
-    source: 'index',
-    cost: (upTo * base) / matching,
-  };
-  if (f.status === 'overridden') {
-    const [r] = await db().$queryRaw<{ n: number | null }[]>`
-      SELECT sum(n)::float8 AS n FROM quarry_internal.check_counts WHERE "check" = ${check} AND overridden`;
-    if ((r.n ?? 0) < best.cost) best = { source: 'overrides', cost: r.n ?? 0 };
-  }
-  if (f.account !== undefined) {
-    const [r] = await db().$queryRaw<{ n: number | null }[]>`
-      SELECT photos::float8 AS n FROM quarry_internal.account_photo_counts WHERE account_nsid = ${f.account}`;
-    if ((r?.n ?? 0) < best.cost) best = { source: 'account', cost: r?.n ?? 0 };
-  }
-  return best.source;
-}

@@ -3,12 +3,7 @@ import { db, Prisma } from '../db.ts';
 import { CHECK_NAMES, type CheckName } from '../checks.ts';
 import type { Verdict } from '../generated/prisma/enums.ts';
 import { BadRequestError, ConflictError, isUniqueViolation } from '../errors.ts';
-import {
-  type CheckCountRow,
-  checkCountsByCheck,
-  maintainedCheckPhotoCount,
-  pickSource,
-} from './checkCounts.ts';
+import { type CheckCountRow, checkCountsByCheck, maintainedCheckPhotoCount } from './checkCounts.ts';
 import { refreshFlagScores } from './flagScores.ts';
 
 /** `notScored`: photos the check has not judged yet (mid-run, a low "failed" count only means "not there yet"). */
@@ -188,6 +183,56 @@ export function checkPhotosFromSql(
     WHERE ${checkPhotosWhere(check, f, verdictSql(f))}`;
 }
 
+const ORDER = Prisma.sql`ORDER BY score DESC NULLS FIRST, photo_id`;
+
+/**
+ * The first `upTo` results of `check` with automatic verdict `v` matching `f`, in page order, as one or two queries
+ * each reading an index in page order where its rows are dense, so none tests the whole check's ~1M results (at 10M
+ * photos) for a selective filter:
+ * - with no status and no account filter, the check's (check, verdict, score) index: most of its results match;
+ * - results nobody overrode from photo_flags (an unoverridden flag's verdict and score are the check's own), by check
+ *   or by account and check;
+ * - overridden results from quarry_internal.overridden_results (20261205222020_overridden_results).
+ * The two parts are disjoint, and together every result with verdict `v`.
+ */
+function pageBranch(check: CheckName, f: CheckPhotoCriteria, v: Verdict, upTo: number): Prisma.Sql[] {
+  if (f.status === undefined && f.account === undefined)
+    return [
+      Prisma.sql`(SELECT cr.photo_id, cr.score FROM check_results cr JOIN photos p ON p.id = cr.photo_id
+      WHERE ${checkPhotosWhere(check, f, Prisma.sql`cr.verdict = ${v}::"Verdict"`)} ${ORDER} LIMIT ${upTo})`,
+    ];
+  const parts: Prisma.Sql[] = [];
+  if (f.status !== 'overridden') {
+    parts.push(Prisma.sql`(SELECT fl.photo_id, fl.score FROM photo_flags fl
+      ${f.license !== undefined ? Prisma.sql`JOIN photos p ON p.id = fl.photo_id AND p.license = ${f.license}` : Prisma.empty}
+      WHERE ${Prisma.join(
+        [
+          f.account !== undefined ? Prisma.sql`fl.owner_nsid = ${f.account}` : Prisma.sql`true`,
+          Prisma.sql`fl."check" = ${check} AND NOT fl.overridden AND fl.verdict = ${v}::"Verdict"`,
+          f.minScore !== undefined ? Prisma.sql`fl.score >= ${f.minScore}` : Prisma.sql`true`,
+          f.maxScore !== undefined ? Prisma.sql`fl.score <= ${f.maxScore}` : Prisma.sql`true`,
+        ],
+        ' AND ',
+      )}
+      ${ORDER} LIMIT ${upTo})`);
+  }
+  if (f.status !== 'open') {
+    parts.push(Prisma.sql`(SELECT r.photo_id, r.score FROM quarry_internal.overridden_results r
+      ${f.license !== undefined ? Prisma.sql`JOIN photos p ON p.id = r.photo_id AND p.license = ${f.license}` : Prisma.empty}
+      WHERE ${Prisma.join(
+        [
+          f.account !== undefined ? Prisma.sql`r.owner_nsid = ${f.account}` : Prisma.sql`true`,
+          Prisma.sql`r."check" = ${check} AND r.verdict = ${v}::"Verdict"`,
+          f.minScore !== undefined ? Prisma.sql`r.score >= ${f.minScore}` : Prisma.sql`true`,
+          f.maxScore !== undefined ? Prisma.sql`r.score <= ${f.maxScore}` : Prisma.sql`true`,
+        ],
+        ' AND ',
+      )}
+      ${ORDER} LIMIT ${upTo})`);
+  }
+  return parts;
+}
+
 /**
  * The photos `check` failed or was uncertain about, highest score first, with the newest override of each.
  * At 10M photos a check flags ~1M: the page is picked per verdict in the (check, verdict, score) index's order (each
@@ -199,21 +244,7 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
   const upTo = f.page * f.pageSize;
   const n = (await maintainedCheckPhotoCount(check, f)) ?? (await liveCount(check, f));
   if (n <= (f.page - 1) * f.pageSize) return { data: [], total: n, page: f.page, pageSize: f.pageSize };
-  // The results to test, per source (pickSource): a LATERAL join keeps the planner to that order of work.
-  const source = await pickSource(check, f, upTo, n);
-  const from =
-    source === 'overrides'
-      ? Prisma.sql`(SELECT DISTINCT photo_id FROM overrides WHERE "check" = ${check} AND photo_id IS NOT NULL) k
-        CROSS JOIN LATERAL (SELECT * FROM check_results x WHERE x.photo_id = k.photo_id AND x."check" = ${check}) cr`
-      : source === 'account'
-        ? Prisma.sql`(SELECT id FROM photos WHERE owner_nsid = ${f.account}) k
-        CROSS JOIN LATERAL (SELECT * FROM check_results x WHERE x.photo_id = k.id AND x."check" = ${check}) cr`
-        : Prisma.sql`check_results cr`;
-  const branches = verdicts.map(
-    (v) => Prisma.sql`(SELECT cr.photo_id, cr.score FROM ${from} JOIN photos p ON p.id = cr.photo_id
-      WHERE ${checkPhotosWhere(check, f, Prisma.sql`cr.verdict = ${v}::"Verdict"`)}
-      ORDER BY cr.score DESC NULLS FIRST, cr.photo_id LIMIT ${upTo})`,
-  );
+  const branches = verdicts.map((v) => pageBranch(check, f, v, upTo));
   const rows = await db().$queryRaw<
     (Omit<CheckPhoto, 'override' | 'duplicateOf'> & {
       oVerdict: Verdict | null;
@@ -225,7 +256,7 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
     })[]
   >`
     WITH picked AS (
-      SELECT photo_id FROM (${Prisma.join(branches, ' UNION ALL ')}) b
+      SELECT photo_id FROM (${Prisma.join(branches.flat(), ' UNION ALL ')}) b
       ORDER BY score DESC NULLS FIRST, photo_id LIMIT ${f.pageSize} OFFSET ${(f.page - 1) * f.pageSize})
     SELECT cr.photo_id AS "photoId", p.owner_nsid AS "ownerNsid", p.content_hash AS "contentHash", p.title, p.license,
       p.image_width AS width, p.image_height AS height, cr.verdict::text AS verdict, cr.score, cr.details,

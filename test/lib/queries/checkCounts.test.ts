@@ -204,7 +204,14 @@ describe('maintained check counts', () => {
   });
 
   it('follow a TRUNCATE (a restore) and the writes after it', async () => {
-    await db().$executeRaw`TRUNCATE spot_check_items, overrides, override_batches, photo_flags CASCADE`;
+    // A restore empties the tables and copies the results back (their triggers rebuild photo_flags).
+    const results = await db().checkResult.findMany();
+    await db()
+      .$executeRaw`TRUNCATE spot_check_items, overrides, override_batches, photo_flags, check_results CASCADE`;
+    await agree();
+    await db().checkResult.createMany({
+      data: results.map((r) => ({ ...r, details: r.details ?? {} })),
+    });
     await agree();
     await db().$executeRaw`TRUNCATE photos CASCADE`;
     await agree();
@@ -226,6 +233,22 @@ describe('maintained check counts', () => {
       await expect(pageTotalsAgree()).rejects.toThrow();
     } finally {
       await db().$executeRaw`ALTER TABLE check_results ENABLE TRIGGER check_results_check_counts_inserted`;
+    }
+  });
+
+  it('lists overridden results wrongly when their trigger is off (the page comparison can fail)', async () => {
+    await db().$executeRaw`ALTER TABLE overrides DISABLE TRIGGER overrides_z_overridden_results_inserted`;
+    try {
+      await overridePhotos({
+        userId,
+        photoIds: ['2001'],
+        check: 'clip_nonphoto',
+        newVerdict: 'pass',
+        requestId: 'c-off',
+      });
+      await expect(pageTotalsAgree()).rejects.toThrow();
+    } finally {
+      await db().$executeRaw`ALTER TABLE overrides ENABLE TRIGGER overrides_z_overridden_results_inserted`;
     }
   });
 });
