@@ -48,26 +48,24 @@ const FOLD_ROWS = 1000;
  * active stage finished in the last minute (its rate). A load folds the deltas of its runs when they pile up; a fold
  * deletes only the rows it saw, so a batch finishing meanwhile is neither lost nor counted twice.
  */
-async function batchCounts(
-  runIds: string[],
-  active: { runId: string; stage: string }[],
-): Promise<BatchAgg[]> {
-  const counts = await db().$queryRaw<(BatchAgg & { rows: number })[]>`
-    SELECT run_id, stage, status::text AS status, sum(n)::int AS n, 0 AS recent_items, sum(count(*)) OVER ()::int AS rows
-    FROM quarry_internal.run_batch_counts WHERE run_id = ANY(${runIds}::text[]) GROUP BY 1, 2, 3`;
+async function batchCounts(runIds: string[]): Promise<BatchAgg[]> {
+  const [counts, recent] = await Promise.all([
+    db().$queryRaw<(BatchAgg & { rows: number })[]>`
+      SELECT run_id, stage, status::text AS status, sum(n)::int AS n, 0 AS recent_items, sum(count(*)) OVER ()::int AS rows
+      FROM quarry_internal.run_batch_counts WHERE run_id = ANY(${runIds}::text[]) GROUP BY 1, 2, 3`,
+    // Batches finished in the last minute: a short range per (run, stage) of the (run, stage, status, finished_at)
+    // index, which PostgreSQL walks stage by stage (skip scan).
+    db().$queryRaw<{ run_id: string; stage: string; items: number }[]>`
+      SELECT run_id, stage, COALESCE(sum(items), 0)::int AS items FROM run_batches
+      WHERE run_id = ANY(${runIds}::text[]) AND status = 'done'
+        AND finished_at > now() - make_interval(secs => ${RECENT_SECONDS}) AND key NOT LIKE '\\_\\_%'
+      GROUP BY 1, 2`,
+  ]);
   if ((counts[0]?.rows ?? 0) > FOLD_ROWS)
     await db().$executeRaw`
       WITH d AS (DELETE FROM quarry_internal.run_batch_counts WHERE run_id = ANY(${runIds}::text[]) RETURNING *)
       INSERT INTO quarry_internal.run_batch_counts (run_id, stage, status, n)
       SELECT run_id, stage, status, sum(n) FROM d GROUP BY 1, 2, 3 HAVING sum(n) <> 0`;
-  const recent = active.length
-    ? await db().$queryRaw<{ run_id: string; stage: string; items: number }[]>`
-      SELECT b.run_id, b.stage, COALESCE(sum(b.items), 0)::int AS items
-      FROM unnest(${active.map((a) => a.runId)}::text[], ${active.map((a) => a.stage)}::text[]) s(run_id, stage)
-      JOIN run_batches b ON b.run_id = s.run_id AND b.stage = s.stage AND b.status = 'done'
-        AND b.finished_at > now() - make_interval(secs => ${RECENT_SECONDS}) AND b.key NOT LIKE '\\_\\_%'
-      GROUP BY 1, 2`
-    : [];
   return counts
     .filter((c) => c.n !== 0)
     .map(({ rows: _, ...c }) => ({
@@ -81,14 +79,13 @@ async function batchCounts(
 
 async function stageProgress(runIds: string[]): Promise<Map<string, StageProgress[]>> {
   if (runIds.length === 0) return new Map();
-  const stages = await db().runStage.findMany({
-    where: { runId: { in: runIds } },
-    orderBy: [{ runId: 'asc' }, { position: 'asc' }],
-  });
-  const aggs = await batchCounts(
-    runIds,
-    stages.filter((s) => s.status === 'active').map((s) => ({ runId: s.runId, stage: s.stage })),
-  );
+  const [stages, aggs] = await Promise.all([
+    db().runStage.findMany({
+      where: { runId: { in: runIds } },
+      orderBy: [{ runId: 'asc' }, { position: 'asc' }],
+    }),
+    batchCounts(runIds),
+  ]);
   const now = Date.now();
   const out = new Map<string, StageProgress[]>();
   for (const s of stages) {
@@ -135,11 +132,13 @@ export async function listRuns(paging: {
     }),
     db().pipelineRun.count(),
   ]);
-  const progress = await stageProgress(runs.map((r) => r.id));
-  const users = await db().user.findMany({
-    where: { id: { in: runs.map((r) => r.createdById).filter((x): x is string => !!x) } },
-    select: { id: true, email: true },
-  });
+  const [progress, users] = await Promise.all([
+    stageProgress(runs.map((r) => r.id)),
+    db().user.findMany({
+      where: { id: { in: runs.map((r) => r.createdById).filter((x): x is string => !!x) } },
+      select: { id: true, email: true },
+    }),
+  ]);
   const email = new Map(users.map((u) => [u.id, u.email]));
   return {
     data: runs.map((r) => ({
