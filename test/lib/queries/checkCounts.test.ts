@@ -237,7 +237,7 @@ describe('maintained check counts', () => {
   });
 
   it('lists overridden results wrongly when their trigger is off (the page comparison can fail)', async () => {
-    await db().$executeRaw`ALTER TABLE overrides DISABLE TRIGGER overrides_z_overridden_results_inserted`;
+    await db().$executeRaw`ALTER TABLE overrides DISABLE TRIGGER overrides_z_counts_inserted`;
     try {
       await overridePhotos({
         userId,
@@ -248,7 +248,7 @@ describe('maintained check counts', () => {
       });
       await expect(pageTotalsAgree()).rejects.toThrow();
     } finally {
-      await db().$executeRaw`ALTER TABLE overrides ENABLE TRIGGER overrides_z_overridden_results_inserted`;
+      await db().$executeRaw`ALTER TABLE overrides ENABLE TRIGGER overrides_z_counts_inserted`;
     }
   });
 });
