@@ -3,6 +3,7 @@ import { db, Prisma } from '../db.ts';
 import { CHECK_NAMES, type CheckName } from '../checks.ts';
 import type { Verdict } from '../generated/prisma/enums.ts';
 import { BadRequestError, ConflictError, isUniqueViolation } from '../errors.ts';
+import { type CheckCountRow, checkCountsByCheck, maintainedCheckPhotoCount } from './checkCounts.ts';
 import { refreshFlagScores } from './flagScores.ts';
 
 /** `notScored`: photos the check has not judged yet (mid-run, a low "failed" count only means "not there yet"). */
@@ -19,12 +20,16 @@ const CLIP = ['clip_nonphoto', 'clip_nonwholesome'];
 const ACCOUNT_LEVEL = ['watermark', 'border'];
 
 /**
- * Photos each check still has to judge: the photos it applies to minus its results (counted through the index).
+ * Photos each check still has to judge: the photos it applies to minus its results.
  * CLIP needs a fetched image; the duplicate check a fetched image or a fetch error; the watermark and border checks
  * judge whole accounts with at least `watermarkMinPhotos` fetched photos, so their figure is the photos of such accounts
- * with no account result yet. One pass over photos, grouped by account.
+ * with no account result yet. From the per-account photo counts the photos triggers keep
+ * (prisma/migrations/20261205222000_check_counts) and the maintained result counts (`resultsOf`).
  */
-async function countNotScored(watermarkMinPhotos: number): Promise<Map<string, number>> {
+async function countNotScored(
+  watermarkMinPhotos: number,
+  resultsOf: (check: string) => number,
+): Promise<Map<string, number>> {
   const [e] = await db().$queryRaw<
     {
       all_n: bigint | null;
@@ -33,17 +38,10 @@ async function countNotScored(watermarkMinPhotos: number): Promise<Map<string, n
       unchecked_accounts: bigint | null;
     }[]
   >`
-    WITH per_account AS (
-      SELECT owner_nsid, count(*) AS all_n,
-        count(*) FILTER (WHERE content_hash IS NOT NULL AND availability = 'available') AS fetched,
-        count(*) FILTER (WHERE (availability = 'available' AND phash IS NOT NULL) OR availability = 'error') AS dedupable
-      FROM photos GROUP BY owner_nsid)
-    SELECT sum(all_n) AS all_n, sum(fetched) AS fetched, sum(dedupable) AS dedupable,
-      sum(fetched) FILTER (WHERE fetched >= ${watermarkMinPhotos} AND NOT EXISTS (
-        SELECT 1 FROM account_check_results r WHERE r.account_nsid = per_account.owner_nsid AND r."check" = 'watermark')) AS unchecked_accounts
-    FROM per_account`;
-  const results = await db().$queryRaw<{ check: string; n: bigint }[]>`
-    SELECT c AS "check", (SELECT count(*) FROM check_results cr WHERE cr."check" = c) AS n FROM unnest(${CHECK_NAMES}::text[]) c`;
+    SELECT sum(photos) AS all_n, sum(fetched) AS fetched, sum(dedupable) AS dedupable,
+      sum(fetched) FILTER (WHERE fetched >= ${watermarkMinPhotos} AND r.account_nsid IS NULL) AS unchecked_accounts
+    FROM quarry_internal.account_photo_counts c
+    LEFT JOIN account_check_results r ON r.account_nsid = c.account_nsid AND r."check" = 'watermark'`;
   const out = new Map<string, number>();
   for (const check of CHECK_NAMES) {
     if (ACCOUNT_LEVEL.includes(check)) {
@@ -53,44 +51,55 @@ async function countNotScored(watermarkMinPhotos: number): Promise<Map<string, n
     const eligible = Number(
       (CLIP.includes(check) ? e?.fetched : check === 'duplicate' ? e?.dedupable : e?.all_n) ?? 0,
     );
-    const done = Number(results.find((r) => r.check === check)?.n ?? 0);
+    const done = resultsOf(check);
     out.set(check, Math.max(0, eligible - done));
   }
   return out;
 }
 
-/** Counts through the (check, verdict, score) index, one range per cell, so 10M rows are never scanned whole. */
+/**
+ * Per check: results by automatic verdict, photos with a standing override, photos not judged yet. From the maintained
+ * counts (lib/queries/checkCounts.ts), not from the 77M results at 10M photos.
+ */
 export async function listCheckSummaries(
   opts: { watermarkMinPhotos?: number } = {},
 ): Promise<CheckSummary[]> {
-  const rows = await db().$queryRaw<{ check: string; verdict: string; n: number }[]>`
-    SELECT c AS "check", v AS verdict,
-      (SELECT count(*)::int FROM check_results cr WHERE cr."check" = c AND cr.verdict = v::"Verdict") AS n
-    FROM unnest(${CHECK_NAMES}::text[]) c CROSS JOIN unnest(ARRAY['fail', 'uncertain', 'error']) v`;
+  const counts = await checkCountsByCheck();
   // A photo is overridden while one of its overrides stands. An undo row puts back the state before the batch row it
   // answers (that row was the photo's newest when the undo was written), so the two cancel out: neither counts, and
   // what stands is whatever else remains, e.g. an earlier override, or a batch whose own undo had skipped the photo.
-  const over = await db().$queryRaw<{ check: string; n: number }[]>`
-    SELECT o."check", count(DISTINCT o.photo_id)::int AS n
-    FROM overrides o LEFT JOIN override_batches b ON b.id = o.batch_id
-    WHERE o.photo_id IS NOT NULL AND b.undoes_id IS NULL
+  // The maintained counts know which results have any override; only a photo an undo touched can have overrides none
+  // of which stands, so just those are looked at here.
+  const undone = await db().$queryRaw<{ check: string; n: number }[]>`
+    WITH touched AS (
+      SELECT DISTINCT u.photo_id, u."check" FROM override_batches ub JOIN overrides u ON u.batch_id = ub.id
+      WHERE ub.undoes_id IS NOT NULL AND u.photo_id IS NOT NULL)
+    SELECT t."check", count(*)::int AS n FROM touched t
+    WHERE EXISTS (SELECT 1 FROM check_results cr WHERE cr.photo_id = t.photo_id AND cr."check" = t."check")
       AND NOT EXISTS (
-        SELECT 1 FROM override_batches ub JOIN overrides u ON u.batch_id = ub.id
-        WHERE ub.undoes_id = o.batch_id AND u.photo_id = o.photo_id AND u."check" = o."check")
-    GROUP BY o."check"`;
-  const notScored = await countNotScored(opts.watermarkMinPhotos ?? 8);
-  return CHECK_NAMES.map((check) => {
-    const get = (v: string) => rows.find((r) => r.check === check && r.verdict === v)?.n ?? 0;
-    return {
-      check,
-      fail: get('fail'),
-      uncertain: get('uncertain'),
-      error: get('error'),
-      overridden: over.find((o) => o.check === check)?.n ?? 0,
-      notScored: notScored.get(check) ?? 0,
-    };
-  });
+        SELECT 1 FROM overrides o LEFT JOIN override_batches b ON b.id = o.batch_id
+        WHERE o.photo_id = t.photo_id AND o."check" = t."check" AND b.undoes_id IS NULL
+          AND NOT EXISTS (
+            SELECT 1 FROM overrides u JOIN override_batches ub ON ub.id = u.batch_id
+            WHERE u.photo_id = o.photo_id AND u."check" = o."check" AND ub.undoes_id = o.batch_id))
+    GROUP BY t."check"`;
+  const notScored = await countNotScored(opts.watermarkMinPhotos ?? 8, (check) =>
+    sumOf(counts, (r) => r.check === check),
+  );
+  return CHECK_NAMES.map((check) => ({
+    check,
+    fail: sumOf(counts, (r) => r.check === check && r.verdict === 'fail'),
+    uncertain: sumOf(counts, (r) => r.check === check && r.verdict === 'uncertain'),
+    error: sumOf(counts, (r) => r.check === check && r.verdict === 'error'),
+    overridden:
+      sumOf(counts, (r) => r.check === check && r.overridden) -
+      (undone.find((u) => u.check === check)?.n ?? 0),
+    notScored: notScored.get(check) ?? 0,
+  }));
 }
+
+const sumOf = (rows: CheckCountRow[], pick: (r: CheckCountRow) => boolean) =>
+  rows.reduce((n, r) => (pick(r) ? n + r.n : n), 0);
 
 export type CheckPhotoFilter = {
   verdict?: 'fail' | 'uncertain';
@@ -178,6 +187,51 @@ export function checkPhotoMatchesSql(check: CheckName, f: CheckPhotoCriteria): P
       ORDER BY o.created_at DESC, o.id DESC LIMIT 1) lo ON true`;
 }
 
+const ORDER = Prisma.sql`ORDER BY score DESC NULLS FIRST, photo_id`;
+
+/**
+ * The first `upTo` results of `check` with automatic verdict `v` matching `f`, in page order, as one or two queries
+ * each reading an index in page order, so none tests the whole check's ~1M results (at 10M photos) for a selective
+ * filter, and a deep page reads index entries only (the check's own (check, verdict, score) index leaves the photo id to
+ * the table: 10,000 row fetches for page 50):
+ * - results nobody overrode from photo_flags (an unoverridden flag's verdict and score are the check's own), by check
+ *   or by account and check;
+ * - overridden results from quarry_internal.overridden_results (20261205222020_overridden_results).
+ * The two parts are disjoint, and together every result with verdict `v`.
+ */
+function pageBranch(check: CheckName, f: CheckPhotoCriteria, v: Verdict, upTo: number): Prisma.Sql[] {
+  const parts: Prisma.Sql[] = [];
+  if (f.status !== 'overridden') {
+    parts.push(Prisma.sql`(SELECT fl.photo_id, fl.score FROM photo_flags fl
+      ${f.license !== undefined ? Prisma.sql`JOIN photos p ON p.id = fl.photo_id AND p.license = ${f.license}` : Prisma.empty}
+      WHERE ${Prisma.join(
+        [
+          f.account !== undefined ? Prisma.sql`fl.owner_nsid = ${f.account}` : Prisma.sql`true`,
+          Prisma.sql`fl."check" = ${check} AND NOT fl.overridden AND fl.verdict = ${v}::"Verdict"`,
+          f.minScore !== undefined ? Prisma.sql`fl.score >= ${f.minScore}` : Prisma.sql`true`,
+          f.maxScore !== undefined ? Prisma.sql`fl.score <= ${f.maxScore}` : Prisma.sql`true`,
+        ],
+        ' AND ',
+      )}
+      ${ORDER} LIMIT ${upTo})`);
+  }
+  if (f.status !== 'open') {
+    parts.push(Prisma.sql`(SELECT r.photo_id, r.score FROM quarry_internal.overridden_results r
+      ${f.license !== undefined ? Prisma.sql`JOIN photos p ON p.id = r.photo_id AND p.license = ${f.license}` : Prisma.empty}
+      WHERE ${Prisma.join(
+        [
+          f.account !== undefined ? Prisma.sql`r.owner_nsid = ${f.account}` : Prisma.sql`true`,
+          Prisma.sql`r."check" = ${check} AND r.verdict = ${v}::"Verdict"`,
+          f.minScore !== undefined ? Prisma.sql`r.score >= ${f.minScore}` : Prisma.sql`true`,
+          f.maxScore !== undefined ? Prisma.sql`r.score <= ${f.maxScore}` : Prisma.sql`true`,
+        ],
+        ' AND ',
+      )}
+      ${ORDER} LIMIT ${upTo})`);
+  }
+  return parts;
+}
+
 /**
  * The photos `check` failed or was uncertain about, highest score first, with the newest override of each.
  * At 10M photos a check flags ~1M: the page is picked per verdict in the (check, verdict, score) index's order (each
@@ -187,11 +241,9 @@ export function checkPhotoMatchesSql(check: CheckName, f: CheckPhotoCriteria): P
 export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Promise<CheckPhotoPage> {
   const verdicts: Verdict[] = f.verdict ? [f.verdict] : ['fail', 'uncertain'];
   const upTo = f.page * f.pageSize;
-  const branches = verdicts.map(
-    (v) => Prisma.sql`(SELECT cr.photo_id, cr.score FROM check_results cr JOIN photos p ON p.id = cr.photo_id
-      WHERE ${checkPhotosWhere(check, f, Prisma.sql`cr.verdict = ${v}::"Verdict"`)}
-      ORDER BY cr.score DESC NULLS FIRST, cr.photo_id LIMIT ${upTo})`,
-  );
+  const n = (await maintainedCheckPhotoCount(check, f)) ?? (await liveCount(check, f));
+  if (n <= (f.page - 1) * f.pageSize) return { data: [], total: n, page: f.page, pageSize: f.pageSize };
+  const branches = verdicts.map((v) => pageBranch(check, f, v, upTo));
   const rows = await db().$queryRaw<
     (Omit<CheckPhoto, 'override' | 'duplicateOf'> & {
       oVerdict: Verdict | null;
@@ -203,7 +255,7 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
     })[]
   >`
     WITH picked AS (
-      SELECT photo_id FROM (${Prisma.join(branches, ' UNION ALL ')}) b
+      SELECT photo_id FROM (${Prisma.join(branches.flat(), ' UNION ALL ')}) b
       ORDER BY score DESC NULLS FIRST, photo_id LIMIT ${f.pageSize} OFFSET ${(f.page - 1) * f.pageSize})
     SELECT cr.photo_id AS "photoId", p.owner_nsid AS "ownerNsid", p.content_hash AS "contentHash", p.title, p.license,
       p.image_width AS width, p.image_height AS height, cr.verdict::text AS verdict, cr.score, cr.details,
@@ -215,10 +267,6 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
     LEFT JOIN photos d ON d.id = COALESCE(p.duplicate_of_id, cr.details->>'duplicateOf') AND cr."check" = 'duplicate'
     LEFT JOIN accounts a ON a.nsid = p.owner_nsid AND cr."check" = 'watermark'
     ORDER BY cr.score DESC NULLS FIRST, cr.photo_id`;
-  const needsPhotos = f.account !== undefined || f.license !== undefined;
-  const [{ n }] = await db().$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM check_results cr ${needsPhotos ? Prisma.sql`JOIN photos p ON p.id = cr.photo_id` : Prisma.empty}
-    WHERE ${checkPhotosWhere(check, f, verdictSql(f))}`;
   return {
     data: rows.map(({ oVerdict, oBy, oAt, dupId, dupHash, dupOwner, ...r }) => ({
       ...r,
@@ -229,6 +277,15 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
     page: f.page,
     pageSize: f.pageSize,
   };
+}
+
+/** A count the maintained counts cannot tell (a score range): through the (check, verdict, score) index. */
+async function liveCount(check: CheckName, f: CheckPhotoCriteria): Promise<number> {
+  const needsPhotos = f.account !== undefined || f.license !== undefined;
+  const [{ n }] = await db().$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM check_results cr ${needsPhotos ? Prisma.sql`JOIN photos p ON p.id = cr.photo_id` : Prisma.empty}
+    WHERE ${checkPhotosWhere(check, f, verdictSql(f))}`;
+  return n;
 }
 
 export type OverrideInput = {

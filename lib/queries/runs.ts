@@ -40,6 +40,43 @@ type BatchAgg = {
   recent_items: number;
 };
 
+/** Rows of run_batch_counts past which a load folds a run's deltas (each batch's status change appends two). */
+const FOLD_ROWS = 1000;
+
+/**
+ * Batches per (run, stage, status) from the maintained counts (20261205222050_run_batch_counts), with the items an
+ * active stage finished in the last minute (its rate). A load folds the deltas of its runs when they pile up; a fold
+ * deletes only the rows it saw, so a batch finishing meanwhile is neither lost nor counted twice.
+ */
+async function batchCounts(runIds: string[]): Promise<BatchAgg[]> {
+  const [counts, recent] = await Promise.all([
+    db().$queryRaw<(BatchAgg & { rows: number })[]>`
+      SELECT run_id, stage, status::text AS status, sum(n)::int AS n, 0 AS recent_items, sum(count(*)) OVER ()::int AS rows
+      FROM quarry_internal.run_batch_counts WHERE run_id = ANY(${runIds}::text[]) GROUP BY 1, 2, 3`,
+    // Batches finished in the last minute: a short range per (run, stage) of the (run, stage, status, finished_at)
+    // index, which PostgreSQL walks stage by stage (skip scan).
+    db().$queryRaw<{ run_id: string; stage: string; items: number }[]>`
+      SELECT run_id, stage, COALESCE(sum(items), 0)::int AS items FROM run_batches
+      WHERE run_id = ANY(${runIds}::text[]) AND status = 'done'
+        AND finished_at > now() - make_interval(secs => ${RECENT_SECONDS}) AND key NOT LIKE '\\_\\_%'
+      GROUP BY 1, 2`,
+  ]);
+  if ((counts[0]?.rows ?? 0) > FOLD_ROWS)
+    await db().$executeRaw`
+      WITH d AS (DELETE FROM quarry_internal.run_batch_counts WHERE run_id = ANY(${runIds}::text[]) RETURNING *)
+      INSERT INTO quarry_internal.run_batch_counts (run_id, stage, status, n)
+      SELECT run_id, stage, status, sum(n) FROM d GROUP BY 1, 2, 3 HAVING sum(n) <> 0`;
+  return counts
+    .filter((c) => c.n !== 0)
+    .map(({ rows: _, ...c }) => ({
+      ...c,
+      recent_items:
+        c.status === 'done'
+          ? (recent.find((r) => r.run_id === c.run_id && r.stage === c.stage)?.items ?? 0)
+          : 0,
+    }));
+}
+
 async function stageProgress(runIds: string[]): Promise<Map<string, StageProgress[]>> {
   if (runIds.length === 0) return new Map();
   const [stages, aggs] = await Promise.all([
@@ -47,11 +84,7 @@ async function stageProgress(runIds: string[]): Promise<Map<string, StageProgres
       where: { runId: { in: runIds } },
       orderBy: [{ runId: 'asc' }, { position: 'asc' }],
     }),
-    db().$queryRaw<BatchAgg[]>`
-      SELECT run_id, stage, status::text AS status, count(*)::int AS n,
-        COALESCE(sum(items) FILTER (WHERE status = 'done' AND finished_at > now() - make_interval(secs => ${RECENT_SECONDS})), 0)::int AS recent_items
-      FROM run_batches WHERE run_id = ANY(${runIds}::text[]) AND key NOT LIKE '\\_\\_%'
-      GROUP BY run_id, stage, status`,
+    batchCounts(runIds),
   ]);
   const now = Date.now();
   const out = new Map<string, StageProgress[]>();
@@ -99,11 +132,13 @@ export async function listRuns(paging: {
     }),
     db().pipelineRun.count(),
   ]);
-  const progress = await stageProgress(runs.map((r) => r.id));
-  const users = await db().user.findMany({
-    where: { id: { in: runs.map((r) => r.createdById).filter((x): x is string => !!x) } },
-    select: { id: true, email: true },
-  });
+  const [progress, users] = await Promise.all([
+    stageProgress(runs.map((r) => r.id)),
+    db().user.findMany({
+      where: { id: { in: runs.map((r) => r.createdById).filter((x): x is string => !!x) } },
+      select: { id: true, email: true },
+    }),
+  ]);
   const email = new Map(users.map((u) => [u.id, u.email]));
   return {
     data: runs.map((r) => ({

@@ -1,0 +1,254 @@
+// The check pages' and the checks overview's maintained counts agree with a full count of the tables after every kind
+// of write: check results (new, re-check, deleted), overrides (single, a bulk batch and its undo), decisions, photo
+// changes (licence, account, fetch state) and deletions, and TRUNCATE. With the triggers off, they do not.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHECK_NAMES, type CheckName } from '../../../lib/checks.ts';
+import { db, Prisma } from '../../../lib/db.ts';
+import { decideAccount } from '../../../lib/queries/decisions.ts';
+import { bulkOverride, undoOverrideBatch } from '../../../lib/queries/overrideBatches.ts';
+import {
+  type CheckPhotoCriteria,
+  checkPhotosFromSql,
+  listCheckPhotos,
+  listCheckSummaries,
+  overridePhotos,
+} from '../../../lib/queries/overrides.ts';
+import { useTestDatabase } from '../../helpers/db.ts';
+import { seedInclusionStates } from '../../pipeline/export/seedPhotos.ts';
+
+useTestDatabase();
+let userId: string;
+
+const FILTERS: CheckPhotoCriteria[] = [
+  {},
+  { verdict: 'fail' },
+  { verdict: 'uncertain' },
+  { status: 'open' },
+  { status: 'overridden' },
+  { verdict: 'fail', status: 'overridden' },
+  { license: 9 },
+  { license: 4, status: 'open' },
+  { account: '1@N01' },
+  { account: '3@N03', verdict: 'uncertain', status: 'open' },
+  { minScore: 0.5 },
+];
+
+/**
+ * Every check page's total and its first two pages of 2, for every filter above, against the page's own filter over the
+ * tables (whichever source the page was picked from: the check's index, its overrides or the account's photos).
+ */
+async function pageTotalsAgree(): Promise<void> {
+  const got: Record<string, unknown> = {};
+  const want: Record<string, unknown> = {};
+  for (const check of CHECK_NAMES)
+    for (const f of FILTERS) {
+      const key = `${check} ${JSON.stringify(f)}`;
+      const pages = [1, 2].map((page) => listCheckPhotos(check as CheckName, { ...f, page, pageSize: 2 }));
+      const [p1, p2] = await Promise.all(pages);
+      got[key] = { total: p1.total, ids: [...p1.data, ...p2.data].map((p) => p.photoId) };
+      const rows = await db().$queryRaw<{ photo_id: string }[]>(
+        Prisma.sql`SELECT cr.photo_id ${checkPhotosFromSql(check as CheckName, f)} ORDER BY cr.score DESC NULLS FIRST, cr.photo_id`,
+      );
+      want[key] = { total: rows.length, ids: rows.slice(0, 4).map((r) => r.photo_id) };
+    }
+  expect(got).toEqual(want);
+}
+
+/** The overview as counted over the whole tables (what listCheckSummaries read before the counts were maintained). */
+async function fullSummaries(min: number) {
+  const verdicts = await db().$queryRaw<{ check: string; verdict: string; n: number }[]>`
+    SELECT "check", verdict::text AS verdict, count(*)::int AS n FROM check_results GROUP BY 1, 2`;
+  const over = await db().$queryRaw<{ check: string; n: number }[]>`
+    SELECT o."check", count(DISTINCT o.photo_id)::int AS n
+    FROM overrides o LEFT JOIN override_batches b ON b.id = o.batch_id
+    WHERE o.photo_id IS NOT NULL AND b.undoes_id IS NULL
+      AND EXISTS (SELECT 1 FROM check_results cr WHERE cr.photo_id = o.photo_id AND cr."check" = o."check")
+      AND NOT EXISTS (
+        SELECT 1 FROM override_batches ub JOIN overrides u ON u.batch_id = ub.id
+        WHERE ub.undoes_id = o.batch_id AND u.photo_id = o.photo_id AND u."check" = o."check")
+    GROUP BY o."check"`;
+  const [e] = await db().$queryRaw<
+    { all_n: number; fetched: number; dedupable: number; unchecked: number }[]
+  >`
+    WITH per_account AS (
+      SELECT owner_nsid, count(*) AS all_n,
+        count(*) FILTER (WHERE content_hash IS NOT NULL AND availability = 'available') AS fetched,
+        count(*) FILTER (WHERE (availability = 'available' AND phash IS NOT NULL) OR availability = 'error') AS dedupable
+      FROM photos GROUP BY owner_nsid)
+    SELECT COALESCE(sum(all_n), 0)::int AS all_n, COALESCE(sum(fetched), 0)::int AS fetched,
+      COALESCE(sum(dedupable), 0)::int AS dedupable,
+      COALESCE(sum(fetched) FILTER (WHERE fetched >= ${min} AND NOT EXISTS (
+        SELECT 1 FROM account_check_results r WHERE r.account_nsid = per_account.owner_nsid AND r."check" = 'watermark')), 0)::int AS unchecked
+    FROM per_account`;
+  const get = (check: string, v?: string) =>
+    verdicts.filter((r) => r.check === check && (!v || r.verdict === v)).reduce((n, r) => n + r.n, 0);
+  return CHECK_NAMES.map((check) => ({
+    check,
+    fail: get(check, 'fail'),
+    uncertain: get(check, 'uncertain'),
+    error: get(check, 'error'),
+    overridden: over.find((o) => o.check === check)?.n ?? 0,
+    notScored: ['watermark', 'border'].includes(check)
+      ? e.unchecked
+      : Math.max(
+          0,
+          (check.startsWith('clip_') ? e.fetched : check === 'duplicate' ? e.dedupable : e.all_n) -
+            get(check),
+        ),
+  }));
+}
+
+async function agree(): Promise<void> {
+  await pageTotalsAgree();
+  expect(await listCheckSummaries({ watermarkMinPhotos: 2 })).toEqual(await fullSummaries(2));
+}
+
+beforeAll(async () => {
+  await seedInclusionStates();
+  userId = (
+    await db().user.create({ data: { email: 'counts@t.test', name: 'C', passwordHash: 'x', role: 'admin' } })
+  ).id;
+});
+
+describe('maintained check counts', () => {
+  it('start equal to a full count (counted by the migration, then kept by the triggers)', async () => {
+    await agree();
+    expect((await listCheckPhotos('clip_nonphoto', { page: 1, pageSize: 10 })).total).toBe(1);
+  });
+
+  it('follow check results: new ones, a re-check, a deleted one', async () => {
+    await db().checkResult.createMany({
+      data: ['1001', '1002', '1003', '1008', '1014'].map((photoId, i) => ({
+        photoId,
+        check: 'border',
+        verdict: i % 2 ? ('uncertain' as const) : ('fail' as const),
+        score: 0.2 * i,
+        version: 'b-1',
+      })),
+    });
+    await agree();
+    await db().checkResult.update({
+      where: { photoId_check: { photoId: '1009', check: 'resolution' } },
+      data: { verdict: 'pass' },
+    });
+    await db().checkResult.updateMany({
+      where: { check: 'border', verdict: 'fail' },
+      data: { verdict: 'error' },
+    });
+    await agree();
+    await db().checkResult.delete({ where: { photoId_check: { photoId: '1003', check: 'border' } } });
+    await agree();
+  });
+
+  it('follow a single override, a second one of the same photo, a bulk batch and its undo', async () => {
+    await overridePhotos({
+      userId,
+      photoIds: ['1014'],
+      check: 'clip_nonphoto',
+      newVerdict: 'fail',
+      requestId: 'c-1',
+    });
+    await agree();
+    await overridePhotos({
+      userId,
+      photoIds: ['1014'],
+      check: 'clip_nonphoto',
+      newVerdict: 'pass',
+      requestId: 'c-2',
+    });
+    await agree();
+    const filter = { verdict: 'uncertain' as const };
+    const { total } = await listCheckPhotos('border', { ...filter, page: 1, pageSize: 10 });
+    expect(total).toBe(2);
+    const batch = await bulkOverride({
+      userId,
+      check: 'border',
+      filter,
+      newVerdict: 'pass',
+      expectedCount: total,
+      requestId: 'c-bulk',
+    });
+    expect((await listCheckSummaries()).find((s) => s.check === 'border')?.overridden).toBe(2);
+    await agree();
+    await undoOverrideBatch({ userId, batchId: batch.id, requestId: 'c-undo' });
+    // Undone: no override of them stands any more, though they have overrides (the check page's "overridden" filter).
+    expect((await listCheckSummaries()).find((s) => s.check === 'border')?.overridden).toBe(0);
+    expect((await listCheckPhotos('border', { status: 'overridden', page: 1, pageSize: 10 })).total).toBe(2);
+    await agree();
+  });
+
+  it('are untouched by decisions', async () => {
+    await decideAccount({
+      nsid: '3@N03',
+      userId,
+      decision: 'reject',
+      reason: 'other',
+      requestId: 'c-dec',
+      expectedStatus: 'approved',
+    });
+    await agree();
+  });
+
+  it('follow photo changes (licence, account, fetch state) and deletions', async () => {
+    await db().photo.update({ where: { id: '1002' }, data: { license: 4 } });
+    await db().photo.update({ where: { id: '1008' }, data: { ownerNsid: '3@N03' } });
+    await db().photo.updateMany({
+      where: { id: { in: ['1001', '1002', '1003', '1009', '1014'] } },
+      data: { contentHash: 'h', phash: 7n },
+    });
+    await agree();
+    await db().photo.update({ where: { id: '1003' }, data: { availability: 'error' } });
+    await db().photo.delete({ where: { id: '1001' } }); // with its results (1002 has overrides: never deleted)
+    await db().photo.delete({ where: { id: '1009' } });
+    await agree();
+  });
+
+  it('follow a TRUNCATE (a restore) and the writes after it', async () => {
+    // A restore empties the tables and copies the results back (their triggers rebuild photo_flags).
+    const results = await db().checkResult.findMany();
+    await db()
+      .$executeRaw`TRUNCATE spot_check_items, overrides, override_batches, photo_flags, check_results CASCADE`;
+    await agree();
+    await db().checkResult.createMany({
+      data: results.map((r) => ({ ...r, details: r.details ?? {} })),
+    });
+    await agree();
+    await db().$executeRaw`TRUNCATE photos CASCADE`;
+    await agree();
+    await db().photo.create({
+      data: { id: '2001', ownerNsid: '1@N01', secret: 's', server: '1', license: 9, dateUpload: new Date() },
+    });
+    await db().checkResult.create({
+      data: { photoId: '2001', check: 'clip_nonphoto', verdict: 'fail', score: 0.9, version: 'c-1' },
+    });
+    await agree();
+  });
+
+  it('disagree with a full count when their triggers are off (the comparison above can fail)', async () => {
+    await db().$executeRaw`ALTER TABLE check_results DISABLE TRIGGER check_results_check_counts_inserted`;
+    try {
+      await db().checkResult.create({
+        data: { photoId: '2001', check: 'copyright_text', verdict: 'fail', score: 1, version: 'c-1' },
+      });
+      await expect(pageTotalsAgree()).rejects.toThrow();
+    } finally {
+      await db().$executeRaw`ALTER TABLE check_results ENABLE TRIGGER check_results_check_counts_inserted`;
+    }
+  });
+
+  it('lists overridden results wrongly when their trigger is off (the page comparison can fail)', async () => {
+    await db().$executeRaw`ALTER TABLE overrides DISABLE TRIGGER overrides_z_counts_inserted`;
+    try {
+      await overridePhotos({
+        userId,
+        photoIds: ['2001'],
+        check: 'clip_nonphoto',
+        newVerdict: 'pass',
+        requestId: 'c-off',
+      });
+      await expect(pageTotalsAgree()).rejects.toThrow();
+    } finally {
+      await db().$executeRaw`ALTER TABLE overrides ENABLE TRIGGER overrides_z_counts_inserted`;
+    }
+  });
+});
