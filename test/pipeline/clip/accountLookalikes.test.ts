@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
 import { NotFoundError } from '../../../lib/errors.ts';
-import { findAccountLookalikes } from '../../../pipeline/clip/accountLookalikes.ts';
+import { findAccountLookalikes, LOOKALIKE_SAMPLE } from '../../../pipeline/clip/accountLookalikes.ts';
 import { syncAnnIndex } from '../../../pipeline/clip/annIndex.ts';
 import { encodeFloat16 } from '../../../pipeline/clip/float16.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
@@ -62,7 +62,13 @@ describe('similar photos in other accounts', () => {
   it('pairs the account’s photos with other accounts’ photos only, best first, with exact cosines', async () => {
     const r = await findAccountLookalikes('mine@N01', { dir: tmp });
     if (r.status !== 'ok') throw new Error(r.status);
-    expect(r).toMatchObject({ model: MODEL, accountPhotos: 8, searched: 8, sampleLimit: 300, indexSize: 11 });
+    expect(r).toMatchObject({
+      model: MODEL,
+      accountPhotos: 8,
+      searched: 8,
+      sampleLimit: LOOKALIKE_SAMPLE,
+      indexSize: 11,
+    });
     for (const p of r.pairs) {
       expect(p.photo.ownerNsid).toBe('mine@N01');
       expect(p.other.ownerNsid).not.toBe('mine@N01');
