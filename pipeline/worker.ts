@@ -4,10 +4,11 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { JobWithMetadata } from 'pg-boss';
 import { nodeVersionProblem } from '../lib/server/nodeVersion.ts';
+import { workAnnBuilds } from './runs/annBuild.ts';
 import { ensureQueues, getBoss, stopBoss } from './runs/boss.ts';
 import { executeGaveUp, executeJob } from './runs/execute.ts';
 import { closeRunsPool } from './runs/pool.ts';
-import { DEAD_LETTER_QUEUE, queueName } from './runs/queues.ts';
+import { ANN_BUILD_QUEUE, DEAD_LETTER_QUEUE, queueName } from './runs/queues.ts';
 import { runSettings, type RunSettings } from './runs/settings.ts';
 import type { BatchJobData } from './runs/store/jobs.ts';
 import type { AdapterRegistry } from './runs/types.ts';
@@ -63,6 +64,17 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker> {
   for (const stage of registry.keys())
     for (let i = 0; i < opts.concurrency; i++) await work(queueName(stage), (job) => executeJob(job, deps));
   await work(DEAD_LETTER_QUEUE, (job) => executeGaveUp(job, deps));
+  // Every worker takes ANN index builds, on their own loop (a finishing step waiting for one never holds up its
+  // builder); the queue's policy lets one run at a time.
+  workerIds.push({
+    queue: ANN_BUILD_QUEUE,
+    id: await workAnnBuilds(boss, {
+      pollSeconds: settings.pollSeconds,
+      stopping: stopping.signal,
+      onBuilt: (_job, out) =>
+        log(`ANN index ${out.rebuilt ? 'rebuilt' : 'updated'}: ${out.added} added, ${out.size} in all`),
+    }),
+  });
   log(`worker ${id} started: ${[...registry.keys()].join(', ')} × ${opts.concurrency}`);
 
   return {

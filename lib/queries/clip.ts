@@ -171,6 +171,10 @@ const ANN_LOCK_ID = 0x7175_6172_7279_616en;
 /**
  * Runs `fn` holding a PostgreSQL session advisory lock on a dedicated connection: one index writer at a time across
  * every worker process and machine sharing the database. Waits for the lock; always releases it.
+ * Workers already build through a pg-boss 'stately' queue (one active build per DATA_DIR), and the lock stays
+ * because the queue's guarantee is about job rows, not processes: a builder whose job pg-boss failed (heartbeat
+ * missed, expired) keeps writing until it next checks its signal while the retry starts elsewhere, and tools, tests
+ * and benches build without the queue. The lock is held by the connection, so it ends only when that builder does.
  */
 export async function withEmbeddingIndexLock<T>(fn: () => Promise<T>): Promise<T> {
   const client = await pgPool().connect();
@@ -229,4 +233,38 @@ export async function getNeighbourCards(photoIds: string[]): Promise<Map<string,
       },
     ]),
   );
+}
+
+/**
+ * The account's most recently uploaded photos with an embedding of the model, newest first, with their vectors: what
+ * the account page searches the index with. Walks photos(owner_nsid, date_upload) backwards, so a 200k-photo account
+ * costs what a small one does.
+ */
+export async function listRecentAccountEmbeddings(
+  nsid: string,
+  modelKey: string,
+  limit: number,
+): Promise<{ photoId: string; vector: Uint8Array }[]> {
+  return db().$queryRaw<{ photoId: string; vector: Uint8Array }[]>`
+    SELECT p.id AS "photoId", e.vector
+    FROM photos p JOIN photo_embeddings e ON e.photo_id = p.id AND e.model = ${modelKey}
+    WHERE p.owner_nsid = ${nsid}
+    ORDER BY p.date_upload DESC, p.id DESC
+    LIMIT ${limit}`;
+}
+
+/** The account's stored photos (null when there is no such account): an index-only count over photos(owner_nsid, …). */
+export async function countAccountPhotos(nsid: string): Promise<number | null> {
+  const [row] = await db().$queryRaw<{ exists: boolean; n: bigint }[]>`
+    SELECT EXISTS (SELECT 1 FROM accounts WHERE nsid = ${nsid}) AS exists,
+           (SELECT count(*) FROM photos WHERE owner_nsid = ${nsid}) AS n`;
+  return row.exists ? Number(row.n) : null;
+}
+
+/** Who owns each of the given photos. */
+export async function getPhotoOwners(photoIds: string[]): Promise<Map<string, string>> {
+  if (photoIds.length === 0) return new Map();
+  const rows = await db().$queryRaw<{ id: string; owner_nsid: string }[]>`
+    SELECT id, owner_nsid FROM photos WHERE id = ANY(${photoIds}::text[])`;
+  return new Map(rows.map((r) => [r.id, r.owner_nsid]));
 }

@@ -23,7 +23,12 @@ import {
 } from '../checks/duplicates.ts';
 import { UnionFind } from '../checks/unionFind.ts';
 import { verifyPairs } from '../checks/verifyPairs.ts';
-import { clipSourceNote, findClipNearDuplicates, type ClipPairSource } from '../clip/nearDuplicates.ts';
+import {
+  clipSourceNote,
+  findClipNearDuplicates,
+  type AnnBuilder,
+  type ClipPairSource,
+} from '../clip/nearDuplicates.ts';
 import type { AnalyzeSettings } from './options.ts';
 
 const PAGE = 10_000;
@@ -109,7 +114,12 @@ export type DuplicatesSummary = {
  */
 export async function runDuplicates(
   s: AnalyzeSettings,
-  opts: { force?: boolean; clip?: { source: ClipPairSource | null; note: string } } = {},
+  opts: {
+    force?: boolean;
+    clip?: { source: ClipPairSource | null; note: string };
+    /** How the ANN index gets built: a run's stage passes the queued build (one worker at a time builds). */
+    buildIndex?: AnnBuilder;
+  } = {},
 ): Promise<DuplicatesSummary> {
   // The caller says which CLIP embeddings join (clipPairSource of its stage settings); none unless it does.
   const { source, note: clipNote } = opts.clip ?? {
@@ -161,6 +171,7 @@ export async function runDuplicates(
         modelKey: source.modelKey,
         dataDir: s.dataDir,
         signal: s.signal,
+        build: opts.buildIndex,
       })
     : [];
   const extraPairs = [

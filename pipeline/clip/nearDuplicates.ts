@@ -3,6 +3,7 @@ import { countEmbeddings, latestEmbeddingModel, listEmbeddingBlock } from '../..
 import { dataDir, settings } from '../../lib/settings.ts';
 import { syncAnnIndex, type AnnQuantization } from './annIndex.ts';
 import { pairsThroughIndex } from './annPairs.ts';
+import { viewSavedAnnIndex } from './annSaved.ts';
 import type { ClipConfig } from './config.ts';
 import { decodeFloat16 } from './float16.ts';
 import { multiplyTransposed } from './matmul.ts';
@@ -66,22 +67,43 @@ export async function loadEmbeddingStore(modelKey: string, pageSize = 10_000): P
 }
 
 /**
+ * Brings the saved index of a model under a DATA_DIR up to date, by whatever means the caller has: in a worker, a
+ * pg-boss job that one worker at a time runs (pipeline/runs/annBuild.ts); resolves once it is saved.
+ */
+export type AnnBuilder = (
+  req: { modelKey: string; dataDir: string; quantization: AnnQuantization },
+  signal?: AbortSignal,
+) => Promise<void>;
+
+/**
  * The pairs the duplicates check merges into its clusters alongside perceptual-hash matches, for every photo: the
  * ANN index under DATA_DIR/ann is brought up to date (built on first use or after a model change), searched for each
  * photo's neighbours, and each candidate kept only if its exact cosine reaches the threshold.
- * Uses the most recent model's embeddings unless one is named (`name@hash`, as stored).
+ * Uses the most recent model's embeddings unless one is named (`name@hash`, as stored). With `build`, the index is
+ * built elsewhere and read from the saved file; without, this process builds it (tools, tests, benches).
  */
 export async function findClipNearDuplicates(
   threshold: number,
-  opts: { modelKey?: string; dataDir?: string; quantization?: AnnQuantization; signal?: AbortSignal } = {},
+  opts: {
+    modelKey?: string;
+    dataDir?: string;
+    quantization?: AnnQuantization;
+    signal?: AbortSignal;
+    build?: AnnBuilder;
+  } = {},
 ): Promise<NearDuplicatePair[]> {
   const modelKey = opts.modelKey ?? (await latestEmbeddingModel());
   if (!modelKey || (await countEmbeddings(modelKey)) < 2) return [];
   const dir = opts.dataDir ?? dataDir();
-  const { index, keys } = await syncAnnIndex(modelKey, dir, {
-    quantization: opts.quantization ?? settings.CLIP_ANN_QUANTIZATION,
-    signal: opts.signal,
-  });
+  const quantization = opts.quantization ?? settings.CLIP_ANN_QUANTIZATION;
+  if (opts.build) {
+    await opts.build({ modelKey, dataDir: dir, quantization }, opts.signal);
+    const saved = viewSavedAnnIndex(dir);
+    if (!saved || saved.meta.modelKey !== modelKey)
+      throw new Error(`ANN index of ${modelKey} missing under ${dir} after its build (is DATA_DIR shared?)`);
+    return pairsThroughIndex(saved.index, saved.keys, modelKey, threshold, { signal: opts.signal });
+  }
+  const { index, keys } = await syncAnnIndex(modelKey, dir, { quantization, signal: opts.signal });
   return pairsThroughIndex(index, keys, modelKey, threshold, { signal: opts.signal });
 }
 

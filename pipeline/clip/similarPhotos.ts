@@ -1,5 +1,4 @@
 // "Similar photos" for the review UI: a photo's nearest neighbours across all accounts, through the ANN index on disk.
-import fs from 'node:fs';
 import {
   getEmbedding,
   getEmbeddingVectors,
@@ -7,32 +6,10 @@ import {
   type NeighbourCard,
 } from '../../lib/queries/clip.ts';
 import { dataDir } from '../../lib/settings.ts';
-import { annFiles, newIndex, readAnnMeta, type AnnMeta } from './annIndex.ts';
-import { AnnKeys } from './annKeys.ts';
+import { viewSavedAnnIndex } from './annSaved.ts';
 import { dot, searchRows } from './annPairs.ts';
 import { decodeFloat16 } from './float16.ts';
 import { similarPhotos } from './similarity.ts';
-import type { UsearchIndex } from './usearch.ts';
-
-type Viewed = { index: UsearchIndex; keys: AnnKeys; meta: AnnMeta; file: string };
-const cache = globalThis as unknown as { __quarryAnnView?: Viewed };
-
-/**
- * The saved index, memory-mapped (view, not load: the web process pays only for the pages it touches), reopened
- * when the clip stage has saved a newer one. Null when none is saved.
- */
-function viewedIndex(dir: string): Viewed | null {
-  const meta = readAnnMeta(dir);
-  const f = annFiles(dir);
-  if (!meta || !fs.existsSync(f.index)) return null;
-  const c = cache.__quarryAnnView;
-  if (c && c.file === f.index && c.meta.updatedAt === meta.updatedAt && c.meta.modelKey === meta.modelKey)
-    return c;
-  const index = newIndex(meta.dims, meta.quantization);
-  index.view(f.index);
-  cache.__quarryAnnView = { index, keys: AnnKeys.load(f.keys), meta, file: f.index };
-  return cache.__quarryAnnView;
-}
 
 export type SimilarPhoto = NeighbourCard & { similarity: number };
 export type SimilarPhotos = {
@@ -50,7 +27,7 @@ export async function findSimilarPhotos(photoId: string, k = 12, dir = dataDir()
   const target = await getEmbedding(photoId);
   if (!target) return { model: null, source: 'none', neighbours: [] };
   const query = decodeFloat16(target.vector);
-  const viewed = viewedIndex(dir);
+  const viewed = viewSavedAnnIndex(dir);
   let scored: { photoId: string; similarity: number }[];
   let source: 'index' | 'exact';
   if (viewed && viewed.meta.modelKey === target.model && viewed.meta.dims === query.length) {

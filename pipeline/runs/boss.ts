@@ -1,7 +1,7 @@
 // The process's one pg-boss instance (kept on globalThis: Next's route handlers and instrumentation load separate module copies).
 import { PgBoss } from 'pg-boss';
 import { databaseUrl } from '../../lib/env.ts';
-import { DEAD_LETTER_QUEUE, queueName } from './queues.ts';
+import { ANN_BUILD_QUEUE, ANN_BUILD_QUEUE_OPTIONS, DEAD_LETTER_QUEUE, queueName } from './queues.ts';
 import { replaceUnmigratableSchema } from './bossSchema.ts';
 import { runSettings, superviseSeconds, type RunSettings } from './settings.ts';
 
@@ -53,6 +53,10 @@ async function createQueues(boss: PgBoss, state: Cache, stages: Iterable<string>
     if (state.queues.has(name)) continue;
     await boss.createQueue(name, name === DEAD_LETTER_QUEUE ? {} : { deadLetter: DEAD_LETTER_QUEUE });
     state.queues.add(name);
+  }
+  if (!state.queues.has(ANN_BUILD_QUEUE)) {
+    await boss.createQueue(ANN_BUILD_QUEUE, ANN_BUILD_QUEUE_OPTIONS);
+    state.queues.add(ANN_BUILD_QUEUE);
   }
 }
 

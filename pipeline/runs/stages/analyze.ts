@@ -9,6 +9,7 @@ import { clipPairSource } from '../../clip/nearDuplicates.ts';
 import { runFetchBatch } from '../../fetch/stage.ts';
 import { STAGE_LABELS, uploadDates, type ResolvedRunConfig } from '../config.ts';
 import { stageSettings } from '../stageSettings.ts';
+import { annBuilder } from '../annBuild.ts';
 import type { StageAdapter } from '../types.ts';
 import { filterIds, inBatches, mergeIds, pagedIds } from './batching.ts';
 
@@ -86,6 +87,7 @@ export const analyzeStage: StageAdapter = {
     const r = await runDuplicates(settings(run.config, run.id, ctx.signal), {
       clip,
       force: run.config.regroupDuplicates,
+      buildIndex: annBuilder(),
     });
     return {
       ok: r.photos - r.duplicates,

@@ -10,6 +10,7 @@ import { runClipBatch } from '../../clip/stage.ts';
 import { clipModelStatus } from '../../clip/status.ts';
 import { STAGE_LABELS, uploadDates, type ResolvedRunConfig } from '../config.ts';
 import { stageSettings } from '../stageSettings.ts';
+import { annBuilder } from '../annBuild.ts';
 import { failures, type StageAdapter } from '../types.ts';
 import { filterIds, inBatches, pagedIds } from './batching.ts';
 
@@ -64,7 +65,7 @@ export const clipStage: StageAdapter = {
     const clip = await clipPairSource(s.clip);
     const r = await runDuplicates(
       { ...s.analyze, runId: run.id, signal: ctx.signal },
-      { clip, force: embedded || run.config.regroupDuplicates },
+      { clip, force: embedded || run.config.regroupDuplicates, buildIndex: annBuilder() },
     );
     const found = `${r.duplicates} duplicates in ${r.clusters} clusters`;
     return {

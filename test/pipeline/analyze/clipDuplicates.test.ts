@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
 import { runDuplicates } from '../../../pipeline/analyze/duplicatesStep.ts';
 import { loadSettings, settings, thresholdDefaults } from '../../../lib/settings.ts';
@@ -11,6 +11,8 @@ import { encodeFloat16 } from '../../../pipeline/clip/float16.ts';
 import { MANIFEST_FILE } from '../../../pipeline/clip/modelDir.ts';
 import { clipPairSource } from '../../../pipeline/clip/nearDuplicates.ts';
 import { TEST_MODEL_NAME, writeTestClipModel } from '../../../pipeline/devkit/clip/testModel.ts';
+import { workAnnBuilds } from '../../../pipeline/runs/annBuild.ts';
+import { ensureQueues, getBoss, stopBoss } from '../../../pipeline/runs/boss.ts';
 import { resolveRunConfig, runInputSchema } from '../../../pipeline/runs/config.ts';
 import { analyzeStage } from '../../../pipeline/runs/stages/analyze.ts';
 import { clipStage } from '../../../pipeline/runs/stages/clip.ts';
@@ -139,6 +141,13 @@ describe('which model feeds the clusters', () => {
 });
 
 describe('the clip run stage', () => {
+  // A stage's finishing step runs in a worker, which also takes the ANN index builds it queues: this process is one.
+  beforeAll(async () => {
+    await ensureQueues([]);
+    await workAnnBuilds(await getBoss(), { pollSeconds: 0.5 });
+  });
+  afterAll(() => stopBoss());
+
   it('regroups the duplicates with the new embeddings in its finishing step, and leaves them alone when it embedded nothing', async () => {
     // The model of the previous test, declared fit for similarity; the photos of the first.
     const dir = path.join(tmp, 'model');

@@ -23,6 +23,7 @@ import {
 } from '@/lib/reviewVocabulary';
 import type { DecisionResult } from '@/lib/queries/decisions';
 import { AccountFacts } from './AccountFacts';
+import { AccountLookalikes } from './AccountLookalikes';
 import { DecisionPanel } from './DecisionPanel';
 import { SampleGrid } from './SampleGrid';
 import { KnownAnswer } from './KnownAnswer';
@@ -437,6 +438,7 @@ export function AccountReview({
             }}
           />
         )}
+        {data && <AccountLookalikes nsid={nsid} onOpen={setDrawer} />}
       </div>
       <PhotoDrawer photoId={drawer} onClose={() => setDrawer(null)} onOpenPhoto={setDrawer} />
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} shortcuts={SHORTCUTS} />
