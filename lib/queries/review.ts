@@ -146,10 +146,12 @@ export async function claimNextAccount(
       UPDATE accounts a SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${opts.leaseMinutes * 60}),
         lease_token = ${pageToken}, updated_at = now()
       WHERE (SELECT open FROM gate) AND a.nsid = COALESCE(
+        -- Locked, and so re-read once a concurrent change to it commits: the update below re-checks nothing, and would
+        -- otherwise take back an account this reviewer's page released meanwhile and another reviewer's claim took.
         (SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND nsid <> ALL(${exclude}::text[])
            AND ((review_status = 'pending' AND rank <= ${opts.topN} AND ${reviewableBy(userId)} AND gold_answer IS NULL)
              OR (gold_answer IS NOT NULL AND ${unansweredGold(userId)}))
-         ORDER BY rank NULLS LAST LIMIT 1),
+         ORDER BY rank NULLS LAST LIMIT 1 FOR UPDATE),
         -- Known-answer accounts come at random, so a reviewer cannot tell them from their place in the queue.
         CASE WHEN random() < ${opts.goldRate ?? 0} THEN
           (SELECT nsid FROM accounts WHERE gold_answer IS NOT NULL AND ${unansweredGold(userId)}

@@ -10,6 +10,7 @@ import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 import { renderImage } from '../../pipeline/devkit/universe/images.ts';
 import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
 import { median } from '../../lib/stats/median.ts';
+import { intFlag } from './lib/benchFlags.ts';
 
 /** `npm run bench -- analyze --help` prints these; any other flag is refused (test/bench/index.ts). */
 export const usage = 'analysis stage throughput per core';
@@ -61,8 +62,8 @@ async function shrinkTarget(b: Buffer): Promise<[number, number]> {
 
 export async function run(args: string[]): Promise<void> {
   const { flags } = parseArgs(args);
-  const count = Number(flags.images ?? 60);
-  const rounds = Number(flags.rounds ?? 7);
+  const count = intFlag(flags, 'images', 60, { min: 1 });
+  const rounds = intFlag(flags, 'rounds', 7, { min: 1 });
   // One image at a time on one libvips thread: figures are per core.
   sharp.concurrency(1);
   const universe = generateUniverse({ seed: 'bench-analyze', photos: count * 2 });

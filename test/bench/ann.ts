@@ -13,6 +13,7 @@ import {
 } from '../../pipeline/clip/annPairs.ts';
 import { multiplyTransposed } from '../../pipeline/clip/matmul.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
+import { intFlag, intListFlag } from './lib/benchFlags.ts';
 
 /** `npm run bench -- ann --help` prints these; any other flag is refused (test/bench/index.ts). */
 export const usage = 'the approximate nearest-neighbour index of CLIP embeddings against exact search';
@@ -306,15 +307,14 @@ async function benchSize(
  */
 export async function run(args: string[]): Promise<void> {
   const { flags } = parseArgs(args);
-  const sizes =
-    typeof flags.sizes === 'string' ? flags.sizes.split(',').map((s) => Number(s)) : [250_000, 1_000_000];
+  const sizes = intListFlag(flags, 'sizes', [250_000, 1_000_000], { min: 1000 });
   if (flags['10m']) sizes.push(10_000_000);
   if (sizes.some((s) => !Number.isInteger(s) || s < 1000))
     throw new Error('--sizes: integers ≥ 1000, comma-separated');
   const quantization = (flags.quantization ?? 'f16') as AnnQuantization;
   if (quantization !== 'f16' && quantization !== 'i8') throw new Error('--quantization: f16 or i8');
   const dir = typeof flags.dir === 'string' ? flags.dir : tmpdir();
-  const sample = Number(flags.sample ?? 2000);
+  const sample = intFlag(flags, 'sample', 2000, { min: 1 });
   for (const size of sizes) {
     const lines = await benchSize(size, quantization, dir, sample);
     console.log(`\n${lines.join('\n')}`);

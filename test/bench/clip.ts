@@ -17,6 +17,8 @@ import { closeClipRuntimes, openClipRuntime } from '../../pipeline/clip/runtime.
 import { clipModelStatus } from '../../pipeline/clip/status.ts';
 import { writeTestClipModel } from '../../pipeline/devkit/clip/testModel.ts';
 import type { ClipInput } from '../../lib/queries/clip.ts';
+import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
+import { intFlag } from './lib/benchFlags.ts';
 
 /** `npm run bench -- clip --help` prints these; any other flag is refused (test/bench/index.ts). */
 export const usage = 'CLIP stage throughput: preprocess, inference, end to end';
@@ -94,7 +96,7 @@ async function measure(label: string, config: ClipConfig, inputs: ClipInput[]): 
 }
 
 export async function run(args: string[]): Promise<void> {
-  const count = Number(args[args.indexOf('--images') + 1]) || 256;
+  const count = intFlag(parseArgs(args).flags, 'images', 256, { min: 1 });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-bench-clip-'));
   try {
     const base = clipConfig();

@@ -17,6 +17,7 @@ import {
   NEAR_DUPLICATE_DISTANCE,
 } from '../../pipeline/checks/duplicateConfig.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
+import { intFlag } from './lib/benchFlags.ts';
 
 /** `npm run bench -- dedup --help` prints these; any other flag is refused (test/bench/index.ts). */
 export const usage = 'duplicate and crop detection at scale';
@@ -91,24 +92,20 @@ const budget = (f: Figures) =>
  */
 export async function run(args: string[]): Promise<void> {
   const { flags } = parseArgs(args);
-  const count = Number(flags.hashes ?? 10_000_000);
-  const planted = Number(flags.pairs ?? 10_000);
+  const count = intFlag(flags, 'hashes', 10_000_000, { min: 2 });
+  const planted = intFlag(flags, 'pairs', 10_000, { min: 0 });
   const only = flags.only;
+  // Every value is read before the first part runs: a bad --crop-batch must not wait for minutes of part 1.
+  const radius = intFlag(flags, 'radius', NEAR_DUPLICATE_DISTANCE, { min: 0, max: 63 });
+  const photos = Math.min(count, intFlag(flags, 'crop-photos', count, { min: 1 }));
+  const threads = intFlag(flags, 'threads', undefined, { min: 0 });
+  const batch = intFlag(flags, 'crop-batch', undefined, { min: 1 });
+  const weak = intFlag(flags, 'crop-weak', CROP_WEAK_BITS, { min: 0 });
   const figures: Figures[] = [];
-  if (only !== 'crop')
-    figures.push(await nearDuplicates(count, planted, Number(flags.radius ?? NEAR_DUPLICATE_DISTANCE)));
+  if (only !== 'crop') figures.push(await nearDuplicates(count, planted, radius));
   if (only !== 'dedup') {
-    const photos = Math.min(count, Number(flags['crop-photos'] ?? count));
-    const threads = flags.threads === undefined ? undefined : Number(flags.threads);
-    const batch = flags['crop-batch'] === undefined ? undefined : Number(flags['crop-batch']);
     figures.push(
-      await cropSearch(
-        count,
-        photos,
-        Math.min(planted, photos),
-        Number(flags['crop-weak'] ?? CROP_WEAK_BITS),
-        { threads, capacity: batch },
-      ),
+      await cropSearch(count, photos, Math.min(planted, photos), weak, { threads, capacity: batch }),
     );
   }
   console.log(`summary at ${int(count)} photos (machine load ${loadavg()[0].toFixed(1)} at the end):`);

@@ -8,6 +8,7 @@ import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 import { stagingLine, type StagingChunk } from '../../pipeline/export/columns.ts';
 import { writeDataset } from '../../pipeline/export/write.ts';
 import type { ExportFormat } from '../../pipeline/export/files.ts';
+import { intFlag } from './lib/benchFlags.ts';
 
 /** `npm run bench -- export --help` prints these; any other flag is refused (test/bench/index.ts). */
 export const usage = 'the export writers on synthetic rows';
@@ -92,7 +93,7 @@ async function peakRssBytes(sampled: number): Promise<number> {
 
 export async function run(args: string[]): Promise<void> {
   const { flags } = parseArgs(args);
-  const count = Number(flags.rows ?? 10_000_000);
+  const count = intFlag(flags, 'rows', 10_000_000, { min: 1 });
   const formats = String(flags.format ?? 'parquet').split(',') as ExportFormat[];
   const dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-bench-export-'));
   let sampled = process.memoryUsage().rss;

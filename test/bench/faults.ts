@@ -28,6 +28,8 @@ import { checkLogin } from '../../lib/auth/login.ts';
 import { hashPassword, verifyPassword } from '../../lib/auth/password.ts';
 import { env } from '../../lib/env.ts';
 import { createUser } from '../../lib/queries/users.ts';
+import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
+import { intFlag } from './lib/benchFlags.ts';
 
 /** `npm run bench -- faults --help` prints these; any other flag is refused (test/bench/index.ts). */
 export const usage = 'faults injected into crawl, input, decisions, logins and the disk: nothing may be lost';
@@ -80,8 +82,7 @@ const HOSTILE_VALUES: unknown[] = [
 ];
 
 function arg(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
+  return intFlag(parseArgs(args).flags, name, fallback, { min: 1 });
 }
 
 async function count(table: string): Promise<number> {
@@ -384,6 +385,7 @@ export async function run(args: string[]): Promise<void> {
   const reviewers = arg(args, 'reviewers', 8);
   const accounts = arg(args, 'accounts', 40);
   const diskPhotos = arg(args, 'disk-photos', 300);
+  const logins = arg(args, 'logins', 60);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-bench-faults-'));
   const server = await startEmbeddedPostgres({ dataDir: dir, database: 'quarry' });
   process.env.DATABASE_URL = server.url;
@@ -410,7 +412,7 @@ export async function run(args: string[]): Promise<void> {
     );
     for (const e of r.errors.slice(0, 10)) console.log(`  error: ${e}`);
 
-    const l = await loginBursts(arg(args, 'logins', 60));
+    const l = await loginBursts(logins);
     console.log(
       `logins: ${l.attempts} attempts on one account in two concurrent bursts (the second carrying the right password), ` +
         `${l.evaluated} passwords evaluated (limit ${l.limit}), ${l.sessions} sessions, sessions obtained past the limit ${l.pastLimit}`,

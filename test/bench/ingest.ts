@@ -15,6 +15,7 @@ import { searchResponse } from '../../pipeline/devkit/simulator/search.ts';
 import { indexUniverse } from '../../pipeline/devkit/simulator/universeIndex.ts';
 import { generateUniverse } from '../../pipeline/devkit/universe/generate.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
+import { intFlag } from './lib/benchFlags.ts';
 
 /** `npm run bench -- ingest --help` prints these; any other flag is refused (test/bench/index.ts). */
 export const usage = 'crawl throughput against the simulator';
@@ -105,10 +106,10 @@ async function crawlPass(
 
 export async function run(args: string[]): Promise<void> {
   const flags = parseArgs(args).flags;
-  const photos = Number(flags.photos ?? 60_000);
-  const streams = Number(flags.streams ?? 2);
+  const photos = intFlag(flags, 'photos', 60_000, { min: 1 });
+  const streams = intFlag(flags, 'streams', 2, { min: 1 });
   // Other work on a 2-core machine moves single passes by ±30%: the median of several is reported, with the spread.
-  const rounds = Math.max(1, Number(flags.rounds ?? 3));
+  const rounds = intFlag(flags, 'rounds', 3, { min: 1 });
   const { server, dir } = await database();
   try {
     await db().$executeRawUnsafe('TRUNCATE photos, accounts, crawl_windows CASCADE');

@@ -14,6 +14,7 @@ import { startEmbeddedPostgres } from '../../lib/server/embeddedPostgres.ts';
 import { migrate } from '../../lib/server/migrate.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 import { REJECT_REASONS } from '../../lib/reviewVocabulary.ts';
+import { intFlag, numberFlag } from './lib/benchFlags.ts';
 
 /** `npm run bench -- review --help` prints these; any other flag is refused (test/bench/index.ts). */
 export const usage = 'review API latency on a large database, and a bulk override';
@@ -249,15 +250,16 @@ async function bulkFigure(userId: string, size: number, log: (m: string) => void
 export async function run(args: string[]): Promise<void> {
   const { flags } = parseArgs(args);
   const sizes: Sizes = {
-    photos: Number(flags.photos ?? 1_000_000),
-    accounts: Number(flags.accounts ?? 50_000),
-    zipf: Number(flags.zipf ?? 0.8),
+    photos: intFlag(flags, 'photos', 1_000_000, { min: 1 }),
+    accounts: intFlag(flags, 'accounts', 50_000, { min: 1 }),
+    zipf: numberFlag(flags, 'zipf', 0.8, { min: 0 }),
     checks: flags.checks ? String(flags.checks).split(',') : CHECK_NAMES,
   };
-  const reviewers = Number(flags.reviewers ?? 8);
-  const perReviewer = Number(flags.decisions ?? 40);
+  const reviewers = intFlag(flags, 'reviewers', 8, { min: 1 });
+  const perReviewer = intFlag(flags, 'decisions', 40, { min: 1 });
   // Humans judge an account in seconds (5,000 a day is ~8 s each); 1 s keeps 8 reviewers 8× faster than that.
-  const thinkMs = Number(flags.think ?? 1000);
+  const thinkMs = intFlag(flags, 'think', 1000, { min: 0 });
+  const bulk = intFlag(flags, 'bulk', 100_000, { min: 0 });
   const log = (m: string) => process.stderr.write(`${m}\n`);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-bench-review-'));
   const server = await startEmbeddedPostgres({ dataDir: dir, database: 'bench' });
@@ -313,7 +315,6 @@ export async function run(args: string[]): Promise<void> {
       alone.push(`${a.photoCount.toLocaleString('en-US')} photos ${(performance.now() - t).toFixed(1)} ms`);
     }
     console.log(`page of the largest accounts, alone after the run: ${alone.join(', ')}`);
-    const bulk = Number(flags.bulk ?? 100_000);
     if (bulk > 0) await bulkFigure(users[0].id, bulk, log);
   } finally {
     await disconnectDb();

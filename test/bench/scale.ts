@@ -22,8 +22,10 @@ import { createSpotCheck } from '../../lib/queries/spotChecks.ts';
 import { QUEUE_ORDERS } from '../../lib/reviewVocabulary.ts';
 import { startEmbeddedPostgres } from '../../lib/server/embeddedPostgres.ts';
 import { migrate } from '../../lib/server/migrate.ts';
+import { UsageError } from '../../pipeline/cli/flags.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 import { BUILDER_VERSION, buildScaleDatabase, type ScaleSizes } from './scale/build.ts';
+import { intFlag, numberFlag, portFlag } from './lib/benchFlags.ts';
 
 /** `npm run bench -- scale --help` prints these; any other flag is refused (test/bench/index.ts). */
 export const usage = 'the app against a 10M-photo database (built once, cached)';
@@ -115,14 +117,15 @@ async function runExportChild(
 
 export async function run(args: string[]): Promise<void> {
   const { flags } = parseArgs(args);
-  const photos = Number(flags.photos ?? 10_000_000);
+  const photos = intFlag(flags, 'photos', 10_000_000, { min: 1000 });
   const sizes: ScaleSizes = {
     photos,
-    accounts: Number(flags.accounts ?? Math.round(photos / 100)),
-    zipf: Number(flags.zipf ?? 0.8),
+    accounts: intFlag(flags, 'accounts', Math.round(photos / 100), { min: 10 }),
+    zipf: numberFlag(flags, 'zipf', 0.8, { min: 0 }),
   };
   if (!(sizes.photos >= 1000 && sizes.accounts >= 10 && sizes.accounts * 2 <= sizes.photos))
-    throw new Error('--photos must be at least 1000 and --accounts between 10 and photos/2');
+    throw new UsageError('--photos must be at least 1000 and --accounts between 10 and photos/2');
+  const port = portFlag(flags, 'port', 5440);
   const dir = path.join(
     root,
     'data/bench/scale',
@@ -134,7 +137,7 @@ export async function run(args: string[]): Promise<void> {
   const server = await startEmbeddedPostgres({
     dataDir: dir,
     database: 'bench',
-    port: Number(flags.port ?? 5440),
+    port,
     log,
     readyTimeoutMs: 600_000,
   });

@@ -10,6 +10,7 @@ import { stampWatermark, toThumbnail } from '../../pipeline/devkit/watermarks/sy
 import { randomWatermark } from '../../pipeline/devkit/watermarks/syntheticAccounts.ts';
 import type { RawImage } from '../../pipeline/watermarks/types.ts';
 import { debianPhotos } from '../helpers/debianPhotos.ts';
+import { intValue } from './lib/benchFlags.ts';
 
 /** `npm run bench -- watermarks-real --help` prints this; it takes no flags (test/bench/index.ts). */
 export const usage =
@@ -49,7 +50,7 @@ async function view(source: RawImage, rng: Rng, portrait: boolean): Promise<RawI
 }
 
 export async function run(args: string[]): Promise<void> {
-  const accounts = Number(args[0] ?? 40);
+  const accounts = intValue('the account count (first argument)', args[0], 40, { min: 1 });
   const seed = args[1] ?? 'real';
   const files = await debianPhotos();
   process.stderr.write(`${files.length} real photographs from Debian packages\n`);

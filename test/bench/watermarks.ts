@@ -4,6 +4,7 @@ import { DEFAULT_CONFIG } from '../../pipeline/watermarks/config.ts';
 import { detectAccount } from '../../pipeline/watermarks/detect.ts';
 import type { PhotoRef } from '../../pipeline/watermarks/frame.ts';
 import { generateAccount } from '../../pipeline/devkit/watermarks/syntheticAccounts.ts';
+import { intValue } from './lib/benchFlags.ts';
 
 /** `npm run bench -- watermarks --help` prints this; it takes no flags (test/bench/index.ts). */
 export const usage = '[photos (64)] [runs (5)]: watermark check time per account';
@@ -19,8 +20,8 @@ async function time(fn: () => Promise<unknown>, runs: number): Promise<number> {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const photos = Number(args[0] ?? 64);
-  const runs = Number(args[1] ?? 5);
+  const photos = intValue('the photo count (first argument)', args[0], 64, { min: 1 });
+  const runs = intValue('the run count (second argument)', args[1], 5, { min: 1 });
   process.stderr.write(`generating an account of ${photos} photos…\n`);
   const account = await generateAccount(
     'bench@N00',

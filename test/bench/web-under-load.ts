@@ -16,6 +16,7 @@ import { ensureDatabase } from '../../lib/server/database.ts';
 import { freePort } from '../../lib/server/embeddedPostgres.ts';
 import { ensureBuilt } from '../../pipeline/cli/serveApp.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
+import { intFlag, portFlag } from './lib/benchFlags.ts';
 
 /** `npm run bench -- web-under-load --help` prints these; any other flag is refused (test/bench/index.ts). */
 export const usage = 'web response times while the worker analyzes';
@@ -149,11 +150,11 @@ const analyzeStage = async (runId: string) =>
 
 export async function run(args: string[]): Promise<void> {
   const { flags } = parseArgs(args);
-  const photos = Number(flags.photos ?? 4000);
-  const idleRounds = Number(flags['idle-rounds'] ?? 40);
-  const maxSeconds = Number(flags.seconds ?? 120);
-  const port = Number(flags.port ?? (await freePort()));
-  const simPort = Number(flags['simulator-port'] ?? (await freePort()));
+  const photos = intFlag(flags, 'photos', 4000, { min: 1 });
+  const idleRounds = intFlag(flags, 'idle-rounds', 40, { min: 1 });
+  const maxSeconds = intFlag(flags, 'seconds', 120, { min: 1 });
+  const port = portFlag(flags, 'port', undefined) ?? (await freePort());
+  const simPort = portFlag(flags, 'simulator-port', undefined) ?? (await freePort());
   const echo = flags.verbose === true;
   const log = (m: string) => console.error(m);
   ensureBuilt(log);

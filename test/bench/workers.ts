@@ -14,6 +14,7 @@ import { getRun } from '../../lib/queries/runs.ts';
 import { startEmbeddedPostgres } from '../../lib/server/embeddedPostgres.ts';
 import { migrate } from '../../lib/server/migrate.ts';
 import { SYNTH_TABLES, syntheticStage } from '../pipeline/runs/syntheticStage.ts';
+import { intFlag } from './lib/benchFlags.ts';
 
 /** `npm run bench -- workers --help` prints these; any other flag is refused (test/bench/index.ts). */
 export const usage = 'one stage with 1 and 2 worker processes';
@@ -62,8 +63,8 @@ async function timeStage(url: string, workers: number, items: number, itemMs: nu
 
 export async function run(args: string[]): Promise<void> {
   const { flags } = parseArgs(args);
-  const items = Number(flags.items ?? 600);
-  const itemMs = Number(flags['item-ms'] ?? 20);
+  const items = intFlag(flags, 'items', 600, { min: 1 });
+  const itemMs = intFlag(flags, 'item-ms', 20, { min: 0 });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'quarry-bench-workers-'));
   const server = process.env.DATABASE_URL
     ? null

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
 import { ConflictError } from '../../../lib/errors.ts';
@@ -48,6 +49,81 @@ describe('claiming accounts', () => {
     expect(new Set(got).size).toBe(got.length);
     expect(got.sort()).toEqual(nsids.slice(0, 5).sort());
     expect(leases.filter((l) => l === null)).toHaveLength(2);
+  });
+
+  it('a claim whose own lease passed to another reviewer meanwhile moves on instead of taking it back', async () => {
+    // Alice holds a0. Her next claim finds it as her own live lease; before its update lands, her page releases a0 and
+    // bob's claim takes it (here: one transaction holding a0's row, so the claim's snapshot is taken before it commits).
+    expect((await claimNextAccount(alice, 'rank', opts))?.nsid).toBe(nsids[0]);
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM accounts WHERE nsid = $1 FOR UPDATE', [nsids[0]]);
+      const claim = claimNextAccount(alice, 'rank', opts);
+      // The claim has read its snapshot once it waits for a0's row.
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await other.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (rows[0].n > 0) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await other.query(
+        `UPDATE accounts SET lease_user_id = $1, lease_expires_at = now() + interval '10 minutes' WHERE nsid = $2`,
+        [bob, nsids[0]],
+      );
+      await other.query('COMMIT');
+      // Taking a0 back would show it to both reviewers, each page sure it holds the lease.
+      expect((await claim)?.nsid).toBe(nsids[1]);
+    } finally {
+      await other.end();
+    }
+    const leases = await db().account.findMany({
+      where: { leaseUserId: { not: null } },
+      select: { nsid: true, leaseUserId: true },
+      orderBy: { nsid: 'asc' },
+    });
+    expect(leases).toEqual([
+      { nsid: nsids[0], leaseUserId: bob },
+      { nsid: nsids[1], leaseUserId: alice },
+    ]);
+  });
+
+  it('concurrent claims with known answers and double reviews mixed in never hand one account to two reviewers', async () => {
+    const users = [
+      alice,
+      bob,
+      ...(await Promise.all(Array.from({ length: 4 }, (_, i) => makeUser(`r${i}`)))),
+    ];
+    // a0 waits for the blind second review of the double review alice made the first review of; a1 and a2 are
+    // known-answer accounts, served at every claim (rate 1) to a reviewer who has not answered them.
+    await db()
+      .$executeRaw`UPDATE accounts SET qc_stage = 'second', first_reviewer_id = ${alice} WHERE nsid = ${nsids[0]}`;
+    await db()
+      .$executeRaw`UPDATE accounts SET gold_answer = 'approve' WHERE nsid IN (${nsids[1]}, ${nsids[2]})`;
+    const mixed = { topN: 8, leaseMinutes: 10, goldRate: 1 };
+    const onScreen = new Map<string, string[]>();
+    for (let round = 0; round < 4; round++) {
+      // Each reviewer reserves the account after the ones they hold, all at once.
+      const leases = await Promise.all(
+        users.map((u) => claimNextAccount(u, 'rank', mixed, onScreen.get(u) ?? [])),
+      );
+      const got = leases.flatMap((l, i) => (l ? [[users[i], l.nsid] as const] : []));
+      expect(new Set(got.map(([, n]) => n)).size, `round ${round}`).toBe(got.length);
+      for (const [u, n] of got) onScreen.set(u, [n, ...(onScreen.get(u) ?? [])].slice(0, 2));
+      // Every account handed out is leased to the reviewer it was handed to.
+      const rows = await db().account.findMany({
+        where: { nsid: { in: got.map(([, n]) => n) } },
+        select: { nsid: true, leaseUserId: true },
+      });
+      const holder = new Map(rows.map((r) => [r.nsid, r.leaseUserId]));
+      expect(
+        got.filter(([u, n]) => holder.get(n) !== u),
+        `round ${round}`,
+      ).toEqual([]);
+      expect(got.filter(([u, n]) => u === alice && n === nsids[0])).toEqual([]);
+    }
   });
 
   it('lets another reviewer take an abandoned (expired) lease', async () => {
