@@ -173,6 +173,18 @@ const NEWEST_OVERRIDE = Prisma.sql`LEFT JOIN LATERAL (SELECT o.new_verdict, o.cr
       WHERE o.photo_id = cr.photo_id AND o."check" = cr."check" ORDER BY o.created_at DESC, o.id DESC LIMIT 1) lo ON true`;
 
 /**
+ * The check page's filter evaluated over the whole tables: `FROM check_results cr JOIN photos p … WHERE …`, with `lo`
+ * the photo's newest override for the check. The pages read maintained tables and indexes instead (at 10M photos this
+ * tests every result of the check); the agreement test holds them to this definition.
+ */
+export function checkPhotosFromSql(check: CheckName, f: CheckPhotoCriteria): Prisma.Sql {
+  return Prisma.sql`
+    FROM check_results cr JOIN photos p ON p.id = cr.photo_id
+    ${NEWEST_OVERRIDE}
+    WHERE ${checkPhotosWhere(check, f, verdictSql(f))}`;
+}
+
+/**
  * Every photo the check page's filter matches (a bulk override's rows: the page and its count read the same
  * checkPhotosWhere) with the verdict in force, `(photo_id, check, old_verdict)` in photo order. The matches are sorted
  * before each one's newest override is looked up, so the 100k lookups walk the overrides index in order (twice as fast
