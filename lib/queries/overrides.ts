@@ -134,17 +134,12 @@ export type CheckPhotoPage = { data: CheckPhoto[]; total: number; page: number; 
 export type CheckPhotoCriteria = Omit<CheckPhotoFilter, 'page' | 'pageSize'>;
 
 /**
- * The check page's filter as a condition on `cr` (check_results) and `p` (photos). "Open" and "overridden" (Reviewed)
- * ask whether an override of the (photo, check) stands, by listCheckSummaries's rule: an undo row and the batch row it
- * answers cancel out. PostgreSQL answers it with index probes or an anti-join instead of fetching the newest override of
- * every candidate.
+ * The check page's filter as a condition on `cr` (check_results) and `p` (photos). "Open" and "overridden" ask whether
+ * the (photo, check) has any override (a newest one exists exactly when one does), which PostgreSQL answers with an
+ * index probe or an anti-join instead of fetching the newest override of every candidate.
  */
 function checkPhotosWhere(check: CheckName, f: CheckPhotoCriteria, verdict: Prisma.Sql): Prisma.Sql {
-  const overridden = Prisma.sql`EXISTS (SELECT 1 FROM overrides o LEFT JOIN override_batches b ON b.id = o.batch_id
-    WHERE o.photo_id = cr.photo_id AND o."check" = cr."check" AND b.undoes_id IS NULL
-      AND NOT EXISTS (
-        SELECT 1 FROM override_batches ub JOIN overrides u ON u.batch_id = ub.id
-        WHERE ub.undoes_id = o.batch_id AND u.photo_id = o.photo_id AND u."check" = o."check"))`;
+  const overridden = Prisma.sql`EXISTS (SELECT 1 FROM overrides o WHERE o.photo_id = cr.photo_id AND o."check" = cr."check")`;
   return Prisma.join(
     [
       Prisma.sql`cr."check" = ${check}`,
