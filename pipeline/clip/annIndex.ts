@@ -17,8 +17,18 @@ import { decodeFloat16 } from './float16.ts';
  * the build's); scoring every pair inside each group found (`closeGroups`) recovers some missed inside groups of copies. f16 halves memory against f32; i8 halves
  * it again at some recall cost.
  */
-export const ANN_PARAMS = { connectivity: 16, expansionAdd: 64, expansionSearch: 256 } as const;
+export type AnnParams = { connectivity: number; expansionAdd: number; expansionSearch: number };
+export const ANN_PARAMS: Readonly<AnnParams> = { connectivity: 16, expansionAdd: 64, expansionSearch: 256 };
 export type AnnQuantization = 'f16' | 'i8';
+/** The quantization a caller that names none gets (CLIP_ANN_QUANTIZATION's default in lib/settings.ts is the same). */
+export const ANN_QUANTIZATION: AnnQuantization = 'f16';
+/** Embeddings added per multi-threaded add (and read from the database per page while building). */
+export const ANN_ADD_PAGE = 16_384;
+
+/** One page of vectors into the index, on every core (usearch's threads = 0 means all it sees). */
+export function addPage(index: UsearchIndex, keys: BigUint64Array, vectors: Float32Array): void {
+  index.add(keys, vectors, 0);
+}
 
 /** What an index file holds: a new model, dimension, quantization or parameters means a rebuild from scratch. */
 export type AnnMeta = {
@@ -53,14 +63,19 @@ export function readAnnMeta(dataDir: string): AnnMeta | null {
   }
 }
 
-export function newIndex(dims: number, quantization: AnnQuantization): UsearchIndex {
+/** `params` other than ANN_PARAMS only for the bench's parameter sweeps: the pipeline always builds with the defaults. */
+export function newIndex(
+  dims: number,
+  quantization: AnnQuantization,
+  params: Readonly<AnnParams> = ANN_PARAMS,
+): UsearchIndex {
   return new Index({
     dimensions: dims,
     metric: MetricKind.Cos,
     quantization: quantization === 'i8' ? ScalarKind.I8 : ScalarKind.F16,
-    connectivity: ANN_PARAMS.connectivity,
-    expansion_add: ANN_PARAMS.expansionAdd,
-    expansion_search: ANN_PARAMS.expansionSearch,
+    connectivity: params.connectivity,
+    expansion_add: params.expansionAdd,
+    expansion_search: params.expansionSearch,
     multi: false,
   });
 }
@@ -120,7 +135,7 @@ export async function syncAnnIndex(
   dataDir: string,
   opts: SyncOptions = {},
 ): Promise<AnnSync> {
-  const quantization = opts.quantization ?? 'f16';
+  const quantization = opts.quantization ?? ANN_QUANTIZATION;
   const checkpointEvery = opts.checkpointEvery ?? 500_000;
   return withEmbeddingIndexLock(async () => {
     const f = annFiles(dataDir);
@@ -142,7 +157,7 @@ export async function syncAnnIndex(
     const now = () => new Date().toISOString();
     for (let after: string | null = null; ; ) {
       opts.signal?.throwIfAborted();
-      const ids = await listEmbeddedIds(modelKey, after, 4096);
+      const ids = await listEmbeddedIds(modelKey, after, ANN_ADD_PAGE);
       if (ids.length === 0) break;
       after = ids[ids.length - 1];
       const keyed = ids.flatMap((id) => {
@@ -188,10 +203,10 @@ export async function syncAnnIndex(
       }
       const block = new Float32Array(rows.length * dims);
       for (const [i, r] of rows.entries()) decodeFloat16(vectors.get(r.id)!, block, i * dims);
-      index.add(
+      addPage(
+        index,
         BigUint64Array.from(rows, (r) => r.key),
         block,
-        0,
       );
       added += rows.length;
       sinceSave += rows.length;

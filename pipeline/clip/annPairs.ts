@@ -12,6 +12,8 @@ export type CandidatePair = { a: string; b: string };
  */
 export const CANDIDATE_MARGIN = 0.03;
 const FIRST_K = 16;
+/** Stored embeddings searched per multi-threaded search call (the bench pages its vectors the same way). */
+export const SEARCH_BLOCK = 4096;
 const MAX_K = 1024;
 
 export function dot(a: Float32Array, b: Float32Array): number {
@@ -86,7 +88,7 @@ export async function pairsThroughIndex(
   threshold: number,
   opts: { blockSize?: number; signal?: AbortSignal } = {},
 ): Promise<IndexedPair[]> {
-  const blockSize = opts.blockSize ?? 2048;
+  const blockSize = opts.blockSize ?? SEARCH_BLOCK;
   const floor = threshold - CANDIDATE_MARGIN;
   const seen = new Set<string>();
   const pairs: IndexedPair[] = [];
