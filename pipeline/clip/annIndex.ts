@@ -12,16 +12,26 @@ import { AnnKeys } from './annKeys.ts';
 import { decodeFloat16 } from './float16.ts';
 
 /**
- * HNSW parameters. Measured with `npm run bench -- ann` at 250k synthetic 512-d embeddings (pipeline/clip/README.md):
- * search expansion 128 found 0.977 of the exact search's pairs, 256 found 0.993 (search CPU about the same share as
- * the build's); scoring every pair inside each group found (`closeGroups`) recovers some missed inside groups of copies. f16 halves memory against f32; i8 halves
- * it again at some recall cost.
+ * HNSW parameters, chosen with `npm run bench -- ann` (pipeline/clip/README.md). expansionSearch is the narrow beam
+ * the all-neighbours pass searches every photo with; a photo whose search does not return itself (lost in a dense
+ * region) is searched again with expansionWide, the beam "similar photos" queries use. Only connectivity and
+ * expansionAdd shape the saved graph (a change rebuilds it); the two search beams apply per search.
  */
-export type AnnParams = { connectivity: number; expansionAdd: number; expansionSearch: number };
-export const ANN_PARAMS: Readonly<AnnParams> = { connectivity: 16, expansionAdd: 64, expansionSearch: 256 };
+export type AnnParams = {
+  connectivity: number;
+  expansionAdd: number;
+  expansionSearch: number;
+  expansionWide: number;
+};
+export const ANN_PARAMS: Readonly<AnnParams> = {
+  connectivity: 16,
+  expansionAdd: 64,
+  expansionSearch: 64,
+  expansionWide: 512,
+};
 export type AnnQuantization = 'f16' | 'i8';
 /** The quantization a caller that names none gets (CLIP_ANN_QUANTIZATION's default in lib/settings.ts is the same). */
-export const ANN_QUANTIZATION: AnnQuantization = 'f16';
+export const ANN_QUANTIZATION: AnnQuantization = 'i8';
 /** Embeddings added per multi-threaded add (and read from the database per page while building). */
 export const ANN_ADD_PAGE = 16_384;
 
