@@ -26,7 +26,7 @@ export type AnnParams = {
 export const ANN_PARAMS: Readonly<AnnParams> = {
   connectivity: 16,
   expansionAdd: 64,
-  expansionSearch: 64,
+  expansionSearch: 128,
   expansionWide: 512,
 };
 export type AnnQuantization = 'f16' | 'i8';

@@ -36,6 +36,8 @@ export const flags: Record<string, string> = {
   'expansion-wide': 'the wide beam for lost rows and single queries, for sweeps (the pipeline’s)',
   sample: 'N photos for the recall (2000)',
   dir: 'folder for the index files (the OS temp dir; deleted after each size)',
+  figures:
+    'a file each measured size is appended to (JSON lines) and read back, to extrapolate from sizes of several runs',
 };
 
 const DIM = 512;
@@ -457,15 +459,30 @@ export async function run(args: string[]): Promise<void> {
   const dir = typeof flags.dir === 'string' ? flags.dir : tmpdir();
   const sample = Number(flags.sample ?? 2000);
   if (!Number.isInteger(sample) || sample < 10) throw new Error('--sample: an integer ≥ 10');
-  const measured: SizeFigures[] = [];
+  // Figures of earlier runs with the same settings (--figures), so sizes measured in separate runs extrapolate together.
+  const figuresFile = typeof flags.figures === 'string' ? flags.figures : null;
+  const setting = `${quantization} M=${params.connectivity} efAdd=${params.expansionAdd} ef=${params.expansionSearch}/${params.expansionWide}`;
+  const measured: SizeFigures[] =
+    figuresFile && fs.existsSync(figuresFile)
+      ? fs
+          .readFileSync(figuresFile, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as SizeFigures & { setting: string })
+          .filter((f) => f.setting === setting)
+      : [];
+  for (const f of measured)
+    console.log(`(earlier run, ${figuresFile}: ${int(f.size)} measured at ${setting})`);
   for (const size of sizes) {
     const { lines, figures } = await benchSize(size, quantization, params, dir, sample);
     measured.push(figures);
+    if (figuresFile) fs.appendFileSync(figuresFile, `${JSON.stringify({ ...figures, setting })}\n`);
     console.log(`\n${lines.join('\n')}`);
     // After every size, so a run stopped before its largest size still leaves an extrapolation.
-    const [a, b] = [...measured].sort((x, y) => x.size - y.size).slice(-2);
-    if (a && b && a.size < b.size && b.size < 10_000_000)
-      console.log(`\n${extrapolate(a, b, 10_000_000).join('\n')}`);
+    const bySize = new Map(measured.map((f) => [f.size, f]));
+    const [a, b] = [...bySize.values()].sort((x, y) => x.size - y.size).slice(-2);
+    for (const n of [1_000_000, 10_000_000])
+      if (a && b && b.size < n) console.log(`\n${extrapolate(a, b, n).join('\n')}`);
   }
   console.log(
     `(machine load ${loadavg()
