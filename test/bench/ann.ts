@@ -27,7 +27,7 @@ import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 /** `npm run bench -- ann --help` prints these; any other flag is refused (test/bench/index.ts). */
 export const usage = 'the approximate nearest-neighbour index of CLIP embeddings against exact search';
 export const flags: Record<string, string> = {
-  sizes: 'comma-separated embedding counts (250000,1000000)',
+  sizes: 'comma-separated embedding counts (250000,1000000); none with --figures to extrapolate only',
   '10m': 'adds 10,000,000 (~10 GB of memory and disk)',
   quantization: 'f16 or i8 (the pipeline’s default)',
   connectivity: 'HNSW connectivity M, for sweeps (the pipeline’s)',
@@ -438,8 +438,13 @@ export function extrapolate(a: SizeFigures, b: SizeFigures, n: number): string[]
  */
 export async function run(args: string[]): Promise<void> {
   const { flags } = parseArgs(args);
+  // `--sizes none --figures F` measures nothing and extrapolates from F's sizes alone.
   const sizes =
-    typeof flags.sizes === 'string' ? flags.sizes.split(',').map((s) => Number(s)) : [250_000, 1_000_000];
+    flags.sizes === 'none'
+      ? []
+      : typeof flags.sizes === 'string'
+        ? flags.sizes.split(',').map((s) => Number(s))
+        : [250_000, 1_000_000];
   if (flags['10m']) sizes.push(10_000_000);
   if (sizes.some((s) => !Number.isInteger(s) || s < 1000))
     throw new Error('--sizes: integers ≥ 1000, comma-separated');
@@ -473,17 +478,21 @@ export async function run(args: string[]): Promise<void> {
       : [];
   for (const f of measured)
     console.log(`(earlier run, ${figuresFile}: ${int(f.size)} measured at ${setting})`);
+  const extrapolations = () => {
+    const bySize = new Map(measured.map((f) => [f.size, f]));
+    const [a, b] = [...bySize.values()].sort((x, y) => x.size - y.size).slice(-2);
+    for (const n of [1_000_000, 10_000_000])
+      if (a && b && b.size < n) console.log(`\n${extrapolate(a, b, n).join('\n')}`);
+  };
   for (const size of sizes) {
     const { lines, figures } = await benchSize(size, quantization, params, dir, sample);
     measured.push(figures);
     if (figuresFile) fs.appendFileSync(figuresFile, `${JSON.stringify({ ...figures, setting })}\n`);
     console.log(`\n${lines.join('\n')}`);
     // After every size, so a run stopped before its largest size still leaves an extrapolation.
-    const bySize = new Map(measured.map((f) => [f.size, f]));
-    const [a, b] = [...bySize.values()].sort((x, y) => x.size - y.size).slice(-2);
-    for (const n of [1_000_000, 10_000_000])
-      if (a && b && b.size < n) console.log(`\n${extrapolate(a, b, n).join('\n')}`);
+    extrapolations();
   }
+  if (sizes.length === 0) extrapolations();
   console.log(
     `(machine load ${loadavg()
       .map((l) => l.toFixed(1))
