@@ -105,8 +105,8 @@ const schema = z
      */
     CLIP_NEAR_DUPLICATE_MAX_PHOTOS: z.coerce.number().int().min(0).default(20_000_000),
     /**
-     * How the ANN index stores vectors: i8 (default; 10M photos ≈ 7 GB RAM; measured faster than f16 with no loss of
-     * recall, `npm run bench -- ann`) or f16 (≈ 12 GB). Candidates are re-scored from the stored float16 vectors.
+     * How the ANN index stores vectors: i8 (default; 10M photos ≈ 7 GB RAM; measured faster than f16, recall as good at
+     * 100k, `npm run bench -- ann`) or f16 (≈ 12 GB). Candidates are re-scored from the stored float16 vectors.
      */
     CLIP_ANN_QUANTIZATION: z.enum(['f16', 'i8']).default('i8'),
 
