@@ -104,8 +104,11 @@ const schema = z
      * ANN index holds ~1.2 KB per photo at f16 (~0.7 KB at i8) in RAM while it is updated and searched.
      */
     CLIP_NEAR_DUPLICATE_MAX_PHOTOS: z.coerce.number().int().min(0).default(20_000_000),
-    /** How the ANN index stores vectors: f16 (default; 10M photos ≈ 12 GB RAM) or i8 (≈ 7 GB, slightly lower recall). */
-    CLIP_ANN_QUANTIZATION: z.enum(['f16', 'i8']).default('f16'),
+    /**
+     * How the ANN index stores vectors: i8 (default; 10M photos ≈ 7 GB RAM; measured faster than f16, recall as good at
+     * 100k, `npm run bench -- ann`) or f16 (≈ 12 GB). Candidates are re-scored from the stored float16 vectors.
+     */
+    CLIP_ANN_QUANTIZATION: z.enum(['f16', 'i8']).default('i8'),
 
     /** Watermark detection: accounts need this many fetched photos; up to K sampled per orientation. */
     WATERMARK_MIN_PHOTOS: z.coerce.number().int().min(3).max(10_000).default(8),

@@ -12,13 +12,33 @@ import { AnnKeys } from './annKeys.ts';
 import { decodeFloat16 } from './float16.ts';
 
 /**
- * HNSW parameters. Measured with `npm run bench -- ann` at 250k synthetic 512-d embeddings (pipeline/clip/README.md):
- * search expansion 128 found 0.977 of the exact search's pairs, 256 found 0.993 (search CPU about the same share as
- * the build's); scoring every pair inside each group found (`closeGroups`) recovers some missed inside groups of copies. f16 halves memory against f32; i8 halves
- * it again at some recall cost.
+ * HNSW parameters, chosen with `npm run bench -- ann` (pipeline/clip/README.md). expansionSearch is the narrow beam
+ * the all-neighbours pass searches every photo with; a photo whose search does not return itself (lost in a dense
+ * region) is searched again with expansionWide, the beam "similar photos" queries use. Only connectivity and
+ * expansionAdd shape the saved graph (a change rebuilds it); the two search beams apply per search.
  */
-export const ANN_PARAMS = { connectivity: 16, expansionAdd: 64, expansionSearch: 256 } as const;
+export type AnnParams = {
+  connectivity: number;
+  expansionAdd: number;
+  expansionSearch: number;
+  expansionWide: number;
+};
+export const ANN_PARAMS: Readonly<AnnParams> = {
+  connectivity: 16,
+  expansionAdd: 64,
+  expansionSearch: 128,
+  expansionWide: 512,
+};
 export type AnnQuantization = 'f16' | 'i8';
+/** The quantization a caller that names none gets (CLIP_ANN_QUANTIZATION's default in lib/settings.ts is the same). */
+export const ANN_QUANTIZATION: AnnQuantization = 'i8';
+/** Embeddings added per multi-threaded add (and read from the database per page while building). */
+export const ANN_ADD_PAGE = 16_384;
+
+/** One page of vectors into the index, on every core (usearch's threads = 0 means all it sees). */
+export function addPage(index: UsearchIndex, keys: BigUint64Array, vectors: Float32Array): void {
+  index.add(keys, vectors, 0);
+}
 
 /** What an index file holds: a new model, dimension, quantization or parameters means a rebuild from scratch. */
 export type AnnMeta = {
@@ -53,14 +73,19 @@ export function readAnnMeta(dataDir: string): AnnMeta | null {
   }
 }
 
-export function newIndex(dims: number, quantization: AnnQuantization): UsearchIndex {
+/** `params` other than ANN_PARAMS only for the bench's parameter sweeps: the pipeline always builds with the defaults. */
+export function newIndex(
+  dims: number,
+  quantization: AnnQuantization,
+  params: Readonly<AnnParams> = ANN_PARAMS,
+): UsearchIndex {
   return new Index({
     dimensions: dims,
     metric: MetricKind.Cos,
     quantization: quantization === 'i8' ? ScalarKind.I8 : ScalarKind.F16,
-    connectivity: ANN_PARAMS.connectivity,
-    expansion_add: ANN_PARAMS.expansionAdd,
-    expansion_search: ANN_PARAMS.expansionSearch,
+    connectivity: params.connectivity,
+    expansion_add: params.expansionAdd,
+    expansion_search: params.expansionSearch,
     multi: false,
   });
 }
@@ -120,7 +145,7 @@ export async function syncAnnIndex(
   dataDir: string,
   opts: SyncOptions = {},
 ): Promise<AnnSync> {
-  const quantization = opts.quantization ?? 'f16';
+  const quantization = opts.quantization ?? ANN_QUANTIZATION;
   const checkpointEvery = opts.checkpointEvery ?? 500_000;
   return withEmbeddingIndexLock(async () => {
     const f = annFiles(dataDir);
@@ -142,7 +167,7 @@ export async function syncAnnIndex(
     const now = () => new Date().toISOString();
     for (let after: string | null = null; ; ) {
       opts.signal?.throwIfAborted();
-      const ids = await listEmbeddedIds(modelKey, after, 4096);
+      const ids = await listEmbeddedIds(modelKey, after, ANN_ADD_PAGE);
       if (ids.length === 0) break;
       after = ids[ids.length - 1];
       const keyed = ids.flatMap((id) => {
@@ -188,10 +213,10 @@ export async function syncAnnIndex(
       }
       const block = new Float32Array(rows.length * dims);
       for (const [i, r] of rows.entries()) decodeFloat16(vectors.get(r.id)!, block, i * dims);
-      index.add(
+      addPage(
+        index,
         BigUint64Array.from(rows, (r) => r.key),
         block,
-        0,
       );
       added += rows.length;
       sinceSave += rows.length;

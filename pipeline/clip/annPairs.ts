@@ -1,6 +1,7 @@
 // Near-duplicate pairs for every photo through the ANN index: candidates by approximate search, kept by exact cosine.
 import type { BatchMatches, Matches, UsearchIndex as Index } from './usearch.ts';
 import { getEmbeddingVectors, listEmbeddingBlock } from '../../lib/queries/clip.ts';
+import { ANN_PARAMS } from './annIndex.ts';
 import type { AnnKeys } from './annKeys.ts';
 import { decodeFloat16 } from './float16.ts';
 
@@ -12,6 +13,8 @@ export type CandidatePair = { a: string; b: string };
  */
 export const CANDIDATE_MARGIN = 0.03;
 const FIRST_K = 16;
+/** Stored embeddings searched per multi-threaded search call (the bench pages its vectors the same way). */
+export const SEARCH_BLOCK = 4096;
 const MAX_K = 1024;
 
 export function dot(a: Float32Array, b: Float32Array): number {
@@ -20,42 +23,79 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/** usearch answers one row with a Matches (no counts, keys trimmed): this shapes every answer as a batch. */
-export function searchRows(index: Index, rows: Float32Array, k: number): BatchShape {
-  const r = index.search(rows, k, 0) as Matches | BatchMatches;
-  if ('counts' in r) return r;
-  const keys = new BigUint64Array(k);
-  const distances = new Float32Array(k);
-  keys.set(r.keys);
-  distances.set(r.distances);
-  return { keys, distances, counts: BigUint64Array.of(BigInt(r.keys.length)) };
+/**
+ * The best k of each row. usearch's beam is max(the index's expansion_search, k) wide: the index is opened with a
+ * narrow one (ANN_PARAMS.expansionSearch) for the all-neighbours pass, and `expansion` widens it per call by asking
+ * that many results and keeping the best k ("similar photos" and the all-neighbours retries use the wide beam).
+ * Every answer is shaped as a batch (usearch answers one row with a Matches: no counts, keys trimmed).
+ */
+export function searchRows(
+  index: Index,
+  rows: Float32Array,
+  k: number,
+  expansion: number = ANN_PARAMS.expansionWide,
+): BatchShape {
+  const wanted = Math.max(k, Math.min(expansion, index.size()));
+  const r = index.search(rows, wanted, 0) as Matches | BatchMatches;
+  let batch: BatchShape;
+  if ('counts' in r) batch = r;
+  else {
+    const keys = new BigUint64Array(wanted);
+    const distances = new Float32Array(wanted);
+    keys.set(r.keys);
+    distances.set(r.distances);
+    batch = { keys, distances, counts: BigUint64Array.of(BigInt(r.keys.length)) };
+  }
+  if (wanted === k) return batch;
+  const n = batch.counts.length;
+  const keys = new BigUint64Array(n * k);
+  const distances = new Float32Array(n * k);
+  const counts = new BigUint64Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = Math.min(k, Number(batch.counts[i]));
+    keys.set(batch.keys.subarray(i * wanted, i * wanted + c), i * k);
+    distances.set(batch.distances.subarray(i * wanted, i * wanted + c), i * k);
+    counts[i] = BigInt(c);
+  }
+  return { keys, distances, counts };
 }
 type BatchShape = Pick<BatchMatches, 'keys' | 'distances' | 'counts'>;
 
+/** What the last all-neighbours search did, for the bench: rows searched, and those searched again wide. */
+export const searchStats = { rows: 0, wide: 0 };
+
 /**
- * The neighbours of each query row at approximate cosine ≥ `floor`, other than the row itself (by key). A query whose
- * k-th neighbour still passes may have more: it is asked again with 4× k (a big cluster of copies), up to MAX_K.
+ * The neighbours of each query row at approximate cosine ≥ `floor`, other than the row itself (by key). Every row is
+ * an indexed vector, so a search that reached its neighbourhood returns the row itself: first a narrow beam (the
+ * index's expansion_search); a row whose answer lacks itself got lost in a dense region (HNSW's misses) and is searched
+ * again with the `wide` beam. A row whose k-th neighbour still passes may have more: it is asked again with 4× k (a
+ * big cluster of copies), up to MAX_K.
  */
 export function neighboursAbove(
   index: Index,
   queries: Float32Array,
   keys: bigint[],
   floor: number,
+  wide: number = ANN_PARAMS.expansionWide,
 ): bigint[][] {
   const dims = index.dimensions();
+  const size = index.size();
   const out: bigint[][] = keys.map(() => []);
-  let pending = keys.map((_, i) => i);
-  for (let k = FIRST_K; pending.length > 0; k *= 4) {
-    const kk = Math.min(k, index.size());
-    const block = new Float32Array(pending.length * dims);
-    for (const [i, row] of pending.entries())
+  searchStats.rows += keys.length;
+  const visit = (rows: number[], k: number, expansion: number) => {
+    if (rows.length === 0) return;
+    const kk = Math.min(k, size);
+    const block = new Float32Array(rows.length * dims);
+    for (const [i, row] of rows.entries())
       block.set(queries.subarray(row * dims, (row + 1) * dims), i * dims);
-    const m = searchRows(index, block, kk);
-    const again: number[] = [];
-    pending.forEach((row, i) => {
+    const m = searchRows(index, block, kk, expansion);
+    const more: number[] = [];
+    const lost: number[] = [];
+    rows.forEach((row, i) => {
       const found: bigint[] = [];
       const n = Number(m.counts[i]);
       let full = n === kk;
+      let self = false;
       for (let j = 0; j < n; j++) {
         const similarity = 1 - m.distances[i * kk + j];
         if (similarity < floor) {
@@ -63,13 +103,22 @@ export function neighboursAbove(
           break;
         }
         const key = m.keys[i * kk + j];
-        if (key !== keys[row]) found.push(key);
+        if (key === keys[row]) self = true;
+        else found.push(key);
       }
       out[row] = found;
-      if (full && kk < MAX_K && kk < index.size()) again.push(row);
+      if (full && kk < MAX_K && kk < size) more.push(row);
+      else if (!self && !full && expansion < wide) lost.push(row);
     });
-    pending = again;
-  }
+    searchStats.wide += lost.length;
+    visit(more, k * 4, expansion);
+    visit(lost, k, wide);
+  };
+  visit(
+    keys.map((_, i) => i),
+    FIRST_K,
+    0,
+  );
   return out;
 }
 
@@ -86,7 +135,7 @@ export async function pairsThroughIndex(
   threshold: number,
   opts: { blockSize?: number; signal?: AbortSignal } = {},
 ): Promise<IndexedPair[]> {
-  const blockSize = opts.blockSize ?? 2048;
+  const blockSize = opts.blockSize ?? SEARCH_BLOCK;
   const floor = threshold - CANDIDATE_MARGIN;
   const seen = new Set<string>();
   const pairs: IndexedPair[] = [];
