@@ -105,10 +105,11 @@ const schema = z
      */
     CLIP_NEAR_DUPLICATE_MAX_PHOTOS: z.coerce.number().int().min(0).default(20_000_000),
     /**
-     * How the ANN index stores vectors: i8 (default; 10M photos ≈ 7 GB RAM; measured faster than f16, recall as good at
-     * 100k, `npm run bench -- ann`) or f16 (≈ 12 GB). Candidates are re-scored from the stored float16 vectors.
+     * How the ANN index stores vectors: f16 (default; 10M photos ≈ 12 GB RAM) or i8 (≈ 7 GB; faster in
+     * `npm run bench -- ann`, but it lost a near-duplicate pair on a 400-photo test index in about 1 run of 7, f16 none in
+     * 8). Candidates are re-scored from the stored float16 vectors.
      */
-    CLIP_ANN_QUANTIZATION: z.enum(['f16', 'i8']).default('i8'),
+    CLIP_ANN_QUANTIZATION: z.enum(['f16', 'i8']).default('f16'),
 
     /** Watermark detection: accounts need this many fetched photos; up to K sampled per orientation. */
     WATERMARK_MIN_PHOTOS: z.coerce.number().int().min(3).max(10_000).default(8),

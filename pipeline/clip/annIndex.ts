@@ -31,7 +31,7 @@ export const ANN_PARAMS: Readonly<AnnParams> = {
 };
 export type AnnQuantization = 'f16' | 'i8';
 /** The quantization a caller that names none gets (CLIP_ANN_QUANTIZATION's default in lib/settings.ts is the same). */
-export const ANN_QUANTIZATION: AnnQuantization = 'i8';
+export const ANN_QUANTIZATION: AnnQuantization = 'f16';
 /** Embeddings added per multi-threaded add (and read from the database per page while building). */
 export const ANN_ADD_PAGE = 16_384;
 

@@ -137,7 +137,7 @@ describe('ANN index of CLIP embeddings', () => {
 
   it('keeps the index on disk: a restarted process loads it and adds nothing', async () => {
     const meta = readAnnMeta(tmp);
-    expect(meta).toMatchObject({ modelKey: MODEL, dims: DIM, size: 1500, quantization: 'i8' });
+    expect(meta).toMatchObject({ modelKey: MODEL, dims: DIM, size: 1500, quantization: 'f16' });
     const before = fs.statSync(annFiles(tmp).index).mtimeMs;
     // A new sync is what a restarted worker does: it loads the saved file instead of rebuilding.
     const again = await syncAnnIndex(MODEL, tmp);
