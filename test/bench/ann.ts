@@ -22,6 +22,7 @@ import {
   searchRows,
 } from '../../pipeline/clip/annPairs.ts';
 import { multiplyTransposed } from '../../pipeline/clip/matmul.ts';
+import { UsageError } from '../../pipeline/cli/flags.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 import { intFlag, intListFlag } from './lib/benchFlags.ts';
 
@@ -462,6 +463,8 @@ export async function run(args: string[]): Promise<void> {
   const sample = intFlag(flags, 'sample', 2000, { min: 10 });
   // Figures of earlier runs with the same settings (--figures), so sizes measured in separate runs extrapolate together.
   const figuresFile = typeof flags.figures === 'string' ? flags.figures : null;
+  if (sizes.length === 0 && !figuresFile)
+    throw new UsageError('--sizes none measures nothing; add --figures F to extrapolate from earlier runs');
   const setting = `${quantization} M=${params.connectivity} efAdd=${params.expansionAdd} ef=${params.expansionSearch}/${params.expansionWide}`;
   const measured: SizeFigures[] =
     figuresFile && fs.existsSync(figuresFile)
