@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { useOverrideMutation } from '../hooks/useOverrideMutation';
 import { useSimilarPhotosQuery } from '../hooks/useSimilarPhotosQuery';
 import { useToast } from '../ui/Toaster';
+import { CosineCutoff } from './CosineCutoff';
 import { newRequestId } from './requestId';
 import { Thumb } from './Thumb';
 
@@ -25,20 +26,7 @@ export function SimilarPhotos({ photoId, onOpen }: { photoId: string; onOpen?: (
         <h3 id={`${sliderId}-title`} className="font-medium">
           Similar photos
         </h3>
-        <label htmlFor={sliderId} className="flex items-center gap-2 text-xs text-slate-600">
-          Cosine cutoff
-          <input
-            id={sliderId}
-            type="range"
-            min={0}
-            max={1}
-            step={0.01}
-            value={cutoff}
-            onChange={(e) => setCutoff(Number(e.target.value))}
-            className="w-32"
-          />
-          <output className="w-10 tabular-nums">{cutoff.toFixed(2)}</output>
-        </label>
+        <CosineCutoff id={sliderId} value={cutoff} onChange={setCutoff} />
       </div>
       {similar.isLoading && <p className="text-slate-500">Loading…</p>}
       {similar.error && (

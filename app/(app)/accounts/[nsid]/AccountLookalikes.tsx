@@ -6,6 +6,7 @@ import {
   useAccountLookalikesQuery,
 } from '@/components/hooks/useAccountLookalikesQuery';
 import { useOverrideMutation } from '@/components/hooks/useOverrideMutation';
+import { CosineCutoff } from '@/components/review/CosineCutoff';
 import { newRequestId } from '@/components/review/requestId';
 import { Thumb } from '@/components/review/Thumb';
 import { useToast } from '@/components/ui/Toaster';
@@ -46,20 +47,7 @@ export function AccountLookalikes({ nsid, onOpen }: { nsid: string; onOpen: (pho
       <section aria-labelledby={`${id}-title`} className="mt-2 space-y-2">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <p className="text-slate-600">{data && data.searched > 0 ? summaryLine(data) : '\u00a0'}</p>
-          <label htmlFor={`${id}-cutoff`} className="flex items-center gap-2 text-xs text-slate-600">
-            Cosine cutoff
-            <input
-              id={`${id}-cutoff`}
-              type="range"
-              min={0}
-              max={1}
-              step={0.01}
-              value={cutoff}
-              onChange={(e) => setCutoff(Number(e.target.value))}
-              className="w-32"
-            />
-            <output className="w-10 tabular-nums">{cutoff.toFixed(2)}</output>
-          </label>
+          <CosineCutoff id={`${id}-cutoff`} value={cutoff} onChange={setCutoff} />
         </div>
         {query.isLoading && (
           <p role="status" className="text-slate-500">
