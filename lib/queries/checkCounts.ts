@@ -4,8 +4,8 @@
 // fold them back into one row per group when they pile up.
 import { db, Prisma } from '../db.ts';
 
-/** A check page's filter (CheckPhotoCriteria in ./overrides.ts, which reads these counts). */
-type Criteria = {
+/** A check page's filter without its page (./overrides.ts adds the page to it and reads these counts). */
+export type CheckPhotoCriteria = {
   verdict?: 'fail' | 'uncertain';
   status?: 'open' | 'overridden';
   minScore?: number;
@@ -52,7 +52,10 @@ export async function checkCountsByCheck(): Promise<CheckCountRow[]> {
  * verdict, status and licence, or the account with verdict and status. Null for a score range, or an account with a
  * licence (those are counted live).
  */
-export async function maintainedCheckPhotoCount(check: string, f: Criteria): Promise<number | null> {
+export async function maintainedCheckPhotoCount(
+  check: string,
+  f: CheckPhotoCriteria,
+): Promise<number | null> {
   if (f.minScore !== undefined || f.maxScore !== undefined) return null;
   if (f.account !== undefined && f.license !== undefined) return null;
   const verdicts = f.verdict ? [f.verdict] : ['fail', 'uncertain'];

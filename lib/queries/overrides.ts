@@ -3,7 +3,12 @@ import { db, Prisma } from '../db.ts';
 import { CHECK_NAMES, type CheckName } from '../checks.ts';
 import type { Verdict } from '../generated/prisma/enums.ts';
 import { BadRequestError, ConflictError, isUniqueViolation } from '../errors.ts';
-import { type CheckCountRow, checkCountsByCheck, maintainedCheckPhotoCount } from './checkCounts.ts';
+import {
+  type CheckCountRow,
+  type CheckPhotoCriteria,
+  checkCountsByCheck,
+  maintainedCheckPhotoCount,
+} from './checkCounts.ts';
 import { refreshFlagScores } from './flagScores.ts';
 
 /** `notScored`: photos the check has not judged yet (mid-run, a low "failed" count only means "not there yet"). */
@@ -101,16 +106,7 @@ export async function listCheckSummaries(
 const sumOf = (rows: CheckCountRow[], pick: (r: CheckCountRow) => boolean) =>
   rows.reduce((n, r) => (pick(r) ? n + r.n : n), 0);
 
-export type CheckPhotoFilter = {
-  verdict?: 'fail' | 'uncertain';
-  status?: 'open' | 'overridden';
-  minScore?: number;
-  maxScore?: number;
-  account?: string;
-  license?: number;
-  page: number;
-  pageSize: number;
-};
+export type CheckPhotoFilter = CheckPhotoCriteria & { page: number; pageSize: number };
 
 export type CheckPhoto = {
   photoId: string;
@@ -131,7 +127,7 @@ export type CheckPhoto = {
 
 export type CheckPhotoPage = { data: CheckPhoto[]; total: number; page: number; pageSize: number };
 
-export type CheckPhotoCriteria = Omit<CheckPhotoFilter, 'page' | 'pageSize'>;
+export type { CheckPhotoCriteria };
 
 /**
  * The check page's filter as a condition on `cr` (check_results) and `p` (photos). "Open" and "overridden" ask whether
