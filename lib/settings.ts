@@ -45,6 +45,13 @@ const schema = z
     /** Sign-in attempts on one account from all addresses, per window; an admin or `users unlock` lifts it. */
     LOGIN_ACCOUNT_MAX_ATTEMPTS: z.coerce.number().int().positive().default(50),
     LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+    /**
+     * Reverse proxies in front of Quarry that append to X-Forwarded-For. 0: none, so the login limits key on the
+     * connection's own address and ignore forwarding headers (a client can forge them); N: the address N entries
+     * from the right of X-Forwarded-For (lib/auth/clientAddress.ts). Set it only when Quarry is reachable solely
+     * through those proxies.
+     */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 
     FLICKR_API_BASE: z
       .string()

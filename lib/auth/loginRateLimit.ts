@@ -37,13 +37,15 @@ export function loginKeys(email: string, ip: string | null, deviceId: string | n
 /** Admits one attempt, or says which limit refused it; a refused attempt is not counted. */
 export async function admitLogin(
   keys: LoginKeys,
-): Promise<{ admitted: true } | { admitted: false; block: LoginBlock }> {
+): Promise<{ admitted: true } | { admitted: false; block: LoginBlock; retryAfterSeconds: number }> {
   const window = env.LOGIN_WINDOW_MINUTES * 60;
   if (keys.device) {
     const r = await admitLoginAttempt([
       { key: keys.device, max: env.LOGIN_MAX_ATTEMPTS, windowSeconds: window },
     ]);
-    return r.admitted ? { admitted: true } : { admitted: false, block: 'address' };
+    return r.admitted
+      ? { admitted: true }
+      : { admitted: false, block: 'address', retryAfterSeconds: r.retryAfterSeconds };
   }
   const limits = [
     { key: keys.pair, max: env.LOGIN_MAX_ATTEMPTS, windowSeconds: window },
@@ -52,7 +54,11 @@ export async function admitLogin(
   ];
   const r = await admitLoginAttempt(limits);
   if (r.admitted) return { admitted: true };
-  return { admitted: false, block: r.blockedKey === keys.account ? 'account' : 'address' };
+  return {
+    admitted: false,
+    block: r.blockedKey === keys.account ? 'account' : 'address',
+    retryAfterSeconds: r.retryAfterSeconds,
+  };
 }
 
 export async function loginSucceeded(keys: LoginKeys): Promise<void> {

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 const nextBin = path.resolve('node_modules/next/dist/bin/next');
+// Stamps each request with its connection's address before Next sees it (the login limits' trusted address).
+const peerAddressPreload = path.resolve('lib/server/peerAddressPreload.ts');
 
 /** AUTH_SECRET signs session cookies; keep one per data directory so restarts keep people signed in. */
 export async function ensureAuthSecret(dataDir: string): Promise<string> {
@@ -127,6 +129,8 @@ async function awaitServerWorker(pidFile: string, timeoutMs = 15_000): Promise<v
 
 export function serveApp(opts: ServeOptions): Promise<number> {
   const args = [
+    '--import',
+    peerAddressPreload,
     nextBin,
     opts.dev ? 'dev' : 'start',
     '-p',
