@@ -1,7 +1,7 @@
 // Account review: the queue of the top accounts, leases that keep two reviewers off one account, and an account's page data.
 import { db, Prisma } from '../db.ts';
 import type { ReviewStatus } from '../generated/prisma/enums.ts';
-import { NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import type { QueueOrder } from '../reviewVocabulary.ts';
 
 /** `goldRate`: the chance a claim serves a known-answer account the reviewer has not answered (0 or absent: never). */
@@ -184,7 +184,9 @@ export type LeaseState = {
 
 /**
  * Takes or renews the lease on one account, unless another reviewer holds a live one. A reviewer holds the account on
- * screen plus the reserved next one (`keep`), so taking a pending one releases any other.
+ * screen plus the reserved next one (`keep`), so taking one releases any other. An account already decided has nothing
+ * to review, so it is refused (409, code `decided`): leasing it would keep it from nobody and give its taker a third
+ * lease. A double review's second round is still `pending`, so it is leased as before.
  */
 export async function acquireLease(
   nsid: string,
@@ -200,17 +202,13 @@ export async function acquireLease(
       UPDATE accounts SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${leaseMinutes * 60}),
         lease_token = ${pageToken}, updated_at = now()
       WHERE nsid = ${nsid} AND (SELECT open FROM gate) AND (lease_user_id IS NULL OR lease_user_id = ${userId} OR lease_expires_at < now())
-        AND (gold_answer IS NOT NULL OR review_status <> 'pending' OR ${reviewableBy(userId)})
+        AND (gold_answer IS NOT NULL OR (review_status = 'pending' AND ${reviewableBy(userId)}))
       RETURNING lease_expires_at AS "expiresAt",
         -- A known-answer account looks like any pending one: its real status would give it away.
         CASE WHEN gold_answer IS NOT NULL THEN 'pending' ELSE review_status::text END AS status`;
     if (taken[0]) {
-      // Only a pending account is the one under review. A decided one on screen (the page just left, a look back at
-      // history) must not cost the reviewer the account they are on and the one reserved after it.
-      if (taken[0].status === 'pending') {
-        await tx.$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL
-          WHERE lease_user_id = ${userId} AND nsid <> ${nsid} AND nsid <> ALL(${keep}::text[])`;
-      }
+      await tx.$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL
+        WHERE lease_user_id = ${userId} AND nsid <> ${nsid} AND nsid <> ALL(${keep}::text[])`;
       return {
         held: true,
         expiresAt: taken[0].expiresAt.toISOString(),
@@ -230,6 +228,11 @@ export async function acquireLease(
       },
     });
     if (!acc) throw new NotFoundError(`Account ${nsid} not found`);
+    if (!acc.goldAnswer && acc.reviewStatus !== 'pending')
+      throw new ConflictError(
+        `Account ${nsid} is already ${acc.reviewStatus}: there is nothing to review, so no lease was taken`,
+        { code: 'decided', status: acc.reviewStatus },
+      );
     const waiting =
       acc.reviewStatus !== 'pending'
         ? undefined
