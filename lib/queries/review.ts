@@ -93,6 +93,16 @@ export async function listReviewQueue(
 export type Lease = { nsid: string; expiresAt: string };
 
 /**
+ * Serialises one reviewer's claims and lease takings (never different reviewers'): each counts and releases the
+ * reviewer's other leases from its own snapshot, so two running at once (a page's catch-up claim and its reservation)
+ * could each keep the lease the other just took and leave three or four. Held to the end of the transaction; the
+ * statement after it takes a fresh snapshot, which sees the other's committed leases.
+ */
+async function lockReviewerLeases(tx: Prisma.TransactionClient, userId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('quarry.review.leases'), hashtext(${userId}))`;
+}
+
+/**
  * A pending account the user may review: not waiting for adjudication (an admin's), and not one waiting for the blind
  * second review of a double review that this user made the first review of.
  */
@@ -128,7 +138,8 @@ function pageGate(userId: string, pageToken: string | null): Prisma.Sql {
  *
  * A reviewer holds at most two leases: the one claimed now and one other — the account on screen (`exclude[0]`) if they
  * hold it, else their most recently renewed lease. Every other lease of theirs ends in the same statement, so looping
- * `claim` with a growing `exclude` cannot hoard accounts. (Keeping the newest rather than strictly `exclude[0]` matters
+ * `claim` with a growing `exclude` cannot hoard accounts, and concurrent claims of one reviewer run one after the
+ * other (lockReviewerLeases). (Keeping the newest rather than strictly `exclude[0]` matters
  * when a page's reservation request lands late, after the page already moved on to another account: it must not
  * release the account now on screen.)
  */
@@ -140,7 +151,9 @@ export async function claimNextAccount(
   pageToken: string | null = null,
 ): Promise<Lease | null> {
   const onScreen = exclude[0] ?? null;
-  const rows = await db().$queryRaw<{ nsid: string; expiresAt: Date }[]>`
+  const rows = await db().$transaction(async (tx) => {
+    await lockReviewerLeases(tx, userId);
+    return tx.$queryRaw<{ nsid: string; expiresAt: Date }[]>`
     WITH ${pageGate(userId, pageToken)},
     claimed AS (
       UPDATE accounts a SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${opts.leaseMinutes * 60}),
@@ -170,6 +183,7 @@ export async function claimNextAccount(
         AND a.nsid NOT IN (SELECT nsid FROM claimed) AND a.nsid NOT IN (SELECT nsid FROM kept)
       RETURNING a.nsid)
     SELECT nsid, lease_expires_at AS "expiresAt" FROM claimed`;
+  });
   return rows[0] ? { nsid: rows[0].nsid, expiresAt: rows[0].expiresAt.toISOString() } : null;
 }
 
@@ -196,6 +210,7 @@ export async function acquireLease(
   pageToken: string | null = null,
 ): Promise<LeaseState> {
   return db().$transaction(async (tx) => {
+    await lockReviewerLeases(tx, userId);
     // A renewal from a page that has left (its token closed) takes nothing: it answers with the account's state.
     const taken = await tx.$queryRaw<{ expiresAt: Date; status: ReviewStatus }[]>`
       WITH ${pageGate(userId, pageToken)}

@@ -51,6 +51,27 @@ describe('claiming accounts', () => {
     expect(leases.filter((l) => l === null)).toHaveLength(2);
   });
 
+  it("a page's catch-up claim and its reservation claim running at once never leave the reviewer more than two leases", async () => {
+    const many = { topN: 8, leaseMinutes: 10 };
+    let most = 0;
+    for (let round = 0; round < 15; round++) {
+      await db().$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL`;
+      const onScreen = (await claimNextAccount(alice, 'rank', many))!.nsid;
+      // The page catching up (no exclude) while the same page reserves the next account (exclude: the one on screen).
+      await Promise.all([
+        claimNextAccount(alice, 'flag', many),
+        claimNextAccount(alice, 'rank', many, [onScreen]),
+        claimNextAccount(alice, 'rank', many, [onScreen, nsids[1]]),
+        claimNextAccount(alice, 'flag', many, [onScreen]),
+      ]);
+      const live = await db().account.count({
+        where: { leaseUserId: alice, leaseExpiresAt: { gt: new Date() } },
+      });
+      most = Math.max(most, live);
+    }
+    expect(most).toBeLessThanOrEqual(2);
+  });
+
   it('a claim whose own lease passed to another reviewer meanwhile moves on instead of taking it back', async () => {
     // Alice holds a0. Her next claim finds it as her own live lease; before its update lands, her page releases a0 and
     // bob's claim takes it (here: one transaction holding a0's row, so the claim's snapshot is taken before it commits).
