@@ -5,8 +5,8 @@
 // - account+IP (LOGIN_MAX_ATTEMPTS per window): stops guessing one account from one address; someone guessing
 //   the admin's password from elsewhere does not touch the admin's own account+IP counter.
 // - IP (LOGIN_IP_MAX_ATTEMPTS): stops one address spraying many accounts.
-// - account (LOGIN_ACCOUNT_MAX_ATTEMPTS, a slower back-off): stops guessing from many addresses (or forged
-//   X-Forwarded-For headers). An attacker can exhaust it on purpose, so another admin (Users page) or the
+// - account (LOGIN_ACCOUNT_MAX_ATTEMPTS, a slower back-off): stops guessing from many addresses. (The address is
+//   the connection's own, lib/auth/clientAddress.ts: forged X-Forwarded-For headers do not make new ones.) An attacker can exhaust it on purpose, so another admin (Users page) or the
 //   CLI (`users unlock`) lifts it at once, and it expires on its own after the window.
 // A browser that signed in to the account before (lib/auth/trustedDevice.ts) is limited on its own key instead,
 // so exhausting the address and account limits does not lock the account's own user out.
