@@ -173,7 +173,13 @@ describe('the clip run stage', () => {
     const stage = await db().runStage.create({
       data: { runId: run.id, stage: 'clip', position: 0, done: 0 },
     });
-    const ctx = { runId: run.id, config, signal: new AbortController().signal, heartbeat: async () => {} };
+    const ctx = {
+      runId: run.id,
+      config,
+      signal: new AbortController().signal,
+      heartbeat: async () => {},
+      note: async () => {},
+    };
     try {
       expect(await clipStage.after!({ id: run.id, config }, ctx)).toMatchObject({
         note: 'no new embeddings: duplicate clusters unchanged',
