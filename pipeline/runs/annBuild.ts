@@ -58,6 +58,7 @@ async function waitForJob(
   pollMs: number,
   signal?: AbortSignal,
   onWait?: (w: AnnBuildWait) => Promise<void>,
+  reportMs = WAIT_REPORT_MS,
 ): Promise<Waited> {
   let reported = 0;
   for (;;) {
@@ -66,7 +67,7 @@ async function waitForJob(
     if (!job) throw new Error(`ANN index build job ${id} vanished`);
     if (job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled')
       return { state: job.state, output: job.output };
-    if (onWait && Date.now() - reported >= WAIT_REPORT_MS) {
+    if (onWait && Date.now() - reported >= reportMs) {
       reported = Date.now();
       const w = await currentAnnBuild();
       if (w) await onWait(w).catch(() => {});
@@ -94,6 +95,7 @@ export async function requestAnnBuild(
     pollMs?: number;
     /** Told every 15 s while the build waits or runs: whether it was taken, and whether any worker runs at all. */
     onWait?: (w: AnnBuildWait) => Promise<void>;
+    waitReportMs?: number;
   },
 ): Promise<void> {
   const key = path.resolve(req.dataDir);
@@ -115,7 +117,7 @@ export async function requestAnnBuild(
       continue;
     }
     tries++;
-    const done = await waitForJob(boss, id, opts.pollMs ?? 500, opts.signal, opts.onWait);
+    const done = await waitForJob(boss, id, opts.pollMs ?? 500, opts.signal, opts.onWait, opts.waitReportMs);
     if (done.state !== 'completed')
       throw new Error(`ANN index build ${done.state}: ${reasonOf(done.output)}`);
     const meta = readAnnMeta(key);

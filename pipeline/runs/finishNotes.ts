@@ -23,12 +23,18 @@ export function formatPairProgress(p: PairPassProgress, seconds: number): string
 export function finishNotes(note: (m: string) => Promise<void>, everyMs = 5000) {
   let last = 0;
   let started = 0;
+  let sent = false;
   const send = (m: string, force = false) => {
     if (!force && Date.now() - last < everyMs) return Promise.resolve();
     last = Date.now();
+    sent = true;
     return note(m).catch(() => {});
   };
   return {
+    /** The step's outcome replaces its last progress line (a step that noted nothing leaves the stage's note alone). */
+    finish: async (outcome: string) => {
+      if (sent) await note(outcome).catch(() => {});
+    },
     onWait: (w: AnnBuildWait) => send(describeBuildWait(w), true),
     onProgress: (p: PairPassProgress) => {
       if (p.searched === 0) started = Date.now();

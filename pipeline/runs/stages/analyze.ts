@@ -96,12 +96,10 @@ export const analyzeStage: StageAdapter = {
       buildIndex: annBuilder(runSettings(), notes.onWait),
       onClipProgress: notes.onProgress,
     });
-    return {
-      ok: r.photos - r.duplicates,
-      failed: 0,
-      note: r.skipped
-        ? 'duplicates already current'
-        : `${r.duplicates} duplicates in ${r.clusters} clusters (${r.clipNote})`,
-    };
+    const note = r.skipped
+      ? 'duplicates already current'
+      : `${r.duplicates} duplicates in ${r.clusters} clusters (${r.clipNote})`;
+    await notes.finish(note);
+    return { ok: r.photos - r.duplicates, failed: 0, note };
   },
 };

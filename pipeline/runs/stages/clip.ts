@@ -78,14 +78,12 @@ export const clipStage: StageAdapter = {
       },
     );
     const found = `${r.duplicates} duplicates in ${r.clusters} clusters`;
-    return {
-      ok: r.photos - r.duplicates,
-      failed: 0,
-      note: r.skipped
-        ? 'duplicates already current'
-        : clip.source
-          ? `${r.clipPairs} CLIP pairs at cosine ≥ ${clip.source.threshold}: ${found}`
-          : `${found} (${clip.note})`,
-    };
+    const note = r.skipped
+      ? 'duplicates already current'
+      : clip.source
+        ? `${r.clipPairs} CLIP pairs at cosine ≥ ${clip.source.threshold}: ${found}`
+        : `${found} (${clip.note})`;
+    await notes.finish(note);
+    return { ok: r.photos - r.duplicates, failed: 0, note };
   },
 };
