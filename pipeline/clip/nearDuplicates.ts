@@ -52,7 +52,10 @@ export async function pairsAboveThreshold(
   return pairs;
 }
 
-/** Loads a model's embeddings from the database in keyset-paged blocks. */
+/**
+ * Loads a model's embeddings from the database in keyset-paged blocks, all into memory (1 KB per photo: 10 GB at 10M):
+ * for the exact reference only (tests, bench). The pipeline's pass streams blocks (pairPass.ts).
+ */
 export async function loadEmbeddingStore(modelKey: string, pageSize = 10_000): Promise<EmbeddingStore> {
   const store: EmbeddingStore = { ids: [], halves: [], dim: 0 };
   let after: string | null = null;

@@ -11,7 +11,7 @@ export type AnnBuildWait = {
   /** When the build was asked for, and when a worker took it (null while queued). */
   createdOn: string;
   startedOn: string | null;
-  /** Worker processes connected to the database (pg-boss names their connections). */
+  /** Worker connections to the database (pg-boss names them; a worker process holds several); 0: no worker runs. */
   workers: number;
 };
 
@@ -28,5 +28,6 @@ export function describeBuildWait(w: AnnBuildWait, now = Date.now()): string {
   const what = `index build ${w.state === 'retrying' ? 'waiting to be retried' : 'queued'} ${ago(w.createdOn)} ago`;
   if (w.workers === 0)
     return `${what}, no worker is taking jobs: start one (npm run worker, or the app with its worker)`;
-  return `${what}, ${w.workers} worker connection${w.workers === 1 ? '' : 's'} (one builds at a time)`;
+  // Connections, not processes (each worker holds a pool of them): a count would mislead.
+  return `${what}, workers are connected: the next free one takes it (one build at a time)`;
 }
