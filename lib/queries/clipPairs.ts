@@ -28,7 +28,9 @@ export async function resetClipPairPass(state: ClipPairPassState): Promise<void>
 
 /**
  * The model's embedded photos the pass has not searched yet, with their vectors, in id order after `afterId`: an
- * index-only walk of photo_embeddings(model, photo_id) against clip_pair_searched's key, then the few vectors.
+ * index-only walk of photo_embeddings(model, photo_id) against clip_pair_searched, then the few vectors. Measured at
+ * 200k embeddings with 666 new (load 20): 1.4 s for the sweep, 1.3 s for the count; linear, so about a minute each at
+ * 10M under such load, against hours for searching every photo again.
  */
 export async function listUnsearchedEmbeddings(
   model: string,
@@ -39,7 +41,10 @@ export async function listUnsearchedEmbeddings(
     WITH todo AS (
       SELECT e.photo_id FROM photo_embeddings e
       WHERE e.model = ${model} AND (${afterId}::text IS NULL OR e.photo_id > ${afterId}::text)
-        AND NOT EXISTS (SELECT 1 FROM clip_pair_searched s WHERE s.photo_id = e.photo_id AND s.model = ${model})
+        -- The range again on the searched side (implied by the join): a page's anti-join reads only the ids after it,
+        -- so paging through 10M costs one sweep, not one per page.
+        AND NOT EXISTS (SELECT 1 FROM clip_pair_searched s WHERE s.photo_id = e.photo_id AND s.model = ${model}
+          AND (${afterId}::text IS NULL OR s.photo_id > ${afterId}::text))
       ORDER BY e.model, e.photo_id LIMIT ${limit})
     SELECT e.photo_id, e.vector FROM todo JOIN photo_embeddings e USING (photo_id) ORDER BY e.photo_id`;
   return { ids: rows.map((r) => r.photo_id), vectors: rows.map((r) => r.vector) };

@@ -9,7 +9,7 @@ import { LAYOUT_NSID } from './seedReview';
 
 let boss: PgBoss;
 let jobId: string | null = null;
-const WAITING = /index build queued 1[23]m\d\ds ago, (no worker is taking jobs|workers are connected)/;
+const WAITING = /index build queued 1\dm\d\ds ago, (no worker is taking jobs|workers are connected)/;
 
 test.beforeAll(async () => {
   boss = new PgBoss({ connectionString: e2eState().databaseUrl, schedule: false, supervise: false, max: 2 });
