@@ -68,9 +68,9 @@ export async function saveSearchedBlock(
   model: string,
   searched: string[],
   pairs: StoredClipPair[],
-): Promise<void> {
+): Promise<number> {
   const client = db();
-  await client.$transaction([
+  const [inserted] = await client.$transaction([
     client.$executeRaw`
       INSERT INTO clip_pairs (photo_a, photo_b, model, similarity)
       SELECT t.a, t.b, ${model}, t.s FROM unnest(${pairs.map((p) => p.a)}::text[], ${pairs.map((p) => p.b)}::text[],
@@ -84,6 +84,8 @@ export async function saveSearchedBlock(
       WHERE e.photo_id = ANY(${searched}::text[]) AND e.model = ${model}
       ON CONFLICT (photo_id) DO UPDATE SET model = EXCLUDED.model, closed = false`,
   ]);
+  // Pairs new to the table (one found from both its photos, in two blocks, counts once).
+  return inserted;
 }
 
 /** Pairs found by completing groups, then every open searched photo marked closed, in one transaction. */

@@ -71,9 +71,8 @@ async function pairPass(
     blockSize: opts.blockSize ?? SEARCH_BLOCK,
     rows: (after, n) => listUnsearchedEmbeddings(model, after, n),
     onBlock: async (b) => {
-      await saveSearchedBlock(model, b.searched, b.pairs);
+      newPairs += await saveSearchedBlock(model, b.searched, b.pairs);
       searched += b.searched.length;
-      newPairs += b.pairs.length;
       opts.onProgress?.({ searched, total, pairs: newPairs });
     },
   });
