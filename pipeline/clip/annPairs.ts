@@ -124,6 +124,27 @@ export function neighboursAbove(
 
 export type IndexedPair = { a: string; b: string; similarity: number };
 
+/** A block of stored embeddings after `afterId`, in id order; empty when there are no more. */
+export type RowSource = (
+  afterId: string | null,
+  limit: number,
+) => Promise<{ ids: string[]; vectors: Uint8Array[] }>;
+
+export type PairsOptions = {
+  blockSize?: number;
+  signal?: AbortSignal;
+  /**
+   * The rows to search (default: every embedding of the model). Rows the index does not contain yet (embedded after
+   * its build) are then left out, for a later pass: only a row the index holds is found by other rows' searches.
+   */
+  rows?: RowSource;
+  /**
+   * Takes each block's searched ids (those the index holds) and its verified pairs before the next block is read;
+   * nothing is then kept in memory across blocks (no list, no closure: the caller stores the pairs and closes groups).
+   */
+  onBlock?: (block: { searched: string[]; pairs: IndexedPair[] }) => Promise<void>;
+};
+
 /**
  * Every pair of embedded photos whose exact cosine (of the stored float16 vectors) reaches `threshold`, each once,
  * a < b. Streams the model's embeddings in blocks, searches the index for each block, then scores the candidates.
@@ -133,23 +154,28 @@ export async function pairsThroughIndex(
   keyMap: AnnKeys,
   modelKey: string,
   threshold: number,
-  opts: { blockSize?: number; signal?: AbortSignal } = {},
+  opts: PairsOptions = {},
 ): Promise<IndexedPair[]> {
   const blockSize = opts.blockSize ?? SEARCH_BLOCK;
   const floor = threshold - CANDIDATE_MARGIN;
-  const seen = new Set<string>();
+  let seen = new Set<string>();
   const pairs: IndexedPair[] = [];
   const dims = index.dimensions();
+  const source: RowSource = opts.rows ?? ((after, n) => listEmbeddingBlock(modelKey, after, n));
   for (let after: string | null = null; ; ) {
     opts.signal?.throwIfAborted();
-    const block = await listEmbeddingBlock(modelKey, after, blockSize);
+    const block = await source(after, blockSize);
     if (block.ids.length === 0) break;
     after = block.ids[block.ids.length - 1];
+    if (opts.onBlock) seen = new Set();
     const rows: number[] = [];
     const rowKeys: bigint[] = [];
+    const held = opts.rows
+      ? (index.contains(block.ids.map((id) => keyMap.keyOf(id) ?? 0n)) as boolean[])
+      : null;
     for (const [i, id] of block.ids.entries()) {
       const key = keyMap.keyOf(id);
-      if (key === null) continue;
+      if (key === null || (held && !held[i])) continue;
       rows.push(i);
       rowKeys.push(key);
     }
@@ -183,15 +209,20 @@ export async function pairsThroughIndex(
       // An index entry whose embedding is gone or now another model's: not a pair.
       return h ? decodeFloat16(h) : null;
     };
+    const verified: IndexedPair[] = [];
     for (const c of candidates) {
       const va = vector(c.a);
       const vb = vector(c.b);
       if (!va || !vb) continue;
       const similarity = dot(va, vb);
-      if (similarity >= threshold) pairs.push({ ...c, similarity });
+      if (similarity >= threshold) verified.push({ ...c, similarity });
     }
+    if (opts.onBlock)
+      await opts.onBlock({ searched: rowKeys.map((_, i) => block.ids[rows[i]]), pairs: verified });
+    else pairs.push(...verified);
     await new Promise((r) => setImmediate(r));
   }
+  if (opts.onBlock) return [];
   return closeGroups(pairs, threshold, async (ids) => {
     const stored = await getEmbeddingVectors(ids, modelKey);
     return new Map([...stored].map(([id, v]) => [id, decodeFloat16(v)]));
