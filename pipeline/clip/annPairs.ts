@@ -4,6 +4,7 @@ import { getEmbeddingVectors, listEmbeddingBlock } from '../../lib/queries/clip.
 import { ANN_PARAMS } from './annIndex.ts';
 import type { AnnKeys } from './annKeys.ts';
 import { decodeFloat16 } from './float16.ts';
+import { multiplyTransposed } from './matmul.ts';
 
 export type CandidatePair = { a: string; b: string };
 
@@ -61,8 +62,23 @@ export function searchRows(
 }
 type BatchShape = Pick<BatchMatches, 'keys' | 'distances' | 'counts'>;
 
-/** What the last all-neighbours search did, for the bench: rows searched, and those searched again wide. */
-export const searchStats = { rows: 0, wide: 0 };
+/**
+ * What the all-neighbours searches did since the caller zeroed it, for the bench: rows searched, those searched again
+ * wide (and the CPU seconds that took), and those the wide beam did not reach either.
+ */
+export const searchStats = { rows: 0, wide: 0, wideCpu: 0, unreached: 0 };
+
+export type NeighbourOptions = {
+  /** Receives the rows whose narrow search lost them, searched again with the wide beam. */
+  wideRows?: number[];
+  /**
+   * Receives the rows whose search did not return the row itself even with the wide beam: in practice nodes no
+   * search reaches. usearch's multi-threaded add leaves some (unum-cloud/USearch#735: a node linked while its level-0
+   * list was still empty); near-copies added at the same time by two threads end up unreachable together, so their
+   * pair is found by neither side's search. pairsThroughIndex scores these rows against each other exactly.
+   */
+  unreached?: number[];
+};
 
 /**
  * The neighbours of each query row at approximate cosine ≥ `floor`, other than the row itself (by key). Every row is
@@ -77,6 +93,7 @@ export function neighboursAbove(
   keys: bigint[],
   floor: number,
   wide: number = ANN_PARAMS.expansionWide,
+  opts: NeighbourOptions = {},
 ): bigint[][] {
   const dims = index.dimensions();
   const size = index.size();
@@ -108,11 +125,22 @@ export function neighboursAbove(
       }
       out[row] = found;
       if (full && kk < MAX_K && kk < size) more.push(row);
-      else if (!self && !full && expansion < wide) lost.push(row);
+      else if (!self && !full) {
+        if (expansion < wide) lost.push(row);
+        else {
+          searchStats.unreached++;
+          opts.unreached?.push(row);
+        }
+      }
     });
-    searchStats.wide += lost.length;
     visit(more, k * 4, expansion);
+    if (lost.length === 0) return;
+    searchStats.wide += lost.length;
+    opts.wideRows?.push(...lost);
+    const c = process.cpuUsage();
     visit(lost, k, wide);
+    const used = process.cpuUsage(c);
+    searchStats.wideCpu += (used.user + used.system) / 1e6;
   };
   visit(
     keys.map((_, i) => i),
@@ -140,6 +168,8 @@ export async function pairsThroughIndex(
   const seen = new Set<string>();
   const pairs: IndexedPair[] = [];
   const dims = index.dimensions();
+  // Photos no search reached (not even their own): their pairs with each other are scored exactly below.
+  const stray: { ids: string[]; vectors: Float32Array[] } = { ids: [], vectors: [] };
   for (let after: string | null = null; ; ) {
     opts.signal?.throwIfAborted();
     const block = await listEmbeddingBlock(modelKey, after, blockSize);
@@ -155,7 +185,12 @@ export async function pairsThroughIndex(
     }
     const queries = new Float32Array(rows.length * dims);
     for (const [i, r] of rows.entries()) decodeFloat16(block.vectors[r], queries, i * dims);
-    const found = neighboursAbove(index, queries, rowKeys, floor);
+    const unreached: number[] = [];
+    const found = neighboursAbove(index, queries, rowKeys, floor, ANN_PARAMS.expansionWide, { unreached });
+    for (const i of unreached) {
+      stray.ids.push(block.ids[rows[i]]);
+      stray.vectors.push(queries.slice(i * dims, (i + 1) * dims));
+    }
     const candidates: CandidatePair[] = [];
     found.forEach((keys, i) => {
       const self = block.ids[rows[i]];
@@ -192,10 +227,52 @@ export async function pairsThroughIndex(
     }
     await new Promise((r) => setImmediate(r));
   }
+  for (const p of await pairsAmong(stray.ids, stray.vectors, threshold)) {
+    if (seen.has(`${p.a}:${p.b}`)) continue;
+    seen.add(`${p.a}:${p.b}`);
+    pairs.push(p);
+  }
   return closeGroups(pairs, threshold, async (ids) => {
     const stored = await getEmbeddingVectors(ids, modelKey);
     return new Map([...stored].map(([id, v]) => [id, decodeFloat16(v)]));
   });
+}
+
+/**
+ * Every pair (a < b) of the given photos at exact cosine ≥ threshold, by block matrix products: for the photos no
+ * index search reached, a small share of the index (the bench counts them), so this stays far from quadratic in n.
+ */
+export async function pairsAmong(
+  ids: string[],
+  vectors: Float32Array[],
+  threshold: number,
+  blockSize = 2048,
+): Promise<IndexedPair[]> {
+  const out: IndexedPair[] = [];
+  const n = ids.length;
+  if (n < 2) return out;
+  const dims = vectors[0].length;
+  const stack = (start: number, end: number) => {
+    const m = new Float32Array((end - start) * dims);
+    for (let i = start; i < end; i++) m.set(vectors[i], (i - start) * dims);
+    return m;
+  };
+  for (let i = 0; i < n; i += blockSize) {
+    const iEnd = Math.min(n, i + blockSize);
+    const left = stack(i, iEnd);
+    for (let j = i; j < n; j += blockSize) {
+      const jEnd = Math.min(n, j + blockSize);
+      const sims = await multiplyTransposed(left, iEnd - i, j === i ? left : stack(j, jEnd), jEnd - j, dims);
+      for (let r = 0; r < iEnd - i; r++)
+        for (let c = j === i ? r + 1 : 0; c < jEnd - j; c++) {
+          const similarity = sims[r * (jEnd - j) + c];
+          if (similarity < threshold) continue;
+          const [a, b] = ids[i + r] < ids[j + c] ? [ids[i + r], ids[j + c]] : [ids[j + c], ids[i + r]];
+          out.push({ a, b, similarity });
+        }
+    }
+  }
+  return out;
 }
 
 /** Groups of found pairs with at most this many photos get every inner pair scored; bigger ones stay as found. */
