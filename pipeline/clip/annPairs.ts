@@ -9,8 +9,9 @@ import { multiplyTransposed } from './matmul.ts';
 export type CandidatePair = { a: string; b: string };
 
 /**
- * Candidates are taken a little below the threshold: the index compares quantized vectors (f16 moves a cosine by
- * ~1e-3, i8 by ~1e-2), and every candidate is re-scored exactly from the stored vectors anyway.
+ * Candidates are taken a little below the threshold: the index compares quantized vectors. Measured on the bench's
+ * vectors (pairs at cosine ≥ 0.85 among 20k): f16 moves a cosine by ≤ 1e-5, i8 by ≤ 0.0086 (a pair ≥ 0.95 read at most
+ * 0.0067 low), so 0.03 covers i8 3×. Every candidate is re-scored exactly from the stored vectors anyway.
  */
 export const CANDIDATE_MARGIN = 0.03;
 const FIRST_K = 16;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
-import { annFiles, readAnnMeta, syncAnnIndex } from '../../../pipeline/clip/annIndex.ts';
+import { ANN_QUANTIZATION, annFiles, readAnnMeta, syncAnnIndex } from '../../../pipeline/clip/annIndex.ts';
 import { pairsThroughIndex } from '../../../pipeline/clip/annPairs.ts';
 import type { BatchMatches, Matches } from '../../../pipeline/clip/usearch.ts';
 import { encodeFloat16 } from '../../../pipeline/clip/float16.ts';
@@ -139,7 +139,7 @@ describe('ANN index of CLIP embeddings', () => {
 
   it('keeps the index on disk: a restarted process loads it and adds nothing', async () => {
     const meta = readAnnMeta(tmp);
-    expect(meta).toMatchObject({ modelKey: MODEL, dims: DIM, size: 1500, quantization: 'f16' });
+    expect(meta).toMatchObject({ modelKey: MODEL, dims: DIM, size: 1500, quantization: ANN_QUANTIZATION });
     const before = fs.statSync(annFiles(tmp).index).mtimeMs;
     // A new sync is what a restarted worker does: it loads the saved file instead of rebuilding.
     const again = await syncAnnIndex(MODEL, tmp);
