@@ -107,11 +107,6 @@ describe('ANN index of CLIP embeddings', () => {
     const exact = await pairsAboveThreshold(await loadEmbeddingStore(MODEL), THRESHOLD);
     const ann = await findClipNearDuplicates(THRESHOLD, { modelKey: MODEL, dataDir: tmp });
     expect(exact.length).toBeGreaterThan(150);
-    const got = new Set(ann.map(pairKey));
-    console.log(
-      'MISSING',
-      exact.filter((p) => !got.has(pairKey(p))),
-    );
     expect(new Set(ann.map(pairKey))).toEqual(new Set(exact.map(pairKey)));
     expect(clusters(ann)).toEqual(clusters(exact));
     // Every pair carries its exact cosine, at or above the threshold.
