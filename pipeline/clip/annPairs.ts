@@ -73,10 +73,10 @@ export type NeighbourOptions = {
   /** Receives the rows whose narrow search lost them, searched again with the wide beam. */
   wideRows?: number[];
   /**
-   * Receives the rows whose search did not return the row itself even with the wide beam: in practice nodes no
-   * search reaches. usearch's multi-threaded add leaves some (unum-cloud/USearch#735: a node linked while its level-0
-   * list was still empty); near-copies added at the same time by two threads end up unreachable together, so their
-   * pair is found by neither side's search. pairsThroughIndex scores these rows against each other exactly.
+   * Receives the rows whose search did not return the row itself even with the wide beam: search misses, or nodes
+   * no search reaches. usearch's multi-threaded add leaves some (unum-cloud/USearch#735: a node linked while its
+   * level-0 list was still empty); two near-copies can be stranded together (the annBuild test's lost pair), and then
+   * neither side's search finds the pair. pairsThroughIndex scores these rows against each other exactly.
    */
   unreached?: number[];
 };
