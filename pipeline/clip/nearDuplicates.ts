@@ -138,7 +138,7 @@ export const clipSourceNote = (s: ClipPairSource) =>
 /**
  * The installed model as a source of duplicate pairs, or why there is none: no model, or a model whose manifest says
  * its embeddings do not measure similarity. Pairs come only from embeddings of that exact model. Above
- * CLIP_NEAR_DUPLICATE_MAX_PHOTOS (a memory guard: the index holds ~1.2 KB per photo in RAM at f16) they are skipped.
+ * CLIP_NEAR_DUPLICATE_MAX_PHOTOS (a memory guard: the index holds ~0.9 KB per photo in RAM at i8, the default) they are skipped.
  */
 export async function clipPairSource(
   config: ClipConfig,
