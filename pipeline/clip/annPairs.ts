@@ -266,7 +266,7 @@ export async function pairsThroughIndex(
     (p) => !seen.has(`${p.a}:${p.b}`),
   );
   if (opts.onBlock) {
-    // Only this pass's strays meet here: a stray of an earlier pass is not searched again (see the README's limits).
+    // Only this pass's strays meet here: a stray of an earlier pass is not searched again (pipeline/clip/README.md).
     if (stray.ids.length) await opts.onBlock({ searched: stray.ids, pairs: strayPairs });
     return [];
   }
