@@ -1,8 +1,10 @@
 // Builds the scale bench's database: N photos of ~N/100 accounts with a Zipf long tail (the review bench's shape),
 // 8 checks' results with per-check fail/uncertain shares, overrides (single, a bulk batch and its undo), decisions,
-// spot-checks and runs. Set-based SQL on one session with triggers off (session_replication_role = replica), the big
-// tables' indexes built after the load, then the tables the triggers would have kept (photo_flags,
-// account_check_totals, flag scores) filled set-based and the inclusion summary built whole.
+// spot-checks and runs. Set-based SQL on two sessions (one per core) with triggers off (session_replication_role =
+// replica): photos and results generated per chunk of accounts, the big tables' indexes built after the load, then
+// every table the triggers would have kept (photo_flags, account_check_totals, flag scores, the check pages' counts,
+// overridden results, the Runs page's batch counts) filled set-based; the bench builds the inclusion summary whole.
+// v2 writes the same rows as v1 (same hashes), a photo's 8 results side by side instead of one check after another.
 import pg from 'pg';
 
 /** Bump when the data the builder writes changes: the cache folder is named after it. */
