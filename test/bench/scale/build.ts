@@ -4,7 +4,8 @@
 // replica): photos and results generated per chunk of accounts, the big tables' indexes built after the load, then
 // every table the triggers would have kept (photo_flags, account_check_totals, flag scores, the check pages' counts,
 // overridden results, the Runs page's batch counts) filled set-based; the bench builds the inclusion summary whole.
-// v2 writes the same rows as v1 (same hashes), a photo's 8 results side by side instead of one check after another.
+// v2 writes the same photos and results as v1 (same hashes), a photo's 8 results side by side instead of one check
+// after another.
 import pg from 'pg';
 
 /** Bump when the data the builder writes changes: the cache folder is named after it. */
