@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { lstat, readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { processAlive as alive } from './processAlive.ts';
 
 /** A day: PostgreSQL touches the cluster folder at every start and stop, so a used cluster never gets this old. */
 export const STALE_CLUSTER_GRACE_MS = 24 * 3600 * 1000;
@@ -28,15 +29,6 @@ async function ownerOf(cluster: string): Promise<string | null> {
     return typeof pointer === 'string' ? pointer : null;
   } catch {
     return null;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

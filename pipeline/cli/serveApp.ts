@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive as alive } from '../../lib/server/processAlive.ts';
 
 const nextBin = path.resolve('node_modules/next/dist/bin/next');
 // Stamps each request with its connection's address before Next sees it (the login limits' trusted address).
@@ -104,15 +105,6 @@ export type ServeOptions = {
   onReady?: () => void;
   onStop: () => Promise<void>;
 };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * The server's pipeline worker (its child, see pipeline/runs/serverWorker.ts) hands its running batches back when
