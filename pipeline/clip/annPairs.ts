@@ -314,19 +314,11 @@ export async function pairsAmong(
   return out;
 }
 
-/** Groups of found pairs with at most this many photos get every inner pair scored; bigger ones stay as found. */
-export const CLOSURE_MAX = 64;
-
-/**
- * Completes each group the found pairs connect (union-find): a pair the index missed between two members of one group
- * of near-copies (HNSW's recall dips inside tight groups) is scored exactly and kept if it reaches the threshold. The
- * clusters are already joined; this makes the pair list, and each member's best cosine, match the exact search's.
- */
-export async function closeGroups(
-  pairs: IndexedPair[],
-  threshold: number,
-  load: (ids: string[]) => Promise<Map<string, Float32Array>>,
-): Promise<IndexedPair[]> {
+/** The groups (connected components, union-find) the pairs connect: each photo's group root, and each root's members. */
+export function pairGroups(pairs: readonly { a: string; b: string }[]): {
+  rootOf: (id: string) => string;
+  groups: Map<string, string[]>;
+} {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let r = x;
@@ -346,6 +338,23 @@ export async function closeGroups(
     if (g) g.push(x);
     else groups.set(r, [x]);
   }
+  return { rootOf: find, groups };
+}
+
+/** Groups of found pairs with at most this many photos get every inner pair scored; bigger ones stay as found. */
+export const CLOSURE_MAX = 64;
+
+/**
+ * Completes each group the found pairs connect (union-find): a pair the index missed between two members of one group
+ * of near-copies (HNSW's recall dips inside tight groups) is scored exactly and kept if it reaches the threshold. The
+ * clusters are already joined; this makes the pair list, and each member's best cosine, match the exact search's.
+ */
+export async function closeGroups(
+  pairs: IndexedPair[],
+  threshold: number,
+  load: (ids: string[]) => Promise<Map<string, Float32Array>>,
+): Promise<IndexedPair[]> {
+  const { groups } = pairGroups(pairs);
   const known = new Set(pairs.map((p) => (p.a < p.b ? `${p.a}:${p.b}` : `${p.b}:${p.a}`)));
   const out = [...pairs];
   const todo = [...groups.values()].filter((g) => g.length > 2 && g.length <= CLOSURE_MAX);

@@ -16,7 +16,7 @@ import {
 import { getEmbeddingVectors } from '../../lib/queries/clip.ts';
 import type { AnnMeta } from './annIndex.ts';
 import type { AnnKeys } from './annKeys.ts';
-import { CLOSURE_MAX, closeGroups, pairsThroughIndex, SEARCH_BLOCK } from './annPairs.ts';
+import { CLOSURE_MAX, closeGroups, pairGroups, pairsThroughIndex, SEARCH_BLOCK } from './annPairs.ts';
 import { decodeFloat16 } from './float16.ts';
 import type { UsearchIndex } from './usearch.ts';
 
@@ -114,28 +114,15 @@ async function closeOpenGroups(
 ): Promise<StoredClipPair[]> {
   if ((await countOpenSearched(model)) === 0) return [];
   signal?.throwIfAborted();
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    let r = x;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(x, r);
-    return r;
-  };
-  for (const p of stored) {
-    if (!parent.has(p.a)) parent.set(p.a, p.a);
-    if (!parent.has(p.b)) parent.set(p.b, p.b);
-    parent.set(find(p.a), find(p.b));
-  }
-  const size = new Map<string, number>();
-  for (const x of parent.keys()) size.set(find(x), (size.get(find(x)) ?? 0) + 1);
+  const { rootOf, groups } = pairGroups(stored);
   // Only photos in some pair can be in a group: their open marks, asked page by page (a partial index answers).
   const touched = new Set<string>();
-  const members = [...parent.keys()];
+  const members = [...groups.values()].flat();
   for (let i = 0; i < members.length; i += PAGE)
-    for (const id of await filterOpenSearched(model, members.slice(i, i + PAGE))) touched.add(find(id));
+    for (const id of await filterOpenSearched(model, members.slice(i, i + PAGE))) touched.add(rootOf(id));
   const inGroups = stored.filter((p) => {
-    const r = find(p.a);
-    const n = size.get(r) ?? 0;
+    const r = rootOf(p.a);
+    const n = groups.get(r)?.length ?? 0;
     return touched.has(r) && n > 2 && n <= CLOSURE_MAX;
   });
   const completed = await closeGroups(inGroups, floor, async (ids) => {
