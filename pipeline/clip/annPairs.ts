@@ -253,13 +253,9 @@ export async function pairsThroughIndex(
       const similarity = dot(va, vb);
       if (similarity >= threshold) verified.push({ ...c, similarity });
     }
-    if (opts.onBlock) {
-      // A stray row counts as searched only with its pairs among the strays (the end of the pass): a pass killed
-      // before then searches it again.
-      const strays = new Set(unreached);
-      const searched = rows.filter((_, i) => !strays.has(i)).map((r) => block.ids[r]);
-      await opts.onBlock({ searched, pairs: verified });
-    } else pairs.push(...verified);
+    if (opts.onBlock)
+      await opts.onBlock({ searched: rowKeys.map((_, i) => block.ids[rows[i]]), pairs: verified });
+    else pairs.push(...verified);
     await new Promise((r) => setImmediate(r));
   }
   const strayPairs = (await pairsAmong(stray.ids, stray.vectors, threshold)).filter(
@@ -267,7 +263,8 @@ export async function pairsThroughIndex(
   );
   if (opts.onBlock) {
     // Only this pass's strays meet here: a stray of an earlier pass is not searched again (pipeline/clip/README.md).
-    if (stray.ids.length) await opts.onBlock({ searched: stray.ids, pairs: strayPairs });
+    // A pass killed before here loses these few pairs: their photos were marked searched with their blocks.
+    if (strayPairs.length) await opts.onBlock({ searched: [], pairs: strayPairs });
     return [];
   }
   pairs.push(...strayPairs);
