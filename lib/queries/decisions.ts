@@ -16,6 +16,7 @@ import {
   type Tx,
 } from './decisionRequests.ts';
 import { decideGold } from './gold.ts';
+import { leaseAfterUndo, lockReviewerLeases } from './review.ts';
 
 export type {
   DecideInput,
@@ -111,7 +112,8 @@ const SINCE_REOPEN = `id > COALESCE((SELECT max(r.id) FROM account_decisions r W
 
 /**
  * Undoes the reviewer's newest decision that still stands (or `decisionId`): appends an `undo` row, restores the
- * status the account had before it, and gives the reviewer the lease so the account can be decided again.
+ * status the account had before it, and gives the reviewer the lease if the account is theirs to decide again
+ * (leaseAfterUndo: not when an earlier decision stands again, and never a third lease).
  */
 export async function undoDecision(input: {
   userId: string;
@@ -123,6 +125,8 @@ export async function undoDecision(input: {
     input.requestId,
     { userId: input.userId, decision: 'undo', undoesId: input.decisionId },
     async (tx) => {
+      // Before the account's row lock, in the order claims take them (reviewer, then rows).
+      await lockReviewerLeases(tx, input.userId);
       const [target] = input.decisionId
         ? await tx.$queryRawUnsafe<{ id: bigint; nsid: string; round: number }[]>(
             `SELECT id, account_nsid AS nsid, round FROM account_decisions d WHERE id = $1::bigint AND user_id = $2 AND ${EFFECTIVE}`,
@@ -169,11 +173,6 @@ export async function undoDecision(input: {
           requestId: input.requestId,
         },
       });
-      const lease = {
-        leaseUserId: input.userId,
-        leaseExpiresAt: new Date(Date.now() + input.leaseMinutes * 60_000),
-        leaseToken: null,
-      };
       // A double review steps back one stage: undoing the second decision waits for a second reviewer again (it is the
       // second reviewer's to redo), undoing an adjudication returns to the admin's queue, undoing the first starts over.
       const back =
@@ -184,22 +183,22 @@ export async function undoDecision(input: {
             : null;
       // A known-answer test never touched the account: undoing it only hands the account back to answer again.
       if (target.round === 4) {
-        await tx.account.update({ where: { nsid: target.nsid }, data: lease });
+        await leaseAfterUndo(tx, target.nsid, input.userId, input.leaseMinutes);
         return;
       }
       await tx.account.update({
         where: { nsid: target.nsid },
         data: back
-          ? { reviewStatus: 'pending', reviewReason: null, reviewedAt: null, ...back, ...lease }
+          ? { reviewStatus: 'pending', reviewReason: null, reviewedAt: null, ...back }
           : {
               reviewStatus: prev ? (prev.decision === 'approve' ? 'approved' : 'rejected') : 'pending',
               reviewReason: prev?.reason ?? null,
               reviewedAt: prev?.createdAt ?? null,
               qcStage: 'none',
               firstReviewerId: null,
-              ...lease,
             },
       });
+      await leaseAfterUndo(tx, target.nsid, input.userId, input.leaseMinutes);
     },
   );
   // Undoing an answer to a known-answer account must not tell the reviewer its real status: it looks pending, as

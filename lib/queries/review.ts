@@ -98,7 +98,7 @@ export type Lease = { nsid: string; expiresAt: string };
  * could each keep the lease the other just took and leave three or four. Held to the end of the transaction; the
  * statement after it takes a fresh snapshot, which sees the other's committed leases.
  */
-async function lockReviewerLeases(tx: Prisma.TransactionClient, userId: string): Promise<void> {
+export async function lockReviewerLeases(tx: Prisma.TransactionClient, userId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('quarry.review.leases'), hashtext(${userId}))`;
 }
 
@@ -185,6 +185,35 @@ export async function claimNextAccount(
     SELECT nsid, lease_expires_at AS "expiresAt" FROM claimed`;
   });
   return rows[0] ? { nsid: rows[0].nsid, expiresAt: rows[0].expiresAt.toISOString() } : null;
+}
+
+/**
+ * After an undo, in its transaction (which holds lockReviewerLeases): the account is leased to the undoing reviewer only
+ * if a claim could give it to them (pending and theirs to review, or a known-answer account), so they can decide it
+ * again; an account that is decided again (an earlier decision stands) or waits for an admin gets no lease. Like a
+ * claim, it keeps one other lease of theirs at most (the newest), so an undo never hands out a third. True if leased.
+ */
+export async function leaseAfterUndo(
+  tx: Prisma.TransactionClient,
+  nsid: string,
+  userId: string,
+  leaseMinutes: number,
+): Promise<boolean> {
+  const taken = await tx.$executeRaw`
+    UPDATE accounts SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${leaseMinutes * 60}),
+      lease_token = NULL, updated_at = now()
+    WHERE nsid = ${nsid} AND (gold_answer IS NOT NULL OR (review_status = 'pending' AND ${reviewableBy(userId)}))`;
+  if (!taken) {
+    await tx.$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL, lease_token = NULL
+      WHERE nsid = ${nsid} AND lease_user_id = ${userId}`;
+    return false;
+  }
+  await tx.$executeRaw`
+    UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL, lease_token = NULL
+    WHERE lease_user_id = ${userId} AND nsid <> ${nsid} AND nsid NOT IN (
+      SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND nsid <> ${nsid}
+      ORDER BY lease_expires_at DESC LIMIT 1)`;
+  return true;
 }
 
 export type LeaseState = {

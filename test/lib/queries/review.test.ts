@@ -366,7 +366,9 @@ describe('decisions', () => {
     expect(await undoDecision({ userId: alice, requestId: 'u1', leaseMinutes: 10 })).toEqual(u1);
     const u2 = await undoDecision({ userId: alice, requestId: 'u2', leaseMinutes: 10 });
     expect(u2.account).toEqual({ nsid: nsids[0], reviewStatus: 'approved', reviewReason: null });
-    expect((await db().account.findUnique({ where: { nsid: nsids[0] } }))?.leaseUserId).toBe(alice);
+    // Pending again: the reviewer gets it back to decide; approved again (the earlier decision stands): nothing to lease.
+    expect((await db().account.findUnique({ where: { nsid: nsids[1] } }))?.leaseUserId).toBe(alice);
+    expect((await db().account.findUnique({ where: { nsid: nsids[0] } }))?.leaseUserId).toBeNull();
     const history = await listAccountDecisions(nsids[0]);
     expect(history.map((h) => [h.decision, h.reason, h.undoesId !== null])).toEqual([
       ['undo', null, true],
@@ -374,6 +376,65 @@ describe('decisions', () => {
       ['approve', null, false],
     ]);
     expect(history[0].undoesId).toBe(history[1].id);
+  });
+
+  it('undo leases only an account that is undecided again, and keeps the reviewer within two leases', async () => {
+    const live = async () =>
+      (
+        await db().account.findMany({
+          where: { leaseUserId: alice, leaseExpiresAt: { gt: new Date() } },
+          select: { nsid: true },
+        })
+      )
+        .map((a) => a.nsid)
+        .sort();
+    // Bob approved a4; alice rejected it after him. Undoing hers leaves bob's approval standing: no lease, no refusal.
+    await decideAccount({
+      nsid: nsids[4],
+      userId: bob,
+      decision: 'approve',
+      requestId: 'b4',
+      expectedStatus: 'pending',
+    });
+    const mine = await decideAccount({
+      nsid: nsids[4],
+      userId: alice,
+      decision: 'reject',
+      reason: 'heavy_edits',
+      requestId: 'a4',
+      expectedStatus: 'approved',
+    });
+    await decideAccount({
+      nsid: nsids[3],
+      userId: alice,
+      decision: 'approve',
+      requestId: 'a3',
+      expectedStatus: 'pending',
+    });
+    // Alice then reviews a0 with a1 reserved: the two leases a reviewer may hold.
+    expect((await claimNextAccount(alice, 'rank', opts))?.nsid).toBe(nsids[0]);
+    expect((await claimNextAccount(alice, 'rank', opts, [nsids[0]]))?.nsid).toBe(nsids[1]);
+    expect(await live()).toEqual([nsids[0], nsids[1]]);
+
+    const back = await undoDecision({
+      userId: alice,
+      requestId: 'u4',
+      decisionId: mine.decision.id,
+      leaseMinutes: 10,
+    });
+    expect(back.account).toMatchObject({ nsid: nsids[4], reviewStatus: 'approved' });
+    expect((await db().account.findUnique({ where: { nsid: nsids[4] } }))?.leaseUserId).toBeNull();
+    expect(await live()).toEqual([nsids[0], nsids[1]]);
+
+    // Undoing a3 makes it pending and hers to decide again; one of the other two goes, so she still holds two.
+    const reopened = await undoDecision({ userId: alice, requestId: 'u3', leaseMinutes: 10 });
+    expect(reopened.account).toMatchObject({ nsid: nsids[3], reviewStatus: 'pending' });
+    const held = await live();
+    expect(held).toHaveLength(2);
+    expect(held).toContain(nsids[3]);
+    // What she let go is free for bob.
+    const freed = [nsids[0], nsids[1]].find((n) => !held.includes(n));
+    expect((await claimNextAccount(bob, 'rank', opts))?.nsid).toBe(freed);
   });
 
   it('refuses to undo a decision a later one replaced', async () => {

@@ -270,12 +270,13 @@ export function AccountReview({
   }
 
   const undone = (label: string) => ({
-    onSuccess: () =>
+    // An earlier decision may stand again (someone else's before the one undone): say which status it is back to.
+    onSuccess: (r: DecisionResult) =>
       toast({
         kind: 'info' as const,
         text: (
           <>
-            Undone: <bdi className="font-medium">{label}</bdi> is pending again
+            Undone: <bdi className="font-medium">{label}</bdi> is {r.account.reviewStatus} again
           </>
         ),
       }),
