@@ -2,6 +2,7 @@
 // including tiles in rows the virtual grid had not rendered yet when the key was pressed.
 import { expect, type Page, test } from '@playwright/test';
 import { signIn } from './fixtures';
+import { screenshot } from './seedReview';
 
 /** The grid index of the focused element's tile, or null when focus is outside every tile. */
 async function focusedTile(page: Page): Promise<number | null> {
@@ -86,4 +87,55 @@ test('in the checks grid too, focus follows the highlight and the highlight foll
   for (let i = 0; i < 6 && (await focusedTile(page)) === 2; i++) await page.keyboard.press('Tab');
   expect(await focusedTile(page)).toBe(3);
   await expect.poll(() => highlightedTile(page)).toBe(3);
+});
+
+test("in the checks grid, the shortcuts work while a tile's checkbox has focus, and Space toggles that checkbox", async ({
+  page,
+}) => {
+  await signIn(page, 'reviewer');
+  for (const width of [1280, 1440, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto('/checks/clip_nonphoto');
+    const grid = page.getByRole('region', { name: 'Photos flagged by clip_nonphoto' });
+    await expect(grid.locator('[data-cell="3"]')).toBeVisible();
+    const box = (i: number) => grid.locator(`[data-cell="${i}"]`).getByRole('checkbox');
+
+    // A click on tile 1's checkbox selects it and leaves focus there; the grid's keys go on working from it.
+    await box(1).click();
+    await expect(box(1)).toBeFocused();
+    await expect(page.getByText('1 selected')).toBeVisible();
+    await expect.poll(() => highlightedTile(page)).toBe(1);
+    await page.keyboard.press('j');
+    await expect.poll(() => highlightedTile(page)).toBe(2);
+    await expect.poll(() => focusedTile(page)).toBe(2);
+    await page.keyboard.press('x');
+    await expect(box(2)).toBeChecked();
+    await expect(page.getByText('2 selected')).toBeVisible();
+
+    // Tab from the open button back onto a checkbox (Shift+Tab from tile 2's button lands on its checkbox).
+    await page.keyboard.press('Shift+Tab');
+    await expect(box(2)).toBeFocused();
+    // Arrows, K and X from the checkbox.
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => highlightedTile(page)).toBe(3);
+    await box(3).focus();
+    await page.keyboard.press('k');
+    await expect.poll(() => highlightedTile(page)).toBe(2);
+    await box(2).focus();
+    await page.keyboard.press('x');
+    await expect(box(2)).not.toBeChecked();
+    await expect(page.getByText('1 selected')).toBeVisible();
+    // Space on a focused checkbox does what a checkbox does: toggle it (X does the same from anywhere in the grid).
+    await page.keyboard.press(' ');
+    await expect(box(2)).toBeChecked();
+    await expect(page.getByText('2 selected')).toBeVisible();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await screenshot(page, `checks-checkbox-keys-${width}`);
+    // And ? opens the shortcuts from the checkbox.
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: /shortcuts/i });
+    await expect(help).toBeVisible();
+    await expect(help).toContainText('Toggle the focused checkbox, as X does');
+    await page.keyboard.press('Escape');
+  }
 });

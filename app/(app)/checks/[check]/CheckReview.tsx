@@ -20,6 +20,7 @@ const SHORTCUTS = [
   { keys: 'P', action: 'Pass the selection (or the photo)' },
   { keys: 'F', action: 'Fail the selection (or the photo)' },
   { keys: 'Space', action: 'Enlarge the photo (details drawer)' },
+  { keys: 'Space on a checkbox', action: 'Toggle the focused checkbox, as X does' },
   { keys: '?', action: 'Show these shortcuts' },
 ];
 
@@ -139,6 +140,9 @@ export function CheckReview({ check }: { check: string }) {
       if (e.target instanceof HTMLElement && e.target.closest('input:not([type=checkbox]), textarea, select'))
         return;
       const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+      // Every other key works from a tile's checkbox too; Space there toggles the checkbox, as the control announces
+      // itself to a screen reader and as a keyboard user who Tabbed onto it means (enlarging would open a modal drawer).
+      if (k === ' ' && e.target instanceof HTMLInputElement && e.target.type === 'checkbox') return;
       const move = (d: number) =>
         setActive((a) => Math.min(Math.max(0, a + d), Math.max(0, rows.length - 1)));
       const target = selected.size ? [...selected] : rows[active] ? [rows[active].photoId] : [];
