@@ -38,3 +38,22 @@ const FAILURE_KINDS: Record<string, string> = {
 export function failureKindLabel(kind: string): string {
   return FAILURE_KINDS[kind] ?? kind.replace(/_/g, ' ');
 }
+
+/**
+ * Why a photo has no stored image, for the tile that would show its thumbnail; null when it has one. Fetch errors are
+ * stored as `<kind>: <message>` (saveFetchOutcomes), so the kind gives the label.
+ */
+export function noImageReason(p: {
+  contentHash: string | null;
+  availability: string;
+  fetchError: string | null;
+}): string | null {
+  if (p.contentHash) return null;
+  if (p.availability === 'unknown') return 'Not downloaded yet';
+  if (p.availability === 'unavailable') return 'Gone from Flickr (deleted or private)';
+  if (p.availability === 'error') {
+    const kind = p.fetchError?.split(':')[0]?.trim();
+    return `Download failed: ${kind ? failureKindLabel(kind) : 'no reason recorded'}`;
+  }
+  return 'No stored image';
+}

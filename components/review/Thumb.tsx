@@ -6,7 +6,7 @@ import { asBox } from './evidenceWords';
 /**
  * A lazily loaded thumbnail, letterboxed whole into the box its className gives (portrait, panorama or square alike),
  * so a grid cell's height never depends on the photo's shape. `box` draws the watermark box over the picture itself,
- * not over the letterbox bars. A plain box when the photo has no image yet.
+ * not over the letterbox bars. A plain box when the photo has no image, saying why when the caller knows (`missing`).
  */
 export function Thumb({
   contentHash,
@@ -14,22 +14,26 @@ export function Thumb({
   className = '',
   box,
   boxLabel = 'Watermark box',
+  missing,
 }: {
   contentHash: string | null;
   alt: string;
   className?: string;
   box?: unknown;
   boxLabel?: string;
+  /** Why there is no image (e.g. "Gone from Flickr"), shown in its place. */
+  missing?: string | null;
 }) {
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   if (!contentHash) {
+    const why = missing ?? 'No image';
     return (
       <div
-        className={`flex items-center justify-center bg-slate-200 text-xs text-slate-500 ${className}`}
+        className={`flex items-center justify-center bg-slate-200 p-2 text-center text-xs text-slate-600 ${className}`}
         role="img"
-        aria-label={alt}
+        aria-label={alt ? `${alt}: ${why}` : why}
       >
-        no image
+        {why}
       </div>
     );
   }

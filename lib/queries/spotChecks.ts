@@ -8,6 +8,7 @@ import { refreshInclusionSummary, summaryFreshness, summaryReasonCounts } from '
 import { estimatesFrom, type Estimate } from '../stats/spotEstimates.ts';
 import { photoInclusion } from './photos.ts';
 import { SPOT_LABELS, type SpotLabel } from '../reviewVocabulary.ts';
+import { noImageReason } from '../reasons.ts';
 
 export { estimatesFrom, type Estimate };
 
@@ -27,6 +28,8 @@ export type SpotCheckItemRow = {
   photoId: string;
   position: number;
   contentHash: string | null;
+  /** Why there is no thumbnail (not downloaded, gone from Flickr, a failed download), shown on the tile; else null. */
+  noImage: string | null;
   title: string;
   ownerNsid: string;
   labels: string[] | null;
@@ -238,13 +241,16 @@ export async function getSpotCheck(id: string, viewer: SpotCheckViewer = REVIEWE
   const [spotCheck] = await listSpotCheckRows(db(), id);
   if (!spotCheck) throw new NotFoundError(`Spot-check ${id} not found`);
   const items = await db().$queryRaw<
-    (Omit<SpotCheckItemRow, 'labelledAt' | 'gold' | 'knownAnswer'> & {
+    (Omit<SpotCheckItemRow, 'labelledAt' | 'gold' | 'knownAnswer' | 'noImage'> & {
       labelledAt: Date | null;
       gold: boolean;
       knownAnswer: string | null;
+      availability: string;
+      fetchError: string | null;
     })[]
   >`
     SELECT i.photo_id AS "photoId", i.position, p.content_hash AS "contentHash", p.title, p.owner_nsid AS "ownerNsid",
+      p.availability::text AS availability, p.fetch_error AS "fetchError",
       l.labels, u.name AS "labelledBy", l.created_at AS "labelledAt", i.gold, g.answer AS "knownAnswer"
     FROM spot_check_items i JOIN photos p ON p.id = i.photo_id
     LEFT JOIN gold_photos g ON g.photo_id = i.photo_id
@@ -253,8 +259,9 @@ export async function getSpotCheck(id: string, viewer: SpotCheckViewer = REVIEWE
     LEFT JOIN users u ON u.id = l.user_id
     WHERE i.spot_check_id = ${id} ORDER BY i.position`;
   const hasGold = items.some((r) => r.gold);
-  const rows: SpotCheckItemRow[] = items.map(({ gold, knownAnswer, ...r }) => ({
+  const rows: SpotCheckItemRow[] = items.map(({ gold, knownAnswer, availability, fetchError, ...r }) => ({
     ...r,
+    noImage: noImageReason({ contentHash: r.contentHash, availability, fetchError }),
     labelledAt: r.labelledAt?.toISOString() ?? null,
     ...(viewer.admin ? { gold, knownAnswer } : {}),
   }));

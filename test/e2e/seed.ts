@@ -6,6 +6,6 @@ import { seedRunsData } from './seedRuns.ts';
 export async function seedE2eData(opts: { dataDir: string }): Promise<Record<string, string>> {
   const reviewEnv = await seedReviewData(opts);
   const runsEnv = await seedRunsData(opts);
-  const qualityEnv = await seedQualityData();
+  const qualityEnv = await seedQualityData(opts);
   return { ...reviewEnv, ...runsEnv, ...qualityEnv };
 }

@@ -76,6 +76,13 @@ function svg(a: number, j: number, kind: 'photo' | 'drawing' | 'watermark'): str
     <path d="M0 ${120 + (j % 5) * 6} Q 64 ${80 + (a % 4) * 10} 128 ${120} T 256 ${110 + (j % 3) * 8} V192 H0 Z" fill="${land}"/>${mark}</svg>`;
 }
 
+/** A stored thumbnail for a seeded photo of another seed (fetched photos always have one): returns its content hash. */
+export async function writePhotoThumb(dataDir: string, id: string, a: number, j: number): Promise<string> {
+  const hash = hashOf(id);
+  await writeThumb(dataDir, hash, svg(a, j, 'photo'));
+  return hash;
+}
+
 async function writeThumb(dataDir: string, hash: string, source: string): Promise<void> {
   const file = path.join(dataDir, 'images', 'thumbs', hash.slice(0, 2), `${hash}.webp`);
   await mkdir(path.dirname(file), { recursive: true });

@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { wilsonInterval } from '../../lib/stats/wilson';
 import { signIn } from './fixtures';
+import { NO_IMAGE_PHOTOS } from './seedQuality';
+import { screenshot } from './seedReview';
 
 /** Label of item i (keys 1–5): four non-photos, three with minor edits + copyright, one non-wholesome, the rest fine. */
 function keysFor(i: number): string[] {
@@ -76,4 +78,34 @@ test('a spot-check of 50 photos is labelled by keyboard, survives a reload, and 
   await expect(page.getByRole('row', { name: /E2E sample/ })).toContainText(
     `${pct(0.08)} (${pct(wilsonInterval(4, 50).low)}–${pct(wilsonInterval(4, 50).high)})`,
   );
+});
+
+test('a sampled photo the fetch could not store says why on its tile; fetched photos show their thumbnail', async ({
+  page,
+}) => {
+  await signIn(page, 'reviewer');
+  for (const p of NO_IMAGE_PHOTOS) {
+    await page.goto('/spot-checks');
+    await page.getByLabel('Name').fill(`No image ${p.id} ${test.info().repeatEachIndex}`);
+    await page.getByLabel('Sample size').fill('12');
+    // The sample starts where the seed's hash falls: a seed equal to the photo's id draws that photo first.
+    await page.getByLabel('Seed (empty: random)').fill(p.id);
+    await page.getByLabel('Everything ingested').check();
+    await page.getByRole('button', { name: 'Create spot-check' }).click();
+    await expect(page.getByTestId('labelled-count')).toHaveText('0');
+    const grid = page.getByRole('region', { name: 'Sample photos to label' });
+    const tile = grid.getByRole('button', { name: `Open photo ${p.id}` });
+    await expect(tile.getByRole('img')).toHaveAccessibleName(new RegExp(`: ${p.says}`));
+    await expect(tile).toContainText(p.says);
+    // Every other tile of the sample has a stored thumbnail that loads (the e2e seed once left 130 without one).
+    const others = grid.locator('[data-cell]').filter({ hasNot: page.getByText(p.says) });
+    await expect(others.first()).toBeVisible();
+    expect(await grid.getByText('No image', { exact: true }).count()).toBe(0);
+    await page.waitForFunction(() => [...document.images].every((i) => i.complete && i.naturalWidth > 0));
+    for (const width of [1280, 1440, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await tile.scrollIntoViewIfNeeded();
+      await screenshot(page, `spot-no-image-${p.id}-${width}`);
+    }
+  }
 });

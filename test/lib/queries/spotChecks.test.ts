@@ -118,4 +118,30 @@ describe('spot-checks', () => {
     expect(trend.at(-1)?.spotCheck.id).toBe(sc.id);
     expect(trend.at(-1)?.estimates?.find((e) => e.label === 'non_photo')?.count).toBe(2);
   });
+
+  it('says why a sampled photo has no image: not downloaded, gone from Flickr, or which download failure', async () => {
+    await makeAccounts(1, 4, 'noimg');
+    const states = [
+      { availability: 'unknown', fetchError: null },
+      { availability: 'unavailable', fetchError: 'unavailable: Photo not found' },
+      { availability: 'error', fetchError: 'corrupt: VipsJpeg: premature end of JPEG image' },
+    ] as const;
+    for (const [j, st] of states.entries())
+      await db().photo.update({ where: { id: `noimg0p${j}` }, data: { ...st, contentHash: null } });
+    const sc = await createSpotCheck({
+      name: 'Everything',
+      population: 'all',
+      size: 500,
+      seed: 'no-image',
+      userId: alice,
+      licenses: LICENSES,
+    });
+    const items = new Map((await getSpotCheck(sc.id)).items.map((i) => [i.photoId, i]));
+    expect([0, 1, 2, 3].map((j) => items.get(`noimg0p${j}`)?.noImage)).toEqual([
+      'Not downloaded yet',
+      'Gone from Flickr (deleted or private)',
+      'Download failed: corrupt image',
+      null,
+    ]);
+  });
 });

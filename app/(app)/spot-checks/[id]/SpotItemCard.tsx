@@ -41,6 +41,7 @@ export const SpotItemCard = memo(function SpotItemCard({
         >
           <Thumb
             contentHash={item.contentHash}
+            missing={item.noImage}
             alt={item.title || `Photo ${item.photoId}`}
             className="h-full w-full"
           />
