@@ -157,6 +157,25 @@ export async function getEmbeddingVectors(
   return new Map(rows.map((r) => [r.photo_id, r.vector]));
 }
 
+/**
+ * Embeddings re-computed or deleted since the ANN index last applied them (quarry_internal.ann_stale, kept by triggers
+ * on photo_embeddings): the photo and the model of the vector that is no longer theirs, oldest first, keyset-paged.
+ */
+export async function listAnnStale(
+  afterId: bigint,
+  limit: number,
+): Promise<{ id: bigint; photoId: string; model: string }[]> {
+  return db().$queryRaw`
+    SELECT id, photo_id AS "photoId", model FROM quarry_internal.ann_stale WHERE id > ${afterId} ORDER BY id LIMIT ${limit}`;
+}
+
+/** Forgets the stale rows an index has applied and saved (rows written since stay for the next sync). */
+export async function clearAnnStale(ids: bigint[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 50_000)
+    await db()
+      .$executeRaw`DELETE FROM quarry_internal.ann_stale WHERE id = ANY(${ids.slice(i, i + 50_000)}::bigint[])`;
+}
+
 /** Which database this is (its cluster's system identifier and its name): an index on disk belongs to one. */
 export async function databaseIdentity(): Promise<string> {
   const [row] = await db().$queryRaw<{ id: string }[]>`

@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Index, MetricKind, ScalarKind, type UsearchIndex } from './usearch.ts';
 import {
+  clearAnnStale,
   databaseIdentity,
   getEmbeddingVectors,
+  listAnnStale,
   listEmbeddedIds,
   withEmbeddingIndexLock,
 } from '../../lib/queries/clip.ts';
@@ -163,6 +165,22 @@ export async function syncAnnIndex(
       meta = previous;
       keys = AnnKeys.load(f.keys);
     } else if (previous) dropAnnIndex(dataDir);
+    // Photos re-embedded or deleted since the last sync: their old vectors leave the index here, and the walk below
+    // adds each current one back (it is missing now). The rows go once an index without them is saved.
+    const applied: bigint[] = [];
+    let removed = 0;
+    for (let after = 0n; ; ) {
+      const rows = await listAnnStale(after, ANN_ADD_PAGE);
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1].id;
+      for (const r of rows) applied.push(r.id);
+      const gone = rows.flatMap((r) => {
+        const key = r.model === modelKey ? keys.keyOf(r.photoId) : null;
+        return key === null ? [] : [key];
+      });
+      if (index && gone.length)
+        removed += [index.remove(BigUint64Array.from(gone))].flat().reduce((a, b) => a + b, 0);
+    }
     let rebuilt = !meta;
     let added = 0;
     let sinceSave = 0;
@@ -237,7 +255,9 @@ export async function syncAnnIndex(
       throw new NoEmbeddingsError(modelKey);
     }
     meta = { ...meta, size: index.size(), updatedAt: now() };
-    if (added > 0 || rebuilt) persist(index, keys, meta, dataDir);
+    if (added > 0 || rebuilt || removed > 0) persist(index, keys, meta, dataDir);
+    // Rows of other models too: this directory's one index is of `modelKey` (another model's is built from scratch).
+    await clearAnnStale(applied);
     return { index, keys, meta, added, rebuilt, skippedIds };
   });
 }

@@ -1,0 +1,79 @@
+// The ANN index follows the embeddings it mirrors: a re-embedded photo's old vector is replaced by its new one, a
+// deleted photo's is removed, so "similar photos" answers from the current vectors.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../../lib/db.ts';
+import { saveClipResults } from '../../../lib/queries/clip.ts';
+import { syncAnnIndex } from '../../../pipeline/clip/annIndex.ts';
+import { dot } from '../../../pipeline/clip/annPairs.ts';
+import { decodeFloat16, encodeFloat16 } from '../../../pipeline/clip/float16.ts';
+import { findSimilarPhotos } from '../../../pipeline/clip/similarPhotos.ts';
+import { useTestDatabase } from '../../helpers/db.ts';
+import { embeddingWriter, gaussian, unit } from '../../helpers/embeddings.ts';
+
+useTestDatabase();
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-ann-upd-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const MODEL = 'real-clip@upd1';
+const DIM = 32;
+const addEmbeddings = embeddingWriter('upd@N01', 7_000_000_000, MODEL);
+const stale = async () =>
+  Number((await db().$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM quarry_internal.ann_stale`)[0].n);
+
+beforeAll(async () => {
+  await db().account.create({ data: { nsid: 'upd@N01', username: 'upd' } });
+});
+
+describe('ANN index updates', () => {
+  it('replaces a re-embedded photo’s vector and removes a deleted photo’s: similar photos follow', async () => {
+    const g = gaussian(17);
+    const random = () => unit(Array.from({ length: DIM }, g));
+    const query = random();
+    const nearCopy = () => unit(query.map((x) => x + 0.04 * g()));
+    // q, a near-copy of it (to be deleted), a photo far from it (to be re-embedded as another near-copy), the rest.
+    const [q, gone, moved] = await addEmbeddings([
+      query,
+      nearCopy(),
+      random(),
+      ...Array.from({ length: 300 }, random),
+    ]);
+    const built = await syncAnnIndex(MODEL, tmp);
+    expect(built.index.size()).toBe(303);
+    expect((await findSimilarPhotos(q, 5, tmp)).neighbours[0].photoId).toBe(gone);
+
+    await db().photo.delete({ where: { id: gone } });
+    const newVector = nearCopy();
+    // The CLIP stage's own write (an upsert of the embedding), as a re-run over a replaced image makes it.
+    await saveClipResults(
+      [],
+      [{ photoId: moved, vector: Buffer.from(encodeFloat16(newVector)) }],
+      MODEL,
+      null,
+    );
+    expect(await stale()).toBe(2);
+
+    const sync = await syncAnnIndex(MODEL, tmp);
+    expect(sync.index.size()).toBe(302);
+    expect(sync.index.contains(BigInt(gone))).toBe(false);
+    // The index itself holds the new vector: a search for it finds the photo at (quantized) distance ~0.
+    const hit = sync.index.search(new Float32Array(newVector), 1, 0);
+    expect(hit.keys[0]).toBe(BigInt(moved));
+    expect(hit.distances[0]).toBeLessThan(0.02);
+
+    const similar = await findSimilarPhotos(q, 5, tmp);
+    expect(similar.source).toBe('index');
+    expect(similar.neighbours.map((n) => n.photoId)).not.toContain(gone);
+    expect(similar.neighbours[0].photoId).toBe(moved);
+    const stored = await db().photoEmbedding.findUniqueOrThrow({ where: { photoId: moved } });
+    const cosine = dot(decodeFloat16(encodeFloat16(query)), decodeFloat16(stored.vector));
+    expect(similar.neighbours[0].similarity).toBeCloseTo(cosine, 3);
+    expect(cosine).toBeGreaterThan(0.95);
+    // The changes are applied and saved: nothing is left to apply, and a restarted sync has nothing to do.
+    expect(await stale()).toBe(0);
+    expect(await syncAnnIndex(MODEL, tmp)).toMatchObject({ added: 0, rebuilt: false });
+  });
+});
