@@ -59,6 +59,20 @@ export async function countUnsearchedEmbeddings(model: string): Promise<number> 
 }
 
 /**
+ * Stores verified pairs, each once (a pair found again keeps its first row), and only while both photos still have an
+ * embedding of `model` (one re-embedded or deleted meanwhile takes its pairs along). For a caller's transaction.
+ */
+function insertPairs(client: ReturnType<typeof db>, model: string, pairs: StoredClipPair[]) {
+  return client.$executeRaw`
+      INSERT INTO clip_pairs (photo_a, photo_b, model, similarity)
+      SELECT t.a, t.b, ${model}, t.s FROM unnest(${pairs.map((p) => p.a)}::text[], ${pairs.map((p) => p.b)}::text[],
+        ${pairs.map((p) => p.similarity)}::float8[]) AS t(a, b, s)
+      JOIN photo_embeddings ea ON ea.photo_id = t.a AND ea.model = ${model}
+      JOIN photo_embeddings eb ON eb.photo_id = t.b AND eb.model = ${model}
+      ON CONFLICT (photo_a, photo_b) DO NOTHING`;
+}
+
+/**
  * One searched block, in one transaction: its verified pairs (a pair found again, from its other photo or by a pass
  * that was killed after writing it, is kept once) and the marks saying its photos were searched. A photo whose
  * embedding changed meanwhile (the trigger cleared its mark) keeps no mark: the stored vector it was searched with
@@ -71,13 +85,7 @@ export async function saveSearchedBlock(
 ): Promise<number> {
   const client = db();
   const [inserted] = await client.$transaction([
-    client.$executeRaw`
-      INSERT INTO clip_pairs (photo_a, photo_b, model, similarity)
-      SELECT t.a, t.b, ${model}, t.s FROM unnest(${pairs.map((p) => p.a)}::text[], ${pairs.map((p) => p.b)}::text[],
-        ${pairs.map((p) => p.similarity)}::float8[]) AS t(a, b, s)
-      JOIN photo_embeddings ea ON ea.photo_id = t.a AND ea.model = ${model}
-      JOIN photo_embeddings eb ON eb.photo_id = t.b AND eb.model = ${model}
-      ON CONFLICT (photo_a, photo_b) DO NOTHING`,
+    insertPairs(client, model, pairs),
     client.$executeRaw`
       INSERT INTO clip_pair_searched (photo_id, model, closed)
       SELECT e.photo_id, e.model, false FROM photo_embeddings e
@@ -92,13 +100,7 @@ export async function saveSearchedBlock(
 export async function saveClosedGroups(model: string, pairs: StoredClipPair[]): Promise<void> {
   const client = db();
   await client.$transaction([
-    client.$executeRaw`
-      INSERT INTO clip_pairs (photo_a, photo_b, model, similarity)
-      SELECT t.a, t.b, ${model}, t.s FROM unnest(${pairs.map((p) => p.a)}::text[], ${pairs.map((p) => p.b)}::text[],
-        ${pairs.map((p) => p.similarity)}::float8[]) AS t(a, b, s)
-      JOIN photo_embeddings ea ON ea.photo_id = t.a AND ea.model = ${model}
-      JOIN photo_embeddings eb ON eb.photo_id = t.b AND eb.model = ${model}
-      ON CONFLICT (photo_a, photo_b) DO NOTHING`,
+    insertPairs(client, model, pairs),
     client.$executeRaw`UPDATE clip_pair_searched SET closed = true WHERE NOT closed AND model = ${model}`,
   ]);
 }

@@ -8,7 +8,6 @@ import { db } from '../../../lib/db.ts';
 import { ANN_QUANTIZATION, annFiles, readAnnMeta, syncAnnIndex } from '../../../pipeline/clip/annIndex.ts';
 import { pairsThroughIndex } from '../../../pipeline/clip/annPairs.ts';
 import type { BatchMatches, Matches } from '../../../pipeline/clip/usearch.ts';
-import { encodeFloat16 } from '../../../pipeline/clip/float16.ts';
 import {
   findClipNearDuplicates,
   loadEmbeddingStore,
@@ -17,6 +16,7 @@ import {
 import { findSimilarPhotos } from '../../../pipeline/clip/similarPhotos.ts';
 import { similarPhotos } from '../../../pipeline/clip/similarity.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
+import { embeddingWriter, gaussian, unit } from '../../helpers/embeddings.ts';
 
 useTestDatabase();
 
@@ -26,21 +26,6 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const MODEL = 'real-clip@aaaa';
 const DIM = 48;
 const THRESHOLD = 0.95;
-
-/** Seeded normal deviates (Box–Muller over a small LCG): the same set on every run. */
-function gaussian(seed: number): () => number {
-  let s = seed;
-  const u = () => {
-    s = (s * 1664525 + 1013904223) % 2 ** 32;
-    return (s + 1) / (2 ** 32 + 1);
-  };
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
-
-function unit(v: number[]): number[] {
-  const n = Math.hypot(...v);
-  return v.map((x) => x / n);
-}
 
 /**
  * Photos spread over 12 topics (clusters of varied size and spread, as photos of one subject are), with planted
@@ -62,24 +47,7 @@ function universe(count: number, seed: number): number[][] {
   return out;
 }
 
-let nextId = 5_000_000_000;
-async function addEmbeddings(vectors: number[][], model = MODEL): Promise<string[]> {
-  const ids = vectors.map(() => String(nextId++));
-  await db().photo.createMany({
-    data: ids.map((id) => ({
-      id,
-      ownerNsid: 'ann@N01',
-      secret: 's',
-      server: '1',
-      license: 9,
-      dateUpload: new Date('2020-01-01'),
-    })),
-  });
-  await db().photoEmbedding.createMany({
-    data: ids.map((photoId, i) => ({ photoId, model, vector: new Uint8Array(encodeFloat16(vectors[i])) })),
-  });
-  return ids;
-}
+const addEmbeddings = embeddingWriter('ann@N01', 5_000_000_000, MODEL);
 
 const pairKey = (p: { a: string; b: string }) => (p.a < p.b ? `${p.a}:${p.b}` : `${p.b}:${p.a}`);
 

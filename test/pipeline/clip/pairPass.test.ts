@@ -15,6 +15,7 @@ import {
   pairsAboveThreshold,
 } from '../../../pipeline/clip/nearDuplicates.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
+import { embeddingWriter, gaussian, unit } from '../../helpers/embeddings.ts';
 
 useTestDatabase();
 
@@ -23,19 +24,6 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const MODEL = 'real-clip@pair';
 const DIM = 40;
-
-function gaussian(seed: number): () => number {
-  let s = seed;
-  const u = () => {
-    s = (s * 1664525 + 1013904223) % 2 ** 32;
-    return (s + 1) / (2 ** 32 + 1);
-  };
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
-const unit = (v: number[]) => {
-  const n = Math.hypot(...v);
-  return v.map((x) => x / n);
-};
 
 /** Photos around 8 topics, every 7th followed by 1–3 near-copies (cosines ~0.93–0.99 to it). */
 function universe(count: number, seed: number): number[][] {
@@ -53,24 +41,7 @@ function universe(count: number, seed: number): number[][] {
   return out;
 }
 
-let nextId = 6_000_000_000;
-async function addEmbeddings(vectors: number[][], model = MODEL): Promise<string[]> {
-  const ids = vectors.map(() => String(nextId++));
-  await db().photo.createMany({
-    data: ids.map((id) => ({
-      id,
-      ownerNsid: 'pairs@N01',
-      secret: 's',
-      server: '1',
-      license: 9,
-      dateUpload: new Date('2020-01-01'),
-    })),
-  });
-  await db().photoEmbedding.createMany({
-    data: ids.map((photoId, i) => ({ photoId, model, vector: new Uint8Array(encodeFloat16(vectors[i])) })),
-  });
-  return ids;
-}
+const addEmbeddings = embeddingWriter('pairs@N01', 6_000_000_000, MODEL);
 
 const key = (p: { a: string; b: string }) => (p.a < p.b ? `${p.a}:${p.b}` : `${p.b}:${p.a}`);
 const exactPairs = async (threshold: number, model = MODEL) =>

@@ -14,6 +14,7 @@ import { registryOf } from '../../../pipeline/runs/types.ts';
 import { startWorker } from '../../../pipeline/worker.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { closeSynthPool, SYNTH_TABLES, syntheticStage, synthValue } from './syntheticStage.ts';
+import { pollFor } from '../../helpers/pollFor.ts';
 
 const database = useTestDatabase();
 const settings = runSettings({}, { retryDelaySeconds: 1, pollSeconds: 0.5, maxAttempts: 2 });
@@ -33,15 +34,8 @@ afterAll(async () => {
   await closeSynthPool();
 });
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | false>, ms = 60_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | null | false>, ms = 60_000) =>
+  pollFor(what, probe, ms);
 
 it('replaces a pg-boss 10 job schema and finishes the runs it held, counting every batch once', async () => {
   const first = await startWorker({ concurrency: 1, registry, settings, log: () => {} });

@@ -9,6 +9,7 @@ import { startWorker, type Worker } from '../../../pipeline/worker.ts';
 import { getRun, listFailedBatches } from '../../../lib/queries/runs.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { closeSynthPool, SYNTH_TABLES, syntheticStage, synthValue } from './syntheticStage.ts';
+import { pollFor } from '../../helpers/pollFor.ts';
 
 const database = useTestDatabase();
 const settings = runSettings(
@@ -42,15 +43,8 @@ const start = async () => {
   worker = await startWorker({ concurrency: 2, registry, settings, log: () => {} });
 };
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | false>, ms = 30_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | null | false>, ms = 30_000) =>
+  pollFor(what, probe, ms);
 const finished = (id: string) =>
   waitFor(`run ${id} to end`, async () => {
     const r = await getRun(id);

@@ -11,6 +11,7 @@ import { registryOf } from '../../../pipeline/runs/types.ts';
 import { getRun } from '../../../lib/queries/runs.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { SYNTH_TABLES, syntheticStage, synthValue } from './syntheticStage.ts';
+import { pollFor } from '../../helpers/pollFor.ts';
 
 const database = useTestDatabase();
 const registry = registryOf([syntheticStage('synth-a', { after: true }), syntheticStage('synth-b')]);
@@ -67,15 +68,8 @@ async function spawnWorker(itemMs: number): Promise<ChildProcess> {
   return child;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | false>, ms = 150_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | null | false>, ms = 150_000) =>
+  pollFor(what, probe, ms);
 
 const expectedResults = (stage: string, n: number) => {
   const items = Array.from({ length: n }, (_, i) => i).filter((i) => i % 7 !== 3);
