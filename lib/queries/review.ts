@@ -299,14 +299,16 @@ export async function acquireLease(
 export type ReleaseOutcome = {
   nsid: string;
   released: boolean;
-  reason?: 'not leased' | 'not yours' | 'not found';
+  reason?: 'not leased' | 'not yours' | 'not found' | 'other page';
 };
 
 /**
  * Ends the caller's lease on each account and says what happened to each: released, not leased (none, or expired), or
  * not yours (another reviewer's live lease, left untouched). One statement, so it answers for the state it changed.
  * With `pageToken` (a review page being left) it first closes the token, in its own statement so that a claim holding
- * the token's row has committed by then, and also ends every lease taken under that token.
+ * the token's row has committed by then, and also ends every lease taken under that token. A named account the
+ * reviewer's other page took under its own token is left to that page ('other page'): a reload's new page renews the
+ * account on screen before the old page's beacon may land, and another tab on it keeps it.
  */
 export async function releaseLeases(
   nsids: string[],
@@ -321,19 +323,27 @@ export async function releaseLeases(
     await db()
       .$executeRaw`DELETE FROM quarry_internal.review_page_tokens WHERE created_at < now() - interval '1 day'`;
   }
-  const rows = await db().$queryRaw<{ nsid: string; mine: boolean; live: boolean; held: boolean }[]>`
+  const rows = await db().$queryRaw<
+    { nsid: string; mine: boolean; live: boolean; held: boolean; otherPage: boolean }[]
+  >`
     WITH target AS (
-      SELECT nsid, lease_user_id = ${userId} AS mine, COALESCE(lease_expires_at > now(), false) AS live, lease_user_id IS NOT NULL AS held
+      SELECT nsid, lease_user_id = ${userId} AS mine, COALESCE(lease_expires_at > now(), false) AS live, lease_user_id IS NOT NULL AS held,
+        COALESCE(${pageToken}::text IS NOT NULL AND lease_token <> ${pageToken}::text, false) AS other_page
       FROM accounts WHERE nsid = ANY(${nsids}::text[])
         OR (${pageToken}::text IS NOT NULL AND lease_user_id = ${userId} AND lease_token = ${pageToken}::text) FOR UPDATE),
     done AS (
-      UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL, lease_token = NULL FROM target t WHERE a.nsid = t.nsid AND t.mine)
-    SELECT nsid, COALESCE(mine, false) AS mine, live, held FROM target`;
+      UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL, lease_token = NULL FROM target t
+      WHERE a.nsid = t.nsid AND t.mine AND NOT t.other_page)
+    SELECT nsid, COALESCE(mine, false) AS mine, live, held, other_page AS "otherPage" FROM target`;
   const byNsid = new Map(rows.map((r) => [r.nsid, r]));
   return nsids.map((nsid): ReleaseOutcome => {
     const r = byNsid.get(nsid);
     if (!r) return { nsid, released: false, reason: 'not found' };
-    if (r.mine) return r.live ? { nsid, released: true } : { nsid, released: false, reason: 'not leased' };
+    if (r.mine && r.otherPage && r.live) return { nsid, released: false, reason: 'other page' };
+    if (r.mine)
+      return r.live && !r.otherPage
+        ? { nsid, released: true }
+        : { nsid, released: false, reason: 'not leased' };
     return r.held && r.live
       ? { nsid, released: false, reason: 'not yours' }
       : { nsid, released: false, reason: 'not leased' };

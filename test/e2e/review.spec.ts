@@ -212,7 +212,18 @@ test('reloading mid-way loses nothing, and undo still works after the reload', a
     .poll(async () => (await history(page, first)).map((d) => d.decision))
     .toEqual(['approve', ...before]);
   await page.goto('/accounts');
-  // Leaving the review page released the reviewer's leases; the account is still first in the queue, so it comes back.
+  // Leaving the review page releases the reviewer's leases by a beacon, which the queue's first fetch may overtake (it
+  // would show "you" until its next refresh, 30 s on): wait for the release itself, then read the queue afresh.
+  await expect
+    .poll(
+      async () =>
+        (await (await page.request.get(`/api/accounts/${encodeURIComponent(second)}?sample=0`)).json()).lease
+          .mine,
+      { timeout: 15_000 },
+    )
+    .toBe(false);
+  await page.reload();
+  // The account is still first in the queue, so it comes back.
   const row = page.getByRole('row', { name: new RegExp(second.replace(/[@.]/g, '\\$&')) });
   await expect(row).toBeVisible();
   await expect(row.getByRole('cell', { name: 'you' })).toHaveCount(0);

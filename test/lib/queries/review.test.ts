@@ -274,6 +274,23 @@ describe('a review page token', () => {
     expect((await claimNextAccount(bob, 'rank', opts))?.nsid).toBe(nsids[1]);
   });
 
+  it("a reloaded page keeps the account it took again when the old page's beacon lands after that", async () => {
+    const old = 'page-token-eeeeeeeeeeeeeeee';
+    const fresh = 'page-token-ffffffffffffffff';
+    await claimNextAccount(alice, 'rank', opts, [], old);
+    // The reload's new page renews the account on screen under its own token before the old page's beacon arrives.
+    expect((await acquireLease(nsids[0], alice, 10, [], fresh)).held).toBe(true);
+    expect(await releaseLeases([nsids[0]], alice, old)).toEqual([
+      { nsid: nsids[0], released: false, reason: 'other page' },
+    ]);
+    expect(await leasedTo(alice)).toEqual([nsids[0]]);
+    // Leaving the new page ends it; a release without a page (the lease route's DELETE) still ends any of the user's.
+    await releaseLeases([nsids[0]], alice, fresh);
+    expect(await leasedTo(alice)).toEqual([]);
+    await acquireLease(nsids[1], alice, 10, [], fresh.replace('f', 'g'));
+    expect(await releaseLeases([nsids[1]], alice)).toEqual([{ nsid: nsids[1], released: true }]);
+  });
+
   it("a token cannot close or use another reviewer's page", async () => {
     const page = 'page-token-dddddddddddddddd';
     await claimNextAccount(alice, 'rank', opts, [], page);
