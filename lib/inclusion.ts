@@ -84,8 +84,7 @@ export function photoFactsSql(only?: FactsScope): Prisma.Sql {
     only?.sampleRange
       ? Prisma.sql`LEFT JOIN LATERAL (SELECT x.new_verdict FROM latest_overrides x WHERE x.photo_id = p.id AND x."check" = ${check}) ${Prisma.raw(alias)} ON true`
       : Prisma.sql`LEFT JOIN latest_overrides ${Prisma.raw(alias)} ON ${Prisma.raw(alias)}.photo_id = p.id AND ${Prisma.raw(alias)}."check" = ${check}`;
-  return Prisma.sql`
-    WITH failed AS (
+  const failed = Prisma.sql`
       SELECT photo_id, array_agg('check:' || "check" ORDER BY "check") AS reasons
       FROM (
         ${fails}
@@ -95,8 +94,21 @@ export function photoFactsSql(only?: FactsScope): Prisma.Sql {
         WHERE ${scope} AND p.duplicate_of_id IS NOT NULL AND COALESCE(lo.new_verdict, 'fail') = 'fail'
           AND NOT EXISTS (SELECT 1 FROM check_results c WHERE c.photo_id = p.id AND c."check" = 'duplicate')
       ) f
-      GROUP BY photo_id
-    )
+      GROUP BY photo_id`;
+  if (only?.sampleRange) {
+    // The watermark override as a subquery of the row, with no WITH around it: the planner pulls this query up into
+    // the caller's, so the override is looked up only where the rule reads it (an account whose watermark failed and
+    // that no reviewer approved: reasonsSql's CASE), not for each of a sample's ~1,500 candidates.
+    return Prisma.sql`
+    SELECT p.id AS photo_id, p.owner_nsid, p.license, p.availability,
+      (SELECT x.new_verdict FROM latest_overrides x WHERE x.photo_id = p.id AND x."check" = 'watermark') AS watermark_override,
+      COALESCE(f.reasons, ARRAY[]::text[]) AS check_reasons
+    FROM photos p
+    LEFT JOIN (${failed}) f ON f.photo_id = p.id
+    WHERE ${scope}`;
+  }
+  return Prisma.sql`
+    WITH failed AS (${failed})
     SELECT p.id AS photo_id, p.owner_nsid, p.license, p.availability, lw.new_verdict AS watermark_override,
       COALESCE(f.reasons, ARRAY[]::text[]) AS check_reasons
     FROM photos p
