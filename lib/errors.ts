@@ -53,7 +53,16 @@ export class TooManyRequestsError extends HttpError {
   }
 }
 
-/** Prisma's code for a unique-constraint violation. */
+/** A unique-constraint violation, from a model query or a raw one. */
 export function isUniqueViolation(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { code?: string }).code === 'P2002';
+  if (typeof e !== 'object' || e === null) return false;
+  const { code, meta } = e as {
+    code?: string;
+    meta?: { driverAdapterError?: { cause?: { kind?: string } } };
+  };
+  // A model query's violation is P2002; a raw query's is P2010 with the driver adapter's classification.
+  return (
+    code === 'P2002' ||
+    (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation')
+  );
 }

@@ -43,8 +43,11 @@ export function inclusionSettings(opts: InclusionOptions = {}): {
   return { watermarkAccountPolicy: opts.watermarkPolicy ?? env.WATERMARK_ACCOUNT_POLICY };
 }
 
-/** Some accounts' photos, or some photos. */
-export type FactsScope = { accounts?: readonly string[]; photoIds?: readonly string[] };
+/**
+ * Some accounts' photos, or the photos whose sampling hash (`hashtextextended(id, 0)`, the spot-check order:
+ * photos_sample_order_idx) lies in [from, to].
+ */
+export type FactsScope = { accounts?: readonly string[]; sampleRange?: { from: bigint; to: bigint } };
 
 /**
  * The rule's inputs that belong to the photo, one row per photo (`photo_id`, `owner_nsid`, `license`, `availability`,
@@ -55,28 +58,33 @@ export type FactsScope = { accounts?: readonly string[]; photoIds?: readonly str
  * check has written its result row; an override of `duplicate` still wins.
  *
  * Every photo: the effective verdicts come from the effective_verdicts and latest_overrides views (migration
- * 20261205171700), one pass over the results. `accounts` / `photoIds`: only those photos, their failures read from
- * photo_flags, the views' rows kept by the triggers that read them (fail/uncertain only, indexed by owner), so a
- * 200k-photo account is read through its flags instead of 1.6M result lookups or a scan of every result.
+ * 20261205171700), one pass over the results. `accounts` / `sampleRange`: only those photos, their
+ * failures read from photo_flags, the views' rows kept by the triggers that read them (fail/uncertain only, indexed by
+ * owner, and the failures by sampling hash too), so a 200k-photo account is read through its flags instead of 1.6M
+ * result lookups or a scan of every result, and a spot-check's candidates through a few consecutive index pages
+ * (their photo inputs are INCLUDEd in the sampling index: migration 20261206110000).
  */
 export function photoFactsSql(only?: FactsScope): Prisma.Sql {
-  const [column, flagColumn, keys] = only?.accounts
-    ? ['p.owner_nsid', 'owner_nsid', only.accounts]
-    : only?.photoIds
-      ? ['p.id', 'photo_id', only.photoIds]
-      : [null, null, []];
-  const scope = column ? Prisma.sql`${Prisma.raw(column)} = ANY(${[...keys]}::text[])` : Prisma.sql`true`;
-  const fails = flagColumn
-    ? Prisma.sql`SELECT photo_id, "check" FROM photo_flags WHERE verdict = 'fail' AND ${Prisma.raw(flagColumn)} = ANY(${[...keys]}::text[])`
+  const sampleHash = (column: string, r: { from: bigint; to: bigint }) =>
+    Prisma.sql`hashtextextended(${Prisma.raw(column)}, 0) BETWEEN ${r.from}::bigint AND ${r.to}::bigint`;
+  const [scope, flagScope] = only?.accounts
+    ? [
+        Prisma.sql`p.owner_nsid = ANY(${[...only.accounts]}::text[])`,
+        Prisma.sql`owner_nsid = ANY(${[...only.accounts]}::text[])`,
+      ]
+    : only?.sampleRange
+      ? [sampleHash('p.id', only.sampleRange), sampleHash('photo_id', only.sampleRange)]
+      : [Prisma.sql`true`, null];
+  const fails = flagScope
+    ? Prisma.sql`SELECT photo_id, "check" FROM photo_flags WHERE verdict = 'fail' AND ${flagScope}`
     : Prisma.sql`SELECT photo_id, "check" FROM effective_verdicts WHERE verdict = 'fail'`;
   // The newest override of one check, from the latest_overrides view: joined whole (one pass over the overrides) for
   // every photo or an account's, looked up per photo for a few thousand photos (a spot-check's candidates).
   const newest = (alias: string, check: string) =>
-    only?.photoIds
+    only?.sampleRange
       ? Prisma.sql`LEFT JOIN LATERAL (SELECT x.new_verdict FROM latest_overrides x WHERE x.photo_id = p.id AND x."check" = ${check}) ${Prisma.raw(alias)} ON true`
       : Prisma.sql`LEFT JOIN latest_overrides ${Prisma.raw(alias)} ON ${Prisma.raw(alias)}.photo_id = p.id AND ${Prisma.raw(alias)}."check" = ${check}`;
-  return Prisma.sql`
-    WITH failed AS (
+  const failed = Prisma.sql`
       SELECT photo_id, array_agg('check:' || "check" ORDER BY "check") AS reasons
       FROM (
         ${fails}
@@ -86,8 +94,21 @@ export function photoFactsSql(only?: FactsScope): Prisma.Sql {
         WHERE ${scope} AND p.duplicate_of_id IS NOT NULL AND COALESCE(lo.new_verdict, 'fail') = 'fail'
           AND NOT EXISTS (SELECT 1 FROM check_results c WHERE c.photo_id = p.id AND c."check" = 'duplicate')
       ) f
-      GROUP BY photo_id
-    )
+      GROUP BY photo_id`;
+  if (only?.sampleRange) {
+    // The watermark override as a subquery of the row, with no WITH around it: the planner pulls this query up into
+    // the caller's, so the override is looked up only where the rule reads it (an account whose watermark failed and
+    // that no reviewer approved: reasonsSql's CASE), not for each of a sample's ~1,500 candidates.
+    return Prisma.sql`
+    SELECT p.id AS photo_id, p.owner_nsid, p.license, p.availability,
+      (SELECT x.new_verdict FROM latest_overrides x WHERE x.photo_id = p.id AND x."check" = 'watermark') AS watermark_override,
+      COALESCE(f.reasons, ARRAY[]::text[]) AS check_reasons
+    FROM photos p
+    LEFT JOIN (${failed}) f ON f.photo_id = p.id
+    WHERE ${scope}`;
+  }
+  return Prisma.sql`
+    WITH failed AS (${failed})
     SELECT p.id AS photo_id, p.owner_nsid, p.license, p.availability, lw.new_verdict AS watermark_override,
       COALESCE(f.reasons, ARRAY[]::text[]) AS check_reasons
     FROM photos p
@@ -120,14 +141,18 @@ export function photoReasonsSql(licenses: readonly number[], opts: InclusionOpti
     JOIN accounts a ON a.nsid = f.owner_nsid`;
 }
 
-/** The included photos among `photoIds` (a spot-check's candidates), by the same rule, read per photo. */
-export function includedAmongSql(
+/**
+ * The included photos (`photo_id`, `h`: the sampling hash) among those whose sampling hash lies in [from, to]: a range
+ * of a spot-check's candidates, by the same rule.
+ */
+export function includedInSampleRangeSql(
   licenses: readonly number[],
-  photoIds: readonly string[],
+  range: { from: bigint; to: bigint },
   opts: InclusionOptions = {},
 ): Prisma.Sql {
   return Prisma.sql`
-    SELECT f.photo_id FROM (${photoFactsSql({ photoIds })}) f JOIN accounts a ON a.nsid = f.owner_nsid
+    SELECT f.photo_id, hashtextextended(f.photo_id, 0) AS h
+    FROM (${photoFactsSql({ sampleRange: range })}) f JOIN accounts a ON a.nsid = f.owner_nsid
     WHERE cardinality(${reasonsSql(licenses, opts)}) = 0`;
 }
 

@@ -1,9 +1,10 @@
 // Spot-checks: seeded random samples of the dataset, labelled by hand, turned into problem rates with Wilson intervals.
+import { randomUUID } from 'node:crypto';
 import { db, Prisma } from '../db.ts';
 import type { SpotCheckPopulation } from '../generated/prisma/enums.ts';
 import { ConflictError, isUniqueViolation, NotFoundError, BadRequestError } from '../errors.ts';
 import { goldCount, mixGold } from '../domain/goldMix.ts';
-import { includedAmongSql, includedPhotoIdsSql } from '../inclusion.ts';
+import { includedInSampleRangeSql, includedPhotoIdsSql } from '../inclusion.ts';
 import { refreshInclusionSummary, summaryFreshness, summaryReasonCounts } from './inclusionSummary.ts';
 import { estimatesFrom, type Estimate } from '../stats/spotEstimates.ts';
 import { photoInclusion } from './photos.ts';
@@ -58,62 +59,90 @@ const REVIEWER: SpotCheckViewer = { admin: false };
 /** Candidates read per round, per photo asked for: ~75% of photos are included, so one round usually does. */
 const ROUND_PER_ITEM = 1.5;
 const MIN_BIGINT = -(2n ** 63n);
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+/**
+ * Candidates one query evaluates: a round's are split into ranges of the sampling order read side by side on pooled
+ * connections (DATABASE_POOL_SIZE bounds them), since what is not in the sampling indexes (the few duplicates' check
+ * results, accounts and overrides not cached) is still one random read each, which one query makes one after another.
+ */
+const CANDIDATES_PER_QUERY = 400;
 
 /**
  * Draws the sample without reading the whole population: photos in the order of a 64-bit hash of their id (the
- * photos_sample_order_idx expression index, which holds the id too), from where the seed's hash falls, wrapping
- * around, each kept if it is in the population (the inclusion rule evaluated for those photos only). The hash knows
- * nothing of a photo, so the first `size` kept are a uniform sample; the same seed draws the same sample while the
- * photos stay the same. Reads only (each statement sees what is committed, as it did inside the creating transaction).
+ * photos_sample_order_idx expression index), from where the seed's hash falls, wrapping around, each kept if it is in
+ * the population. The hash knows nothing of a photo, so the first `size` kept are a uniform sample; the same seed
+ * draws the same sample while the photos stay the same. For the included photos, the rule is evaluated for a range of
+ * that order at a time (includedInSampleRangeSql: a few consecutive pages of the sampling indexes, not a few random
+ * reads per candidate), `perQuery` candidates a query. Reads only (each statement sees what is committed, as it did
+ * inside the creating transaction).
  */
-async function drawSample(
+export async function drawSample(
   population: SpotCheckPopulation,
   seed: string,
   size: number,
   licenses: readonly number[],
+  perQuery = CANDIDATES_PER_QUERY,
 ): Promise<string[]> {
   const [{ start }] = await db().$queryRaw<{ start: bigint }[]>`SELECT hashtextextended(${seed}, 0) AS start`;
   const out: string[] = [];
-  for (const pass of ['from the seed on', 'wrapped around'] as const) {
-    const arc =
-      pass === 'from the seed on'
-        ? Prisma.sql`hashtextextended(id, 0) >= ${start}`
-        : Prisma.sql`hashtextextended(id, 0) < ${start}`;
-    let after = MIN_BIGINT;
+  // From the seed's hash to the end of the order, then from its beginning up to the seed's hash.
+  const passes: [bigint, bigint][] = [[start, MAX_BIGINT]];
+  if (start > MIN_BIGINT) passes.push([MIN_BIGINT, start - 1n]);
+  for (const [first, last] of passes) {
+    let from = first;
     while (out.length < size) {
+      const want = Math.max(500, Math.ceil((size - out.length) * ROUND_PER_ITEM));
       const rows = await db().$queryRaw<{ id: string; h: bigint }[]>`
-        SELECT id, hashtextextended(id, 0) AS h FROM photos WHERE ${arc} AND hashtextextended(id, 0) > ${after}
-        ORDER BY hashtextextended(id, 0), id LIMIT ${Math.max(500, Math.ceil(size * ROUND_PER_ITEM))}`;
+        SELECT id, hashtextextended(id, 0) AS h FROM photos
+        WHERE hashtextextended(id, 0) BETWEEN ${from}::bigint AND ${last}::bigint
+        ORDER BY hashtextextended(id, 0), id LIMIT ${want}`;
       if (rows.length === 0) break;
-      after = rows[rows.length - 1].h;
-      const ids = rows.map((r) => r.id);
-      const kept = population === 'all' ? new Set(ids) : await includedAmong(ids, licenses);
-      for (const id of ids) if (kept.has(id) && out.length < size) out.push(id);
+      // Every photo up to the last candidate's hash (all of the pass when it ran out: none were left beyond).
+      const to = rows.length < want ? last : rows[rows.length - 1].h;
+      const kept =
+        population === 'all' ? rows.map((r) => r.id) : await includedIn(rows, from, to, licenses, perQuery);
+      for (const id of kept) if (out.length < size) out.push(id);
+      if (to === last) break;
+      from = to + 1n;
     }
   }
   return out;
 }
 
 /**
- * Candidates one query evaluates. A round's are split so their rows (random reads when not cached) are read side by
- * side, and because the rule's cost grows faster than its list of ids: at 10M photos (load 16) 1,500 ids in one query
- * took 2.4–3.1 s with every row cached, in 6 queries of 250 0.5–0.6 s; 12 of 100 read 1,200 cold ones in 0.7–1.4 s.
+ * The included photos with a sampling hash in [from, to] (`candidates`: those photos, in order), in sampling order:
+ * the range is split at candidates' hashes and its parts evaluated on as many pooled connections at once.
  */
-const CANDIDATES_PER_QUERY = 100;
-
-/**
- * The included photos among `ids`, evaluated in slices on as many pooled connections at once (DATABASE_POOL_SIZE
- * bounds them): each candidate is a few random reads (its photo, its flags) when not cached, which one query makes
- * one after another; the disk serves several at once.
- */
-async function includedAmong(ids: string[], licenses: readonly number[]): Promise<Set<string>> {
-  const slices: string[][] = [];
-  for (let i = 0; i < ids.length; i += CANDIDATES_PER_QUERY)
-    slices.push(ids.slice(i, i + CANDIDATES_PER_QUERY));
-  const kept = await Promise.all(
-    slices.map((slice) => db().$queryRaw<{ photo_id: string }[]>(includedAmongSql(licenses, slice))),
+async function includedIn(
+  candidates: { h: bigint }[],
+  from: bigint,
+  to: bigint,
+  licenses: readonly number[],
+  perQuery: number,
+): Promise<string[]> {
+  const ranges: { from: bigint; to: bigint }[] = [];
+  let lo = from;
+  for (let i = perQuery - 1; i < candidates.length - 1; i += perQuery) {
+    const hi = candidates[i].h;
+    // Photos sharing a hash fall in one range; the next starts past it.
+    if (hi >= lo && hi < to) {
+      ranges.push({ from: lo, to: hi });
+      lo = hi + 1n;
+    }
+  }
+  ranges.push({ from: lo, to });
+  const parts = await Promise.all(
+    ranges.map((range) =>
+      db().$queryRaw<{ photo_id: string; h: bigint }[]>(includedInSampleRangeSql(licenses, range)),
+    ),
   );
-  return new Set(kept.flat().map((r) => r.photo_id));
+  return parts
+    .flat()
+    .sort((x, y) =>
+      x.h < y.h ? -1 : x.h > y.h ? 1 : x.photo_id < y.photo_id ? -1 : x.photo_id > y.photo_id ? 1 : 0,
+    )
+    .map((r) => r.photo_id);
 }
 
 /** Photos in the population: from the dashboard's maintained summary, refreshed first like a dashboard load. */
@@ -147,8 +176,11 @@ export async function createSpotCheck(input: {
   goldRate?: number;
 }): Promise<SpotCheckRow> {
   const goldRate = input.goldRate ?? 0;
-  const size = await populationSize(input.population, input.licenses);
-  const sample = await drawSample(input.population, input.seed, input.size, input.licenses);
+  // The population's size (the maintained summary, refreshed first) while the sample is drawn: both only read.
+  const [size, sample] = await Promise.all([
+    populationSize(input.population, input.licenses),
+    drawSample(input.population, input.seed, input.size, input.licenses),
+  ]);
   if (sample.length === 0) throw new BadRequestError('The population is empty: there is nothing to sample');
   return db().$transaction(
     async (tx) => {
@@ -156,26 +188,19 @@ export async function createSpotCheck(input: {
         includedOnly: input.population === 'included' ? input.licenses : null,
       });
       const items = mixGold(input.seed, sample, gold, input.size);
-      const sc = await tx.spotCheck.create({
-        data: {
-          name: input.name,
-          population: input.population,
-          size: items.length,
-          seed: input.seed,
-          // The summary may lag a write the sample already saw: never below what was drawn.
-          populationSize: Math.max(size, sample.length),
-          goldRate,
-          createdById: input.userId,
-        },
-      });
-      await tx.spotCheckItem.createMany({
-        data: items.map((s, i) => ({
-          spotCheckId: sc.id,
-          photoId: s.photoId,
-          position: i + 1,
-          gold: s.gold,
-        })),
-      });
+      // Raw statements: a model query's first use in a process compiles it (~0.1-0.3 s under load).
+      // The summary may lag a write the sample already saw: population_size is never below what was drawn.
+      const [sc] = await tx.$queryRaw<{ id: string }[]>`
+        INSERT INTO spot_checks (id, name, population, size, seed, population_size, gold_rate, created_by_id)
+        VALUES (${randomUUID()}, ${input.name}, ${input.population}::"SpotCheckPopulation", ${items.length}, ${input.seed},
+          ${Math.max(size, sample.length)}, ${goldRate}, ${input.userId})
+        RETURNING id`;
+      // One statement over arrays: Prisma's createMany builds its 1,000-row statement in ~0.1-1 s of client CPU.
+      await tx.$executeRaw`
+        INSERT INTO spot_check_items (spot_check_id, photo_id, position, gold)
+        SELECT ${sc.id}, i.photo_id, i.position::int, i.gold
+        FROM unnest(${items.map((s) => s.photoId)}::text[], ${items.map((s) => s.gold)}::boolean[])
+          WITH ORDINALITY AS i(photo_id, gold, position)`;
       return (await listSpotCheckRows(tx, sc.id))[0];
     },
     { timeout: 600_000 },

@@ -1,6 +1,7 @@
-// The dashboard's maintained summary and the export agree with a full evaluation of the inclusion rule after every
-// kind of write: check results (new, re-check, deleted), overrides (single, a bulk batch and its undo), decisions,
-// photo changes and deletions, account watermark verdicts. The summary is refreshed incrementally, never rebuilt.
+// The dashboard's maintained summary, the export and spot-check sampling agree with a full evaluation of the inclusion
+// rule after every kind of write: check results (new, re-check, deleted), overrides (single, a bulk batch and its
+// undo), decisions, photo changes and deletions, account watermark verdicts. The summary is refreshed incrementally,
+// never rebuilt; sampling reads the failures the triggers keep in photo_flags, by ranges of its sampling order.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db, Prisma } from '../../../lib/db.ts';
 import { includedPhotoIdsSql } from '../../../lib/inclusion.ts';
@@ -8,6 +9,7 @@ import { fullReasonCounts, getDatasetCounts } from '../../../lib/queries/dashboa
 import { decideAccount } from '../../../lib/queries/decisions.ts';
 import { bulkOverride, undoOverrideBatch } from '../../../lib/queries/overrideBatches.ts';
 import { listCheckPhotos, overridePhotos } from '../../../lib/queries/overrides.ts';
+import { drawSample } from '../../../lib/queries/spotChecks.ts';
 import { openSnapshot } from '../../../pipeline/export/source.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { seedInclusionStates } from '../../pipeline/export/seedPhotos.ts';
@@ -24,7 +26,10 @@ async function builtAtNow(): Promise<Date> {
   return r.built_at;
 }
 
-/** Asserts the dashboard and the export agree with the rule evaluated in full; returns the included count. */
+/**
+ * Asserts the dashboard, the export and spot-check sampling agree with the rule evaluated in full; returns the
+ * included count.
+ */
 async function agree(): Promise<number> {
   const dash = await getDatasetCounts(LICENSES);
   const full = await fullReasonCounts(LICENSES);
@@ -40,6 +45,22 @@ async function agree(): Promise<number> {
   const ids = (await db().$queryRaw<{ photo_id: string }[]>(includedPhotoIdsSql(LICENSES)))
     .map((r) => r.photo_id)
     .sort();
+  // A sample as large as the population holds every included photo and nothing else, from any seed (wrapping around),
+  // its candidates evaluated in one range or in ranges of 3.
+  for (const [seed, perQuery] of [
+    ['agree-1', undefined],
+    ['agree-2', 3],
+  ] as const)
+    expect((await drawSample('included', seed, 100, LICENSES, perQuery)).sort()).toEqual(ids);
+  // A smaller one is the first included photos in the sampling order from where the seed's hash falls.
+  const order = await db().$queryRaw<{ id: string }[]>`
+    SELECT id FROM photos ORDER BY hashtextextended(id, 0) < hashtextextended('agree-3', 0), hashtextextended(id, 0), id`;
+  expect(await drawSample('included', 'agree-3', 2, LICENSES, 1)).toEqual(
+    order
+      .map((r) => r.id)
+      .filter((id) => ids.includes(id))
+      .slice(0, 2),
+  );
   const snapshot = await openSnapshot(LICENSES);
   try {
     const exported: string[] = [];

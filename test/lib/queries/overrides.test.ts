@@ -113,4 +113,23 @@ describe('check review', () => {
       ['a1p0', 'pass', 'alice'],
     ]);
   });
+
+  it('a request sent twice at once (a retry racing the first) is recorded once and both get its answer', async () => {
+    await addCheck('a0p3', 'border', 'fail', 0.8);
+    await addCheck('a0p4', 'border', 'uncertain', 0.5);
+    const raced = {
+      userId: alice,
+      photoIds: ['a0p4', 'a0p3'],
+      check: 'border' as const,
+      newVerdict: 'pass' as const,
+      requestId: 'r-race',
+    };
+    const [x, y] = await Promise.all([overridePhotos(raced), overridePhotos(raced)]);
+    expect(x).toEqual(y);
+    expect(x.overridden).toEqual([
+      { photoId: 'a0p3', oldVerdict: 'fail', newVerdict: 'pass' },
+      { photoId: 'a0p4', oldVerdict: 'uncertain', newVerdict: 'pass' },
+    ]);
+    expect(await db().override.count({ where: { requestId: { startsWith: 'r-race:' } } })).toBe(2);
+  });
 });

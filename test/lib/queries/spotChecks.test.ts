@@ -144,4 +144,33 @@ describe('spot-checks', () => {
       null,
     ]);
   });
+
+  it('keeps its items referring to photos: none of a missing photo, no photo of a sample deleted', async () => {
+    const sc = await createSpotCheck({
+      name: 'R',
+      population: 'all',
+      size: 3,
+      seed: 'refs',
+      userId: alice,
+      licenses: LICENSES,
+    });
+    const [item] = (await getSpotCheck(sc.id)).items;
+    // The photo's other rows go first, so only the spot-check holds it.
+    await db().checkResult.deleteMany({ where: { photoId: item.photoId } });
+    await expect(db().$executeRaw`DELETE FROM photos WHERE id = ${item.photoId}`).rejects.toThrow(
+      /is in a spot-check/,
+    );
+    await expect(
+      db()
+        .$executeRaw`INSERT INTO spot_check_items (spot_check_id, photo_id, position) VALUES (${sc.id}, 'no-such-photo', 9)`,
+    ).rejects.toThrow(/refers to no photo/);
+    expect(await db().photo.count({ where: { id: item.photoId } })).toBe(1);
+    expect(await db().spotCheckItem.count({ where: { spotCheckId: sc.id } })).toBe(3);
+    // A photo in no sample can still go (every photo so far is in one: the sample of all 100).
+    const free = await db().photo.create({
+      data: { id: 'free', ownerNsid: 'a0@N01', secret: 's', server: '1', license: 7, dateUpload: new Date() },
+    });
+    await db().$executeRaw`DELETE FROM photos WHERE id = ${free.id}`;
+    expect(await db().photo.count({ where: { id: 'free' } })).toBe(0);
+  });
 });
