@@ -187,19 +187,19 @@ export function checkPhotoMatchesSql(check: CheckName, f: CheckPhotoCriteria): P
 const ORDER = Prisma.sql`ORDER BY score DESC NULLS FIRST, photo_id`;
 
 /**
- * The first `upTo` results of `check` with automatic verdict `v` matching `f`, in page order, as one or two queries
- * each reading an index in page order, so none tests the whole check's ~1M results (at 10M photos) for a selective
- * filter, and a deep page reads index entries only (the check's own (check, verdict, score) index leaves the photo id to
- * the table: 10,000 row fetches for page 50):
- * - results nobody overrode from photo_flags (an unoverridden flag's verdict and score are the check's own), by check
- *   or by account and check;
- * - overridden results from quarry_internal.overridden_results (20261205222020_overridden_results).
+ * Where the results of `check` with automatic verdict `v` matching `f` are read from: one or two `<table> fl … WHERE …`
+ * sources, each with an index in page order, so a page (pageBranch) reads in order and stops, none tests the whole
+ * check's ~1M results (at 10M photos) for a selective filter, and a deep page reads index entries only (the check's own
+ * (check, verdict, score) index leaves the photo id to the table: 10,000 row fetches for page 50):
+ * - results with no standing override from photo_flags (such a flag's verdict and score are the check's own), by
+ *   check or by account and check;
+ * - results with one from quarry_internal.overridden_results (20261205222020_overridden_results).
  * The two parts are disjoint, and together every result with verdict `v`.
  */
-function pageBranch(check: CheckName, f: CheckPhotoCriteria, v: Verdict, upTo: number): Prisma.Sql[] {
+function branchSources(check: CheckName, f: CheckPhotoCriteria, v: Verdict): Prisma.Sql[] {
   const parts: Prisma.Sql[] = [];
   if (f.status !== 'overridden') {
-    parts.push(Prisma.sql`(SELECT fl.photo_id, fl.score FROM photo_flags fl
+    parts.push(Prisma.sql`photo_flags fl
       ${f.license !== undefined ? Prisma.sql`JOIN photos p ON p.id = fl.photo_id AND p.license = ${f.license}` : Prisma.empty}
       WHERE ${Prisma.join(
         [
@@ -209,24 +209,29 @@ function pageBranch(check: CheckName, f: CheckPhotoCriteria, v: Verdict, upTo: n
           f.maxScore !== undefined ? Prisma.sql`fl.score <= ${f.maxScore}` : Prisma.sql`true`,
         ],
         ' AND ',
-      )}
-      ${ORDER} LIMIT ${upTo})`);
+      )}`);
   }
   if (f.status !== 'open') {
-    parts.push(Prisma.sql`(SELECT r.photo_id, r.score FROM quarry_internal.overridden_results r
-      ${f.license !== undefined ? Prisma.sql`JOIN photos p ON p.id = r.photo_id AND p.license = ${f.license}` : Prisma.empty}
+    parts.push(Prisma.sql`quarry_internal.overridden_results fl
+      ${f.license !== undefined ? Prisma.sql`JOIN photos p ON p.id = fl.photo_id AND p.license = ${f.license}` : Prisma.empty}
       WHERE ${Prisma.join(
         [
-          f.account !== undefined ? Prisma.sql`r.owner_nsid = ${f.account}` : Prisma.sql`true`,
-          Prisma.sql`r."check" = ${check} AND r.verdict = ${v}::"Verdict"`,
-          f.minScore !== undefined ? Prisma.sql`r.score >= ${f.minScore}` : Prisma.sql`true`,
-          f.maxScore !== undefined ? Prisma.sql`r.score <= ${f.maxScore}` : Prisma.sql`true`,
+          f.account !== undefined ? Prisma.sql`fl.owner_nsid = ${f.account}` : Prisma.sql`true`,
+          Prisma.sql`fl."check" = ${check} AND fl.verdict = ${v}::"Verdict"`,
+          f.minScore !== undefined ? Prisma.sql`fl.score >= ${f.minScore}` : Prisma.sql`true`,
+          f.maxScore !== undefined ? Prisma.sql`fl.score <= ${f.maxScore}` : Prisma.sql`true`,
         ],
         ' AND ',
-      )}
-      ${ORDER} LIMIT ${upTo})`);
+      )}`);
   }
   return parts;
+}
+
+/** The first `upTo` results of each source, in page order. */
+function pageBranch(check: CheckName, f: CheckPhotoCriteria, v: Verdict, upTo: number): Prisma.Sql[] {
+  return branchSources(check, f, v).map(
+    (from) => Prisma.sql`(SELECT fl.photo_id, fl.score FROM ${from} ${ORDER} LIMIT ${upTo})`,
+  );
 }
 
 /**
@@ -278,12 +283,18 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
   };
 }
 
-/** A count the maintained counts cannot tell (a score range): through the (check, verdict, score) index. */
+/**
+ * A count the maintained counts cannot tell (a score range, an account with a licence): the page's own sources counted
+ * whole, each through its index (a score range is a range of it; an account its prefix of the account index), with
+ * the licence probed per row in photos' (id, license) index. Counting check_results instead tested every result of the
+ * check (~1M at 10M photos) for its photo and standing overrides.
+ */
 async function liveCount(check: CheckName, f: CheckPhotoCriteria): Promise<number> {
-  const needsPhotos = f.account !== undefined || f.license !== undefined;
-  const [{ n }] = await db().$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM check_results cr ${needsPhotos ? Prisma.sql`JOIN photos p ON p.id = cr.photo_id` : Prisma.empty}
-    WHERE ${checkPhotosWhere(check, f, verdictSql(f))}`;
+  const verdicts: Verdict[] = f.verdict ? [f.verdict] : ['fail', 'uncertain'];
+  const counts = verdicts.flatMap((v) =>
+    branchSources(check, f, v).map((from) => Prisma.sql`(SELECT count(*) FROM ${from})`),
+  );
+  const [{ n }] = await db().$queryRaw<{ n: number }[]>`SELECT (${Prisma.join(counts, ' + ')})::int AS n`;
   return n;
 }
 

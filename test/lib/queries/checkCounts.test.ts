@@ -32,6 +32,12 @@ const FILTERS: CheckPhotoCriteria[] = [
   { account: '1@N01' },
   { account: '3@N03', verdict: 'uncertain', status: 'open' },
   { minScore: 0.5 },
+  // Combined filters the maintained counts do not tell (counted from the page's own sources).
+  { minScore: 0.1, maxScore: 0.7 },
+  { minScore: 0.5, status: 'overridden' },
+  { account: '1@N01', license: 9 },
+  { account: '3@N03', minScore: 0.3, verdict: 'fail' },
+  { license: 9, maxScore: 0.95, status: 'open' },
 ];
 
 /**
