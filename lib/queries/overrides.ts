@@ -196,8 +196,16 @@ const ORDER = Prisma.sql`ORDER BY score DESC NULLS FIRST, photo_id`;
  * - results with one from quarry_internal.overridden_results (20261205222020_overridden_results).
  * The two parts are disjoint, and together every result with verdict `v`.
  */
-function branchSources(check: CheckName, f: CheckPhotoCriteria, v: Verdict): Prisma.Sql[] {
+function branchSources(check: CheckName, f: CheckPhotoCriteria, v: Verdict, bucket?: number): Prisma.Sql[] {
   const parts: Prisma.Sql[] = [];
+  const score = Prisma.join(
+    [
+      f.minScore !== undefined ? Prisma.sql`fl.score >= ${f.minScore}` : Prisma.sql`true`,
+      f.maxScore !== undefined ? Prisma.sql`fl.score <= ${f.maxScore}` : Prisma.sql`true`,
+      ...(bucket === undefined ? [] : inBucket(bucket)),
+    ],
+    ' AND ',
+  );
   if (f.status !== 'overridden') {
     parts.push(Prisma.sql`photo_flags fl
       ${f.license !== undefined ? Prisma.sql`JOIN photos p ON p.id = fl.photo_id AND p.license = ${f.license}` : Prisma.empty}
@@ -205,8 +213,7 @@ function branchSources(check: CheckName, f: CheckPhotoCriteria, v: Verdict): Pri
         [
           f.account !== undefined ? Prisma.sql`fl.owner_nsid = ${f.account}` : Prisma.sql`true`,
           Prisma.sql`fl."check" = ${check} AND NOT fl.overridden AND fl.verdict = ${v}::"Verdict"`,
-          f.minScore !== undefined ? Prisma.sql`fl.score >= ${f.minScore}` : Prisma.sql`true`,
-          f.maxScore !== undefined ? Prisma.sql`fl.score <= ${f.maxScore}` : Prisma.sql`true`,
+          score,
         ],
         ' AND ',
       )}`);
@@ -218,13 +225,24 @@ function branchSources(check: CheckName, f: CheckPhotoCriteria, v: Verdict): Pri
         [
           f.account !== undefined ? Prisma.sql`fl.owner_nsid = ${f.account}` : Prisma.sql`true`,
           Prisma.sql`fl."check" = ${check} AND fl.verdict = ${v}::"Verdict"`,
-          f.minScore !== undefined ? Prisma.sql`fl.score >= ${f.minScore}` : Prisma.sql`true`,
-          f.maxScore !== undefined ? Prisma.sql`fl.score <= ${f.maxScore}` : Prisma.sql`true`,
+          score,
         ],
         ' AND ',
       )}`);
   }
   return parts;
+}
+
+/**
+ * The results in one score bucket (quarry_score_bucket), with bounds on the score around it so the page indexes read
+ * just that range (1e-9: a bucket's edge as the SQL computes it may differ from b/100 in the last bits).
+ */
+function inBucket(b: number): Prisma.Sql[] {
+  return [
+    Prisma.sql`quarry_score_bucket(fl.score) = ${b}`,
+    b >= 0 ? Prisma.sql`fl.score >= ${b / 100 - 1e-9}` : Prisma.sql`true`,
+    b <= 99 ? Prisma.sql`fl.score < ${(b + 1) / 100 + 1e-9}` : Prisma.sql`true`,
+  ];
 }
 
 /** The first `upTo` results of each source, in page order. */
@@ -244,7 +262,9 @@ function pageBranch(check: CheckName, f: CheckPhotoCriteria, v: Verdict, upTo: n
 export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Promise<CheckPhotoPage> {
   const verdicts: Verdict[] = f.verdict ? [f.verdict] : ['fail', 'uncertain'];
   const upTo = f.page * f.pageSize;
-  const n = (await maintainedCheckPhotoCount(check, f)) ?? (await liveCount(check, f));
+  const told = await maintainedCheckPhotoCount(check, f);
+  let n = told?.n ?? (await liveCount(check, f));
+  for (const b of told?.edges ?? []) n += await liveCount(check, f, b);
   if (n <= (f.page - 1) * f.pageSize) return { data: [], total: n, page: f.page, pageSize: f.pageSize };
   const branches = verdicts.map((v) => pageBranch(check, f, v, upTo));
   const rows = await db().$queryRaw<
@@ -284,15 +304,14 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
 }
 
 /**
- * A count the maintained counts cannot tell (a score range, an account with a licence): the page's own sources counted
- * whole, each through its index (a score range is a range of it; an account its prefix of the account index), with
- * the licence probed per row in photos' (id, license) index. Counting check_results instead tested every result of the
- * check (~1M at 10M photos) for its photo and standing overrides.
+ * A count the maintained counts do not tell (an account with a score range), or the part they leave to the caller (the
+ * results of one edge bucket of a score range): the page's own sources counted, each through its page index (a score
+ * range is a range of it, an account its prefix).
  */
-async function liveCount(check: CheckName, f: CheckPhotoCriteria): Promise<number> {
+async function liveCount(check: CheckName, f: CheckPhotoCriteria, bucket?: number): Promise<number> {
   const verdicts: Verdict[] = f.verdict ? [f.verdict] : ['fail', 'uncertain'];
   const counts = verdicts.flatMap((v) =>
-    branchSources(check, f, v).map((from) => Prisma.sql`(SELECT count(*) FROM ${from})`),
+    branchSources(check, f, v, bucket).map((from) => Prisma.sql`(SELECT count(*) FROM ${from})`),
   );
   const [{ n }] = await db().$queryRaw<{ n: number }[]>`SELECT (${Prisma.join(counts, ' + ')})::int AS n`;
   return n;

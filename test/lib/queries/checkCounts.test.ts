@@ -38,6 +38,10 @@ const FILTERS: CheckPhotoCriteria[] = [
   { account: '1@N01', license: 9 },
   { account: '3@N03', minScore: 0.3, verdict: 'fail' },
   { license: 9, maxScore: 0.95, status: 'open' },
+  { minScore: 0.6, maxScore: 0.6 },
+  { license: 9, minScore: 0.2 },
+  { maxScore: 0 },
+  { minScore: 150 },
 ];
 
 /**
