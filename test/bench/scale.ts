@@ -37,7 +37,7 @@ export const flags: Record<string, string> = {
   port: 'PostgreSQL port (5440)',
   rebuild: 'rebuild the cached database',
   'build-only': 'build the database, measure nothing',
-  only: 'dashboard, checks (the check pages), writes (check-result writes) or rest',
+  only: 'dashboard, checks (the check pages), writes (check-result writes) or rest; comma-separated',
   'no-export': 'skip the export',
   'no-full': 'skip the whole-rule evaluation the dashboard used to run',
 };
@@ -187,10 +187,10 @@ export async function run(args: string[]): Promise<void> {
       `${'database size'.padEnd(46)} ${`${(Number(facts.bytes) / 1e9).toFixed(1)} GB`.padStart(12)}  = ${gbPerM.toFixed(2)} GB per million photos`,
     );
 
-    const only = flags.only;
-    if (only !== undefined && !['dashboard', 'checks', 'writes', 'rest'].includes(String(only)))
-      throw new UsageError('--only must be dashboard, checks, writes or rest');
-    const part = (name: string) => only === undefined || only === name;
+    const only = flags.only === undefined ? undefined : String(flags.only).split(',');
+    if (only?.some((o) => !['dashboard', 'checks', 'writes', 'rest'].includes(o)))
+      throw new UsageError('--only takes dashboard, checks, writes or rest (comma-separated)');
+    const part = (name: string) => only === undefined || only.includes(name);
     const [big] = await db().$queryRaw<{ nsid: string }[]>`SELECT nsid FROM accounts ORDER BY rank LIMIT 1`;
     if (part('dashboard')) await dashboardFigures(big.nsid, !flags['no-full']);
     if (part('checks')) await checkPageFigures(big.nsid);
