@@ -6,6 +6,9 @@ export async function register(): Promise<void> {
   // `next start` run directly with the system's node (not through npm) may be older than Quarry supports.
   const { refuseOldNode } = await import('./lib/server/nodeVersion.ts');
   refuseOldNode();
+  // `npm start` preloads this; for a bare `next start` only requests after this point carry the address.
+  const { installPeerAddressStamp } = await import('./lib/server/peerAddress.ts');
+  installPeerAddressStamp();
   const { repairStaleExports } = await import('./lib/queries/exports.ts');
   const repaired = await repairStaleExports().catch((e: unknown) => {
     console.error(`Could not check for stale exports: ${e instanceof Error ? e.message : String(e)}`);

@@ -3,7 +3,8 @@ import { AuthError } from 'next-auth';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { signIn, signOut } from '@/lib/auth/auth';
+import { LoginLimited, signIn, signOut } from '@/lib/auth/auth';
+import { loginRefusalMessage } from '@/lib/auth/loginRefusal';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, issueDeviceToken } from '@/lib/auth/trustedDevice';
 
 export type LoginState = { error?: string };
@@ -35,15 +36,8 @@ export async function loginAction(_prev: LoginState, form: FormData): Promise<Lo
       redirect: false,
     });
   } catch (e) {
+    if (e instanceof LoginLimited) return { error: loginRefusalMessage(e.refusal) };
     if (e instanceof AuthError) {
-      const code = (e as AuthError & { code?: string }).code;
-      if (code === 'rate_limited')
-        return { error: 'Too many failed attempts. Wait a few minutes and try again.' };
-      if (code === 'account_limited')
-        return {
-          error:
-            'Too many failed attempts on this account. Wait a few minutes, or ask an admin to unlock it.',
-        };
       return { error: 'Wrong email or password, or the account is disabled.' };
     }
     throw e;

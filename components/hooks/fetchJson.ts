@@ -4,6 +4,7 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly code?: string,
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -22,8 +23,8 @@ export async function fetchJson<T>(url: string, init?: RequestInit & { json?: un
   const text = await res.text();
   const body = text ? (JSON.parse(text) as unknown) : null;
   if (!res.ok) {
-    const err = (body as { error?: { message?: string; code?: string } } | null)?.error;
-    throw new ApiError(err?.message ?? `Request failed (${res.status})`, res.status, err?.code);
+    const err = (body as { error?: { message?: string; code?: string; details?: unknown } } | null)?.error;
+    throw new ApiError(err?.message ?? `Request failed (${res.status})`, res.status, err?.code, err?.details);
   }
   return body as T;
 }

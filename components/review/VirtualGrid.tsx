@@ -1,6 +1,14 @@
 'use client';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import {
+  type ReactNode,
+  type RefObject,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
 
 type Props = {
   count: number;
@@ -18,6 +26,11 @@ type Props = {
   /** With height 'fill': pixels kept free under the grid (the page's padding, a pager). */
   fillBelow?: number;
   activeIndex: number;
+  /**
+   * Focus entered a tile other than the active one (Tab, a click on one of its buttons): make it the active one, so
+   * the highlight, the keys that act on it and what a screen reader announces are the same tile.
+   */
+  onActivate?: (index: number) => void;
   renderCell: (index: number) => ReactNode;
   onColumns?: (columns: number) => void;
 };
@@ -54,7 +67,8 @@ function useFillHeight(ref: RefObject<HTMLDivElement | null>, on: boolean, below
  * A virtualised grid: only the rows in view (plus a few) exist in the DOM, so 10,000 thumbnails scroll smoothly.
  * Rows are measured (measureElement), never assumed: a cell as tall as its content pushes the next row down instead of
  * sliding under it, whatever the screen width, photo shape or evidence length.
- * The active cell is scrolled into view and focused, which makes keyboard navigation work with virtual rows.
+ * The active cell is scrolled into view and focused, which makes keyboard navigation work with virtual rows; focus
+ * entering another cell makes that one active (onActivate). One tile, whichever way the reviewer moves.
  */
 export function VirtualGrid({
   count,
@@ -65,6 +79,7 @@ export function VirtualGrid({
   height,
   fillBelow = 24,
   activeIndex,
+  onActivate,
   renderCell,
   onColumns,
 }: Props) {
@@ -92,6 +107,23 @@ export function VirtualGrid({
   // A new column count reshapes every row: forget the old measurements.
   useEffect(() => virtualizer.measure(), [columns, virtualizer]);
 
+  // The tile still to be focused: its row may not be rendered yet when the active index moves far (a row scrolled into
+  // view renders a frame or two later), so every render tries again until it exists.
+  const pendingFocus = useRef<number | null>(null);
+  const focusPending = useCallback(() => {
+    const index = pendingFocus.current;
+    const root = scrollRef.current;
+    if (index === null || !root) return;
+    const cell = root.querySelector<HTMLElement>(`[data-cell="${index}"]`);
+    if (!cell) return;
+    pendingFocus.current = null;
+    // Focus already inside the tile (its label or verdict buttons) stays where the reviewer put it.
+    if (cell.contains(document.activeElement)) return;
+    cell.querySelector<HTMLElement>(`[data-grid-index="${index}"]`)?.focus({ preventScroll: true });
+    // The grid scrolled its own rows; the page may still hide the tile under the window's edge (panels above the grid).
+    cell.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, []);
+
   useEffect(() => {
     if (activeIndex < 0 || activeIndex >= count) return;
     virtualizer.scrollToIndex(Math.floor(activeIndex / columns), { align: 'auto' });
@@ -103,13 +135,29 @@ export function VirtualGrid({
       !scrollRef.current?.contains(active)
     )
       return;
-    const id = requestAnimationFrame(() => {
-      scrollRef.current
-        ?.querySelector<HTMLElement>(`[data-grid-index="${activeIndex}"]`)
-        ?.focus({ preventScroll: true });
-    });
+    pendingFocus.current = activeIndex;
+    const id = requestAnimationFrame(focusPending);
     return () => cancelAnimationFrame(id);
-  }, [activeIndex, columns, count, virtualizer]);
+  }, [activeIndex, columns, count, virtualizer, focusPending]);
+  // Focus entering another tile makes it the active one (a native focusin listener: one for the whole grid).
+  const activation = useRef({ onActivate, activeIndex });
+  activation.current = { onActivate, activeIndex };
+  useEffect(() => {
+    const root = scrollRef.current;
+    if (!root) return;
+    const onFocusIn = (e: FocusEvent) => {
+      const cell = (e.target as HTMLElement | null)?.closest?.('[data-cell]');
+      const index = cell ? Number(cell.getAttribute('data-cell')) : Number.NaN;
+      const { onActivate: activate, activeIndex: current } = activation.current;
+      if (activate && Number.isInteger(index) && index !== current) activate(index);
+    };
+    root.addEventListener('focusin', onFocusIn);
+    return () => root.removeEventListener('focusin', onFocusIn);
+  }, []);
+  // After every render: the pending tile's row may have just appeared.
+  useEffect(() => {
+    focusPending();
+  });
 
   return (
     <div

@@ -1,6 +1,7 @@
 'use client';
 import { useRunsQuery } from '@/components/hooks/useRunsQuery';
 import type { Thresholds } from '@/pipeline/runs/config';
+import { IndexBuildNotice } from './IndexBuildNotice';
 import { RunCard } from './RunCard';
 import { StartRunForm } from './StartRunForm';
 
@@ -16,6 +17,7 @@ export function RunsPanel({
   return (
     <div className="space-y-6">
       <StartRunForm defaultLicenses={defaultLicenses} defaultThresholds={defaultThresholds} />
+      <IndexBuildNotice />
       <section aria-labelledby="runs-h" className="space-y-3">
         <h2 id="runs-h" className="font-medium">
           History{runs.data ? ` (${runs.data.total})` : ''}

@@ -3,21 +3,18 @@ import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { revokeSessions } from '../queries/users.ts';
 import { authConfig } from './config.ts';
+import { clientAddress } from './clientAddress.ts';
 import { checkLogin } from './login.ts';
+import { type LoginRefusal, recordLoginRefusal } from './loginRefusal.ts';
 import { deviceCookieFrom } from './trustedDevice.ts';
 
-export class LoginRateLimited extends CredentialsSignin {
-  code = 'rate_limited';
-}
-
-export class AccountLoginLimited extends CredentialsSignin {
-  code = 'account_limited';
-}
-
-function clientIp(req: Request | undefined): string | null {
-  // Next fills X-Forwarded-For with the socket's address when a request comes without one.
-  const fwd = req?.headers.get('x-forwarded-for');
-  return fwd ? fwd.split(',')[0].trim().slice(0, 64) : (req?.headers.get('x-real-ip')?.slice(0, 64) ?? null);
+/** A sign-in refused by a login limit; `retryAfterSeconds` says when that limit lifts. */
+export class LoginLimited extends CredentialsSignin {
+  constructor(readonly refusal: LoginRefusal) {
+    super();
+    // The code reaches the login form (and next-auth's error redirect): which limit, not the wait.
+    this.code = refusal.block === 'account' ? 'account_limited' : 'rate_limited';
+  }
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
@@ -28,13 +25,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       async authorize(raw, request) {
         const outcome = await checkLogin(
           raw,
-          clientIp(request),
+          request ? clientAddress(request.headers) : null,
           undefined,
           deviceCookieFrom(request?.headers.get('cookie')),
         );
         if (outcome.ok) return outcome.user;
-        if (outcome.reason === 'limited')
-          throw outcome.block === 'account' ? new AccountLoginLimited() : new LoginRateLimited();
+        if (outcome.reason === 'limited') {
+          const refusal = { block: outcome.block, retryAfterSeconds: outcome.retryAfterSeconds };
+          recordLoginRefusal(refusal);
+          throw new LoginLimited(refusal);
+        }
         return null;
       },
     }),

@@ -15,7 +15,7 @@ export type SignedInUser = { id: string; email: string; name: string; role: stri
 export type LoginOutcome =
   | { ok: true; user: SignedInUser }
   | { ok: false; reason: 'invalid' | 'wrong' }
-  | { ok: false; reason: 'limited'; block: LoginBlock };
+  | { ok: false; reason: 'limited'; block: LoginBlock; retryAfterSeconds: number };
 
 /** `device`: the browser's device cookie, if any (lib/auth/trustedDevice.ts). */
 export async function checkLogin(
@@ -29,7 +29,13 @@ export async function checkLogin(
   const { email, password } = parsed.data;
   const keys = loginKeys(email, ip, trustedDeviceId(device, email));
   const admission = await admitLogin(keys);
-  if (!admission.admitted) return { ok: false, reason: 'limited', block: admission.block };
+  if (!admission.admitted)
+    return {
+      ok: false,
+      reason: 'limited',
+      block: admission.block,
+      retryAfterSeconds: admission.retryAfterSeconds,
+    };
   const user = await getUserByEmail(email);
   const ok = user !== null && !user.disabled && (await verify(user.passwordHash, password));
   if (!ok || !user) return { ok: false, reason: 'wrong' };

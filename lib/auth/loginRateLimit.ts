@@ -5,8 +5,8 @@
 // - account+IP (LOGIN_MAX_ATTEMPTS per window): stops guessing one account from one address; someone guessing
 //   the admin's password from elsewhere does not touch the admin's own account+IP counter.
 // - IP (LOGIN_IP_MAX_ATTEMPTS): stops one address spraying many accounts.
-// - account (LOGIN_ACCOUNT_MAX_ATTEMPTS, a slower back-off): stops guessing from many addresses (or forged
-//   X-Forwarded-For headers). An attacker can exhaust it on purpose, so another admin (Users page) or the
+// - account (LOGIN_ACCOUNT_MAX_ATTEMPTS, a slower back-off): stops guessing from many addresses. (The address is
+//   the connection's own, lib/auth/clientAddress.ts: forged X-Forwarded-For headers do not make new ones.) An attacker can exhaust it on purpose, so another admin (Users page) or the
 //   CLI (`users unlock`) lifts it at once, and it expires on its own after the window.
 // A browser that signed in to the account before (lib/auth/trustedDevice.ts) is limited on its own key instead,
 // so exhausting the address and account limits does not lock the account's own user out.
@@ -37,13 +37,15 @@ export function loginKeys(email: string, ip: string | null, deviceId: string | n
 /** Admits one attempt, or says which limit refused it; a refused attempt is not counted. */
 export async function admitLogin(
   keys: LoginKeys,
-): Promise<{ admitted: true } | { admitted: false; block: LoginBlock }> {
+): Promise<{ admitted: true } | { admitted: false; block: LoginBlock; retryAfterSeconds: number }> {
   const window = env.LOGIN_WINDOW_MINUTES * 60;
   if (keys.device) {
     const r = await admitLoginAttempt([
       { key: keys.device, max: env.LOGIN_MAX_ATTEMPTS, windowSeconds: window },
     ]);
-    return r.admitted ? { admitted: true } : { admitted: false, block: 'address' };
+    return r.admitted
+      ? { admitted: true }
+      : { admitted: false, block: 'address', retryAfterSeconds: r.retryAfterSeconds };
   }
   const limits = [
     { key: keys.pair, max: env.LOGIN_MAX_ATTEMPTS, windowSeconds: window },
@@ -52,7 +54,11 @@ export async function admitLogin(
   ];
   const r = await admitLoginAttempt(limits);
   if (r.admitted) return { admitted: true };
-  return { admitted: false, block: r.blockedKey === keys.account ? 'account' : 'address' };
+  return {
+    admitted: false,
+    block: r.blockedKey === keys.account ? 'account' : 'address',
+    retryAfterSeconds: r.retryAfterSeconds,
+  };
 }
 
 export async function loginSucceeded(keys: LoginKeys): Promise<void> {

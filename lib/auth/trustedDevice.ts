@@ -1,6 +1,6 @@
 // A browser that has signed in to an account before gets a signed cookie naming that account. Its later attempts
 // are limited on their own (LOGIN_MAX_ATTEMPTS per window for that browser) instead of by the address and
-// account-wide limits, so an attacker who exhausts those (easy with forged X-Forwarded-For headers) cannot lock
+// account-wide limits, so an attacker who exhausts those (from many addresses) cannot lock
 // the account's own user out. Without AUTH_SECRET (some tests) no browser is trusted.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { normaliseEmail } from '../queries/users.ts';

@@ -1,7 +1,7 @@
 // Account review: the queue of the top accounts, leases that keep two reviewers off one account, and an account's page data.
 import { db, Prisma } from '../db.ts';
 import type { ReviewStatus } from '../generated/prisma/enums.ts';
-import { NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import type { QueueOrder } from '../reviewVocabulary.ts';
 
 /** `goldRate`: the chance a claim serves a known-answer account the reviewer has not answered (0 or absent: never). */
@@ -93,6 +93,16 @@ export async function listReviewQueue(
 export type Lease = { nsid: string; expiresAt: string };
 
 /**
+ * Serialises one reviewer's claims and lease takings (never different reviewers'): each counts and releases the
+ * reviewer's other leases from its own snapshot, so two running at once (a page's catch-up claim and its reservation)
+ * could each keep the lease the other just took and leave three or four. Held to the end of the transaction; the
+ * statement after it takes a fresh snapshot, which sees the other's committed leases.
+ */
+async function lockReviewerLeases(tx: Prisma.TransactionClient, userId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('quarry.review.leases'), hashtext(${userId}))`;
+}
+
+/**
  * A pending account the user may review: not waiting for adjudication (an admin's), and not one waiting for the blind
  * second review of a double review that this user made the first review of.
  */
@@ -128,7 +138,8 @@ function pageGate(userId: string, pageToken: string | null): Prisma.Sql {
  *
  * A reviewer holds at most two leases: the one claimed now and one other — the account on screen (`exclude[0]`) if they
  * hold it, else their most recently renewed lease. Every other lease of theirs ends in the same statement, so looping
- * `claim` with a growing `exclude` cannot hoard accounts. (Keeping the newest rather than strictly `exclude[0]` matters
+ * `claim` with a growing `exclude` cannot hoard accounts, and concurrent claims of one reviewer run one after the
+ * other (lockReviewerLeases). (Keeping the newest rather than strictly `exclude[0]` matters
  * when a page's reservation request lands late, after the page already moved on to another account: it must not
  * release the account now on screen.)
  */
@@ -140,7 +151,9 @@ export async function claimNextAccount(
   pageToken: string | null = null,
 ): Promise<Lease | null> {
   const onScreen = exclude[0] ?? null;
-  const rows = await db().$queryRaw<{ nsid: string; expiresAt: Date }[]>`
+  const rows = await db().$transaction(async (tx) => {
+    await lockReviewerLeases(tx, userId);
+    return tx.$queryRaw<{ nsid: string; expiresAt: Date }[]>`
     WITH ${pageGate(userId, pageToken)},
     claimed AS (
       UPDATE accounts a SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${opts.leaseMinutes * 60}),
@@ -170,6 +183,7 @@ export async function claimNextAccount(
         AND a.nsid NOT IN (SELECT nsid FROM claimed) AND a.nsid NOT IN (SELECT nsid FROM kept)
       RETURNING a.nsid)
     SELECT nsid, lease_expires_at AS "expiresAt" FROM claimed`;
+  });
   return rows[0] ? { nsid: rows[0].nsid, expiresAt: rows[0].expiresAt.toISOString() } : null;
 }
 
@@ -184,7 +198,9 @@ export type LeaseState = {
 
 /**
  * Takes or renews the lease on one account, unless another reviewer holds a live one. A reviewer holds the account on
- * screen plus the reserved next one (`keep`), so taking a pending one releases any other.
+ * screen plus the reserved next one (`keep`), so taking one releases any other. An account already decided has nothing
+ * to review, so it is refused (409, code `decided`): leasing it would keep it from nobody and give its taker a third
+ * lease. A double review's second round is still `pending`, so it is leased as before.
  */
 export async function acquireLease(
   nsid: string,
@@ -194,23 +210,20 @@ export async function acquireLease(
   pageToken: string | null = null,
 ): Promise<LeaseState> {
   return db().$transaction(async (tx) => {
+    await lockReviewerLeases(tx, userId);
     // A renewal from a page that has left (its token closed) takes nothing: it answers with the account's state.
     const taken = await tx.$queryRaw<{ expiresAt: Date; status: ReviewStatus }[]>`
       WITH ${pageGate(userId, pageToken)}
       UPDATE accounts SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${leaseMinutes * 60}),
         lease_token = ${pageToken}, updated_at = now()
       WHERE nsid = ${nsid} AND (SELECT open FROM gate) AND (lease_user_id IS NULL OR lease_user_id = ${userId} OR lease_expires_at < now())
-        AND (gold_answer IS NOT NULL OR review_status <> 'pending' OR ${reviewableBy(userId)})
+        AND (gold_answer IS NOT NULL OR (review_status = 'pending' AND ${reviewableBy(userId)}))
       RETURNING lease_expires_at AS "expiresAt",
         -- A known-answer account looks like any pending one: its real status would give it away.
         CASE WHEN gold_answer IS NOT NULL THEN 'pending' ELSE review_status::text END AS status`;
     if (taken[0]) {
-      // Only a pending account is the one under review. A decided one on screen (the page just left, a look back at
-      // history) must not cost the reviewer the account they are on and the one reserved after it.
-      if (taken[0].status === 'pending') {
-        await tx.$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL
-          WHERE lease_user_id = ${userId} AND nsid <> ${nsid} AND nsid <> ALL(${keep}::text[])`;
-      }
+      await tx.$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL
+        WHERE lease_user_id = ${userId} AND nsid <> ${nsid} AND nsid <> ALL(${keep}::text[])`;
       return {
         held: true,
         expiresAt: taken[0].expiresAt.toISOString(),
@@ -230,6 +243,11 @@ export async function acquireLease(
       },
     });
     if (!acc) throw new NotFoundError(`Account ${nsid} not found`);
+    if (!acc.goldAnswer && acc.reviewStatus !== 'pending')
+      throw new ConflictError(
+        `Account ${nsid} is already ${acc.reviewStatus}: there is nothing to review, so no lease was taken`,
+        { code: 'decided', status: acc.reviewStatus },
+      );
     const waiting =
       acc.reviewStatus !== 'pending'
         ? undefined

@@ -87,13 +87,22 @@ export async function countActiveAdmins(): Promise<number> {
 /** Admits one login attempt if every key is under its limit (one atomic statement: see login_admit's migration). */
 export async function admitLoginAttempt(
   limits: { key: string; max: number; windowSeconds: number }[],
-): Promise<{ admitted: boolean; blockedKey?: string }> {
+): Promise<{ admitted: true } | { admitted: false; blockedKey: string; retryAfterSeconds: number }> {
   const [row] = await db().$queryRaw<{ blocked: number }[]>`
     SELECT login_admit(${limits.map((l) => l.key)}::text[], ${limits.map((l) => l.max)}::int[],
       ${limits.map((l) => Math.round(l.windowSeconds))}::int[]) AS blocked`;
-  return row.blocked === 0
-    ? { admitted: true }
-    : { admitted: false, blockedKey: limits[row.blocked - 1].key };
+  if (row.blocked === 0) return { admitted: true };
+  const blocked = limits[row.blocked - 1];
+  // Refused attempts are not counted, so the limit lifts when the blocking key's window ends.
+  const [left] = await db().$queryRaw<{ seconds: number | null }[]>`
+    SELECT ceil(extract(epoch FROM window_start + make_interval(secs => ${Math.round(blocked.windowSeconds)}::int)
+      - clock_timestamp()))::int AS seconds
+    FROM login_throttles WHERE key = ${blocked.key}`;
+  return {
+    admitted: false,
+    blockedKey: blocked.key,
+    retryAfterSeconds: Math.max(1, left?.seconds ?? Math.round(blocked.windowSeconds)),
+  };
 }
 
 /** After a successful sign-in: the account+IP pair starts afresh, and the attempt no longer counts against the other keys. */

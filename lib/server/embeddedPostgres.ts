@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { clusterDirFor, isRoot, nativeDirFor, postgresUser, type RunAs } from './pgPlacement.ts';
+import { processAlive as alive } from './processAlive.ts';
 
 export type EmbeddedServer = { url: string; port: number; stop: () => Promise<void>; owned: boolean };
 
@@ -68,15 +69,6 @@ async function runningServer(pgDir: string): Promise<{ pid: number; port: number
   const port = Number(lines[3]);
   if (!pid || !port) return null;
   return alive(pid) ? { pid, port } : null;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function urlFor(c: Credentials, port: number, database = c.database): string {

@@ -32,6 +32,7 @@ import {
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { recordClusterOwner, removeStaleClusters } from './staleClusters.ts';
 
 export type RunAs = { uid: number; gid: number };
 
@@ -191,7 +192,12 @@ export async function clusterDirFor(
   const pointer = path.resolve(dataDir, 'postgres');
   const st = await lstat(pointer).catch(() => null);
   // A cluster whose folder was removed is created again at the same place (the caller sees no PG_VERSION).
-  if (st?.isSymbolicLink()) return path.resolve(path.dirname(pointer), await readlink(pointer));
+  if (st?.isSymbolicLink()) {
+    const target = path.resolve(path.dirname(pointer), await readlink(pointer));
+    if (who && path.basename(path.dirname(target)) === 'clusters')
+      await tidySharedClusters(path.dirname(path.dirname(target)), target, pointer, log);
+    return target;
+  }
   if (!who) return pointer;
   const dirStat = await stat(dataDir);
   if (dirStat.uid === 0) await chmod(dataDir, (dirStat.mode & 0o7777) | 0o001);
@@ -204,5 +210,25 @@ export async function clusterDirFor(
   await chown(cluster, who.uid, who.gid);
   await symlink(cluster, pointer);
   log(`The postgres user cannot reach ${dataDir}: its cluster lives in ${cluster} (linked from ${pointer})`);
+  await tidySharedClusters(home, cluster, pointer, log);
   return cluster;
+}
+
+/**
+ * Records that `pointer` uses `cluster` (again at every start, so a moved DATA_DIR claims its cluster back), then
+ * removes the shared home's clusters whose DATA_DIR is gone (staleClusters.ts). Housekeeping: a failure is one log
+ * line, never a failed start.
+ */
+async function tidySharedClusters(
+  home: string,
+  cluster: string,
+  pointer: string,
+  log: (m: string) => void,
+): Promise<void> {
+  try {
+    await recordClusterOwner(cluster, pointer);
+    await removeStaleClusters(home, log);
+  } catch (e) {
+    log(`Could not tidy ${path.join(home, 'clusters')}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

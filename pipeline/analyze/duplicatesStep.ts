@@ -29,6 +29,7 @@ import {
   type AnnBuilder,
   type ClipPairSource,
 } from '../clip/nearDuplicates.ts';
+import type { PairPassProgress } from '../clip/pairPass.ts';
 import type { AnalyzeSettings } from './options.ts';
 
 const PAGE = 10_000;
@@ -119,6 +120,8 @@ export async function runDuplicates(
     clip?: { source: ClipPairSource | null; note: string };
     /** How the ANN index gets built: a run's stage passes the queued build (one worker at a time builds). */
     buildIndex?: AnnBuilder;
+    /** The near-duplicate search's progress (photos searched of those embedded since the last pass). */
+    onClipProgress?: (p: PairPassProgress) => void;
   } = {},
 ): Promise<DuplicatesSummary> {
   // The caller says which CLIP embeddings join (clipPairSource of its stage settings); none unless it does.
@@ -172,6 +175,7 @@ export async function runDuplicates(
         dataDir: s.dataDir,
         signal: s.signal,
         build: opts.buildIndex,
+        onProgress: opts.onClipProgress,
       })
     : [];
   const extraPairs = [

@@ -5,8 +5,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive as alive } from '../../lib/server/processAlive.ts';
 
 const nextBin = path.resolve('node_modules/next/dist/bin/next');
+// Stamps each request with its connection's address before Next sees it (the login limits' trusted address).
+const peerAddressPreload = path.resolve('lib/server/peerAddressPreload.ts');
 
 /** AUTH_SECRET signs session cookies; keep one per data directory so restarts keep people signed in. */
 export async function ensureAuthSecret(dataDir: string): Promise<string> {
@@ -103,15 +106,6 @@ export type ServeOptions = {
   onStop: () => Promise<void>;
 };
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * The server's pipeline worker (its child, see pipeline/runs/serverWorker.ts) hands its running batches back when
  * the server stops; give it that time before the database goes away. Bounded: a stuck worker's batches are taken
@@ -127,6 +121,8 @@ async function awaitServerWorker(pidFile: string, timeoutMs = 15_000): Promise<v
 
 export function serveApp(opts: ServeOptions): Promise<number> {
   const args = [
+    '--import',
+    peerAddressPreload,
     nextBin,
     opts.dev ? 'dev' : 'start',
     '-p',

@@ -4,12 +4,14 @@ import { getEmbeddingVectors, listEmbeddingBlock } from '../../lib/queries/clip.
 import { ANN_PARAMS } from './annIndex.ts';
 import type { AnnKeys } from './annKeys.ts';
 import { decodeFloat16 } from './float16.ts';
+import { multiplyTransposed } from './matmul.ts';
 
 export type CandidatePair = { a: string; b: string };
 
 /**
- * Candidates are taken a little below the threshold: the index compares quantized vectors (f16 moves a cosine by
- * ~1e-3, i8 by ~1e-2), and every candidate is re-scored exactly from the stored vectors anyway.
+ * Candidates are taken a little below the threshold: the index compares quantized vectors. Measured on the bench's
+ * vectors (pairs at cosine ≥ 0.85 among 20k): f16 moves a cosine by ≤ 1e-5, i8 by ≤ 0.0086 (a pair ≥ 0.95 read at most
+ * 0.0067 low), so 0.03 covers i8 3×. Every candidate is re-scored exactly from the stored vectors anyway.
  */
 export const CANDIDATE_MARGIN = 0.03;
 const FIRST_K = 16;
@@ -61,8 +63,23 @@ export function searchRows(
 }
 type BatchShape = Pick<BatchMatches, 'keys' | 'distances' | 'counts'>;
 
-/** What the last all-neighbours search did, for the bench: rows searched, and those searched again wide. */
-export const searchStats = { rows: 0, wide: 0 };
+/**
+ * What the all-neighbours searches did since the caller zeroed it, for the bench: rows searched, those searched again
+ * wide (and the CPU seconds that took), and those the wide beam did not reach either.
+ */
+export const searchStats = { rows: 0, wide: 0, wideCpu: 0, unreached: 0 };
+
+export type NeighbourOptions = {
+  /** Receives the rows whose narrow search lost them, searched again with the wide beam. */
+  wideRows?: number[];
+  /**
+   * Receives the rows whose search did not return the row itself even with the wide beam: search misses, or nodes
+   * no search reaches. usearch's multi-threaded add leaves some (unum-cloud/USearch#735: a node linked while its
+   * level-0 list was still empty); two near-copies can be stranded together (the annBuild test's lost pair), and then
+   * neither side's search finds the pair. pairsThroughIndex scores these rows against each other exactly.
+   */
+  unreached?: number[];
+};
 
 /**
  * The neighbours of each query row at approximate cosine ≥ `floor`, other than the row itself (by key). Every row is
@@ -77,6 +94,7 @@ export function neighboursAbove(
   keys: bigint[],
   floor: number,
   wide: number = ANN_PARAMS.expansionWide,
+  opts: NeighbourOptions = {},
 ): bigint[][] {
   const dims = index.dimensions();
   const size = index.size();
@@ -108,11 +126,22 @@ export function neighboursAbove(
       }
       out[row] = found;
       if (full && kk < MAX_K && kk < size) more.push(row);
-      else if (!self && !full && expansion < wide) lost.push(row);
+      else if (!self && !full) {
+        if (expansion < wide) lost.push(row);
+        else {
+          searchStats.unreached++;
+          opts.unreached?.push(row);
+        }
+      }
     });
-    searchStats.wide += lost.length;
     visit(more, k * 4, expansion);
+    if (lost.length === 0) return;
+    searchStats.wide += lost.length;
+    opts.wideRows?.push(...lost);
+    const c = process.cpuUsage();
     visit(lost, k, wide);
+    const used = process.cpuUsage(c);
+    searchStats.wideCpu += (used.user + used.system) / 1e6;
   };
   visit(
     keys.map((_, i) => i),
@@ -124,6 +153,27 @@ export function neighboursAbove(
 
 export type IndexedPair = { a: string; b: string; similarity: number };
 
+/** A block of stored embeddings after `afterId`, in id order; empty when there are no more. */
+export type RowSource = (
+  afterId: string | null,
+  limit: number,
+) => Promise<{ ids: string[]; vectors: Uint8Array[] }>;
+
+export type PairsOptions = {
+  blockSize?: number;
+  signal?: AbortSignal;
+  /**
+   * The rows to search (default: every embedding of the model). Rows the index does not contain yet (embedded after
+   * its build) are then left out, for a later pass: only a row the index holds is found by other rows' searches.
+   */
+  rows?: RowSource;
+  /**
+   * Takes each block's searched ids (those the index holds) and its verified pairs before the next block is read;
+   * nothing is then kept in memory across blocks (no list, no closure: the caller stores the pairs and closes groups).
+   */
+  onBlock?: (block: { searched: string[]; pairs: IndexedPair[] }) => Promise<void>;
+};
+
 /**
  * Every pair of embedded photos whose exact cosine (of the stored float16 vectors) reaches `threshold`, each once,
  * a < b. Streams the model's embeddings in blocks, searches the index for each block, then scores the candidates.
@@ -133,29 +183,41 @@ export async function pairsThroughIndex(
   keyMap: AnnKeys,
   modelKey: string,
   threshold: number,
-  opts: { blockSize?: number; signal?: AbortSignal } = {},
+  opts: PairsOptions = {},
 ): Promise<IndexedPair[]> {
   const blockSize = opts.blockSize ?? SEARCH_BLOCK;
   const floor = threshold - CANDIDATE_MARGIN;
-  const seen = new Set<string>();
+  let seen = new Set<string>();
   const pairs: IndexedPair[] = [];
   const dims = index.dimensions();
+  const source: RowSource = opts.rows ?? ((after, n) => listEmbeddingBlock(modelKey, after, n));
+  // Photos no search reached (not even their own): their pairs with each other are scored exactly below.
+  const stray: { ids: string[]; vectors: Float32Array[] } = { ids: [], vectors: [] };
   for (let after: string | null = null; ; ) {
     opts.signal?.throwIfAborted();
-    const block = await listEmbeddingBlock(modelKey, after, blockSize);
+    const block = await source(after, blockSize);
     if (block.ids.length === 0) break;
     after = block.ids[block.ids.length - 1];
+    if (opts.onBlock) seen = new Set();
     const rows: number[] = [];
     const rowKeys: bigint[] = [];
+    const held = opts.rows
+      ? (index.contains(block.ids.map((id) => keyMap.keyOf(id) ?? 0n)) as boolean[])
+      : null;
     for (const [i, id] of block.ids.entries()) {
       const key = keyMap.keyOf(id);
-      if (key === null) continue;
+      if (key === null || (held && !held[i])) continue;
       rows.push(i);
       rowKeys.push(key);
     }
     const queries = new Float32Array(rows.length * dims);
     for (const [i, r] of rows.entries()) decodeFloat16(block.vectors[r], queries, i * dims);
-    const found = neighboursAbove(index, queries, rowKeys, floor);
+    const unreached: number[] = [];
+    const found = neighboursAbove(index, queries, rowKeys, floor, ANN_PARAMS.expansionWide, { unreached });
+    for (const i of unreached) {
+      stray.ids.push(block.ids[rows[i]]);
+      stray.vectors.push(queries.slice(i * dims, (i + 1) * dims));
+    }
     const candidates: CandidatePair[] = [];
     found.forEach((keys, i) => {
       const self = block.ids[rows[i]];
@@ -183,34 +245,77 @@ export async function pairsThroughIndex(
       // An index entry whose embedding is gone or now another model's: not a pair.
       return h ? decodeFloat16(h) : null;
     };
+    const verified: IndexedPair[] = [];
     for (const c of candidates) {
       const va = vector(c.a);
       const vb = vector(c.b);
       if (!va || !vb) continue;
       const similarity = dot(va, vb);
-      if (similarity >= threshold) pairs.push({ ...c, similarity });
+      if (similarity >= threshold) verified.push({ ...c, similarity });
     }
+    if (opts.onBlock)
+      await opts.onBlock({ searched: rowKeys.map((_, i) => block.ids[rows[i]]), pairs: verified });
+    else pairs.push(...verified);
     await new Promise((r) => setImmediate(r));
   }
+  const strayPairs = (await pairsAmong(stray.ids, stray.vectors, threshold)).filter(
+    (p) => !seen.has(`${p.a}:${p.b}`),
+  );
+  if (opts.onBlock) {
+    // Only this pass's strays meet here: a stray of an earlier pass is not searched again (pipeline/clip/README.md).
+    // A pass killed before here loses these few pairs: their photos were marked searched with their blocks.
+    if (strayPairs.length) await opts.onBlock({ searched: [], pairs: strayPairs });
+    return [];
+  }
+  pairs.push(...strayPairs);
   return closeGroups(pairs, threshold, async (ids) => {
     const stored = await getEmbeddingVectors(ids, modelKey);
     return new Map([...stored].map(([id, v]) => [id, decodeFloat16(v)]));
   });
 }
 
-/** Groups of found pairs with at most this many photos get every inner pair scored; bigger ones stay as found. */
-export const CLOSURE_MAX = 64;
-
 /**
- * Completes each group the found pairs connect (union-find): a pair the index missed between two members of one group
- * of near-copies (HNSW's recall dips inside tight groups) is scored exactly and kept if it reaches the threshold. The
- * clusters are already joined; this makes the pair list, and each member's best cosine, match the exact search's.
+ * Every pair (a < b) of the given photos at exact cosine ≥ threshold, by block matrix products: for the photos no
+ * index search reached, a small share of the index (the bench counts them), so this stays far from quadratic in n.
  */
-export async function closeGroups(
-  pairs: IndexedPair[],
+export async function pairsAmong(
+  ids: string[],
+  vectors: Float32Array[],
   threshold: number,
-  load: (ids: string[]) => Promise<Map<string, Float32Array>>,
+  blockSize = 2048,
 ): Promise<IndexedPair[]> {
+  const out: IndexedPair[] = [];
+  const n = ids.length;
+  if (n < 2) return out;
+  const dims = vectors[0].length;
+  const stack = (start: number, end: number) => {
+    const m = new Float32Array((end - start) * dims);
+    for (let i = start; i < end; i++) m.set(vectors[i], (i - start) * dims);
+    return m;
+  };
+  for (let i = 0; i < n; i += blockSize) {
+    const iEnd = Math.min(n, i + blockSize);
+    const left = stack(i, iEnd);
+    for (let j = i; j < n; j += blockSize) {
+      const jEnd = Math.min(n, j + blockSize);
+      const sims = await multiplyTransposed(left, iEnd - i, j === i ? left : stack(j, jEnd), jEnd - j, dims);
+      for (let r = 0; r < iEnd - i; r++)
+        for (let c = j === i ? r + 1 : 0; c < jEnd - j; c++) {
+          const similarity = sims[r * (jEnd - j) + c];
+          if (similarity < threshold) continue;
+          const [a, b] = ids[i + r] < ids[j + c] ? [ids[i + r], ids[j + c]] : [ids[j + c], ids[i + r]];
+          out.push({ a, b, similarity });
+        }
+    }
+  }
+  return out;
+}
+
+/** The groups (connected components, union-find) the pairs connect: each photo's group root, and each root's members. */
+export function pairGroups(pairs: readonly { a: string; b: string }[]): {
+  rootOf: (id: string) => string;
+  groups: Map<string, string[]>;
+} {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let r = x;
@@ -230,6 +335,23 @@ export async function closeGroups(
     if (g) g.push(x);
     else groups.set(r, [x]);
   }
+  return { rootOf: find, groups };
+}
+
+/** Groups of found pairs with at most this many photos get every inner pair scored; bigger ones stay as found. */
+export const CLOSURE_MAX = 64;
+
+/**
+ * Completes each group the found pairs connect (union-find): a pair the index missed between two members of one group
+ * of near-copies (HNSW's recall dips inside tight groups) is scored exactly and kept if it reaches the threshold. The
+ * clusters are already joined; this makes the pair list, and each member's best cosine, match the exact search's.
+ */
+export async function closeGroups(
+  pairs: IndexedPair[],
+  threshold: number,
+  load: (ids: string[]) => Promise<Map<string, Float32Array>>,
+): Promise<IndexedPair[]> {
+  const { groups } = pairGroups(pairs);
   const known = new Set(pairs.map((p) => (p.a < p.b ? `${p.a}:${p.b}` : `${p.b}:${p.a}`)));
   const out = [...pairs];
   const todo = [...groups.values()].filter((g) => g.length > 2 && g.length <= CLOSURE_MAX);

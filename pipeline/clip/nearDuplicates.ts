@@ -2,11 +2,12 @@
 import { countEmbeddings, latestEmbeddingModel, listEmbeddingBlock } from '../../lib/queries/clip.ts';
 import { dataDir, settings } from '../../lib/settings.ts';
 import { syncAnnIndex, type AnnQuantization } from './annIndex.ts';
-import { pairsThroughIndex } from './annPairs.ts';
+import { releaseAnnIndex } from './annRelease.ts';
 import { viewSavedAnnIndex } from './annSaved.ts';
 import type { ClipConfig } from './config.ts';
 import { decodeFloat16 } from './float16.ts';
 import { multiplyTransposed } from './matmul.ts';
+import { updateNearDuplicatePairs, type PairPassProgress, type PairPassResult } from './pairPass.ts';
 import { clipModelStatus } from './status.ts';
 
 export type NearDuplicatePair = { a: string; b: string; similarity: number };
@@ -51,7 +52,10 @@ export async function pairsAboveThreshold(
   return pairs;
 }
 
-/** Loads a model's embeddings from the database in keyset-paged blocks. */
+/**
+ * Loads a model's embeddings from the database in keyset-paged blocks, all into memory (1 KB per photo: 10 GB at 10M):
+ * for the exact reference only (tests, bench). The pipeline's pass streams blocks (pairPass.ts).
+ */
 export async function loadEmbeddingStore(modelKey: string, pageSize = 10_000): Promise<EmbeddingStore> {
   const store: EmbeddingStore = { ids: [], halves: [], dim: 0 };
   let after: string | null = null;
@@ -77,10 +81,12 @@ export type AnnBuilder = (
 
 /**
  * The pairs the duplicates check merges into its clusters alongside perceptual-hash matches, for every photo: the
- * ANN index under DATA_DIR/ann is brought up to date (built on first use or after a model change), searched for each
- * photo's neighbours, and each candidate kept only if its exact cosine reaches the threshold.
+ * ANN index under DATA_DIR/ann is brought up to date (built on first use or after a model change), then the pairs kept
+ * from earlier passes are brought up to date by searching only the photos embedded since (pairPass.ts), each candidate
+ * kept only if its exact cosine reaches the threshold.
  * Uses the most recent model's embeddings unless one is named (`name@hash`, as stored). With `build`, the index is
- * built elsewhere and read from the saved file; without, this process builds it (tools, tests, benches).
+ * built elsewhere and read from the saved file; without, this process builds it (tools, tests, benches) and gives
+ * its memory back after the search.
  */
 export async function findClipNearDuplicates(
   threshold: number,
@@ -90,21 +96,37 @@ export async function findClipNearDuplicates(
     quantization?: AnnQuantization;
     signal?: AbortSignal;
     build?: AnnBuilder;
+    onProgress?: (p: PairPassProgress) => void;
+    /** Rows per search call (tests use small blocks to stop a pass between two). */
+    blockSize?: number;
   } = {},
 ): Promise<NearDuplicatePair[]> {
+  return (await nearDuplicatePass(threshold, opts))?.pairs ?? [];
+}
+
+/** findClipNearDuplicates with what its pass did (rows searched, pairs new, why it started over); null: no embeddings. */
+export async function nearDuplicatePass(
+  threshold: number,
+  opts: Parameters<typeof findClipNearDuplicates>[1] = {},
+): Promise<PairPassResult | null> {
   const modelKey = opts.modelKey ?? (await latestEmbeddingModel());
-  if (!modelKey || (await countEmbeddings(modelKey)) < 2) return [];
+  if (!modelKey || (await countEmbeddings(modelKey)) < 2) return null;
   const dir = opts.dataDir ?? dataDir();
   const quantization = opts.quantization ?? settings.CLIP_ANN_QUANTIZATION;
+  const pass = { signal: opts.signal, onProgress: opts.onProgress, blockSize: opts.blockSize };
   if (opts.build) {
     await opts.build({ modelKey, dataDir: dir, quantization }, opts.signal);
     const saved = viewSavedAnnIndex(dir);
     if (!saved || saved.meta.modelKey !== modelKey)
       throw new Error(`ANN index of ${modelKey} missing under ${dir} after its build (is DATA_DIR shared?)`);
-    return pairsThroughIndex(saved.index, saved.keys, modelKey, threshold, { signal: opts.signal });
+    return updateNearDuplicatePairs(saved.index, saved.keys, saved.meta, threshold, pass);
   }
-  const { index, keys } = await syncAnnIndex(modelKey, dir, { quantization, signal: opts.signal });
-  return pairsThroughIndex(index, keys, modelKey, threshold, { signal: opts.signal });
+  const { index, keys, meta } = await syncAnnIndex(modelKey, dir, { quantization, signal: opts.signal });
+  try {
+    return await updateNearDuplicatePairs(index, keys, meta, threshold, pass);
+  } finally {
+    releaseAnnIndex(index);
+  }
 }
 
 /** Which embeddings feed the duplicate clusters: the installed model's, at the configured cosine threshold. */
@@ -116,7 +138,7 @@ export const clipSourceNote = (s: ClipPairSource) =>
 /**
  * The installed model as a source of duplicate pairs, or why there is none: no model, or a model whose manifest says
  * its embeddings do not measure similarity. Pairs come only from embeddings of that exact model. Above
- * CLIP_NEAR_DUPLICATE_MAX_PHOTOS (a memory guard: the index holds ~1.2 KB per photo in RAM at f16) they are skipped.
+ * CLIP_NEAR_DUPLICATE_MAX_PHOTOS (a memory guard: the index holds ~0.9 KB per photo in RAM at i8, the default) they are skipped.
  */
 export async function clipPairSource(
   config: ClipConfig,

@@ -3,16 +3,15 @@
 import path from 'node:path';
 import type { Job, PgBoss } from 'pg-boss';
 import { readAnnMeta, syncAnnIndex, type AnnQuantization } from '../clip/annIndex.ts';
+import { releaseAnnIndex } from '../clip/annRelease.ts';
 import type { AnnBuilder } from '../clip/nearDuplicates.ts';
+import { currentAnnBuild, type AnnBuildWait } from './annBuildWait.ts';
 import { ensureQueues, getBoss } from './boss.ts';
-import { ANN_BUILD_QUEUE } from './queues.ts';
+import { ANN_BUILD_QUEUE, BUILD_EXPIRE_SECONDS } from './queues.ts';
 import { runSettings, type RunSettings } from './settings.ts';
 
 export type AnnBuildData = { modelKey: string; dataDir: string; quantization: AnnQuantization };
 export type AnnBuildOutput = { size: number; added: number; rebuilt: boolean };
-
-/** The whole index of a large collection takes long to build (~2 h at 10M on 2 cores): heartbeats, not this, catch a dead builder. */
-const BUILD_EXPIRE_SECONDS = 6 * 3600;
 
 /** `stopping`: the worker is shutting down; the build stops at its next page and pg-boss retries it (from the last checkpoint). */
 export async function runAnnBuildJob(
@@ -22,7 +21,10 @@ export async function runAnnBuildJob(
   const { modelKey, dataDir, quantization } = job.data;
   const signal = stopping ? AbortSignal.any([job.signal, stopping]) : job.signal;
   const r = await syncAnnIndex(modelKey, dataDir, { quantization, signal });
-  return { size: r.index.size(), added: r.added, rebuilt: r.rebuilt };
+  const size = r.index.size();
+  // Readers map the saved file; the builder's copy (~1.2 KB per photo at f16) goes back to the OS now, not at a GC.
+  releaseAnnIndex(r.index);
+  return { size, added: r.added, rebuilt: r.rebuilt };
 }
 
 /** Takes index builds from the queue, one at a time in this process (the queue's policy makes it one in all). */
@@ -47,13 +49,29 @@ export async function workAnnBuilds(
 
 type Waited = { state: string; output: unknown };
 
-async function waitForJob(boss: PgBoss, id: string, pollMs: number, signal?: AbortSignal): Promise<Waited> {
+/** How often a waiting caller hears what the build is doing (it writes it where users look). */
+const WAIT_REPORT_MS = 15_000;
+
+async function waitForJob(
+  boss: PgBoss,
+  id: string,
+  pollMs: number,
+  signal?: AbortSignal,
+  onWait?: (w: AnnBuildWait) => Promise<void>,
+  reportMs = WAIT_REPORT_MS,
+): Promise<Waited> {
+  let reported = 0;
   for (;;) {
     signal?.throwIfAborted();
     const [job] = await boss.findJobs(ANN_BUILD_QUEUE, { id });
     if (!job) throw new Error(`ANN index build job ${id} vanished`);
     if (job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled')
       return { state: job.state, output: job.output };
+    if (onWait && Date.now() - reported >= reportMs) {
+      reported = Date.now();
+      const w = await currentAnnBuild();
+      if (w) await onWait(w).catch(() => {});
+    }
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }
@@ -75,6 +93,9 @@ export async function requestAnnBuild(
     settings: Pick<RunSettings, 'heartbeatSeconds' | 'maxAttempts'>;
     signal?: AbortSignal;
     pollMs?: number;
+    /** Told every 15 s while the build waits or runs: whether it was taken, and whether any worker runs at all. */
+    onWait?: (w: AnnBuildWait) => Promise<void>;
+    waitReportMs?: number;
   },
 ): Promise<void> {
   const key = path.resolve(req.dataDir);
@@ -96,7 +117,7 @@ export async function requestAnnBuild(
       continue;
     }
     tries++;
-    const done = await waitForJob(boss, id, opts.pollMs ?? 500, opts.signal);
+    const done = await waitForJob(boss, id, opts.pollMs ?? 500, opts.signal, opts.onWait, opts.waitReportMs);
     if (done.state !== 'completed')
       throw new Error(`ANN index build ${done.state}: ${reasonOf(done.output)}`);
     const meta = readAnnMeta(key);
@@ -108,9 +129,9 @@ export async function requestAnnBuild(
 
 /** The duplicate step's builder in a run: through the queue on the process's pg-boss, so workers never build side by side. */
 export const annBuilder =
-  (settings = runSettings()): AnnBuilder =>
+  (settings = runSettings(), onWait?: (w: AnnBuildWait) => Promise<void>): AnnBuilder =>
   async (req, signal) => {
     const boss = await getBoss();
     await ensureQueues([]);
-    await requestAnnBuild(boss, req, { settings, signal });
+    await requestAnnBuild(boss, req, { settings, signal, onWait });
   };

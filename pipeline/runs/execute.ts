@@ -15,6 +15,7 @@ import {
 } from './store/batches.ts';
 import { AFTER_KEY, PLAN_KEY, type BatchJobData } from './store/jobs.ts';
 import { commitPlan } from './store/plan.ts';
+import { noteStage } from './store/stages.ts';
 import type { AdapterRegistry, BatchContext, BatchResult, RunInfo } from './types.ts';
 
 export type ExecuteOptions = Deps & {
@@ -55,7 +56,8 @@ export async function executeJob(
     })) as { affected: number };
     if (!affected) lost.abort(new LeaseLostError());
   };
-  const ctx: BatchContext = { runId: run.id, config: run.config, signal, heartbeat: beat };
+  const note = (message: string) => noteStage(run.id, batch.stage, message);
+  const ctx: BatchContext = { runId: run.id, config: run.config, signal, heartbeat: beat, note };
   try {
     if (!adapter) throw new Error(`Stage "${batch.stage}" is not available in this worker`);
     if (batch.key === PLAN_KEY) {

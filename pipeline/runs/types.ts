@@ -14,6 +14,11 @@ export type BatchContext = {
   signal: AbortSignal;
   /** Touches the job's pg-boss heartbeat now (pg-boss also beats on a timer while the batch runs). */
   heartbeat: () => Promise<void>;
+  /**
+   * Shows a line on the stage where the Runs page and the CLI show its notes (a finishing step's progress: counts,
+   * rate, ETA; what it waits for). Callers keep it to a few a minute.
+   */
+  note: (message: string) => Promise<void>;
 };
 
 /** Per-item failures are data: the one tally shape (lib/domain/failureTally.ts); a batch with none may leave the kinds out. */
@@ -38,6 +43,11 @@ export type StageAdapter = {
   preflight?: () => string | null;
   /** Whole-stage work after every batch is done (e.g. duplicate grouping), run as its own job. */
   after?: (run: RunInfo, ctx: BatchContext) => Promise<BatchResult | void>;
+  /**
+   * How long the finishing job may run before pg-boss expires and retries it, when longer than RUN_EXPIRE_SECONDS
+   * (heartbeats, not expiry, catch a dead worker). Declared in the catalog, which queues the job.
+   */
+  afterExpireSeconds?: number;
 };
 
 /** `{ [kind]: n }` when n > 0, else `{}`. */
@@ -48,7 +58,9 @@ export const failures = (kind: string, n: number): Record<string, number> => (n 
  * route handlers use stages/catalog.ts, which loads none of the stages' heavy modules). `after` is truthy
  * when the stage has a finishing step.
  */
-export type StageDescriptor = Pick<StageAdapter, 'name' | 'label' | 'preflight'> & { after?: unknown };
+export type StageDescriptor = Pick<StageAdapter, 'name' | 'label' | 'preflight' | 'afterExpireSeconds'> & {
+  after?: unknown;
+};
 export type StageRegistry = ReadonlyMap<string, StageDescriptor>;
 /** Stages a worker can run. */
 export type AdapterRegistry = ReadonlyMap<string, StageAdapter>;

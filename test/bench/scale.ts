@@ -21,10 +21,12 @@ import { getRun, listRuns } from '../../lib/queries/runs.ts';
 import { createSpotCheck } from '../../lib/queries/spotChecks.ts';
 import { QUEUE_ORDERS } from '../../lib/reviewVocabulary.ts';
 import { startEmbeddedPostgres } from '../../lib/server/embeddedPostgres.ts';
+import pg from 'pg';
 import { migrate } from '../../lib/server/migrate.ts';
 import { UsageError } from '../../pipeline/cli/flags.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
-import { BUILDER_VERSION, buildScaleDatabase, type ScaleSizes } from './scale/build.ts';
+import { BUILD_SETTINGS, BUILDER_VERSION, buildScaleDatabase, type ScaleSizes } from './scale/build.ts';
+import { verifyMaintained } from './scale/verify.ts';
 import { intFlag, numberFlag, portFlag } from './lib/benchFlags.ts';
 import { printResultWriteFigures, resultWriteFigures } from './scale/resultWrites.ts';
 
@@ -40,6 +42,7 @@ export const flags: Record<string, string> = {
   only: 'dashboard, checks (the check pages), writes (check-result writes) or rest; comma-separated',
   'no-export': 'skip the export',
   'no-full': 'skip the whole-rule evaluation the dashboard used to run',
+  verify: 'compare every table the triggers keep with a recount (always after a build of up to 1M photos)',
 };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -116,6 +119,73 @@ async function runExportChild(
   return JSON.parse(line);
 }
 
+type Built = {
+  buildSeconds: number;
+  summarySeconds: number;
+  at: string;
+  /** CPU seconds of PostgreSQL's processes over the build (absent in v1 caches). */
+  pgCpuSeconds?: number;
+  /** 1-minute load average over the build, sampled every 30 s (absent in v1 caches). */
+  load?: { mean: number; max: number };
+};
+
+/** ALTER SYSTEM for each setting (null: RESET), then `then` (e.g. CHECKPOINT); they apply at the next start. */
+async function alterSystem(
+  url: string,
+  settings: Record<string, string | null>,
+  then?: string,
+): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    for (const [k, v] of Object.entries(settings))
+      await c.query(v === null ? `ALTER SYSTEM RESET ${k}` : `ALTER SYSTEM SET ${k} = '${v}'`);
+    if (then) await c.query(then);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * CPU seconds of the postmaster and every process it has reaped (backends and parallel workers that exited): the
+ * builder's sessions must have ended for theirs to count.
+ */
+async function postgresCpuSeconds(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  // The builder's sessions have closed; their backends exit (and are reaped) a moment later.
+  for (let i = 0; i < 50; i++) {
+    const { rows } = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type IN ('client backend', 'parallel worker') AND pid <> pg_backend_pid()`,
+    );
+    if (rows[0].n === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  const {
+    rows: [{ pid }],
+  } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const ppid = Number((await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')[1]);
+  await c.end();
+  // Fields after the command: state ppid … utime(14) stime(15) cutime(16) cstime(17), in clock ticks (100 a second).
+  const f = (await readFile(`/proc/${ppid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0) / 100;
+}
+
+function sampleLoad(): { stop: () => { mean: number; max: number } } {
+  const seen: number[] = [];
+  const take = async () => seen.push(Number((await readFile('/proc/loadavg', 'utf8')).split(' ')[0]));
+  void take();
+  const timer = setInterval(() => void take(), 30_000);
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { mean: seen.reduce((a, b) => a + b, 0) / Math.max(1, seen.length), max: Math.max(0, ...seen) };
+    },
+  };
+}
+
 export async function run(args: string[]): Promise<void> {
   const { flags } = parseArgs(args);
   const photos = intFlag(flags, 'photos', 10_000_000, { min: 1000 });
@@ -135,20 +205,20 @@ export async function run(args: string[]): Promise<void> {
   const marker = path.join(dir, 'built.json');
   if (flags.rebuild || !existsSync(marker)) await removeCache(dir);
   await mkdir(dir, { recursive: true });
-  const server = await startEmbeddedPostgres({
-    dataDir: dir,
-    database: 'bench',
-    port,
-    log,
-    readyTimeoutMs: 600_000,
-  });
+  const start = () =>
+    startEmbeddedPostgres({ dataDir: dir, database: 'bench', port, log, readyTimeoutMs: 600_000 });
+  let server = await start();
+  const restart = async () => {
+    await disconnectDb();
+    await server.stop();
+    server = await start();
+  };
   try {
-    // Later migrations (this branch's, or one merged since the build) apply to the cached database too.
-    await migrate(server.url);
-    process.env.DATABASE_URL = server.url;
-    process.env.DATABASE_POOL_SIZE = '4';
-    let built: { buildSeconds: number; summarySeconds: number; at: string };
-    if (existsSync(marker)) {
+    let built: Built;
+    const justBuilt = !existsSync(marker);
+    if (!justBuilt) {
+      // Later migrations (this branch's, or one merged since the build) apply to the cached database too.
+      await migrate(server.url);
       built = JSON.parse(await readFile(marker, 'utf8'));
       log(`using the cached database in ${dir} (built ${built.at})`);
     } else {
@@ -156,15 +226,41 @@ export async function run(args: string[]): Promise<void> {
         `building ${sizes.photos.toLocaleString('en-US')} photos / ${sizes.accounts.toLocaleString('en-US')} accounts in ${dir}…`,
       );
       const t0 = performance.now();
-      await db().$executeRawUnsafe(`ALTER SYSTEM SET max_wal_size = '2GB'`);
-      await db().$executeRawUnsafe(`SELECT pg_reload_conf()`);
+      const load = sampleLoad();
+      // The build runs with BUILD_SETTINGS (no fsync, minimal WAL), the measuring with the defaults again after a
+      // checkpoint: only the build is faster for them.
+      await alterSystem(server.url, BUILD_SETTINGS);
+      await restart();
+      await migrate(server.url);
+      const cpu0 = await postgresCpuSeconds(server.url);
       await buildScaleDatabase(server.url, sizes, log);
+      const pgCpuSeconds = (await postgresCpuSeconds(server.url)) - cpu0;
+      await alterSystem(server.url, Object.fromEntries(Object.keys(BUILD_SETTINGS).map((k) => [k, null])));
+      // The measuring's own setting, as the v1 cache was measured with.
+      await alterSystem(server.url, { max_wal_size: '2GB' }, 'CHECKPOINT');
+      await restart();
       const buildSeconds = (performance.now() - t0) / 1000;
       const t1 = performance.now();
+      process.env.DATABASE_URL = server.url;
       await refreshInclusionSummary();
       const summarySeconds = (performance.now() - t1) / 1000;
-      built = { buildSeconds, summarySeconds, at: new Date().toISOString() };
+      built = { buildSeconds, summarySeconds, at: new Date().toISOString(), pgCpuSeconds, load: load.stop() };
       await writeFile(marker, JSON.stringify(built));
+    }
+    process.env.DATABASE_URL = server.url;
+    process.env.DATABASE_POOL_SIZE = '4';
+    if (flags.verify || (justBuilt && sizes.photos <= 1_000_000)) {
+      const t = performance.now();
+      const found = await verifyMaintained(server.url);
+      const bad = found.filter((f) => f.differing > 0);
+      log(
+        `maintained tables vs a recount (${((performance.now() - t) / 1000).toFixed(0)} s): ` +
+          found
+            .map((f) => `${f.table} ${f.rows} rows${f.differing ? ` (${f.differing} DIFFER)` : ''}`)
+            .join(', '),
+      );
+      if (bad.length)
+        misses.push(`maintained tables differ from a recount: ${bad.map((f) => f.table).join(', ')}`);
     }
     if (flags['build-only']) return;
     const [facts] = await db().$queryRaw<
@@ -178,7 +274,16 @@ export async function run(args: string[]): Promise<void> {
         `${Number(facts.accounts).toLocaleString('en-US')} accounts (largest ${facts.top.toLocaleString('en-US')} photos), ` +
         `${Number(facts.overrides).toLocaleString('en-US')} overrides; load average ${load} on ${(await import('node:os')).cpus().length} cores`,
     );
-    figure('build (cached; this run reused it if so)', built.buildSeconds / 60, 'min', TARGET.buildMin);
+    figure(
+      `build v${BUILDER_VERSION} (cached; this run reused it if so)`,
+      built.buildSeconds / 60,
+      'min',
+      TARGET.buildMin,
+    );
+    if (built.load)
+      console.log(
+        `${'  during the build'.padEnd(46)} ${`load ${built.load.mean.toFixed(1)}`.padStart(12)}  (max ${built.load.max.toFixed(1)}; PostgreSQL ${((built.pgCpuSeconds ?? 0) / 60).toFixed(1)} CPU min)`,
+      );
     console.log(
       `${'summary built whole (once, after the build)'.padEnd(46)} ${`${built.summarySeconds.toFixed(1)} s`.padStart(12)}`,
     );

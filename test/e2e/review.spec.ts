@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_USERS, signIn } from './fixtures';
 import { screenshot } from './seedReview';
@@ -51,6 +52,39 @@ async function settled(page: Page, previous: string): Promise<string> {
   return nsid;
 }
 
+/**
+ * The accounts the running test decided. After each test an admin sends them back to the queue, so the spec leaves the
+ * queue as it found it: its tests run any number of times (`--repeat-each`) on the seed's few dozen accounts.
+ */
+const decidedHere = new Set<string>();
+const decided = (...nsids: string[]) => {
+  for (const n of nsids) decidedHere.add(n);
+};
+
+test.afterEach(async ({ browser }) => {
+  if (decidedHere.size === 0) return;
+  // A sign-in and a few requests on top of the test's own time (which a loaded machine can nearly use up).
+  test.setTimeout(test.info().timeout + 30_000);
+  const ctx = await browser.newContext();
+  try {
+    const admin = await ctx.newPage();
+    await signIn(admin, 'admin');
+    for (const nsid of decidedHere) {
+      const res = await admin.request.post(`/api/accounts/${encodeURIComponent(nsid)}/reopen`, {
+        data: {
+          reason: 'review.spec: back to the queue after the test',
+          requestId: `e2e-reopen-${randomUUID()}`,
+        },
+      });
+      // 409: the test left it pending (it undid the decision, or only held the lease).
+      expect([201, 409]).toContain(res.status());
+    }
+  } finally {
+    decidedHere.clear();
+    await ctx.close();
+  }
+});
+
 async function startReviewing(page: Page): Promise<string> {
   await page.goto('/accounts');
   const start = page.getByRole('button', { name: 'Start reviewing' });
@@ -80,11 +114,14 @@ test('a reviewer adjudicates three accounts by keyboard only, and the history ho
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog', { name: /^Photo / })).toBeHidden();
 
+  decided(first);
   await page.keyboard.press('a');
   const second = await nextAccount(page, first);
+  decided(second);
   await page.keyboard.press('r');
   await page.keyboard.press('3');
   const third = await nextAccount(page, second);
+  decided(third);
   await page.keyboard.press('a');
   await nextAccount(page, third);
   await page.keyboard.press('z');
@@ -131,6 +168,7 @@ test('two reviewers in two browser contexts never get the same account', async (
   await signIn(p2, 'reviewer2');
   const [a1, a2] = await Promise.all([startReviewing(p1), startReviewing(p2)]);
   expect(a1).not.toBe(a2);
+  decided(a1, a2);
 
   const seen1 = [a1];
   const seen2 = [a2];
@@ -140,6 +178,7 @@ test('two reviewers in two browser contexts never get the same account', async (
     const [n1, n2] = await Promise.all([settled(p1, seen1.at(-1)!), settled(p2, seen2.at(-1)!)]);
     seen1.push(n1);
     seen2.push(n2);
+    decided(n1, n2);
     expect(n1).not.toBe(n2);
   }
   expect(seen1.filter((n) => seen2.includes(n))).toEqual([]);
@@ -159,6 +198,7 @@ test('two reviewers in two browser contexts never get the same account', async (
 test('reloading mid-way loses nothing, and undo still works after the reload', async ({ page }) => {
   await signIn(page, 'reviewer');
   const first = await startReviewing(page);
+  decided(first);
   // Newest first; the account may carry decisions from an earlier test (or an earlier --repeat-each round).
   const before = (await history(page, first)).map((d) => d.decision);
   await page.keyboard.press('a');
@@ -193,6 +233,7 @@ test('a toast’s Undo takes the decision back, and an unknown account says so w
 }) => {
   await signIn(page, 'reviewer');
   const first = await startReviewing(page);
+  decided(first);
   await page.keyboard.press('r');
   await page.keyboard.press('2');
   await nextAccount(page, first);

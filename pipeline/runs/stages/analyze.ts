@@ -10,6 +10,9 @@ import { runFetchBatch } from '../../fetch/stage.ts';
 import { STAGE_LABELS, uploadDates, type ResolvedRunConfig } from '../config.ts';
 import { stageSettings } from '../stageSettings.ts';
 import { annBuilder } from '../annBuild.ts';
+import { finishNotes } from '../finishNotes.ts';
+import { ANN_FINISH_EXPIRE_SECONDS } from '../queues.ts';
+import { runSettings } from '../settings.ts';
 import type { StageAdapter } from '../types.ts';
 import { filterIds, inBatches, mergeIds, pagedIds } from './batching.ts';
 
@@ -28,6 +31,8 @@ type Params = { ids: string[]; fetch: string[]; checks: Partial<Record<PhotoChec
 export const analyzeStage: StageAdapter = {
   name: 'analyze',
   label: STAGE_LABELS.analyze,
+  // Its finishing step clusters duplicates with CLIP pairs when no clip stage follows: it waits for the index build too.
+  afterExpireSeconds: ANN_FINISH_EXPIRE_SECONDS,
   // Photos uploaded in the run's date range that still need fetching or a check at its current version.
   async *plan(run) {
     const s = settings(run.config, run.id);
@@ -84,17 +89,17 @@ export const analyzeStage: StageAdapter = {
     if (run.config.stages.includes('clip'))
       return { ok: 0, failed: 0, note: 'duplicates are grouped after the CLIP stage' };
     const clip = await clipPairSource(stageSettings(run.config).clip);
+    const notes = finishNotes(ctx.note);
     const r = await runDuplicates(settings(run.config, run.id, ctx.signal), {
       clip,
       force: run.config.regroupDuplicates,
-      buildIndex: annBuilder(),
+      buildIndex: annBuilder(runSettings(), notes.onWait),
+      onClipProgress: notes.onProgress,
     });
-    return {
-      ok: r.photos - r.duplicates,
-      failed: 0,
-      note: r.skipped
-        ? 'duplicates already current'
-        : `${r.duplicates} duplicates in ${r.clusters} clusters (${r.clipNote})`,
-    };
+    const note = r.skipped
+      ? 'duplicates already current'
+      : `${r.duplicates} duplicates in ${r.clusters} clusters (${r.clipNote})`;
+    await notes.finish(note);
+    return { ok: r.photos - r.duplicates, failed: 0, note };
   },
 };

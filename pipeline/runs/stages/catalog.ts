@@ -2,6 +2,7 @@
 // have a finishing step — and none of their code (test/pipeline/runs/catalog.test.ts keeps it in step with index.ts).
 import { env } from '../../../lib/env.ts';
 import { STAGE_LABELS } from '../config.ts';
+import { ANN_FINISH_EXPIRE_SECONDS } from '../queues.ts';
 import type { StageDescriptor, StageRegistry } from '../types.ts';
 
 export const ingestPreflight = () =>
@@ -9,8 +10,13 @@ export const ingestPreflight = () =>
 
 export const STAGE_CATALOG: StageDescriptor[] = [
   { name: 'ingest', label: STAGE_LABELS.ingest, preflight: ingestPreflight, after: true },
-  { name: 'analyze', label: STAGE_LABELS.analyze, after: true },
-  { name: 'clip', label: STAGE_LABELS.clip, after: true },
+  {
+    name: 'analyze',
+    label: STAGE_LABELS.analyze,
+    after: true,
+    afterExpireSeconds: ANN_FINISH_EXPIRE_SECONDS,
+  },
+  { name: 'clip', label: STAGE_LABELS.clip, after: true, afterExpireSeconds: ANN_FINISH_EXPIRE_SECONDS },
   { name: 'watermarks', label: STAGE_LABELS.watermarks },
   { name: 'export', label: STAGE_LABELS.export },
 ];

@@ -11,6 +11,9 @@ import { clipModelStatus } from '../../clip/status.ts';
 import { STAGE_LABELS, uploadDates, type ResolvedRunConfig } from '../config.ts';
 import { stageSettings } from '../stageSettings.ts';
 import { annBuilder } from '../annBuild.ts';
+import { finishNotes } from '../finishNotes.ts';
+import { ANN_FINISH_EXPIRE_SECONDS } from '../queues.ts';
+import { runSettings } from '../settings.ts';
 import { failures, type StageAdapter } from '../types.ts';
 import { filterIds, inBatches, pagedIds } from './batching.ts';
 
@@ -21,6 +24,7 @@ const config = (c: ResolvedRunConfig) => stageSettings(c).clip;
 export const clipStage: StageAdapter = {
   name: 'clip',
   label: STAGE_LABELS.clip,
+  afterExpireSeconds: ANN_FINISH_EXPIRE_SECONDS,
   async *plan(run, ctx) {
     const cfg = config(run.config);
     const status = await clipModelStatus(cfg);
@@ -63,19 +67,23 @@ export const clipStage: StageAdapter = {
       return { ok: 0, failed: 0, note: 'no new embeddings: duplicate clusters unchanged' };
     const s = stageSettings(run.config);
     const clip = await clipPairSource(s.clip);
+    const notes = finishNotes(ctx.note);
     const r = await runDuplicates(
       { ...s.analyze, runId: run.id, signal: ctx.signal },
-      { clip, force: embedded || run.config.regroupDuplicates, buildIndex: annBuilder() },
+      {
+        clip,
+        force: embedded || run.config.regroupDuplicates,
+        buildIndex: annBuilder(runSettings(), notes.onWait),
+        onClipProgress: notes.onProgress,
+      },
     );
     const found = `${r.duplicates} duplicates in ${r.clusters} clusters`;
-    return {
-      ok: r.photos - r.duplicates,
-      failed: 0,
-      note: r.skipped
-        ? 'duplicates already current'
-        : clip.source
-          ? `${r.clipPairs} CLIP pairs at cosine ≥ ${clip.source.threshold}: ${found}`
-          : `${found} (${clip.note})`,
-    };
+    const note = r.skipped
+      ? 'duplicates already current'
+      : clip.source
+        ? `${r.clipPairs} CLIP pairs at cosine ≥ ${clip.source.threshold}: ${found}`
+        : `${found} (${clip.note})`;
+    await notes.finish(note);
+    return { ok: r.photos - r.duplicates, failed: 0, note };
   },
 };

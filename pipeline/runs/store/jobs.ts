@@ -12,8 +12,18 @@ export const PLAN_KEY = '__plan__';
 export const AFTER_KEY = '__after__';
 export const isControlKey = (key: string) => key === PLAN_KEY || key === AFTER_KEY;
 
-/** pg-boss owns the job's life: its retries with backoff, its expiry, its heartbeat, and where it goes when it gives up. */
-function jobOf(key: string, data: BatchJobData, id: string, s: RunSettings): JobInsert<BatchJobData> {
+/**
+ * pg-boss owns the job's life: its retries with backoff, its expiry, its heartbeat, and where it goes when it gives up.
+ * A batch whose params name a longer `expireSeconds` (a long finishing step) gets that expiry.
+ */
+function jobOf(
+  key: string,
+  data: BatchJobData,
+  id: string,
+  s: RunSettings,
+  params: Record<string, unknown> = {},
+): JobInsert<BatchJobData> {
+  const own = typeof params.expireSeconds === 'number' ? params.expireSeconds : 0;
   return {
     id,
     data,
@@ -21,7 +31,7 @@ function jobOf(key: string, data: BatchJobData, id: string, s: RunSettings): Job
     retryDelay: s.retryDelaySeconds,
     retryBackoff: true,
     retryDelayMax: s.retryDelayMaxSeconds,
-    expireInSeconds: s.expireSeconds,
+    expireInSeconds: Math.max(s.expireSeconds, own),
     heartbeatSeconds: s.heartbeatSeconds,
     deadLetter: DEAD_LETTER_QUEUE,
     // Control jobs (planning, finishing a stage) go before the batches of another run's stage on the same queue.
@@ -40,12 +50,18 @@ export async function insertBatches(
 ): Promise<{ inserted: number; items: number }> {
   if (specs.length === 0) return { inserted: 0, items: 0 };
   const jobIds = specs.map(() => randomUUID());
-  const { rows } = await tx.query<{ id: string; key: string; job_id: string; items: number }>(
+  const { rows } = await tx.query<{
+    id: string;
+    key: string;
+    job_id: string;
+    items: number;
+    params: Record<string, unknown>;
+  }>(
     `INSERT INTO run_batches (id, run_id, stage, key, params, items, job_id)
      SELECT gen_random_uuid()::text, $1, $2, t.key, t.params, t.items, t.job_id
      FROM unnest($3::text[], $4::jsonb[], $5::int[], $6::text[]) AS t(key, params, items, job_id)
      ON CONFLICT (run_id, stage, key) DO NOTHING
-     RETURNING id, key, job_id, items`,
+     RETURNING id, key, job_id, items, params`,
     [
       runId,
       stage,
@@ -58,7 +74,7 @@ export async function insertBatches(
   if (rows.length)
     await boss.insert(
       queueName(stage),
-      rows.map((r) => jobOf(r.key, { batchId: r.id, runId, stage }, r.job_id, s)),
+      rows.map((r) => jobOf(r.key, { batchId: r.id, runId, stage }, r.job_id, s, r.params)),
       { db: bossDb(tx) },
     );
   return { inserted: rows.length, items: rows.reduce((n, r) => n + r.items, 0) };
@@ -82,11 +98,12 @@ export async function requeueBatches(
     key: string;
     job_id: string;
     old_job: string | null;
+    params: Record<string, unknown>;
   }>(
     `UPDATE run_batches b SET status = 'pending', job_id = gen_random_uuid()::text, worker_id = NULL, attempts = 0
      FROM (SELECT id, job_id AS old_job FROM run_batches WHERE id = ANY($1::text[]) FOR UPDATE) o
      WHERE b.id = o.id
-     RETURNING b.id, b.run_id, b.stage, b.key, b.job_id, o.old_job`,
+     RETURNING b.id, b.run_id, b.stage, b.key, b.job_id, o.old_job, b.params`,
     [batchIds],
   );
   await cancelJobs(
@@ -99,7 +116,7 @@ export async function requeueBatches(
       queueName(stage),
       rows
         .filter((r) => r.stage === stage)
-        .map((r) => jobOf(r.key, { batchId: r.id, runId: r.run_id, stage }, r.job_id, s)),
+        .map((r) => jobOf(r.key, { batchId: r.id, runId: r.run_id, stage }, r.job_id, s, r.params)),
       { db: bossDb(tx) },
     );
   return rows.length;

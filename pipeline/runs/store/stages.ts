@@ -1,6 +1,6 @@
 // Run and stage rows under lock: progress counters, and advancing a run when a stage's last batch ends.
 import type { PgBoss } from 'pg-boss';
-import type { Tx } from '../pool.ts';
+import { runsPool, type Tx } from '../pool.ts';
 import type { RunSettings } from '../settings.ts';
 import type { StageRegistry } from '../types.ts';
 import { AFTER_KEY, insertBatches, PLAN_KEY } from './jobs.ts';
@@ -77,6 +77,14 @@ export async function setRun(
   );
 }
 
+/** A line on the stage for the Runs page and the CLI (they show it as the stage's last note); no lock: it only informs. */
+export async function noteStage(runId: string, stage: string, message: string): Promise<void> {
+  await runsPool().query(
+    'UPDATE run_stages SET last_error = $3, updated_at = now() WHERE run_id = $1 AND stage = $2',
+    [runId, stage, message.slice(0, 2000)],
+  );
+}
+
 /** Creates the job that plans `stage` (a batch like any other: retried, heartbeated, taken over). */
 export async function startStage(
   tx: Tx,
@@ -135,7 +143,12 @@ export async function advanceIfStageDone(
   }
   if (!t.planned) return;
   if (registry.get(stage)?.after && !t.has_after) {
-    await insertBatches(tx, boss, s, run.id, stage, [{ key: AFTER_KEY, params: {}, items: 0 }]);
+    // A finishing step may outlast RUN_EXPIRE_SECONDS (the clip stage's waits for a 10M index build): its expiry goes
+    // with the batch, so a resumed or handed-back finishing job keeps it.
+    const expireSeconds = registry.get(stage)?.afterExpireSeconds;
+    await insertBatches(tx, boss, s, run.id, stage, [
+      { key: AFTER_KEY, params: expireSeconds ? { expireSeconds } : {}, items: 0 },
+    ]);
     return;
   }
   await setStage(tx, run.id, stage, 'done', { finished: true });

@@ -84,7 +84,11 @@ describe('login limits under concurrency', () => {
     );
     expect(c.verified).toBe(env.LOGIN_ACCOUNT_MAX_ATTEMPTS);
     const refused = await attempt('spread@example.com', PASSWORD, '192.168.1.20');
-    expect(refused).toEqual({ ok: false, reason: 'limited', block: 'account' });
+    expect(refused).toMatchObject({ ok: false, reason: 'limited', block: 'account' });
+    // It says when to try again: the rest of the window, never more.
+    const wait = refused.ok === false && refused.reason === 'limited' ? refused.retryAfterSeconds : 0;
+    expect(wait).toBeGreaterThan(env.LOGIN_WINDOW_MINUTES * 60 - 30);
+    expect(wait).toBeLessThanOrEqual(env.LOGIN_WINDOW_MINUTES * 60);
     expect(await unlockLogin('Spread@Example.com')).toBeGreaterThan(0);
     expect((await attempt('spread@example.com', PASSWORD, '192.168.1.20')).ok).toBe(true);
   });
@@ -105,13 +109,13 @@ describe('login limits under concurrency', () => {
         attempt('guess', `198.51.100.${i}`),
       ),
     );
-    expect(await attempt(PASSWORD, '192.168.1.20')).toEqual({
+    expect(await attempt(PASSWORD, '192.168.1.20')).toMatchObject({
       ok: false,
       reason: 'limited',
       block: 'account',
     });
     const forged = `${device?.split('.')[0]}.${'A'.repeat(43)}`;
-    expect(await attempt(PASSWORD, '192.168.1.20', forged)).toEqual({
+    expect(await attempt(PASSWORD, '192.168.1.20', forged)).toMatchObject({
       ok: false,
       reason: 'limited',
       block: 'account',
@@ -131,7 +135,7 @@ describe('login limits under concurrency', () => {
     const { attempt } = counted();
     for (let i = 0; i < env.LOGIN_IP_MAX_ATTEMPTS; i++)
       await attempt(`user${i}@example.com`, 'guess', '10.0.0.66');
-    expect(await admitLogin(loginKeys('fresh@example.com', '10.0.0.66'))).toEqual({
+    expect(await admitLogin(loginKeys('fresh@example.com', '10.0.0.66'))).toMatchObject({
       admitted: false,
       block: 'address',
     });

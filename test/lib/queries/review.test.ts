@@ -51,6 +51,27 @@ describe('claiming accounts', () => {
     expect(leases.filter((l) => l === null)).toHaveLength(2);
   });
 
+  it("a page's catch-up claim and its reservation claim running at once never leave the reviewer more than two leases", async () => {
+    const many = { topN: 8, leaseMinutes: 10 };
+    let most = 0;
+    for (let round = 0; round < 15; round++) {
+      await db().$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL`;
+      const onScreen = (await claimNextAccount(alice, 'rank', many))!.nsid;
+      // The page catching up (no exclude) while the same page reserves the next account (exclude: the one on screen).
+      await Promise.all([
+        claimNextAccount(alice, 'flag', many),
+        claimNextAccount(alice, 'rank', many, [onScreen]),
+        claimNextAccount(alice, 'rank', many, [onScreen, nsids[1]]),
+        claimNextAccount(alice, 'flag', many, [onScreen]),
+      ]);
+      const live = await db().account.count({
+        where: { leaseUserId: alice, leaseExpiresAt: { gt: new Date() } },
+      });
+      most = Math.max(most, live);
+    }
+    expect(most).toBeLessThanOrEqual(2);
+  });
+
   it('a claim whose own lease passed to another reviewer meanwhile moves on instead of taking it back', async () => {
     // Alice holds a0. Her next claim finds it as her own live lease; before its update lands, her page releases a0 and
     // bob's claim takes it (here: one transaction holding a0's row, so the claim's snapshot is taken before it commits).
@@ -175,7 +196,7 @@ describe('claiming accounts', () => {
     ]);
   });
 
-  it('keeps the accounts a reviewer is on when they take the lease of one already decided (the page just left)', async () => {
+  it('refuses a lease on an account already decided (409), leaving the reviewer with their two leases', async () => {
     await claimNextAccount(alice, 'rank', opts);
     await claimNextAccount(alice, 'rank', opts, [nsids[0]]);
     await db().account.update({
@@ -183,13 +204,19 @@ describe('claiming accounts', () => {
       data: { reviewStatus: 'approved', leaseUserId: null, leaseExpiresAt: null },
     });
     await claimNextAccount(alice, 'rank', opts, [nsids[1]]);
-    expect(await acquireLease(nsids[0], alice, 10)).toMatchObject({ held: true, status: 'approved' });
+    const refused = await acquireLease(nsids[0], alice, 10, [nsids[2]]).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(refused).toMatchObject({
+      status: 409,
+      message: `Account ${nsids[0]} is already approved: there is nothing to review, so no lease was taken`,
+      details: { code: 'decided', status: 'approved' },
+    });
     const mine = await db().account.findMany({
       where: { leaseUserId: alice },
       select: { nsid: true },
       orderBy: { nsid: 'asc' },
     });
-    expect(mine.map((a) => a.nsid)).toEqual([nsids[0], nsids[1], nsids[2]]);
+    expect(mine.map((a) => a.nsid)).toEqual([nsids[1], nsids[2]]);
     // Taking a pending account again releases everything else, as before.
     await acquireLease(nsids[1], alice, 10);
     expect(
@@ -197,6 +224,19 @@ describe('claiming accounts', () => {
         (a) => a.nsid,
       ),
     ).toEqual([nsids[1]]);
+  });
+
+  it('still leases the second round of a double review to a reviewer other than the first', async () => {
+    await db().account.update({
+      where: { nsid: nsids[5] },
+      data: { qcStage: 'second', firstReviewerId: alice },
+    });
+    expect(await acquireLease(nsids[5], bob, 10)).toMatchObject({ held: true, status: 'pending' });
+    await releaseLeases([nsids[5]], bob);
+    expect(await acquireLease(nsids[5], alice, 10)).toMatchObject({
+      held: false,
+      waiting: 'second_review',
+    });
   });
 });
 

@@ -347,6 +347,24 @@ describe('leases', () => {
     expect(await held(bob.id)).toEqual([]);
   });
 
+  it('refuses a lease on a decided account with 409 and a message, so it cannot become a third lease', async () => {
+    await claim.POST(post('/x', { order: 'rank' }));
+    await claim.POST(post('/x', { order: 'rank', exclude: [nsids[0]] }));
+    await db().account.update({ where: { nsid: nsids[7] }, data: { reviewStatus: 'rejected' } });
+    const res = await answer(await lease.POST(post('/x', { keep: [nsids[1]] }), nsidCtx(nsids[7])));
+    expect(res).toMatchObject({
+      status: 409,
+      body: {
+        error: {
+          code: 'conflict',
+          message: `Account ${nsids[7]} is already rejected: there is nothing to review, so no lease was taken`,
+          details: { code: 'decided', status: 'rejected' },
+        },
+      },
+    });
+    expect((await held(alice.id)).sort()).toEqual([nsids[0], nsids[1]]);
+  });
+
   it('says what a release did: released, not leased, or not yours (409, lease kept)', async () => {
     session.user = bob;
     await claim.POST(post('/x', { order: 'rank' }));

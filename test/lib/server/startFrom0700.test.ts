@@ -1,7 +1,16 @@
 // The embedded PostgreSQL starts from a checkout inside a 0700 folder (root's home, `mktemp -d`), as root, the way
 // CI and containers run it; and a failing initdb is one line with initdb's own words, not a stack trace.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { lstatSync, readlinkSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,8 +102,25 @@ describe('the embedded PostgreSQL wherever the project is installed', () => {
       expect(second.stdout).not.toContain('Creating a PostgreSQL cluster');
       expect(second.stdout).not.toContain('linking PostgreSQL');
       expect(second.stdout).toMatch(/migrations applied: [1-9]/);
+
+      // A cluster left by a DATA_DIR deleted days ago is removed at the next start; the one in use stays.
+      const live = readlinkSync(pointer);
+      expect(JSON.parse(readFileSync(`${live}.owner`, 'utf8'))).toEqual({ pointer });
+      const stale = path.join(home, 'clusters', 'dead00000000beef');
+      mkdirSync(stale, { mode: 0o700 });
+      writeFileSync(
+        `${stale}.owner`,
+        JSON.stringify({ pointer: path.join(closed, 'deleted-data', 'postgres') }),
+      );
+      const old = new Date(Date.now() - 3 * 24 * 3600 * 1000);
+      utimesSync(stale, old, old);
+      const third = run();
+      expect(third.status, third.stderr).toBe(0);
+      expect(third.stdout).toContain(`Removed the embedded PostgreSQL cluster ${stale}`);
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(path.join(live, 'PG_VERSION'))).toBe(true);
     },
-    240_000,
+    360_000,
   );
 
   it('reports a failing initdb in one line with its stderr', async () => {

@@ -173,7 +173,16 @@ describe('the clip run stage', () => {
     const stage = await db().runStage.create({
       data: { runId: run.id, stage: 'clip', position: 0, done: 0 },
     });
-    const ctx = { runId: run.id, config, signal: new AbortController().signal, heartbeat: async () => {} };
+    const notes: string[] = [];
+    const ctx = {
+      runId: run.id,
+      config,
+      signal: new AbortController().signal,
+      heartbeat: async () => {},
+      note: async (m: string) => {
+        notes.push(m);
+      },
+    };
     try {
       expect(await clipStage.after!({ id: run.id, config }, ctx)).toMatchObject({
         note: 'no new embeddings: duplicate clusters unchanged',
@@ -183,6 +192,12 @@ describe('the clip run stage', () => {
       await db().runStage.update({ where: { id: stage.id }, data: { done: 2 } });
       const r = await clipStage.after!({ id: run.id, config }, ctx);
       expect(r).toMatchObject({ note: '1 CLIP pairs at cosine ≥ 0.95: 1 duplicates in 1 clusters' });
+      // Its progress reached the stage's line as the search went (new photos searched of those to search), and the
+      // outcome replaced it at the end.
+      expect(
+        notes.some((n) => /^near-duplicates: 2\/2 new photos searched · 100\.0% · .*1 new pairs$/.test(n)),
+      ).toBe(true);
+      expect(notes.at(-1)).toBe(r?.note);
       expect((await duplicateResults()).get('101')).toMatchObject({
         verdict: 'fail',
         runId: run.id,

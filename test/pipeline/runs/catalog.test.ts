@@ -13,6 +13,7 @@ describe('stage catalog', () => {
       expect(STAGE_CATALOG[i].label).toBe(a.label);
       expect(Boolean(STAGE_CATALOG[i].after)).toBe(typeof a.after === 'function');
       expect(STAGE_CATALOG[i].preflight).toBe(a.preflight);
+      expect(STAGE_CATALOG[i].afterExpireSeconds).toBe(a.afterExpireSeconds);
     }
   });
 });

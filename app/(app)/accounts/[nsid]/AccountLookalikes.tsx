@@ -7,6 +7,7 @@ import {
 } from '@/components/hooks/useAccountLookalikesQuery';
 import { useOverrideMutation } from '@/components/hooks/useOverrideMutation';
 import { CosineCutoff } from '@/components/review/CosineCutoff';
+import { IndexBuildNotice } from '@/components/runs/IndexBuildNotice';
 import { newRequestId } from '@/components/review/requestId';
 import { Thumb } from '@/components/review/Thumb';
 import { useToast } from '@/components/ui/Toaster';
@@ -49,6 +50,7 @@ export function AccountLookalikes({ nsid, onOpen }: { nsid: string; onOpen: (pho
           <p className="text-slate-600">{data && data.searched > 0 ? summaryLine(data) : '\u00a0'}</p>
           <CosineCutoff id={`${id}-cutoff`} value={cutoff} onChange={setCutoff} />
         </div>
+        {open && <IndexBuildNotice />}
         {query.isLoading && (
           <p role="status" className="text-slate-500">
             Searching the nearest-neighbour index…

@@ -188,7 +188,7 @@ export function AccountReview({
         kind: 'info',
         text: (
           <>
-            {l.held ? (
+            {l.held || l.decided ? (
               'Another reviewer decided'
             ) : (
               <>
@@ -206,7 +206,8 @@ export function AccountReview({
   }, [lease.data, arrivedByQueue, review.data, nsid, claimAndGo, qc]);
 
   const data = review.data;
-  const canDecide = !!data && lease.data?.held !== false;
+  // A decided account needs no lease to change its decision (the decision itself checks nobody else holds it).
+  const canDecide = !!data && (lease.data?.held !== false || lease.data.decided === true);
 
   function submit(decision: 'approve' | 'reject', reason?: RejectReason) {
     if (!data || !canDecide || advancing.current) return;
@@ -401,7 +402,7 @@ export function AccountReview({
             reason={data.account.reviewReason}
             canDecide={canDecide}
             blockedBy={
-              lease.data?.held === false && !lease.data.waiting
+              lease.data?.held === false && !lease.data.waiting && !lease.data.decided
                 ? (lease.data.holder ?? 'Another reviewer')
                 : null
             }

@@ -262,6 +262,7 @@ export function CheckReview({ check }: { check: string }) {
             height="fill"
             fillBelow={72}
             activeIndex={active}
+            onActivate={setActive}
             onColumns={(c) => {
               columns.current = c;
             }}

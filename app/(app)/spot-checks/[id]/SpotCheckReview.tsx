@@ -171,6 +171,7 @@ export function SpotCheckReview({ id, isAdmin = false }: { id: string; isAdmin?:
           label="Sample photos to label"
           height="calc(100vh - 10rem)"
           activeIndex={active}
+          onActivate={setActive}
           onColumns={(c) => {
             columns.current = c;
           }}
