@@ -112,7 +112,7 @@ export type { CheckPhotoCriteria };
 /**
  * The check page's filter as a condition on `cr` (check_results) and `p` (photos). "Open" and "overridden" (Reviewed)
  * ask whether an override of the (photo, check) stands: the standing_overrides view (migration
- * 20261206020000_standing_overrides), where an undone batch's row and the undo row answering it cancel out. The same view
+ * 20261206100000_standing_overrides), where an undone batch's row and the undo row answering it cancel out. The same view
  * keeps the maintained tables the pages read (photo_flags.overridden, overridden_results, the counts).
  */
 function checkPhotosWhere(check: CheckName, f: CheckPhotoCriteria, verdict: Prisma.Sql): Prisma.Sql {

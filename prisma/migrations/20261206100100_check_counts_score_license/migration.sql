@@ -96,7 +96,7 @@ BEGIN
 END;
 $$;
 
--- New overrides (20261206020000_standing_overrides): a result moving in or out of "overridden" moves in its bucket and,
+-- New overrides (20261206100000_standing_overrides): a result moving in or out of "overridden" moves in its bucket and,
 -- per account, its licence.
 CREATE OR REPLACE FUNCTION quarry_overrides_inserted() RETURNS trigger LANGUAGE plpgsql SET enable_seqscan = off AS $$
 BEGIN

@@ -1,4 +1,4 @@
--- standing_overrides (20261206020000) looked for an answering undo row by joining the key's overrides to their batches.
+-- standing_overrides (20261206100000) looked for an answering undo row by joining the key's overrides to their batches.
 -- The planner may start that join from the undo batch instead (override_batches.undoes_id) and read every row of the
 -- undo batch through overrides' batch_id index, testing each for the key: for an undo of 100k photos, 100k rows read
 -- per key, 10^10 in all (the review bench's undo ran over 14 minutes, after an ANALYZE that saw one batch). The key's
