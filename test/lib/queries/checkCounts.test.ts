@@ -248,6 +248,38 @@ describe('maintained check counts', () => {
     );
   });
 
+  it('follow one statement over keys in every standing state (the trigger decides them together)', async () => {
+    // One bulk INSERT holds a key with an undone batch (nothing stands: on), one with a standing hand override (stays
+    // on), and keys without overrides (on); its undo then turns all off but the hand override's.
+    const check = 'copyright_text';
+    const result = (photoId: string) => ({
+      photoId,
+      check,
+      verdict: 'fail' as const,
+      score: 0.4,
+      version: 't-1',
+    });
+    const reviewed = async () =>
+      (await listCheckPhotos(check, { status: 'overridden', page: 1, pageSize: 10 })).data
+        .map((p) => p.photoId)
+        .sort();
+    const bulk = (expectedCount: number, requestId: string) =>
+      bulkOverride({ userId, check, filter: {}, newVerdict: 'pass', expectedCount, requestId });
+    await db().checkResult.create({ data: result('1004') });
+    const x = await bulk(1, 'm-x');
+    await undoOverrideBatch({ userId, batchId: x.id, requestId: 'm-x-undo' });
+    await db().checkResult.createMany({ data: ['1002', '1008', '1014'].map(result) });
+    await overridePhotos({ userId, photoIds: ['1002'], check, newVerdict: 'pass', requestId: 'm-hand' });
+    expect(await reviewed()).toEqual(['1002']);
+    await agree();
+    const y = await bulk(4, 'm-y');
+    expect(await reviewed()).toEqual(['1002', '1004', '1008', '1014']);
+    await agree();
+    await undoOverrideBatch({ userId, batchId: y.id, requestId: 'm-y-undo' });
+    expect(await reviewed()).toEqual(['1002']);
+    await agree();
+  });
+
   it('follow a re-check of a result whose batch was undone', async () => {
     const [row] = await db().$queryRaw<{ photo_id: string }[]>`
       SELECT u.photo_id FROM overrides u JOIN override_batches ub ON ub.id = u.batch_id
