@@ -1,7 +1,8 @@
-// The maintained counts behind the check pages and the checks overview (prisma/migrations/20261205222000_check_counts):
-// check results per (check, licence, automatic verdict, overridden) and per (account, check, verdict, overridden), kept
-// as signed deltas by statement triggers, so they are exact after every committed write. Readers sum the deltas and
-// fold them back into one row per group when they pile up.
+// The maintained counts behind the check pages and the checks overview (prisma/migrations/20261205222000_check_counts,
+// 20261206100100_check_counts_score_license): check results per (check, licence, automatic verdict, overridden, score
+// bucket) and per (account, licence, check, verdict, overridden), "overridden" meaning an override stands, kept as
+// signed deltas by statement triggers, so they are exact after every committed write. Readers sum the deltas and fold
+// them back into one row per group when they pile up.
 import { db, Prisma } from '../db.ts';
 
 /** A check page's filter without its page (./overrides.ts adds the page to it and reads these counts). */
@@ -14,26 +15,29 @@ export type CheckPhotoCriteria = {
   license?: number;
 };
 
-/** Rows past which a reader folds the deltas: each write statement adds a handful of rows. */
-const FOLD_GLOBAL_ROWS = 2000;
+/**
+ * Rows past which a reader folds the deltas: each write statement adds a handful of rows. A check has up to ~3,300
+ * groups (4 verdicts × 2 × 102 buckets × its licences), so its rows are folded past twice that.
+ */
+const FOLD_CHECK_ROWS = 8000;
 const FOLD_ACCOUNT_ROWS = 200;
 
 /**
  * One row per group again. Each fold deletes only the rows its snapshot saw and inserts their sum, so a write or another
  * fold running meanwhile is neither lost nor counted twice.
  */
-async function foldGlobal(): Promise<void> {
+async function foldCheck(check: string): Promise<void> {
   await db().$executeRaw`
-    WITH d AS (DELETE FROM quarry_internal.check_counts RETURNING *)
-    INSERT INTO quarry_internal.check_counts ("check", license, verdict, overridden, n)
-    SELECT "check", license, verdict, overridden, sum(n) FROM d GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0`;
+    WITH d AS (DELETE FROM quarry_internal.check_counts WHERE "check" = ${check} RETURNING *)
+    INSERT INTO quarry_internal.check_counts ("check", license, verdict, overridden, bucket, n)
+    SELECT "check", license, verdict, overridden, bucket, sum(n) FROM d GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0`;
 }
 
 async function foldAccount(account: string, check: string): Promise<void> {
   await db().$executeRaw`
     WITH d AS (DELETE FROM quarry_internal.account_check_counts WHERE account_nsid = ${account} AND "check" = ${check} RETURNING *)
-    INSERT INTO quarry_internal.account_check_counts (account_nsid, "check", verdict, overridden, n)
-    SELECT account_nsid, "check", verdict, overridden, sum(n) FROM d GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0`;
+    INSERT INTO quarry_internal.account_check_counts (account_nsid, license, "check", verdict, overridden, n)
+    SELECT account_nsid, license, "check", verdict, overridden, sum(n) FROM d GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0`;
 }
 
 export type CheckCountRow = { check: string; verdict: string; overridden: boolean; n: number };
@@ -41,42 +45,54 @@ export type CheckCountRow = { check: string; verdict: string; overridden: boolea
 /** Check results per check, automatic verdict and overridden state, over every licence and account. */
 export async function checkCountsByCheck(): Promise<CheckCountRow[]> {
   const rows = await db().$queryRaw<(CheckCountRow & { rows: number })[]>`
-    SELECT "check", verdict::text AS verdict, overridden, sum(n)::float8 AS n, sum(count(*)) OVER ()::int AS rows
+    SELECT "check", verdict::text AS verdict, overridden, sum(n)::float8 AS n,
+      sum(count(*)) OVER (PARTITION BY "check")::int AS rows
     FROM quarry_internal.check_counts GROUP BY 1, 2, 3`;
-  if ((rows[0]?.rows ?? 0) > FOLD_GLOBAL_ROWS) await foldGlobal();
+  for (const check of new Set(rows.filter((r) => r.rows > FOLD_CHECK_ROWS).map((r) => r.check)))
+    await foldCheck(check);
   return rows.filter((r) => r.n !== 0).map(({ rows: _, ...r }) => r);
 }
 
 /**
- * The number of `check`'s results a check page's filter matches, when the maintained counts can tell it: any mix of
- * verdict, status and licence, or the account with verdict and status. Null for a score range, or an account with a
- * licence (those are counted live).
+ * The number of `check`'s results a check page's filter matches, as far as the maintained counts tell it: any mix of
+ * verdict, status, licence and score range, or the account with verdict, status and licence. A score range is told up to
+ * its two edge buckets: `edges` are the buckets (quarry_score_bucket) whose results the caller counts live, within the
+ * range. Null for an account with a score range (counted live: an account's results are few).
  */
 export async function maintainedCheckPhotoCount(
   check: string,
   f: CheckPhotoCriteria,
-): Promise<number | null> {
-  if (f.minScore !== undefined || f.maxScore !== undefined) return null;
-  if (f.account !== undefined && f.license !== undefined) return null;
+): Promise<{ n: number; edges: number[] } | null> {
+  const ranged = f.minScore !== undefined || f.maxScore !== undefined;
+  if (f.account !== undefined && ranged) return null;
   const verdicts = f.verdict ? [f.verdict] : ['fail', 'uncertain'];
-  const status =
-    f.status === 'open'
-      ? Prisma.sql`AND NOT overridden`
-      : f.status === 'overridden'
-        ? Prisma.sql`AND overridden`
-        : Prisma.empty;
+  const where = Prisma.join(
+    [
+      Prisma.sql`verdict::text = ANY(${verdicts}::text[])`,
+      f.status === 'open'
+        ? Prisma.sql`NOT overridden`
+        : f.status === 'overridden'
+          ? Prisma.sql`overridden`
+          : Prisma.sql`true`,
+      f.license !== undefined ? Prisma.sql`license = ${f.license}` : Prisma.sql`true`,
+    ],
+    ' AND ',
+  );
   if (f.account !== undefined) {
     const [r] = await db().$queryRaw<{ n: number | null; rows: number }[]>`
-      SELECT sum(n) FILTER (WHERE verdict::text = ANY(${verdicts}::text[]) ${status})::float8 AS n, count(*)::int AS rows
+      SELECT sum(n) FILTER (WHERE ${where})::float8 AS n, count(*)::int AS rows
       FROM quarry_internal.account_check_counts WHERE account_nsid = ${f.account} AND "check" = ${check}`;
     if (r.rows > FOLD_ACCOUNT_ROWS) await foldAccount(f.account, check);
-    return r.n ?? 0;
+    return { n: r.n ?? 0, edges: [] };
   }
-  const [r] = await db().$queryRaw<{ n: number | null; rows: number }[]>`
-    SELECT sum(n) FILTER (WHERE "check" = ${check} AND verdict::text = ANY(${verdicts}::text[]) ${status}
-      ${f.license !== undefined ? Prisma.sql`AND license = ${f.license}` : Prisma.empty})::float8 AS n,
-      count(*)::int AS rows
-    FROM quarry_internal.check_counts`;
-  if (r.rows > FOLD_GLOBAL_ROWS) await foldGlobal();
-  return r.n ?? 0;
+  // The range's end buckets (none past an open end: -2 and 101 lie outside every bucket); the buckets strictly
+  // between them hold only results inside the range, as the bucket grows with the score.
+  const [r] = await db().$queryRaw<{ n: number | null; rows: number; lo: number; hi: number }[]>`
+    WITH e AS (SELECT ${ranged ? Prisma.sql`COALESCE(quarry_score_bucket(${f.minScore ?? null}::float8), -2)` : Prisma.sql`-2`}::int AS lo,
+      ${ranged ? Prisma.sql`COALESCE(quarry_score_bucket(${f.maxScore ?? null}::float8), 101)` : Prisma.sql`101`}::int AS hi)
+    SELECT sum(n) FILTER (WHERE ${where} ${ranged ? Prisma.sql`AND bucket > e.lo AND bucket < e.hi` : Prisma.empty})::float8 AS n,
+      count(*)::int AS rows, e.lo, e.hi
+    FROM e LEFT JOIN quarry_internal.check_counts c ON c."check" = ${check} GROUP BY e.lo, e.hi`;
+  if (r.rows > FOLD_CHECK_ROWS) await foldCheck(check);
+  return { n: r.n ?? 0, edges: ranged ? [...new Set([r.lo, r.hi])].filter((b) => b >= -1 && b <= 100) : [] };
 }

@@ -70,24 +70,6 @@ export async function listCheckSummaries(
   opts: { watermarkMinPhotos?: number } = {},
 ): Promise<CheckSummary[]> {
   const counts = await checkCountsByCheck();
-  // A photo is overridden while one of its overrides stands. An undo row puts back the state before the batch row it
-  // answers (that row was the photo's newest when the undo was written), so the two cancel out: neither counts, and
-  // what stands is whatever else remains, e.g. an earlier override, or a batch whose own undo had skipped the photo.
-  // The maintained counts know which results have any override; only a photo an undo touched can have overrides none
-  // of which stands, so just those are looked at here.
-  const undone = await db().$queryRaw<{ check: string; n: number }[]>`
-    WITH touched AS (
-      SELECT DISTINCT u.photo_id, u."check" FROM override_batches ub JOIN overrides u ON u.batch_id = ub.id
-      WHERE ub.undoes_id IS NOT NULL AND u.photo_id IS NOT NULL)
-    SELECT t."check", count(*)::int AS n FROM touched t
-    WHERE EXISTS (SELECT 1 FROM check_results cr WHERE cr.photo_id = t.photo_id AND cr."check" = t."check")
-      AND NOT EXISTS (
-        SELECT 1 FROM overrides o LEFT JOIN override_batches b ON b.id = o.batch_id
-        WHERE o.photo_id = t.photo_id AND o."check" = t."check" AND b.undoes_id IS NULL
-          AND NOT EXISTS (
-            SELECT 1 FROM overrides u JOIN override_batches ub ON ub.id = u.batch_id
-            WHERE u.photo_id = o.photo_id AND u."check" = o."check" AND ub.undoes_id = o.batch_id))
-    GROUP BY t."check"`;
   const notScored = await countNotScored(opts.watermarkMinPhotos ?? 8, (check) =>
     sumOf(counts, (r) => r.check === check),
   );
@@ -96,9 +78,7 @@ export async function listCheckSummaries(
     fail: sumOf(counts, (r) => r.check === check && r.verdict === 'fail'),
     uncertain: sumOf(counts, (r) => r.check === check && r.verdict === 'uncertain'),
     error: sumOf(counts, (r) => r.check === check && r.verdict === 'error'),
-    overridden:
-      sumOf(counts, (r) => r.check === check && r.overridden) -
-      (undone.find((u) => u.check === check)?.n ?? 0),
+    overridden: sumOf(counts, (r) => r.check === check && r.overridden),
     notScored: notScored.get(check) ?? 0,
   }));
 }
@@ -130,12 +110,13 @@ export type CheckPhotoPage = { data: CheckPhoto[]; total: number; page: number; 
 export type { CheckPhotoCriteria };
 
 /**
- * The check page's filter as a condition on `cr` (check_results) and `p` (photos). "Open" and "overridden" ask whether
- * the (photo, check) has any override (a newest one exists exactly when one does), which PostgreSQL answers with an
- * index probe or an anti-join instead of fetching the newest override of every candidate.
+ * The check page's filter as a condition on `cr` (check_results) and `p` (photos). "Open" and "overridden" (Reviewed)
+ * ask whether an override of the (photo, check) stands: the standing_overrides view (migration
+ * 20261206100000_standing_overrides), where an undone batch's row and the undo row answering it cancel out. The same view
+ * keeps the maintained tables the pages read (photo_flags.overridden, overridden_results, the counts).
  */
 function checkPhotosWhere(check: CheckName, f: CheckPhotoCriteria, verdict: Prisma.Sql): Prisma.Sql {
-  const overridden = Prisma.sql`EXISTS (SELECT 1 FROM overrides o WHERE o.photo_id = cr.photo_id AND o."check" = cr."check")`;
+  const overridden = Prisma.sql`EXISTS (SELECT 1 FROM standing_overrides o WHERE o.photo_id = cr.photo_id AND o."check" = cr."check")`;
   return Prisma.join(
     [
       Prisma.sql`cr."check" = ${check}`,
@@ -159,9 +140,17 @@ const verdictSql = (f: CheckPhotoCriteria) =>
     ? Prisma.sql`cr.verdict = ${f.verdict}::"Verdict"`
     : Prisma.sql`cr.verdict IN ('fail', 'uncertain')`;
 
-/** The newest override of the (photo, check) `cr` with its reviewer's name, as `lo`. */
-const NEWEST_OVERRIDE = Prisma.sql`LEFT JOIN LATERAL (SELECT o.new_verdict, o.created_at, u.name FROM overrides o LEFT JOIN users u ON u.id = o.user_id
+/** The newest override of the (photo, check) `cr`, as `lo`: its verdict is the one in force (effective_verdicts). */
+const NEWEST_OVERRIDE = Prisma.sql`LEFT JOIN LATERAL (SELECT o.new_verdict FROM overrides o
       WHERE o.photo_id = cr.photo_id AND o."check" = cr."check" ORDER BY o.created_at DESC, o.id DESC LIMIT 1) lo ON true`;
+
+/**
+ * The newest override of `cr` that stands, with its reviewer's name, as `so`: what the page shows as the photo's
+ * override. After an undo that is none (the undo row only put the earlier verdict back); the drawer lists every row.
+ */
+const NEWEST_STANDING = Prisma.sql`LEFT JOIN LATERAL (SELECT o.new_verdict, o.created_at, u.name FROM standing_overrides o
+      LEFT JOIN users u ON u.id = o.user_id
+      WHERE o.photo_id = cr.photo_id AND o."check" = cr."check" ORDER BY o.created_at DESC, o.id DESC LIMIT 1) so ON true`;
 
 /**
  * The check page's filter evaluated over the whole tables: `FROM check_results cr JOIN photos p … WHERE …`, with `lo`
@@ -198,50 +187,74 @@ export function checkPhotoMatchesSql(check: CheckName, f: CheckPhotoCriteria): P
 const ORDER = Prisma.sql`ORDER BY score DESC NULLS FIRST, photo_id`;
 
 /**
- * The first `upTo` results of `check` with automatic verdict `v` matching `f`, in page order, as one or two queries
- * each reading an index in page order, so none tests the whole check's ~1M results (at 10M photos) for a selective
- * filter, and a deep page reads index entries only (the check's own (check, verdict, score) index leaves the photo id to
- * the table: 10,000 row fetches for page 50):
- * - results nobody overrode from photo_flags (an unoverridden flag's verdict and score are the check's own), by check
- *   or by account and check;
- * - overridden results from quarry_internal.overridden_results (20261205222020_overridden_results).
+ * Where the results of `check` with automatic verdict `v` matching `f` are read from: one or two `<table> fl … WHERE …`
+ * sources, each with an index in page order, so a page (pageBranch) reads in order and stops, none tests the whole
+ * check's ~1M results (at 10M photos) for a selective filter, and a deep page reads index entries only (the check's own
+ * (check, verdict, score) index leaves the photo id to the table: 10,000 row fetches for page 50):
+ * - results with no standing override from photo_flags (such a flag's verdict and score are the check's own), by
+ *   check or by account and check;
+ * - results with one from quarry_internal.overridden_results (20261205222020_overridden_results).
  * The two parts are disjoint, and together every result with verdict `v`.
  */
-function pageBranch(check: CheckName, f: CheckPhotoCriteria, v: Verdict, upTo: number): Prisma.Sql[] {
+function branchSources(check: CheckName, f: CheckPhotoCriteria, v: Verdict, bucket?: number): Prisma.Sql[] {
   const parts: Prisma.Sql[] = [];
+  const score = Prisma.join(
+    [
+      f.minScore !== undefined ? Prisma.sql`fl.score >= ${f.minScore}` : Prisma.sql`true`,
+      f.maxScore !== undefined ? Prisma.sql`fl.score <= ${f.maxScore}` : Prisma.sql`true`,
+      ...(bucket === undefined ? [] : inBucket(bucket)),
+    ],
+    ' AND ',
+  );
   if (f.status !== 'overridden') {
-    parts.push(Prisma.sql`(SELECT fl.photo_id, fl.score FROM photo_flags fl
+    parts.push(Prisma.sql`photo_flags fl
       ${f.license !== undefined ? Prisma.sql`JOIN photos p ON p.id = fl.photo_id AND p.license = ${f.license}` : Prisma.empty}
       WHERE ${Prisma.join(
         [
           f.account !== undefined ? Prisma.sql`fl.owner_nsid = ${f.account}` : Prisma.sql`true`,
           Prisma.sql`fl."check" = ${check} AND NOT fl.overridden AND fl.verdict = ${v}::"Verdict"`,
-          f.minScore !== undefined ? Prisma.sql`fl.score >= ${f.minScore}` : Prisma.sql`true`,
-          f.maxScore !== undefined ? Prisma.sql`fl.score <= ${f.maxScore}` : Prisma.sql`true`,
+          score,
         ],
         ' AND ',
-      )}
-      ${ORDER} LIMIT ${upTo})`);
+      )}`);
   }
   if (f.status !== 'open') {
-    parts.push(Prisma.sql`(SELECT r.photo_id, r.score FROM quarry_internal.overridden_results r
-      ${f.license !== undefined ? Prisma.sql`JOIN photos p ON p.id = r.photo_id AND p.license = ${f.license}` : Prisma.empty}
+    parts.push(Prisma.sql`quarry_internal.overridden_results fl
+      ${f.license !== undefined ? Prisma.sql`JOIN photos p ON p.id = fl.photo_id AND p.license = ${f.license}` : Prisma.empty}
       WHERE ${Prisma.join(
         [
-          f.account !== undefined ? Prisma.sql`r.owner_nsid = ${f.account}` : Prisma.sql`true`,
-          Prisma.sql`r."check" = ${check} AND r.verdict = ${v}::"Verdict"`,
-          f.minScore !== undefined ? Prisma.sql`r.score >= ${f.minScore}` : Prisma.sql`true`,
-          f.maxScore !== undefined ? Prisma.sql`r.score <= ${f.maxScore}` : Prisma.sql`true`,
+          f.account !== undefined ? Prisma.sql`fl.owner_nsid = ${f.account}` : Prisma.sql`true`,
+          Prisma.sql`fl."check" = ${check} AND fl.verdict = ${v}::"Verdict"`,
+          score,
         ],
         ' AND ',
-      )}
-      ${ORDER} LIMIT ${upTo})`);
+      )}`);
   }
   return parts;
 }
 
 /**
- * The photos `check` failed or was uncertain about, highest score first, with the newest override of each.
+ * The results in one score bucket (quarry_score_bucket), with bounds on the score around it so the page indexes read
+ * just that range (1e-9: a bucket's edge as the SQL computes it may differ from b/100 in the last bits).
+ */
+function inBucket(b: number): Prisma.Sql[] {
+  return [
+    Prisma.sql`quarry_score_bucket(fl.score) = ${b}`,
+    b >= 0 ? Prisma.sql`fl.score >= ${b / 100 - 1e-9}` : Prisma.sql`true`,
+    b <= 99 ? Prisma.sql`fl.score < ${(b + 1) / 100 + 1e-9}` : Prisma.sql`true`,
+  ];
+}
+
+/** The first `upTo` results of each source, in page order. */
+function pageBranch(check: CheckName, f: CheckPhotoCriteria, v: Verdict, upTo: number): Prisma.Sql[] {
+  return branchSources(check, f, v).map(
+    (from) => Prisma.sql`(SELECT fl.photo_id, fl.score FROM ${from} ${ORDER} LIMIT ${upTo})`,
+  );
+}
+
+/**
+ * The photos `check` failed or was uncertain about, highest score first, with the verdict in force and the newest
+ * standing override of each.
  * At 10M photos a check flags ~1M: the page is picked per verdict in the (check, verdict, score) index's order (each
  * branch stops after offset + pageSize rows) and only the picked rows are joined to their details; the count joins
  * photos only when the filter reads them.
@@ -249,7 +262,9 @@ function pageBranch(check: CheckName, f: CheckPhotoCriteria, v: Verdict, upTo: n
 export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Promise<CheckPhotoPage> {
   const verdicts: Verdict[] = f.verdict ? [f.verdict] : ['fail', 'uncertain'];
   const upTo = f.page * f.pageSize;
-  const n = (await maintainedCheckPhotoCount(check, f)) ?? (await liveCount(check, f));
+  const told = await maintainedCheckPhotoCount(check, f);
+  let n = told?.n ?? (await liveCount(check, f));
+  for (const b of told?.edges ?? []) n += await liveCount(check, f, b);
   if (n <= (f.page - 1) * f.pageSize) return { data: [], total: n, page: f.page, pageSize: f.pageSize };
   const branches = verdicts.map((v) => pageBranch(check, f, v, upTo));
   const rows = await db().$queryRaw<
@@ -267,11 +282,12 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
       ORDER BY score DESC NULLS FIRST, photo_id LIMIT ${f.pageSize} OFFSET ${(f.page - 1) * f.pageSize})
     SELECT cr.photo_id AS "photoId", p.owner_nsid AS "ownerNsid", p.content_hash AS "contentHash", p.title, p.license,
       p.image_width AS width, p.image_height AS height, cr.verdict::text AS verdict, cr.score, cr.details,
-      COALESCE(lo.new_verdict, cr.verdict)::text AS effective, lo.new_verdict::text AS "oVerdict", lo.name AS "oBy", lo.created_at AS "oAt",
+      COALESCE(lo.new_verdict, cr.verdict)::text AS effective, so.new_verdict::text AS "oVerdict", so.name AS "oBy", so.created_at AS "oAt",
       d.id AS "dupId", d.content_hash AS "dupHash", d.owner_nsid AS "dupOwner", a.watermark_summary->'box' AS "accountWatermarkBox"
     FROM picked JOIN check_results cr ON cr.photo_id = picked.photo_id AND cr."check" = ${check}
     JOIN photos p ON p.id = cr.photo_id
     ${NEWEST_OVERRIDE}
+    ${NEWEST_STANDING}
     LEFT JOIN photos d ON d.id = COALESCE(p.duplicate_of_id, cr.details->>'duplicateOf') AND cr."check" = 'duplicate'
     LEFT JOIN accounts a ON a.nsid = p.owner_nsid AND cr."check" = 'watermark'
     ORDER BY cr.score DESC NULLS FIRST, cr.photo_id`;
@@ -287,12 +303,17 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
   };
 }
 
-/** A count the maintained counts cannot tell (a score range): through the (check, verdict, score) index. */
-async function liveCount(check: CheckName, f: CheckPhotoCriteria): Promise<number> {
-  const needsPhotos = f.account !== undefined || f.license !== undefined;
-  const [{ n }] = await db().$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM check_results cr ${needsPhotos ? Prisma.sql`JOIN photos p ON p.id = cr.photo_id` : Prisma.empty}
-    WHERE ${checkPhotosWhere(check, f, verdictSql(f))}`;
+/**
+ * A count the maintained counts do not tell (an account with a score range), or the part they leave to the caller (the
+ * results of one edge bucket of a score range): the page's own sources counted, each through its page index (a score
+ * range is a range of it, an account its prefix).
+ */
+async function liveCount(check: CheckName, f: CheckPhotoCriteria, bucket?: number): Promise<number> {
+  const verdicts: Verdict[] = f.verdict ? [f.verdict] : ['fail', 'uncertain'];
+  const counts = verdicts.flatMap((v) =>
+    branchSources(check, f, v, bucket).map((from) => Prisma.sql`(SELECT count(*) FROM ${from})`),
+  );
+  const [{ n }] = await db().$queryRaw<{ n: number }[]>`SELECT (${Prisma.join(counts, ' + ')})::int AS n`;
   return n;
 }
 

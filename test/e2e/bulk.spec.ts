@@ -51,6 +51,10 @@ test('a bulk override of every result of a filter spanning several pages is one 
   ).toBeVisible();
   await expect.poll(() => overridden(page)).toBe(BULK_ACCOUNT.photos);
   expect(await inclusion(page, last)).toEqual({ included: true, reasons: [] });
+  // The top card shows the override in force, by whom.
+  const top = page.getByTestId(`check-photo-${bulkPhotoId(BULK_ACCOUNT.photos - 1)}`);
+  await expect(top).toContainText('now pass');
+  await expect(top.getByTitle(/^by E2E Reviewer at /)).toBeVisible();
   const batches = bulk.getByRole('list', { name: 'Recent batches' });
   await expect(batches.getByRole('listitem').first()).toContainText(
     `Passed ${BULK_ACCOUNT.photos} photos — “originals are large enough”`,
@@ -66,4 +70,28 @@ test('a bulk override of every result of a filter spanning several pages is one 
     0,
   );
   await shoot(page, 'bulk-batches');
+
+  // Undone, no override of the photos stands: the cards show the machine's verdict only, none of them is Reviewed, and
+  // the drawer still has the whole history (the batch's row and the undo's).
+  await expect.poll(() => overridden(page)).toBe(0);
+  await expect(top).toContainText('auto fail');
+  await expect(top).not.toContainText('now');
+  await top.getByRole('button', { name: `Open photo ${bulkPhotoId(BULK_ACCOUNT.photos - 1)}` }).click();
+  const drawer = page.getByRole('dialog', {
+    name: new RegExp(`^Photo ${bulkPhotoId(BULK_ACCOUNT.photos - 1)}`),
+  });
+  await expect(
+    drawer.getByText(/E2E Reviewer: Resolution fail → pass \(originals are large enough\)/),
+  ).toBeVisible();
+  await expect(drawer.getByText(/E2E Reviewer: Resolution pass → fail \(undo of batch /)).toBeVisible();
+  await shoot(page, 'bulk-undone-drawer');
+  await drawer.getByRole('button', { name: 'Close' }).click();
+  await page.getByLabel('Review').selectOption('overridden');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page.getByText(/^0 photos · /)).toBeVisible();
+  await page.getByLabel('Review').selectOption('open');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page.getByText(new RegExp(`^${BULK_ACCOUNT.photos} photos · `))).toBeVisible();
+  await expect(top).not.toContainText('now');
+  await shoot(page, 'bulk-undone-open');
 });

@@ -184,4 +184,55 @@ describe('bulk overrides over a filter', () => {
     expect(Object.values(await effective()).filter((v) => v === 'pass')).toHaveLength(8);
     expect(await overriddenCount()).toBe(8);
   });
+
+  it('the check page’s Reviewed filter holds a photo only while an override of it stands, like the checks page’s count', async () => {
+    const ids = async (status: 'open' | 'overridden') => {
+      const page = await listCheckPhotos('clip_nonphoto', { status, page: 1, pageSize: 100 });
+      expect(page.total).toBe(page.data.length);
+      return page.data.map((p) => p.photoId).sort();
+    };
+    const bulk = (newVerdict: 'pass' | 'fail') =>
+      bulkOverride({
+        userId: alice,
+        check: 'clip_nonphoto',
+        filter: { verdict: 'fail' },
+        newVerdict,
+        expectedCount: 8,
+        requestId: rid(),
+      });
+    const fails = ['a0p0', 'a0p1', 'a1p0', 'a1p1', 'a1p2', 'a2p0', 'a2p1', 'a2p3'];
+    const a = await bulk('pass');
+    expect(await ids('overridden')).toEqual(fails);
+    expect(await ids('open')).toEqual(['a0p2', 'a2p2']);
+    await overridePhotos({
+      userId: bob,
+      photoIds: ['a2p3'],
+      check: 'clip_nonphoto',
+      newVerdict: 'fail',
+      requestId: rid(),
+    });
+    await undoOverrideBatch({ userId: alice, batchId: a.id, requestId: rid() });
+    // The undone batch's photos are open again (nobody's verdict stands on them); bob's later override still does.
+    expect(await ids('overridden')).toEqual(['a2p3']);
+    expect(await ids('open')).toEqual([
+      'a0p0',
+      'a0p1',
+      'a0p2',
+      'a1p0',
+      'a1p1',
+      'a1p2',
+      'a2p0',
+      'a2p1',
+      'a2p2',
+    ]);
+    expect(await overriddenCount()).toBe(1);
+
+    // A batch whose undo skipped every photo stands again once the later batch that changed them is undone.
+    const b = await bulk('pass');
+    const c = await bulk('fail');
+    expect((await undoOverrideBatch({ userId: alice, batchId: b.id, requestId: rid() })).count).toBe(0);
+    await undoOverrideBatch({ userId: alice, batchId: c.id, requestId: rid() });
+    expect(await ids('overridden')).toEqual(fails);
+    expect(await overriddenCount()).toBe(8);
+  });
 });
