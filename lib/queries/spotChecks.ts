@@ -190,9 +190,10 @@ export async function createSpotCheck(input: {
       const items = mixGold(input.seed, sample, gold, input.size);
       // Raw statements: a model query's first use in a process compiles it (~0.1-0.3 s under load).
       // The summary may lag a write the sample already saw: population_size is never below what was drawn.
+      // The id is a UUID without its dashes: the routes accept letters and digits only, as for Prisma's cuids.
       const [sc] = await tx.$queryRaw<{ id: string }[]>`
         INSERT INTO spot_checks (id, name, population, size, seed, population_size, gold_rate, created_by_id)
-        VALUES (${randomUUID()}, ${input.name}, ${input.population}::"SpotCheckPopulation", ${items.length}, ${input.seed},
+        VALUES (${randomUUID().replaceAll('-', '')}, ${input.name}, ${input.population}::"SpotCheckPopulation", ${items.length}, ${input.seed},
           ${Math.max(size, sample.length)}, ${goldRate}, ${input.userId})
         RETURNING id`;
       // One statement over arrays: Prisma's createMany builds its 1,000-row statement in ~0.1-1 s of client CPU.

@@ -154,6 +154,8 @@ describe('spot-checks', () => {
       userId: alice,
       licenses: LICENSES,
     });
+    // The API's routes take an id of letters and digits (a dashed UUID was refused: the sample never opened).
+    expect(sc.id).toMatch(/^[a-z0-9]+$/i);
     const [item] = (await getSpotCheck(sc.id)).items;
     // The photo's other rows go first, so only the spot-check holds it.
     await db().checkResult.deleteMany({ where: { photoId: item.photoId } });
