@@ -74,8 +74,8 @@ export type NeighbourOptions = {
   wideRows?: number[];
   /**
    * Receives the rows whose search did not return the row itself even with the wide beam: search misses, or nodes
-   * no search reaches. usearch's multi-threaded add leaves some (unum-cloud/USearch#735: a node linked while its
-   * level-0 list was still empty); two near-copies can be stranded together (the annBuild test's lost pair), and then
+   * no search reaches. HNSW's neighbour pruning leaves ~1-2 % on the ann bench (as many with a single-threaded add;
+   * pipeline/clip/README.md); two near-copies can be stranded together (the annBuild test's lost pair), and then
    * neither side's search finds the pair. pairsThroughIndex scores these rows against each other exactly.
    */
   unreached?: number[];
@@ -170,8 +170,10 @@ export type PairsOptions = {
   /**
    * Takes each block's searched ids (those the index holds) and its verified pairs before the next block is read;
    * nothing is then kept in memory across blocks (no list, no closure: the caller stores the pairs and closes groups).
+   * `strays` are the block's photos no search reached: the caller scores them against every other stray (its own and
+   * earlier passes'), which this function then leaves to it.
    */
-  onBlock?: (block: { searched: string[]; pairs: IndexedPair[] }) => Promise<void>;
+  onBlock?: (block: { searched: string[]; pairs: IndexedPair[]; strays: string[] }) => Promise<void>;
 };
 
 /**
@@ -214,10 +216,11 @@ export async function pairsThroughIndex(
     for (const [i, r] of rows.entries()) decodeFloat16(block.vectors[r], queries, i * dims);
     const unreached: number[] = [];
     const found = neighboursAbove(index, queries, rowKeys, floor, ANN_PARAMS.expansionWide, { unreached });
-    for (const i of unreached) {
-      stray.ids.push(block.ids[rows[i]]);
-      stray.vectors.push(queries.slice(i * dims, (i + 1) * dims));
-    }
+    if (!opts.onBlock)
+      for (const i of unreached) {
+        stray.ids.push(block.ids[rows[i]]);
+        stray.vectors.push(queries.slice(i * dims, (i + 1) * dims));
+      }
     const candidates: CandidatePair[] = [];
     found.forEach((keys, i) => {
       const self = block.ids[rows[i]];
@@ -254,19 +257,18 @@ export async function pairsThroughIndex(
       if (similarity >= threshold) verified.push({ ...c, similarity });
     }
     if (opts.onBlock)
-      await opts.onBlock({ searched: rowKeys.map((_, i) => block.ids[rows[i]]), pairs: verified });
+      await opts.onBlock({
+        searched: rowKeys.map((_, i) => block.ids[rows[i]]),
+        pairs: verified,
+        strays: unreached.map((i) => block.ids[rows[i]]),
+      });
     else pairs.push(...verified);
     await new Promise((r) => setImmediate(r));
   }
+  if (opts.onBlock) return [];
   const strayPairs = (await pairsAmong(stray.ids, stray.vectors, threshold)).filter(
     (p) => !seen.has(`${p.a}:${p.b}`),
   );
-  if (opts.onBlock) {
-    // Only this pass's strays meet here: a stray of an earlier pass is not searched again (pipeline/clip/README.md).
-    // A pass killed before here loses these few pairs: their photos were marked searched with their blocks.
-    if (strayPairs.length) await opts.onBlock({ searched: [], pairs: strayPairs });
-    return [];
-  }
   pairs.push(...strayPairs);
   return closeGroups(pairs, threshold, async (ids) => {
     const stored = await getEmbeddingVectors(ids, modelKey);
@@ -276,13 +278,16 @@ export async function pairsThroughIndex(
 
 /**
  * Every pair (a < b) of the given photos at exact cosine ≥ threshold, by block matrix products: for the photos no
- * index search reached, a small share of the index (the bench counts them), so this stays far from quadratic in n.
+ * index search reached, a small share of the index (the bench counts them), quadratic in their count. With `fresh`,
+ * only pairs with at least one of the first `fresh` photos are wanted (new strays against those scored before): blocks
+ * of two older photos are skipped.
  */
 export async function pairsAmong(
   ids: string[],
   vectors: Float32Array[],
   threshold: number,
   blockSize = 2048,
+  fresh = ids.length,
 ): Promise<IndexedPair[]> {
   const out: IndexedPair[] = [];
   const n = ids.length;
@@ -293,7 +298,7 @@ export async function pairsAmong(
     for (let i = start; i < end; i++) m.set(vectors[i], (i - start) * dims);
     return m;
   };
-  for (let i = 0; i < n; i += blockSize) {
+  for (let i = 0; i < Math.min(n, fresh); i += blockSize) {
     const iEnd = Math.min(n, i + blockSize);
     const left = stack(i, iEnd);
     for (let j = i; j < n; j += blockSize) {

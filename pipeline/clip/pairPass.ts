@@ -5,18 +5,27 @@ import {
   countUnsearchedEmbeddings,
   filterOpenSearched,
   getClipPairPass,
+  listClipPairStrays,
   listClipPairs,
   listUnsearchedEmbeddings,
   resetClipPairPass,
   saveClosedGroups,
   saveSearchedBlock,
+  saveStrayPairs,
   withClipPairLock,
   type StoredClipPair,
 } from '../../lib/queries/clipPairs.ts';
 import { getEmbeddingVectors } from '../../lib/queries/clip.ts';
 import type { AnnMeta } from './annIndex.ts';
 import type { AnnKeys } from './annKeys.ts';
-import { CLOSURE_MAX, closeGroups, pairGroups, pairsThroughIndex, SEARCH_BLOCK } from './annPairs.ts';
+import {
+  CLOSURE_MAX,
+  closeGroups,
+  pairGroups,
+  pairsAmong,
+  pairsThroughIndex,
+  SEARCH_BLOCK,
+} from './annPairs.ts';
 import { decodeFloat16 } from './float16.ts';
 import type { UsearchIndex } from './usearch.ts';
 
@@ -27,6 +36,8 @@ export type PairPassResult = {
   searched: number;
   newPairs: number;
   closedPairs: number;
+  /** Photos no search reached that this pass scored against every stray (its own and earlier passes'). */
+  strays: number;
   floor: number;
   reset: 'first pass' | 'threshold below the stored floor' | 'index rebuilt' | null;
 };
@@ -71,11 +82,15 @@ async function pairPass(
     blockSize: opts.blockSize ?? SEARCH_BLOCK,
     rows: (after, n) => listUnsearchedEmbeddings(model, after, n),
     onBlock: async (b) => {
-      newPairs += await saveSearchedBlock(model, b.searched, b.pairs);
+      newPairs += await saveSearchedBlock(model, b.searched, b.pairs, b.strays);
       searched += b.searched.length;
       opts.onProgress?.({ searched, total, pairs: newPairs });
     },
   });
+
+  opts.signal?.throwIfAborted();
+  const strays = await scoreStrays(model, floor);
+  newPairs += strays.pairs;
 
   const stored = await loadStoredPairs(model, floor);
   const closed = await closeOpenGroups(model, stored, floor, opts.signal);
@@ -85,9 +100,25 @@ async function pairPass(
     searched,
     newPairs,
     closedPairs: closed.length,
+    strays: strays.scored,
     floor,
     reset,
   };
+}
+
+/**
+ * Photos no index search reached (not even their own) find their reachable near-copies by their own search, but two
+ * such near-copies find each other from neither side: each stray not scored yet (this pass's, or a killed pass's) is
+ * scored exactly against every stray stored, of any pass; then the pairs and its mark are saved in one transaction.
+ * Quadratic in the strays, a small share of the photos (pipeline/clip/README.md gives the measured shares).
+ */
+async function scoreStrays(model: string, floor: number): Promise<{ scored: number; pairs: number }> {
+  const strays = await listClipPairStrays(model);
+  if (strays.fresh === 0) return { scored: 0, pairs: 0 };
+  const vectors = strays.vectors.map((v) => decodeFloat16(v));
+  const pairs = await pairsAmong(strays.ids, vectors, floor, undefined, strays.fresh);
+  const saved = await saveStrayPairs(model, pairs, strays.ids.slice(0, strays.fresh));
+  return { scored: strays.fresh, pairs: saved };
 }
 
 async function loadStoredPairs(model: string, floor: number): Promise<StoredClipPair[]> {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
-import { dropAnnIndex } from '../../../pipeline/clip/annIndex.ts';
+import { dropAnnIndex, syncAnnIndex } from '../../../pipeline/clip/annIndex.ts';
 import { searchStats } from '../../../pipeline/clip/annPairs.ts';
 import { decodeFloat16, encodeFloat16 } from '../../../pipeline/clip/float16.ts';
 import {
@@ -14,6 +14,8 @@ import {
   nearDuplicatePass,
   pairsAboveThreshold,
 } from '../../../pipeline/clip/nearDuplicates.ts';
+import { updateNearDuplicatePairs } from '../../../pipeline/clip/pairPass.ts';
+import { hideFromSearches } from '../../helpers/annHide.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { embeddingWriter, gaussian, unit } from '../../helpers/embeddings.ts';
 
@@ -190,5 +192,56 @@ describe('near-duplicate pairs kept between runs', () => {
     const after = await storedRows();
     expect(after.some((k) => k.split(':').includes(paired))).toBe(false);
     expect(after.length).toBeGreaterThan(0);
+  });
+
+  it('scores a stray photo against the strays of earlier passes, and a killed pass’s strays in the next pass', async () => {
+    // Two near-copies that no index search reaches (HNSW leaves ~1 % of nodes so), embedded a pass apart: neither
+    // photo's search finds the other, so only the stored stray marks bring the pair back.
+    const model = 'real-clip@strays';
+    const vs = universe(300, 31);
+    const dotp = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * y[i], 0);
+    const degree = new Map<number, number>();
+    const close: [number, number][] = [];
+    for (let i = 0; i < vs.length; i++)
+      for (let j = i + 1; j < vs.length; j++)
+        if (dotp(vs[i], vs[j]) >= 0.94) {
+          if (dotp(vs[i], vs[j]) >= 0.955) close.push([i, j]);
+          for (const x of [i, j]) degree.set(x, (degree.get(x) ?? 0) + 1);
+        }
+    // A pair of two photos in no other pair: no group completion can bring it back either.
+    const [ia, ib] = close.find(([i, j]) => degree.get(i) === 1 && degree.get(j) === 1)!;
+    const firstIds = await addEmbeddings(
+      vs.filter((_, i) => i !== ib),
+      model,
+    );
+    const hidden = new Set([BigInt(firstIds[ia < ib ? ia : ia - 1])]);
+    const dir = fs.mkdtempSync(path.join(tmp, 'strays-'));
+    const passOn = async (o: Parameters<typeof updateNearDuplicatePairs>[4] = {}) => {
+      const { index, keys, meta } = await syncAnnIndex(model, dir);
+      return updateNearDuplicatePairs(hideFromSearches(index, hidden), keys, meta, 0.95, o);
+    };
+    const one = await passOn();
+    expect(one.strays).toBeGreaterThanOrEqual(1);
+    const [idB] = await addEmbeddings([vs[ib]], model);
+    hidden.add(BigInt(idB));
+    // Killed after its search, before its strays were scored: the mark waits for the next pass.
+    const stop = new AbortController();
+    await expect(
+      passOn({
+        signal: stop.signal,
+        onProgress: (p) => {
+          if (p.total > 0 && p.searched === p.total) stop.abort(new Error('killed before the strays'));
+        },
+      }),
+    ).rejects.toThrow('killed before the strays');
+    expect(await db().clipPairStray.findMany({ where: { model, scored: false } })).toEqual([
+      { photoId: idB, model, scored: false },
+    ]);
+    const three = await passOn();
+    expect(three).toMatchObject({ searched: 0, strays: 1 });
+    const exact = await exactPairs(0.95, model);
+    expect(exact.has(key({ a: firstIds[ia < ib ? ia : ia - 1], b: idB }))).toBe(true);
+    expect(new Set(three.pairs.map(key))).toEqual(exact);
+    expect(await db().clipPairStray.count({ where: { model, scored: false } })).toBe(0);
   });
 });
