@@ -109,12 +109,13 @@ export async function saveSearchedBlock(
 export async function listClipPairStrays(
   model: string,
 ): Promise<{ ids: string[]; vectors: Uint8Array[]; fresh: number }> {
-  const rows = await db().$queryRaw<{ photo_id: string; vector: Uint8Array }[]>`
-    SELECT t.photo_id, e.vector FROM clip_pair_strays t JOIN photo_embeddings e ON e.photo_id = t.photo_id AND e.model = t.model
+  const rows = await db().$queryRaw<{ photo_id: string; vector: Uint8Array; scored: boolean }[]>`
+    SELECT t.photo_id, e.vector, t.scored FROM clip_pair_strays t
+    JOIN photo_embeddings e ON e.photo_id = t.photo_id AND e.model = t.model
     WHERE t.model = ${model} ORDER BY t.scored, t.photo_id`;
-  const [{ n }] = await db().$queryRaw<{ n: bigint }[]>`
-    SELECT count(*) AS n FROM clip_pair_strays WHERE model = ${model} AND NOT scored`;
-  return { ids: rows.map((r) => r.photo_id), vectors: rows.map((r) => r.vector), fresh: Number(n) };
+  // The unscored count from the same rows (a second query could count a stray written in between).
+  const fresh = rows.filter((r) => !r.scored).length;
+  return { ids: rows.map((r) => r.photo_id), vectors: rows.map((r) => r.vector), fresh };
 }
 
 /** The pairs found by scoring new strays against all strays, and those strays marked scored, in one transaction. */
