@@ -1,5 +1,5 @@
 // The maintained counts behind the check pages and the checks overview (prisma/migrations/20261205222000_check_counts,
-// 20261206100100_check_counts_score_license): check results per (check, licence, automatic verdict, overridden, score
+// 20261206100000_standing_overrides): check results per (check, licence, automatic verdict, overridden, score
 // bucket) and per (account, licence, check, verdict, overridden), "overridden" meaning an override stands, kept as
 // signed deltas by statement triggers, so they are exact after every committed write. Readers sum the deltas and fold
 // them back into one row per group when they pile up.
