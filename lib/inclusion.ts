@@ -44,10 +44,14 @@ export function inclusionSettings(opts: InclusionOptions = {}): {
 }
 
 /**
- * Some accounts' photos, or the photos whose sampling hash (`hashtextextended(id, 0)`, the spot-check order:
- * photos_sample_order_idx) lies in [from, to].
+ * Some accounts' photos, some photos by id (a drawer's, a spot-check's known answers), or the photos whose sampling
+ * hash (`hashtextextended(id, 0)`, the spot-check order: photos_sample_order_idx) lies in [from, to].
  */
-export type FactsScope = { accounts?: readonly string[]; sampleRange?: { from: bigint; to: bigint } };
+export type FactsScope = {
+  accounts?: readonly string[];
+  photos?: readonly string[];
+  sampleRange?: { from: bigint; to: bigint };
+};
 
 /**
  * The rule's inputs that belong to the photo, one row per photo (`photo_id`, `owner_nsid`, `license`, `availability`,
@@ -72,16 +76,21 @@ export function photoFactsSql(only?: FactsScope): Prisma.Sql {
         Prisma.sql`p.owner_nsid = ANY(${[...only.accounts]}::text[])`,
         Prisma.sql`owner_nsid = ANY(${[...only.accounts]}::text[])`,
       ]
-    : only?.sampleRange
-      ? [sampleHash('p.id', only.sampleRange), sampleHash('photo_id', only.sampleRange)]
-      : [Prisma.sql`true`, null];
+    : only?.photos
+      ? [
+          Prisma.sql`p.id = ANY(${[...only.photos]}::text[])`,
+          Prisma.sql`photo_id = ANY(${[...only.photos]}::text[])`,
+        ]
+      : only?.sampleRange
+        ? [sampleHash('p.id', only.sampleRange), sampleHash('photo_id', only.sampleRange)]
+        : [Prisma.sql`true`, null];
   const fails = flagScope
     ? Prisma.sql`SELECT photo_id, "check" FROM photo_flags WHERE verdict = 'fail' AND ${flagScope}`
     : Prisma.sql`SELECT photo_id, "check" FROM effective_verdicts WHERE verdict = 'fail'`;
   // The newest override of one check, from the latest_overrides view: joined whole (one pass over the overrides) for
-  // every photo or an account's, looked up per photo for a few thousand photos (a spot-check's candidates).
+  // every photo or an account's, looked up per photo for a few thousand photos (a spot-check's candidates, photos by id).
   const newest = (alias: string, check: string) =>
-    only?.sampleRange
+    only?.sampleRange || only?.photos
       ? Prisma.sql`LEFT JOIN LATERAL (SELECT x.new_verdict FROM latest_overrides x WHERE x.photo_id = p.id AND x."check" = ${check}) ${Prisma.raw(alias)} ON true`
       : Prisma.sql`LEFT JOIN latest_overrides ${Prisma.raw(alias)} ON ${Prisma.raw(alias)}.photo_id = p.id AND ${Prisma.raw(alias)}."check" = ${check}`;
   const failed = Prisma.sql`
@@ -133,11 +142,19 @@ export function reasonsSql(licenses: readonly number[], opts: InclusionOptions =
       ], NULL) || f.check_reasons`;
 }
 
-/** SQL yielding one row per photo: `photo_id` and `reasons` (text[]; empty = included), evaluated in full. */
-export function photoReasonsSql(licenses: readonly number[], opts: InclusionOptions = {}): Prisma.Sql {
+/**
+ * SQL yielding one row per photo: `photo_id` and `reasons` (text[]; empty = included), evaluated in full, or for the
+ * photos of `only`. A filter on this query's rows is not pushed into its per-photo failures: at 10M photos
+ * `WHERE photo_id = ANY(300 ids)` around the full form scanned all 77M results (63 s at load 11; scoped: 0.14 s).
+ */
+export function photoReasonsSql(
+  licenses: readonly number[],
+  opts: InclusionOptions = {},
+  only?: FactsScope,
+): Prisma.Sql {
   return Prisma.sql`
     SELECT f.photo_id, ${reasonsSql(licenses, opts)} AS reasons
-    FROM (${photoFactsSql()}) f
+    FROM (${photoFactsSql(only)}) f
     JOIN accounts a ON a.nsid = f.owner_nsid`;
 }
 

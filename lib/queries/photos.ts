@@ -58,7 +58,7 @@ export async function photoInclusion(
 ): Promise<Map<string, string[]>> {
   if (ids.length === 0) return new Map();
   const rows = await db().$queryRaw<{ photo_id: string; reasons: string[] }[]>(Prisma.sql`
-    SELECT photo_id, reasons FROM (${photoReasonsSql(licenses)}) r WHERE photo_id = ANY(${ids}::text[])`);
+    SELECT photo_id, reasons FROM (${photoReasonsSql(licenses, {}, { photos: ids })}) r`);
   return new Map(rows.map((r) => [r.photo_id, r.reasons]));
 }
 

@@ -4,11 +4,12 @@
 // never rebuilt; sampling reads the failures the triggers keep in photo_flags, by ranges of its sampling order.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db, Prisma } from '../../../lib/db.ts';
-import { includedPhotoIdsSql } from '../../../lib/inclusion.ts';
+import { includedPhotoIdsSql, photoReasonsSql } from '../../../lib/inclusion.ts';
 import { fullReasonCounts, getDatasetCounts } from '../../../lib/queries/dashboard.ts';
 import { decideAccount } from '../../../lib/queries/decisions.ts';
 import { bulkOverride, undoOverrideBatch } from '../../../lib/queries/overrideBatches.ts';
 import { listCheckPhotos, overridePhotos } from '../../../lib/queries/overrides.ts';
+import { photoInclusion } from '../../../lib/queries/photos.ts';
 import { drawSample } from '../../../lib/queries/spotChecks.ts';
 import { openSnapshot } from '../../../pipeline/export/source.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
@@ -45,6 +46,15 @@ async function agree(): Promise<number> {
   const ids = (await db().$queryRaw<{ photo_id: string }[]>(includedPhotoIdsSql(LICENSES)))
     .map((r) => r.photo_id)
     .sort();
+  // Photos by id (the drawer, a spot-check's known answers) get the reasons the full evaluation gives them.
+  const reasons = await db().$queryRaw<{ photo_id: string; reasons: string[] }[]>(
+    Prisma.sql`SELECT photo_id, reasons FROM (${photoReasonsSql(LICENSES)}) r`,
+  );
+  const byId = await photoInclusion(
+    reasons.map((r) => r.photo_id),
+    LICENSES,
+  );
+  expect(Object.fromEntries(byId)).toEqual(Object.fromEntries(reasons.map((r) => [r.photo_id, r.reasons])));
   // A sample as large as the population holds every included photo and nothing else, from any seed (wrapping around),
   // its candidates evaluated in one range or in ranges of 3.
   for (const [seed, perQuery] of [
