@@ -291,6 +291,39 @@ describe('maintained check counts', () => {
     await agree();
   });
 
+  it('follow a re-check between a batch and its undo: the re-check’s verdict is in force after the undo', async () => {
+    const check = 'clip_nonwholesome';
+    await db().checkResult.createMany({
+      data: ['1002', '1014'].map((photoId) => ({
+        photoId,
+        check,
+        verdict: 'fail' as const,
+        score: 0.8,
+        version: 'w-1',
+      })),
+    });
+    const batch = await bulkOverride({
+      userId,
+      check,
+      filter: {},
+      newVerdict: 'pass',
+      expectedCount: 2,
+      requestId: 'rc-batch',
+    });
+    await db().checkResult.update({
+      where: { photoId_check: { photoId: '1002', check } },
+      data: { verdict: 'uncertain', score: 0.4 },
+    });
+    await agree();
+    await undoOverrideBatch({ userId, batchId: batch.id, requestId: 'rc-undo' });
+    await agree();
+    const page = await listCheckPhotos(check, { page: 1, pageSize: 10 });
+    expect(page.data.map((p) => [p.photoId, p.verdict, p.effective, p.override])).toEqual([
+      ['1014', 'fail', 'fail', null],
+      ['1002', 'uncertain', 'uncertain', null],
+    ]);
+  });
+
   it('are untouched by decisions', async () => {
     await decideAccount({
       nsid: '3@N03',
