@@ -1,8 +1,8 @@
 // The one inclusion rule: which photos are in the dataset and, for the others, every reason why not.
 // A photo is included when its license is allowed, it was fetched and is available, its account is not rejected,
-// it is not a non-canonical duplicate, no check's effective verdict is `fail` (the newest reviewer override of a
-// (photo, check) wins over the automatic verdict: the database's effective_verdicts view, which the photo_flags
-// triggers read too) and, under the `account` watermark policy, its account's watermark verdict is not `fail` unless a
+// it is not a non-canonical duplicate, no check's effective verdict is `fail` (the newest STANDING reviewer override of
+// a (photo, check) wins over the automatic verdict, an undone batch's rows and their undo rows being none: the
+// database's effective_verdicts and latest_overrides views, whose definition the photo_flags triggers read too) and, under the `account` watermark policy, its account's watermark verdict is not `fail` unless a
 // reviewer approved the account or set the photo's watermark to pass. The dashboard (through its maintained summary,
 // which groups photoFactsSql's rows and applies reasonsSql), spot checks, the photo drawer and every export use these
 // functions and nothing else.
@@ -55,14 +55,14 @@ export type FactsScope = {
 
 /**
  * The rule's inputs that belong to the photo, one row per photo (`photo_id`, `owner_nsid`, `license`, `availability`,
- * `watermark_override`: the newest override of its `watermark` check, `check_reasons`: `check:<name>` for every check
+ * `watermark_override`: the override in force (newest standing) of its `watermark` check, `check_reasons`: `check:<name>` for every check
  * whose effective verdict is `fail`, sorted). The account's inputs are joined by `reasonsSql`'s caller, so the
  * maintained summary (lib/queries/inclusionSummary.ts), which groups these rows per account, reads the account live.
  * A photo the dedup step pointed at its canonical copy (`duplicate_of_id`) fails `duplicate` even before the
  * check has written its result row; an override of `duplicate` still wins.
  *
- * Every photo: the effective verdicts come from the effective_verdicts and latest_overrides views (migration
- * 20261205171700), one pass over the results. `accounts` / `sampleRange`: only those photos, their
+ * Every photo: the effective verdicts come from the effective_verdicts and latest_overrides views (migrations
+ * 20261205171700, 20261206150000), one pass over the results. `accounts` / `sampleRange`: only those photos, their
  * failures read from photo_flags, the views' rows kept by the triggers that read them (fail/uncertain only, indexed by
  * owner, and the failures by sampling hash too), so a 200k-photo account is read through its flags instead of 1.6M
  * result lookups or a scan of every result, and a spot-check's candidates through a few consecutive index pages
@@ -87,11 +87,12 @@ export function photoFactsSql(only?: FactsScope): Prisma.Sql {
   const fails = flagScope
     ? Prisma.sql`SELECT photo_id, "check" FROM photo_flags WHERE verdict = 'fail' AND ${flagScope}`
     : Prisma.sql`SELECT photo_id, "check" FROM effective_verdicts WHERE verdict = 'fail'`;
-  // The newest override of one check, from the latest_overrides view: joined whole (one pass over the overrides) for
-  // every photo or an account's, looked up per photo for a few thousand photos (a spot-check's candidates, photos by id).
+  // The override in force of one check, from the latest_overrides view: joined whole (one pass over the overrides) for
+  // every photo or an account's, looked up per photo for a few thousand photos (a spot-check's candidates, photos by id;
+  // OFFSET 0 keeps the lookup a subquery, so the photo's key reaches inside the view).
   const newest = (alias: string, check: string) =>
     only?.sampleRange || only?.photos
-      ? Prisma.sql`LEFT JOIN LATERAL (SELECT x.new_verdict FROM latest_overrides x WHERE x.photo_id = p.id AND x."check" = ${check}) ${Prisma.raw(alias)} ON true`
+      ? Prisma.sql`LEFT JOIN LATERAL (SELECT x.new_verdict FROM latest_overrides x WHERE x.photo_id = p.id AND x."check" = ${check} OFFSET 0) ${Prisma.raw(alias)} ON true`
       : Prisma.sql`LEFT JOIN latest_overrides ${Prisma.raw(alias)} ON ${Prisma.raw(alias)}.photo_id = p.id AND ${Prisma.raw(alias)}."check" = ${check}`;
   const failed = Prisma.sql`
       SELECT photo_id, array_agg('check:' || "check" ORDER BY "check") AS reasons

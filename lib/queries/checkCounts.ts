@@ -36,8 +36,48 @@ async function foldCheck(check: string): Promise<void> {
 async function foldAccount(account: string, check: string): Promise<void> {
   await db().$executeRaw`
     WITH d AS (DELETE FROM quarry_internal.account_check_counts WHERE account_nsid = ${account} AND "check" = ${check} RETURNING *)
-    INSERT INTO quarry_internal.account_check_counts (account_nsid, license, "check", verdict, overridden, n)
-    SELECT account_nsid, license, "check", verdict, overridden, sum(n) FROM d GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0`;
+    INSERT INTO quarry_internal.account_check_counts (account_nsid, license, "check", verdict, overridden, n, base)
+    SELECT account_nsid, license, "check", verdict, overridden, sum(n), true FROM d GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0`;
+}
+
+/** Deltas past which foldAccountCheckCounts folds: about two bulk actions' worth, a few hundred pipeline batches'. */
+export const FOLD_DELTAS = 100_000;
+
+/**
+ * Folds the per-account counts' deltas into one row per group, for every (account, check) holding at least
+ * `minDeltas` of them in all (migration 20261206150200): called after each pipeline batch and each bulk action, as the
+ * flag scores are, so the table stays about one row per group however many writes no page read. One transaction; like
+ * the readers' folds it deletes only the rows its snapshot saw and inserts their sums, so a write appending meanwhile is
+ * neither lost nor counted twice; folds of the whole table take turns (an advisory lock: a second one returns at once).
+ * Returns the delta rows folded.
+ */
+export async function foldAccountCheckCounts(minDeltas = FOLD_DELTAS): Promise<number> {
+  const least = Math.max(1, minDeltas);
+  return db().$transaction(
+    async (tx) => {
+      const [{ locked }] = await tx.$queryRaw<{ locked: boolean }[]>`
+      SELECT pg_try_advisory_xact_lock(hashtext('quarry_fold_account_check_counts')) AS locked`;
+      if (!locked) return 0;
+      const [{ n }] = await tx.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM (SELECT 1 FROM quarry_internal.account_check_counts WHERE NOT base LIMIT ${least}) d`;
+      if (n < least) return 0;
+      const [{ folded }] = await tx.$queryRaw<{ folded: number }[]>`
+      WITH k AS MATERIALIZED (
+        SELECT DISTINCT account_nsid, "check" FROM quarry_internal.account_check_counts WHERE NOT base),
+      d AS (
+        DELETE FROM quarry_internal.account_check_counts c USING k
+        WHERE c.account_nsid = k.account_nsid AND c."check" = k."check"
+        RETURNING c.account_nsid, c.license, c."check", c.verdict, c.overridden, c.n, c.base),
+      ins AS (
+        INSERT INTO quarry_internal.account_check_counts (account_nsid, license, "check", verdict, overridden, n, base)
+        SELECT account_nsid, license, "check", verdict, overridden, sum(n), true FROM d
+        GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0)
+      SELECT (count(*) FILTER (WHERE NOT base))::int AS folded FROM d`;
+      return folded;
+    },
+    // A first fold at 10M photos reads a few million rows; the default 5 s would cut it off.
+    { timeout: 300_000 },
+  );
 }
 
 export type CheckCountRow = { check: string; verdict: string; overridden: boolean; n: number };

@@ -1,5 +1,6 @@
 // Data access for the CLIP stage: work lists, batched result and embedding writes, embedding scans, "more like this".
-import { db, pgPool } from '../db.ts';
+import { db, pgPool, Prisma } from '../db.ts';
+import { inForceJoin } from './overrides.ts';
 
 export const CLIP_CHECKS = ['clip_nonphoto', 'clip_nonwholesome'] as const;
 export type ClipCheckName = (typeof CLIP_CHECKS)[number];
@@ -234,9 +235,11 @@ export async function getNeighbourCards(photoIds: string[]): Promise<Map<string,
       duplicate: string | null;
     }[]
   >`
-    SELECT p.id, p.owner_nsid, p.title, p.content_hash, p.image_width, p.image_height, e.verdict::text AS duplicate
+    SELECT p.id, p.owner_nsid, p.title, p.content_hash, p.image_width, p.image_height,
+      COALESCE(lo.new_verdict, cr.verdict)::text AS duplicate
     FROM photos p
-    LEFT JOIN effective_verdicts e ON e.photo_id = p.id AND e."check" = 'duplicate'
+    LEFT JOIN check_results cr ON cr.photo_id = p.id AND cr."check" = 'duplicate'
+    ${inForceJoin(Prisma.sql`cr.photo_id`, Prisma.sql`cr."check"`, 'lo')}
     WHERE p.id = ANY(${photoIds}::text[])`;
   return new Map(
     rows.map((r) => [

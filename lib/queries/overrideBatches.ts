@@ -5,6 +5,7 @@ import type { CheckName } from '../checks.ts';
 import type { Verdict } from '../generated/prisma/enums.ts';
 import { ConflictError, isUniqueViolation, NotFoundError } from '../errors.ts';
 import { checkPhotoMatchesSql, type CheckPhotoCriteria } from './overrides.ts';
+import { foldAccountCheckCounts } from './checkCounts.ts';
 import { refreshFlagScores } from './flagScores.ts';
 
 export type OverrideBatchRow = {
@@ -132,9 +133,15 @@ export async function bulkOverride(input: BulkOverrideInput): Promise<OverrideBa
   );
   // Not awaited: the accounts' queue order follows within a second (100k overrides touch most accounts and move the
   // uncertain weight, so every score is recomputed), and the reviewer's answer does not wait for it. A failure leaves
-  // the scores to the next refresh, as after any override.
-  void refreshFlagScores().catch(() => {});
+  // the scores to the next refresh, as after any override. Then the per-account counts' deltas are folded once they
+  // pile up (a batch adds ~1 per account it touched).
+  void afterBatch();
   return toRow((await batchBy(Prisma.sql`b.id = ${id}`))!);
+}
+
+async function afterBatch(): Promise<void> {
+  await refreshFlagScores().catch(() => {});
+  await foldAccountCheckCounts().catch(() => {});
 }
 
 /**
@@ -198,7 +205,7 @@ export async function undoOverrideBatch(input: {
     }
     throw e;
   }
-  void refreshFlagScores().catch(() => {});
+  void afterBatch();
   return toRow((await batchBy(Prisma.sql`b.id = ${id}`))!);
 }
 

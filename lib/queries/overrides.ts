@@ -140,27 +140,32 @@ const verdictSql = (f: CheckPhotoCriteria) =>
     ? Prisma.sql`cr.verdict = ${f.verdict}::"Verdict"`
     : Prisma.sql`cr.verdict IN ('fail', 'uncertain')`;
 
-/** The newest override of the (photo, check) `cr`, as `lo`: its verdict is the one in force (effective_verdicts). */
-const NEWEST_OVERRIDE = Prisma.sql`LEFT JOIN LATERAL (SELECT o.new_verdict FROM overrides o
-      WHERE o.photo_id = cr.photo_id AND o."check" = cr."check" ORDER BY o.created_at DESC, o.id DESC LIMIT 1) lo ON true`;
-
 /**
- * The newest override of `cr` that stands, with its reviewer's name, as `so`: what the page shows as the photo's
- * override. After an undo that is none (the undo row only put the earlier verdict back); the drawer lists every row.
+ * The override in force for the (photo, check) `photo`/`check` as `alias` (`new_verdict`, `id`; none when no
+ * override stands): the newest standing override, from the latest_overrides view (migration
+ * 20261206150000_verdict_in_force_standing), the one definition the triggers, the inclusion rule and the drawer read.
+ * The verdict in force is `COALESCE(alias.new_verdict, <the result's verdict>)`. A per-key lookup (OFFSET 0 keeps it
+ * a subquery, so the key reaches inside the view and only that key's overrides are read), skipped for a key without
+ * any override by one index probe first (the view's grouping costs 2–3 times that probe even over no rows: a bulk
+ * action's 100k keys mostly have none).
  */
-const NEWEST_STANDING = Prisma.sql`LEFT JOIN LATERAL (SELECT o.new_verdict, o.created_at, u.name FROM standing_overrides o
-      LEFT JOIN users u ON u.id = o.user_id
-      WHERE o.photo_id = cr.photo_id AND o."check" = cr."check" ORDER BY o.created_at DESC, o.id DESC LIMIT 1) so ON true`;
+export function inForceJoin(photo: Prisma.Sql, check: Prisma.Sql, alias: string): Prisma.Sql {
+  return Prisma.sql`LEFT JOIN LATERAL (SELECT x.new_verdict, x.id FROM latest_overrides x
+      WHERE x.photo_id = ${photo} AND x."check" = ${check}
+        AND EXISTS (SELECT 1 FROM overrides o WHERE o.photo_id = ${photo} AND o."check" = ${check}) OFFSET 0) ${Prisma.raw(alias)} ON true`;
+}
+
+const IN_FORCE = inForceJoin(Prisma.sql`cr.photo_id`, Prisma.sql`cr."check"`, 'lo');
 
 /**
  * The check page's filter evaluated over the whole tables: `FROM check_results cr JOIN photos p … WHERE …`, with `lo`
- * the photo's newest override for the check. The pages read maintained tables and indexes instead (at 10M photos this
+ * the photo's override in force for the check (inForceJoin). The pages read maintained tables and indexes instead (at 10M photos this
  * tests every result of the check); the agreement test holds them to this definition.
  */
 export function checkPhotosFromSql(check: CheckName, f: CheckPhotoCriteria): Prisma.Sql {
   return Prisma.sql`
     FROM check_results cr JOIN photos p ON p.id = cr.photo_id
-    ${NEWEST_OVERRIDE}
+    ${IN_FORCE}
     WHERE ${checkPhotosWhere(check, f, verdictSql(f))}`;
 }
 
@@ -180,8 +185,7 @@ export function checkPhotoMatchesSql(check: CheckName, f: CheckPhotoCriteria): P
       WHERE ${checkPhotosWhere(check, f, verdictSql(f))}
       ORDER BY cr.photo_id)
     SELECT m.photo_id, m."check", COALESCE(lo.new_verdict, m.verdict) AS old_verdict
-    FROM m LEFT JOIN LATERAL (SELECT o.new_verdict FROM overrides o WHERE o.photo_id = m.photo_id AND o."check" = m."check"
-      ORDER BY o.created_at DESC, o.id DESC LIMIT 1) lo ON true`;
+    FROM m ${inForceJoin(Prisma.sql`m.photo_id`, Prisma.sql`m."check"`, 'lo')}`;
 }
 
 const ORDER = Prisma.sql`ORDER BY score DESC NULLS FIRST, photo_id`;
@@ -253,8 +257,9 @@ function pageBranch(check: CheckName, f: CheckPhotoCriteria, v: Verdict, upTo: n
 }
 
 /**
- * The photos `check` failed or was uncertain about, highest score first, with the verdict in force and the newest
- * standing override of each.
+ * The photos `check` failed or was uncertain about, highest score first, with the verdict in force and the override
+ * in force (the newest standing one) of each: after an undo that is none (the undo row only put the earlier verdict
+ * back); the drawer lists every row.
  * At 10M photos a check flags ~1M: the page is picked per verdict in the (check, verdict, score) index's order (each
  * branch stops after offset + pageSize rows) and only the picked rows are joined to their details; the count joins
  * photos only when the filter reads them.
@@ -282,12 +287,13 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
       ORDER BY score DESC NULLS FIRST, photo_id LIMIT ${f.pageSize} OFFSET ${(f.page - 1) * f.pageSize})
     SELECT cr.photo_id AS "photoId", p.owner_nsid AS "ownerNsid", p.content_hash AS "contentHash", p.title, p.license,
       p.image_width AS width, p.image_height AS height, cr.verdict::text AS verdict, cr.score, cr.details,
-      COALESCE(lo.new_verdict, cr.verdict)::text AS effective, so.new_verdict::text AS "oVerdict", so.name AS "oBy", so.created_at AS "oAt",
+      COALESCE(lo.new_verdict, cr.verdict)::text AS effective, lo.new_verdict::text AS "oVerdict", u.name AS "oBy", so.created_at AS "oAt",
       d.id AS "dupId", d.content_hash AS "dupHash", d.owner_nsid AS "dupOwner", a.watermark_summary->'box' AS "accountWatermarkBox"
     FROM picked JOIN check_results cr ON cr.photo_id = picked.photo_id AND cr."check" = ${check}
     JOIN photos p ON p.id = cr.photo_id
-    ${NEWEST_OVERRIDE}
-    ${NEWEST_STANDING}
+    ${IN_FORCE}
+    LEFT JOIN overrides so ON so.id = lo.id
+    LEFT JOIN users u ON u.id = so.user_id
     LEFT JOIN photos d ON d.id = COALESCE(p.duplicate_of_id, cr.details->>'duplicateOf') AND cr."check" = 'duplicate'
     LEFT JOIN accounts a ON a.nsid = p.owner_nsid AND cr."check" = 'watermark'
     ORDER BY cr.score DESC NULLS FIRST, cr.photo_id`;
@@ -385,18 +391,18 @@ async function priorResult(input: OverrideInput, ids: string[]): Promise<Overrid
 }
 
 /**
- * One INSERT over the photos' current effective verdicts: atomic on its own, so no interactive transaction (whose 5 s
+ * One INSERT over the photos' verdicts in force (each result's verdict unless an override of it stands): atomic on its own, so no interactive transaction (whose 5 s
  * timeout a 1,000-photo override of a large account overran on a machine at load 16, and the action failed) and no
  * round trips while the rows are held. The override triggers do their work inside the statement.
  */
 async function record(input: OverrideInput, ids: string[]): Promise<OverrideResult> {
   const rows = await db().$queryRaw<{ photoId: string; oldVerdict: Verdict }[]>`
     INSERT INTO overrides (user_id, photo_id, "check", old_verdict, new_verdict, reason, request_id)
-    SELECT ${input.userId}, e.photo_id, e."check", e.verdict, ${input.newVerdict}::"Verdict", ${input.reason || null},
-      ${input.requestId} || ':' || (row_number() OVER (ORDER BY e.photo_id) - 1)
-    FROM effective_verdicts e
-    WHERE e."check" = ${input.check} AND e.photo_id = ANY(${ids}::text[])
-    ORDER BY e.photo_id
+    SELECT ${input.userId}, cr.photo_id, cr."check", COALESCE(lo.new_verdict, cr.verdict), ${input.newVerdict}::"Verdict",
+      ${input.reason || null}, ${input.requestId} || ':' || (row_number() OVER (ORDER BY cr.photo_id) - 1)
+    FROM check_results cr ${IN_FORCE}
+    WHERE cr."check" = ${input.check} AND cr.photo_id = ANY(${ids}::text[])
+    ORDER BY cr.photo_id
     RETURNING photo_id AS "photoId", old_verdict::text AS "oldVerdict"`;
   rows.sort((x, y) => (x.photoId < y.photoId ? -1 : x.photoId > y.photoId ? 1 : 0));
   const found = new Set(rows.map((r) => r.photoId));

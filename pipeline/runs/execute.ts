@@ -1,5 +1,6 @@
 // Runs one attempt of a batch job that pg-boss handed this worker, and records its outcome for the Runs page.
 import type { JobWithMetadata } from 'pg-boss';
+import { foldAccountCheckCounts } from '../../lib/queries/checkCounts.ts';
 import { refreshFlagScores } from '../../lib/queries/flagScores.ts';
 import { refreshInclusionSummary } from '../../lib/queries/inclusionSummary.ts';
 import type { ResolvedRunConfig } from './config.ts';
@@ -91,6 +92,10 @@ export async function executeJob(
     // And the dashboard's inclusion summary, so it stays current through a run instead of catching up on a page load.
     await refreshInclusionSummary().catch((e: unknown) =>
       o.log?.(`inclusion summary after ${batch.stage} ${batch.key}: ${describe(e)}`),
+    );
+    // And the per-account check counts' deltas, once they pile up (each batch appends a few hundred).
+    await foldAccountCheckCounts().catch((e: unknown) =>
+      o.log?.(`check counts after ${batch.stage} ${batch.key}: ${describe(e)}`),
     );
     return {
       outcome: recorded

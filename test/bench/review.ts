@@ -7,6 +7,7 @@ import { db, disconnectDb } from '../../lib/db.ts';
 import { CHECK_NAMES } from '../../lib/checks.ts';
 import { decideAccount, listAccountDecisions, undoDecision } from '../../lib/queries/decisions.ts';
 import { acquireLease, claimNextAccount, getAccountReview } from '../../lib/queries/review.ts';
+import { foldAccountCheckCounts } from '../../lib/queries/checkCounts.ts';
 import { bulkOverride, undoOverrideBatch } from '../../lib/queries/overrideBatches.ts';
 import { listCheckPhotos } from '../../lib/queries/overrides.ts';
 import type { CheckName } from '../../lib/checks.ts';
@@ -69,6 +70,9 @@ export async function build(s: Sizes, log: (m: string) => void): Promise<void> {
     [...s.checks],
   );
   log(`check results: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // The per-account counts' deltas of the inserts above folded, as a pipeline's batches leave them: otherwise the
+  // first bulk action's fold would take them all on, in the background of the timed undo.
+  await foldAccountCheckCounts(1);
   await db().$executeRawUnsafe(`ANALYZE`);
 }
 

@@ -3,6 +3,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db, Prisma } from '../../lib/db.ts';
 import { photoReasonsSql } from '../../lib/inclusion.ts';
+import { bulkOverride, undoOverrideBatch } from '../../lib/queries/overrideBatches.ts';
+import { listCheckPhotos, overridePhotos } from '../../lib/queries/overrides.ts';
+import { getPhotoDetail } from '../../lib/queries/photos.ts';
 import { useTestDatabase } from '../helpers/db.ts';
 
 useTestDatabase();
@@ -100,6 +103,77 @@ describe('effective verdicts', () => {
     await expectAllAgree(['2001/watermark=pass', '2002/clip_nonphoto=fail', '2003/resolution=uncertain']);
     await override('2002', 'clip_nonphoto', 'pass', new Date('2026-01-01T00:00:00Z'));
     await expectAllAgree(['2001/watermark=pass', '2002/clip_nonphoto=pass', '2003/resolution=uncertain']);
+  });
+});
+
+describe('effective verdicts after an undo', () => {
+  it('are the machine’s current verdicts once no override stands, even when a re-check changed them after the batch', async () => {
+    // 2004 failed and 2005 was doubted; a batch passes both; re-checks then turn 2004 to pass and 2005 to fail; the
+    // batch is undone. Its undo rows carry the verdicts the batch had replaced (fail, uncertain), but they are no
+    // reviewer's verdict: with no override standing, the checks' own current verdicts are in force.
+    await db().photo.createMany({
+      data: ['2004', '2005'].map((id, i) => ({
+        id,
+        ownerNsid: '9@N09',
+        secret: `s${id}`,
+        server: '1',
+        farm: 1,
+        title: id,
+        tags: '',
+        license: 9,
+        dateUpload: new Date(Date.UTC(2020, 1, 1 + i)),
+        availability: 'available' as const,
+      })),
+    });
+    await db().checkResult.createMany({
+      data: [
+        { photoId: '2004', check: 'exif_copyright', verdict: 'fail', score: 0.9, version: 'x-1' },
+        { photoId: '2005', check: 'exif_copyright', verdict: 'uncertain', score: 0.5, version: 'x-1' },
+      ],
+    });
+    const before = ['2001/watermark=pass', '2002/clip_nonphoto=pass', '2003/resolution=uncertain'];
+    const batch = await bulkOverride({
+      userId,
+      check: 'exif_copyright',
+      filter: {},
+      newVerdict: 'pass',
+      expectedCount: 2,
+      requestId: 'ev-batch',
+    });
+    await expectAllAgree([...before, '2004/exif_copyright=pass', '2005/exif_copyright=pass'].sort());
+    await db().checkResult.update({
+      where: { photoId_check: { photoId: '2004', check: 'exif_copyright' } },
+      data: { verdict: 'pass', version: 'x-2' },
+    });
+    await db().checkResult.update({
+      where: { photoId_check: { photoId: '2005', check: 'exif_copyright' } },
+      data: { verdict: 'fail', version: 'x-2' },
+    });
+    await expectAllAgree([...before, '2004/exif_copyright=pass', '2005/exif_copyright=pass'].sort());
+    await undoOverrideBatch({ userId, batchId: batch.id, requestId: 'ev-undo' });
+    await expectAllAgree([...before, '2004/exif_copyright=pass', '2005/exif_copyright=fail'].sort());
+    // The photo drawer and the check page say the same.
+    const inDrawer = async (id: string) =>
+      (await getPhotoDetail(id, [9])).checks.find((c) => c.check === 'exif_copyright')?.effective;
+    expect(await inDrawer('2004')).toBe('pass');
+    expect(await inDrawer('2005')).toBe('fail');
+    const page = await listCheckPhotos('exif_copyright', { page: 1, pageSize: 10 });
+    expect(page.data.map((p) => [p.photoId, p.effective, p.override])).toEqual([['2005', 'fail', null]]);
+    // A new override records the verdict it replaces: the machine's current one.
+    const single = await overridePhotos({
+      userId,
+      photoIds: ['2004', '2005'],
+      check: 'exif_copyright',
+      newVerdict: 'uncertain',
+      requestId: 'ev-single',
+    });
+    expect(single.overridden.map((o) => [o.photoId, o.oldVerdict])).toEqual([
+      ['2004', 'pass'],
+      ['2005', 'fail'],
+    ]);
+    await expectAllAgree(
+      [...before, '2004/exif_copyright=uncertain', '2005/exif_copyright=uncertain'].sort(),
+    );
   });
 });
 

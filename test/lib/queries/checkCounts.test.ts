@@ -2,9 +2,11 @@
 // of write: check results (new, re-check, deleted), overrides (single, a bulk batch, its undo and what stands after it),
 // decisions, photo changes (licence, account, fetch state) and deletions, and TRUNCATE. With the triggers off, they do
 // not.
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_NAMES, type CheckName } from '../../../lib/checks.ts';
 import { db, Prisma } from '../../../lib/db.ts';
+import { foldAccountCheckCounts } from '../../../lib/queries/checkCounts.ts';
 import { decideAccount } from '../../../lib/queries/decisions.ts';
 import { bulkOverride, undoOverrideBatch } from '../../../lib/queries/overrideBatches.ts';
 import {
@@ -17,7 +19,7 @@ import {
 import { useTestDatabase } from '../../helpers/db.ts';
 import { seedInclusionStates } from '../../pipeline/export/seedPhotos.ts';
 
-useTestDatabase();
+const database = useTestDatabase();
 let userId: string;
 
 const FILTERS: CheckPhotoCriteria[] = [
@@ -288,6 +290,84 @@ describe('maintained check counts', () => {
       where: { photoId_check: { photoId: row!.photo_id, check: 'border' } },
       data: { score: 0.99 },
     });
+    await agree();
+  });
+
+  it('follow a re-check between a batch and its undo: the re-check’s verdict is in force after the undo', async () => {
+    const check = 'clip_nonwholesome';
+    await db().checkResult.createMany({
+      data: ['1002', '1014'].map((photoId) => ({
+        photoId,
+        check,
+        verdict: 'fail' as const,
+        score: 0.8,
+        version: 'w-1',
+      })),
+    });
+    const batch = await bulkOverride({
+      userId,
+      check,
+      filter: {},
+      newVerdict: 'pass',
+      expectedCount: 2,
+      requestId: 'rc-batch',
+    });
+    await db().checkResult.update({
+      where: { photoId_check: { photoId: '1002', check } },
+      data: { verdict: 'uncertain', score: 0.4 },
+    });
+    await agree();
+    await undoOverrideBatch({ userId, batchId: batch.id, requestId: 'rc-undo' });
+    await agree();
+    const page = await listCheckPhotos(check, { page: 1, pageSize: 10 });
+    expect(page.data.map((p) => [p.photoId, p.verdict, p.effective, p.override])).toEqual([
+      ['1014', 'fail', 'fail', null],
+      ['1002', 'uncertain', 'uncertain', null],
+    ]);
+  });
+
+  it('fold every account’s deltas into one row per group, keeping a write that commits during the fold', async () => {
+    const rows = async () =>
+      (
+        await db().$queryRaw<{ rows: number; deltas: number; groups: number }[]>`
+        SELECT count(*)::int AS rows, (count(*) FILTER (WHERE NOT base))::int AS deltas,
+          (SELECT count(*) FROM (SELECT DISTINCT account_nsid, license, "check", verdict, overridden
+             FROM quarry_internal.account_check_counts) g)::int AS groups
+        FROM quarry_internal.account_check_counts`
+      )[0]!;
+    await db().checkResult.create({
+      data: { photoId: '1014', check: 'resolution', verdict: 'fail', score: 0.3, version: 'f-1' },
+    });
+    const before = await rows();
+    expect(before.deltas).toBeGreaterThan(0);
+    expect(before.rows).toBeGreaterThan(before.groups);
+    // Below its threshold it leaves them.
+    expect(await foldAccountCheckCounts(before.deltas + 1)).toBe(0);
+    expect((await rows()).deltas).toBe(before.deltas);
+    // An override of 1014's new result, written by another session and still uncommitted while the fold runs: its
+    // deltas are invisible to the fold, which must neither delete nor count them.
+    const writer = new pg.Client({ connectionString: database.url() });
+    await writer.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query(
+        `INSERT INTO overrides (user_id, photo_id, "check", old_verdict, new_verdict) VALUES ($1, '1014', 'resolution', 'fail', 'pass')`,
+        [userId],
+      );
+      expect(await foldAccountCheckCounts(1)).toBe(before.deltas);
+      await writer.query('COMMIT');
+    } finally {
+      await writer.end();
+    }
+    const after = await rows();
+    // One row per group but for the writer's own deltas: 1014 leaves "open" (a second row of that group) and enters
+    // "overridden" (a group of its own).
+    expect(after.deltas).toBe(2);
+    expect(after.rows).toBe(after.groups + 1);
+    await agree();
+    expect(await foldAccountCheckCounts(1)).toBe(2);
+    const last = await rows();
+    expect([last.deltas, last.rows]).toEqual([0, last.groups]);
     await agree();
   });
 

@@ -159,6 +159,34 @@ describe('inclusion summary', () => {
     expect(await agree()).toBe(6);
   });
 
+  it('follows an undo after a re-check changed the verdict its batch had replaced', async () => {
+    // 1001 (included) is doubted by a check; a batch passes it; a re-check fails it; the batch is undone: nothing of a
+    // reviewer stands, so the re-check's fail is in force and 1001 is out (its undo row carries the old doubt).
+    await db().checkResult.create({
+      data: { photoId: '1001', check: 'exif_copyright', verdict: 'uncertain', score: 0.5, version: 'e-1' },
+    });
+    const batch = await bulkOverride({
+      userId,
+      check: 'exif_copyright',
+      filter: {},
+      newVerdict: 'pass',
+      expectedCount: 1,
+      requestId: 'sum-recheck',
+    });
+    expect(await agree()).toBe(6);
+    const recheck = (verdict: 'fail' | 'pass') =>
+      db().checkResult.update({
+        where: { photoId_check: { photoId: '1001', check: 'exif_copyright' } },
+        data: { verdict, version: `e-${verdict}` },
+      });
+    await recheck('fail');
+    expect(await agree()).toBe(6);
+    await undoOverrideBatch({ userId, batchId: batch.id, requestId: 'sum-recheck-undo' });
+    expect(await agree()).toBe(5);
+    await recheck('pass');
+    expect(await agree()).toBe(6);
+  });
+
   it('follows decisions (read live from the account)', async () => {
     await decideAccount({
       nsid: '3@N03',
