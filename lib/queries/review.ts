@@ -96,7 +96,8 @@ export type Lease = { nsid: string; expiresAt: string };
  * Serialises one reviewer's claims and lease takings (never different reviewers'): each counts and releases the
  * reviewer's other leases from its own snapshot, so two running at once (a page's catch-up claim and its reservation)
  * could each keep the lease the other just took and leave three or four. Held to the end of the transaction; the
- * statement after it takes a fresh snapshot, which sees the other's committed leases.
+ * statement after it takes a fresh snapshot, which sees the other's committed leases. The claim function
+ * (quarry_internal.claim_next_account) takes the same lock in its own first statement.
  */
 export async function lockReviewerLeases(tx: Prisma.TransactionClient, userId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('quarry.review.leases'), hashtext(${userId}))`;
@@ -104,14 +105,8 @@ export async function lockReviewerLeases(tx: Prisma.TransactionClient, userId: s
 
 /**
  * A pending account the user may review: not waiting for adjudication (an admin's), and not one waiting for the blind
- * second review of a double review that this user made the first review of.
+ * second review of a double review that this user made the first review of. (The claim function spells it out too.)
  */
-/** A known-answer account this user has not answered yet (an undone answer may be given again, on the same lease). */
-function unansweredGold(userId: string): Prisma.Sql {
-  return Prisma.sql`NOT EXISTS (SELECT 1 FROM account_decisions g WHERE g.account_nsid = accounts.nsid AND g.user_id = ${userId} AND g.round = 4
-    AND NOT EXISTS (SELECT 1 FROM account_decisions u WHERE u.undoes_id = g.id))`;
-}
-
 function reviewableBy(userId: string): Prisma.Sql {
   return Prisma.sql`(qc_stage = 'none' OR (qc_stage = 'second' AND first_reviewer_id <> ${userId}))`;
 }
@@ -139,7 +134,7 @@ function pageGate(userId: string, pageToken: string | null): Prisma.Sql {
  * A reviewer holds at most two leases: the one claimed now and one other — the account on screen (`exclude[0]`) if they
  * hold it, else their most recently renewed lease. Every other lease of theirs ends in the same statement, so looping
  * `claim` with a growing `exclude` cannot hoard accounts, and concurrent claims of one reviewer run one after the
- * other (lockReviewerLeases). (Keeping the newest rather than strictly `exclude[0]` matters
+ * other (the reviewer's lease lock, see lockReviewerLeases). (Keeping the newest rather than strictly `exclude[0]` matters
  * when a page's reservation request lands late, after the page already moved on to another account: it must not
  * release the account now on screen.)
  */
@@ -150,40 +145,12 @@ export async function claimNextAccount(
   exclude: string[] = [],
   pageToken: string | null = null,
 ): Promise<Lease | null> {
-  const onScreen = exclude[0] ?? null;
-  const rows = await db().$transaction(async (tx) => {
-    await lockReviewerLeases(tx, userId);
-    return tx.$queryRaw<{ nsid: string; expiresAt: Date }[]>`
-    WITH ${pageGate(userId, pageToken)},
-    claimed AS (
-      UPDATE accounts a SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${opts.leaseMinutes * 60}),
-        lease_token = ${pageToken}, updated_at = now()
-      WHERE (SELECT open FROM gate) AND a.nsid = COALESCE(
-        -- Locked, and so re-read once a concurrent change to it commits: the update below re-checks nothing, and would
-        -- otherwise take back an account this reviewer's page released meanwhile and another reviewer's claim took.
-        (SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND nsid <> ALL(${exclude}::text[])
-           AND ((review_status = 'pending' AND rank <= ${opts.topN} AND ${reviewableBy(userId)} AND gold_answer IS NULL)
-             OR (gold_answer IS NOT NULL AND ${unansweredGold(userId)}))
-         ORDER BY rank NULLS LAST LIMIT 1 FOR UPDATE),
-        -- Known-answer accounts come at random, so a reviewer cannot tell them from their place in the queue.
-        CASE WHEN random() < ${opts.goldRate ?? 0} THEN
-          (SELECT nsid FROM accounts WHERE gold_answer IS NOT NULL AND ${unansweredGold(userId)}
-             AND (lease_user_id IS NULL OR lease_expires_at < now()) AND nsid <> ALL(${exclude}::text[])
-           ORDER BY md5(nsid || ${userId}) LIMIT 1 FOR UPDATE SKIP LOCKED) END,
-        (SELECT nsid FROM accounts WHERE review_status = 'pending' AND rank <= ${opts.topN} AND ${reviewableBy(userId)} AND gold_answer IS NULL
-           AND (lease_user_id IS NULL OR lease_expires_at < now()) AND nsid <> ALL(${exclude}::text[])
-         ORDER BY ${orderSql(order)} LIMIT 1 FOR UPDATE SKIP LOCKED))
-      RETURNING a.nsid, a.lease_expires_at),
-    kept AS (
-      SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND nsid NOT IN (SELECT nsid FROM claimed)
-      ORDER BY (nsid = ${onScreen}::text) DESC NULLS LAST, lease_expires_at DESC LIMIT 1),
-    released AS (
-      UPDATE accounts a SET lease_user_id = NULL, lease_expires_at = NULL, lease_token = NULL
-      WHERE a.lease_user_id = ${userId} AND EXISTS (SELECT 1 FROM claimed)
-        AND a.nsid NOT IN (SELECT nsid FROM claimed) AND a.nsid NOT IN (SELECT nsid FROM kept)
-      RETURNING a.nsid)
-    SELECT nsid, lease_expires_at AS "expiresAt" FROM claimed`;
-  });
+  // One statement, one round trip: the function (20261206160000_claim_in_one_statement) takes the reviewer's lease lock
+  // and then claims under a fresh snapshot; the lock ends with this statement's transaction.
+  const rows = await db().$queryRaw<{ nsid: string; expiresAt: Date }[]>`
+    SELECT claimed_nsid AS nsid, expires_at AS "expiresAt" FROM quarry_internal.claim_next_account(
+      ${userId}, ${order}, ${opts.topN}::int, ${opts.leaseMinutes * 60}::float8, ${opts.goldRate ?? 0}::float8,
+      ${exclude}::text[], ${pageToken}::text)`;
   return rows[0] ? { nsid: rows[0].nsid, expiresAt: rows[0].expiresAt.toISOString() } : null;
 }
 

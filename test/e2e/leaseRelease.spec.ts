@@ -76,3 +76,48 @@ test('hiding the page releases both leases, coming back takes the account again,
   await page.close({ runBeforeUnload: true });
   await expect.poll(() => liveLeases(email), { timeout: 5_000 }).toEqual([]);
 });
+
+/** The account's row on the queue page, and its holder cell when the queue shows the reviewer holding it. */
+const queueRow = (page: Page, nsid: string) =>
+  page.getByRole('row', { name: new RegExp(nsid.replace(/[@.]/g, '\\$&')) });
+const shownAsYours = (page: Page, nsid: string) => queueRow(page, nsid).getByRole('cell', { name: 'you' });
+
+test("back to the queue by the page's own link releases both leases, and the queue does not show the account as yours", async ({
+  page,
+}) => {
+  await signIn(page, 'reviewer2');
+  const current = await startReviewing(page);
+  await expect.poll(() => liveLeases(email), { timeout: 15_000 }).toHaveLength(2);
+  // A link within the app fires no pagehide: the review page leaving the screen must release the leases itself.
+  await page.getByRole('link', { name: '← Queue' }).click();
+  await expect(page).toHaveURL(/\/accounts(\?|$)/);
+  await expect.poll(() => liveLeases(email), { timeout: 5_000 }).toEqual([]);
+  await expect(queueRow(page, current)).toBeVisible();
+  await expect(shownAsYours(page, current)).toHaveCount(0, { timeout: 5_000 });
+});
+
+test('a leave beacon that lands late: the queue stops showing the account as yours soon after, not at its 30 s refresh', async ({
+  page,
+}) => {
+  await signIn(page, 'reviewer2');
+  const current = await startReviewing(page);
+  await expect.poll(() => liveLeases(email), { timeout: 15_000 }).toHaveLength(2);
+  // The release lands late: it waits for the page token's row, which this transaction holds until the queue has shown
+  // the reviewer as the holder (as a slow beacon would leave it).
+  const blocker = new pg.Client({ connectionString: e2eState().databaseUrl });
+  await blocker.connect();
+  try {
+    await blocker.query('BEGIN');
+    await blocker.query(
+      `SELECT 1 FROM quarry_internal.review_page_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = $1 FOR UPDATE OF t`,
+      [email],
+    );
+    await page.goto('/accounts');
+    await expect(shownAsYours(page, current)).toBeVisible();
+    await blocker.query('COMMIT');
+  } finally {
+    await blocker.end();
+  }
+  await expect.poll(() => liveLeases(email), { timeout: 5_000 }).toEqual([]);
+  await expect(shownAsYours(page, current)).toHaveCount(0, { timeout: 8_000 });
+});

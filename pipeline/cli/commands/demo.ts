@@ -3,7 +3,8 @@ import { disconnectDb } from '../../../lib/db.ts';
 import { dataDir, env, refreshEnv } from '../../../lib/env.ts';
 import { ensureDatabase } from '../../../lib/server/database.ts';
 import { startDemoFlickr, demoEnv } from '../../devkit/demo/demoUniverse.ts';
-import { seedDemoUsers } from '../../devkit/demo/seedUsers.ts';
+import { seedDemoGoldAfterRun } from '../../devkit/demo/seedGold.ts';
+import { DEMO_ADMIN_EMAIL, seedDemoUsers } from '../../devkit/demo/seedUsers.ts';
 import { demoClipModelDir, queueDemoRunOnce } from '../../devkit/demo/demoRun.ts';
 import { appUrl, authUrlEnv, ensureAuthSecret, ensureBuilt, serveApp } from '../serveApp.ts';
 import { flag, parseFlags, type CommandSpec } from '../flags.ts';
@@ -36,7 +37,9 @@ export async function run(args: string[]): Promise<void> {
   const database = await ensureDatabase({ dataDir: dir, log });
   const flickr = await startDemoFlickr({ dataDir: dir, port: opts['simulator-port'], photos: opts.photos });
   const appEnv = demoEnv(flickr.simulator, env.IMAGE_HOSTS);
+  let stopGold = () => {};
   const stopAll = async () => {
+    stopGold();
     await disconnectDb();
     await flickr.simulator.close();
     await database.stop();
@@ -52,6 +55,13 @@ export async function run(args: string[]): Promise<void> {
     Object.assign(process.env, appEnv, { CLIP_MODEL_DIR: clipDir });
     refreshEnv();
     const runId = await queueDemoRunOnce({ from: '2010-01-01', to: '2023-12-31' });
+    // Known-answer accounts and photos from the ground truth, once the run has stored the universe.
+    stopGold = seedDemoGoldAfterRun({
+      universe: flickr.universe,
+      dataDir: dir,
+      adminEmail: DEMO_ADMIN_EMAIL,
+      log,
+    });
 
     const secret = await ensureAuthSecret(dir);
     const printLogins = () => {

@@ -7,8 +7,10 @@ import { addUser } from '../../../lib/userAdmin.ts';
 
 export type DemoLogin = { email: string; password: string; role: 'admin' | 'reviewer' };
 
+export const DEMO_ADMIN_EMAIL = 'admin@quarry.local';
+
 const DEMO_USERS = [
-  { email: 'admin@quarry.local', name: 'Demo Admin', role: 'admin' },
+  { email: DEMO_ADMIN_EMAIL, name: 'Demo Admin', role: 'admin' },
   { email: 'reviewer@quarry.local', name: 'Demo Reviewer', role: 'reviewer' },
   { email: 'reviewer2@quarry.local', name: 'Second Reviewer', role: 'reviewer' },
 ] as const;

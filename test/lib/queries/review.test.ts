@@ -72,6 +72,33 @@ describe('claiming accounts', () => {
     expect(most).toBeLessThanOrEqual(2);
   });
 
+  it('many claims by one reviewer at once (a double click, several tabs) lease one account, handed to every one of them', async () => {
+    const many = { topN: 8, leaseMinutes: 10 };
+    for (let round = 0; round < 5; round++) {
+      await db().$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL`;
+      const got = await Promise.all(Array.from({ length: 8 }, () => claimNextAccount(alice, 'rank', many)));
+      const leased = await db().account.findMany({
+        where: { leaseUserId: alice, leaseExpiresAt: { gt: new Date() } },
+        select: { nsid: true },
+      });
+      expect(leased, `round ${round}`).toEqual([{ nsid: nsids[0] }]);
+      expect(new Set(got.map((l) => l?.nsid)), `round ${round}`).toEqual(new Set([nsids[0]]));
+    }
+    // Bob, claiming meanwhile, is not held up by alice's claims and gets another account.
+    const [a, b] = await Promise.all([
+      claimNextAccount(alice, 'rank', many),
+      claimNextAccount(bob, 'rank', many),
+    ]);
+    expect(a?.nsid).toBe(nsids[0]);
+    expect(b?.nsid).toBe(nsids[1]);
+  });
+
+  it('refuses an unknown queue order with its name', async () => {
+    await expect(claimNextAccount(alice, 'bogus' as 'rank', opts)).rejects.toThrow(
+      /unknown queue order: bogus/,
+    );
+  });
+
   it('a claim whose own lease passed to another reviewer meanwhile moves on instead of taking it back', async () => {
     // Alice holds a0. Her next claim finds it as her own live lease; before its update lands, her page releases a0 and
     // bob's claim takes it (here: one transaction holding a0's row, so the claim's snapshot is taken before it commits).
