@@ -11,6 +11,7 @@ import {
 import { NotFoundError } from '../../lib/errors.ts';
 import { dataDir } from '../../lib/settings.ts';
 import { dot, searchRows } from './annPairs.ts';
+import { toIndexSpace } from './annProjection.ts';
 import { viewSavedAnnIndex } from './annSaved.ts';
 import { decodeFloat16 } from './float16.ts';
 
@@ -73,7 +74,7 @@ export async function findAccountLookalikes(
   const queries = new Float32Array(mine.length * dims);
   for (const [i, m] of mine.entries()) decodeFloat16(m.vector, queries, i * dims);
   const k = Math.min(SEARCH_K, index.size());
-  const found = searchRows(index, queries, k);
+  const found = searchRows(index, await toIndexSpace(index, queries, mine.length), k);
   // Candidates by the index's (quantized) cosine; owners looked up once for all of them.
   const candidates = mine.map((_, i) => {
     const out: { id: string; approx: number }[] = [];

@@ -11,18 +11,29 @@ import {
   withEmbeddingIndexLock,
 } from '../../lib/queries/clip.ts';
 import { AnnKeys } from './annKeys.ts';
+import {
+  type AnnProjection,
+  attachProjection,
+  fitProjection,
+  loadProjection,
+  saveProjection,
+  toIndexSpace,
+} from './annProjection.ts';
 import { decodeFloat16 } from './float16.ts';
 
 /**
  * HNSW parameters, chosen with `npm run bench -- ann` (pipeline/clip/README.md). expansionSearch is the narrow beam
  * the all-neighbours pass searches every photo with; a photo whose search does not return itself (lost in a dense
- * region) is searched again with expansionWide, the beam "similar photos" queries use. Only connectivity and
- * expansionAdd shape the saved graph (a change rebuilds it); the two search beams apply per search.
+ * region) is searched again, first with expansionMiddle, then (still lost) with expansionWide, the beam "similar
+ * photos" queries use. Only connectivity and expansionAdd shape the saved graph (a change rebuilds it); the search
+ * beams apply per search.
  */
 export type AnnParams = {
   connectivity: number;
   expansionAdd: number;
   expansionSearch: number;
+  /** The first retry of a lost row (0: none, straight to expansionWide). */
+  expansionMiddle: number;
   expansionWide: number;
 };
 /**
@@ -31,13 +42,26 @@ export type AnnParams = {
  * 114 + 217 with the earlier 16 / 64 / 128; its searches lose their own photo less often (3.6 % against 5.6 %, so
  * fewer wide retries) and leave 0.22 % of the photos unreached against 1.96 % (their exact scoring is quadratic in
  * that count). 24 / 64 / 64 was cheaper to build (121 CPU s) but recalled 0.9936 with 1.14 % unreached.
+ * The middle beam (192) before the wide one: at 1M 12 % of the narrow searches lost their own photo and the wide retry
+ * took 472 of the search's 1,258 CPU s; most lost rows are found again with a beam a third as wide.
  */
 export const ANN_PARAMS: Readonly<AnnParams> = {
   connectivity: 24,
   expansionAdd: 96,
   expansionSearch: 64,
+  expansionMiddle: 192,
   expansionWide: 512,
 };
+/**
+ * The dimensions the index holds: CLIP's 512-d embeddings are projected on their top 256 principal directions
+ * (annProjection.ts), fitted on the first page of stored embeddings. Measured at 250k on the bench (2026-12-06, load
+ * 8–10): 109 + 116 CPU s (build + search) against 154 + 139 unprojected, the projected cosine of every exact pair
+ * (2,202, cosine ≥ 0.95) at or above its exact one (lowest 0.958), so the candidate floor (threshold −
+ * CANDIDATE_MARGIN) loses none. At 192 or fewer dimensions the projection lifts photos of one topic (exact ~0.8) over
+ * the floor: 20k vectors gave 0.5M candidates at 192 against 1.2k at 256 (the bench's noise is spread over every
+ * direction; real CLIP embeddings concentrate in fewer). Candidates are always re-scored on the stored 512-d vectors.
+ */
+export const ANN_DIMS = 256;
 export type AnnQuantization = 'f16' | 'i8';
 /**
  * The quantization a caller that names none gets (CLIP_ANN_QUANTIZATION's default in lib/settings.ts is the same, and
@@ -52,13 +76,31 @@ export function addPage(index: UsearchIndex, keys: BigUint64Array, vectors: Floa
   index.add(keys, vectors, 0);
 }
 
+/**
+ * The projection's fit: the first page of embeddings (in id order, ANN_ADD_PAGE of them) when it holds at least
+ * PROJECTION_MIN_SAMPLE; a smaller collection is indexed as it is (cheap at that size), and that index is rebuilt with a
+ * projection once it holds PROJECTION_REBUILD_AT vectors.
+ */
+export const PROJECTION_MIN_SAMPLE = 8192;
+export const PROJECTION_REBUILD_AT = 4 * PROJECTION_MIN_SAMPLE;
+export type ProjectionSettings = { dims: number; minSample: number; rebuildAt: number };
+const PROJECTION: ProjectionSettings = {
+  dims: ANN_DIMS,
+  minSample: PROJECTION_MIN_SAMPLE,
+  rebuildAt: PROJECTION_REBUILD_AT,
+};
+
 /** What an index file holds: a new model, dimension, quantization or parameters means a rebuild from scratch. */
 export type AnnMeta = {
-  format: 1;
+  format: 2;
   modelKey: string;
   /** The database the index mirrors (cluster id and name): a DATA_DIR moved to another database is rebuilt. */
   database: string;
+  /** The embeddings' dimensions. */
   dims: number;
+  /** The index's: `projection` (a file beside the index, annProjection.ts) maps the embeddings to them; null: none. */
+  indexDims: number;
+  projection: string | null;
   quantization: AnnQuantization;
   connectivity: number;
   expansionAdd: number;
@@ -107,9 +149,15 @@ function compatible(
   modelKey: string,
   quantization: AnnQuantization,
   database: string,
+  projection: ProjectionSettings,
 ): meta is AnnMeta {
+  const projectionOk = meta?.projection
+    ? meta.indexDims === projection.dims
+    : // Unprojected: the collection was too small to fit one, or the embeddings are no wider than the projection.
+      !!meta && (meta.dims <= projection.dims || meta.size < projection.rebuildAt);
   return (
-    meta?.format === 1 &&
+    meta?.format === 2 &&
+    projectionOk &&
     meta.database === database &&
     meta.modelKey === modelKey &&
     meta.quantization === quantization &&
@@ -145,7 +193,38 @@ export type SyncOptions = {
   /** Saved every this many added vectors, so a crash mid-build resumes from the last save. */
   checkpointEvery?: number;
   onProgress?: (indexed: number) => void;
+  /** The projection's dimensions and sample sizes (tests use small ones; the pipeline's are ANN_DIMS etc.). */
+  projection?: ProjectionSettings;
 };
+
+/** The index's projection file, named per build so a reader of the previous index never loads the next one's. */
+const projectionFile = (dataDir: string, name: string) => path.join(annFiles(dataDir).dir, name);
+
+/**
+ * The projection of a new index, fitted on its first page of embeddings, saved beside the index before any meta names
+ * it; null when the page is too small to fit one or the embeddings are no wider than the projection.
+ */
+async function newProjection(
+  block: Float32Array,
+  n: number,
+  dims: number,
+  settings: ProjectionSettings,
+  dataDir: string,
+): Promise<{ projection: AnnProjection | null; file: string | null }> {
+  if (dims <= settings.dims || n < settings.minSample) return { projection: null, file: null };
+  const projection = await fitProjection(block, n, dims, settings.dims);
+  const file = `clip.pca-${Date.now()}.f32`;
+  fs.mkdirSync(annFiles(dataDir).dir, { recursive: true });
+  saveProjection(projection, projectionFile(dataDir, file));
+  return { projection, file };
+}
+
+/** The saved index's projection (null for an unprojected one), for the readers of a saved index. */
+export function loadAnnProjection(dataDir: string, meta: AnnMeta): AnnProjection | null {
+  return meta.projection
+    ? loadProjection(projectionFile(dataDir, meta.projection), meta.dims, meta.indexDims)
+    : null;
+}
 
 /**
  * Brings the index up to date with the stored embeddings of `modelKey`: loads it, adds every embedded photo it lacks
@@ -159,6 +238,7 @@ export async function syncAnnIndex(
 ): Promise<AnnSync> {
   const quantization = opts.quantization ?? ANN_QUANTIZATION;
   const checkpointEvery = opts.checkpointEvery ?? 500_000;
+  const projectionSettings = opts.projection ?? PROJECTION;
   return withEmbeddingIndexLock(async () => {
     const f = annFiles(dataDir);
     const previous = readAnnMeta(dataDir);
@@ -166,9 +246,13 @@ export async function syncAnnIndex(
     let index: UsearchIndex | null = null;
     let meta: AnnMeta | null = null;
     let keys = new AnnKeys();
-    if (compatible(previous, modelKey, quantization, database) && fs.existsSync(f.index)) {
-      index = newIndex(previous.dims, quantization);
+    if (
+      compatible(previous, modelKey, quantization, database, projectionSettings) &&
+      fs.existsSync(f.index)
+    ) {
+      index = newIndex(previous.indexDims, quantization);
       index.load(f.index);
+      attachProjection(index, loadAnnProjection(dataDir, previous));
       meta = previous;
       keys = AnnKeys.load(f.keys);
     } else if (previous) dropAnnIndex(dataDir);
@@ -214,7 +298,7 @@ export async function syncAnnIndex(
       const rows = missing.filter((m) => vectors.has(m.id));
       if (rows.length === 0) continue;
       const dims = vectors.get(rows[0].id)!.length / 2;
-      if (index && dims !== index.dimensions()) {
+      if (index && meta && dims !== meta.dims) {
         // Same model name, other dimension (a re-exported model under an old name): nothing in the index is usable.
         dropAnnIndex(dataDir);
         index = null;
@@ -224,13 +308,25 @@ export async function syncAnnIndex(
         after = null;
         continue;
       }
+      const block = new Float32Array(rows.length * dims);
+      for (const [i, r] of rows.entries()) decodeFloat16(vectors.get(r.id)!, block, i * dims);
       if (!index || !meta) {
-        index = newIndex(dims, quantization);
+        const { projection, file } = await newProjection(
+          block,
+          rows.length,
+          dims,
+          projectionSettings,
+          dataDir,
+        );
+        index = newIndex(projection?.dims ?? dims, quantization);
+        attachProjection(index, projection);
         meta = {
-          format: 1,
+          format: 2,
           modelKey,
           database,
           dims,
+          indexDims: projection?.dims ?? dims,
+          projection: file,
           quantization,
           connectivity: ANN_PARAMS.connectivity,
           expansionAdd: ANN_PARAMS.expansionAdd,
@@ -239,12 +335,10 @@ export async function syncAnnIndex(
           updatedAt: now(),
         };
       }
-      const block = new Float32Array(rows.length * dims);
-      for (const [i, r] of rows.entries()) decodeFloat16(vectors.get(r.id)!, block, i * dims);
       addPage(
         index,
         BigUint64Array.from(rows, (r) => r.key),
-        block,
+        await toIndexSpace(index, block, rows.length),
       );
       added += rows.length;
       sinceSave += rows.length;
@@ -281,4 +375,7 @@ export function dropAnnIndex(dataDir: string): void {
   fs.rmSync(f.meta, { force: true });
   fs.rmSync(f.index, { force: true });
   fs.rmSync(f.keys, { force: true });
+  if (fs.existsSync(f.dir))
+    for (const name of fs.readdirSync(f.dir))
+      if (/^clip\.pca-\d+\.f32(\.tmp)?$/.test(name)) fs.rmSync(path.join(f.dir, name), { force: true });
 }

@@ -1,7 +1,8 @@
 // Reading the ANN index another process saved: every reader (the web app, the duplicate step after a queued build)
 // memory-maps the last complete file instead of building its own.
 import fs from 'node:fs';
-import { annFiles, newIndex, readAnnMeta, type AnnMeta } from './annIndex.ts';
+import { annFiles, loadAnnProjection, newIndex, readAnnMeta, type AnnMeta } from './annIndex.ts';
+import { attachProjection } from './annProjection.ts';
 import { AnnKeys } from './annKeys.ts';
 import type { UsearchIndex } from './usearch.ts';
 
@@ -16,7 +17,8 @@ const cache = globalThis as unknown as { __quarryAnnView?: SavedAnnIndex };
 export function viewSavedAnnIndex(dataDir: string): SavedAnnIndex | null {
   const meta = readAnnMeta(dataDir);
   const f = annFiles(dataDir);
-  if (!meta || !fs.existsSync(f.index)) return null;
+  // An index of an earlier format (no projection fields) is as good as none until the next build replaces it.
+  if (meta?.format !== 2 || !fs.existsSync(f.index)) return null;
   const c = cache.__quarryAnnView;
   if (
     c &&
@@ -26,8 +28,16 @@ export function viewSavedAnnIndex(dataDir: string): SavedAnnIndex | null {
     c.meta.modelKey === meta.modelKey
   )
     return c;
-  const index = newIndex(meta.dims, meta.quantization);
+  let projection: ReturnType<typeof loadAnnProjection>;
+  try {
+    projection = loadAnnProjection(dataDir, meta);
+  } catch {
+    // Dropped by a rebuild between reading the meta and here: the new index is not saved yet.
+    return null;
+  }
+  const index = newIndex(meta.indexDims, meta.quantization);
   index.view(f.index);
+  attachProjection(index, projection);
   cache.__quarryAnnView = { index, keys: AnnKeys.load(f.keys), meta, file: f.index };
   return cache.__quarryAnnView;
 }

@@ -8,6 +8,7 @@ import {
 import { dataDir } from '../../lib/settings.ts';
 import { viewSavedAnnIndex } from './annSaved.ts';
 import { dot, searchRows } from './annPairs.ts';
+import { projectionOf, toIndexSpace } from './annProjection.ts';
 import { decodeFloat16 } from './float16.ts';
 import { similarPhotos } from './similarity.ts';
 
@@ -33,7 +34,14 @@ export async function findSimilarPhotos(photoId: string, k = 12, dir = dataDir()
   if (viewed && viewed.meta.modelKey === target.model && viewed.meta.dims === query.length) {
     source = 'index';
     // Twice k: a few entries may be gone or re-embedded since the index was saved; exact cosines re-rank the rest.
-    const m = searchRows(viewed.index, query, Math.min(2 * k + 1, viewed.index.size()));
+    // A projected index ranks by the projection's cosine, which orders photos of moderate similarity a little
+    // differently from the exact one: more candidates (still microseconds each) so the exact top k is among them.
+    const wanted = projectionOf(viewed.index) ? Math.max(4 * k, 64) : 2 * k + 1;
+    const m = searchRows(
+      viewed.index,
+      await toIndexSpace(viewed.index, query, 1),
+      Math.min(wanted, viewed.index.size()),
+    );
     const ids = [...m.keys.subarray(0, Number(m.counts[0]))]
       .map((key) => viewed.keys.idOf(key))
       .filter((id): id is string => id !== null && id !== photoId);

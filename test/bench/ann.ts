@@ -5,6 +5,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   ANN_ADD_PAGE,
+  ANN_DIMS,
   ANN_PARAMS,
   ANN_QUANTIZATION,
   addPage,
@@ -22,6 +23,7 @@ import {
   searchStats,
   searchRows,
 } from '../../pipeline/clip/annPairs.ts';
+import { type AnnProjection, fitProjection, project } from '../../pipeline/clip/annProjection.ts';
 import { multiplyTransposed } from '../../pipeline/clip/matmul.ts';
 import { UsageError } from '../../pipeline/cli/flags.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
@@ -36,7 +38,11 @@ export const flags: Record<string, string> = {
   connectivity: 'HNSW connectivity M, for sweeps (the pipeline’s)',
   'expansion-add': 'HNSW expansion at build, for sweeps (the pipeline’s)',
   'expansion-search': 'the narrow search beam of the all-neighbours pass, for sweeps (the pipeline’s)',
+  'expansion-middle': 'the beam a lost row is searched with first (0: none), for sweeps (the pipeline’s)',
   'expansion-wide': 'the wide beam for lost rows and single queries, for sweeps (the pipeline’s)',
+  floor:
+    'the candidate floor (approximate cosine) of the all-neighbours searches, for sweeps (threshold − margin)',
+  dims: 'dimensions the index holds (a projection on the principal directions of a sample; 512 = none), for sweeps (the pipeline’s)',
   sample: 'N photos for the recall (2000)',
   dir: 'folder for the index files (the OS temp dir; deleted after each size)',
   figures:
@@ -142,6 +148,9 @@ const int = (n: number) => n.toLocaleString('en-US');
 const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
 
 /** One size's measured figures, kept for the extrapolation to 10M. */
+/** The bench's parameters: the index's, and the dimensions it holds (DIM = no projection). */
+type BenchParams = AnnParams & { dims: number; floor?: number };
+
 export type SizeFigures = {
   size: number;
   build: number;
@@ -193,7 +202,7 @@ class Vectors {
 async function benchSize(
   size: number,
   quantization: AnnQuantization,
-  params: AnnParams,
+  params: BenchParams,
   dir: string,
   sample: number,
 ): Promise<{ lines: string[]; figures: SizeFigures }> {
@@ -210,7 +219,7 @@ async function measure(
   size: number,
   vectors: Vectors,
   quantization: AnnQuantization,
-  params: AnnParams,
+  params: BenchParams,
   dir: string,
   sample: number,
 ): Promise<{ lines: string[]; figures: SizeFigures }> {
@@ -218,16 +227,28 @@ async function measure(
   const file = path.join(dir, `ann-${size}.usearch`);
 
   // Build, in pages as the clip stage's finishing step adds them (ANN_ADD_PAGE vectors per multi-threaded add).
+  // With a projection, it is fitted on the first page (as syncAnnIndex does) and every vector is projected before it
+  // is added or searched; both are timed as part of the build and the search.
   let t = performance.now();
-  const index = newIndex(DIM, quantization, params);
+  const index = newIndex(params.dims, quantization, params);
   let genSeconds = 0;
   let buildCpu = 0;
+  let projection: AnnProjection | null = null;
+  let fitSeconds = 0;
+  const toIndex = async (block: Float32Array, n: number) =>
+    projection ? project(projection, block, n) : block;
   for (let start = 0; start < size; start += ANN_ADD_PAGE) {
     const end = Math.min(size, start + ANN_ADD_PAGE);
     const g = performance.now();
-    const block = vectors.generate(start, end);
+    const raw = vectors.generate(start, end);
     genSeconds += seconds(g);
     const c = process.cpuUsage();
+    if (params.dims < DIM && !projection) {
+      const f = performance.now();
+      projection = await fitProjection(raw, end - start, DIM, params.dims);
+      fitSeconds = seconds(f);
+    }
+    const block = await toIndex(raw, end - start);
     addPage(
       index,
       BigUint64Array.from({ length: end - start }, (_, k) => BigInt(start + k + 1)),
@@ -247,8 +268,8 @@ async function measure(
   // embeddings), candidates above threshold − margin kept by exact cosine.
   t = performance.now();
   const c0 = process.cpuUsage();
-  Object.assign(searchStats, { rows: 0, wide: 0, wideCpu: 0, unreached: 0 });
-  const floor = THRESHOLD - CANDIDATE_MARGIN;
+  Object.assign(searchStats, { rows: 0, middle: 0, wide: 0, wideCpu: 0, unreached: 0 });
+  const floor = params.floor ?? THRESHOLD - CANDIDATE_MARGIN;
   const pairs = new Set<string>();
   // The duplicate check merges pairs by union-find: a pair the index missed inside a group still lands in its cluster.
   const parent = Int32Array.from({ length: size }, (_, i) => i);
@@ -271,7 +292,18 @@ async function measure(
     const keys = Array.from({ length: end - start }, (_, k) => BigInt(start + k + 1));
     const wideRows: number[] = [];
     const unreached: number[] = [];
-    const found = neighboursAbove(index, block, keys, floor, params.expansionWide, { wideRows, unreached });
+    const found = neighboursAbove(
+      index,
+      await toIndex(block, end - start),
+      keys,
+      floor,
+      params.expansionWide,
+      {
+        wideRows,
+        unreached,
+        middle: params.expansionMiddle,
+      },
+    );
     const wideSet = new Set(wideRows);
     for (const row of unreached) {
       stray.ids.push(String(start + row));
@@ -350,7 +382,7 @@ async function measure(
   for (let i = 0; i < 1000; i++) {
     vectors.one(Math.floor(pick() * size), q);
     const s = performance.now();
-    searchRows(index, q, 13, params.expansionWide);
+    searchRows(index, await toIndex(q, 1), 13, params.expansionWide);
     latencies.push(performance.now() - s);
   }
   latencies.sort((a, b) => a - b);
@@ -371,6 +403,16 @@ async function measure(
   const ids = [...sampleIds];
   const queries = new Float32Array(ids.length * DIM);
   for (const [i, id] of ids.entries()) vectors.one(id, queries.subarray(i * DIM, (i + 1) * DIM));
+  const projectedQueries = projection ? await project(projection, queries, ids.length) : null;
+  const unit = (v: Float32Array, o: number, d: number) => {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += v[o + k] * v[o + k];
+    return Math.sqrt(s);
+  };
+  // The projection's error on the exact pairs: how far below its exact cosine a pair's projected cosine falls.
+  let worstDrop = Number.NEGATIVE_INFINITY;
+  let lowestProjected = 1;
+  let belowFloor = 0;
   let exactPairs = 0;
   let recalled = 0;
   let recalledNarrow = 0;
@@ -379,11 +421,22 @@ async function measure(
     const end = Math.min(size, start + CHUNK);
     const block = vectors.read(start, end);
     const sims = await multiplyTransposed(queries, ids.length, block, end - start, DIM);
+    const projected = projection ? await project(projection, block, end - start) : null;
     for (let r = 0; r < ids.length; r++)
       for (let c = 0; c < end - start; c++) {
         const b = start + c;
-        if (b === ids[r] || sims[r * (end - start) + c] < THRESHOLD) continue;
+        const exact = sims[r * (end - start) + c];
+        if (b === ids[r] || exact < THRESHOLD) continue;
         exactPairs++;
+        if (projected && projectedQueries) {
+          const d = params.dims;
+          let s = 0;
+          for (let k = 0; k < d; k++) s += projectedQueries[r * d + k] * projected[c * d + k];
+          const cos = s / (unit(projectedQueries, r * d, d) * unit(projected, c * d, d));
+          worstDrop = Math.max(worstDrop, exact - cos);
+          lowestProjected = Math.min(lowestProjected, cos);
+          if (cos < floor) belowFloor++;
+        }
         const id = ids[r] < b ? `${ids[r]}:${b}` : `${b}:${ids[r]}`;
         if (pairs.has(id)) recalled++;
         if (narrowPairs.has(id)) recalledNarrow++;
@@ -401,20 +454,27 @@ async function measure(
     params.connectivity === ANN_PARAMS.connectivity &&
     params.expansionAdd === ANN_PARAMS.expansionAdd &&
     params.expansionSearch === ANN_PARAMS.expansionSearch &&
-    params.expansionWide === ANN_PARAMS.expansionWide;
+    params.expansionWide === ANN_PARAMS.expansionWide &&
+    params.expansionMiddle === ANN_PARAMS.expansionMiddle &&
+    params.dims === ANN_DIMS;
   lines.push(
-    `${int(size)} × ${DIM}-d, MEASURED, ${quantization}, M=${params.connectivity} efAdd=${params.expansionAdd} efSearch=${params.expansionSearch} (wide ${params.expansionWide})${defaults ? ' (the pipeline’s)' : ' (NOT the pipeline’s defaults)'}:`,
+    `${int(size)} × ${DIM}-d, MEASURED, ${quantization}, M=${params.connectivity} efAdd=${params.expansionAdd} efSearch=${params.expansionSearch} (${params.expansionMiddle ? `then ${params.expansionMiddle}, ` : ''}wide ${params.expansionWide}) ${params.dims < DIM ? `projected to ${params.dims} dims (fit ${fitSeconds.toFixed(1)} s)` : 'not projected'}${defaults ? ' (the pipeline’s)' : ' (NOT the pipeline’s defaults)'}:`,
     `  build ${build.toFixed(0)} s (${int(Math.round(size / build))}/s; ${buildCpu.toFixed(0)} CPU s) · save ${save.toFixed(1)} s · all-neighbours ${allNeighbours.toFixed(0)} s (${searchCpu.toFixed(0)} CPU s)` +
       ` · end to end ${total.toFixed(0)} s${target ? ` (target < ${target.seconds} s: ${total < target.seconds ? 'MET' : 'MISSED'})` : ''}` +
       ` · data generation excluded from wall times`,
     // On a shared machine the wall time measures the neighbours' load; the CPU seconds do not.
     `  CPU seconds ÷ 2 cores = ${idle.toFixed(0)} s end to end on an idle machine (an estimate: the exact check's JavaScript is one thread)` +
       `${target ? ` (target < ${target.seconds} s: ${idle < target.seconds ? 'MET' : 'MISSED'})` : ''}`,
-    `  ${int(pairs.size)} pairs at cosine ≥ ${THRESHOLD} from ${int(candidates)} candidates (${int(missedInGroups)} added by scoring inside groups; ${int(searchStats.wide)} of ${int(searchStats.rows)} searches did not return their own photo and were repeated with the wide beam) · recall vs exact on ${int(ids.length)} sampled photos:` +
+    `  ${int(pairs.size)} pairs at cosine ≥ ${THRESHOLD} from ${int(candidates)} candidates (${int(missedInGroups)} added by scoring inside groups; ${int(searchStats.middle + searchStats.wide)} of ${int(searchStats.rows)} searches did not return their own photo and were repeated${params.expansionMiddle ? `, ${int(searchStats.middle)} with beam ${params.expansionMiddle}` : ''}, ${int(searchStats.wide)} with the wide one) · recall vs exact on ${int(ids.length)} sampled photos:` +
       ` ${recalled}/${exactPairs} = ${recall.toFixed(4)} (target ≥ 0.98: ${recall >= 0.98 ? 'MET' : 'MISSED'}; exact scan ${recallSeconds.toFixed(0)} s);` +
       ` in the same duplicate cluster: ${clustered}/${exactPairs} = ${clusterRecall.toFixed(4)}`,
-    `  the wide retry: ${searchStats.wideCpu.toFixed(0)} of the ${searchCpu.toFixed(0)} search CPU s; without it recall ≥ ${recalledNarrow}/${exactPairs} = ${(exactPairs ? recalledNarrow / exactPairs : 1).toFixed(4)} (pairs found from rows the narrow beam answered, closed in groups)` +
+    `  the retries: ${searchStats.wideCpu.toFixed(0)} of the ${searchCpu.toFixed(0)} search CPU s; without it recall ≥ ${recalledNarrow}/${exactPairs} = ${(exactPairs ? recalledNarrow / exactPairs : 1).toFixed(4)} (pairs found from rows the narrow beam answered, closed in groups)` +
       ` · ${int(searchStats.unreached)} rows not reached even wide (their own search never returned them), ${int(strayPairs)} pairs among them scored exactly`,
+    ...(projection
+      ? [
+          `  the projection to ${params.dims} dims on the ${int(exactPairs)} exact pairs: projected cosine at most ${worstDrop.toFixed(4)} below the exact one, lowest ${lowestProjected.toFixed(4)}; ${belowFloor} pairs below the candidate floor ${floor.toFixed(3)}`,
+        ]
+      : []),
     `  peak RSS ${gb(peakKb)}${target?.bytes ? ` (target < ${gb(target.bytes / 1024)}: ${peakKb * 1024 < target.bytes ? 'MET' : 'MISSED'})` : ''}` +
       ` · index on disk ${(diskBytes / 2 ** 30).toFixed(2)} GB · query top-12 p50 ${latencies[500].toFixed(2)} ms, p95 ${p95.toFixed(2)} ms (target < 50 ms: ${p95 < 50 ? 'MET' : 'MISSED'})`,
     `  load average ${loadavg()
@@ -488,19 +548,28 @@ export async function run(args: string[]): Promise<void> {
     if (!Number.isInteger(v) || v < 2 || v > 4096) throw new Error(`--${flag}: an integer from 2 to 4096`);
     return v;
   };
-  const params: AnnParams = {
+  const params: BenchParams = {
     connectivity: param('connectivity', ANN_PARAMS.connectivity),
     expansionAdd: param('expansion-add', ANN_PARAMS.expansionAdd),
     expansionSearch: param('expansion-search', ANN_PARAMS.expansionSearch),
     expansionWide: param('expansion-wide', ANN_PARAMS.expansionWide),
+    expansionMiddle:
+      flags['expansion-middle'] === undefined
+        ? ANN_PARAMS.expansionMiddle
+        : flags['expansion-middle'] === '0'
+          ? 0
+          : param('expansion-middle', 0),
+    dims: param('dims', ANN_DIMS),
   };
+  if (flags.floor !== undefined) params.floor = Number(flags.floor);
+  if (params.dims > DIM) throw new UsageError(`--dims: at most ${DIM}`);
   const dir = typeof flags.dir === 'string' ? flags.dir : tmpdir();
   const sample = intFlag(flags, 'sample', 2000, { min: 10 });
   // Figures of earlier runs with the same settings (--figures), so sizes measured in separate runs extrapolate together.
   const figuresFile = typeof flags.figures === 'string' ? flags.figures : null;
   if (sizes.length === 0 && !figuresFile)
     throw new UsageError('--sizes none measures nothing; add --figures F to extrapolate from earlier runs');
-  const setting = `${quantization} M=${params.connectivity} efAdd=${params.expansionAdd} ef=${params.expansionSearch}/${params.expansionWide}`;
+  const setting = `${quantization} M=${params.connectivity} efAdd=${params.expansionAdd} ef=${params.expansionSearch}/${params.expansionMiddle ? `${params.expansionMiddle}/` : ''}${params.expansionWide}${params.dims < DIM ? ` d=${params.dims}` : ''}${params.floor !== undefined ? ` floor=${params.floor}` : ''}`;
   const measured: SizeFigures[] =
     figuresFile && fs.existsSync(figuresFile)
       ? fs
