@@ -1,6 +1,6 @@
 // Data access for the CLIP stage: work lists, batched result and embedding writes, embedding scans, "more like this".
 import { db, pgPool, Prisma } from '../db.ts';
-import { inForceJoin } from './overrides.ts';
+import { inForceJoin } from '../inclusion.ts';
 
 export const CLIP_CHECKS = ['clip_nonphoto', 'clip_nonwholesome'] as const;
 export type ClipCheckName = (typeof CLIP_CHECKS)[number];

@@ -10,6 +10,7 @@ import {
   maintainedCheckPhotoCount,
 } from './checkCounts.ts';
 import { refreshFlagScores } from './flagScores.ts';
+import { inForceJoin } from '../inclusion.ts';
 
 /** `notScored`: photos the check has not judged yet (mid-run, a low "failed" count only means "not there yet"). */
 export type CheckSummary = {
@@ -140,27 +141,12 @@ const verdictSql = (f: CheckPhotoCriteria) =>
     ? Prisma.sql`cr.verdict = ${f.verdict}::"Verdict"`
     : Prisma.sql`cr.verdict IN ('fail', 'uncertain')`;
 
-/**
- * The override in force for the (photo, check) `photo`/`check` as `alias` (`new_verdict`, `id`; none when no
- * override stands): the newest standing override, from the latest_overrides view (migration
- * 20261206150000_verdict_in_force_standing), the one definition the triggers, the inclusion rule and the drawer read.
- * The verdict in force is `COALESCE(alias.new_verdict, <the result's verdict>)`. A per-key lookup (OFFSET 0 keeps it
- * a subquery, so the key reaches inside the view and only that key's overrides are read), skipped for a key without
- * any override by one index probe first (the view's grouping costs 2–3 times that probe even over no rows: a bulk
- * action's 100k keys mostly have none).
- */
-export function inForceJoin(photo: Prisma.Sql, check: Prisma.Sql, alias: string): Prisma.Sql {
-  return Prisma.sql`LEFT JOIN LATERAL (SELECT x.new_verdict, x.id FROM latest_overrides x
-      WHERE x.photo_id = ${photo} AND x."check" = ${check}
-        AND EXISTS (SELECT 1 FROM overrides o WHERE o.photo_id = ${photo} AND o."check" = ${check}) OFFSET 0) ${Prisma.raw(alias)} ON true`;
-}
-
 const IN_FORCE = inForceJoin(Prisma.sql`cr.photo_id`, Prisma.sql`cr."check"`, 'lo');
 
 /**
  * The check page's filter evaluated over the whole tables: `FROM check_results cr JOIN photos p … WHERE …`, with `lo`
- * the photo's override in force for the check (inForceJoin). The pages read maintained tables and indexes instead (at 10M photos this
- * tests every result of the check); the agreement test holds them to this definition.
+ * the photo's override in force for the check (inForceJoin). The pages read maintained tables and indexes instead (at
+ * 10M photos this tests every result of the check); the agreement test holds them to this definition.
  */
 export function checkPhotosFromSql(check: CheckName, f: CheckPhotoCriteria): Prisma.Sql {
   return Prisma.sql`
@@ -391,9 +377,9 @@ async function priorResult(input: OverrideInput, ids: string[]): Promise<Overrid
 }
 
 /**
- * One INSERT over the photos' verdicts in force (each result's verdict unless an override of it stands): atomic on its own, so no interactive transaction (whose 5 s
- * timeout a 1,000-photo override of a large account overran on a machine at load 16, and the action failed) and no
- * round trips while the rows are held. The override triggers do their work inside the statement.
+ * One INSERT over the photos' verdicts in force (each result's verdict unless an override of it stands): atomic on its
+ * own, so no interactive transaction (whose 5 s timeout a 1,000-photo override of a large account overran on a machine
+ * at load 16, and the action failed) and no round trips while the rows are held. The override triggers do their work inside the statement.
  */
 async function record(input: OverrideInput, ids: string[]): Promise<OverrideResult> {
   const rows = await db().$queryRaw<{ photoId: string; oldVerdict: Verdict }[]>`

@@ -125,33 +125,40 @@ BEGIN
       WHERE r.photo_id = x.photo_id AND r."check" = x."check" LIMIT 1) r ON true),
   eff AS MATERIALIZED (
     SELECT st.photo_id, st."check", st.stands, st.listed, COALESCE(st.new_verdict, cr.verdict) AS verdict,
-      cr.verdict AS automatic, cr.score, p.owner_nsid, p.license
+      cr.verdict AS automatic, cr.score, p.owner_nsid, p.license, fl.photo_id IS NOT NULL AS had_flag,
+      (fl.owner_nsid, fl.verdict, fl.score, fl.overridden)
+        IS DISTINCT FROM (p.owner_nsid, COALESCE(st.new_verdict, cr.verdict), cr.score, st.stands) AS flag_differs
     FROM st
+    -- The key's flag, if any: whether it is to be inserted, updated or deleted is known here, so the writes below need
+    -- no ON CONFLICT (a speculative insertion per row, with its lock: a 100k undo writes 100k flags back).
+    LEFT JOIN LATERAL (SELECT f.photo_id, f.owner_nsid, f.verdict, f.score, f.overridden FROM photo_flags f
+      WHERE f.photo_id = st.photo_id AND f."check" = st."check" LIMIT 1) fl ON true
     -- The result's own verdict and score, by the whole key: a listed result's from its overridden_results row, an open
     -- flag's from the flag (no override stands, so it holds the check's own), any other from check_results. The first
     -- branch yielding a row ends the lookup, so a bulk action's keys (each listed or flagged) never probe check_results:
     -- at 8M results its index is the slowest of the three to probe (most of a 100k undo's lookup time). The keys'
-    -- results are locked (above), so none of the three changes meanwhile.
+    -- results are locked (above), so none of these changes meanwhile.
     CROSS JOIN LATERAL (
       (SELECT st.listed_verdict AS verdict, st.listed_score AS score WHERE st.listed)
-      UNION ALL (SELECT f.verdict, f.score FROM photo_flags f
-        WHERE NOT st.listed AND f.photo_id = st.photo_id AND f."check" = st."check" AND NOT f.overridden)
+      UNION ALL (SELECT fl.verdict, fl.score WHERE NOT st.listed AND fl.photo_id IS NOT NULL AND NOT fl.overridden)
       UNION ALL (SELECT r.verdict, r.score FROM check_results r WHERE r.photo_id = st.photo_id AND r."check" = st."check")
       LIMIT 1) cr
     JOIN photos p ON p.id = st.photo_id),
   cleared AS (
     DELETE FROM photo_flags f USING eff e
-    WHERE f.photo_id = e.photo_id AND f."check" = e."check" AND e.verdict NOT IN ('fail', 'uncertain')
+    WHERE f.photo_id = e.photo_id AND f."check" = e."check" AND e.had_flag AND e.verdict NOT IN ('fail', 'uncertain')
     RETURNING f.owner_nsid),
-  flagged AS (
-    INSERT INTO photo_flags AS f (photo_id, "check", owner_nsid, verdict, score, overridden)
+  added AS (
+    INSERT INTO photo_flags (photo_id, "check", owner_nsid, verdict, score, overridden)
     SELECT e.photo_id, e."check", e.owner_nsid, e.verdict, e.score, e.stands
-    FROM eff e WHERE e.verdict IN ('fail', 'uncertain')
+    FROM eff e WHERE NOT e.had_flag AND e.verdict IN ('fail', 'uncertain')
     ORDER BY 1, 2
-    ON CONFLICT (photo_id, "check") DO UPDATE SET owner_nsid = EXCLUDED.owner_nsid, verdict = EXCLUDED.verdict,
-      score = EXCLUDED.score, overridden = EXCLUDED.overridden
-    WHERE (f.owner_nsid, f.verdict, f.score, f.overridden)
-      IS DISTINCT FROM (EXCLUDED.owner_nsid, EXCLUDED.verdict, EXCLUDED.score, EXCLUDED.overridden)
+    RETURNING owner_nsid),
+  changed AS (
+    UPDATE photo_flags f SET owner_nsid = e.owner_nsid, verdict = e.verdict, score = e.score, overridden = e.stands
+    FROM eff e
+    WHERE f.photo_id = e.photo_id AND f."check" = e."check" AND e.had_flag AND e.flag_differs
+      AND e.verdict IN ('fail', 'uncertain')
     RETURNING f.owner_nsid),
   moved AS MATERIALIZED (SELECT * FROM eff WHERE stands <> listed),
   listed_now AS (
@@ -173,7 +180,8 @@ BEGIN
     SELECT owner_nsid, license, "check", verdict, overridden, sum(n) FROM d GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0)
   INSERT INTO quarry_internal.inclusion_dirty (account_nsid)
   SELECT owner_nsid FROM cleared
-  UNION SELECT owner_nsid FROM flagged
+  UNION SELECT owner_nsid FROM added
+  UNION SELECT owner_nsid FROM changed
   UNION SELECT p.owner_nsid FROM k JOIN photos p ON p.id = k.photo_id WHERE k."check" IN ('watermark', 'duplicate')$q$;
   RETURN NULL;
 END;
