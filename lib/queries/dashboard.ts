@@ -2,12 +2,7 @@
 import { db } from '../db.ts';
 import { photoReasonsSql } from '../inclusion.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import {
-  refreshInclusionSummary,
-  summaryFreshness,
-  summaryReasonCounts,
-  type SummaryFreshness,
-} from './inclusionSummary.ts';
+import { refreshBeforeRead, summaryReasonCounts, type SummaryFreshness } from './inclusionSummary.ts';
 
 export type DatasetCounts = {
   photos: number;
@@ -19,20 +14,13 @@ export type DatasetCounts = {
   freshness: SummaryFreshness;
 };
 
-/** Time a page load spends bringing the summary up to date before it reads it; the rest waits for the next load. */
-const REFRESH_BUDGET_MS = 400;
-/** Accounts larger than this are recomputed after the page is served (the largest, 200k photos, take ~3 s). */
-const REFRESH_INLINE_PHOTOS = 20_000;
-
 /**
  * Included/excluded counts by the inclusion rule, read from the maintained summary after refreshing the accounts that
- * changed (up to REFRESH_BUDGET_MS, accounts up to REFRESH_INLINE_PHOTOS); the rest is refreshed in the background. Never built yet and being built by someone else: the rule evaluated in full.
+ * changed (refreshBeforeRead: a bounded part inline, the rest in the background; the page shows the freshness). Never
+ * built yet and being built by someone else: the rule evaluated in full.
  */
 export async function getDatasetCounts(licenses: readonly number[]): Promise<DatasetCounts> {
-  await refreshInclusionSummary({ budgetMs: REFRESH_BUDGET_MS, maxAccountPhotos: REFRESH_INLINE_PHOTOS });
-  const freshness = await summaryFreshness();
-  // What is left (large accounts, or more than the budget) is counted after the response; the page says so.
-  if (freshness.pendingAccounts > 0) void refreshInclusionSummary().catch(() => {});
+  const freshness = await refreshBeforeRead();
   const rows = freshness.refreshedAt ? await summaryReasonCounts(licenses) : await fullReasonCounts(licenses);
   const [totals] = await db().$queryRaw<{ accounts: bigint }[]>`SELECT count(*) AS accounts FROM accounts`;
   const count = (reason: string | null) => rows.find((r) => r.reason === reason)?.count ?? 0;

@@ -5,7 +5,7 @@ import type { SpotCheckPopulation } from '../generated/prisma/enums.ts';
 import { ConflictError, isUniqueViolation, NotFoundError, BadRequestError } from '../errors.ts';
 import { goldCount, mixGold } from '../domain/goldMix.ts';
 import { includedInSampleRangeSql, includedPhotoIdsSql } from '../inclusion.ts';
-import { refreshInclusionSummary, summaryFreshness, summaryReasonCounts } from './inclusionSummary.ts';
+import { refreshBeforeRead, summaryReasonCounts } from './inclusionSummary.ts';
 import { estimatesFrom, type Estimate } from '../stats/spotEstimates.ts';
 import { photoInclusion } from './photos.ts';
 import { SPOT_LABELS, type SpotLabel } from '../reviewVocabulary.ts';
@@ -147,8 +147,7 @@ async function includedIn(
 
 /** Photos in the population: from the dashboard's maintained summary, refreshed first like a dashboard load. */
 async function populationSize(population: SpotCheckPopulation, licenses: readonly number[]): Promise<number> {
-  await refreshInclusionSummary({ budgetMs: 400 });
-  const { refreshedAt } = await summaryFreshness();
+  const { refreshedAt } = await refreshBeforeRead();
   if (!refreshedAt) {
     const [{ n }] = await db().$queryRaw<{ n: number }[]>(
       population === 'included'

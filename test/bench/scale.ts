@@ -512,7 +512,7 @@ async function restFigures(url: string, dir: string, exportToo: boolean): Promis
   const goldIds = Array.from({ length: GOLD_PHOTOS }, (_, i) => `${(i * 10 + 1) * 1_000_000 + 1 + (i % 3)}`);
   await db().$executeRaw`
     INSERT INTO gold_photos (photo_id, answer, reason, marked_by_id)
-    SELECT p.id, 'photo', 'scale bench', 'bench-user-1' FROM photos p WHERE p.id = ANY(${goldIds}::text[])
+    SELECT p.id, 'fine', 'scale bench', 'bench-user-1' FROM photos p WHERE p.id = ANY(${goldIds}::text[])
     ON CONFLICT (photo_id) DO NOTHING`;
   const [{ gold }] = await db().$queryRaw<{ gold: number }[]>`SELECT count(*)::int AS gold FROM gold_photos`;
   const tg = performance.now();

@@ -311,12 +311,15 @@ export async function buildScaleDatabase(
       [
         {
           label: 'result counts (one pass)',
+          // "Overridden" is an override STANDING (the undone bench batch's photos are open again), and the counts
+          // carry the score bucket and, per account, the licence (20261206100000_standing_overrides).
           sql: `CREATE TEMP TABLE bench_counts AS
-          SELECT p.owner_nsid, p.license, cr."check", cr.verdict, ov.photo_id IS NOT NULL AS overridden, count(*) AS n
+          SELECT p.owner_nsid, p.license, cr."check", cr.verdict, quarry_score_bucket(cr.score) AS bucket,
+            ov.photo_id IS NOT NULL AS overridden, count(*) AS n
           FROM check_results cr JOIN photos p ON p.id = cr.photo_id
-          LEFT JOIN (SELECT DISTINCT photo_id, "check" FROM overrides WHERE photo_id IS NOT NULL) ov
+          LEFT JOIN (SELECT DISTINCT photo_id, "check" FROM standing_overrides) ov
             ON ov.photo_id = cr.photo_id AND ov."check" = cr."check"
-          GROUP BY 1, 2, 3, 4, 5`,
+          GROUP BY 1, 2, 3, 4, 5, 6`,
         },
         {
           label: 'account_check_totals',
@@ -325,13 +328,13 @@ export async function buildScaleDatabase(
         },
         {
           label: 'check_counts',
-          sql: `INSERT INTO quarry_internal.check_counts ("check", license, verdict, overridden, n)
-          SELECT "check", license, verdict, overridden, sum(n) FROM bench_counts GROUP BY 1, 2, 3, 4`,
+          sql: `INSERT INTO quarry_internal.check_counts ("check", license, verdict, overridden, bucket, n)
+          SELECT "check", license, verdict, overridden, bucket, sum(n) FROM bench_counts GROUP BY 1, 2, 3, 4, 5`,
         },
         {
           label: 'account_check_counts',
-          sql: `INSERT INTO quarry_internal.account_check_counts (account_nsid, "check", verdict, overridden, n)
-          SELECT owner_nsid, "check", verdict, overridden, sum(n) FROM bench_counts GROUP BY 1, 2, 3, 4`,
+          sql: `INSERT INTO quarry_internal.account_check_counts (account_nsid, license, "check", verdict, overridden, n)
+          SELECT owner_nsid, license, "check", verdict, overridden, sum(n) FROM bench_counts GROUP BY 1, 2, 3, 4, 5`,
         },
         { label: '', sql: `DROP TABLE bench_counts` },
       ],
@@ -346,7 +349,7 @@ export async function buildScaleDatabase(
           label: 'overridden_results',
           sql: `INSERT INTO quarry_internal.overridden_results (photo_id, "check", owner_nsid, verdict, score)
           SELECT cr.photo_id, cr."check", p.owner_nsid, cr.verdict, cr.score
-          FROM (SELECT DISTINCT photo_id, "check" FROM overrides WHERE photo_id IS NOT NULL) k
+          FROM (SELECT DISTINCT photo_id, "check" FROM standing_overrides) k
           JOIN check_results cr ON cr.photo_id = k.photo_id AND cr."check" = k."check" JOIN photos p ON p.id = k.photo_id`,
         },
         {

@@ -9,6 +9,9 @@ import { type CheckResultRow, saveCheckResults } from '../../../lib/queries/anal
 const TRIGGERS = [
   'check_results_check_counts_inserted',
   'check_results_check_counts_updated',
+  // An "off" round deletes its rows with these off: with the delete trigger left on, each such round took its 100
+  // re-checked rows (never counted) out of the counts (the 10M cache drifted by ~1,000 results until 2026-12-06).
+  'check_results_check_counts_deleted',
   'check_results_overridden_results_inserted',
   'check_results_overridden_results_updated',
 ] as const;

@@ -7,19 +7,19 @@ import pg from 'pg';
 const PAIRS: { name: string; kept: string; recount: string }[] = [
   {
     name: 'check_counts',
-    kept: `SELECT "check", license, verdict, overridden, sum(n)::bigint FROM quarry_internal.check_counts GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0`,
-    recount: `SELECT cr."check", p.license, cr.verdict, ov.photo_id IS NOT NULL, count(*)::bigint
+    kept: `SELECT "check", license, verdict, overridden, bucket, sum(n)::bigint FROM quarry_internal.check_counts GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0`,
+    recount: `SELECT cr."check", p.license, cr.verdict, ov.photo_id IS NOT NULL, quarry_score_bucket(cr.score), count(*)::bigint
       FROM check_results cr JOIN photos p ON p.id = cr.photo_id
-      LEFT JOIN (SELECT DISTINCT photo_id, "check" FROM overrides WHERE photo_id IS NOT NULL) ov ON ov.photo_id = cr.photo_id AND ov."check" = cr."check"
-      GROUP BY 1, 2, 3, 4`,
+      LEFT JOIN (SELECT DISTINCT photo_id, "check" FROM standing_overrides) ov ON ov.photo_id = cr.photo_id AND ov."check" = cr."check"
+      GROUP BY 1, 2, 3, 4, 5`,
   },
   {
     name: 'account_check_counts',
-    kept: `SELECT account_nsid, "check", verdict, overridden, sum(n)::bigint FROM quarry_internal.account_check_counts GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0`,
-    recount: `SELECT p.owner_nsid, cr."check", cr.verdict, ov.photo_id IS NOT NULL, count(*)::bigint
+    kept: `SELECT account_nsid, license, "check", verdict, overridden, sum(n)::bigint FROM quarry_internal.account_check_counts GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0`,
+    recount: `SELECT p.owner_nsid, p.license, cr."check", cr.verdict, ov.photo_id IS NOT NULL, count(*)::bigint
       FROM check_results cr JOIN photos p ON p.id = cr.photo_id
-      LEFT JOIN (SELECT DISTINCT photo_id, "check" FROM overrides WHERE photo_id IS NOT NULL) ov ON ov.photo_id = cr.photo_id AND ov."check" = cr."check"
-      GROUP BY 1, 2, 3, 4`,
+      LEFT JOIN (SELECT DISTINCT photo_id, "check" FROM standing_overrides) ov ON ov.photo_id = cr.photo_id AND ov."check" = cr."check"
+      GROUP BY 1, 2, 3, 4, 5`,
   },
   {
     name: 'account_check_totals',
@@ -38,7 +38,7 @@ const PAIRS: { name: string; kept: string; recount: string }[] = [
     name: 'overridden_results',
     kept: `SELECT photo_id, "check", owner_nsid, verdict, score FROM quarry_internal.overridden_results`,
     recount: `SELECT cr.photo_id, cr."check", p.owner_nsid, cr.verdict, cr.score
-      FROM (SELECT DISTINCT photo_id, "check" FROM overrides WHERE photo_id IS NOT NULL) k
+      FROM (SELECT DISTINCT photo_id, "check" FROM standing_overrides) k
       JOIN check_results cr ON cr.photo_id = k.photo_id AND cr."check" = k."check" JOIN photos p ON p.id = k.photo_id`,
   },
   {

@@ -11,6 +11,8 @@ import { bulkOverride, undoOverrideBatch } from '../../../lib/queries/overrideBa
 import { listCheckPhotos, overridePhotos } from '../../../lib/queries/overrides.ts';
 import { photoInclusion } from '../../../lib/queries/photos.ts';
 import { drawSample } from '../../../lib/queries/spotChecks.ts';
+import { refreshBeforeRead, summaryFreshness } from '../../../lib/queries/inclusionSummary.ts';
+import { pollFor } from '../../helpers/pollFor.ts';
 import { openSnapshot } from '../../../pipeline/export/source.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { seedInclusionStates } from '../../pipeline/export/seedPhotos.ts';
@@ -211,6 +213,22 @@ describe('inclusion summary', () => {
     expect(await agree()).toBe(3);
     await db().account.update({ where: { nsid: '1@N01' }, data: { watermarkVerdict: 'fail' } });
     // Under the default policy (account) every photo of 1@N01 is out but 1010, whose watermark a reviewer passed.
+    expect(await agree()).toBe(1);
+  });
+
+  it('a reader recomputes a bounded part of the noted accounts and leaves the rest to a background refresh', async () => {
+    // 1@N01 is small enough to recompute inline; 2@N02 would overfill the step; 3@N03 is larger than a reader takes.
+    await db().$executeRaw`UPDATE accounts SET photo_count = CASE nsid WHEN '3@N03' THEN 100 ELSE 10 END`;
+    await db()
+      .$executeRaw`INSERT INTO quarry_internal.inclusion_dirty (account_nsid) VALUES ('1@N01'), ('2@N02'), ('3@N03')`;
+    const freshness = await refreshBeforeRead({ budgetMs: 0, inlinePhotos: 15 });
+    expect(freshness.pendingAccounts).toBe(2);
+    // The background refresh it started counts the rest.
+    await pollFor(
+      'the background refresh',
+      async () => (await summaryFreshness()).pendingAccounts === 0,
+      30_000,
+    );
     expect(await agree()).toBe(1);
   });
 
