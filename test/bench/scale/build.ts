@@ -333,8 +333,9 @@ export async function buildScaleDatabase(
         },
         {
           label: 'account_check_counts',
-          sql: `INSERT INTO quarry_internal.account_check_counts (account_nsid, license, "check", verdict, overridden, n)
-          SELECT owner_nsid, license, "check", verdict, overridden, sum(n) FROM bench_counts GROUP BY 1, 2, 3, 4, 5`,
+          // One row per group, written whole: base rows (migration 20261206150200), not deltas for the first fold.
+          sql: `INSERT INTO quarry_internal.account_check_counts (account_nsid, license, "check", verdict, overridden, n, base)
+          SELECT owner_nsid, license, "check", verdict, overridden, sum(n), true FROM bench_counts GROUP BY 1, 2, 3, 4, 5`,
         },
         { label: '', sql: `DROP TABLE bench_counts` },
       ],
