@@ -55,20 +55,7 @@ beforeAll(async () => {
     await db().user.create({ data: { email: 'v@t.test', name: 'V', passwordHash: 'x', role: 'reviewer' } })
   ).id;
   await db().account.create({ data: { nsid: '9@N09', username: 'vera' } });
-  await db().photo.createMany({
-    data: ['2001', '2002', '2003'].map((id, i) => ({
-      id,
-      ownerNsid: '9@N09',
-      secret: `s${id}`,
-      server: '1',
-      farm: 1,
-      title: id,
-      tags: '',
-      license: 9,
-      dateUpload: new Date(Date.UTC(2020, 0, 1 + i)),
-      availability: 'available' as const,
-    })),
-  });
+  await db().photo.createMany({ data: photoRows(['2001', '2002', '2003'], 0) });
   await db().checkResult.createMany({
     data: [
       { photoId: '2001', check: 'watermark', verdict: 'fail', score: 0.9, version: 'wm-1' },
@@ -77,6 +64,22 @@ beforeAll(async () => {
     ],
   });
 });
+
+/** Vera's photos, uploaded a day apart from the first day of `month` (2020). */
+function photoRows(ids: string[], month: number) {
+  return ids.map((id, i) => ({
+    id,
+    ownerNsid: '9@N09',
+    secret: `s${id}`,
+    server: '1',
+    farm: 1,
+    title: id,
+    tags: '',
+    license: 9,
+    dateUpload: new Date(Date.UTC(2020, month, 1 + i)),
+    availability: 'available' as const,
+  }));
+}
 
 describe('effective verdicts', () => {
   it('are the checks’ own verdicts before any override', async () => {
@@ -111,20 +114,7 @@ describe('effective verdicts after an undo', () => {
     // 2004 failed and 2005 was doubted; a batch passes both; re-checks then turn 2004 to pass and 2005 to fail; the
     // batch is undone. Its undo rows carry the verdicts the batch had replaced (fail, uncertain), but they are no
     // reviewer's verdict: with no override standing, the checks' own current verdicts are in force.
-    await db().photo.createMany({
-      data: ['2004', '2005'].map((id, i) => ({
-        id,
-        ownerNsid: '9@N09',
-        secret: `s${id}`,
-        server: '1',
-        farm: 1,
-        title: id,
-        tags: '',
-        license: 9,
-        dateUpload: new Date(Date.UTC(2020, 1, 1 + i)),
-        availability: 'available' as const,
-      })),
-    });
+    await db().photo.createMany({ data: photoRows(['2004', '2005'], 1) });
     await db().checkResult.createMany({
       data: [
         { photoId: '2004', check: 'exif_copyright', verdict: 'fail', score: 0.9, version: 'x-1' },
