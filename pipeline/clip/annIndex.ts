@@ -57,8 +57,9 @@ export const ANN_PARAMS: Readonly<AnnParams> = {
  * (annProjection.ts), fitted on the first page of stored embeddings. Measured at 250k on the bench (2026-12-06, load
  * 8–10): 109 + 116 CPU s (build + search) against 154 + 139 unprojected, the projected cosine of every exact pair
  * (2,202, cosine ≥ 0.95) at or above its exact one (lowest 0.958; at 1M at most 0.0008 below, lowest 0.952), so the
- * candidate floor (threshold − CANDIDATE_MARGIN) loses none. 1M: 663 + 750 CPU s against 731 + 1,258, recall 0.9977. At 192 or fewer dimensions the projection lifts photos of one topic (exact ~0.8) over
- * the floor: 20k vectors gave 0.5M candidates at 192 against 1.2k at 256 (the bench's noise is spread over every
+ * candidate floor (threshold − CANDIDATE_MARGIN) loses none. 1M: 663 + 750 CPU s against 731 + 1,258, recall 0.9977
+ * (quiet on main: 515 + 601 CPU s, recall 0.9968). At 192 or fewer dimensions the projection lifts photos of one topic
+ * (exact ~0.8) over the floor: 20k vectors gave 0.5M candidates at 192 against 1.2k at 256 (the bench's noise is spread over every
  * direction; real CLIP embeddings concentrate in fewer). Candidates are always re-scored on the stored 512-d vectors.
  */
 export const ANN_DIMS = 256;
