@@ -93,36 +93,12 @@ export async function listReviewQueue(
 export type Lease = { nsid: string; expiresAt: string };
 
 /**
- * Serialises one reviewer's claims and lease takings (never different reviewers'): each counts and releases the
- * reviewer's other leases from its own snapshot, so two running at once (a page's catch-up claim and its reservation)
- * could each keep the lease the other just took and leave three or four. Held to the end of the transaction; the
- * statement after it takes a fresh snapshot, which sees the other's committed leases. The claim function
- * (quarry_internal.claim_next_account) takes the same lock in its own first statement.
+ * Serialises one reviewer's claims, lease takings and undos (never different reviewers'), to the end of the transaction:
+ * see quarry_internal.lock_reviewer_leases (20261206200000_reviewable_once), which the claim and the lease functions
+ * take too.
  */
 export async function lockReviewerLeases(tx: Prisma.TransactionClient, userId: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('quarry.review.leases'), hashtext(${userId}))`;
-}
-
-/**
- * A pending account the user may review: not waiting for adjudication (an admin's), and not one waiting for the blind
- * second review of a double review that this user made the first review of. (The claim function spells it out too.)
- */
-function reviewableBy(userId: string): Prisma.Sql {
-  return Prisma.sql`(qc_stage = 'none' OR (qc_stage = 'second' AND first_reviewer_id <> ${userId}))`;
-}
-
-/**
- * CTEs `tok` and `gate`: whether the review page's token (see the review_page_tokens migration) is still open. The
- * upsert locks the token's row until this statement commits, so a leave beacon closing it either lands first (this
- * claim then takes nothing) or waits for this claim and then releases what it took. No token: always open.
- */
-function pageGate(userId: string, pageToken: string | null): Prisma.Sql {
-  return Prisma.sql`tok AS (
-      INSERT INTO quarry_internal.review_page_tokens (token, user_id) SELECT ${pageToken}::text, ${userId} WHERE ${pageToken}::text IS NOT NULL
-      ON CONFLICT (token) DO UPDATE SET user_id = EXCLUDED.user_id
-        WHERE review_page_tokens.closed_at IS NULL AND review_page_tokens.user_id = EXCLUDED.user_id
-      RETURNING token),
-    gate AS (SELECT (${pageToken}::text IS NULL OR EXISTS (SELECT 1 FROM tok)) AS open)`;
+  await tx.$executeRaw`SELECT quarry_internal.lock_reviewer_leases(${userId})`;
 }
 
 /**
@@ -145,8 +121,9 @@ export async function claimNextAccount(
   exclude: string[] = [],
   pageToken: string | null = null,
 ): Promise<Lease | null> {
-  // One statement, one round trip: the function (20261206160000_claim_in_one_statement) takes the reviewer's lease lock
-  // and then claims under a fresh snapshot; the lock ends with this statement's transaction.
+  // One statement, one round trip: the function (20261206160000_claim_in_one_statement, asking review_block since
+  // 20261206200000_reviewable_once) takes the reviewer's lease lock and then claims under a fresh snapshot; the lock ends
+  // with this statement's transaction.
   const rows = await db().$queryRaw<{ nsid: string; expiresAt: Date }[]>`
     SELECT claimed_nsid AS nsid, expires_at AS "expiresAt" FROM quarry_internal.claim_next_account(
       ${userId}, ${order}, ${opts.topN}::int, ${opts.leaseMinutes * 60}::float8, ${opts.goldRate ?? 0}::float8,
@@ -156,9 +133,9 @@ export async function claimNextAccount(
 
 /**
  * After an undo, in its transaction (which holds lockReviewerLeases): the account is leased to the undoing reviewer only
- * if a claim could give it to them (pending and theirs to review, or a known-answer account), so they can decide it
- * again; an account that is decided again (an earlier decision stands) or waits for an admin gets no lease. Like a
- * claim, it keeps one other lease of theirs at most (the newest), so an undo never hands out a third. True if leased.
+ * if they may review it (quarry_internal.review_block, as a claim asks), so they can decide it again; an account that is
+ * decided again (an earlier decision stands) or waits for an admin gets no lease. Like a claim, it keeps one other lease
+ * of theirs at most (the newest), so an undo never hands out a third. True if leased.
  */
 export async function leaseAfterUndo(
   tx: Prisma.TransactionClient,
@@ -166,21 +143,9 @@ export async function leaseAfterUndo(
   userId: string,
   leaseMinutes: number,
 ): Promise<boolean> {
-  const taken = await tx.$executeRaw`
-    UPDATE accounts SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${leaseMinutes * 60}),
-      lease_token = NULL, updated_at = now()
-    WHERE nsid = ${nsid} AND (gold_answer IS NOT NULL OR (review_status = 'pending' AND ${reviewableBy(userId)}))`;
-  if (!taken) {
-    await tx.$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL, lease_token = NULL
-      WHERE nsid = ${nsid} AND lease_user_id = ${userId}`;
-    return false;
-  }
-  await tx.$executeRaw`
-    UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL, lease_token = NULL
-    WHERE lease_user_id = ${userId} AND nsid <> ${nsid} AND nsid NOT IN (
-      SELECT nsid FROM accounts WHERE lease_user_id = ${userId} AND lease_expires_at > now() AND nsid <> ${nsid}
-      ORDER BY lease_expires_at DESC LIMIT 1)`;
-  return true;
+  const [row] = await tx.$queryRaw<{ leased: boolean }[]>`
+    SELECT quarry_internal.lease_after_undo(${nsid}, ${userId}, ${leaseMinutes * 60}::float8) AS leased`;
+  return row.leased;
 }
 
 export type LeaseState = {
@@ -188,15 +153,20 @@ export type LeaseState = {
   expiresAt: string | null;
   holder: string | null;
   status: ReviewStatus;
-  /** Why nobody may take it now: the user made the first of its two reviews, or it waits for an admin's adjudication. */
-  waiting?: 'second_review' | 'adjudication';
+  /**
+   * Why the user may not take it now (quarry_internal.review_block): they made the first of its two reviews, it waits
+   * for an admin's adjudication, or they have answered it (a known-answer account: it still looks pending to them).
+   */
+  waiting?: 'second_review' | 'adjudication' | 'answered';
 };
 
 /**
- * Takes or renews the lease on one account, unless another reviewer holds a live one. A reviewer holds the account on
- * screen plus the reserved next one (`keep`), so taking one releases any other. An account already decided has nothing
- * to review, so it is refused (409, code `decided`): leasing it would keep it from nobody and give its taker a third
- * lease. A double review's second round is still `pending`, so it is leased as before.
+ * Takes or renews the lease on one account, unless another reviewer holds a live one or the user may not review it
+ * (the claim's rule, quarry_internal.review_block). A reviewer holds the account on screen plus the reserved next one
+ * (`keep`), so taking one releases any other. An account already decided has nothing to review, so it is refused (409,
+ * code `decided`): leasing it would keep it from nobody and give its taker a third lease. A double review's second
+ * round is still `pending`, so it is leased as before. One statement (quarry_internal.take_lease): the reviewer's lease
+ * lock, the page token's gate, the taking and the release of the other leases in one round trip.
  */
 export async function acquireLease(
   nsid: string,
@@ -205,62 +175,29 @@ export async function acquireLease(
   keep: string[] = [],
   pageToken: string | null = null,
 ): Promise<LeaseState> {
-  return db().$transaction(async (tx) => {
-    await lockReviewerLeases(tx, userId);
-    // A renewal from a page that has left (its token closed) takes nothing: it answers with the account's state.
-    const taken = await tx.$queryRaw<{ expiresAt: Date; status: ReviewStatus }[]>`
-      WITH ${pageGate(userId, pageToken)}
-      UPDATE accounts SET lease_user_id = ${userId}, lease_expires_at = now() + make_interval(secs => ${leaseMinutes * 60}),
-        lease_token = ${pageToken}, updated_at = now()
-      WHERE nsid = ${nsid} AND (SELECT open FROM gate) AND (lease_user_id IS NULL OR lease_user_id = ${userId} OR lease_expires_at < now())
-        AND (gold_answer IS NOT NULL OR (review_status = 'pending' AND ${reviewableBy(userId)}))
-      RETURNING lease_expires_at AS "expiresAt",
-        -- A known-answer account looks like any pending one: its real status would give it away.
-        CASE WHEN gold_answer IS NOT NULL THEN 'pending' ELSE review_status::text END AS status`;
-    if (taken[0]) {
-      await tx.$executeRaw`UPDATE accounts SET lease_user_id = NULL, lease_expires_at = NULL
-        WHERE lease_user_id = ${userId} AND nsid <> ${nsid} AND nsid <> ALL(${keep}::text[])`;
-      return {
-        held: true,
-        expiresAt: taken[0].expiresAt.toISOString(),
-        holder: null,
-        status: taken[0].status,
-      };
-    }
-    const acc = await tx.account.findUnique({
-      where: { nsid },
-      select: {
-        reviewStatus: true,
-        leaseExpiresAt: true,
-        leaseUser: { select: { name: true } },
-        qcStage: true,
-        firstReviewerId: true,
-        goldAnswer: true,
-      },
-    });
-    if (!acc) throw new NotFoundError(`Account ${nsid} not found`);
-    if (!acc.goldAnswer && acc.reviewStatus !== 'pending')
-      throw new ConflictError(
-        `Account ${nsid} is already ${acc.reviewStatus}: there is nothing to review, so no lease was taken`,
-        { code: 'decided', status: acc.reviewStatus },
-      );
-    const waiting =
-      acc.reviewStatus !== 'pending'
-        ? undefined
-        : acc.qcStage === 'adjudication'
-          ? ('adjudication' as const)
-          : acc.qcStage === 'second' && acc.firstReviewerId === userId
-            ? ('second_review' as const)
-            : undefined;
-    const live = acc.leaseExpiresAt !== null && acc.leaseExpiresAt > new Date();
-    return {
-      held: false,
-      expiresAt: live ? acc.leaseExpiresAt!.toISOString() : null,
-      holder: live ? (acc.leaseUser?.name ?? null) : null,
-      status: acc.goldAnswer ? 'pending' : acc.reviewStatus,
-      ...(waiting ? { waiting } : {}),
-    };
-  });
+  const [row] = await db().$queryRaw<
+    {
+      held: boolean;
+      expiresAt: Date | null;
+      status: ReviewStatus;
+      holder: string | null;
+      blocked: 'answered' | 'decided' | 'second_review' | 'adjudication' | null;
+    }[]
+  >`SELECT held, expires_at AS "expiresAt", status, holder, blocked
+    FROM quarry_internal.take_lease(${nsid}, ${userId}, ${leaseMinutes * 60}::float8, ${keep}::text[], ${pageToken}::text)`;
+  if (!row) throw new NotFoundError(`Account ${nsid} not found`);
+  if (row.blocked === 'decided')
+    throw new ConflictError(
+      `Account ${nsid} is already ${row.status}: there is nothing to review, so no lease was taken`,
+      { code: 'decided', status: row.status },
+    );
+  return {
+    held: row.held,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    holder: row.holder,
+    status: row.status,
+    ...(row.blocked ? { waiting: row.blocked } : {}),
+  };
 }
 
 export type ReleaseOutcome = {

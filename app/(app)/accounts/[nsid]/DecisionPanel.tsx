@@ -1,5 +1,6 @@
 'use client';
 import type { RefObject } from 'react';
+import type { LeaseState } from '@/lib/queries/review';
 import { REJECT_REASONS, rejectReasonLabel, type RejectReason } from '@/lib/reviewVocabulary';
 
 type Props = {
@@ -7,7 +8,7 @@ type Props = {
   reason: string | null;
   canDecide: boolean;
   blockedBy: string | null;
-  waiting?: 'second_review' | 'adjudication' | null;
+  waiting?: LeaseState['waiting'] | null;
   rejecting: boolean;
   note: string;
   noteRef: RefObject<HTMLTextAreaElement | null>;
@@ -20,6 +21,13 @@ type Props = {
   onUndo: () => void;
   canUndo: boolean;
   onHelp: () => void;
+};
+
+/** Why the lease was refused although nobody else holds the account (quarry_internal.review_block). */
+const WAITING: Record<NonNullable<LeaseState['waiting']>, string> = {
+  second_review: 'You made the first of this account’s two reviews; a second reviewer decides it blind.',
+  adjudication: 'Its two reviews disagree: an admin adjudicates it on the Review quality page.',
+  answered: 'You have already decided this account: your decision is under History.',
 };
 
 const STATUS = {
@@ -83,9 +91,7 @@ export function DecisionPanel(p: Props) {
         )}
         {p.waiting && (
           <span role="status" className="text-sm text-amber-800">
-            {p.waiting === 'second_review'
-              ? 'You made the first of this account’s two reviews; a second reviewer decides it blind.'
-              : 'Its two reviews disagree: an admin adjudicates it on the Review quality page.'}
+            {WAITING[p.waiting]}
           </span>
         )}
       </div>
