@@ -21,6 +21,9 @@ export function AccountFacts({ data }: { data: AccountReviewData }) {
   } | null;
   const where = describeBox(wm?.box);
   const checkedMost = Math.max(0, ...data.checks.map((c) => c.total));
+  // The account's watermark check is what the Watermark block shows (the same verdict and score): not listed twice.
+  const showsWatermark = !!(a.watermarkVerdict || wm);
+  const accountChecks = data.accountChecks.filter((c) => !(showsWatermark && c.check === 'watermark'));
   return (
     <aside aria-label="Account facts" className="space-y-3 text-sm">
       <div>
@@ -95,7 +98,7 @@ export function AccountFacts({ data }: { data: AccountReviewData }) {
           ? ' Border / frame is a minor edit and is never more than unsure.'
           : ''}
       </p>
-      {(a.watermarkVerdict || wm) && (
+      {showsWatermark && (
         <div>
           <p className="font-medium">
             Watermark: {a.watermarkVerdict ?? '—'}
@@ -122,9 +125,9 @@ export function AccountFacts({ data }: { data: AccountReviewData }) {
           )}
         </div>
       )}
-      {data.accountChecks.length > 0 && (
+      {accountChecks.length > 0 && (
         <ul>
-          {data.accountChecks.map((c) => (
+          {accountChecks.map((c) => (
             <li key={c.check}>
               {checkLabel(c.check)} (account): {c.verdict}
               {c.score !== null ? ` ${c.score.toFixed(2)}` : ''}
