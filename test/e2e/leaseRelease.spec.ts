@@ -96,6 +96,20 @@ test("back to the queue by the page's own link releases both leases, and the que
   await expect(shownAsYours(page, current)).toHaveCount(0, { timeout: 5_000 });
 });
 
+test('the way back from a review page returns to the queue in the order chosen', async ({ page }) => {
+  await signIn(page, 'reviewer2');
+  await page.goto('/accounts');
+  const order = page.getByRole('combobox', { name: /^Order/ });
+  await order.selectOption('flag');
+  await expect(page).toHaveURL(/\/accounts\?order=flag$/);
+  await page.getByRole('button', { name: 'Start reviewing' }).click();
+  await expect(page).toHaveURL(/\/accounts\/[^/?]+\?order=flag$/);
+  await page.getByRole('link', { name: '← Queue' }).click();
+  await expect(page).toHaveURL(/\/accounts\?order=flag$/);
+  await expect(order).toHaveValue('flag');
+  await expect.poll(() => liveLeases(email), { timeout: 5_000 }).toEqual([]);
+});
+
 test('a leave beacon that lands late: the queue stops showing the account as yours soon after, not at its 30 s refresh', async ({
   page,
 }) => {

@@ -1,6 +1,6 @@
 'use client';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
+import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { useClaimAccountMutation } from '@/components/hooks/useClaimAccountMutation';
 import { useReviewQueueQuery, type QueueParams } from '@/components/hooks/useReviewQueueQuery';
@@ -20,7 +20,10 @@ const STATUS_STYLE = {
 /** The review queue: the top N accounts, undecided first, and the button that claims the next one. */
 export function AccountQueue() {
   const router = useRouter();
-  const [order, setOrder] = useState<QueueOrder>('rank');
+  // The order is in the address, so the review page's way back (and a reload) returns to the queue as it was.
+  const asked = useSearchParams().get('order');
+  const order: QueueOrder = QUEUE_ORDERS.find((o) => o === asked) ?? 'rank';
+  const setOrder = (o: QueueOrder) => router.replace(`/accounts?order=${o}`, { scroll: false });
   const [status, setStatus] = useState<QueueParams['status']>(undefined);
   const [page, setPage] = useState(1);
   const pageSize = 100;

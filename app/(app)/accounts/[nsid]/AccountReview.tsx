@@ -354,7 +354,10 @@ export function AccountReview({
       </div>
       <div className="order-1 min-w-0 space-y-3 lg:order-2">
         <div className="flex items-center justify-between text-sm">
-          <Link href="/accounts" className="text-blue-700 underline-offset-2 hover:underline">
+          <Link
+            href={`/accounts?order=${order}`}
+            className="text-blue-700 underline-offset-2 hover:underline"
+          >
             ← Queue
           </Link>
           <span role="status" className="text-slate-500">
