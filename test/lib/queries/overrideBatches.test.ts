@@ -2,11 +2,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
 import { ConflictError } from '../../../lib/errors.ts';
 import {
+  afterBatchesSettled,
   bulkOverride,
   listOverrideBatches,
   undoOverrideBatch,
 } from '../../../lib/queries/overrideBatches.ts';
 import { listCheckPhotos, listCheckSummaries, overridePhotos } from '../../../lib/queries/overrides.ts';
+import { refreshFlagScores } from '../../../lib/queries/flagScores.ts';
 import { photoInclusion } from '../../../lib/queries/photos.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 import { addCheck, makeAccounts, makeUser } from './reviewFixtures.ts';
@@ -234,5 +236,22 @@ describe('bulk overrides over a filter', () => {
     await undoOverrideBatch({ userId: alice, batchId: c.id, requestId: rid() });
     expect(await ids('overridden')).toEqual(fails);
     expect(await overriddenCount()).toBe(8);
+  });
+
+  it('refreshes the accounts’ flag scores after answering, and afterBatchesSettled waits for that refresh', async () => {
+    const score = async () => (await db().account.findUniqueOrThrow({ where: { nsid: 'a1@N01' } })).flagScore;
+    await refreshFlagScores({ everyAccount: true });
+    const before = await score();
+    await bulkOverride({
+      userId: alice,
+      check: 'clip_nonphoto',
+      filter: { verdict: 'fail' },
+      newVerdict: 'pass',
+      expectedCount: 8,
+      requestId: rid(),
+    });
+    await afterBatchesSettled();
+    // a1's three fails turned to pass: its expected share of rejections dropped.
+    expect(await score()).toBeLessThan(before);
   });
 });
