@@ -463,6 +463,21 @@ describe('maintained check counts', () => {
     await agree();
   });
 
+  it('give a watermark page’s rows their account’s watermark box, and other checks’ rows none', async () => {
+    await db()
+      .$executeRaw`UPDATE accounts SET watermark_summary = '{"box": [0.1, 0.2, 0.3, 0.4]}'::jsonb WHERE nsid = '1@N01'`;
+    await db().checkResult.create({
+      data: { photoId: '3001', check: 'watermark', verdict: 'fail', score: 0.9, version: 'w-1' },
+    });
+    const box = async (check: CheckName) =>
+      (await listCheckPhotos(check, { account: '1@N01', page: 1, pageSize: 100 })).data.find(
+        (p) => p.photoId === '3001',
+      )?.accountWatermarkBox;
+    expect(await box('watermark')).toEqual([0.1, 0.2, 0.3, 0.4]);
+    expect(await box('border')).toBeNull();
+    await agree();
+  });
+
   it('follow a TRUNCATE (a restore) and the writes after it', async () => {
     // A restore empties the tables and copies the results back (their triggers rebuild photo_flags).
     const results = await db().checkResult.findMany();
