@@ -30,6 +30,7 @@ import { BUILD_SETTINGS, BUILDER_VERSION, buildScaleDatabase, type ScaleSizes } 
 import { verifyMaintained } from './scale/verify.ts';
 import { intFlag, numberFlag, portFlag } from './lib/benchFlags.ts';
 import { printResultWriteFigures, resultWriteFigures } from './scale/resultWrites.ts';
+import { bulkUndoFigures, printBulkUndoFigures } from './scale/bulkUndo.ts';
 
 /** `npm run bench -- scale --help` prints these; any other flag is refused (test/bench/index.ts). */
 export const usage = 'the app against a 10M-photo database (built once, cached)';
@@ -40,7 +41,7 @@ export const flags: Record<string, string> = {
   port: 'PostgreSQL port (5440)',
   rebuild: 'rebuild the cached database',
   'build-only': 'build the database, measure nothing',
-  only: 'dashboard, checks (the check pages), writes (check-result writes) or rest; comma-separated',
+  only: 'dashboard, checks (the check pages), writes (check-result writes, a bulk override and its undo) or rest; comma-separated',
   'no-export': 'skip the export',
   'no-full': 'skip the whole-rule evaluation the dashboard used to run',
   verify: 'compare every table the triggers keep with a recount (always after a build of up to 1M photos)',
@@ -48,6 +49,8 @@ export const flags: Record<string, string> = {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LICENSES = [7, 8, 9, 10];
+/** The check whose open fails a bulk override and its undo take (~100k of them: test/bench/scale/bulkUndo.ts). */
+const BULK_CHECK = 'border';
 const GOLD_PHOTOS = 300;
 const TARGET = {
   dashboardMs: 1000,
@@ -301,8 +304,10 @@ export async function run(args: string[]): Promise<void> {
     const [big] = await db().$queryRaw<{ nsid: string }[]>`SELECT nsid FROM accounts ORDER BY rank LIMIT 1`;
     if (part('dashboard')) await dashboardFigures(big.nsid, !flags['no-full']);
     if (part('checks')) await checkPageFigures(big.nsid);
-    if (part('writes'))
+    if (part('writes')) {
       printResultWriteFigures('copyright_text', 100, await resultWriteFigures('copyright_text', 100, 10));
+      printBulkUndoFigures(BULK_CHECK, await bulkUndoFigures(BULK_CHECK));
+    }
     if (part('rest')) await restFigures(server.url, dir, !flags['no-export']);
     console.log(misses.length ? `MISSED: ${misses.join('; ')}` : 'all targets met');
   } finally {

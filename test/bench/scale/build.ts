@@ -342,14 +342,14 @@ export async function buildScaleDatabase(
       [
         {
           label: 'photo_flags',
-          sql: `INSERT INTO photo_flags (photo_id, "check", owner_nsid, verdict, score, overridden)
-          SELECT e.photo_id, e."check", p.owner_nsid, e.verdict, e.score, e.overridden
+          sql: `INSERT INTO photo_flags (photo_id, "check", owner_nsid, license, verdict, score, overridden)
+          SELECT e.photo_id, e."check", p.owner_nsid, p.license, e.verdict, e.score, e.overridden
           FROM effective_verdicts e JOIN photos p ON p.id = e.photo_id WHERE e.verdict IN ('fail', 'uncertain')`,
         },
         {
           label: 'overridden_results',
-          sql: `INSERT INTO quarry_internal.overridden_results (photo_id, "check", owner_nsid, verdict, score)
-          SELECT cr.photo_id, cr."check", p.owner_nsid, cr.verdict, cr.score
+          sql: `INSERT INTO quarry_internal.overridden_results (photo_id, "check", owner_nsid, license, verdict, score)
+          SELECT cr.photo_id, cr."check", p.owner_nsid, p.license, cr.verdict, cr.score
           FROM (SELECT DISTINCT photo_id, "check" FROM standing_overrides) k
           JOIN check_results cr ON cr.photo_id = k.photo_id AND cr."check" = k."check" JOIN photos p ON p.id = k.photo_id`,
         },

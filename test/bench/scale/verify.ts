@@ -36,15 +36,15 @@ const PAIRS: { name: string; kept: string; recount: string }[] = [
   },
   {
     name: 'overridden_results',
-    kept: `SELECT photo_id, "check", owner_nsid, verdict, score FROM quarry_internal.overridden_results`,
-    recount: `SELECT cr.photo_id, cr."check", p.owner_nsid, cr.verdict, cr.score
+    kept: `SELECT photo_id, "check", owner_nsid, license, verdict, score FROM quarry_internal.overridden_results`,
+    recount: `SELECT cr.photo_id, cr."check", p.owner_nsid, p.license, cr.verdict, cr.score
       FROM (SELECT DISTINCT photo_id, "check" FROM standing_overrides) k
       JOIN check_results cr ON cr.photo_id = k.photo_id AND cr."check" = k."check" JOIN photos p ON p.id = k.photo_id`,
   },
   {
     name: 'photo_flags',
-    kept: `SELECT photo_id, "check", owner_nsid, verdict, score, overridden FROM photo_flags`,
-    recount: `SELECT e.photo_id, e."check", p.owner_nsid, e.verdict, e.score, e.overridden
+    kept: `SELECT photo_id, "check", owner_nsid, license, verdict, score, overridden FROM photo_flags`,
+    recount: `SELECT e.photo_id, e."check", p.owner_nsid, p.license, e.verdict, e.score, e.overridden
       FROM effective_verdicts e JOIN photos p ON p.id = e.photo_id WHERE e.verdict IN ('fail', 'uncertain')`,
   },
   {

@@ -111,7 +111,21 @@ async function fullSummaries(min: number) {
   }));
 }
 
+/**
+ * The flags and overridden results whose licence is not their photo's (the check pages' licence filter reads theirs:
+ * migration 20261206180000_flag_license); none when the triggers keep it.
+ */
+async function staleLicences(): Promise<string[]> {
+  const rows = await db().$queryRaw<{ row: string }[]>`
+    SELECT 'flag ' || f.photo_id || ' ' || f."check" AS row FROM photo_flags f JOIN photos p ON p.id = f.photo_id
+    WHERE f.license <> p.license
+    UNION ALL SELECT 'overridden ' || r.photo_id || ' ' || r."check" FROM quarry_internal.overridden_results r
+    JOIN photos p ON p.id = r.photo_id WHERE r.license <> p.license`;
+  return rows.map((r) => r.row);
+}
+
 async function agree(): Promise<void> {
+  expect(await staleLicences()).toEqual([]);
   await pageTotalsAgree();
   expect(await listCheckSummaries({ watermarkMinPhotos: 2 })).toEqual(await fullSummaries(2));
 }
@@ -394,6 +408,73 @@ describe('maintained check counts', () => {
     await db().photo.update({ where: { id: '1003' }, data: { availability: 'error' } });
     await db().photo.delete({ where: { id: '1001' } }); // with its results (1002 has overrides: never deleted)
     await db().photo.delete({ where: { id: '1009' } });
+    await agree();
+  });
+
+  it('keep a flag’s licence its photo’s through a licence change, an override, a change while overridden, the undo and a re-check', async () => {
+    await db().photo.create({
+      data: { id: '3001', ownerNsid: '1@N01', secret: 's', server: '1', license: 9, dateUpload: new Date() },
+    });
+    await db().checkResult.create({
+      data: { photoId: '3001', check: 'border', verdict: 'fail', score: 0.77, version: 'l-1' },
+    });
+    const listed = async (license: number, status?: 'open' | 'overridden') =>
+      (await listCheckPhotos('border', { license, status, page: 1, pageSize: 100 })).data.some(
+        (p) => p.photoId === '3001',
+      );
+    expect(await listed(9, 'open')).toBe(true);
+    await db().photo.update({ where: { id: '3001' }, data: { license: 5 } });
+    expect([await listed(9), await listed(5, 'open')]).toEqual([false, true]);
+    await agree();
+    const { total } = await listCheckPhotos('border', { license: 5, page: 1, pageSize: 1 });
+    const batch = await bulkOverride({
+      userId,
+      check: 'border',
+      filter: { license: 5 },
+      newVerdict: 'fail',
+      expectedCount: total,
+      requestId: 'l-bulk',
+    });
+    expect([await listed(5, 'open'), await listed(5, 'overridden')]).toEqual([false, true]);
+    await agree();
+    await db().photo.update({ where: { id: '3001' }, data: { license: 6 } });
+    expect([await listed(5), await listed(6, 'overridden')]).toEqual([false, true]);
+    await agree();
+    await undoOverrideBatch({ userId, batchId: batch.id, requestId: 'l-undo' });
+    expect([await listed(6, 'overridden'), await listed(6, 'open')]).toEqual([false, true]);
+    await agree();
+    await db().checkResult.update({
+      where: { photoId_check: { photoId: '3001', check: 'border' } },
+      data: { verdict: 'uncertain', score: 0.41 },
+    });
+    expect([await listed(5), await listed(6, 'open')]).toEqual([false, true]);
+    await agree();
+  });
+
+  it('leave a flag’s licence stale when its trigger is off (the licence comparison can fail)', async () => {
+    await db().$executeRaw`ALTER TABLE photos DISABLE TRIGGER photos_flags_license_changed`;
+    try {
+      await db().photo.update({ where: { id: '3001' }, data: { license: 7 } });
+      expect(await staleLicences()).toEqual(['flag 3001 border']);
+    } finally {
+      await db().$executeRaw`ALTER TABLE photos ENABLE TRIGGER photos_flags_license_changed`;
+    }
+    await db().photo.update({ where: { id: '3001' }, data: { license: 6 } });
+    await agree();
+  });
+
+  it('give a watermark page’s rows their account’s watermark box, and other checks’ rows none', async () => {
+    await db()
+      .$executeRaw`UPDATE accounts SET watermark_summary = '{"box": [0.1, 0.2, 0.3, 0.4]}'::jsonb WHERE nsid = '1@N01'`;
+    await db().checkResult.create({
+      data: { photoId: '3001', check: 'watermark', verdict: 'fail', score: 0.9, version: 'w-1' },
+    });
+    const box = async (check: CheckName) =>
+      (await listCheckPhotos(check, { account: '1@N01', page: 1, pageSize: 100 })).data.find(
+        (p) => p.photoId === '3001',
+      )?.accountWatermarkBox;
+    expect(await box('watermark')).toEqual([0.1, 0.2, 0.3, 0.4]);
+    expect(await box('border')).toBeNull();
     await agree();
   });
 
