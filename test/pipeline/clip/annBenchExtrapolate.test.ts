@@ -1,6 +1,6 @@
 // The ann bench's 10M extrapolation: a least-squares fit over every measured size, not a line through the last two.
 import { describe, expect, it } from 'vitest';
-import { extrapolate, type SizeFigures } from './ann.ts';
+import { extrapolate, type SizeFigures } from '../../bench/ann.ts';
 
 /** Figures whose CPU seconds per vector are exactly a + b·ln n (plus `noise` per size), memory linear in n. */
 function figures(size: number, noise = 0): SizeFigures {
