@@ -113,7 +113,8 @@ const schema = z
     CLIP_NEAR_DUPLICATE_MAX_PHOTOS: z.coerce.number().int().min(0).default(20_000_000),
     /**
      * How the ANN index stores vectors: i8 (default) or f16. At 10M photos f16's vectors alone take 10 GB and the
-     * index ~14 GB of RAM, over the 12 GB target; i8 ~9.4 GB, and it took 26 % less CPU on the 250k bench. Its cosine
+     * index ~14 GB of RAM, over the 12 GB target; i8 over the 256-d projection ~6.7 GB (extrapolated from 250k–1M), and
+     * it took 26 % less CPU on the 250k bench. Read by the pipeline as ANN_QUANTIZATION (pipeline/clip/annIndex.ts). Its cosine
      * is off by at most 0.009 near the threshold (measured), well inside the candidates' 0.03 margin, and every
      * candidate is re-scored from the stored float16 vectors. (The pair i8 once lost on a 400-photo test index was
      * f16's too: a node usearch's multi-threaded add left unreachable, now handled in annPairs.ts.)

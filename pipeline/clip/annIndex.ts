@@ -10,6 +10,7 @@ import {
   listEmbeddedIds,
   withEmbeddingIndexLock,
 } from '../../lib/queries/clip.ts';
+import { loadSettings } from '../../lib/settings.ts';
 import { AnnKeys } from './annKeys.ts';
 import {
   type AnnProjection,
@@ -44,6 +45,9 @@ export type AnnParams = {
  * that count). 24 / 64 / 64 was cheaper to build (121 CPU s) but recalled 0.9936 with 1.14 % unreached.
  * The middle beam (192) before the wide one: at 1M 12 % of the narrow searches lost their own photo and the wide retry
  * took 472 of the search's 1,258 CPU s; most lost rows are found again with a beam a third as wide.
+ * Re-swept at 256 dims (250k, 2026-12-06 midday): 16 / 64 and 20 / 64 saved ≤ 10 % of the build CPU (70–71 s against 78)
+ * and spent it again in the search (103–104 s against 92: 3–5× as many lost searches), recalling 0.9905–0.9923 against
+ * 1.0000; the build is usearch's insertion (the projection ~4 % of it), so these stay.
  */
 export const ANN_PARAMS: Readonly<AnnParams> = {
   connectivity: 24,
@@ -65,10 +69,10 @@ export const ANN_PARAMS: Readonly<AnnParams> = {
 export const ANN_DIMS = 256;
 export type AnnQuantization = 'f16' | 'i8';
 /**
- * The quantization a caller that names none gets (CLIP_ANN_QUANTIZATION's default in lib/settings.ts is the same, and
- * says why i8: the 12 GB target at 10M; its cosine error, ≤ 0.009 measured, is inside CANDIDATE_MARGIN).
+ * The quantization a caller that names none gets: CLIP_ANN_QUANTIZATION's default, defined once in lib/settings.ts
+ * (which says why i8: the 12 GB target at 10M; its cosine error, ≤ 0.009 measured, is inside CANDIDATE_MARGIN).
  */
-export const ANN_QUANTIZATION: AnnQuantization = 'i8';
+export const ANN_QUANTIZATION: AnnQuantization = loadSettings({}).CLIP_ANN_QUANTIZATION;
 /** Embeddings added per multi-threaded add (and read from the database per page while building). */
 export const ANN_ADD_PAGE = 16_384;
 
@@ -191,8 +195,13 @@ export type AnnSync = {
 export type SyncOptions = {
   quantization?: AnnQuantization;
   signal?: AbortSignal;
-  /** Saved every this many added vectors, so a crash mid-build resumes from the last save. */
+  /**
+   * Saved every this many added vectors, so a crash mid-build resumes from the last save, and no sooner than
+   * `checkpointSeconds` after the previous save: each save writes the whole index (~4.4 GB at 10M), so saving every
+   * 500k vectors would write ~46 GB over a 10M build, and a crash loses at most this long of adding either way.
+   */
   checkpointEvery?: number;
+  checkpointSeconds?: number;
   onProgress?: (indexed: number) => void;
   /** The projection's dimensions and sample sizes (tests use small ones; the pipeline's are ANN_DIMS etc.). */
   projection?: ProjectionSettings;
@@ -239,6 +248,7 @@ export async function syncAnnIndex(
 ): Promise<AnnSync> {
   const quantization = opts.quantization ?? ANN_QUANTIZATION;
   const checkpointEvery = opts.checkpointEvery ?? 500_000;
+  const checkpointMs = (opts.checkpointSeconds ?? 600) * 1000;
   const projectionSettings = opts.projection ?? PROJECTION;
   return withEmbeddingIndexLock(async () => {
     const f = annFiles(dataDir);
@@ -276,6 +286,7 @@ export async function syncAnnIndex(
     let rebuilt = !meta;
     let added = 0;
     let sinceSave = 0;
+    let savedAt = performance.now();
     let skippedIds = 0;
     const now = () => new Date().toISOString();
     for (let after: string | null = null; ; ) {
@@ -344,9 +355,10 @@ export async function syncAnnIndex(
       added += rows.length;
       sinceSave += rows.length;
       opts.onProgress?.(index.size());
-      if (sinceSave >= checkpointEvery) {
+      if (sinceSave >= checkpointEvery && performance.now() - savedAt >= checkpointMs) {
         persist(index, keys, { ...meta, size: index.size(), updatedAt: now() }, dataDir);
         sinceSave = 0;
+        savedAt = performance.now();
       }
       // Adding blocks the thread for a few seconds per page: let timers and I/O (heartbeats, cancels) through.
       await new Promise((r) => setImmediate(r));
