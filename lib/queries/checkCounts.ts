@@ -102,7 +102,7 @@ export async function checkCountsByCheck(): Promise<CheckCountRow[]> {
 export async function maintainedCheckPhotoCount(
   check: string,
   f: CheckPhotoCriteria,
-): Promise<{ n: number; edges: number[] } | null> {
+): Promise<{ n: number; edges: { bucket: number; total: number; cut: 'low' | 'high' | 'both' }[] } | null> {
   const ranged = f.minScore !== undefined || f.maxScore !== undefined;
   if (f.account !== undefined && ranged) return null;
   const verdicts = f.verdict ? [f.verdict] : ['fail', 'uncertain'];
@@ -127,12 +127,27 @@ export async function maintainedCheckPhotoCount(
   }
   // The range's end buckets (none past an open end: -2 and 101 lie outside every bucket); the buckets strictly
   // between them hold only results inside the range, as the bucket grows with the score.
-  const [r] = await db().$queryRaw<{ n: number | null; rows: number; lo: number; hi: number }[]>`
+  // Each end bucket's whole count comes too: the caller may count the part of it outside the range and subtract.
+  const [r] = await db().$queryRaw<
+    { n: number | null; rows: number; lo: number; hi: number; loN: number | null; hiN: number | null }[]
+  >`
     WITH e AS (SELECT ${ranged ? Prisma.sql`COALESCE(quarry_score_bucket(${f.minScore ?? null}::float8), -2)` : Prisma.sql`-2`}::int AS lo,
       ${ranged ? Prisma.sql`COALESCE(quarry_score_bucket(${f.maxScore ?? null}::float8), 101)` : Prisma.sql`101`}::int AS hi)
     SELECT sum(n) FILTER (WHERE ${where} ${ranged ? Prisma.sql`AND bucket > e.lo AND bucket < e.hi` : Prisma.empty})::float8 AS n,
+      sum(n) FILTER (WHERE ${where} AND bucket = e.lo)::float8 AS "loN",
+      sum(n) FILTER (WHERE ${where} AND bucket = e.hi)::float8 AS "hiN",
       count(*)::int AS rows, e.lo, e.hi
     FROM e LEFT JOIN quarry_internal.check_counts c ON c."check" = ${check} GROUP BY e.lo, e.hi`;
   if (r.rows > FOLD_CHECK_ROWS) await foldCheck(check);
-  return { n: r.n ?? 0, edges: ranged ? [...new Set([r.lo, r.hi])].filter((b) => b >= -1 && b <= 100) : [] };
+  if (!ranged) return { n: r.n ?? 0, edges: [] };
+  // `cut`: which bound cuts the bucket (the low one by minScore, the high by maxScore; both when they share it).
+  const edges = (
+    r.lo === r.hi
+      ? [{ bucket: r.lo, total: r.loN ?? 0, cut: 'both' as const }]
+      : [
+          { bucket: r.lo, total: r.loN ?? 0, cut: 'low' as const },
+          { bucket: r.hi, total: r.hiN ?? 0, cut: 'high' as const },
+        ]
+  ).filter((e) => e.bucket >= -1 && e.bucket <= 100);
+  return { n: r.n ?? 0, edges };
 }

@@ -189,12 +189,22 @@ const ORDER = Prisma.sql`ORDER BY score DESC NULLS FIRST, photo_id`;
  * - results with one from quarry_internal.overridden_results (20261205222020_overridden_results).
  * The two parts are disjoint, and together every result with verdict `v`.
  */
-function branchSources(check: CheckName, f: CheckPhotoCriteria, v: Verdict, bucket?: number): Prisma.Sql[] {
+function branchSources(
+  check: CheckName,
+  f: CheckPhotoCriteria,
+  v: Verdict,
+  bucket?: number,
+  outside?: Prisma.Sql,
+): Prisma.Sql[] {
   const parts: Prisma.Sql[] = [];
   const score = Prisma.join(
     [
-      f.minScore !== undefined ? Prisma.sql`fl.score >= ${f.minScore}` : Prisma.sql`true`,
-      f.maxScore !== undefined ? Prisma.sql`fl.score <= ${f.maxScore}` : Prisma.sql`true`,
+      ...(outside
+        ? [outside]
+        : [
+            f.minScore !== undefined ? Prisma.sql`fl.score >= ${f.minScore}` : Prisma.sql`true`,
+            f.maxScore !== undefined ? Prisma.sql`fl.score <= ${f.maxScore}` : Prisma.sql`true`,
+          ]),
       ...(bucket === undefined ? [] : inBucket(bucket)),
     ],
     ' AND ',
@@ -259,7 +269,7 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
   const upTo = f.page * f.pageSize;
   const told = await maintainedCheckPhotoCount(check, f);
   let n = told?.n ?? (await liveCount(check, f));
-  for (const b of told?.edges ?? []) n += await liveCount(check, f, b);
+  for (const e of told?.edges ?? []) n += await edgeCount(check, f, e);
   if (n <= (f.page - 1) * f.pageSize) return { data: [], total: n, page: f.page, pageSize: f.pageSize };
   const branches = verdicts.map((v) => pageBranch(check, f, v, upTo));
   const rows = await db().$queryRaw<
@@ -307,13 +317,37 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
  * results of one edge bucket of a score range): the page's own sources counted, each through its page index (a score
  * range is a range of it, an account its prefix).
  */
-async function liveCount(check: CheckName, f: CheckPhotoCriteria, bucket?: number): Promise<number> {
+async function liveCount(
+  check: CheckName,
+  f: CheckPhotoCriteria,
+  bucket?: number,
+  outside?: Prisma.Sql,
+): Promise<number> {
   const verdicts: Verdict[] = f.verdict ? [f.verdict] : ['fail', 'uncertain'];
   const counts = verdicts.flatMap((v) =>
-    branchSources(check, f, v, bucket).map((from) => Prisma.sql`(SELECT count(*) FROM ${from})`),
+    branchSources(check, f, v, bucket, outside).map((from) => Prisma.sql`(SELECT count(*) FROM ${from})`),
   );
   const [{ n }] = await db().$queryRaw<{ n: number }[]>`SELECT (${Prisma.join(counts, ' + ')})::int AS n`;
   return n;
+}
+
+/**
+ * The results of a score range's end bucket that lie inside the range. Counted live, the side of the bucket the range
+ * leaves out when that is the narrower one (the bucket's whole count, `total`, is maintained): a bound on a bucket's
+ * edge, as the page's own "≥ 0.9" is, then counts a sliver instead of the whole bucket (at 10M photos one check's
+ * bucket 90 held enough results to take 350 ms).
+ */
+async function edgeCount(
+  check: CheckName,
+  f: CheckPhotoCriteria,
+  e: { bucket: number; total: number; cut: 'low' | 'high' | 'both' },
+): Promise<number> {
+  if (e.cut === 'both') return liveCount(check, f, e.bucket);
+  const bound = e.cut === 'low' ? f.minScore! : f.maxScore!;
+  const at = bound * 100 - e.bucket; // where the bound cuts the bucket: 0 at its low edge, 1 at its high
+  if ((e.cut === 'low' ? 1 - at : at) <= 0.5) return liveCount(check, f, e.bucket);
+  const outside = e.cut === 'low' ? Prisma.sql`fl.score < ${bound}` : Prisma.sql`fl.score > ${bound}`;
+  return e.total - (await liveCount(check, f, e.bucket, outside));
 }
 
 export type OverrideInput = {
