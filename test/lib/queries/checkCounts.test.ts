@@ -6,6 +6,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_NAMES, type CheckName } from '../../../lib/checks.ts';
 import { db, Prisma } from '../../../lib/db.ts';
+import { saveCheckResults } from '../../../lib/queries/analysis.ts';
 import { foldAccountCheckCounts } from '../../../lib/queries/checkCounts.ts';
 import { decideAccount } from '../../../lib/queries/decisions.ts';
 import { bulkOverride, undoOverrideBatch } from '../../../lib/queries/overrideBatches.ts';
@@ -345,6 +346,87 @@ describe('maintained check counts', () => {
       ['1014', 'fail', 'fail', null],
       ['1002', 'uncertain', 'uncertain', null],
     ]);
+  });
+
+  it('follow the checks stage’s batches (saveCheckResults) over keys in every standing state, new and re-checked in one statement', async () => {
+    // The result triggers read the standing rule over the batch's own keys' overrides (20261206231000): a batch mixes
+    // a key with a standing hand override and no result yet (1013's seeded one), a hand-overridden result, an undone
+    // batch's results, a standing batch's result, and keys without overrides, new ones among them.
+    const check = 'duplicate';
+    const save = (rows: [string, 'pass' | 'fail' | 'uncertain', number][], version: string) =>
+      saveCheckResults(
+        rows.map(([photoId, verdict, score]) => ({ photoId, check, verdict, score, details: {}, version })),
+        null,
+      );
+    const reviewed = async () =>
+      (await listCheckPhotos(check, { status: 'overridden', page: 1, pageSize: 10 })).data
+        .map((p) => p.photoId)
+        .sort();
+    await save(
+      [
+        ['1013', 'fail', 0.9],
+        ['1002', 'fail', 0.8],
+        ['1003', 'fail', 0.7],
+        ['1004', 'fail', 0.6],
+        ['1008', 'fail', 0.5],
+      ],
+      'd-1',
+    );
+    expect(await reviewed()).toEqual(['1013']);
+    await agree();
+    await overridePhotos({ userId, photoIds: ['1002'], check, newVerdict: 'pass', requestId: 'sc-hand' });
+    const open = { verdict: 'fail' as const, status: 'open' as const };
+    const undone = await bulkOverride({
+      userId,
+      check,
+      filter: open,
+      newVerdict: 'pass',
+      expectedCount: 3,
+      requestId: 'sc-bulk',
+    });
+    await undoOverrideBatch({ userId, batchId: undone.id, requestId: 'sc-undo' });
+    await bulkOverride({
+      userId,
+      check,
+      filter: { ...open, maxScore: 0.55 },
+      newVerdict: 'uncertain',
+      expectedCount: 1,
+      requestId: 'sc-standing',
+    });
+    expect(await reviewed()).toEqual(['1002', '1008', '1013']);
+    await agree();
+    // One statement: every score and most verdicts moved, and a new key (1014) inserted beside the re-checked ones.
+    await save(
+      [
+        ['1013', 'uncertain', 0.1],
+        ['1002', 'uncertain', 0.45],
+        ['1003', 'pass', 0.2],
+        ['1004', 'uncertain', 0.35],
+        ['1008', 'fail', 0.15],
+        ['1014', 'fail', 0.95],
+      ],
+      'd-2',
+    );
+    expect(await reviewed()).toEqual(['1002', '1008', '1013']);
+    await agree();
+    // The undone batch's photos take the re-check's verdicts (1003 passes: off the page); the standing overrides keep
+    // theirs.
+    const page = await listCheckPhotos(check, { page: 1, pageSize: 10 });
+    expect(
+      Object.fromEntries(page.data.map((p) => [p.photoId, [p.verdict, p.effective, p.override !== null]])),
+    ).toEqual({
+      '1014': ['fail', 'fail', false],
+      '1002': ['uncertain', 'pass', true],
+      '1004': ['uncertain', 'uncertain', false],
+      '1008': ['fail', 'uncertain', true],
+      '1013': ['uncertain', 'pass', true],
+    });
+    await save(
+      ['1013', '1002', '1003', '1004', '1008', '1014'].map((id, i) => [id, 'fail', i / 10]),
+      'd-3',
+    );
+    expect(await reviewed()).toEqual(['1002', '1008', '1013']);
+    await agree();
   });
 
   it('fold every account’s deltas into one row per group, keeping a write that commits during the fold', async () => {
