@@ -29,7 +29,12 @@ import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
 import { BUILD_SETTINGS, BUILDER_VERSION, buildScaleDatabase, type ScaleSizes } from './scale/build.ts';
 import { verifyMaintained } from './scale/verify.ts';
 import { intFlag, numberFlag, portFlag } from './lib/benchFlags.ts';
-import { printResultWriteFigures, resultWriteFigures } from './scale/resultWrites.ts';
+import {
+  bestRecheck,
+  printResultWriteFigures,
+  RECHECK_TARGET,
+  resultWriteFigures,
+} from './scale/resultWrites.ts';
 import { bulkUndoFigures, printBulkUndoFigures } from './scale/bulkUndo.ts';
 
 /** `npm run bench -- scale --help` prints these; any other flag is refused (test/bench/index.ts). */
@@ -305,7 +310,15 @@ export async function run(args: string[]): Promise<void> {
     if (part('dashboard')) await dashboardFigures(big.nsid, !flags['no-full']);
     if (part('checks')) await checkPageFigures(big.nsid);
     if (part('writes')) {
-      printResultWriteFigures('copyright_text', 100, await resultWriteFigures('copyright_text', 100, 10));
+      const writes = await resultWriteFigures('copyright_text', 5);
+      printResultWriteFigures(writes);
+      const best = bestRecheck(writes);
+      figure(
+        `re-check of ${RECHECK_TARGET.results / 1e6}M results at ${best.perSecond.toFixed(0)}/s (${best.batch} a batch)`,
+        RECHECK_TARGET.results / best.perSecond / 3600,
+        'h',
+        RECHECK_TARGET.hours,
+      );
       printBulkUndoFigures(BULK_CHECK, await bulkUndoFigures(BULK_CHECK));
     }
     if (part('rest')) await restFigures(server.url, dir, !flags['no-export']);
