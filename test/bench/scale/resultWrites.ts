@@ -53,8 +53,7 @@ export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor
  *
  * The "on" sizes run first, with no trigger switched before them: ALTER TABLE … TRIGGER invalidates every session's
  * cached plans of check_results' trigger functions, which the pipeline never pays. The "off" rounds follow as one
- * block (one switch off, one back on): an "off" round deletes its rows with the triggers still off (they were never
- * counted) and writes them back with the triggers on.
+ * block (one switch off, one back on), their rows written back as they were afterwards.
  */
 export async function resultWriteFigures(check: string, rounds: number): Promise<ResultWriteFigures> {
   const perSize = (b: number) => b * (rounds + 1);
@@ -101,13 +100,10 @@ export async function resultWriteFigures(check: string, rounds: number): Promise
       verdict: r.verdict === 'fail' ? ('pass' as const) : ('fail' as const),
       score: (r.score ?? 0) + 0.001,
     }));
-  // Rows written with the count triggers off, written back as they were once the triggers are on again.
-  const uncounted: CheckResultRow[] = [];
-  const measure = async (batch: number, on: boolean): Promise<Figures> => {
+  const measure = async (batches: CheckResultRow[][], on: boolean): Promise<Figures> => {
     const f: Figures = { insertMs: [], recheckMs: [] };
-    for (let k = 0; k <= rounds; k++) {
-      const rows = take(batch);
-      await remove(rows);
+    for (const [k, rows] of batches.entries()) {
+      if (on) await remove(rows);
       let t = performance.now();
       await saveCheckResults(rows, null);
       const insertMs = performance.now() - t;
@@ -115,24 +111,30 @@ export async function resultWriteFigures(check: string, rounds: number): Promise
       await saveCheckResults(moved(rows), null);
       const recheckMs = performance.now() - t;
       if (on) await saveCheckResults(rows, null);
-      else uncounted.push(...rows);
       if (k === 0) continue; // the warm-up round
       f.insertMs.push(insertMs);
       f.recheckMs.push(recheckMs);
     }
     return f;
   };
+  const batchesOf = (batch: number) => Array.from({ length: rounds + 1 }, () => take(batch));
   const bySize: ResultWriteFigures['bySize'] = [];
-  for (const batch of RESULT_BATCHES) bySize.push({ batch, on: await measure(batch, true) });
+  for (const batch of RESULT_BATCHES) bySize.push({ batch, on: await measure(batchesOf(batch), true) });
+  // The "off" rows leave the counts (deleted with the triggers on) before the switch, are written and re-checked
+  // uncounted, deleted with the triggers still off, and written back as they were with the triggers on. (Deleted with
+  // the triggers off first, they stayed counted and were then counted again: +1 per row.)
+  const offBatches = batchesOf(STAGE_BATCH);
+  const offRows = offBatches.flat();
+  await remove(offRows);
   let off: Figures;
   await setTriggers(false);
   try {
-    off = await measure(STAGE_BATCH, false);
-    await remove(uncounted);
+    off = await measure(offBatches, false);
+    await remove(offRows);
   } finally {
     await setTriggers(true);
   }
-  await saveCheckResults(uncounted, null);
+  await saveCheckResults(offRows, null);
   return { check, rounds, results, bySize, off };
 }
 
