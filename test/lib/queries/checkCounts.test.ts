@@ -389,7 +389,7 @@ describe('maintained check counts', () => {
       userId,
       check,
       filter: { ...open, maxScore: 0.55 },
-      newVerdict: 'uncertain',
+      newVerdict: 'fail',
       expectedCount: 1,
       requestId: 'sc-standing',
     });
@@ -402,7 +402,7 @@ describe('maintained check counts', () => {
         ['1002', 'uncertain', 0.45],
         ['1003', 'pass', 0.2],
         ['1004', 'uncertain', 0.35],
-        ['1008', 'fail', 0.15],
+        ['1008', 'uncertain', 0.15],
         ['1014', 'fail', 0.95],
       ],
       'd-2',
@@ -418,7 +418,7 @@ describe('maintained check counts', () => {
       '1014': ['fail', 'fail', false],
       '1002': ['uncertain', 'pass', true],
       '1004': ['uncertain', 'uncertain', false],
-      '1008': ['fail', 'uncertain', true],
+      '1008': ['uncertain', 'fail', true],
       '1013': ['uncertain', 'pass', true],
     });
     await save(
