@@ -195,8 +195,8 @@ function branchSources(
   v: Verdict,
   bucket?: number,
   outside?: Prisma.Sql,
-): Prisma.Sql[] {
-  const parts: Prisma.Sql[] = [];
+): { sql: Prisma.Sql; stands: boolean }[] {
+  const parts: { sql: Prisma.Sql; stands: boolean }[] = [];
   const score = Prisma.join(
     [
       ...(outside
@@ -211,7 +211,9 @@ function branchSources(
   );
   const license = f.license !== undefined ? Prisma.sql`fl.license = ${f.license}` : Prisma.sql`true`;
   if (f.status !== 'overridden') {
-    parts.push(Prisma.sql`photo_flags fl
+    parts.push({
+      stands: false,
+      sql: Prisma.sql`photo_flags fl
       WHERE ${Prisma.join(
         [
           f.account !== undefined ? Prisma.sql`fl.owner_nsid = ${f.account}` : Prisma.sql`true`,
@@ -220,10 +222,13 @@ function branchSources(
           score,
         ],
         ' AND ',
-      )}`);
+      )}`,
+    });
   }
   if (f.status !== 'open') {
-    parts.push(Prisma.sql`quarry_internal.overridden_results fl
+    parts.push({
+      stands: true,
+      sql: Prisma.sql`quarry_internal.overridden_results fl
       WHERE ${Prisma.join(
         [
           f.account !== undefined ? Prisma.sql`fl.owner_nsid = ${f.account}` : Prisma.sql`true`,
@@ -232,7 +237,8 @@ function branchSources(
           score,
         ],
         ' AND ',
-      )}`);
+      )}`,
+    });
   }
   return parts;
 }
@@ -249,10 +255,14 @@ function inBucket(b: number): Prisma.Sql[] {
   ];
 }
 
-/** The first `upTo` results of each source, in page order. */
+/**
+ * The first `upTo` results of each source, in page order, each with whether an override of it stands (which source it
+ * came from: branchSources' photo_flags part holds the results with none standing).
+ */
 function pageBranch(check: CheckName, f: CheckPhotoCriteria, v: Verdict, upTo: number): Prisma.Sql[] {
   return branchSources(check, f, v).map(
-    (from) => Prisma.sql`(SELECT fl.photo_id, fl.score FROM ${from} ${ORDER} LIMIT ${upTo})`,
+    (from) =>
+      Prisma.sql`(SELECT fl.photo_id, fl.score, ${Prisma.raw(from.stands ? 'true' : 'false')} AS stands FROM ${from.sql} ${ORDER} LIMIT ${upTo})`,
   );
 }
 
@@ -283,7 +293,7 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
     })[]
   >`
     WITH picked AS (
-      SELECT photo_id FROM (${Prisma.join(branches.flat(), ' UNION ALL ')}) b
+      SELECT photo_id, stands FROM (${Prisma.join(branches.flat(), ' UNION ALL ')}) b
       ORDER BY score DESC NULLS FIRST, photo_id LIMIT ${f.pageSize} OFFSET ${(f.page - 1) * f.pageSize})
     SELECT cr.photo_id AS "photoId", p.owner_nsid AS "ownerNsid", p.content_hash AS "contentHash", p.title, p.license,
       p.image_width AS width, p.image_height AS height, cr.verdict::text AS verdict, cr.score, cr.details,
@@ -291,7 +301,7 @@ export async function listCheckPhotos(check: CheckName, f: CheckPhotoFilter): Pr
       d.id AS "dupId", d.content_hash AS "dupHash", d.owner_nsid AS "dupOwner", a.box AS "accountWatermarkBox"
     FROM picked JOIN check_results cr ON cr.photo_id = picked.photo_id AND cr."check" = ${check}
     JOIN photos p ON p.id = cr.photo_id
-    ${IN_FORCE}
+    ${inForceJoin(Prisma.sql`cr.photo_id`, Prisma.sql`cr."check"`, 'lo', Prisma.sql`picked.stands`)}
     LEFT JOIN overrides so ON so.id = lo.id
     LEFT JOIN users u ON u.id = so.user_id
     LEFT JOIN photos d ON d.id = COALESCE(p.duplicate_of_id, cr.details->>'duplicateOf') AND cr."check" = 'duplicate'
@@ -325,7 +335,7 @@ async function liveCount(
 ): Promise<number> {
   const verdicts: Verdict[] = f.verdict ? [f.verdict] : ['fail', 'uncertain'];
   const counts = verdicts.flatMap((v) =>
-    branchSources(check, f, v, bucket, outside).map((from) => Prisma.sql`(SELECT count(*) FROM ${from})`),
+    branchSources(check, f, v, bucket, outside).map((from) => Prisma.sql`(SELECT count(*) FROM ${from.sql})`),
   );
   const [{ n }] = await db().$queryRaw<{ n: number }[]>`SELECT (${Prisma.join(counts, ' + ')})::int AS n`;
   return n;

@@ -1,9 +1,12 @@
 // A reviewer's bulk override of ~100k photos on the 10M-photo database and its undo, through the functions the Checks
 // page's bulk action and the batch's Undo button call (bulkOverride, undoOverrideBatch). The cached build's own "undo"
 // batch is plain overrides written by SQL with no undoes_id (test/bench/scale/build.ts), so until this figure nothing
-// exercised a real undo at 10M. Each run leaves its batch and the undo in the cache (~2 × 100k override rows); the
-// photos are open again afterwards, so every run finds the same filter matching the same photos.
+// exercised a real undo at 10M. Each run leaves its batch and the undo in the cache (~2 × 100k override rows), and
+// the photos are open again afterwards: taking the same photos every run piled ~8 overrides on each of them after ten
+// runs, which no reviewer's photo carries, and slowed what reads a photo's history (the check pages' deep pages, the
+// bulk's own lookups). So each run takes the next set: the checks in turn, and in each check the next band of scores.
 import type { CheckName } from '../../../lib/checks.ts';
+import { db } from '../../../lib/db.ts';
 import { refreshInclusionSummary, summaryFreshness } from '../../../lib/queries/inclusionSummary.ts';
 import { bulkOverride, undoOverrideBatch } from '../../../lib/queries/overrideBatches.ts';
 import { type CheckPhotoCriteria, listCheckPhotos } from '../../../lib/queries/overrides.ts';
@@ -11,26 +14,52 @@ import { type CheckPhotoCriteria, listCheckPhotos } from '../../../lib/queries/o
 /** The review bench's size and target for a bulk action and its undo (test/bench/review*). */
 export const BULK_TARGET = { photos: 100_000, seconds: 5 } as const;
 
+/** The checks whose open fails the runs take in turn (each has ~300k–500k fails at 10M photos: 3–5 bands). */
+export const BULK_CHECKS: readonly CheckName[] = ['border', 'resolution', 'clip_nonphoto'];
+
 /**
- * The open results of `check` from the highest score down to the lowest bound (in hundredths) that keeps the match at
- * or under `upTo` photos: a filter the Checks page offers (verdict, open, score ≥), counted as the page counts it.
+ * The open fails of `check` cut into bands of scores from the top, each as wide as keeps it at or under `upTo` photos
+ * (bounds in hundredths): filters the Checks page offers (verdict, open, score range), counted as the page counts
+ * them. A band's top is the band above's bottom.
  */
-async function filterOfSize(
-  check: CheckName,
-  upTo: number,
-): Promise<{ filter: CheckPhotoCriteria; n: number }> {
+async function bands(check: CheckName, upTo: number): Promise<{ filter: CheckPhotoCriteria; n: number }[]> {
+  const below = (x: number) => Math.round((x - 0.01) * 100) / 100;
+  const found: { filter: CheckPhotoCriteria; n: number }[] = [];
   let best: { filter: CheckPhotoCriteria; n: number } | undefined;
-  for (let minScore = 0.99; minScore >= 0; minScore = Math.round((minScore - 0.01) * 100) / 100) {
-    const filter: CheckPhotoCriteria = { verdict: 'fail', status: 'open', minScore };
+  let maxScore: number | undefined;
+  let minScore = 0.99;
+  while (minScore >= 0) {
+    const filter: CheckPhotoCriteria = { verdict: 'fail', status: 'open', minScore, maxScore };
     const { total } = await listCheckPhotos(check, { ...filter, page: 1, pageSize: 1 });
-    if (total > upTo) break;
-    best = { filter, n: total };
+    if (total <= upTo) {
+      best = { filter, n: total };
+      minScore = below(minScore);
+      continue;
+    }
+    if (!best?.n) break; // one hundredth of scores holds more than upTo: no narrower filter the page offers
+    // The band ends where the next hundredth would overflow it; the next band starts there (that hundredth counted again).
+    found.push(best);
+    maxScore = best.filter.minScore;
+    best = undefined;
   }
-  if (!best?.n) throw new Error(`no open ${check} fails to override in bulk`);
-  return best;
+  if (best?.n) found.push(best);
+  if (!found.length) throw new Error(`no open ${check} fails to override in bulk`);
+  return found;
 }
 
-export async function bulkUndoFigures(check: CheckName): Promise<{
+/** This run's check and filter: the next in turn after the bulk batches earlier runs left in the cache. */
+async function nextBulkSet(
+  upTo: number,
+): Promise<{ check: CheckName; filter: CheckPhotoCriteria; n: number }> {
+  const [{ runs }] = await db().$queryRaw<{ runs: number }[]>`
+    SELECT count(*)::int AS runs FROM override_batches WHERE request_id LIKE 'scale-bulk-%'`;
+  const check = BULK_CHECKS[runs % BULK_CHECKS.length];
+  const all = await bands(check, upTo);
+  return { check, ...all[Math.floor(runs / BULK_CHECKS.length) % all.length] };
+}
+
+export async function bulkUndoFigures(): Promise<{
+  check: CheckName;
   n: number;
   filter: CheckPhotoCriteria;
   bulkS: number;
@@ -39,7 +68,7 @@ export async function bulkUndoFigures(check: CheckName): Promise<{
   summaryS: number;
   accounts: number;
 }> {
-  const { filter, n } = await filterOfSize(check, BULK_TARGET.photos);
+  const { check, filter, n } = await nextBulkSet(BULK_TARGET.photos);
   const stamp = Date.now();
   let t = performance.now();
   const batch = await bulkOverride({
@@ -70,16 +99,16 @@ export async function bulkUndoFigures(check: CheckName): Promise<{
     if (r.busy) await new Promise((done) => setTimeout(done, 100));
   }
   const summaryS = (performance.now() - t) / 1000;
-  return { n, filter, bulkS, undoS, undone: undo.count, summaryS, accounts };
+  return { check, n, filter, bulkS, undoS, undone: undo.count, summaryS, accounts };
 }
 
-export function printBulkUndoFigures(check: string, f: Awaited<ReturnType<typeof bulkUndoFigures>>): void {
+export function printBulkUndoFigures(f: Awaited<ReturnType<typeof bulkUndoFigures>>): void {
   const line = (what: string, s: number) =>
     console.log(
       `${what.padEnd(46)} ${`${s.toFixed(2)} s`.padStart(12)}  (the review bench's target: < ${BULK_TARGET.seconds} s for ${BULK_TARGET.photos.toLocaleString('en-US')})`,
     );
   console.log(
-    `bulk override and undo of ${check} ${JSON.stringify(f.filter)}: ${f.n.toLocaleString('en-US')} photos, ${f.undone.toLocaleString('en-US')} put back`,
+    `bulk override and undo of ${f.check} ${JSON.stringify(f.filter)}: ${f.n.toLocaleString('en-US')} photos, ${f.undone.toLocaleString('en-US')} put back`,
   );
   line(`  bulk override (${f.n.toLocaleString('en-US')} photos, one batch)`, f.bulkS);
   line('  undo of that batch', f.undoS);
