@@ -16,7 +16,8 @@ test.afterAll(() => {
   fs.rmSync(e2eClipModelDir(e2eState().dataDir), { recursive: true, force: true });
 });
 
-const UNFIT = /Similar photos are off: the installed CLIP model, .+, declares its embeddings unfit for similarity/;
+const UNFIT =
+  /Similar photos are off: the installed CLIP model, .+, declares its embeddings unfit for similarity/;
 
 for (const width of [1280, 1440, 1920]) {
   test(`the drawer and the account page say the installed model is unfit for similarity, at ${width} px`, async ({
