@@ -1,44 +1,35 @@
 // A duplicates finishing step's progress as stage notes (Runs page, CLI): the index build it waits for, then the
-// near-duplicate search's counts, rate and ETA, as the stages' own progress shows them.
+// near-duplicate search's counts, rate and ETA, as the stages' own progress shows them. Each note carries its figures
+// (run_stages.finishing), from which the Runs page and the CLI show the step as a phase of its own.
+import type { StageFinishing } from '../../lib/domain/stageFinishing.ts';
 import type { PairPassProgress } from '../clip/pairPass.ts';
 import { describeBuildWait, type AnnBuildWait } from './annBuildWait.ts';
-import { formatDuration } from './describe.ts';
-
-const n = (v: number) => v.toLocaleString('en-US');
-
-export function formatPairProgress(p: PairPassProgress, seconds: number): string {
-  const rate = seconds > 0 ? p.searched / seconds : 0;
-  const parts = [`near-duplicates: ${n(p.searched)}/${n(p.total)} new photos searched`];
-  if (p.total > 0) parts.push(`${((100 * p.searched) / p.total).toFixed(1)}%`);
-  if (rate > 0)
-    parts.push(
-      `${rate.toFixed(rate < 10 ? 2 : 0)}/s`,
-      `ETA ${formatDuration((p.total - p.searched) / rate)}`,
-    );
-  parts.push(`${n(p.pairs)} new pairs`);
-  return parts.join(' · ');
-}
+import { describeFinishing } from './describe.ts';
 
 /** Notes at most every `everyMs` (the last of a search always), so a 10M pass writes a line every few seconds, not per block. */
-export function finishNotes(note: (m: string) => Promise<void>, everyMs = 5000) {
+export function finishNotes(note: (m: string, finishing?: StageFinishing) => Promise<void>, everyMs = 5000) {
   let last = 0;
-  let started = 0;
+  let started = new Date().toISOString();
   let sent = false;
-  const send = (m: string, force = false) => {
+  const send = (f: StageFinishing, force = false) => {
     if (!force && Date.now() - last < everyMs) return Promise.resolve();
     last = Date.now();
     sent = true;
-    return note(m).catch(() => {});
+    return note(describeFinishing(f), f).catch(() => {});
   };
   return {
     /** The step's outcome replaces its last progress line (a step that noted nothing leaves the stage's note alone). */
     finish: async (outcome: string) => {
       if (sent) await note(outcome).catch(() => {});
     },
-    onWait: (w: AnnBuildWait) => send(describeBuildWait(w), true),
+    onWait: (w: AnnBuildWait) =>
+      send({ phase: 'index-build', message: describeBuildWait(w), notedAt: new Date().toISOString() }, true),
     onProgress: (p: PairPassProgress) => {
-      if (p.searched === 0) started = Date.now();
-      void send(formatPairProgress(p, (Date.now() - started) / 1000), p.searched === p.total);
+      if (p.searched === 0) started = new Date().toISOString();
+      void send(
+        { phase: 'near-duplicates', ...p, startedAt: started, notedAt: new Date().toISOString() },
+        p.searched === p.total,
+      );
     },
   };
 }

@@ -137,7 +137,10 @@ describe('similar photos with an installed model whose embeddings are unfit for 
       model: 'test-clip',
     });
     // The drawer: a photo without an embedding, and one with an embedding of the unfit model itself.
-    expect(await findSimilarPhotos('900', 5, none, unfit.dir)).toMatchObject({ source: 'exact', model: MODEL });
+    expect(await findSimilarPhotos('900', 5, none, unfit.dir)).toMatchObject({
+      source: 'exact',
+      model: MODEL,
+    });
     await db().account.create({ data: { nsid: 'demo@N01' } });
     await addPhoto('960', 'demo@N01', '2022-01-01', axis(7));
     await db().photoEmbedding.update({ where: { photoId: '960' }, data: { model: unfit.modelKey } });
@@ -147,7 +150,14 @@ describe('similar photos with an installed model whose embeddings are unfit for 
       neighbours: [],
     });
     await db().photo.create({
-      data: { id: '961', ownerNsid: 'demo@N01', secret: 's', server: '1', license: 9, dateUpload: new Date() },
+      data: {
+        id: '961',
+        ownerNsid: 'demo@N01',
+        secret: 's',
+        server: '1',
+        license: 9,
+        dateUpload: new Date(),
+      },
     });
     expect((await findSimilarPhotos('961', 5, none, unfit.dir)).source).toBe('unfit');
 

@@ -1,0 +1,31 @@
+// A stage's finishing step (the duplicate pass after the clip or analyze batches) as figures: what it is doing, its
+// counts and times. The worker notes it on the stage; the Runs page and the CLI derive rate and ETA from it, so a
+// stage whose batches are all done no longer reads "2,011/2,011 · ETA 0s" for the minutes the step runs.
+
+export type StageFinishing =
+  /** Waiting for (or running) the ANN index build it needs; `message` says which and whether any worker takes it. */
+  | { phase: 'index-build'; message: string; notedAt: string }
+  /** Searching the index for near-duplicate pairs of the photos embedded since the last pass. */
+  | {
+      phase: 'near-duplicates';
+      searched: number;
+      total: number;
+      pairs: number;
+      startedAt: string;
+      notedAt: string;
+    };
+
+export type FinishingFigures = { percent: number | null; rate: number | null; etaSeconds: number | null };
+
+/** Share done, photos per second since the search started, and the time left at that rate (null while unknown). */
+export function finishingFigures(f: StageFinishing): FinishingFigures {
+  if (f.phase !== 'near-duplicates') return { percent: null, rate: null, etaSeconds: null };
+  const seconds = (Date.parse(f.notedAt) - Date.parse(f.startedAt)) / 1000;
+  const rate = seconds > 0 && f.searched > 0 ? f.searched / seconds : null;
+  return {
+    percent: f.total > 0 ? (100 * f.searched) / f.total : null,
+    rate,
+    // Searched all: what is left (stranded photos' scores, clusters) has no count to time it by.
+    etaSeconds: rate && f.searched < f.total ? (f.total - f.searched) / rate : null,
+  };
+}
