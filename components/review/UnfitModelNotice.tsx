@@ -9,14 +9,14 @@ export function UnfitModelNotice({ model }: { model: string }) {
       <p>
         Similar photos are off: the installed CLIP model, <bdi className="font-medium">{model}</bdi>, declares
         its embeddings unfit for similarity (
-        <code className="rounded bg-slate-100 px-1">"nearDuplicates": false</code> in its manifest), so they
-        are neither indexed nor searched, and duplicates come from perceptual hashes only.
+        <code className="whitespace-nowrap rounded bg-slate-100 px-1">"nearDuplicates": false</code> in its
+        manifest), so they are neither indexed nor searched, and duplicates come from perceptual hashes only.
       </p>
       <p>
         To use similar photos, install a real CLIP export in{' '}
-        <code className="rounded bg-slate-100 px-1">CLIP_MODEL_DIR</code>, check it with{' '}
-        <code className="rounded bg-slate-100 px-1">npm run quarry -- models check</code>, then run the CLIP
-        stage on the Runs page.
+        <code className="whitespace-nowrap rounded bg-slate-100 px-1">CLIP_MODEL_DIR</code>, check it with{' '}
+        <code className="whitespace-nowrap rounded bg-slate-100 px-1">npm run quarry -- models check</code>,
+        then have an admin run the CLIP stage (Runs page).
       </p>
     </div>
   );

@@ -42,7 +42,7 @@ export function StageProgressRow({ s }: { s: StageProgress }) {
         </span>
         <span className="tabular-nums text-slate-700">
           {n(s.done)}/{n(s.total)}
-          {s.finishing ? ' batches done' : ''}
+          {s.finishing ? ' · batches all done' : ''}
           {s.rate && !s.finishing ? ` · ${s.rate.toFixed(s.rate < 10 ? 2 : 0)}/s` : ''}
           {s.etaSeconds !== null ? ` · ETA ${formatEta(s.etaSeconds)}` : ''}
         </span>

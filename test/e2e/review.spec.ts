@@ -277,7 +277,8 @@ test('an Undo toast goes once its decision is undone, and an undo that finds not
   await page.keyboard.press('z');
   await expect.poll(() => nsidOf(page)).toBe(first);
   await expect(page.getByTestId('toast').filter({ hasText: /^Undone:/ })).toBeVisible();
-  await expect(approved).toHaveCount(0);
+  // Gone with the undo, not at the end of its 8 s life (which a default wait would outlast).
+  await expect(approved).toHaveCount(0, { timeout: 1000 });
 
   // Decided again, then undone elsewhere (another tab): the toast's Undo now fails, and says why in its place.
   await expect(page.getByRole('button', { name: 'Approve (A)' })).toBeEnabled();
@@ -293,7 +294,7 @@ test('an Undo toast goes once its decision is undone, and an undo that finds not
   await approved.getByRole('button', { name: 'Undo' }).click();
   const failed = page.getByTestId('toast').filter({ hasText: /^Undo failed for / });
   await expect(failed).toContainText('Nothing to undo (it was already undone)');
-  await expect(approved).toHaveCount(0);
+  await expect(approved).toHaveCount(0, { timeout: 1000 });
   await expect(page.getByTestId('toast').getByRole('button', { name: 'Undo' })).toHaveCount(0);
   for (const width of [1280, 1440, 1920]) {
     await page.setViewportSize({ width, height: 900 });

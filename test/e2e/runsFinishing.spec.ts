@@ -85,7 +85,7 @@ test('the Runs page shows a stage’s finishing step as its own phase: what it d
   await expect(step).toContainText('Finishing step: waiting for the similar-photo index build');
   await expect(step).toContainText('index build running for 1m10s');
   await expect(clip).toContainText('active · finishing');
-  await expect(clip).toContainText('2,011/2,011 batches done');
+  await expect(clip).toContainText('2,011/2,011 · batches all done');
   await expect(clip).not.toContainText('ETA 0s');
 
   // The search: 1,200 of 10,000 new photos in 30 s → 40/s, 8,800 left → ETA 3m40s; the page polls, no reload.

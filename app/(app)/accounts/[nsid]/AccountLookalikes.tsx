@@ -47,12 +47,13 @@ export function AccountLookalikes({ nsid, onOpen }: { nsid: string; onOpen: (pho
         </h2>
       </summary>
       <section aria-labelledby={`${id}-title`} className="mt-2 space-y-2">
-        <div className="flex flex-wrap items-center justify-between gap-2">
-          <p className="text-slate-600">{data && data.searched > 0 ? summaryLine(data) : '\u00a0'}</p>
-          {query.data?.status !== 'unfit' && (
+        {/* Nothing to summarise or filter when the installed model's embeddings are not searched at all. */}
+        {query.data?.status !== 'unfit' && (
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <p className="text-slate-600">{data && data.searched > 0 ? summaryLine(data) : '\u00a0'}</p>
             <CosineCutoff id={`${id}-cutoff`} value={cutoff} onChange={setCutoff} />
-          )}
-        </div>
+          </div>
+        )}
         {open && <IndexBuildNotice />}
         {query.isLoading && (
           <p role="status" className="text-slate-500">
