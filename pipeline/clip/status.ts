@@ -39,6 +39,6 @@ export function unfitInstalledModel(dir: string): UnfitModel | null {
   } catch {
     return null; // unreadable: `models check` says why; similarity then answers as without a model
   }
-  if (!manifest || manifest.nearDuplicates !== false) return null;
+  if (manifest?.nearDuplicates !== false) return null;
   return { name: manifest.name, modelKey: `${manifest.name}@${manifest.hash}`, dir };
 }
