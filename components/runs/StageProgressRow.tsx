@@ -2,7 +2,7 @@ import type { StageProgress } from '@/lib/queries/runs';
 import { STAGE_LABELS, type StageName } from '@/pipeline/runs/config';
 import { failureKindLabel } from '@/lib/reasons';
 import type { StageFinishing } from '@/lib/domain/stageFinishing';
-import { describeFinishing } from '@/pipeline/runs/describe';
+import { DUPLICATES, describeFinishing } from '@/pipeline/runs/describe';
 
 const n = (v: number) => v.toLocaleString('en-US');
 
@@ -78,15 +78,32 @@ export function StageProgressRow({ s }: { s: StageProgress }) {
 }
 
 const PHASE: Record<StageFinishing['phase'], string> = {
+  duplicates: 'grouping duplicates',
   'index-build': 'waiting for the similar-photo index build',
   'near-duplicates': 'searching the index for near-duplicate pairs',
 };
 
+/** What the step counts while it counts: done of total, in what, and anything else worth a glance. */
+function counted(
+  step: StageFinishing | null,
+): { done: number; total: number; unit: string; extra: string } | null {
+  if (step?.phase === 'near-duplicates' && step.searched < step.total)
+    return {
+      done: step.searched,
+      total: step.total,
+      unit: 'new photos searched',
+      extra: ` · ${n(step.pairs)} new pairs`,
+    };
+  if (step?.phase === 'duplicates' && step.done < step.total)
+    return { done: step.done, total: step.total, unit: DUPLICATES[step.step][1], extra: '' };
+  return null;
+}
+
 /** The finishing step as a phase of the stage: what it is doing, its counts, rate and ETA, and its bar. */
 function FinishingStep({ label, f }: { label: string; f: NonNullable<StageProgress['finishing']> }) {
   const step = f.step;
-  // The search's figures while it runs; its end (stranded photos, clusters) and the build wait are said in words.
-  const searching = step?.phase === 'near-duplicates' && step.searched < step.total ? step : null;
+  // Figures while a count runs; the build wait and what follows a count (strays, clusters) are said in words.
+  const c = counted(step);
   return (
     <div
       data-testid="stage-finishing"
@@ -95,25 +112,26 @@ function FinishingStep({ label, f }: { label: string; f: NonNullable<StageProgre
       <p className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5">
         <span>
           <span className="font-medium">Finishing step: </span>
-          {step ? PHASE[step.phase] : 'started (duplicate clusters); no progress noted yet'}
+          {step ? PHASE[step.phase] : 'started (grouping duplicates); no progress noted yet'}
+          {step?.phase === 'duplicates' ? `: ${DUPLICATES[step.step][0]}` : ''}
         </span>
-        {searching && (
+        {c && (
           <span className="tabular-nums">
-            {n(searching.searched)}/{n(searching.total)} new photos searched
+            {n(c.done)}/{n(c.total)} {c.unit}
             {f.rate ? ` · ${f.rate.toFixed(f.rate < 10 ? 2 : 0)}/s` : ''}
-            {f.etaSeconds !== null ? ` · ETA ${formatEta(f.etaSeconds)}` : ''} · {n(searching.pairs)} new
-            pairs
+            {f.etaSeconds !== null ? ` · ETA ${formatEta(f.etaSeconds)}` : ''}
+            {c.extra}
           </span>
         )}
       </p>
-      {searching && (
+      {c && (
         <div
           role="progressbar"
           aria-label={`${label} finishing progress`}
           aria-valuemin={0}
-          aria-valuemax={searching.total}
-          aria-valuenow={searching.searched}
-          aria-valuetext={`${n(searching.searched)} of ${n(searching.total)} new photos searched`}
+          aria-valuemax={c.total}
+          aria-valuenow={c.done}
+          aria-valuetext={`${n(c.done)} of ${n(c.total)} ${c.unit}`}
           className="h-1.5 overflow-hidden rounded bg-blue-100"
         >
           <div
@@ -122,7 +140,7 @@ function FinishingStep({ label, f }: { label: string; f: NonNullable<StageProgre
           />
         </div>
       )}
-      {step && !searching && <p className="break-words text-blue-900">{describeFinishing(step)}</p>}
+      {step && !c && <p className="break-words text-blue-900">{describeFinishing(step)}</p>}
     </div>
   );
 }

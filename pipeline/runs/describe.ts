@@ -1,6 +1,10 @@
 // One line per stage for the CLI, with the same figures the Runs page shows: done/total, rate, ETA, failures by kind.
 import type { RunView, StageProgress } from '../../lib/queries/runs.ts';
-import { finishingFigures, type StageFinishing } from '../../lib/domain/stageFinishing.ts';
+import {
+  type DuplicatesStep,
+  finishingFigures,
+  type StageFinishing,
+} from '../../lib/domain/stageFinishing.ts';
 
 /** 75 → "1m15s"; the CLI's progress bars use it too. */
 export function formatDuration(seconds: number): string {
@@ -15,9 +19,24 @@ export function formatDuration(seconds: number): string {
 
 const n = (v: number) => v.toLocaleString('en-US');
 
-/** "near-duplicates: 1,200/10,000 new photos searched · 12.0% · 40/s · ETA 3m40s · 35 new pairs". */
+export const DUPLICATES: Record<DuplicatesStep, [string, string]> = {
+  pairs: ['checking near-duplicate candidates on thumbnails', 'pairs'],
+  crops: ['checking crop candidates on thumbnails', 'pairs'],
+  results: ['writing duplicate verdicts', 'photos'],
+};
+
+/** "near-duplicates: 1,200/10,000 new photos searched · 12.0% · 40/s · ETA 3m40s · 35 new pairs", and the like. */
 export function describeFinishing(f: StageFinishing): string {
   if (f.phase === 'index-build') return f.message;
+  if (f.phase === 'duplicates') {
+    const [what, unit] = DUPLICATES[f.step];
+    const { percent, rate, etaSeconds } = finishingFigures(f);
+    const parts = [`duplicates: ${what}: ${n(f.done)}/${n(f.total)} ${unit}`];
+    if (percent !== null) parts.push(`${percent.toFixed(1)}%`);
+    if (rate) parts.push(`${rate.toFixed(rate < 10 ? 2 : 0)}/s`);
+    if (etaSeconds !== null) parts.push(`ETA ${formatDuration(etaSeconds)}`);
+    return parts.join(' · ');
+  }
   // The search is the long part; after it come the stranded photos' exact scores and the clusters (seconds to minutes).
   if (f.searched >= f.total)
     return `near-duplicates: all ${n(f.total)} new photos searched, ${n(f.pairs)} new pairs; scoring stranded photos and updating duplicate clusters`;

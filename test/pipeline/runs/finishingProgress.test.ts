@@ -33,6 +33,13 @@ function finishingStage(name: string): StageAdapter {
       };
       await look(); // before its first note
       const notes = finishNotes(ctx.note, 0);
+      // The pixel checks of the hash candidates (the demo's finishing step spends its minutes here: its test model's
+      // embeddings are not searched).
+      notes.onDuplicates({ step: 'pairs', done: 0, total: 600 });
+      await sleep(1000);
+      notes.onDuplicates({ step: 'pairs', done: 300, total: 600 });
+      await sleep(300);
+      await look();
       const queued = new Date(Date.now() - 125_000).toISOString();
       await notes.onWait({ state: 'queued', createdOn: queued, startedOn: null, workers: 2 });
       await look();
@@ -79,13 +86,19 @@ describe('a stage’s finishing step', () => {
       await worker.stop();
     }
     expect(run?.status).toBe('completed');
-    const [started, waiting, searching, searched] = seen;
+    const [started, checking, waiting, searching, searched] = seen;
 
     // Batches all in, nothing noted yet: a finishing phase, no batch ETA (it read "ETA 0s").
     expect(started.stage).toMatchObject({ status: 'active', done: 2, total: 2, etaSeconds: null });
     expect(started.stage.finishing).toMatchObject({ step: null, etaSeconds: null });
     expect(started.line).toContain('finishing: started, no progress noted yet');
     expect(started.line).not.toMatch(/ETA 0s/);
+
+    expect(checking.stage.finishing?.step).toMatchObject({ phase: 'duplicates', step: 'pairs', done: 300 });
+    expect(checking.stage.finishing?.etaSeconds).toBeGreaterThan(0);
+    expect(checking.line).toMatch(
+      /finishing: duplicates: checking near-duplicate candidates on thumbnails: 300\/600 pairs · 50\.0% · \d+\/s · ETA \d+s/,
+    );
 
     expect(waiting.stage.finishing?.step).toMatchObject({ phase: 'index-build' });
     expect(waiting.line).toMatch(
