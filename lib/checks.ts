@@ -18,7 +18,7 @@ export type CheckName = keyof typeof CHECKS;
 export const CHECK_NAMES = Object.keys(CHECKS) as CheckName[];
 
 export function isCheckName(v: string): v is CheckName {
-  return Object.hasOwn(CHECKS, v);
+  return Object.prototype.hasOwnProperty.call(CHECKS, v);
 }
 
 export const LICENSES: Record<number, string> = {

@@ -1,5 +1,5 @@
 // Dataset exports: their rows (status, files with sizes and SHA-256, manifest) for the Export page and downloads.
-import { db, type Prisma } from '../db.ts';
+import { db, Prisma } from '../db.ts';
 import { resolveExportDirectory, storedExportDirectory } from '../exportPaths.ts';
 
 export type ExportFile = { name: string; format: string; bytes: number; sha256: string };

@@ -21,7 +21,7 @@ const photoWith = (ifd0: Record<string, string>, size = 2000) =>
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let big: Buffer;
-const ranges: string[] = [];
+let ranges: string[] = [];
 
 beforeAll(async () => {
   big = await photoWith({ Copyright: '© 2019 Jane Doe. All rights reserved.', Artist: 'Jane Doe' });
