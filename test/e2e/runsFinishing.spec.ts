@@ -88,6 +88,27 @@ test('the Runs page shows a stage’s finishing step as its own phase: what it d
   await expect(clip).toContainText('2,011/2,011 · batches all done');
   await expect(clip).not.toContainText('ETA 0s');
 
+  // The duplicate step's own pixel checks (the demo's minutes: its test model's embeddings are not searched).
+  await noteFinishing(
+    {
+      phase: 'duplicates',
+      step: 'pairs',
+      done: 300,
+      total: 600,
+      startedAt: new Date(now - 60_000).toISOString(),
+      notedAt: new Date(now).toISOString(),
+    },
+    'duplicates: checking near-duplicate candidates on thumbnails: 300/600 pairs · 50.0% · 5.00/s · ETA 1m00s',
+  );
+  await expect(step).toContainText(
+    'Finishing step: grouping duplicates: checking near-duplicate candidates on thumbnails',
+  );
+  await expect(step).toContainText('300/600 pairs · 5.00/s · ETA 1m00s');
+  await expect(clip.getByRole('progressbar', { name: 'CLIP checks finishing progress' })).toHaveAttribute(
+    'aria-valuenow',
+    '300',
+  );
+
   // The search: 1,200 of 10,000 new photos in 30 s → 40/s, 8,800 left → ETA 3m40s; the page polls, no reload.
   await noteFinishing(
     {
