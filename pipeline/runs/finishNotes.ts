@@ -13,15 +13,19 @@ export function finishNotes(note: (m: string, finishing?: StageFinishing) => Pro
   let step: DuplicatesProgress['step'] | null = null;
   let stepStarted = started;
   let sent = false;
+  let queue: Promise<void> = Promise.resolve();
   const send = (f: StageFinishing, force = false) => {
     if (!force && Date.now() - last < everyMs) return Promise.resolve();
     last = Date.now();
     sent = true;
-    return note(describeFinishing(f), f).catch(() => {});
+    // In order: progress callbacks do not wait for their note, and two writes in flight could land swapped.
+    queue = queue.then(() => note(describeFinishing(f), f).catch(() => {}));
+    return queue;
   };
   return {
     /** The step's outcome replaces its last progress line (a step that noted nothing leaves the stage's note alone). */
     finish: async (outcome: string) => {
+      await queue;
       if (sent) await note(outcome).catch(() => {});
     },
     /** The duplicate step's own parts; each starts its own clock (their items take very different times). */
