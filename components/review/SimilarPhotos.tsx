@@ -6,6 +6,7 @@ import { useToast } from '../ui/Toaster';
 import { CosineCutoff } from './CosineCutoff';
 import { newRequestId } from './requestId';
 import { Thumb } from './Thumb';
+import { UnfitModelNotice } from './UnfitModelNotice';
 
 /**
  * The photo's 12 nearest photos across all accounts by CLIP embedding, with their cosine; a slider hides those below
@@ -19,6 +20,8 @@ export function SimilarPhotos({ photoId, onOpen }: { photoId: string; onOpen?: (
   const [cutoff, setCutoff] = useState(0.8);
   const sliderId = useId();
   const shown = similar.data?.neighbours.filter((n) => n.similarity >= cutoff) ?? [];
+  // Something to search by: an embedding of a model whose embeddings measure similarity.
+  const searchable = similar.data && similar.data.source !== 'none' && similar.data.source !== 'unfit';
 
   return (
     <section aria-labelledby={`${sliderId}-title`}>
@@ -26,7 +29,9 @@ export function SimilarPhotos({ photoId, onOpen }: { photoId: string; onOpen?: (
         <h3 id={`${sliderId}-title`} className="font-medium">
           Similar photos
         </h3>
-        <CosineCutoff id={sliderId} value={cutoff} onChange={setCutoff} />
+        {similar.data?.source !== 'unfit' && (
+          <CosineCutoff id={sliderId} value={cutoff} onChange={setCutoff} />
+        )}
       </div>
       {similar.isLoading && <p className="text-slate-500">Loading…</p>}
       {similar.error && (
@@ -37,9 +42,10 @@ export function SimilarPhotos({ photoId, onOpen }: { photoId: string; onOpen?: (
       {similar.data?.source === 'none' && (
         <p className="text-slate-500">No CLIP embedding for this photo yet (run the clip stage).</p>
       )}
-      {similar.data && similar.data.source !== 'none' && shown.length === 0 && (
+      {similar.data?.source === 'unfit' && <UnfitModelNotice model={similar.data.model ?? ''} />}
+      {searchable && shown.length === 0 && (
         <p className="text-slate-500">
-          No photo at cosine ≥ {cutoff.toFixed(2)} (of the {similar.data.neighbours.length} nearest).
+          No photo at cosine ≥ {cutoff.toFixed(2)} (of the {similar.data?.neighbours.length} nearest).
         </p>
       )}
       <ul className="grid grid-cols-3 gap-2 sm:grid-cols-4" aria-label="Similar photos">
@@ -108,12 +114,12 @@ export function SimilarPhotos({ photoId, onOpen }: { photoId: string; onOpen?: (
           {override.error.message}
         </p>
       )}
-      {similar.data && similar.data.source !== 'none' && (
+      {searchable && (
         <p className="mt-1 text-xs text-slate-500">
-          {similar.data.source === 'index'
+          {similar.data?.source === 'index'
             ? 'From the nearest-neighbour index'
             : 'Exact search (no index saved yet)'}{' '}
-          of {similar.data.model}, across all accounts.
+          of {similar.data?.model}, across all accounts.
         </p>
       )}
     </section>

@@ -15,14 +15,27 @@ export type ToastInput = {
   kind?: 'success' | 'error' | 'info';
   /** One action, typically Undo; the toast closes when it is used. */
   action?: { label: string; run: () => void };
+  /**
+   * Names what the toast is about (e.g. one decision): a later toast with the same key replaces it, and
+   * useDismissToast closes it, so an Undo is not offered once its action can no longer be undone.
+   */
+  key?: string;
 };
 type Toast = ToastInput & { id: number };
 
-const ToastContext = createContext<(t: ToastInput) => void>(() => {});
+const ToastContext = createContext<{ show: (t: ToastInput) => void; dismiss: (key: string) => void }>({
+  show: () => {},
+  dismiss: () => {},
+});
 
 /** Shows a toast: every decision, override and bulk action confirms itself here, with Undo when there is one. */
 export function useToast(): (t: ToastInput) => void {
-  return useContext(ToastContext);
+  return useContext(ToastContext).show;
+}
+
+/** Closes the toast shown with `key`, if it is still shown (its action was done some other way, or cannot be any more). */
+export function useDismissToast(): (key: string) => void {
+  return useContext(ToastContext).dismiss;
 }
 
 // Long enough to reach for Undo; errors stay until dismissed.
@@ -76,10 +89,11 @@ export function Toaster({ children }: { children: ReactNode }) {
   const seq = useRef(0);
   const show = useCallback((t: ToastInput) => {
     const id = ++seq.current;
-    setToasts((all) => [...all, { ...t, id }].slice(-MAX_SHOWN));
+    setToasts((all) => [...all.filter((o) => !t.key || o.key !== t.key), { ...t, id }].slice(-MAX_SHOWN));
   }, []);
   const close = useCallback((id: number) => setToasts((all) => all.filter((t) => t.id !== id)), []);
-  const value = useMemo(() => show, [show]);
+  const dismiss = useCallback((key: string) => setToasts((all) => all.filter((t) => t.key !== key)), []);
+  const value = useMemo(() => ({ show, dismiss }), [show, dismiss]);
   return (
     <ToastContext.Provider value={value}>
       {children}

@@ -1,7 +1,7 @@
 // Known-answer (gold) accounts: admins record the answer; reviewers' decisions on them score the reviewer and
 // never change the account's status, so never the dataset.
 import { db, Prisma } from '../db.ts';
-import { NotFoundError } from '../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { wilsonInterval, type Proportion } from '../stats/wilson.ts';
 import { lockAccount, once, type DecideInput, type DecisionResult } from './decisionRequests.ts';
 
@@ -20,7 +20,9 @@ export async function setGoldAnswer(
 
 /**
  * A reviewer's answer to a known-answer account (round 4): recorded and the lease released; the account's status is
- * untouched. The result shows the account as pending, as the reviewer saw it.
+ * untouched. The result shows the account as pending, as the reviewer saw it. Who may answer is the claim's rule
+ * (quarry_internal.review_block), asked under the account's lock: an admin may not (they set and see the answers), nor
+ * a reviewer whose answer stands (undo it to answer again). A repeated request id still gets its first result.
  */
 export async function decideGold(input: DecideInput): Promise<DecisionResult> {
   const reason = input.decision === 'reject' ? (input.reason ?? 'other') : null;
@@ -29,6 +31,17 @@ export async function decideGold(input: DecideInput): Promise<DecisionResult> {
     { userId: input.userId, nsid: input.nsid, decision: input.decision },
     async (tx) => {
       await lockAccount(tx, input.nsid, input.userId);
+      const [{ blocked }] = await tx.$queryRaw<{ blocked: string | null }[]>`
+        SELECT quarry_internal.review_block(a, ${input.userId}) AS blocked FROM accounts a WHERE a.nsid = ${input.nsid}`;
+      if (blocked === 'known_answer_admin')
+        throw new ForbiddenError(
+          'Admins do not answer known-answer accounts: they set the answer, and reviewers’ answers are scored against it',
+        );
+      if (blocked === 'answered')
+        throw new ConflictError(
+          'You have already answered this known-answer account; undo your answer to give another',
+          { code: 'answered' },
+        );
       await tx.accountDecision.create({
         data: {
           accountNsid: input.nsid,

@@ -155,9 +155,10 @@ export type LeaseState = {
   status: ReviewStatus;
   /**
    * Why the user may not take it now (quarry_internal.review_block): they made the first of its two reviews, it waits
-   * for an admin's adjudication, or they have answered it (a known-answer account: it still looks pending to them).
+   * for an admin's adjudication, they have answered it (a known-answer account: it still looks pending to them), or
+   * it is a known-answer account and they are an admin (admins set the answers; reviewers' answers are scored).
    */
-  waiting?: 'second_review' | 'adjudication' | 'answered';
+  waiting?: 'second_review' | 'adjudication' | 'answered' | 'known_answer_admin';
 };
 
 /**
@@ -181,7 +182,7 @@ export async function acquireLease(
       expiresAt: Date | null;
       status: ReviewStatus;
       holder: string | null;
-      blocked: 'answered' | 'decided' | 'second_review' | 'adjudication' | null;
+      blocked: 'answered' | 'decided' | 'second_review' | 'adjudication' | 'known_answer_admin' | null;
     }[]
   >`SELECT held, expires_at AS "expiresAt", status, holder, blocked
     FROM quarry_internal.take_lease(${nsid}, ${userId}, ${leaseMinutes * 60}::float8, ${keep}::text[], ${pageToken}::text)`;

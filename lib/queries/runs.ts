@@ -1,5 +1,6 @@
 // Pipeline runs as the Runs page and the CLI show them: per-stage progress with rate and ETA.
 import { db } from '../db.ts';
+import { finishingFigures, type FinishingFigures, type StageFinishing } from '../domain/stageFinishing.ts';
 
 export type StageProgress = {
   stage: string;
@@ -15,7 +16,13 @@ export type StageProgress = {
   batches: Record<'pending' | 'active' | 'done' | 'failed' | 'cancelled', number>;
   /** Items per second over the last minute while active, else over the stage's whole duration. */
   rate: number | null;
+  /** Time left for the batches; null once they are all in (a finishing step has its own, below). */
   etaSeconds: number | null;
+  /**
+   * While the stage is active with its batches all in, or its finishing step has noted progress: that step, as it
+   * last noted itself (`step`: null before its first note), with its figures.
+   */
+  finishing: (FinishingFigures & { step: StageFinishing | null }) | null;
 };
 
 export type RunView = {
@@ -99,6 +106,11 @@ async function stageProgress(runIds: string[]): Promise<Map<string, StageProgres
       rate = recent > 0 ? recent / Math.min(RECENT_SECONDS, elapsed) : s.done / elapsed;
     else if (elapsed > 0 && s.done > 0) rate = s.done / elapsed;
     const remaining = Math.max(0, s.total - s.done);
+    const step = (s.finishing ?? null) as StageFinishing | null;
+    const finishing =
+      s.status === 'active' && (step || (s.total > 0 && s.done + s.failed >= s.total))
+        ? { step, ...(step ? finishingFigures(step) : { percent: null, rate: null, etaSeconds: null }) }
+        : null;
     const list = out.get(s.runId) ?? [];
     list.push({
       stage: s.stage,
@@ -113,7 +125,8 @@ async function stageProgress(runIds: string[]): Promise<Map<string, StageProgres
       finishedAt: s.finishedAt?.toISOString() ?? null,
       batches,
       rate,
-      etaSeconds: s.status === 'active' && rate && rate > 0 ? remaining / rate : null,
+      etaSeconds: s.status === 'active' && !finishing && rate && rate > 0 ? remaining / rate : null,
+      finishing,
     });
     out.set(s.runId, list);
   }

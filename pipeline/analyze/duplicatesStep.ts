@@ -1,4 +1,5 @@
 // Duplicate step (global): loads every fetched photo's pHash as columns, clusters, and stores a verdict per photo.
+import type { DuplicatesProgress, DuplicatesStep } from '../../lib/domain/stageFinishing.ts';
 import {
   countDuplicatePending,
   getContentHashes,
@@ -122,6 +123,8 @@ export async function runDuplicates(
     buildIndex?: AnnBuilder;
     /** The near-duplicate search's progress (photos searched of those embedded since the last pass). */
     onClipProgress?: (p: PairPassProgress) => void;
+    /** The step's other counted parts (pixel checks of candidates, crops, verdicts written), for its stage's notes. */
+    onProgress?: (p: DuplicatesProgress) => void;
   } = {},
 ): Promise<DuplicatesSummary> {
   // The caller says which CLIP embeddings join (clipPairSource of its stage settings); none unless it does.
@@ -163,10 +166,19 @@ export async function runDuplicates(
       if (h) hashes.set(i, h);
     }
   }
-  const { kept, rejected } = await verifyPairs(candidates, (i) => hashes.get(i), { dataDir: s.dataDir });
+  const progress = (step: DuplicatesStep) => (done: number, total: number) =>
+    opts.onProgress?.({ step, done, total });
+  const { kept, rejected } = await verifyPairs(candidates, (i) => hashes.get(i), {
+    dataDir: s.dataDir,
+    onProgress: progress('pairs'),
+  });
   const joined = new UnionFind(cols.count);
   for (const [i, j] of kept) joined.union(i, j);
-  const verifiedCrops = await verifyCrops(crops.pairs, (i) => hashes.get(i), { dataDir: s.dataDir, joined });
+  const verifiedCrops = await verifyCrops(crops.pairs, (i) => hashes.get(i), {
+    dataDir: s.dataDir,
+    joined,
+    onProgress: progress('crops'),
+  });
   const cropPairs = verifiedCrops.kept.map(({ pair: [i, j, d] }): [number, number, number] => [i, j, d]);
   // Semantic pairs need no pixel verification: they are meant to catch what pixels miss (heavier edits, other crops).
   const semantic = source
@@ -205,7 +217,9 @@ export async function runDuplicates(
       pointers.set(m.index, cols.ids[c.canonical]);
     }
   }
+  const written = progress('results');
   for (let start = 0; start < cols.count; start += PAGE) {
+    written(start, cols.count);
     s.signal?.throwIfAborted();
     const rows: CheckResultRow[] = [];
     const ptr: { id: string; duplicateOf: string | null }[] = [];
@@ -216,6 +230,7 @@ export async function runDuplicates(
     await saveCheckResults(rows, s.runId);
     await saveDuplicatePointers(ptr);
   }
+  written(cols.count, cols.count);
   // Photos whose image could not be fetched cannot be compared: say so on the check, with the fetch error as evidence.
   let errors = 0;
   for (let after: string | null = null; ; ) {

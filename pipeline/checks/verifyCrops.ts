@@ -38,7 +38,14 @@ export type VerifiedCrop = { pair: CropPair; difference: number };
 export async function verifyCrops(
   pairs: CropPair[],
   contentHashOf: (i: number) => string | undefined,
-  opts: { dataDir?: string; threshold?: number; concurrency?: number; joined?: UnionFind } = {},
+  opts: {
+    dataDir?: string;
+    threshold?: number;
+    concurrency?: number;
+    joined?: UnionFind;
+    /** Candidates looked at so far of all (a finishing step's progress note). */
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<{ kept: VerifiedCrop[]; rejected: number; skipped: number }> {
   const threshold = opts.threshold ?? CROP_DIFF_THRESHOLD;
   const sorted = [...pairs].sort((p, q) => p[0] - q[0] || p[1] - q[1]);
@@ -53,7 +60,14 @@ export async function verifyCrops(
   };
   const joined = opts.joined;
   let skipped = 0;
-  const results = await mapPool(sorted, opts.concurrency ?? 4, async (pair): Promise<VerifiedCrop | null> => {
+  let done = 0;
+  opts.onProgress?.(0, sorted.length);
+  const results = await mapPool(sorted, opts.concurrency ?? 4, async (pair) => {
+    const r = await verifyOne(pair);
+    opts.onProgress?.(++done, sorted.length);
+    return r;
+  });
+  async function verifyOne(pair: CropPair): Promise<VerifiedCrop | null> {
     // Photos already in one cluster gain nothing from another pair: a group of copies of one photo brings
     // every pair of them (each variant's window meets each other's frame), and alignment is the costly part.
     if (joined && joined.find(pair[0]) === joined.find(pair[1])) {
@@ -76,7 +90,7 @@ export async function verifyCrops(
     if (difference > threshold) return null;
     joined?.union(pair[0], pair[1]);
     return { pair, difference };
-  });
+  }
   const kept = results.filter((r): r is VerifiedCrop => r !== null);
   return { kept, rejected: pairs.length - kept.length - skipped, skipped };
 }

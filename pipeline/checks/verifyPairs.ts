@@ -47,7 +47,13 @@ export function blockDifference(a: Uint8Array, b: Uint8Array): number {
 export async function verifyPairs<P extends [number, number, number]>(
   pairs: P[],
   contentHashOf: (i: number) => string | undefined,
-  opts: { dataDir?: string; threshold?: number; concurrency?: number } = {},
+  opts: {
+    dataDir?: string;
+    threshold?: number;
+    concurrency?: number;
+    /** Pairs compared so far of all (a finishing step's progress note). */
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<{ kept: P[]; rejected: number }> {
   const threshold = opts.threshold ?? PIXEL_DIFF_THRESHOLD;
   const cache = new Map<string, Promise<Uint8Array | null>>();
@@ -56,12 +62,18 @@ export async function verifyPairs<P extends [number, number, number]>(
     if (!g) cache.set(hash, (g = thumbGrey(hash, opts.dataDir)));
     return g;
   };
+  let done = 0;
+  opts.onProgress?.(0, pairs.length);
   const ok = await mapPool(pairs, opts.concurrency ?? 4, async ([i, j]) => {
     const a = contentHashOf(i);
     const b = contentHashOf(j);
-    if (!a || !b || a === b) return true;
-    const [ga, gb] = await Promise.all([grey(a), grey(b)]);
-    return !ga || !gb || blockDifference(ga, gb) <= threshold;
+    let same = true;
+    if (a && b && a !== b) {
+      const [ga, gb] = await Promise.all([grey(a), grey(b)]);
+      same = !ga || !gb || blockDifference(ga, gb) <= threshold;
+    }
+    opts.onProgress?.(++done, pairs.length);
+    return same;
   });
   const kept = pairs.filter((_, k) => ok[k]);
   return { kept, rejected: pairs.length - kept.length };

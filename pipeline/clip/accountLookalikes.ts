@@ -11,6 +11,8 @@ import {
 import { NotFoundError } from '../../lib/errors.ts';
 import { dataDir } from '../../lib/settings.ts';
 import { dot, searchRows } from './annPairs.ts';
+import { clipConfig } from './config.ts';
+import { unfitInstalledModel } from './status.ts';
 import { toIndexSpace } from './annProjection.ts';
 import { viewSavedAnnIndex } from './annSaved.ts';
 import { decodeFloat16 } from './float16.ts';
@@ -30,6 +32,8 @@ export const LOOKALIKES_PER_PHOTO = 3;
 
 export type LookalikePair = { photo: NeighbourCard; other: NeighbourCard; similarity: number };
 export type AccountLookalikes =
+  /** The installed model declares its embeddings unfit for similarity (`model`: its name), and no fit model's index answers. */
+  | { status: 'unfit'; model: string }
   | { status: 'no-index' }
   | {
       status: 'ok';
@@ -47,11 +51,17 @@ export type AccountLookalikes =
 /** Throws NotFoundError for an account that does not exist. */
 export async function findAccountLookalikes(
   nsid: string,
-  opts: { sample?: number; dir?: string } = {},
+  opts: { sample?: number; dir?: string; modelDir?: string } = {},
 ): Promise<AccountLookalikes> {
   const accountPhotos = await countAccountPhotos(nsid);
   if (accountPhotos === null) throw new NotFoundError(`No account ${nsid}`);
   const saved = viewSavedAnnIndex(opts.dir ?? dataDir());
+  // An installed model whose embeddings mean nothing for similarity: say so, not that an index is missing (the clip
+  // stage never builds one for it) nor that embeddings are (they may well exist). An older fit model's index still
+  // answers below, and the page names its model.
+  const unfit = unfitInstalledModel(opts.modelDir ?? clipConfig().modelDir);
+  if (unfit && (!saved || saved.meta.modelKey === unfit.modelKey))
+    return { status: 'unfit', model: unfit.name };
   if (!saved) return { status: 'no-index' };
   const { index, keys, meta } = saved;
   const sampleLimit = opts.sample ?? LOOKALIKE_SAMPLE;
@@ -69,6 +79,7 @@ export async function findAccountLookalikes(
     searched: mine.length,
     sampleLimit,
   };
+  if (mine.length === 0 && unfit) return { status: 'unfit', model: unfit.name };
   if (mine.length === 0 || index.size() < 2) return { ...base, pairs: [] };
 
   const queries = new Float32Array(mine.length * dims);

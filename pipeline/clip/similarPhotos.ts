@@ -8,24 +8,42 @@ import {
 import { dataDir } from '../../lib/settings.ts';
 import { viewSavedAnnIndex } from './annSaved.ts';
 import { dot, searchRows } from './annPairs.ts';
+import { clipConfig } from './config.ts';
 import { projectionOf, toIndexSpace } from './annProjection.ts';
 import { decodeFloat16 } from './float16.ts';
 import { similarPhotos } from './similarity.ts';
+import { unfitInstalledModel } from './status.ts';
 
 export type SimilarPhoto = NeighbourCard & { similarity: number };
 export type SimilarPhotos = {
   model: string | null;
-  source: 'index' | 'exact' | 'none';
+  /**
+   * `unfit`: the installed model's manifest declares its embeddings unfit for similarity, and the photo has none of
+   * another model's to search by (`model` is then the installed one's name); `none`: no embedding yet.
+   */
+  source: 'index' | 'exact' | 'none' | 'unfit';
   neighbours: SimilarPhoto[];
 };
 
 /**
  * The k photos most similar to `photoId` by CLIP embedding (same model), best first, each with its exact cosine.
  * Through the index when one of the photo's model is saved (a few milliseconds at 1M photos), else by an exact scan
- * (fine below ~100k photos, before the first clip run has saved an index).
+ * (fine below ~100k photos, before the first clip run has saved an index). Never by the embeddings of an installed
+ * model that declares them unfit for similarity: their neighbours would mean nothing (the test model's put any two
+ * screenshots of one layout at cosine ≥ 0.998).
  */
-export async function findSimilarPhotos(photoId: string, k = 12, dir = dataDir()): Promise<SimilarPhotos> {
+export async function findSimilarPhotos(
+  photoId: string,
+  k = 12,
+  dir = dataDir(),
+  modelDir = clipConfig().modelDir,
+): Promise<SimilarPhotos> {
   const target = await getEmbedding(photoId);
+  const unfit = unfitInstalledModel(modelDir);
+  // An older, fit model's embedding still answers; none, or the unfit model's own, would not (running the clip stage
+  // with this model would not change that, so "no embedding yet" would mislead).
+  if (unfit && (!target || target.model === unfit.modelKey))
+    return { model: unfit.name, source: 'unfit', neighbours: [] };
   if (!target) return { model: null, source: 'none', neighbours: [] };
   const query = decodeFloat16(target.vector);
   const viewed = viewSavedAnnIndex(dir);

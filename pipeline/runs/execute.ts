@@ -1,4 +1,5 @@
 // Runs one attempt of a batch job that pg-boss handed this worker, and records its outcome for the Runs page.
+import type { StageFinishing } from '../../lib/domain/stageFinishing.ts';
 import type { JobWithMetadata } from 'pg-boss';
 import { foldAccountCheckCounts } from '../../lib/queries/checkCounts.ts';
 import { refreshFlagScores } from '../../lib/queries/flagScores.ts';
@@ -57,7 +58,8 @@ export async function executeJob(
     })) as { affected: number };
     if (!affected) lost.abort(new LeaseLostError());
   };
-  const note = (message: string) => noteStage(run.id, batch.stage, message);
+  const note = (message: string, finishing?: StageFinishing) =>
+    noteStage(run.id, batch.stage, message, finishing ?? null);
   const ctx: BatchContext = { runId: run.id, config: run.config, signal, heartbeat: beat, note };
   try {
     if (!adapter) throw new Error(`Stage "${batch.stage}" is not available in this worker`);

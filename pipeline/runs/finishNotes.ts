@@ -1,44 +1,53 @@
 // A duplicates finishing step's progress as stage notes (Runs page, CLI): the index build it waits for, then the
-// near-duplicate search's counts, rate and ETA, as the stages' own progress shows them.
+// near-duplicate search's counts, rate and ETA, as the stages' own progress shows them. Each note carries its figures
+// (run_stages.finishing), from which the Runs page and the CLI show the step as a phase of its own.
+import type { DuplicatesProgress, StageFinishing } from '../../lib/domain/stageFinishing.ts';
 import type { PairPassProgress } from '../clip/pairPass.ts';
 import { describeBuildWait, type AnnBuildWait } from './annBuildWait.ts';
-import { formatDuration } from './describe.ts';
-
-const n = (v: number) => v.toLocaleString('en-US');
-
-export function formatPairProgress(p: PairPassProgress, seconds: number): string {
-  const rate = seconds > 0 ? p.searched / seconds : 0;
-  const parts = [`near-duplicates: ${n(p.searched)}/${n(p.total)} new photos searched`];
-  if (p.total > 0) parts.push(`${((100 * p.searched) / p.total).toFixed(1)}%`);
-  if (rate > 0)
-    parts.push(
-      `${rate.toFixed(rate < 10 ? 2 : 0)}/s`,
-      `ETA ${formatDuration((p.total - p.searched) / rate)}`,
-    );
-  parts.push(`${n(p.pairs)} new pairs`);
-  return parts.join(' · ');
-}
+import { describeFinishing } from './describe.ts';
 
 /** Notes at most every `everyMs` (the last of a search always), so a 10M pass writes a line every few seconds, not per block. */
-export function finishNotes(note: (m: string) => Promise<void>, everyMs = 5000) {
+export function finishNotes(note: (m: string, finishing?: StageFinishing) => Promise<void>, everyMs = 5000) {
   let last = 0;
-  let started = 0;
+  let started = new Date().toISOString();
+  let step: DuplicatesProgress['step'] | null = null;
+  let stepStarted = started;
   let sent = false;
-  const send = (m: string, force = false) => {
+  let queue: Promise<void> = Promise.resolve();
+  const send = (f: StageFinishing, force = false) => {
     if (!force && Date.now() - last < everyMs) return Promise.resolve();
     last = Date.now();
     sent = true;
-    return note(m).catch(() => {});
+    // In order: progress callbacks do not wait for their note, and two writes in flight could land swapped.
+    queue = queue.then(() => note(describeFinishing(f), f).catch(() => {}));
+    return queue;
   };
   return {
     /** The step's outcome replaces its last progress line (a step that noted nothing leaves the stage's note alone). */
     finish: async (outcome: string) => {
+      await queue;
       if (sent) await note(outcome).catch(() => {});
     },
-    onWait: (w: AnnBuildWait) => send(describeBuildWait(w), true),
+    /** The duplicate step's own parts; each starts its own clock (their items take very different times). */
+    onDuplicates: (p: DuplicatesProgress) => {
+      if (p.total === 0) return; // nothing to count in this part
+      if (p.step !== step || p.done === 0) {
+        step = p.step;
+        stepStarted = new Date().toISOString();
+      }
+      void send(
+        { phase: 'duplicates', ...p, startedAt: stepStarted, notedAt: new Date().toISOString() },
+        p.done === 0 && p.total > 0,
+      );
+    },
+    onWait: (w: AnnBuildWait) =>
+      send({ phase: 'index-build', message: describeBuildWait(w), notedAt: new Date().toISOString() }, true),
     onProgress: (p: PairPassProgress) => {
-      if (p.searched === 0) started = Date.now();
-      void send(formatPairProgress(p, (Date.now() - started) / 1000), p.searched === p.total);
+      if (p.searched === 0) started = new Date().toISOString();
+      void send(
+        { phase: 'near-duplicates', ...p, startedAt: started, notedAt: new Date().toISOString() },
+        p.searched === p.total,
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
 // The contract between the job framework and a pipeline stage: plan batches, run one batch, optionally finish up.
+import type { StageFinishing } from '../../lib/domain/stageFinishing.ts';
 import type { FailureTally } from '../../lib/domain/failureTally.ts';
 import type { ResolvedRunConfig } from './config.ts';
 
@@ -16,9 +17,10 @@ export type BatchContext = {
   heartbeat: () => Promise<void>;
   /**
    * Shows a line on the stage where the Runs page and the CLI show its notes (a finishing step's progress: counts,
-   * rate, ETA; what it waits for). Callers keep it to a few a minute.
+   * rate, ETA; what it waits for), with those figures as `finishing` (see finishNotes). Callers keep it to a few a
+   * minute.
    */
-  note: (message: string) => Promise<void>;
+  note: (message: string, finishing?: StageFinishing) => Promise<void>;
 };
 
 /** Per-item failures are data: the one tally shape (lib/domain/failureTally.ts); a batch with none may leave the kinds out. */

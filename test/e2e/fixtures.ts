@@ -16,6 +16,12 @@ export function e2eState(): { databaseUrl: string; dataDir: string } {
   return JSON.parse(readFileSync(e2eStateFile(), 'utf8'));
 }
 
+/**
+ * CLIP_MODEL_DIR of the e2e server: empty (no model installed, as the runs spec expects) unless a spec installs one
+ * for its own tests and removes it after.
+ */
+export const e2eClipModelDir = (dataDir: string) => path.join(dataDir, 'models', 'clip');
+
 export const E2E_USERS = {
   admin: { email: 'admin@e2e.test', password: 'Admin-password-1', name: 'E2E Admin' },
   reviewer: { email: 'reviewer@e2e.test', password: 'Reviewer-password-1', name: 'E2E Reviewer' },

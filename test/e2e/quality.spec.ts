@@ -169,8 +169,38 @@ test('a known-answer account looks like any other to a reviewer, scores them, an
       d.round,
     ]),
   ).toEqual([[E2E_USERS.reviewer.name, 'approve', 4]]);
+  // A second answer from the same reviewer is refused, through the API too (the page no longer leases it to them).
+  const again = await reviewer.request.post(
+    `/api/accounts/${encodeURIComponent(GOLD_ACCOUNT.nsid)}/decisions`,
+    {
+      data: { decision: 'reject', reason: 'watermarks', requestId: requestId(), expectedStatus: 'pending' },
+    },
+  );
+  expect(again.status()).toBe(409);
+  expect((await again.json()).error.message).toMatch(/already answered this known-answer account/);
+
+  // An admin is not offered it (they set and see the answer), and the API refuses them.
   await admin.goto(url(GOLD_ACCOUNT.nsid));
   await expect(admin.getByTestId('review-status')).toHaveText('pending');
+  await expect(
+    admin.getByText('A known-answer account: reviewers’ answers are scored against the answer below'),
+  ).toBeVisible();
+  await expect(admin.getByRole('button', { name: 'Approve (A)' })).toBeDisabled();
+  await expect(admin.getByRole('button', { name: 'Reject (R)' })).toBeDisabled();
+  await admin.keyboard.press('a');
+  await shoot(admin, 'gold-admin');
+  const byAdmin = await admin.request.post(
+    `/api/accounts/${encodeURIComponent(GOLD_ACCOUNT.nsid)}/decisions`,
+    {
+      data: { decision: 'approve', requestId: requestId(), expectedStatus: 'pending' },
+    },
+  );
+  expect(byAdmin.status()).toBe(403);
+  expect((await byAdmin.json()).error.message).toMatch(/^Admins do not answer known-answer accounts/);
+  const after = (
+    await (await admin.request.get(`/api/accounts/${encodeURIComponent(GOLD_ACCOUNT.nsid)}/decisions`)).json()
+  ).data;
+  expect(after).toHaveLength(1);
   await admin.goto('/quality');
   const row = admin
     .getByRole('table', { name: 'Accuracy on known answers' })

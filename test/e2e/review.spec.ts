@@ -261,3 +261,43 @@ test('a toast’s Undo takes the decision back, and an unknown account says so w
   await expect(page.getByRole('alert').filter({ hasText: 'not found' })).toBeVisible();
   await expect(page.getByText('All decisions saved')).toHaveCount(0);
 });
+
+test('an Undo toast goes once its decision is undone, and an undo that finds nothing says so where the toast was', async ({
+  page,
+}) => {
+  await signIn(page, 'reviewer');
+  const first = await startReviewing(page);
+  decided(first);
+  await page.keyboard.press('a');
+  await nextAccount(page, first);
+  const approved = page.getByTestId('toast').filter({ hasText: /^Approved/ });
+  await expect(approved.getByRole('button', { name: 'Undo' })).toBeVisible();
+
+  // Z undoes it: the toast's Undo is no longer offered (it would only fail with "Nothing to undo").
+  await page.keyboard.press('z');
+  await expect.poll(() => nsidOf(page)).toBe(first);
+  await expect(page.getByTestId('toast').filter({ hasText: /^Undone:/ })).toBeVisible();
+  // Gone with the undo, not at the end of its 8 s life (which a default wait would outlast).
+  await expect(approved).toHaveCount(0, { timeout: 1000 });
+
+  // Decided again, then undone elsewhere (another tab): the toast's Undo now fails, and says why in its place.
+  await expect(page.getByRole('button', { name: 'Approve (A)' })).toBeEnabled();
+  await page.keyboard.press('a');
+  await nextAccount(page, first);
+  await expect(approved.getByRole('button', { name: 'Undo' })).toBeVisible();
+  const [mine] = await history(page, first);
+  expect(mine.decision).toBe('approve');
+  const elsewhere = await page.request.post('/api/accounts/undo', {
+    data: { requestId: `e2e-undo-${randomUUID()}`, decisionId: mine.id },
+  });
+  expect(elsewhere.ok()).toBe(true);
+  await approved.getByRole('button', { name: 'Undo' }).click();
+  const failed = page.getByTestId('toast').filter({ hasText: /^Undo failed for / });
+  await expect(failed).toContainText('Nothing to undo (it was already undone)');
+  await expect(approved).toHaveCount(0, { timeout: 1000 });
+  await expect(page.getByTestId('toast').getByRole('button', { name: 'Undo' })).toHaveCount(0);
+  for (const width of [1280, 1440, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    await screenshot(page, `undo-failed-toast-${width}`);
+  }
+});

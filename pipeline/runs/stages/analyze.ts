@@ -95,6 +95,7 @@ export const analyzeStage: StageAdapter = {
       force: run.config.regroupDuplicates,
       buildIndex: annBuilder(runSettings(), notes.onWait),
       onClipProgress: notes.onProgress,
+      onProgress: notes.onDuplicates,
     });
     const note = r.skipped
       ? 'duplicates already current'

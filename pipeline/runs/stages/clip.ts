@@ -75,6 +75,7 @@ export const clipStage: StageAdapter = {
         force: embedded || run.config.regroupDuplicates,
         buildIndex: annBuilder(runSettings(), notes.onWait),
         onClipProgress: notes.onProgress,
+        onProgress: notes.onDuplicates,
       },
     );
     const found = `${r.duplicates} duplicates in ${r.clusters} clusters`;

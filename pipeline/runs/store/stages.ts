@@ -1,4 +1,5 @@
 // Run and stage rows under lock: progress counters, and advancing a run when a stage's last batch ends.
+import type { StageFinishing } from '../../../lib/domain/stageFinishing.ts';
 import type { PgBoss } from 'pg-boss';
 import { runsPool, type Tx } from '../pool.ts';
 import type { RunSettings } from '../settings.ts';
@@ -77,11 +78,19 @@ export async function setRun(
   );
 }
 
-/** A line on the stage for the Runs page and the CLI (they show it as the stage's last note); no lock: it only informs. */
-export async function noteStage(runId: string, stage: string, message: string): Promise<void> {
+/**
+ * A line on the stage for the Runs page and the CLI (they show it as the stage's last note), with the finishing step's
+ * figures when it is one of its progress notes (any other note clears them); no lock: it only informs.
+ */
+export async function noteStage(
+  runId: string,
+  stage: string,
+  message: string,
+  finishing: StageFinishing | null = null,
+): Promise<void> {
   await runsPool().query(
-    'UPDATE run_stages SET last_error = $3, updated_at = now() WHERE run_id = $1 AND stage = $2',
-    [runId, stage, message.slice(0, 2000)],
+    'UPDATE run_stages SET last_error = $3, finishing = $4::jsonb, updated_at = now() WHERE run_id = $1 AND stage = $2',
+    [runId, stage, message.slice(0, 2000), finishing ? JSON.stringify(finishing) : null],
   );
 }
 

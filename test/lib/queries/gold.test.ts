@@ -97,4 +97,39 @@ describe('known-answer accounts', () => {
       ['alice', 1, 1],
     ]);
   });
+
+  it('refuses a second standing answer from the same reviewer, and any answer from an admin', async () => {
+    await acquireLease(nsids[5], alice, 10);
+    const answer = {
+      nsid: nsids[5],
+      userId: alice,
+      decision: 'approve' as const,
+      expectedStatus: 'pending' as const,
+    };
+    const first = await decideAccount({ ...answer, requestId: 'gold-first' });
+    // The same request again (a retry) is the first answer, not a refusal.
+    expect((await decideAccount({ ...answer, requestId: 'gold-first' })).decision.id).toBe(first.decision.id);
+    await expect(decide(nsids[5], alice, 'reject', 'watermarks')).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/already answered this known-answer account/),
+    });
+    const admin = await db().user.create({
+      data: { email: 'root@t.test', name: 'root', passwordHash: 'x', role: 'admin' },
+    });
+    await expect(decide(nsids[5], admin.id, 'approve')).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringMatching(/Admins do not answer known-answer accounts/),
+    });
+    // Nor is it offered to them: no lease, and the claim never serves it (rate 1 falls through to the queue).
+    expect(await acquireLease(nsids[5], admin.id, 10)).toMatchObject({
+      held: false,
+      waiting: 'known_answer_admin',
+    });
+    expect((await claimNextAccount(admin.id, 'rank', { topN: 6, leaseMinutes: 10, goldRate: 1 }))?.nsid).toBe(
+      nsids[0],
+    );
+    const answers = await db().accountDecision.findMany({ where: { accountNsid: nsids[5], round: 4 } });
+    expect(answers.map((a) => [a.userId, a.decision])).toEqual([[alice, 'approve']]);
+    expect((await goldAccuracy()).reviewers.map((s) => [s.name, s.accuracy.n])).toEqual([['alice', 1]]);
+  });
 });

@@ -82,8 +82,18 @@ describe('CLIP pairs in the duplicate clusters', () => {
       model: 'other@ffff',
     });
 
-    const hashesOnly = await runDuplicates(resolveSettings({ clipPairs: null, dataDir: tmp }));
+    // Its counted parts reach the stage's notes (the Runs page's finishing phase): every photo's verdict written.
+    const progress: { step: string; done: number; total: number }[] = [];
+    const hashesOnly = await runDuplicates(resolveSettings({ clipPairs: null, dataDir: tmp }), {
+      onProgress: (p) => progress.push(p),
+    });
     expect(hashesOnly.duplicates).toBe(0);
+    expect(progress.filter((p) => p.step === 'results').at(-1)).toEqual({
+      step: 'results',
+      done: 4,
+      total: 4,
+    });
+    expect(progress.find((p) => p.step === 'pairs')).toMatchObject({ done: 0 });
 
     const s = resolveSettings({ clipPairs: { modelKey: MODEL, threshold: 0.95 }, dataDir: tmp });
     const summary = await runDuplicates(s);
@@ -192,10 +202,12 @@ describe('the clip run stage', () => {
       await db().runStage.update({ where: { id: stage.id }, data: { done: 2 } });
       const r = await clipStage.after!({ id: run.id, config }, ctx);
       expect(r).toMatchObject({ note: '1 CLIP pairs at cosine ≥ 0.95: 1 duplicates in 1 clusters' });
-      // Its progress reached the stage's line as the search went (new photos searched of those to search), and the
+      // Its progress reached the stage's line as the search went (its last: every new photo searched, and what follows), and the
       // outcome replaced it at the end.
       expect(
-        notes.some((n) => /^near-duplicates: 2\/2 new photos searched · 100\.0% · .*1 new pairs$/.test(n)),
+        notes.includes(
+          'near-duplicates: all 2 new photos searched, 1 new pairs; scoring stranded photos and updating duplicate clusters',
+        ),
       ).toBe(true);
       expect(notes.at(-1)).toBe(r?.note);
       expect((await duplicateResults()).get('101')).toMatchObject({

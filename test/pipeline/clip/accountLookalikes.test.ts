@@ -9,6 +9,8 @@ import { NotFoundError } from '../../../lib/errors.ts';
 import { findAccountLookalikes, LOOKALIKE_SAMPLE } from '../../../pipeline/clip/accountLookalikes.ts';
 import { syncAnnIndex } from '../../../pipeline/clip/annIndex.ts';
 import { encodeFloat16 } from '../../../pipeline/clip/float16.ts';
+import { combinedHash, MANIFEST_FILE, TEXT_FILE, VISION_FILE } from '../../../pipeline/clip/modelDir.ts';
+import { findSimilarPhotos } from '../../../pipeline/clip/similarPhotos.ts';
 import { useTestDatabase } from '../../helpers/db.ts';
 
 useTestDatabase();
@@ -104,5 +106,77 @@ describe('similar photos in other accounts', () => {
 
   it('refuses an account that does not exist', async () => {
     await expect(findAccountLookalikes('nobody@N01', { dir: tmp })).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+/** An installed model directory whose manifest says `nearDuplicates` (its files are placeholders: only the manifest is read). */
+function installModel(name: string, nearDuplicates: boolean): { dir: string; modelKey: string } {
+  const dir = fs.mkdtempSync(path.join(tmp, 'model-'));
+  fs.mkdirSync(path.join(dir, 'onnx'));
+  const files: Record<string, { sha256: string; bytes: number }> = {};
+  for (const f of [VISION_FILE, TEXT_FILE, 'vocab.json', 'merges.txt']) {
+    fs.writeFileSync(path.join(dir, f), 'x');
+    files[f] = { sha256: f.padEnd(64, '0'), bytes: 1 };
+  }
+  const hash = combinedHash(files);
+  fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ name, hash, nearDuplicates, files }));
+  return { dir, modelKey: `${name}@${hash}` };
+}
+
+describe('similar photos with an installed model whose embeddings are unfit for similarity', () => {
+  it('says the installed model is unfit, not that an index or embeddings are missing', async () => {
+    const unfit = installModel('test-clip', false);
+    const none = fs.mkdtempSync(path.join(tmp, 'none-'));
+    // No index saved (the clip stage never builds one for such a model), and an account with no embedding: both unfit.
+    expect(await findAccountLookalikes('mine@N01', { dir: none, modelDir: unfit.dir })).toEqual({
+      status: 'unfit',
+      model: 'test-clip',
+    });
+    expect(await findAccountLookalikes('empty@N01', { dir: tmp, modelDir: unfit.dir })).toEqual({
+      status: 'unfit',
+      model: 'test-clip',
+    });
+    // The drawer: a photo without an embedding, and one with an embedding of the unfit model itself.
+    expect(await findSimilarPhotos('900', 5, none, unfit.dir)).toMatchObject({
+      source: 'exact',
+      model: MODEL,
+    });
+    await db().account.create({ data: { nsid: 'demo@N01' } });
+    await addPhoto('960', 'demo@N01', '2022-01-01', axis(7));
+    await db().photoEmbedding.update({ where: { photoId: '960' }, data: { model: unfit.modelKey } });
+    expect(await findSimilarPhotos('960', 5, none, unfit.dir)).toEqual({
+      model: 'test-clip',
+      source: 'unfit',
+      neighbours: [],
+    });
+    await db().photo.create({
+      data: {
+        id: '961',
+        ownerNsid: 'demo@N01',
+        secret: 's',
+        server: '1',
+        license: 9,
+        dateUpload: new Date(),
+      },
+    });
+    expect((await findSimilarPhotos('961', 5, none, unfit.dir)).source).toBe('unfit');
+
+    // An older, fit model's saved index and embeddings still answer, naming their model.
+    const r = await findAccountLookalikes('mine@N01', { dir: tmp, modelDir: unfit.dir });
+    expect(r).toMatchObject({ status: 'ok', model: MODEL });
+    expect((await findSimilarPhotos('900', 5, tmp, unfit.dir)).source).toBe('index');
+  });
+
+  it('keeps the other states apart when the installed model is fit', async () => {
+    const fit = installModel('real-clip', true);
+    const none = fs.mkdtempSync(path.join(tmp, 'none-'));
+    expect(await findAccountLookalikes('mine@N01', { dir: none, modelDir: fit.dir })).toEqual({
+      status: 'no-index',
+    });
+    expect(await findAccountLookalikes('empty@N01', { dir: tmp, modelDir: fit.dir })).toMatchObject({
+      status: 'ok',
+      searched: 0,
+    });
+    expect((await findSimilarPhotos('961', 5, tmp, fit.dir)).source).toBe('none');
   });
 });

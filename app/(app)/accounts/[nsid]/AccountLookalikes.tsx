@@ -10,6 +10,7 @@ import { CosineCutoff } from '@/components/review/CosineCutoff';
 import { IndexBuildNotice } from '@/components/runs/IndexBuildNotice';
 import { newRequestId } from '@/components/review/requestId';
 import { Thumb } from '@/components/review/Thumb';
+import { UnfitModelNotice } from '@/components/review/UnfitModelNotice';
 import { useToast } from '@/components/ui/Toaster';
 import type { AccountLookalikes as Lookalikes, LookalikePair } from '@/pipeline/clip/accountLookalikes';
 
@@ -46,10 +47,13 @@ export function AccountLookalikes({ nsid, onOpen }: { nsid: string; onOpen: (pho
         </h2>
       </summary>
       <section aria-labelledby={`${id}-title`} className="mt-2 space-y-2">
-        <div className="flex flex-wrap items-center justify-between gap-2">
-          <p className="text-slate-600">{data && data.searched > 0 ? summaryLine(data) : '\u00a0'}</p>
-          <CosineCutoff id={`${id}-cutoff`} value={cutoff} onChange={setCutoff} />
-        </div>
+        {/* Nothing to summarise or filter when the installed model's embeddings are not searched at all. */}
+        {query.data?.status !== 'unfit' && (
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <p className="text-slate-600">{data && data.searched > 0 ? summaryLine(data) : '\u00a0'}</p>
+            <CosineCutoff id={`${id}-cutoff`} value={cutoff} onChange={setCutoff} />
+          </div>
+        )}
         {open && <IndexBuildNotice />}
         {query.isLoading && (
           <p role="status" className="text-slate-500">
@@ -64,6 +68,7 @@ export function AccountLookalikes({ nsid, onOpen }: { nsid: string; onOpen: (pho
             </button>
           </div>
         )}
+        {query.data?.status === 'unfit' && <UnfitModelNotice model={query.data.model} />}
         {query.data?.status === 'no-index' && (
           <p className="text-slate-600">
             The nearest-neighbour index of CLIP embeddings is not built yet. The CLIP stage builds it when it

@@ -12,6 +12,7 @@ import { useLastDecisionQuery } from '@/components/hooks/useLastDecisionQuery';
 import { useNextAccountQuery } from '@/components/hooks/useNextAccountQuery';
 import { useReleaseLeasesOnLeave } from '@/components/hooks/useReleaseLeasesOnLeave';
 import { useUndoDecisionMutation } from '@/components/hooks/useUndoDecisionMutation';
+import { ApiError } from '@/components/hooks/fetchJson';
 import { PhotoDrawer } from '@/components/review/PhotoDrawer';
 import { newRequestId } from '@/components/review/requestId';
 import { ShortcutsDialog } from '@/components/review/ShortcutsDialog';
@@ -30,7 +31,7 @@ import { KnownAnswer } from './KnownAnswer';
 import { SendBack } from './SendBack';
 import { useReviewShortcuts } from './useReviewShortcuts';
 import { useUnsavedGuard } from '@/components/review/useUnsavedGuard';
-import { useToast } from '@/components/ui/Toaster';
+import { useDismissToast, useToast } from '@/components/ui/Toaster';
 
 const SHORTCUTS = [
   { keys: 'A', action: 'Approve the account' },
@@ -45,6 +46,11 @@ const SHORTCUTS = [
 
 type Sent = { nsid: string; label: string; done: Promise<DecisionResult | null> };
 type Notice = { kind: 'error' | 'info'; text: ReactNode; nsid?: string } | null;
+
+/** The toast confirming decision `id`, with its Undo: closed once that decision is undone or cannot be any more. */
+const decisionToast = (id: string) => `decision:${id}`;
+/** Where Z's outcome shows when it undid nothing: one toast, replaced by the next press, not a pile. */
+const UNDO_FEEDBACK = 'undo-feedback';
 
 function nsidFromPath(path: string): string {
   return decodeURIComponent(path.split('/')[2] ?? '');
@@ -118,6 +124,7 @@ export function AccountReview({
   const undo = useUndoDecisionMutation();
   const last = useLastDecisionQuery();
   const toast = useToast();
+  const dismissToast = useDismissToast();
 
   useEffect(() => {
     advancing.current = false;
@@ -244,6 +251,7 @@ export function AccountReview({
     void done.then((result) => {
       if (!result) return;
       toast({
+        key: decisionToast(result.decision.id),
         text: (
           <>
             {decision === 'approve' ? 'Approved' : `Rejected (${rejectReasonLabel(reason)})`}{' '}
@@ -269,18 +277,36 @@ export function AccountReview({
     } else void claimAndGo('push');
   }
 
-  const undone = (label: string) => ({
+  // Whatever the outcome, decision `decisionId` is no longer undoable: its toast's Undo goes, and the outcome shows in
+  // the same corner (a failure too: it used to appear only at the top of the page while the stale Undo stayed).
+  const undone = (label: string, decisionId: string) => ({
     // An earlier decision may stand again (someone else's before the one undone): say which status it is back to.
-    onSuccess: (r: DecisionResult) =>
+    onSuccess: (r: DecisionResult) => {
+      dismissToast(decisionToast(decisionId));
       toast({
         kind: 'info' as const,
+        key: UNDO_FEEDBACK,
         text: (
           <>
             Undone: <bdi className="font-medium">{label}</bdi> is {r.account.reviewStatus} again
           </>
         ),
-      }),
-    onError: (e: Error) => setNotice({ kind: 'error', text: `Undo failed: ${e.message}` }),
+      });
+    },
+    onError: (e: Error) => {
+      dismissToast(decisionToast(decisionId));
+      void qc.invalidateQueries({ queryKey: ['lastDecision'] });
+      toast({
+        kind: 'error',
+        key: UNDO_FEEDBACK,
+        text: (
+          <>
+            Undo failed for <bdi className="font-medium">{label}</bdi>: {e.message}
+            {isNothingToUndo(e) ? ' (it was already undone)' : ''}
+          </>
+        ),
+      });
+    },
   });
 
   async function undoSent(local: Sent) {
@@ -292,7 +318,7 @@ export function AccountReview({
     if (!result) return; // it never landed, so there is nothing to undo
     undo.mutate(
       { requestId: newRequestId(), decisionId: result.decision.id, nsid: local.nsid },
-      undone(local.label),
+      undone(local.label, result.decision.id),
     );
   }
 
@@ -301,12 +327,23 @@ export function AccountReview({
     const local = sent.current.pop();
     if (local) {
       await undoSent(local);
-    } else if (last.data) {
-      const target = last.data.accountNsid;
-      goTo(target);
-      setArrivedByQueue(false);
-      undo.mutate({ requestId: newRequestId(), decisionId: last.data.id, nsid: target }, undone(target));
+      return;
     }
+    // Not one of this page's decisions: the server's newest standing one, asked afresh (the cached one may be the
+    // decision just undone, whose undo would only fail).
+    const fresh = (await last.refetch()).data ?? null;
+    if (!fresh) {
+      toast({
+        kind: 'info',
+        key: UNDO_FEEDBACK,
+        text: 'Nothing to undo: you have no decision that still stands.',
+      });
+      return;
+    }
+    const target = fresh.accountNsid;
+    goTo(target);
+    setArrivedByQueue(false);
+    undo.mutate({ requestId: newRequestId(), decisionId: fresh.id, nsid: target }, undone(target, fresh.id));
   }
 
   const photos = data?.photos ?? [];
@@ -449,4 +486,9 @@ export function AccountReview({
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} shortcuts={SHORTCUTS} />
     </div>
   );
+}
+
+/** The server found no standing decision to undo (404 "Nothing to undo"): it was undone already. */
+function isNothingToUndo(e: Error): boolean {
+  return e instanceof ApiError && e.status === 404;
 }

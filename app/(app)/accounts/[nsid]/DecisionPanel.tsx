@@ -28,6 +28,8 @@ const WAITING: Record<NonNullable<LeaseState['waiting']>, string> = {
   second_review: 'You made the first of this account’s two reviews; a second reviewer decides it blind.',
   adjudication: 'Its two reviews disagree: an admin adjudicates it on the Review quality page.',
   answered: 'You have already decided this account: your decision is under History.',
+  known_answer_admin:
+    'A known-answer account: reviewers’ answers are scored against the answer below, so admins do not answer it.',
 };
 
 const STATUS = {
