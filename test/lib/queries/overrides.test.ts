@@ -132,4 +132,35 @@ describe('check review', () => {
     ]);
     expect(await db().override.count({ where: { requestId: { startsWith: 'r-race:' } } })).toBe(2);
   });
+  it('a 1,000-row page (read in parts side by side) lists every match in score order with its override in force', async () => {
+    await makeAccounts(4, 150, 'b');
+    // 600 fails with distinct scores, in no order of photo id; every 7th overridden to uncertain (still listed).
+    const ids = Array.from({ length: 600 }, (_, k) => `b${k % 4}p${Math.floor(k / 4)}`);
+    await db().$executeRaw`
+      INSERT INTO check_results (photo_id, "check", verdict, score, version, details)
+      SELECT id, 'border', 'fail', ((k * 7919) % 600) / 1000.0 + 0.3, 'v', '{}'::jsonb
+      FROM unnest(${ids}::text[]) WITH ORDINALITY AS t(id, k)`;
+    const overridden = ids.filter((_, k) => k % 7 === 0);
+    await overridePhotos({
+      userId: alice,
+      photoIds: overridden,
+      check: 'border',
+      newVerdict: 'uncertain',
+      requestId: 'big-page',
+    });
+    const expected = await db().$queryRaw<{ photo_id: string }[]>`
+      SELECT photo_id FROM check_results WHERE "check" = 'border' ORDER BY score DESC, photo_id`;
+    const page = await listCheckPhotos('border', { page: 1, pageSize: 1000 });
+    expect(page.total).toBe(600);
+    expect(page.data.map((p) => p.photoId)).toEqual(expected.map((r) => r.photo_id));
+    const o = new Set(overridden);
+    for (const p of page.data) {
+      expect([p.photoId, p.effective, p.override?.verdict ?? null, p.override?.by ?? null]).toEqual(
+        o.has(p.photoId) ? [p.photoId, 'uncertain', 'uncertain', 'alice'] : [p.photoId, 'fail', null, null],
+      );
+    }
+    // A deeper page of the same listing starts where the first one's 250th row ends.
+    const second = await listCheckPhotos('border', { page: 2, pageSize: 250 });
+    expect(second.data.map((p) => p.photoId)).toEqual(expected.slice(250, 500).map((r) => r.photo_id));
+  });
 });
