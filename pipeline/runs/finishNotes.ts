@@ -8,7 +8,13 @@ const n = (v: number) => v.toLocaleString('en-US');
 
 export function formatPairProgress(p: PairPassProgress, seconds: number): string {
   const rate = seconds > 0 ? p.searched / seconds : 0;
-  const parts = [`near-duplicates: ${n(p.searched)}/${n(p.total)} new photos searched`];
+  const what =
+    p.unit === 'cells'
+      ? 'cells compared'
+      : p.unit === 'read'
+        ? 'embeddings read for the cells'
+        : 'new photos searched';
+  const parts = [`near-duplicates: ${n(p.searched)}/${n(p.total)} ${what}`];
   if (p.total > 0) parts.push(`${((100 * p.searched) / p.total).toFixed(1)}%`);
   if (rate > 0)
     parts.push(
