@@ -133,7 +133,7 @@ async function pairPass(
   // Photos embedded after a pass by cells began (or every unsearched one when there was none): through the index.
   const total = byCells ? await countUnsearchedEmbeddings(model) : unsearched;
   let searched = 0;
-  opts.onProgress?.({ searched, total, pairs: newPairs });
+  if (!byCells || total > 0) opts.onProgress?.({ searched, total, pairs: newPairs });
   await pairsThroughIndex(index, keys, model, floor, {
     signal: opts.signal,
     blockSize: opts.blockSize ?? SEARCH_BLOCK,

@@ -6,8 +6,9 @@ import { formatDuration } from './describe.ts';
 
 const n = (v: number) => v.toLocaleString('en-US');
 
-export function formatPairProgress(p: PairPassProgress, seconds: number): string {
-  const rate = seconds > 0 ? p.searched / seconds : 0;
+/** `from`: where this phase's count stood when it started (a resumed pass by cells starts at its next cell). */
+export function formatPairProgress(p: PairPassProgress, seconds: number, from = 0): string {
+  const rate = seconds > 0 ? (p.searched - from) / seconds : 0;
   const what =
     p.unit === 'cells'
       ? 'cells compared'
@@ -29,6 +30,8 @@ export function formatPairProgress(p: PairPassProgress, seconds: number): string
 export function finishNotes(note: (m: string) => Promise<void>, everyMs = 5000) {
   let last = 0;
   let started = 0;
+  let from = 0;
+  let unit: PairPassProgress['unit'];
   let sent = false;
   const send = (m: string, force = false) => {
     if (!force && Date.now() - last < everyMs) return Promise.resolve();
@@ -43,8 +46,13 @@ export function finishNotes(note: (m: string) => Promise<void>, everyMs = 5000) 
     },
     onWait: (w: AnnBuildWait) => send(describeBuildWait(w), true),
     onProgress: (p: PairPassProgress) => {
-      if (p.searched === 0) started = Date.now();
-      void send(formatPairProgress(p, (Date.now() - started) / 1000), p.searched === p.total);
+      // Each phase (embeddings read, cells compared, photos searched) has its own rate; a resumed one starts past 0.
+      if (p.searched === 0 || p.unit !== unit) {
+        started = Date.now();
+        from = p.searched;
+        unit = p.unit;
+      }
+      void send(formatPairProgress(p, (Date.now() - started) / 1000, from), p.searched === p.total);
     },
   };
 }

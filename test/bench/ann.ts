@@ -485,10 +485,11 @@ async function measure(
   // Recall against the exact search for a sample: half members of planted groups, half random photos.
   t = performance.now();
   const sampleIds = new Set<number>();
-  while (sampleIds.size < sample) {
+  // Below ~150k photos there are fewer planted photos than half the sample: random ones fill it (this looped forever).
+  for (let tries = 0; sampleIds.size < Math.min(sample, size); tries++) {
     const base = Math.floor(pick() * (size / 1000)) * 1000;
     sampleIds.add(
-      sampleIds.size % 2
+      sampleIds.size % 2 && tries < sample * 20
         ? Math.min(size - 1, base + 985 + Math.floor(pick() * 15))
         : Math.floor(pick() * size),
     );
