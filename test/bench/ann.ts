@@ -52,6 +52,8 @@ export const flags: Record<string, string> = {
   floor:
     'the candidate floor (approximate cosine) of the all-neighbours searches, for sweeps (threshold − margin)',
   pairs: 'the all-neighbours pass: cells (the pipeline’s first pass: k-means cells, products inside each) or index (an HNSW search per photo, as incremental passes)',
+  'cells-only':
+    'measures the pass by cells alone (no index built: no build time, query latency or similar photos), for its scaling',
   probes: 'cells each photo is compared in (its own and the next nearest), for sweeps (the pipeline’s)',
   dims: 'dimensions the index holds (a projection on the principal directions of a sample; 512 = none), for sweeps (the pipeline’s)',
   sample: 'N photos for the recall (2000)',
@@ -162,7 +164,14 @@ const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
 
 /** One size's measured figures, kept for the extrapolation to 10M. */
 /** The bench's parameters: the index's, and the dimensions it holds (DIM = no projection). */
-type BenchParams = AnnParams & { dims: number; floor?: number; pairs: 'cells' | 'index'; probes: number };
+type BenchParams = AnnParams & {
+  dims: number;
+  floor?: number;
+  pairs: 'cells' | 'index';
+  probes: number;
+  /** No index: the pass by cells alone (its scaling), without build, query latency or similar photos. */
+  cellsOnly?: boolean;
+};
 
 export type SizeFigures = {
   size: number;
@@ -326,21 +335,21 @@ async function measure(
       projection = await fitProjection(raw, end - start, DIM, params.dims);
       fitSeconds = seconds(f);
     }
-    const block = await toIndex(raw, end - start);
-    addPage(
-      index,
-      BigUint64Array.from({ length: end - start }, (_, k) => BigInt(start + k + 1)),
-      block,
-    );
+    if (!params.cellsOnly)
+      addPage(
+        index,
+        BigUint64Array.from({ length: end - start }, (_, k) => BigInt(start + k + 1)),
+        await toIndex(raw, end - start),
+      );
     buildCpu += cpuSeconds(process.cpuUsage(c));
     if (start % (ANN_ADD_PAGE * 8) === 0)
       process.stdout.write(`  ${int(end)}/${int(size)} added (${seconds(t).toFixed(0)} s)\r`);
   }
   const build = seconds(t) - genSeconds;
   t = performance.now();
-  index.save(file);
+  if (!params.cellsOnly) index.save(file);
   const save = seconds(t);
-  const diskBytes = fs.statSync(file).size;
+  const diskBytes = params.cellsOnly ? 0 : fs.statSync(file).size;
 
   // All neighbours: every vector searched in blocks of SEARCH_BLOCK (as pairsThroughIndex pages the stored
   // embeddings), candidates above threshold − margin kept by exact cosine.
@@ -470,7 +479,7 @@ async function measure(
   // As similarPhotos.ts asks: 4 × k candidates (at least 64) from a projected index, re-ranked by exact cosine.
   const wanted = projection ? 64 : 25;
   const similar: { id: number; candidates: bigint[] }[] = [];
-  for (let i = 0; i < 1000; i++) {
+  for (let i = 0; i < (params.cellsOnly ? 0 : 1000); i++) {
     const id = Math.floor(pick() * size);
     vectors.one(id, q);
     const s = performance.now();
@@ -479,7 +488,7 @@ async function measure(
     if (i < SIMILAR_SAMPLE) similar.push({ id, candidates: [...m.keys.subarray(0, Number(m.counts[0]))] });
   }
   latencies.sort((a, b) => a - b);
-  const p95 = latencies[Math.floor(latencies.length * 0.95)];
+  const p95 = latencies[Math.floor(latencies.length * 0.95)] ?? Number.NaN;
   const peakKb = process.resourceUsage().maxRSS;
 
   // Recall against the exact search for a sample: half members of planted groups, half random photos.
@@ -570,7 +579,7 @@ async function measure(
     const shown = new Set(top.map((x) => x.id));
     similarHits += exactTop[r].filter((x) => shown.has(x.id)).length;
   }
-  const similarRecall = similarHits / (12 * similar.length);
+  const similarRecall = similar.length ? similarHits / (12 * similar.length) : Number.NaN;
   const clusterRecall = exactPairs ? clustered / exactPairs : 1;
   const recallSeconds = seconds(t);
 
@@ -607,7 +616,7 @@ async function measure(
         ]
       : []),
     `  peak RSS ${gb(peakKb)}${target?.bytes ? ` (target < ${gb(target.bytes / 1024)}: ${peakKb * 1024 < target.bytes ? 'MET' : 'MISSED'})` : ''}` +
-      ` · index on disk ${(diskBytes / 2 ** 30).toFixed(2)} GB · query top-12 p50 ${latencies[500].toFixed(2)} ms, p95 ${p95.toFixed(2)} ms (target < 50 ms: ${p95 < 50 ? 'MET' : 'MISSED'})` +
+      ` · index on disk ${(diskBytes / 2 ** 30).toFixed(2)} GB · query top-12 p50 ${latencies[500]?.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms (target < 50 ms: ${p95 < 50 ? 'MET' : 'MISSED'})` +
       ` · similar photos' top 12 against an exact scan (${similar.length} queries): recall@12 ${similarRecall.toFixed(4)}`,
     `  load average ${loadavg()
       .map((l) => l.toFixed(1))
@@ -654,6 +663,8 @@ export function extrapolate(measured: SizeFigures[], n: number): string[] {
   const ln = measured.map((f) => Math.log(f.size));
   const perVectorFit = (x: 'buildCpu' | 'searchCpu') => {
     const per = measured.map((f) => f[x] / f.size);
+    // --cells-only measures no build.
+    if (per.every((p) => p === 0)) return { logFit: 0, powerFit: 0, high: 0, worst: 0, exponent: 0 };
     const log = fitLine(ln, per);
     const power = fitLine(
       ln,
@@ -734,7 +745,9 @@ export async function run(args: string[]): Promise<void> {
     dims: param('dims', ANN_DIMS),
     pairs: flags.pairs === undefined ? 'cells' : (flags.pairs as 'cells' | 'index'),
     probes: flags.probes === undefined ? CELL_PROBES : param('probes', CELL_PROBES),
+    cellsOnly: Boolean(flags['cells-only']),
   };
+  if (params.cellsOnly && params.pairs !== 'cells') throw new UsageError('--cells-only: with --pairs cells');
   if (params.pairs !== 'cells' && params.pairs !== 'index') throw new UsageError('--pairs: cells or index');
   if (flags.floor !== undefined) params.floor = Number(flags.floor);
   if (params.dims > DIM) throw new UsageError(`--dims: at most ${DIM}`);
@@ -744,7 +757,7 @@ export async function run(args: string[]): Promise<void> {
   const figuresFile = typeof flags.figures === 'string' ? flags.figures : null;
   if (sizes.length === 0 && !figuresFile)
     throw new UsageError('--sizes none measures nothing; add --figures F to extrapolate from earlier runs');
-  const setting = `${quantization} M=${params.connectivity} efAdd=${params.expansionAdd} ef=${params.expansionSearch}/${params.expansionMiddle ? `${params.expansionMiddle}/` : ''}${params.expansionWide}${params.dims < DIM ? ` d=${params.dims}` : ''}${params.floor !== undefined ? ` floor=${params.floor}` : ''}${params.pairs === 'cells' ? ` cells×${params.probes}` : ''}`;
+  const setting = `${quantization} M=${params.connectivity} efAdd=${params.expansionAdd} ef=${params.expansionSearch}/${params.expansionMiddle ? `${params.expansionMiddle}/` : ''}${params.expansionWide}${params.dims < DIM ? ` d=${params.dims}` : ''}${params.floor !== undefined ? ` floor=${params.floor}` : ''}${params.pairs === 'cells' ? ` cells×${params.probes}` : ''}${params.cellsOnly ? ' cells-only' : ''}`;
   const measured: SizeFigures[] =
     figuresFile && fs.existsSync(figuresFile)
       ? fs
