@@ -239,7 +239,11 @@ export async function listCellPassEmbeddings(
 }
 
 /** One batch of cells: its verified pairs and the count of cells finished, in one transaction. */
-export async function saveCellBatch(model: string, pairs: StoredClipPair[], cellsDone: number): Promise<number> {
+export async function saveCellBatch(
+  model: string,
+  pairs: StoredClipPair[],
+  cellsDone: number,
+): Promise<number> {
   const client = db();
   const [inserted] = await client.$transaction([
     insertPairs(client, model, pairs),

@@ -197,7 +197,8 @@ export async function cellPairs(
   const floorTensor = new ort.Tensor('float32', Float32Array.of(floor * I8 * I8), [1]);
   const gather = (list: Int32Array, from: number, to: number) => {
     const out = new Int8Array((to - from) * d);
-    for (let i = from; i < to; i++) out.set(rows.data.subarray(list[i] * d, (list[i] + 1) * d), (i - from) * d);
+    for (let i = from; i < to; i++)
+      out.set(rows.data.subarray(list[i] * d, (list[i] + 1) * d), (i - from) * d);
     return out;
   };
   let a: number[] = [];
@@ -245,7 +246,13 @@ export async function cellPairs(
     }
     compared += queries;
     if (compared >= (opts.batchRows ?? 65_536) || c === cells - 1) {
-      await opts.onBatch({ a: Int32Array.from(a), b: Int32Array.from(b), cellsDone: c + 1, cells, rows: compared });
+      await opts.onBatch({
+        a: Int32Array.from(a),
+        b: Int32Array.from(b),
+        cellsDone: c + 1,
+        cells,
+        rows: compared,
+      });
       a = [];
       b = [];
       compared = 0;

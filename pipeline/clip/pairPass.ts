@@ -219,7 +219,9 @@ async function passByCells(
       batchRows: opts.cellBatchRows,
       signal: opts.signal,
       onBatch: async (b) => {
-        const candidates = Array.from(b.a, (a, i) => (ids[a] < ids[b.b[i]] ? [ids[a], ids[b.b[i]]] : [ids[b.b[i]], ids[a]]));
+        const candidates = Array.from(b.a, (a, i) =>
+          ids[a] < ids[b.b[i]] ? [ids[a], ids[b.b[i]]] : [ids[b.b[i]], ids[a]],
+        );
         const vectors = await getEmbeddingVectors([...new Set(candidates.flat())], model);
         const verified: StoredClipPair[] = [];
         for (const [a, c] of candidates) {

@@ -51,7 +51,8 @@ export const flags: Record<string, string> = {
   'expansion-wide': 'the wide beam for lost rows and single queries, for sweeps (the pipeline’s)',
   floor:
     'the candidate floor (approximate cosine) of the all-neighbours searches, for sweeps (threshold − margin)',
-  pairs: 'the all-neighbours pass: cells (the pipeline’s first pass: k-means cells, products inside each) or index (an HNSW search per photo, as incremental passes)',
+  pairs:
+    'the all-neighbours pass: cells (the pipeline’s first pass: k-means cells, products inside each) or index (an HNSW search per photo, as incremental passes)',
   'cells-only':
     'measures the pass by cells alone (no index built: no build time, query latency or similar photos), for its scaling',
   probes: 'cells each photo is compared in (its own and the next nearest), for sweeps (the pipeline’s)',
@@ -231,7 +232,14 @@ class Vectors {
   }
 }
 
-type CellStats = { candidates: number; cells: number; loadCpu: number; fitCpu: number; pairCpu: number; verifyCpu: number };
+type CellStats = {
+  candidates: number;
+  cells: number;
+  loadCpu: number;
+  fitCpu: number;
+  pairCpu: number;
+  verifyCpu: number;
+};
 
 /**
  * The pipeline's all-neighbours pass by cells (pairPass.ts's cell pass, with the bench's file for the database): the
@@ -256,7 +264,12 @@ async function cellPass(
   for (let start = 0; start < size; start += CHUNK) {
     const end = Math.min(size, start + CHUNK);
     const block = vectors.read(start, end);
-    quantizeRows(projection ? await project(projection, block, end - start) : block, end - start, rows, start);
+    quantizeRows(
+      projection ? await project(projection, block, end - start) : block,
+      end - start,
+      rows,
+      start,
+    );
   }
   const loadCpu = cpu() - c;
   c = cpu();
@@ -382,64 +395,64 @@ async function measure(
     });
     candidates = cells.candidates;
   } else {
-  for (let start = 0; start < size; start += SEARCH_BLOCK) {
-    const end = Math.min(size, start + SEARCH_BLOCK);
-    const block = vectors.read(start, end);
-    const keys = Array.from({ length: end - start }, (_, k) => BigInt(start + k + 1));
-    const wideRows: number[] = [];
-    const unreached: number[] = [];
-    const found = neighboursAbove(
-      index,
-      await toIndex(block, end - start),
-      keys,
-      floor,
-      params.expansionWide,
-      {
-        wideRows,
-        unreached,
-        middle: params.expansionMiddle,
-      },
-    );
-    const wideSet = new Set(wideRows);
-    for (const row of unreached) {
-      stray.ids.push(String(start + row));
-      stray.vectors.push(block.slice(row * DIM, (row + 1) * DIM));
-    }
-    found.forEach((ns, row) => {
-      const a = start + row;
-      for (const key of ns) {
-        const b = Number(key) - 1;
-        const id = a < b ? `${a}:${b}` : `${b}:${a}`;
-        if (pairs.has(id)) {
-          if (!wideSet.has(row)) narrowPairs.add(id);
-          continue;
-        }
-        candidates++;
-        // Exact cosine of the two stored vectors (the product reads the other one from the database).
-        let other: Float32Array;
-        if (b >= start && b < end) other = block.subarray((b - start) * DIM, (b - start + 1) * DIM);
-        else {
-          vectors.one(b, scratch);
-          other = scratch;
-        }
-        if (dot(block.subarray(row * DIM, (row + 1) * DIM), other) >= THRESHOLD) {
-          pairs.add(id);
-          if (!wideSet.has(row)) narrowPairs.add(id);
-          join(a, b);
-        }
+    for (let start = 0; start < size; start += SEARCH_BLOCK) {
+      const end = Math.min(size, start + SEARCH_BLOCK);
+      const block = vectors.read(start, end);
+      const keys = Array.from({ length: end - start }, (_, k) => BigInt(start + k + 1));
+      const wideRows: number[] = [];
+      const unreached: number[] = [];
+      const found = neighboursAbove(
+        index,
+        await toIndex(block, end - start),
+        keys,
+        floor,
+        params.expansionWide,
+        {
+          wideRows,
+          unreached,
+          middle: params.expansionMiddle,
+        },
+      );
+      const wideSet = new Set(wideRows);
+      for (const row of unreached) {
+        stray.ids.push(String(start + row));
+        stray.vectors.push(block.slice(row * DIM, (row + 1) * DIM));
       }
-    });
-    if (start % (SEARCH_BLOCK * 64) === 0)
-      process.stdout.write(`  ${int(end)}/${int(size)} searched (${seconds(t).toFixed(0)} s)   \r`);
-  }
-  // As pairsThroughIndex: the rows no search reached, scored against each other exactly.
-  const strayBefore = pairs.size;
-  for (const p of await pairsAmong(stray.ids, stray.vectors, THRESHOLD)) {
-    const [a, b] = [Number(p.a), Number(p.b)];
-    pairs.add(a < b ? `${a}:${b}` : `${b}:${a}`);
-    join(a, b);
-  }
-  strayPairs = pairs.size - strayBefore;
+      found.forEach((ns, row) => {
+        const a = start + row;
+        for (const key of ns) {
+          const b = Number(key) - 1;
+          const id = a < b ? `${a}:${b}` : `${b}:${a}`;
+          if (pairs.has(id)) {
+            if (!wideSet.has(row)) narrowPairs.add(id);
+            continue;
+          }
+          candidates++;
+          // Exact cosine of the two stored vectors (the product reads the other one from the database).
+          let other: Float32Array;
+          if (b >= start && b < end) other = block.subarray((b - start) * DIM, (b - start + 1) * DIM);
+          else {
+            vectors.one(b, scratch);
+            other = scratch;
+          }
+          if (dot(block.subarray(row * DIM, (row + 1) * DIM), other) >= THRESHOLD) {
+            pairs.add(id);
+            if (!wideSet.has(row)) narrowPairs.add(id);
+            join(a, b);
+          }
+        }
+      });
+      if (start % (SEARCH_BLOCK * 64) === 0)
+        process.stdout.write(`  ${int(end)}/${int(size)} searched (${seconds(t).toFixed(0)} s)   \r`);
+    }
+    // As pairsThroughIndex: the rows no search reached, scored against each other exactly.
+    const strayBefore = pairs.size;
+    for (const p of await pairsAmong(stray.ids, stray.vectors, THRESHOLD)) {
+      const [a, b] = [Number(p.a), Number(p.b)];
+      pairs.add(a < b ? `${a}:${b}` : `${b}:${a}`);
+      join(a, b);
+    }
+    strayPairs = pairs.size - strayBefore;
   }
   // The product's last step: every pair inside each group found is scored.
   const load = async (ids: string[]) =>
@@ -561,7 +574,13 @@ async function measure(
   };
   for (let start = 0; start < size; start += CHUNK) {
     const end = Math.min(size, start + CHUNK);
-    const sims = await multiplyTransposed(simQueries, similar.length, vectors.read(start, end), end - start, DIM);
+    const sims = await multiplyTransposed(
+      simQueries,
+      similar.length,
+      vectors.read(start, end),
+      end - start,
+      DIM,
+    );
     for (let r = 0; r < similar.length; r++)
       for (let c = 0; c < end - start; c++)
         if (start + c !== similar[r].id) pushTop(exactTop[r], start + c, sims[r * (end - start) + c]);
@@ -609,7 +628,7 @@ async function measure(
     cells
       ? `  the cell pass's CPU s: load and project ${cells.loadCpu.toFixed(0)}, fit ${cells.fitCpu.toFixed(0)}, assign and products ${cells.pairCpu.toFixed(0)}, exact check ${cells.verifyCpu.toFixed(0)}, groups ${(searchCpu - cells.loadCpu - cells.fitCpu - cells.pairCpu - cells.verifyCpu).toFixed(0)}`
       : `  the retries: ${searchStats.wideCpu.toFixed(0)} of the ${searchCpu.toFixed(0)} search CPU s; without it recall ≥ ${recalledNarrow}/${exactPairs} = ${(exactPairs ? recalledNarrow / exactPairs : 1).toFixed(4)} (pairs found from rows the narrow beam answered, closed in groups)` +
-      ` · ${int(searchStats.unreached)} rows not reached even wide (their own search never returned them), ${int(strayPairs)} pairs among them scored exactly`,
+          ` · ${int(searchStats.unreached)} rows not reached even wide (their own search never returned them), ${int(strayPairs)} pairs among them scored exactly`,
     ...(projection
       ? [
           `  the projection to ${params.dims} dims on the ${int(exactPairs)} exact pairs: projected cosine at most ${worstDrop.toFixed(4)} below the exact one, lowest ${lowestProjected.toFixed(4)}; ${belowFloor} pairs below the candidate floor ${floor.toFixed(3)}`,
@@ -626,7 +645,18 @@ async function measure(
   if (recall < 0.98 || (target && total > target.seconds)) process.exitCode = 1;
   return {
     lines,
-    figures: { size, build, allNeighbours, total, buildCpu, searchCpu, peakKb, diskBytes, recall, similarRecall },
+    figures: {
+      size,
+      build,
+      allNeighbours,
+      total,
+      buildCpu,
+      searchCpu,
+      peakKb,
+      diskBytes,
+      recall,
+      similarRecall,
+    },
   };
 }
 

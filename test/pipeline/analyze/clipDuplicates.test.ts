@@ -194,10 +194,12 @@ describe('the clip run stage', () => {
       expect(r).toMatchObject({ note: '1 CLIP pairs at cosine ≥ 0.95: 1 duplicates in 1 clusters' });
       // Its progress reached the stage's line as the pass went (a first pass: embeddings read, then cells compared),
       // and the outcome replaced it at the end.
-      expect(notes.some((n) => /^near-duplicates: 2\/2 embeddings read for the cells · 100\.0%/.test(n))).toBe(true);
-      expect(notes.some((n) => /^near-duplicates: (\d+)\/\1 cells compared · 100\.0% · .*1 new pairs$/.test(n))).toBe(
-        true,
-      );
+      expect(
+        notes.some((n) => /^near-duplicates: 2\/2 embeddings read for the cells · 100\.0%/.test(n)),
+      ).toBe(true);
+      expect(
+        notes.some((n) => /^near-duplicates: (\d+)\/\1 cells compared · 100\.0% · .*1 new pairs$/.test(n)),
+      ).toBe(true);
       expect(notes.at(-1)).toBe(r?.note);
       expect((await duplicateResults()).get('101')).toMatchObject({
         verdict: 'fail',

@@ -31,7 +31,8 @@ async function collect(
     ...opts,
     onBatch: async (b) => {
       batches.push(b);
-      for (let i = 0; i < b.a.length; i++) pairs.push(b.a[i] < b.b[i] ? `${b.a[i]}:${b.b[i]}` : `${b.b[i]}:${b.a[i]}`);
+      for (let i = 0; i < b.a.length; i++)
+        pairs.push(b.a[i] < b.b[i] ? `${b.a[i]}:${b.b[i]}` : `${b.b[i]}:${b.a[i]}`);
     },
   });
   return { pairs, batches };
@@ -45,7 +46,10 @@ describe('near-duplicate candidates by cells', () => {
     const e = (k: number) => Array.from({ length: DIM }, (_, i) => (i === k ? 1 : 0));
     const a = unit(e(0).map((x, i) => x + (i === 1 ? 0.9 : 0) + (i === 2 ? 0.1 : 0)));
     const b = unit(e(1).map((x, i) => x + (i === 0 ? 0.9 : 0) + (i === 2 ? 0.1 : 0)));
-    const far = [unit(e(0).map((x, i) => x + (i === 5 ? 0.5 : 0))), unit(e(1).map((x, i) => x + (i === 6 ? 0.5 : 0)))];
+    const far = [
+      unit(e(0).map((x, i) => x + (i === 5 ? 0.5 : 0))),
+      unit(e(1).map((x, i) => x + (i === 6 ? 0.5 : 0))),
+    ];
     expect(dot(a, b)).toBeGreaterThan(0.98);
     const rows = rowsOf([a, b, ...far]);
     const centroids = Float32Array.from([...e(0), ...e(1)]);
@@ -70,7 +74,8 @@ describe('near-duplicate candidates by cells', () => {
     expect(new Set(pairs).size).toBe(pairs.length);
     const exact: string[] = [];
     for (let i = 0; i < vectors.length; i++)
-      for (let j = i + 1; j < vectors.length; j++) if (dot(vectors[i], vectors[j]) >= 0.92) exact.push(`${i}:${j}`);
+      for (let j = i + 1; j < vectors.length; j++)
+        if (dot(vectors[i], vectors[j]) >= 0.92) exact.push(`${i}:${j}`);
     expect(exact.length).toBeGreaterThan(100);
     for (const p of exact) expect(pairs).toContain(p);
   });
@@ -91,8 +96,17 @@ describe('near-duplicate candidates by cells', () => {
     const rest = await collect(rows, centroids, 0.9, { fromCell: cut, batchRows: 50 });
     expect(rest.batches[0].cellsDone).toBeGreaterThan(cut);
     expect(before.length + rest.pairs.length).toBe(all.pairs.length);
-    expect(new Set([...before.map((p) => p.split(':').map(Number).sort((x, y) => x - y).join(':')), ...rest.pairs])).toEqual(
-      new Set(all.pairs),
-    );
+    expect(
+      new Set([
+        ...before.map((p) =>
+          p
+            .split(':')
+            .map(Number)
+            .sort((x, y) => x - y)
+            .join(':'),
+        ),
+        ...rest.pairs,
+      ]),
+    ).toEqual(new Set(all.pairs));
   });
 });
