@@ -84,7 +84,7 @@ function toFloat(rows: CellRows, start: number, end: number): Float32Array {
 }
 
 /** Each row's `probes` nearest centroids, nearest first (n × probes). */
-async function nearestCells(
+export async function nearestCells(
   rows: CellRows,
   centroids: Float32Array,
   cells: number,

@@ -727,7 +727,7 @@ export function extrapolate(measured: SizeFigures[], n: number): string[] {
     `${((x.logFit / n) * 1e6).toFixed(0)}–${((x.powerFit / n) * 1e6).toFixed(0)} µs per vector`;
   return [
     `${int(n)} × ${DIM}-d, EXTRAPOLATED (not measured) from ${measured.length} runs at ${sizes.map(int).join(', ')} (CPU seconds per vector as a + b·ln n and as a power law by least squares; the larger held against the target):`,
-    `  CPU: build ${m(build.logFit)} (ln n) – ${m(build.powerFit)} (n^${build.exponent.toFixed(2)} per vector), ${us(build)}, the ln n fit within ${(build.worst * 100).toFixed(0)} % of every measured size` +
+    `  CPU: ${build.high === 0 ? 'build not measured (--cells-only: add the build’s own extrapolation)' : `build ${m(build.logFit)} (ln n) – ${m(build.powerFit)} (n^${build.exponent.toFixed(2)} per vector), ${us(build)}, the ln n fit within ${(build.worst * 100).toFixed(0)} % of every measured size`}` +
       ` · all-neighbours ${m(search.logFit)} – ${m(search.powerFit)} (n^${search.exponent.toFixed(2)}), ${us(search)}, within ${(search.worst * 100).toFixed(0)} %`,
     `  end to end on 2 quiet cores: ${m(wall)} (CPU ${m(cpu)} ÷ ${QUIET_CORES}, the cores a quiet run keeps busy; ${m(cpu / 2)} if both were busy throughout)` +
       `${target ? ` (target < ${m(target.seconds)}: ${wall < target.seconds ? 'MET' : 'MISSED'})` : ''}`,
