@@ -1,7 +1,7 @@
 import type { StageProgress } from '@/lib/queries/runs';
 import { STAGE_LABELS, type StageName } from '@/pipeline/runs/config';
 import { failureKindLabel } from '@/lib/reasons';
-import type { StageFinishing } from '@/lib/domain/stageFinishing';
+import { NEAR_DUPLICATE_PARTS, type StageFinishing } from '@/lib/domain/stageFinishing';
 import { DUPLICATES, describeFinishing } from '@/pipeline/runs/describe';
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -91,7 +91,7 @@ function counted(
     return {
       done: step.searched,
       total: step.total,
-      unit: 'new photos searched',
+      unit: NEAR_DUPLICATE_PARTS[step.unit ?? 'photos'][1],
       extra: ` · ${n(step.pairs)} new pairs`,
     };
   if (step?.phase === 'duplicates' && step.done < step.total)
@@ -112,7 +112,11 @@ function FinishingStep({ label, f }: { label: string; f: NonNullable<StageProgre
       <p className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5">
         <span>
           <span className="font-medium">Finishing step: </span>
-          {step ? PHASE[step.phase] : 'started (grouping duplicates); no progress noted yet'}
+          {step
+            ? step.phase === 'near-duplicates'
+              ? NEAR_DUPLICATE_PARTS[step.unit ?? 'photos'][0]
+              : PHASE[step.phase]
+            : 'started (grouping duplicates); no progress noted yet'}
           {step?.phase === 'duplicates' ? `: ${DUPLICATES[step.step][0]}` : ''}
         </span>
         {c && (

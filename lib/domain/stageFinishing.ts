@@ -11,15 +11,31 @@ export type StageFinishing =
   | ({ phase: 'duplicates'; startedAt: string; notedAt: string } & DuplicatesProgress)
   /** Waiting for (or running) the ANN index build it needs; `message` says which and whether any worker takes it. */
   | { phase: 'index-build'; message: string; notedAt: string }
-  /** Searching the index for near-duplicate pairs of the photos embedded since the last pass. */
+  /**
+   * Near-duplicate pairs: a first pass reads every embedding, then compares them cell by cell; a later one searches
+   * the index for the photos embedded since. `searched` of `total` counts `unit` (photos when absent); `from` is where
+   * the count stood when this part started (a resumed pass by cells starts at its next cell), so the rate is this
+   * part's own.
+   */
   | {
       phase: 'near-duplicates';
       searched: number;
       total: number;
       pairs: number;
+      unit?: NearDuplicateUnit;
+      from?: number;
       startedAt: string;
       notedAt: string;
     };
+
+export type NearDuplicateUnit = 'photos' | 'read' | 'cells';
+
+/** Each near-duplicate part: what it is doing, and what its count counts. */
+export const NEAR_DUPLICATE_PARTS: Record<NearDuplicateUnit, [string, string]> = {
+  photos: ['searching the index for near-duplicate pairs', 'new photos searched'],
+  read: ['reading the embeddings to compare them cell by cell', 'embeddings read for the cells'],
+  cells: ['comparing the photos cell by cell for near-duplicate pairs', 'cells compared'],
+};
 
 export type FinishingFigures = { percent: number | null; rate: number | null; etaSeconds: number | null };
 
@@ -27,8 +43,9 @@ export type FinishingFigures = { percent: number | null; rate: number | null; et
 export function finishingFigures(f: StageFinishing): FinishingFigures {
   const done = f.phase === 'near-duplicates' ? f.searched : f.phase === 'duplicates' ? f.done : null;
   if (done === null || f.phase === 'index-build') return { percent: null, rate: null, etaSeconds: null };
+  const from = f.phase === 'near-duplicates' ? (f.from ?? 0) : 0;
   const seconds = (Date.parse(f.notedAt) - Date.parse(f.startedAt)) / 1000;
-  const rate = seconds > 0 && done > 0 ? done / seconds : null;
+  const rate = seconds > 0 && done > from ? (done - from) / seconds : null;
   return {
     percent: f.total > 0 ? (100 * done) / f.total : null,
     rate,

@@ -22,7 +22,7 @@ export async function resetClipPairPass(state: ClipPairPassState): Promise<void>
       INSERT INTO clip_pair_passes (model, floor, index_built_at, updated_at)
       VALUES (${state.model}, ${state.floor}, ${state.indexBuiltAt}, now())
       ON CONFLICT (model) DO UPDATE SET floor = EXCLUDED.floor, index_built_at = EXCLUDED.index_built_at,
-        updated_at = EXCLUDED.updated_at`,
+        updated_at = EXCLUDED.updated_at, cells = NULL, cells_done = 0, cells_cutoff = NULL`,
   ]);
 }
 
@@ -187,4 +187,94 @@ export async function listClipPairs(
       AND (${after?.a ?? null}::text IS NULL OR (photo_a, photo_b) > (${after?.a ?? ''}::text, ${after?.b ?? ''}::text))
     ORDER BY photo_a, photo_b LIMIT ${limit}`;
   return rows;
+}
+
+/** A first pass by cells under way (pipeline/clip/pairPass.ts), or null. */
+export type CellPassState = { centroids: Uint8Array | null; cellsDone: number; cutoff: Date };
+
+export async function getCellPass(model: string): Promise<CellPassState | null> {
+  const row = await db().clipPairPass.findUnique({
+    where: { model },
+    select: { cells: true, cellsDone: true, cellsCutoff: true },
+  });
+  if (!row?.cellsCutoff) return null;
+  return { centroids: row.cells, cellsDone: row.cellsDone, cutoff: row.cellsCutoff };
+}
+
+/**
+ * Starts a pass by cells over the model's embeddings computed until now (the database's clock): later ones are left to
+ * the index searches after it. Returns the cutoff.
+ */
+export async function startCellPass(model: string): Promise<Date> {
+  const [row] = await db().$queryRaw<{ cutoff: Date }[]>`
+    UPDATE clip_pair_passes SET cells = NULL, cells_done = 0, cells_cutoff = now(), updated_at = now()
+    WHERE model = ${model} RETURNING cells_cutoff AS cutoff`;
+  if (!row) throw new Error(`no pair pass recorded for ${model}`);
+  return row.cutoff;
+}
+
+/** The centroids a pass by cells compares in, saved before its first cell so a resumed pass uses the same ones. */
+export async function saveCellCentroids(model: string, centroids: Uint8Array<ArrayBuffer>): Promise<void> {
+  await db().clipPairPass.update({ where: { model }, data: { cells: centroids } });
+}
+
+export async function countCellPassEmbeddings(model: string, cutoff: Date): Promise<number> {
+  const [row] = await db().$queryRaw<{ n: bigint }[]>`
+    SELECT count(*) AS n FROM photo_embeddings WHERE model = ${model} AND computed_at <= ${cutoff}`;
+  return Number(row.n);
+}
+
+/** The embeddings a pass by cells covers (computed at or before its cutoff), in id order after `afterId`. */
+export async function listCellPassEmbeddings(
+  model: string,
+  cutoff: Date,
+  afterId: string | null,
+  limit: number,
+): Promise<{ ids: string[]; vectors: Uint8Array[] }> {
+  const rows = await db().$queryRaw<{ photo_id: string; vector: Uint8Array }[]>`
+    SELECT photo_id, vector FROM photo_embeddings
+    WHERE model = ${model} AND (${afterId}::text IS NULL OR photo_id > ${afterId}::text) AND computed_at <= ${cutoff}
+    ORDER BY photo_id LIMIT ${limit}`;
+  return { ids: rows.map((r) => r.photo_id), vectors: rows.map((r) => r.vector) };
+}
+
+/** One batch of cells: its verified pairs and the count of cells finished, in one transaction. */
+export async function saveCellBatch(
+  model: string,
+  pairs: StoredClipPair[],
+  cellsDone: number,
+): Promise<number> {
+  const client = db();
+  const [inserted] = await client.$transaction([
+    insertPairs(client, model, pairs),
+    client.$executeRaw`UPDATE clip_pair_passes SET cells_done = ${cellsDone}, updated_at = now() WHERE model = ${model}`,
+  ]);
+  return inserted;
+}
+
+/**
+ * The end of a pass by cells: every embedding it covered marked searched (open, so its groups are completed next), in
+ * keyset pages of `page` ids, then the pass's state cleared. A re-embedded photo (computed after the cutoff) is not
+ * marked: the index searches take it. Killed in between, the next pass marks again (idempotent) and clears.
+ */
+export async function finishCellPass(model: string, cutoff: Date, page = 50_000): Promise<void> {
+  for (let after: string | null = null; ; ) {
+    const rows: { last: string | null }[] = await db().$queryRaw`
+      WITH page AS (
+        SELECT photo_id FROM photo_embeddings
+        WHERE model = ${model} AND (${after}::text IS NULL OR photo_id > ${after}::text)
+        ORDER BY model, photo_id LIMIT ${page}),
+      marked AS (
+        INSERT INTO clip_pair_searched (photo_id, model, closed)
+        SELECT e.photo_id, e.model, false FROM page JOIN photo_embeddings e USING (photo_id)
+        WHERE e.model = ${model} AND e.computed_at <= ${cutoff}
+        ON CONFLICT (photo_id) DO UPDATE SET model = EXCLUDED.model, closed = false)
+      SELECT max(photo_id) AS last FROM page`;
+    const last = rows[0]?.last ?? null;
+    if (!last) break;
+    after = last;
+  }
+  await db().$executeRaw`
+    UPDATE clip_pair_passes SET cells = NULL, cells_done = 0, cells_cutoff = NULL, updated_at = now()
+    WHERE model = ${model}`;
 }

@@ -7,7 +7,12 @@ import { viewSavedAnnIndex } from './annSaved.ts';
 import type { ClipConfig } from './config.ts';
 import { decodeFloat16 } from './float16.ts';
 import { multiplyTransposed } from './matmul.ts';
-import { updateNearDuplicatePairs, type PairPassProgress, type PairPassResult } from './pairPass.ts';
+import {
+  type PairPassOptions,
+  type PairPassProgress,
+  type PairPassResult,
+  updateNearDuplicatePairs,
+} from './pairPass.ts';
 import { clipModelStatus } from './status.ts';
 
 export type NearDuplicatePair = { a: string; b: string; similarity: number };
@@ -99,6 +104,10 @@ export async function findClipNearDuplicates(
     onProgress?: (p: PairPassProgress) => void;
     /** Rows per search call (tests use small blocks to stop a pass between two). */
     blockSize?: number;
+    /** By cells or through the index (pairPass.ts decides by the share of unsearched photos; tests force either). */
+    mode?: PairPassOptions['mode'];
+    /** Rows per batch of cells written (tests stop a pass between two). */
+    cellBatchRows?: number;
   } = {},
 ): Promise<NearDuplicatePair[]> {
   return (await nearDuplicatePass(threshold, opts))?.pairs ?? [];
@@ -113,7 +122,13 @@ export async function nearDuplicatePass(
   if (!modelKey || (await countEmbeddings(modelKey)) < 2) return null;
   const dir = opts.dataDir ?? dataDir();
   const quantization = opts.quantization ?? settings.CLIP_ANN_QUANTIZATION;
-  const pass = { signal: opts.signal, onProgress: opts.onProgress, blockSize: opts.blockSize };
+  const pass: PairPassOptions = {
+    signal: opts.signal,
+    onProgress: opts.onProgress,
+    blockSize: opts.blockSize,
+    mode: opts.mode,
+    cellBatchRows: opts.cellBatchRows,
+  };
   if (opts.build) {
     await opts.build({ modelKey, dataDir: dir, quantization }, opts.signal);
     const saved = viewSavedAnnIndex(dir);

@@ -5,6 +5,8 @@ const { onnx } = onnxProto;
 const DT = onnx.TensorProto.DataType;
 
 export type Dim = number | string;
+type ElemType = 'float' | 'int64' | 'int8';
+const ELEM: Record<ElemType, number> = { float: DT.FLOAT, int64: DT.INT64, int8: DT.INT8 };
 type Attr = number | number[] | string;
 
 export class GraphBuilder {
@@ -26,13 +28,13 @@ export class GraphBuilder {
     });
   }
 
-  input(name: string, type: 'float' | 'int64', shape: Dim[]): string {
-    this.inputs.push(this.valueInfo(name, type === 'float' ? DT.FLOAT : DT.INT64, shape));
+  input(name: string, type: ElemType, shape: Dim[]): string {
+    this.inputs.push(this.valueInfo(name, ELEM[type], shape));
     return name;
   }
 
-  output(name: string, shape: Dim[]): void {
-    this.outputs.push(this.valueInfo(name, DT.FLOAT, shape));
+  output(name: string, shape: Dim[], type: ElemType = 'float'): void {
+    this.outputs.push(this.valueInfo(name, ELEM[type], shape));
   }
 
   floats(values: Float32Array | number[], dims: number[], name = `c${this.counter++}`): string {
@@ -68,6 +70,11 @@ export class GraphBuilder {
     attrs: Record<string, Attr> = {},
     output = `t${this.counter++}`,
   ): string {
+    return this.opOutputs(opType, inputs, [output], attrs)[0];
+  }
+
+  /** Adds a node with several named outputs (TopK's values and indices). */
+  opOutputs(opType: string, inputs: string[], outputs: string[], attrs: Record<string, Attr> = {}): string[] {
     const attribute = Object.entries(attrs).map(([name, v]) =>
       Array.isArray(v)
         ? { name, type: onnx.AttributeProto.AttributeType.INTS, ints: v }
@@ -78,9 +85,9 @@ export class GraphBuilder {
             : { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v },
     );
     this.nodes.push(
-      onnx.NodeProto.create({ opType, input: inputs, output: [output], name: output, attribute }),
+      onnx.NodeProto.create({ opType, input: inputs, output: outputs, name: outputs.join('+'), attribute }),
     );
-    return output;
+    return outputs;
   }
 
   /** Serialises an opset-13 model. */

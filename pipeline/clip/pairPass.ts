@@ -1,8 +1,15 @@
 // The near-duplicate pass kept between runs: searches the ANN index only for photos embedded since the last pass, stores
 // their verified pairs, and answers with every stored pair at the threshold (pairs among older photos are stored).
 import {
+  countCellPassEmbeddings,
   countOpenSearched,
   countUnsearchedEmbeddings,
+  finishCellPass,
+  getCellPass,
+  listCellPassEmbeddings,
+  saveCellBatch,
+  saveCellCentroids,
+  startCellPass,
   filterOpenSearched,
   getClipPairPass,
   listClipPairStrays,
@@ -15,22 +22,32 @@ import {
   withClipPairLock,
   type StoredClipPair,
 } from '../../lib/queries/clipPairs.ts';
-import { getEmbeddingVectors } from '../../lib/queries/clip.ts';
+import { countEmbeddings, getEmbeddingVectors } from '../../lib/queries/clip.ts';
 import type { AnnMeta } from './annIndex.ts';
 import type { AnnKeys } from './annKeys.ts';
 import {
+  CANDIDATE_MARGIN,
   CLOSURE_MAX,
   closeGroups,
+  dot,
   pairGroups,
   pairsAmong,
   pairsThroughIndex,
   SEARCH_BLOCK,
 } from './annPairs.ts';
+import { projectionOf, toIndexSpace } from './annProjection.ts';
 import { decodeFloat16 } from './float16.ts';
+import { type CellRows, cellCount, cellPairs, fitCells, quantizeRows } from './pairCells.ts';
 import type { UsearchIndex } from './usearch.ts';
 
 /** What a pass did: `searched` rows went through the index; `reset` says why everything was searched again. */
-export type PairPassProgress = { searched: number; total: number; pairs: number };
+export type PairPassProgress = {
+  searched: number;
+  total: number;
+  pairs: number;
+  /** What `searched` counts: photos searched through the index (the default), embeddings read, or cells compared. */
+  unit?: 'photos' | 'read' | 'cells';
+};
 export type PairPassResult = {
   pairs: StoredClipPair[];
   searched: number;
@@ -38,12 +55,22 @@ export type PairPassResult = {
   closedPairs: number;
   /** Photos no search reached that this pass scored against every stray (its own and earlier passes'). */
   strays: number;
+  /** Photos the pass compared by cells (its first pass, or many new photos), besides those `searched`. */
+  cellPhotos: number;
   floor: number;
   reset: 'first pass' | 'threshold below the stored floor' | 'index rebuilt' | null;
 };
 
 /** Photos loaded per query while completing groups and reading stored pairs. */
 const PAGE = 10_000;
+/** Embeddings read per query by a pass by cells. */
+const CELL_READ_PAGE = 16_384;
+/**
+ * A pass compares its unsearched photos by cells when they are at least this share of the embeddings: a pass by cells
+ * reads and compares every embedding, at a cost the ann bench puts near CELL_PASS_SHARE × the index searches of them
+ * all (pipeline/clip/README.md); fewer new photos are searched through the index, each in about a millisecond.
+ */
+export const CELL_PASS_SHARE = 0.1;
 
 /**
  * Brings the stored pairs of `meta.modelKey` up to date with the index and returns those at or above `threshold`.
@@ -57,12 +84,26 @@ export function updateNearDuplicatePairs(...args: Parameters<typeof pairPass>): 
   return withClipPairLock(() => pairPass(...args));
 }
 
+export type PairPassOptions = {
+  signal?: AbortSignal;
+  /** Rows per index search call (tests use small blocks to stop a pass between two). */
+  blockSize?: number;
+  onProgress?: (p: PairPassProgress) => void;
+  /**
+   * How the photos not searched yet are compared: by cells when they are at least CELL_PASS_SHARE of the embeddings
+   * (a first pass), else through the index (the default, `auto`); tests force either.
+   */
+  mode?: 'auto' | 'cells' | 'index';
+  /** Cells per batch written (tests stop a pass between two). */
+  cellBatchRows?: number;
+};
+
 async function pairPass(
   index: UsearchIndex,
   keys: AnnKeys,
   meta: Pick<AnnMeta, 'modelKey' | 'builtAt'>,
   threshold: number,
-  opts: { signal?: AbortSignal; blockSize?: number; onProgress?: (p: PairPassProgress) => void } = {},
+  opts: PairPassOptions = {},
 ): Promise<PairPassResult> {
   const model = meta.modelKey;
   const state = await getClipPairPass(model);
@@ -73,10 +114,26 @@ async function pairPass(
   const floor = reset || !state ? threshold : state.floor;
   if (reset) await resetClipPairPass({ model, floor, indexBuiltAt: meta.builtAt });
 
-  const total = await countUnsearchedEmbeddings(model);
-  let searched = 0;
   let newPairs = 0;
-  opts.onProgress?.({ searched, total, pairs: newPairs });
+  let cellPhotos = 0;
+  const unsearched = await countUnsearchedEmbeddings(model);
+  const resuming = await getCellPass(model);
+  const byCells =
+    resuming !== null ||
+    opts.mode === 'cells' ||
+    ((opts.mode ?? 'auto') === 'auto' &&
+      unsearched >= 2 &&
+      unsearched >= CELL_PASS_SHARE * (await countEmbeddings(model)));
+  if (byCells) {
+    const cells = await passByCells(index, model, floor, opts);
+    newPairs += cells.pairs;
+    cellPhotos = cells.photos;
+  }
+
+  // Photos embedded after a pass by cells began (or every unsearched one when there was none): through the index.
+  const total = byCells ? await countUnsearchedEmbeddings(model) : unsearched;
+  let searched = 0;
+  if (!byCells || total > 0) opts.onProgress?.({ searched, total, pairs: newPairs });
   await pairsThroughIndex(index, keys, model, floor, {
     signal: opts.signal,
     blockSize: opts.blockSize ?? SEARCH_BLOCK,
@@ -101,9 +158,87 @@ async function pairPass(
     newPairs,
     closedPairs: closed.length,
     strays: strays.scored,
+    cellPhotos,
     floor,
     reset,
   };
+}
+
+/**
+ * A pass by cells over every embedding computed until it began (pairCells.ts): the embeddings are read once, projected
+ * as the index projects them and held as int8 rows (256 bytes per photo at 256 dims: 2.6 GB at 10M, with their ids),
+ * the centroids fitted on them and saved, then the cells compared in batches, each batch's candidates (over the floor
+ * less CANDIDATE_MARGIN, as the index searches take them) scored exactly on the stored float16 vectors and written with
+ * the count of cells done in one transaction. A killed pass reads the embeddings again and resumes at the next cell
+ * with the saved centroids; the last step marks every photo it covered searched. An embedding computed after the cutoff
+ * (new, or re-embedded meanwhile: the trigger drops its pairs) is left to the index searches that follow.
+ */
+async function passByCells(
+  index: UsearchIndex,
+  model: string,
+  floor: number,
+  opts: PairPassOptions,
+): Promise<{ pairs: number; photos: number }> {
+  const state = await getCellPass(model);
+  const cutoff = state?.cutoff ?? (await startCellPass(model));
+  const from = projectionOf(index)?.from ?? index.dimensions();
+  const dims = projectionOf(index)?.dims ?? index.dimensions();
+  const total = await countCellPassEmbeddings(model, cutoff);
+  const rows: CellRows = { n: 0, dims, data: new Int8Array(total * dims) };
+  const ids: string[] = [];
+  opts.onProgress?.({ searched: 0, total, pairs: 0, unit: 'read' });
+  for (let after: string | null = null; ; ) {
+    opts.signal?.throwIfAborted();
+    const block = await listCellPassEmbeddings(model, cutoff, after, CELL_READ_PAGE);
+    // Rows deleted since the count leave room; none can be added (the cutoff is in the past).
+    const n = Math.min(block.ids.length, total - rows.n);
+    if (n <= 0) break;
+    const raw = new Float32Array(n * from);
+    for (let i = 0; i < n; i++) decodeFloat16(block.vectors[i], raw, i * from);
+    quantizeRows(await toIndexSpace(index, raw, n), n, rows, rows.n);
+    for (let i = 0; i < n; i++) ids.push(block.ids[i]);
+    rows.n += n;
+    after = block.ids[block.ids.length - 1];
+    opts.onProgress?.({ searched: rows.n, total, pairs: 0, unit: 'read' });
+  }
+  let pairs = 0;
+  if (rows.n >= 2) {
+    let centroids: Float32Array;
+    if (state?.centroids && state.centroids.byteLength % (dims * 4) === 0) {
+      centroids = new Float32Array(state.centroids.byteLength / 4);
+      new Uint8Array(centroids.buffer).set(state.centroids);
+    } else {
+      centroids = await fitCells(rows, cellCount(rows.n), opts.signal);
+      await saveCellCentroids(model, new Uint8Array(Float32Array.from(centroids).buffer));
+    }
+    const cells = centroids.length / dims;
+    const fromCell = state?.centroids ? state.cellsDone : 0;
+    opts.onProgress?.({ searched: fromCell, total: cells, pairs, unit: 'cells' });
+    await cellPairs(rows, centroids, floor - CANDIDATE_MARGIN, {
+      fromCell,
+      batchRows: opts.cellBatchRows,
+      signal: opts.signal,
+      onBatch: async (b) => {
+        const candidates = Array.from(b.a, (a, i) =>
+          ids[a] < ids[b.b[i]] ? [ids[a], ids[b.b[i]]] : [ids[b.b[i]], ids[a]],
+        );
+        const vectors = await getEmbeddingVectors([...new Set(candidates.flat())], model);
+        const verified: StoredClipPair[] = [];
+        for (const [a, c] of candidates) {
+          const va = vectors.get(a);
+          const vc = vectors.get(c);
+          if (!va || !vc) continue;
+          const similarity = dot(decodeFloat16(va), decodeFloat16(vc));
+          if (similarity >= floor) verified.push({ a, b: c, similarity });
+        }
+        pairs += await saveCellBatch(model, verified, b.cellsDone);
+        opts.onProgress?.({ searched: b.cellsDone, total: b.cells, pairs, unit: 'cells' });
+      },
+    });
+  }
+  opts.signal?.throwIfAborted();
+  await finishCellPass(model, cutoff);
+  return { pairs, photos: rows.n };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { RunView, StageProgress } from '../../lib/queries/runs.ts';
 import {
   type DuplicatesStep,
   finishingFigures,
+  NEAR_DUPLICATE_PARTS,
   type StageFinishing,
 } from '../../lib/domain/stageFinishing.ts';
 
@@ -37,11 +38,17 @@ export function describeFinishing(f: StageFinishing): string {
     if (etaSeconds !== null) parts.push(`ETA ${formatDuration(etaSeconds)}`);
     return parts.join(' · ');
   }
-  // The search is the long part; after it come the stranded photos' exact scores and the clusters (seconds to minutes).
+  // The search (or the cells) is the long part; what follows a count has none to time it by: the cells after the
+  // embeddings are read; after the cells, the photos embedded since searched through the index; at the end the
+  // stranded photos' exact scores and the clusters (seconds to minutes).
+  const unit = f.unit ?? 'photos';
+  const counts = NEAR_DUPLICATE_PARTS[unit][1];
   if (f.searched >= f.total)
-    return `near-duplicates: all ${n(f.total)} new photos searched, ${n(f.pairs)} new pairs; scoring stranded photos and updating duplicate clusters`;
+    return unit === 'read'
+      ? `near-duplicates: all ${n(f.total)} ${counts}; fitting the cells`
+      : `near-duplicates: all ${n(f.total)} ${counts}, ${n(f.pairs)} new pairs; ${unit === 'cells' ? 'searching photos embedded since through the index, ' : ''}scoring stranded photos and updating duplicate clusters`;
   const { percent, rate, etaSeconds } = finishingFigures(f);
-  const parts = [`near-duplicates: ${n(f.searched)}/${n(f.total)} new photos searched`];
+  const parts = [`near-duplicates: ${n(f.searched)}/${n(f.total)} ${counts}`];
   if (percent !== null) parts.push(`${percent.toFixed(1)}%`);
   if (rate) parts.push(`${rate.toFixed(rate < 10 ? 2 : 0)}/s`);
   if (etaSeconds !== null) parts.push(`ETA ${formatDuration(etaSeconds)}`);

@@ -12,6 +12,8 @@ export function finishNotes(note: (m: string, finishing?: StageFinishing) => Pro
   let started = new Date().toISOString();
   let step: DuplicatesProgress['step'] | null = null;
   let stepStarted = started;
+  let from = 0;
+  let unit: PairPassProgress['unit'];
   let sent = false;
   let queue: Promise<void> = Promise.resolve();
   const send = (f: StageFinishing, force = false) => {
@@ -43,9 +45,21 @@ export function finishNotes(note: (m: string, finishing?: StageFinishing) => Pro
     onWait: (w: AnnBuildWait) =>
       send({ phase: 'index-build', message: describeBuildWait(w), notedAt: new Date().toISOString() }, true),
     onProgress: (p: PairPassProgress) => {
-      if (p.searched === 0) started = new Date().toISOString();
+      // Each part (embeddings read, cells compared, photos searched) has its own clock; a resumed one starts past 0.
+      if (p.searched === 0 || p.unit !== unit) {
+        started = new Date().toISOString();
+        from = p.searched;
+        unit = p.unit;
+      }
       void send(
-        { phase: 'near-duplicates', ...p, startedAt: started, notedAt: new Date().toISOString() },
+        {
+          phase: 'near-duplicates',
+          ...p,
+          unit: p.unit ?? 'photos',
+          from,
+          startedAt: started,
+          notedAt: new Date().toISOString(),
+        },
         p.searched === p.total,
       );
     },

@@ -25,6 +25,14 @@ import {
 } from '../../pipeline/clip/annPairs.ts';
 import { type AnnProjection, fitProjection, project } from '../../pipeline/clip/annProjection.ts';
 import { decodeFloat16, toHalfBits } from '../../pipeline/clip/float16.ts';
+import {
+  CELL_PROBES,
+  type CellRows,
+  cellCount,
+  cellPairs,
+  fitCells,
+  quantizeRows,
+} from '../../pipeline/clip/pairCells.ts';
 import { multiplyTransposed } from '../../pipeline/clip/matmul.ts';
 import { UsageError } from '../../pipeline/cli/flags.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
@@ -43,6 +51,11 @@ export const flags: Record<string, string> = {
   'expansion-wide': 'the wide beam for lost rows and single queries, for sweeps (the pipeline’s)',
   floor:
     'the candidate floor (approximate cosine) of the all-neighbours searches, for sweeps (threshold − margin)',
+  pairs:
+    'the all-neighbours pass: cells (the pipeline’s first pass: k-means cells, products inside each) or index (an HNSW search per photo, as incremental passes)',
+  'cells-only':
+    'measures the pass by cells alone (no index built: no build time, query latency or similar photos), for its scaling',
+  probes: 'cells each photo is compared in (its own and the next nearest), for sweeps (the pipeline’s)',
   dims: 'dimensions the index holds (a projection on the principal directions of a sample; 512 = none), for sweeps (the pipeline’s)',
   sample: 'N photos for the recall (2000)',
   dir: 'folder for the index files (the OS temp dir; deleted after each size)',
@@ -53,6 +66,8 @@ export const flags: Record<string, string> = {
 const DIM = 512;
 const THRESHOLD = 0.95;
 const CHUNK = 32_768;
+/** Queries whose "similar photos" top 12 is checked against an exact scan. */
+const SIMILAR_SAMPLE = 200;
 const TARGETS: Record<number, { seconds: number; bytes?: number }> = {
   1000000: { seconds: 600 },
   10000000: { seconds: 7200, bytes: 12 * 2 ** 30 },
@@ -150,7 +165,14 @@ const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
 
 /** One size's measured figures, kept for the extrapolation to 10M. */
 /** The bench's parameters: the index's, and the dimensions it holds (DIM = no projection). */
-type BenchParams = AnnParams & { dims: number; floor?: number };
+type BenchParams = AnnParams & {
+  dims: number;
+  floor?: number;
+  pairs: 'cells' | 'index';
+  probes: number;
+  /** No index: the pass by cells alone (its scaling), without build, query latency or similar photos. */
+  cellsOnly?: boolean;
+};
 
 export type SizeFigures = {
   size: number;
@@ -162,6 +184,7 @@ export type SizeFigures = {
   peakKb: number;
   diskBytes: number;
   recall: number;
+  similarRecall?: number;
 };
 
 /**
@@ -207,6 +230,73 @@ class Vectors {
     fs.closeSync(this.fd);
     fs.rmSync(this.file, { force: true });
   }
+}
+
+type CellStats = {
+  candidates: number;
+  cells: number;
+  loadCpu: number;
+  fitCpu: number;
+  pairCpu: number;
+  verifyCpu: number;
+};
+
+/**
+ * The pipeline's all-neighbours pass by cells (pairPass.ts's cell pass, with the bench's file for the database): the
+ * vectors read back, projected and held as int8 rows, the centroids fitted, the candidates of every cell scored
+ * exactly on the stored float16 vectors.
+ */
+async function cellPass(
+  size: number,
+  vectors: Vectors,
+  projection: AnnProjection | null,
+  params: BenchParams,
+  floor: number,
+  keep: (a: number, b: number) => void,
+): Promise<CellStats> {
+  const dims = projection ? projection.dims : DIM;
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  let c = cpu();
+  const rows: CellRows = { n: size, dims, data: new Int8Array(size * dims) };
+  for (let start = 0; start < size; start += CHUNK) {
+    const end = Math.min(size, start + CHUNK);
+    const block = vectors.read(start, end);
+    quantizeRows(
+      projection ? await project(projection, block, end - start) : block,
+      end - start,
+      rows,
+      start,
+    );
+  }
+  const loadCpu = cpu() - c;
+  c = cpu();
+  const count = cellCount(size, params.probes);
+  const centroids = await fitCells(rows, count);
+  const fitCpu = cpu() - c;
+  c = cpu();
+  let candidates = 0;
+  let verifyCpu = 0;
+  const va = new Float32Array(DIM);
+  const vb = new Float32Array(DIM);
+  const t = performance.now();
+  await cellPairs(rows, centroids, floor, {
+    probes: params.probes,
+    onBatch: async (b) => {
+      const v = cpu();
+      candidates += b.a.length;
+      for (let i = 0; i < b.a.length; i++) {
+        vectors.one(b.a[i], va);
+        vectors.one(b.b[i], vb);
+        if (dot(va, vb) >= THRESHOLD) keep(b.a[i], b.b[i]);
+      }
+      verifyCpu += cpu() - v;
+      process.stdout.write(`  ${int(b.cellsDone)}/${int(b.cells)} cells (${seconds(t).toFixed(0)} s)   \r`);
+    },
+  });
+  return { candidates, cells: count, loadCpu, fitCpu, pairCpu: cpu() - c - verifyCpu, verifyCpu };
 }
 
 async function benchSize(
@@ -258,21 +348,21 @@ async function measure(
       projection = await fitProjection(raw, end - start, DIM, params.dims);
       fitSeconds = seconds(f);
     }
-    const block = await toIndex(raw, end - start);
-    addPage(
-      index,
-      BigUint64Array.from({ length: end - start }, (_, k) => BigInt(start + k + 1)),
-      block,
-    );
+    if (!params.cellsOnly)
+      addPage(
+        index,
+        BigUint64Array.from({ length: end - start }, (_, k) => BigInt(start + k + 1)),
+        await toIndex(raw, end - start),
+      );
     buildCpu += cpuSeconds(process.cpuUsage(c));
     if (start % (ANN_ADD_PAGE * 8) === 0)
       process.stdout.write(`  ${int(end)}/${int(size)} added (${seconds(t).toFixed(0)} s)\r`);
   }
   const build = seconds(t) - genSeconds;
   t = performance.now();
-  index.save(file);
+  if (!params.cellsOnly) index.save(file);
   const save = seconds(t);
-  const diskBytes = fs.statSync(file).size;
+  const diskBytes = params.cellsOnly ? 0 : fs.statSync(file).size;
 
   // All neighbours: every vector searched in blocks of SEARCH_BLOCK (as pairsThroughIndex pages the stored
   // embeddings), candidates above threshold − margin kept by exact cosine.
@@ -296,64 +386,74 @@ async function measure(
   // bound: a lost row's narrow answer may hold some of its pairs too).
   const narrowPairs = new Set<string>();
   const stray: { ids: string[]; vectors: Float32Array[] } = { ids: [], vectors: [] };
-  for (let start = 0; start < size; start += SEARCH_BLOCK) {
-    const end = Math.min(size, start + SEARCH_BLOCK);
-    const block = vectors.read(start, end);
-    const keys = Array.from({ length: end - start }, (_, k) => BigInt(start + k + 1));
-    const wideRows: number[] = [];
-    const unreached: number[] = [];
-    const found = neighboursAbove(
-      index,
-      await toIndex(block, end - start),
-      keys,
-      floor,
-      params.expansionWide,
-      {
-        wideRows,
-        unreached,
-        middle: params.expansionMiddle,
-      },
-    );
-    const wideSet = new Set(wideRows);
-    for (const row of unreached) {
-      stray.ids.push(String(start + row));
-      stray.vectors.push(block.slice(row * DIM, (row + 1) * DIM));
-    }
-    found.forEach((ns, row) => {
-      const a = start + row;
-      for (const key of ns) {
-        const b = Number(key) - 1;
-        const id = a < b ? `${a}:${b}` : `${b}:${a}`;
-        if (pairs.has(id)) {
-          if (!wideSet.has(row)) narrowPairs.add(id);
-          continue;
-        }
-        candidates++;
-        // Exact cosine of the two stored vectors (the product reads the other one from the database).
-        let other: Float32Array;
-        if (b >= start && b < end) other = block.subarray((b - start) * DIM, (b - start + 1) * DIM);
-        else {
-          vectors.one(b, scratch);
-          other = scratch;
-        }
-        if (dot(block.subarray(row * DIM, (row + 1) * DIM), other) >= THRESHOLD) {
-          pairs.add(id);
-          if (!wideSet.has(row)) narrowPairs.add(id);
-          join(a, b);
-        }
-      }
+  let strayPairs = 0;
+  let cells: CellStats | null = null;
+  if (params.pairs === 'cells') {
+    cells = await cellPass(size, vectors, projection, params, floor, (a, b) => {
+      pairs.add(a < b ? `${a}:${b}` : `${b}:${a}`);
+      join(a, b);
     });
-    if (start % (SEARCH_BLOCK * 64) === 0)
-      process.stdout.write(`  ${int(end)}/${int(size)} searched (${seconds(t).toFixed(0)} s)   \r`);
+    candidates = cells.candidates;
+  } else {
+    for (let start = 0; start < size; start += SEARCH_BLOCK) {
+      const end = Math.min(size, start + SEARCH_BLOCK);
+      const block = vectors.read(start, end);
+      const keys = Array.from({ length: end - start }, (_, k) => BigInt(start + k + 1));
+      const wideRows: number[] = [];
+      const unreached: number[] = [];
+      const found = neighboursAbove(
+        index,
+        await toIndex(block, end - start),
+        keys,
+        floor,
+        params.expansionWide,
+        {
+          wideRows,
+          unreached,
+          middle: params.expansionMiddle,
+        },
+      );
+      const wideSet = new Set(wideRows);
+      for (const row of unreached) {
+        stray.ids.push(String(start + row));
+        stray.vectors.push(block.slice(row * DIM, (row + 1) * DIM));
+      }
+      found.forEach((ns, row) => {
+        const a = start + row;
+        for (const key of ns) {
+          const b = Number(key) - 1;
+          const id = a < b ? `${a}:${b}` : `${b}:${a}`;
+          if (pairs.has(id)) {
+            if (!wideSet.has(row)) narrowPairs.add(id);
+            continue;
+          }
+          candidates++;
+          // Exact cosine of the two stored vectors (the product reads the other one from the database).
+          let other: Float32Array;
+          if (b >= start && b < end) other = block.subarray((b - start) * DIM, (b - start + 1) * DIM);
+          else {
+            vectors.one(b, scratch);
+            other = scratch;
+          }
+          if (dot(block.subarray(row * DIM, (row + 1) * DIM), other) >= THRESHOLD) {
+            pairs.add(id);
+            if (!wideSet.has(row)) narrowPairs.add(id);
+            join(a, b);
+          }
+        }
+      });
+      if (start % (SEARCH_BLOCK * 64) === 0)
+        process.stdout.write(`  ${int(end)}/${int(size)} searched (${seconds(t).toFixed(0)} s)   \r`);
+    }
+    // As pairsThroughIndex: the rows no search reached, scored against each other exactly.
+    const strayBefore = pairs.size;
+    for (const p of await pairsAmong(stray.ids, stray.vectors, THRESHOLD)) {
+      const [a, b] = [Number(p.a), Number(p.b)];
+      pairs.add(a < b ? `${a}:${b}` : `${b}:${a}`);
+      join(a, b);
+    }
+    strayPairs = pairs.size - strayBefore;
   }
-  // As pairsThroughIndex: the rows no search reached, scored against each other exactly.
-  const strayBefore = pairs.size;
-  for (const p of await pairsAmong(stray.ids, stray.vectors, THRESHOLD)) {
-    const [a, b] = [Number(p.a), Number(p.b)];
-    pairs.add(a < b ? `${a}:${b}` : `${b}:${a}`);
-    join(a, b);
-  }
-  const strayPairs = pairs.size - strayBefore;
   // The product's last step: every pair inside each group found is scored.
   const load = async (ids: string[]) =>
     new Map(
@@ -389,23 +489,29 @@ async function measure(
   const latencies: number[] = [];
   const q = new Float32Array(DIM);
   const pick = rng(99);
-  for (let i = 0; i < 1000; i++) {
-    vectors.one(Math.floor(pick() * size), q);
+  // As similarPhotos.ts asks: 4 × k candidates (at least 64) from a projected index, re-ranked by exact cosine.
+  const wanted = projection ? 64 : 25;
+  const similar: { id: number; candidates: bigint[] }[] = [];
+  for (let i = 0; i < (params.cellsOnly ? 0 : 1000); i++) {
+    const id = Math.floor(pick() * size);
+    vectors.one(id, q);
     const s = performance.now();
-    searchRows(index, await toIndex(q, 1), 13, params.expansionWide);
+    const m = searchRows(index, await toIndex(q, 1), wanted, params.expansionWide);
     latencies.push(performance.now() - s);
+    if (i < SIMILAR_SAMPLE) similar.push({ id, candidates: [...m.keys.subarray(0, Number(m.counts[0]))] });
   }
   latencies.sort((a, b) => a - b);
-  const p95 = latencies[Math.floor(latencies.length * 0.95)];
+  const p95 = latencies[Math.floor(latencies.length * 0.95)] ?? Number.NaN;
   const peakKb = process.resourceUsage().maxRSS;
 
   // Recall against the exact search for a sample: half members of planted groups, half random photos.
   t = performance.now();
   const sampleIds = new Set<number>();
-  while (sampleIds.size < sample) {
+  // Below ~150k photos there are fewer planted photos than half the sample: random ones fill it (this looped forever).
+  for (let tries = 0; sampleIds.size < Math.min(sample, size); tries++) {
     const base = Math.floor(pick() * (size / 1000)) * 1000;
     sampleIds.add(
-      sampleIds.size % 2
+      sampleIds.size % 2 && tries < sample * 20
         ? Math.min(size - 1, base + 985 + Math.floor(pick() * 15))
         : Math.floor(pick() * size),
     );
@@ -454,6 +560,45 @@ async function measure(
       }
   }
   const recall = exactPairs ? recalled / exactPairs : 1;
+
+  // "Similar photos" quality: the top 12 the pipeline shows (the index's candidates re-ranked exactly) against the
+  // exact top 12 of a scan, for SIMILAR_SAMPLE of the latency queries.
+  const simQueries = new Float32Array(similar.length * DIM);
+  for (const [i, s] of similar.entries()) vectors.one(s.id, simQueries.subarray(i * DIM, (i + 1) * DIM));
+  const exactTop = similar.map(() => [] as { id: number; sim: number }[]);
+  const pushTop = (top: { id: number; sim: number }[], id: number, sim: number) => {
+    if (top.length === 12 && sim <= top[11].sim) return;
+    top.push({ id, sim });
+    top.sort((x, y) => y.sim - x.sim);
+    if (top.length > 12) top.pop();
+  };
+  for (let start = 0; start < size; start += CHUNK) {
+    const end = Math.min(size, start + CHUNK);
+    const sims = await multiplyTransposed(
+      simQueries,
+      similar.length,
+      vectors.read(start, end),
+      end - start,
+      DIM,
+    );
+    for (let r = 0; r < similar.length; r++)
+      for (let c = 0; c < end - start; c++)
+        if (start + c !== similar[r].id) pushTop(exactTop[r], start + c, sims[r * (end - start) + c]);
+  }
+  let similarHits = 0;
+  const other = new Float32Array(DIM);
+  for (const [r, s] of similar.entries()) {
+    const top: { id: number; sim: number }[] = [];
+    for (const key of s.candidates) {
+      const id = Number(key) - 1;
+      if (id === s.id) continue;
+      vectors.one(id, other);
+      pushTop(top, id, dot(simQueries.subarray(r * DIM, (r + 1) * DIM), other));
+    }
+    const shown = new Set(top.map((x) => x.id));
+    similarHits += exactTop[r].filter((x) => shown.has(x.id)).length;
+  }
+  const similarRecall = similar.length ? similarHits / (12 * similar.length) : Number.NaN;
   const clusterRecall = exactPairs ? clustered / exactPairs : 1;
   const recallSeconds = seconds(t);
 
@@ -466,7 +611,9 @@ async function measure(
     params.expansionSearch === ANN_PARAMS.expansionSearch &&
     params.expansionWide === ANN_PARAMS.expansionWide &&
     params.expansionMiddle === ANN_PARAMS.expansionMiddle &&
-    params.dims === ANN_DIMS;
+    params.dims === ANN_DIMS &&
+    params.pairs === 'cells' &&
+    params.probes === CELL_PROBES;
   lines.push(
     `${int(size)} × ${DIM}-d, MEASURED, ${quantization}, M=${params.connectivity} efAdd=${params.expansionAdd} efSearch=${params.expansionSearch} (${params.expansionMiddle ? `then ${params.expansionMiddle}, ` : ''}wide ${params.expansionWide}) ${params.dims < DIM ? `projected to ${params.dims} dims (fit ${fitSeconds.toFixed(1)} s)` : 'not projected'}${defaults ? ' (the pipeline’s)' : ' (NOT the pipeline’s defaults)'}:`,
     `  build ${build.toFixed(0)} s (${int(Math.round(size / build))}/s; ${buildCpu.toFixed(0)} CPU s) · save ${save.toFixed(1)} s · all-neighbours ${allNeighbours.toFixed(0)} s (${searchCpu.toFixed(0)} CPU s)` +
@@ -475,18 +622,23 @@ async function measure(
     // On a shared machine the wall time measures the neighbours' load; the CPU seconds do not.
     `  CPU seconds ÷ 2 cores = ${idle.toFixed(0)} s end to end on an idle machine (an estimate: the exact check's JavaScript is one thread)` +
       `${target ? ` (target < ${target.seconds} s: ${idle < target.seconds ? 'MET' : 'MISSED'})` : ''}`,
-    `  ${int(pairs.size)} pairs at cosine ≥ ${THRESHOLD} from ${int(candidates)} candidates (${int(missedInGroups)} added by scoring inside groups; ${int(searchStats.middle + searchStats.wide)} of ${int(searchStats.rows)} searches did not return their own photo and were repeated${params.expansionMiddle ? `, ${int(searchStats.middle)} with beam ${params.expansionMiddle}` : ''}, ${int(searchStats.wide)} with the wide one) · recall vs exact on ${int(ids.length)} sampled photos:` +
+    `  ${int(pairs.size)} pairs at cosine ≥ ${THRESHOLD} from ${int(candidates)} candidates (${int(missedInGroups)} added by scoring inside groups; ${cells ? `all-neighbours by ${int(cells.cells)} cells, each photo compared in ${params.probes}` : `${int(searchStats.middle + searchStats.wide)} of ${int(searchStats.rows)} searches did not return their own photo and were repeated${params.expansionMiddle ? `, ${int(searchStats.middle)} with beam ${params.expansionMiddle}` : ''}, ${int(searchStats.wide)} with the wide one`}) · recall vs exact on ${int(ids.length)} sampled photos:` +
       ` ${recalled}/${exactPairs} = ${recall.toFixed(4)} (target ≥ 0.98: ${recall >= 0.98 ? 'MET' : 'MISSED'}; exact scan ${recallSeconds.toFixed(0)} s);` +
       ` in the same duplicate cluster: ${clustered}/${exactPairs} = ${clusterRecall.toFixed(4)}`,
-    `  the retries: ${searchStats.wideCpu.toFixed(0)} of the ${searchCpu.toFixed(0)} search CPU s; without it recall ≥ ${recalledNarrow}/${exactPairs} = ${(exactPairs ? recalledNarrow / exactPairs : 1).toFixed(4)} (pairs found from rows the narrow beam answered, closed in groups)` +
-      ` · ${int(searchStats.unreached)} rows not reached even wide (their own search never returned them), ${int(strayPairs)} pairs among them scored exactly`,
+    cells
+      ? `  the cell pass's CPU s: load and project ${cells.loadCpu.toFixed(0)}, fit ${cells.fitCpu.toFixed(0)}, assign and products ${cells.pairCpu.toFixed(0)}, exact check ${cells.verifyCpu.toFixed(0)}, groups ${(searchCpu - cells.loadCpu - cells.fitCpu - cells.pairCpu - cells.verifyCpu).toFixed(0)}`
+      : `  the retries: ${searchStats.wideCpu.toFixed(0)} of the ${searchCpu.toFixed(0)} search CPU s; without it recall ≥ ${recalledNarrow}/${exactPairs} = ${(exactPairs ? recalledNarrow / exactPairs : 1).toFixed(4)} (pairs found from rows the narrow beam answered, closed in groups)` +
+          ` · ${int(searchStats.unreached)} rows not reached even wide (their own search never returned them), ${int(strayPairs)} pairs among them scored exactly`,
     ...(projection
       ? [
           `  the projection to ${params.dims} dims on the ${int(exactPairs)} exact pairs: projected cosine at most ${worstDrop.toFixed(4)} below the exact one, lowest ${lowestProjected.toFixed(4)}; ${belowFloor} pairs below the candidate floor ${floor.toFixed(3)}`,
         ]
       : []),
     `  peak RSS ${gb(peakKb)}${target?.bytes ? ` (target < ${gb(target.bytes / 1024)}: ${peakKb * 1024 < target.bytes ? 'MET' : 'MISSED'})` : ''}` +
-      ` · index on disk ${(diskBytes / 2 ** 30).toFixed(2)} GB · query top-12 p50 ${latencies[500].toFixed(2)} ms, p95 ${p95.toFixed(2)} ms (target < 50 ms: ${p95 < 50 ? 'MET' : 'MISSED'})`,
+      (params.cellsOnly
+        ? ' · no index (--cells-only): build, query latency and similar photos not measured'
+        : ` · index on disk ${(diskBytes / 2 ** 30).toFixed(2)} GB · query top-12 p50 ${latencies[500]?.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms (target < 50 ms: ${p95 < 50 ? 'MET' : 'MISSED'})` +
+          ` · similar photos' top 12 against an exact scan (${similar.length} queries): recall@12 ${similarRecall.toFixed(4)}`),
     `  load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')} on 2 cores at the end of this size`,
@@ -495,7 +647,18 @@ async function measure(
   if (recall < 0.98 || (target && total > target.seconds)) process.exitCode = 1;
   return {
     lines,
-    figures: { size, build, allNeighbours, total, buildCpu, searchCpu, peakKb, diskBytes, recall },
+    figures: {
+      size,
+      build,
+      allNeighbours,
+      total,
+      buildCpu,
+      searchCpu,
+      peakKb,
+      diskBytes,
+      recall,
+      similarRecall,
+    },
   };
 }
 
@@ -532,6 +695,8 @@ export function extrapolate(measured: SizeFigures[], n: number): string[] {
   const ln = measured.map((f) => Math.log(f.size));
   const perVectorFit = (x: 'buildCpu' | 'searchCpu') => {
     const per = measured.map((f) => f[x] / f.size);
+    // --cells-only measures no build.
+    if (per.every((p) => p === 0)) return { logFit: 0, powerFit: 0, high: 0, worst: 0, exponent: 0 };
     const log = fitLine(ln, per);
     const power = fitLine(
       ln,
@@ -562,7 +727,7 @@ export function extrapolate(measured: SizeFigures[], n: number): string[] {
     `${((x.logFit / n) * 1e6).toFixed(0)}–${((x.powerFit / n) * 1e6).toFixed(0)} µs per vector`;
   return [
     `${int(n)} × ${DIM}-d, EXTRAPOLATED (not measured) from ${measured.length} runs at ${sizes.map(int).join(', ')} (CPU seconds per vector as a + b·ln n and as a power law by least squares; the larger held against the target):`,
-    `  CPU: build ${m(build.logFit)} (ln n) – ${m(build.powerFit)} (n^${build.exponent.toFixed(2)} per vector), ${us(build)}, the ln n fit within ${(build.worst * 100).toFixed(0)} % of every measured size` +
+    `  CPU: ${build.high === 0 ? 'build not measured (--cells-only: add the build’s own extrapolation)' : `build ${m(build.logFit)} (ln n) – ${m(build.powerFit)} (n^${build.exponent.toFixed(2)} per vector), ${us(build)}, the ln n fit within ${(build.worst * 100).toFixed(0)} % of every measured size`}` +
       ` · all-neighbours ${m(search.logFit)} – ${m(search.powerFit)} (n^${search.exponent.toFixed(2)}), ${us(search)}, within ${(search.worst * 100).toFixed(0)} %`,
     `  end to end on 2 quiet cores: ${m(wall)} (CPU ${m(cpu)} ÷ ${QUIET_CORES}, the cores a quiet run keeps busy; ${m(cpu / 2)} if both were busy throughout)` +
       `${target ? ` (target < ${m(target.seconds)}: ${wall < target.seconds ? 'MET' : 'MISSED'})` : ''}`,
@@ -610,7 +775,12 @@ export async function run(args: string[]): Promise<void> {
           ? 0
           : param('expansion-middle', 0),
     dims: param('dims', ANN_DIMS),
+    pairs: flags.pairs === undefined ? 'cells' : (flags.pairs as 'cells' | 'index'),
+    probes: flags.probes === undefined ? CELL_PROBES : param('probes', CELL_PROBES),
+    cellsOnly: Boolean(flags['cells-only']),
   };
+  if (params.cellsOnly && params.pairs !== 'cells') throw new UsageError('--cells-only: with --pairs cells');
+  if (params.pairs !== 'cells' && params.pairs !== 'index') throw new UsageError('--pairs: cells or index');
   if (flags.floor !== undefined) params.floor = Number(flags.floor);
   if (params.dims > DIM) throw new UsageError(`--dims: at most ${DIM}`);
   const dir = typeof flags.dir === 'string' ? flags.dir : tmpdir();
@@ -619,7 +789,7 @@ export async function run(args: string[]): Promise<void> {
   const figuresFile = typeof flags.figures === 'string' ? flags.figures : null;
   if (sizes.length === 0 && !figuresFile)
     throw new UsageError('--sizes none measures nothing; add --figures F to extrapolate from earlier runs');
-  const setting = `${quantization} M=${params.connectivity} efAdd=${params.expansionAdd} ef=${params.expansionSearch}/${params.expansionMiddle ? `${params.expansionMiddle}/` : ''}${params.expansionWide}${params.dims < DIM ? ` d=${params.dims}` : ''}${params.floor !== undefined ? ` floor=${params.floor}` : ''}`;
+  const setting = `${quantization} M=${params.connectivity} efAdd=${params.expansionAdd} ef=${params.expansionSearch}/${params.expansionMiddle ? `${params.expansionMiddle}/` : ''}${params.expansionWide}${params.dims < DIM ? ` d=${params.dims}` : ''}${params.floor !== undefined ? ` floor=${params.floor}` : ''}${params.pairs === 'cells' ? ` cells×${params.probes}` : ''}${params.cellsOnly ? ' cells-only' : ''}`;
   const measured: SizeFigures[] =
     figuresFile && fs.existsSync(figuresFile)
       ? fs

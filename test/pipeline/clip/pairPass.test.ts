@@ -61,9 +61,13 @@ beforeAll(async () => {
 });
 
 describe('near-duplicate pairs kept between runs', () => {
-  it('searches every photo on the first pass and stores exactly the exact search’s pairs', async () => {
+  it('compares every photo by cells on the first pass and stores exactly the exact search’s pairs', async () => {
+    const rowsBefore = searchStats.rows;
     const r = await pass(0.95);
-    expect(r).toMatchObject({ reset: 'first pass', searched: 600, floor: 0.95 });
+    expect(r).toMatchObject({ reset: 'first pass', cellPhotos: 600, searched: 0, floor: 0.95 });
+    // No index search: the cells compared them all.
+    expect(searchStats.rows - rowsBefore).toBe(0);
+    expect(await db().clipPairSearched.count({ where: { model: MODEL } })).toBe(600);
     const exact = await exactPairs(0.95);
     expect(exact.size).toBeGreaterThan(60);
     expect(new Set(r!.pairs.map(key))).toEqual(exact);
@@ -85,7 +89,7 @@ describe('near-duplicate pairs kept between runs', () => {
     const added = await addEmbeddings([...copies, ...universe(28, 99)]);
     const rowsBefore = searchStats.rows;
     const r = await pass(0.95);
-    expect(r).toMatchObject({ reset: null, searched: 30 });
+    expect(r).toMatchObject({ reset: null, searched: 30, cellPhotos: 0 });
     // The index search itself was asked for those 30 rows only, not the 630 it holds.
     expect(searchStats.rows - rowsBefore).toBe(30);
     expect(new Set(r!.pairs.map(key))).toEqual(await exactPairs(0.95));
@@ -102,7 +106,7 @@ describe('near-duplicate pairs kept between runs', () => {
     expect(higher).toMatchObject({ reset: null, searched: 0, floor: 0.95 });
     expect(new Set(higher!.pairs.map(key))).toEqual(await exactPairs(0.97));
     const lower = await pass(0.93);
-    expect(lower).toMatchObject({ reset: 'threshold below the stored floor', searched: 630, floor: 0.93 });
+    expect(lower).toMatchObject({ reset: 'threshold below the stored floor', cellPhotos: 630, floor: 0.93 });
     expect(new Set(lower!.pairs.map(key))).toEqual(await exactPairs(0.93));
     const back = await pass(0.95);
     expect(back).toMatchObject({ reset: null, searched: 0, floor: 0.93 });
@@ -115,6 +119,8 @@ describe('near-duplicate pairs kept between runs', () => {
     let blocks = 0;
     await expect(
       pass(0.93, {
+        // 200 new of 830 would go by cells: this one tests the index searches' resume.
+        mode: 'index',
         signal: stop.signal,
         blockSize: 32,
         onProgress: (p) => {
@@ -129,6 +135,7 @@ describe('near-duplicate pairs kept between runs', () => {
     let last = { searched: 0, total: 0 };
     await expect(
       pass(0.93, {
+        mode: 'index',
         signal: late.signal,
         blockSize: 32,
         onProgress: (p) => {
@@ -146,6 +153,41 @@ describe('near-duplicate pairs kept between runs', () => {
     expect(new Set(resumed!.pairs.map(key))).toEqual(exact);
     const rows = await storedRows();
     expect(rows.length).toBe(exact.size);
+  });
+
+  it('resumes a killed pass by cells at the next cell, with the same centroids, storing no pair twice', async () => {
+    await addEmbeddings(universe(300, 41));
+    const stop = new AbortController();
+    await expect(
+      pass(0.93, {
+        cellBatchRows: 40,
+        signal: stop.signal,
+        onProgress: (p) => {
+          if (p.unit === 'cells' && p.searched >= 3) stop.abort(new Error('worker killed'));
+        },
+      }),
+    ).rejects.toThrow('worker killed');
+    const state = await db().clipPairPass.findUniqueOrThrow({ where: { model: MODEL } });
+    expect(state.cellsCutoff).not.toBeNull();
+    expect(state.cellsDone).toBeGreaterThanOrEqual(3);
+    const stored = await storedRows();
+    // A photo embedded while the pass was stopped: after the cutoff, so the index searches take it.
+    const [late] = await addEmbeddings(universe(1, 43));
+    const seen: { unit?: string; searched: number; total: number }[] = [];
+    const resumed = await pass(0.93, { onProgress: (p) => seen.push(p) });
+    const cells = seen.filter((p) => p.unit === 'cells');
+    // Resumed at the cell it stopped at, not at the first one.
+    expect(cells[0]).toMatchObject({ searched: state.cellsDone });
+    expect(cells.at(-1)!.searched).toBe(cells[0].total);
+    expect(resumed).toMatchObject({ reset: null, cellPhotos: 1130, searched: 1 });
+    expect(await db().clipPairSearched.findUnique({ where: { photoId: late } })).not.toBeNull();
+    const exact = await exactPairs(0.93);
+    expect(new Set(resumed!.pairs.map(key))).toEqual(exact);
+    const rows = await storedRows();
+    expect(rows.length).toBe(exact.size);
+    expect(rows).toEqual(expect.arrayContaining(stored));
+    const after = await db().clipPairPass.findUniqueOrThrow({ where: { model: MODEL } });
+    expect(after).toMatchObject({ cellsCutoff: null, cells: null, cellsDone: 0 });
   });
 
   it('drops a deleted photo’s pairs and searches a re-embedded photo again', async () => {
@@ -175,7 +217,7 @@ describe('near-duplicate pairs kept between runs', () => {
     dropAnnIndex(tmp);
     const total = await db().photoEmbedding.count({ where: { model: MODEL } });
     const r = await pass(0.93);
-    expect(r).toMatchObject({ reset: 'index rebuilt', searched: total });
+    expect(r).toMatchObject({ reset: 'index rebuilt', cellPhotos: total, searched: 0 });
     expect(new Set(r!.pairs.map(key))).toEqual(await exactPairs(0.93));
   });
 
@@ -184,7 +226,7 @@ describe('near-duplicate pairs kept between runs', () => {
     await addEmbeddings(universe(80, 31), NEW);
     const before = await storedRows();
     const r = await nearDuplicatePass(0.95, { modelKey: NEW, dataDir: tmp });
-    expect(r).toMatchObject({ reset: 'first pass', searched: 80 });
+    expect(r).toMatchObject({ reset: 'first pass', cellPhotos: 80 });
     expect(new Set(r!.pairs.map(key))).toEqual(await exactPairs(0.95, NEW));
     // Re-embedding a photo with the new model takes its old model's pairs along; the rest stay stored.
     const paired = before[0].split(':')[0];
@@ -218,7 +260,11 @@ describe('near-duplicate pairs kept between runs', () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'strays-'));
     const passOn = async (o: Parameters<typeof updateNearDuplicatePairs>[4] = {}) => {
       const { index, keys, meta } = await syncAnnIndex(model, dir);
-      return updateNearDuplicatePairs(hideFromSearches(index, hidden), keys, meta, 0.95, o);
+      // Strays come from index searches only: a first pass by cells reaches every photo.
+      return updateNearDuplicatePairs(hideFromSearches(index, hidden), keys, meta, 0.95, {
+        mode: 'index',
+        ...o,
+      });
     };
     const one = await passOn();
     expect(one.strays).toBeGreaterThanOrEqual(1);
