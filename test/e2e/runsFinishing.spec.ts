@@ -140,4 +140,33 @@ test('the Runs page shows a stage’s finishing step as its own phase: what it d
       await page.screenshot({ path: `test-results/screenshots/runs-finishing-${width}.png` });
     }
   }
+
+  // A first pass compares the photos cell by cell, resumed here at cell 2,000: 1,000 cells in 50 s → 20/s.
+  await noteFinishing(
+    {
+      phase: 'near-duplicates',
+      unit: 'cells',
+      searched: 3000,
+      total: 5000,
+      from: 2000,
+      pairs: 120,
+      startedAt: new Date(now - 50_000).toISOString(),
+      notedAt: new Date(now).toISOString(),
+    },
+    'near-duplicates: 3,000/5,000 cells compared · 60.0% · 20/s · ETA 1m40s · 120 new pairs',
+  );
+  await expect(step).toContainText(
+    'Finishing step: comparing the photos cell by cell for near-duplicate pairs',
+  );
+  await expect(step).toContainText('3,000/5,000 cells compared · 20/s · ETA 1m40s · 120 new pairs');
+  for (const width of [1280, 1440, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    const box = (await step.boundingBox())!;
+    const row = (await clip.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(row.x + row.width + 0.5);
+    if (process.env.QUARRY_SCREENSHOTS === '1') {
+      await run.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `test-results/screenshots/runs-finishing-cells-${width}.png` });
+    }
+  }
 });
