@@ -82,6 +82,19 @@ test('the Runs page shows a stage’s finishing step as its own phase: what it d
   const run = page.locator(`article[data-run-id="${RUN}"]`);
   const clip = run.getByTestId('stage-clip');
   const step = clip.getByTestId('stage-finishing');
+  // The step's box stays inside its stage's row at every common width (screenshots with QUARRY_SCREENSHOTS=1).
+  const fitsAtEveryWidth = async (name: string) => {
+    for (const width of [1280, 1440, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      const box = (await step.boundingBox())!;
+      const row = (await clip.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(row.x + row.width + 0.5);
+      if (process.env.QUARRY_SCREENSHOTS === '1') {
+        await run.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: `test-results/screenshots/${name}-${width}.png` });
+      }
+    }
+  };
   await expect(step).toContainText('Finishing step: waiting for the similar-photo index build');
   await expect(step).toContainText('index build running for 1m10s');
   await expect(clip).toContainText('active · finishing');
@@ -130,16 +143,7 @@ test('the Runs page shows a stage’s finishing step as its own phase: what it d
   // The note is the step's line, not a "Last:" error line beside it.
   await expect(clip.getByText(/^Last:/)).toHaveCount(0);
 
-  for (const width of [1280, 1440, 1920]) {
-    await page.setViewportSize({ width, height: 900 });
-    const box = (await step.boundingBox())!;
-    const row = (await clip.boundingBox())!;
-    expect(box.x + box.width).toBeLessThanOrEqual(row.x + row.width + 0.5);
-    if (process.env.QUARRY_SCREENSHOTS === '1') {
-      await run.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: `test-results/screenshots/runs-finishing-${width}.png` });
-    }
-  }
+  await fitsAtEveryWidth('runs-finishing');
 
   // A first pass compares the photos cell by cell, resumed here at cell 2,000: 1,000 cells in 50 s → 20/s.
   await noteFinishing(
@@ -159,14 +163,5 @@ test('the Runs page shows a stage’s finishing step as its own phase: what it d
     'Finishing step: comparing the photos cell by cell for near-duplicate pairs',
   );
   await expect(step).toContainText('3,000/5,000 cells compared · 20/s · ETA 1m40s · 120 new pairs');
-  for (const width of [1280, 1440, 1920]) {
-    await page.setViewportSize({ width, height: 900 });
-    const box = (await step.boundingBox())!;
-    const row = (await clip.boundingBox())!;
-    expect(box.x + box.width).toBeLessThanOrEqual(row.x + row.width + 0.5);
-    if (process.env.QUARRY_SCREENSHOTS === '1') {
-      await run.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: `test-results/screenshots/runs-finishing-cells-${width}.png` });
-    }
-  }
+  await fitsAtEveryWidth('runs-finishing-cells');
 });
