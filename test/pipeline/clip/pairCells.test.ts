@@ -7,6 +7,7 @@ import {
   cellCount,
   cellPairs,
   fitCells,
+  nearestCells,
   quantizeRows,
 } from '../../../pipeline/clip/pairCells.ts';
 import { gaussian, unit } from '../../helpers/embeddings.ts';
@@ -108,5 +109,38 @@ describe('near-duplicate candidates by cells', () => {
         ...rest.pairs,
       ]),
     ).toEqual(new Set(all.pairs));
+  });
+
+  it('cuts a crowded region into cells of about even size and still finds its pairs', async () => {
+    // One dense region (a topic, a series of one scene) among scattered photos, at the index's 256 dimensions: k-means
+    // lets one centroid take most of it (the largest cell held 211 rows, 7× the mean, without the cut), and a cell's
+    // products are quadratic in its size.
+    const dims = 256;
+    const g = gaussian(11);
+    const centre = unit(Array.from({ length: dims }, g));
+    const vectors: number[][] = [];
+    for (let i = 0; i < 300; i++) vectors.push(unit(Array.from({ length: dims }, g)));
+    for (let i = 0; i < 1500; i++) {
+      const v = unit(centre.map((x) => x + 0.035 * g()));
+      vectors.push(v);
+      if (i % 4 === 0) vectors.push(unit(v.map((x) => x + 0.006 * g())));
+    }
+    const rows: CellRows = { n: vectors.length, dims, data: new Int8Array(vectors.length * dims) };
+    quantizeRows(Float32Array.from(vectors.flat()), vectors.length, rows, 0);
+    const asked = cellCount(rows.n);
+    const centroids = await fitCells(rows, asked);
+    const cells = centroids.length / dims;
+    const home = await nearestCells(rows, centroids, cells, 1);
+    const sizes = new Int32Array(cells);
+    for (const c of home) sizes[c]++;
+    expect(Math.max(...sizes)).toBeLessThan((2 * rows.n) / asked);
+    const { pairs } = await collect(rows, centroids, 0.9);
+    const exact: string[] = [];
+    for (let i = 0; i < vectors.length; i++)
+      for (let j = i + 1; j < vectors.length; j++)
+        if (dot(vectors[i], vectors[j]) >= 0.95) exact.push(`${i}:${j}`);
+    expect(exact.length).toBeGreaterThan(300);
+    const found = new Set(pairs);
+    for (const p of exact) expect(found).toContain(p);
   });
 });
