@@ -181,7 +181,7 @@ async function splitCrowdedCells(
   if (added.length === 0) return centroids;
   const out = new Float32Array(centroids.length + added.length * d);
   out.set(centroids);
-  added.forEach((c, i) => out.set(c, centroids.length + i * d));
+  for (const [i, c] of added.entries()) out.set(c, centroids.length + i * d);
   return out;
 }
 

@@ -296,7 +296,14 @@ async function cellPass(
       process.stdout.write(`  ${int(b.cellsDone)}/${int(b.cells)} cells (${seconds(t).toFixed(0)} s)   \r`);
     },
   });
-  return { candidates, cells: centroids.length / dims, loadCpu, fitCpu, pairCpu: cpu() - c - verifyCpu, verifyCpu };
+  return {
+    candidates,
+    cells: centroids.length / dims,
+    loadCpu,
+    fitCpu,
+    pairCpu: cpu() - c - verifyCpu,
+    verifyCpu,
+  };
 }
 
 async function benchSize(
