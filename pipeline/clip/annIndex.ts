@@ -48,6 +48,12 @@ export type AnnParams = {
  * Re-swept at 256 dims (250k, 2026-12-06 midday): 16 / 64 and 20 / 64 saved ≤ 10 % of the build CPU (70–71 s against 78)
  * and spent it again in the search (103–104 s against 92: 3–5× as many lost searches), recalling 0.9905–0.9923 against
  * 1.0000; the build is usearch's insertion (the projection ~4 % of it), so these stay.
+ * Since the first pass compares by cells, the graph serves "similar photos" and the index searches of the few photos a
+ * later pass adds, yet its build is most of a first pass. Quiet runs (2026-12-06 evening, cells cut even): at 1M, 24 / 96
+ * built in 866 CPU s, 16 / 64 in 590 and 12 / 48 in 430 (the pass by cells 166–175); at 3M 16 / 64 took 2,428 (809 µs
+ * per vector against 590 at 1M), so even 16 / 64 extrapolates to ~3 h of build CPU at 10M and misses the 2 h target
+ * there, while costing the index searches recall (~0.99 at 250k; 12 / 48: 0.9746) and "similar photos" recall@12
+ * (0.7275 against 0.7479 at 1M). A thinner graph is no way to 10M; these stay (pipeline/clip/README.md).
  */
 export const ANN_PARAMS: Readonly<AnnParams> = {
   connectivity: 24,
