@@ -254,12 +254,15 @@ export async function cellPairs(
     batchRows?: number;
     signal?: AbortSignal;
     onBatch: (b: CellBatch) => Promise<void>;
+    /** Each row's `probes` nearest cells, nearest first, once assigned (the ann bench reads cells from it). */
+    onAssigned?: (near: Int32Array, probes: number) => void;
   },
 ): Promise<void> {
   const d = rows.dims;
   const cells = centroids.length / d;
   const probes = Math.min(opts.probes ?? CELL_PROBES, cells);
   const near = await nearestCells(rows, centroids, cells, probes, opts.signal);
+  opts.onAssigned?.(near, probes);
   // Members by cell (counting sort on the nearest cell), and the rows visiting each cell (their other probes).
   const byCell = (from: number, to: number) => {
     const start = new Int32Array(cells + 1);
