@@ -1,0 +1,363 @@
+// An approximate nearest-neighbour index made of the pass by cells' own structure (IVF): centroids, and every photo's
+// projected int8 row filed under its nearest centroid. No graph to build: at 3M photos on 2 cores usearch's HNSW
+// insertion cost 809 µs of CPU per photo and grew with the graph (pipeline/clip/README.md), while filing a row costs
+// one product with the centroids. A query reads only its nearest cells' rows from the saved file.
+//
+// Not wired into the pipeline yet (the next step for issue #21): syncAnnIndex, pairsThroughIndex, similarPhotos and
+// accountLookalikes still use the HNSW index.
+import fs from 'node:fs';
+import type { CellRows } from './pairCells.ts';
+
+/** The saved file: MAGIC, a u32 header length, the JSON header, then the sections below, each 8-byte aligned. */
+const MAGIC = Buffer.from('QCELLIX1');
+
+type Header = { format: 1; dims: number; cells: number; count: number };
+
+/** Where each section of a saved file starts (bytes). */
+function layout(h: Header, headerBytes: number) {
+  const align = (n: number) => Math.ceil(n / 8) * 8;
+  const centroids = align(MAGIC.length + 4 + headerBytes);
+  const starts = align(centroids + h.cells * h.dims * 4);
+  const keys = align(starts + (h.cells + 1) * 4);
+  const rows = align(keys + h.count * 8);
+  return { centroids, starts, keys, rows, end: rows + h.count * h.dims };
+}
+
+export type CellMatches = {
+  /** n × k keys, best first; a row with fewer than k answers has `counts[i]` of them. */
+  keys: BigUint64Array;
+  /** The int8 products / 127² (the quantized cosine), aligned with keys. */
+  similarities: Float32Array;
+  counts: Uint32Array;
+};
+
+/** Best-k keeper for one query: a small sorted array (k is at most a few hundred). */
+class TopK<K> {
+  readonly keys: K[] = [];
+  readonly scores: number[] = [];
+  constructor(private readonly k: number) {}
+  offer(key: K, score: number): void {
+    const n = this.scores.length;
+    if (n === this.k && score <= this.scores[n - 1]) return;
+    let at = n;
+    while (at > 0 && this.scores[at - 1] < score) at--;
+    this.scores.splice(at, 0, score);
+    this.keys.splice(at, 0, key);
+    if (this.scores.length > this.k) {
+      this.scores.pop();
+      this.keys.pop();
+    }
+  }
+}
+
+/** The `probes` cells whose centroids score highest against a query (a float row of `dims`). */
+export function nearestCentroids(
+  centroids: Float32Array,
+  dims: number,
+  query: ArrayLike<number>,
+  probes: number,
+): number[] {
+  const cells = centroids.length / dims;
+  const best = new TopK<number>(Math.min(probes, cells));
+  for (let c = 0; c < cells; c++) {
+    let s = 0;
+    const o = c * dims;
+    for (let k = 0; k < dims; k++) s += centroids[o + k] * query[k];
+    best.offer(c, s);
+  }
+  return best.keys;
+}
+
+/** Scale of the int8 rows (pairCells.ts's quantizeRows): a unit row's components × 127. */
+const I8 = 127;
+
+/** Reads a cell's rows: from memory (the builder's index) or from the saved file (a reader's view). */
+type RowSource = (cell: number) => { keys: BigUint64Array; rows: Int8Array };
+
+function searchCells(
+  centroids: Float32Array,
+  dims: number,
+  source: RowSource,
+  queries: Int8Array,
+  n: number,
+  k: number,
+  probes: number,
+): CellMatches {
+  const keys = new BigUint64Array(n * k);
+  const similarities = new Float32Array(n * k);
+  const counts = new Uint32Array(n);
+  for (let q = 0; q < n; q++) {
+    const at = q * dims;
+    const query = queries.subarray(at, at + dims);
+    const top = new TopK<bigint>(k);
+    for (const cell of nearestCentroids(centroids, dims, query, probes)) {
+      const c = source(cell);
+      for (let r = 0; r < c.keys.length; r++) {
+        let s = 0;
+        const o = r * dims;
+        for (let d = 0; d < dims; d++) s += query[d] * c.rows[o + d];
+        top.offer(c.keys[r], s);
+      }
+    }
+    counts[q] = top.keys.length;
+    for (let i = 0; i < top.keys.length; i++) {
+      keys[q * k + i] = top.keys[i];
+      similarities[q * k + i] = top.scores[i] / (I8 * I8);
+    }
+  }
+  return { keys, similarities, counts };
+}
+
+/**
+ * The builder's index, in memory: rows filed under their nearest centroid, added in pages (`add`), removed by key
+ * (tombstones, dropped at the next save), saved sorted by cell.
+ */
+export class CellIndex {
+  private keys: BigUint64Array;
+  private rows: Int8Array;
+  private home: Int32Array;
+  private count = 0;
+  private live = 0;
+  /** Key → row, for contains and remove. */
+  private readonly at = new Map<bigint, number>();
+  /** Rows by cell (counting sort of `home`), rebuilt after changes. */
+  private byCell: { start: Int32Array; list: Int32Array } | null = null;
+
+  constructor(
+    readonly centroids: Float32Array,
+    readonly dims: number,
+    capacity = 1024,
+  ) {
+    this.keys = new BigUint64Array(capacity);
+    this.rows = new Int8Array(capacity * dims);
+    this.home = new Int32Array(capacity);
+  }
+
+  get cells(): number {
+    return this.centroids.length / this.dims;
+  }
+
+  size(): number {
+    return this.live;
+  }
+
+  private grow(need: number): void {
+    if (need <= this.keys.length) return;
+    const capacity = Math.max(need, Math.ceil(this.keys.length * 1.5));
+    const keys = new BigUint64Array(capacity);
+    keys.set(this.keys.subarray(0, this.count));
+    const rows = new Int8Array(capacity * this.dims);
+    rows.set(this.rows.subarray(0, this.count * this.dims));
+    const home = new Int32Array(capacity);
+    home.set(this.home.subarray(0, this.count));
+    this.keys = keys;
+    this.rows = rows;
+    this.home = home;
+  }
+
+  /**
+   * Rows `rows` (int8, as quantizeRows makes them) under `keys`, each filed in `home` (its nearest centroid, as
+   * pairCells' nearestCells gives it). A key already present is replaced.
+   */
+  add(keys: BigUint64Array, rows: CellRows, home: Int32Array): void {
+    if (rows.dims !== this.dims)
+      throw new Error(`rows of ${rows.dims} dimensions in an index of ${this.dims}`);
+    this.remove(keys);
+    this.grow(this.count + keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const r = this.count + i;
+      this.keys[r] = keys[i];
+      this.home[r] = home[i];
+      this.rows.set(rows.data.subarray(i * this.dims, (i + 1) * this.dims), r * this.dims);
+      this.at.set(keys[i], r);
+    }
+    this.count += keys.length;
+    this.live += keys.length;
+    this.byCell = null;
+  }
+
+  /** Removes the keys present; returns how many were. */
+  remove(keys: ArrayLike<bigint>): number {
+    let removed = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const r = this.at.get(keys[i]);
+      if (r === undefined) continue;
+      this.home[r] = -1;
+      this.at.delete(keys[i]);
+      removed++;
+    }
+    if (removed) {
+      this.live -= removed;
+      this.byCell = null;
+    }
+    return removed;
+  }
+
+  contains(keys: ArrayLike<bigint>): boolean[] {
+    return Array.from(keys, (k) => this.at.has(k));
+  }
+
+  private cellsIndex(): { start: Int32Array; list: Int32Array } {
+    if (this.byCell) return this.byCell;
+    const start = new Int32Array(this.cells + 1);
+    for (let r = 0; r < this.count; r++) if (this.home[r] >= 0) start[this.home[r] + 1]++;
+    for (let c = 0; c < this.cells; c++) start[c + 1] += start[c];
+    const fill = start.slice(0, this.cells);
+    const list = new Int32Array(this.live);
+    for (let r = 0; r < this.count; r++) if (this.home[r] >= 0) list[fill[this.home[r]]++] = r;
+    this.byCell = { start, list };
+    return this.byCell;
+  }
+
+  private readCell: RowSource = (cell) => {
+    const { start, list } = this.cellsIndex();
+    const members = list.subarray(start[cell], start[cell + 1]);
+    const keys = new BigUint64Array(members.length);
+    const rows = new Int8Array(members.length * this.dims);
+    for (let i = 0; i < members.length; i++) {
+      keys[i] = this.keys[members[i]];
+      rows.set(this.rows.subarray(members[i] * this.dims, (members[i] + 1) * this.dims), i * this.dims);
+    }
+    return { keys, rows };
+  };
+
+  /** The best k of each query row (int8, n × dims) among the rows of its `probes` nearest cells. */
+  search(queries: Int8Array, n: number, k: number, probes: number): CellMatches {
+    return searchCells(this.centroids, this.dims, this.readCell, queries, n, k, probes);
+  }
+
+  /** Writes the index sorted by cell (removed rows left out). The caller renames the file into place. */
+  save(file: string): void {
+    const { start, list } = this.cellsIndex();
+    const header: Header = { format: 1, dims: this.dims, cells: this.cells, count: this.live };
+    const json = Buffer.from(JSON.stringify(header));
+    const l = layout(header, json.length);
+    const fd = fs.openSync(file, 'w');
+    try {
+      const head = Buffer.alloc(l.centroids);
+      MAGIC.copy(head, 0);
+      head.writeUInt32LE(json.length, MAGIC.length);
+      json.copy(head, MAGIC.length + 4);
+      fs.writeSync(fd, head, 0, head.length, 0);
+      fs.writeSync(
+        fd,
+        new Uint8Array(this.centroids.buffer, this.centroids.byteOffset, this.centroids.byteLength),
+        0,
+        this.centroids.byteLength,
+        l.centroids,
+      );
+      fs.writeSync(
+        fd,
+        new Uint8Array(start.buffer, start.byteOffset, start.byteLength),
+        0,
+        start.byteLength,
+        l.starts,
+      );
+      // Keys and rows in cell order, a page at a time (rows are 2.6 GB at 10M).
+      const page = 65_536;
+      for (let from = 0; from < list.length; from += page) {
+        const to = Math.min(list.length, from + page);
+        const keys = new BigUint64Array(to - from);
+        const rows = new Int8Array((to - from) * this.dims);
+        for (let i = from; i < to; i++) {
+          keys[i - from] = this.keys[list[i]];
+          rows.set(
+            this.rows.subarray(list[i] * this.dims, (list[i] + 1) * this.dims),
+            (i - from) * this.dims,
+          );
+        }
+        fs.writeSync(fd, new Uint8Array(keys.buffer), 0, keys.byteLength, l.keys + from * 8);
+        fs.writeSync(fd, new Uint8Array(rows.buffer), 0, rows.byteLength, l.rows + from * this.dims);
+      }
+      fs.ftruncateSync(fd, l.end);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** The builder's copy of a saved index, every row in memory. */
+  static load(file: string): CellIndex {
+    const view = CellIndexView.open(file);
+    try {
+      const index = new CellIndex(view.centroids, view.dims, Math.max(1, view.size()));
+      for (let c = 0; c < view.cells; c++) {
+        const { keys, rows } = view.cellRows(c);
+        index.add(keys, { n: keys.length, dims: view.dims, data: rows }, new Int32Array(keys.length).fill(c));
+      }
+      return index;
+    } finally {
+      view.close();
+    }
+  }
+}
+
+/**
+ * A reader's view of a saved index: centroids, cell bounds and keys in memory (~8 bytes a photo), rows read per cell
+ * from the file when a query probes it (the page cache keeps hot cells). The file descriptor keeps the file it opened
+ * readable when a builder renames a new one into place.
+ */
+export class CellIndexView {
+  private constructor(
+    private readonly fd: number,
+    readonly dims: number,
+    readonly centroids: Float32Array,
+    private readonly starts: Int32Array,
+    private readonly keys: BigUint64Array,
+    private readonly rowsAt: number,
+  ) {}
+
+  get cells(): number {
+    return this.starts.length - 1;
+  }
+
+  size(): number {
+    return this.keys.length;
+  }
+
+  static open(file: string): CellIndexView {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(MAGIC.length + 4);
+      fs.readSync(fd, head, 0, head.length, 0);
+      if (!head.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error(`${file}: not a cell index`);
+      const length = head.readUInt32LE(MAGIC.length);
+      const json = Buffer.alloc(length);
+      fs.readSync(fd, json, 0, length, MAGIC.length + 4);
+      const header = JSON.parse(json.toString('utf8')) as Header;
+      if (header.format !== 1) throw new Error(`${file}: cell index format ${header.format}`);
+      const l = layout(header, length);
+      if (fs.fstatSync(fd).size < l.end)
+        throw new Error(`${file}: truncated (${fs.fstatSync(fd).size} of ${l.end} bytes)`);
+      const read = (at: number, bytes: number) => {
+        const buf = new ArrayBuffer(bytes);
+        fs.readSync(fd, new Uint8Array(buf), 0, bytes, at);
+        return buf;
+      };
+      const centroids = new Float32Array(read(l.centroids, header.cells * header.dims * 4));
+      const starts = new Int32Array(read(l.starts, (header.cells + 1) * 4));
+      const keys = new BigUint64Array(read(l.keys, header.count * 8));
+      return new CellIndexView(fd, header.dims, centroids, starts, keys, l.rows);
+    } catch (e) {
+      fs.closeSync(fd);
+      throw e;
+    }
+  }
+
+  cellRows(cell: number): { keys: BigUint64Array; rows: Int8Array } {
+    const from = this.starts[cell];
+    const to = this.starts[cell + 1];
+    const rows = new Int8Array((to - from) * this.dims);
+    if (rows.length)
+      fs.readSync(this.fd, new Uint8Array(rows.buffer), 0, rows.length, this.rowsAt + from * this.dims);
+    return { keys: this.keys.subarray(from, to), rows };
+  }
+
+  search(queries: Int8Array, n: number, k: number, probes: number): CellMatches {
+    return searchCells(this.centroids, this.dims, (c) => this.cellRows(c), queries, n, k, probes);
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}
