@@ -118,8 +118,8 @@ export class CellIndex {
   private home: Int32Array;
   private count = 0;
   private live = 0;
-  /** Key → row, for contains and remove. */
-  private readonly at = new Map<bigint, number>();
+  /** Key → row, for contains and remove: made on the first of them (~1 GB at 10M), then kept up to date. */
+  private at: Map<bigint, number> | null = null;
   /** Rows by cell (counting sort of `home`), rebuilt after changes. */
   private byCell: { start: Int32Array; list: Int32Array } | null = null;
 
@@ -139,6 +139,25 @@ export class CellIndex {
 
   size(): number {
     return this.live;
+  }
+
+  /** An index over rows already filed (a pass by cells' rows, centroids and nearest cells), without copying them. */
+  static of(centroids: Float32Array, rows: CellRows, keys: BigUint64Array, home: Int32Array): CellIndex {
+    const index = new CellIndex(centroids, rows.dims, 0);
+    index.keys = keys;
+    index.rows = rows.data;
+    index.home = home;
+    index.count = rows.n;
+    index.live = rows.n;
+    return index;
+  }
+
+  private keyRows(): Map<bigint, number> {
+    if (!this.at) {
+      this.at = new Map();
+      for (let r = 0; r < this.count; r++) if (this.home[r] >= 0) this.at.set(this.keys[r], r);
+    }
+    return this.at;
   }
 
   private grow(need: number): void {
@@ -162,14 +181,14 @@ export class CellIndex {
   add(keys: BigUint64Array, rows: CellRows, home: Int32Array): void {
     if (rows.dims !== this.dims)
       throw new Error(`rows of ${rows.dims} dimensions in an index of ${this.dims}`);
-    this.remove(keys);
+    if (this.count > 0) this.remove(keys);
     this.grow(this.count + keys.length);
     for (let i = 0; i < keys.length; i++) {
       const r = this.count + i;
       this.keys[r] = keys[i];
       this.home[r] = home[i];
       this.rows.set(rows.data.subarray(i * this.dims, (i + 1) * this.dims), r * this.dims);
-      this.at.set(keys[i], r);
+      this.at?.set(keys[i], r);
     }
     this.count += keys.length;
     this.live += keys.length;
@@ -179,11 +198,12 @@ export class CellIndex {
   /** Removes the keys present; returns how many were. */
   remove(keys: ArrayLike<bigint>): number {
     let removed = 0;
+    const at = this.keyRows();
     for (let i = 0; i < keys.length; i++) {
-      const r = this.at.get(keys[i]);
+      const r = at.get(keys[i]);
       if (r === undefined) continue;
       this.home[r] = -1;
-      this.at.delete(keys[i]);
+      at.delete(keys[i]);
       removed++;
     }
     if (removed) {
@@ -194,7 +214,8 @@ export class CellIndex {
   }
 
   contains(keys: ArrayLike<bigint>): boolean[] {
-    return Array.from(keys, (k) => this.at.has(k));
+    const at = this.keyRows();
+    return Array.from(keys, (k) => at.has(k));
   }
 
   private cellsIndex(): { start: Int32Array; list: Int32Array } {
@@ -280,12 +301,16 @@ export class CellIndex {
   static load(file: string): CellIndex {
     const view = CellIndexView.open(file);
     try {
-      const index = new CellIndex(view.centroids, view.dims, Math.max(1, view.size()));
-      for (let c = 0; c < view.cells; c++) {
-        const { keys, rows } = view.cellRows(c);
-        index.add(keys, { n: keys.length, dims: view.dims, data: rows }, new Int32Array(keys.length).fill(c));
+      const n = view.size();
+      const rows = new Int8Array(n * view.dims);
+      const home = new Int32Array(n);
+      for (let c = 0, at = 0; c < view.cells; c++) {
+        const cell = view.cellRows(c);
+        rows.set(cell.rows, at * view.dims);
+        home.fill(c, at, at + cell.keys.length);
+        at += cell.keys.length;
       }
-      return index;
+      return CellIndex.of(view.centroids, { n, dims: view.dims, data: rows }, view.allKeys(), home);
     } finally {
       view.close();
     }
@@ -342,6 +367,16 @@ export class CellIndexView {
       fs.closeSync(fd);
       throw e;
     }
+  }
+
+  /** Photos filed in a cell. */
+  cellSize(cell: number): number {
+    return this.starts[cell + 1] - this.starts[cell];
+  }
+
+  /** Every key, in cell order (a copy). */
+  allKeys(): BigUint64Array {
+    return this.keys.slice();
   }
 
   cellRows(cell: number): { keys: BigUint64Array; rows: Int8Array } {
