@@ -90,11 +90,17 @@ describe('ANN index of CLIP embeddings', () => {
     const viaIndex = await findSimilarPhotos(photoId, 12, tmp);
     const exact = await similarPhotos(photoId, 12);
     expect(viaIndex.source).toBe('index');
-    expect(viaIndex.neighbours.map((n) => n.photoId)).toEqual(exact.map((n) => n.photoId));
-    for (const [i, n] of viaIndex.neighbours.entries()) {
-      expect(n.similarity).toBeCloseTo(exact[i].similarity, 3);
-      expect(n.ownerNsid).toBe('ann@N01');
-    }
+    // The graph is approximate: usearch's multi-threaded add can leave a node no search reaches (pipeline/clip/README.md),
+    // and CI once saw the exact best neighbour missing (2026-12-06 18:50). So at least 11 of the exact 12, each with its
+    // exact cosine, best first; the index of cells (cellIndex.ts), exact inside the cells it reads, is the way out.
+    const exactById = new Map(exact.map((n) => [n.photoId, n.similarity]));
+    const shared = viaIndex.neighbours.filter((n) => exactById.has(n.photoId));
+    expect(viaIndex.neighbours).toHaveLength(12);
+    expect(shared.length).toBeGreaterThanOrEqual(11);
+    for (const n of shared) expect(n.similarity).toBeCloseTo(exactById.get(n.photoId)!, 3);
+    const shown = viaIndex.neighbours.map((n) => n.similarity);
+    expect(shown).toEqual([...shown].sort((a, b) => b - a));
+    for (const n of viaIndex.neighbours) expect(n.ownerNsid).toBe('ann@N01');
     // Without a saved index (before the first clip run) the same answer comes from the exact scan.
     const empty = fs.mkdtempSync(path.join(tmp, 'none-'));
     expect((await findSimilarPhotos(photoId, 12, empty)).source).toBe('exact');
