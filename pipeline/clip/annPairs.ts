@@ -1,26 +1,25 @@
-// Near-duplicate pairs for every photo through the ANN index: candidates by approximate search, kept by exact cosine.
-import type { BatchMatches, Matches, UsearchIndex as Index } from './usearch.ts';
+// Near-duplicate pairs through the ANN index: candidates by int8 products in the nearest cells, kept by exact cosine.
 import { getEmbeddingVectors, listEmbeddingBlock } from '../../lib/queries/clip.ts';
-import { ANN_PARAMS } from './annIndex.ts';
+import { toIndexRows } from './annIndex.ts';
 import type { AnnKeys } from './annKeys.ts';
-import { projectionOf, toIndexSpace } from './annProjection.ts';
+import type { AnnProjection } from './annProjection.ts';
+import type { CellSource } from './cellIndex.ts';
 import { decodeFloat16 } from './float16.ts';
 import { multiplyTransposed } from './matmul.ts';
+import { freshCandidates } from './pairCells.ts';
 
 export type CandidatePair = { a: string; b: string };
 
 /**
- * Candidates are taken a little below the threshold: the index compares quantized vectors. Measured on the bench's
- * vectors (pairs at cosine ≥ 0.85 among 20k): f16 moves a cosine by ≤ 1e-5, i8 by ≤ 0.0086 (a pair ≥ 0.95 read at most
- * 0.0067 low), so 0.03 covers i8 3×. The projection to ANN_DIMS moves cosines the other way: the projected cosine of
+ * Candidates are taken a little below the threshold: the index compares int8 vectors. Measured on the bench's
+ * vectors (pairs at cosine ≥ 0.85 among 20k): int8 moves a cosine by ≤ 0.0086 (a pair ≥ 0.95 read at most 0.0067
+ * low), so 0.03 covers it 3×. The projection to ANN_DIMS moves cosines the other way: the projected cosine of
  * an exact pair fell at most 0.0008 below its exact one on the 1M bench (none at 250k) (it drops part of the difference between two
  * photos, and less of the photos themselves). Every candidate is re-scored exactly from the stored vectors anyway.
  */
 export const CANDIDATE_MARGIN = 0.03;
-const FIRST_K = 16;
-/** Stored embeddings searched per multi-threaded search call (the bench pages its vectors the same way). */
+/** Stored embeddings searched per block of an incremental pass (the candidates of a block are scored together). */
 export const SEARCH_BLOCK = 4096;
-const MAX_K = 1024;
 
 export function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
@@ -28,143 +27,8 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/**
- * The best k of each row. usearch's beam is max(the index's expansion_search, k) wide: the index is opened with a
- * narrow one (ANN_PARAMS.expansionSearch) for the all-neighbours pass, and `expansion` widens it per call by asking
- * that many results and keeping the best k ("similar photos" and the all-neighbours retries use the wide beam).
- * Every answer is shaped as a batch (usearch answers one row with a Matches: no counts, keys trimmed).
- */
-export function searchRows(
-  index: Index,
-  rows: Float32Array,
-  k: number,
-  expansion: number = ANN_PARAMS.expansionWide,
-): BatchShape {
-  const wanted = Math.max(k, Math.min(expansion, index.size()));
-  const r = index.search(rows, wanted, 0) as Matches | BatchMatches;
-  let batch: BatchShape;
-  if ('counts' in r) batch = r;
-  else {
-    const keys = new BigUint64Array(wanted);
-    const distances = new Float32Array(wanted);
-    keys.set(r.keys);
-    distances.set(r.distances);
-    batch = { keys, distances, counts: BigUint64Array.of(BigInt(r.keys.length)) };
-  }
-  if (wanted === k) return batch;
-  const n = batch.counts.length;
-  const keys = new BigUint64Array(n * k);
-  const distances = new Float32Array(n * k);
-  const counts = new BigUint64Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = Math.min(k, Number(batch.counts[i]));
-    keys.set(batch.keys.subarray(i * wanted, i * wanted + c), i * k);
-    distances.set(batch.distances.subarray(i * wanted, i * wanted + c), i * k);
-    counts[i] = BigInt(c);
-  }
-  return { keys, distances, counts };
-}
-type BatchShape = Pick<BatchMatches, 'keys' | 'distances' | 'counts'>;
-
-/**
- * What the all-neighbours searches did since the caller zeroed it, for the bench: rows searched, those searched again
- * wide (and the CPU seconds that took), and those the wide beam did not reach either.
- */
-export const searchStats = { rows: 0, middle: 0, wide: 0, wideCpu: 0, unreached: 0 };
-
-export type NeighbourOptions = {
-  /** Receives the rows whose narrow search lost them, searched again with the wide beam. */
-  wideRows?: number[];
-  /**
-   * Receives the rows whose search did not return the row itself even with the wide beam: search misses, or nodes
-   * no search reaches. HNSW's neighbour pruning leaves ~1-2 % on the ann bench (as many with a single-threaded add;
-   * pipeline/clip/README.md); two near-copies can be stranded together (the annBuild test's lost pair), and then
-   * neither side's search finds the pair. pairsThroughIndex scores these rows against each other exactly.
-   */
-  unreached?: number[];
-  /** The first retry's beam (ANN_PARAMS.expansionMiddle; 0: straight to the wide one). */
-  middle?: number;
-};
-
-/**
- * The neighbours of each query row at approximate cosine ≥ `floor`, other than the row itself (by key). Every row is
- * an indexed vector, so a search that reached its neighbourhood returns the row itself: first a narrow beam (the
- * index's expansion_search); a row whose answer lacks itself got lost in a dense region (HNSW's misses) and is searched
- * again with the `wide` beam. A row whose k-th neighbour still passes may have more: it is asked again with 4× k (a
- * big cluster of copies), up to MAX_K.
- */
-export function neighboursAbove(
-  index: Index,
-  queries: Float32Array,
-  keys: bigint[],
-  floor: number,
-  wide: number = ANN_PARAMS.expansionWide,
-  opts: NeighbourOptions = {},
-): bigint[][] {
-  const dims = index.dimensions();
-  const size = index.size();
-  const out: bigint[][] = keys.map(() => []);
-  const middle = opts.middle ?? ANN_PARAMS.expansionMiddle;
-  searchStats.rows += keys.length;
-  const visit = (rows: number[], k: number, expansion: number) => {
-    if (rows.length === 0) return;
-    const kk = Math.min(k, size);
-    const block = new Float32Array(rows.length * dims);
-    for (const [i, row] of rows.entries())
-      block.set(queries.subarray(row * dims, (row + 1) * dims), i * dims);
-    const m = searchRows(index, block, kk, expansion);
-    const more: number[] = [];
-    const lostMiddle: number[] = [];
-    const lost: number[] = [];
-    rows.forEach((row, i) => {
-      const found: bigint[] = [];
-      const n = Number(m.counts[i]);
-      let full = n === kk;
-      let self = false;
-      for (let j = 0; j < n; j++) {
-        const similarity = 1 - m.distances[i * kk + j];
-        if (similarity < floor) {
-          full = false;
-          break;
-        }
-        const key = m.keys[i * kk + j];
-        if (key === keys[row]) self = true;
-        else found.push(key);
-      }
-      out[row] = found;
-      if (full && kk < MAX_K && kk < size) more.push(row);
-      else if (!self && !full) {
-        if (expansion < middle) lostMiddle.push(row);
-        else if (expansion < wide) lost.push(row);
-        else {
-          searchStats.unreached++;
-          opts.unreached?.push(row);
-        }
-      }
-    });
-    visit(more, k * 4, expansion);
-    // A middle beam first: most lost rows are found with it, at a fraction of the wide beam's cost.
-    for (const [retry, beam] of [
-      [lostMiddle, middle],
-      [lost, wide],
-    ] as const) {
-      if (retry.length === 0) continue;
-      if (beam === middle) searchStats.middle += retry.length;
-      else searchStats.wide += retry.length;
-      opts.wideRows?.push(...retry);
-      const c = process.cpuUsage();
-      visit(retry, k, beam);
-      const used = process.cpuUsage(c);
-      searchStats.wideCpu += (used.user + used.system) / 1e6;
-    }
-  };
-  visit(
-    keys.map((_, i) => i),
-    FIRST_K,
-    0,
-  );
-  return out;
-}
+/** Rows searched through the index since the caller zeroed it (tests and the bench: a pass by cells searches none). */
+export const searchStats = { rows: 0 };
 
 export type IndexedPair = { a: string; b: string; similarity: number };
 
@@ -178,25 +42,26 @@ export type PairsOptions = {
   blockSize?: number;
   signal?: AbortSignal;
   /**
-   * The rows to search (default: every embedding of the model). Rows the index does not contain yet (embedded after
-   * its build) are then left out, for a later pass: only a row the index holds is found by other rows' searches.
+   * The rows to search (default: every embedding of the model). Rows the index does not hold (embedded after its
+   * last sync) are left out, for a later pass: only a row the index holds is met by the rows searched after it.
    */
   rows?: RowSource;
   /**
    * Takes each block's searched ids (those the index holds) and its verified pairs before the next block is read;
-   * nothing is then kept in memory across blocks (no list, no closure: the caller stores the pairs and closes groups).
-   * `strays` are the block's photos no search reached: the caller scores them against every other stray (its own and
-   * earlier passes'), which this function then leaves to it.
+   * nothing is then kept in memory across blocks (the caller stores the pairs and completes groups).
    */
-  onBlock?: (block: { searched: string[]; pairs: IndexedPair[]; strays: string[] }) => Promise<void>;
+  onBlock?: (block: { searched: string[]; pairs: IndexedPair[] }) => Promise<void>;
 };
 
 /**
- * Every pair of embedded photos whose exact cosine (of the stored float16 vectors) reaches `threshold`, each once,
- * a < b. Streams the model's embeddings in blocks, searches the index for each block, then scores the candidates.
+ * Every pair of a searched photo with a photo of the index whose exact cosine (of the stored float16 vectors) reaches
+ * `threshold`, each once, a < b: the photos (default: every embedding) are read in blocks, each photo compared by int8
+ * products with the members of its nearest cells (pairCells.ts's freshCandidates), and each candidate over the floor
+ * (threshold − CANDIDATE_MARGIN) scored exactly. Without `onBlock`, the groups the pairs form are completed too.
  */
-export async function pairsThroughIndex(
-  index: Index,
+export async function pairsThroughCells(
+  index: CellSource,
+  projection: AnnProjection | null,
   keyMap: AnnKeys,
   modelKey: string,
   threshold: number,
@@ -204,59 +69,46 @@ export async function pairsThroughIndex(
 ): Promise<IndexedPair[]> {
   const blockSize = opts.blockSize ?? SEARCH_BLOCK;
   const floor = threshold - CANDIDATE_MARGIN;
-  let seen = new Set<string>();
+  const seen = new Set<string>();
   const pairs: IndexedPair[] = [];
-  // The embeddings' dimensions (the index may hold a projection of them: searched with toIndexSpace's rows).
-  const dims = projectionOf(index)?.from ?? index.dimensions();
+  // The embeddings' dimensions (the index holds a projection of them when it has one).
+  const dims = projection?.from ?? index.dims;
   const source: RowSource = opts.rows ?? ((after, n) => listEmbeddingBlock(modelKey, after, n));
-  // Photos no search reached (not even their own): their pairs with each other are scored exactly below.
-  const stray: { ids: string[]; vectors: Float32Array[] } = { ids: [], vectors: [] };
   for (let after: string | null = null; ; ) {
     opts.signal?.throwIfAborted();
     const block = await source(after, blockSize);
     if (block.ids.length === 0) break;
     after = block.ids[block.ids.length - 1];
-    if (opts.onBlock) seen = new Set();
+    if (opts.onBlock) seen.clear();
     const rows: number[] = [];
     const rowKeys: bigint[] = [];
-    const held = opts.rows
-      ? (index.contains(block.ids.map((id) => keyMap.keyOf(id) ?? 0n)) as boolean[])
-      : null;
-    for (const [i, id] of block.ids.entries()) {
-      const key = keyMap.keyOf(id);
-      if (key === null || (held && !held[i])) continue;
+    const keyed = block.ids.map((id) => keyMap.keyOf(id));
+    const held = index.contains(keyed.map((k) => k ?? 0n));
+    for (const [i, key] of keyed.entries()) {
+      // A vector of another length (a model re-exported under its old name) cannot be compared with this index's.
+      if (key === null || !held[i] || block.vectors[i].length !== 2 * dims) continue;
       rows.push(i);
       rowKeys.push(key);
     }
+    searchStats.rows += rows.length;
     const queries = new Float32Array(rows.length * dims);
     for (const [i, r] of rows.entries()) decodeFloat16(block.vectors[r], queries, i * dims);
-    const unreached: number[] = [];
-    const found = neighboursAbove(
-      index,
-      await toIndexSpace(index, queries, rows.length),
-      rowKeys,
-      floor,
-      ANN_PARAMS.expansionWide,
-      { unreached },
-    );
-    if (!opts.onBlock)
-      for (const i of unreached) {
-        stray.ids.push(block.ids[rows[i]]);
-        stray.vectors.push(queries.slice(i * dims, (i + 1) * dims));
-      }
-    const candidates: CandidatePair[] = [];
-    found.forEach((keys, i) => {
-      const self = block.ids[rows[i]];
-      for (const key of keys) {
-        const other = keyMap.idOf(key);
-        if (other === null) continue;
-        const [a, b] = self < other ? [self, other] : [other, self];
-        const id = `${a}:${b}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        candidates.push({ a, b });
-      }
+    const found = await freshCandidates(index, await toIndexRows(projection, queries, rows.length), floor, {
+      signal: opts.signal,
     });
+    const candidates: { a: string; b: string }[] = [];
+    for (let t = 0; t < found.query.length; t++) {
+      const q = found.query[t];
+      if (found.keys[t] === rowKeys[q]) continue;
+      const self = block.ids[rows[q]];
+      const other = keyMap.idOf(found.keys[t]);
+      if (other === null) continue;
+      const [a, b] = self < other ? [self, other] : [other, self];
+      const id = `${a}:${b}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      candidates.push({ a, b });
+    }
     const own = new Map<string, Float32Array>(
       rows.map((r, i) => [block.ids[r], queries.subarray(i * dims, (i + 1) * dims)]),
     );
@@ -269,7 +121,7 @@ export async function pairsThroughIndex(
       if (v) return v;
       const h = others.get(id);
       // An index entry whose embedding is gone or now another model's: not a pair.
-      return h ? decodeFloat16(h) : null;
+      return h && h.length === 2 * dims ? decodeFloat16(h) : null;
     };
     const verified: IndexedPair[] = [];
     for (const c of candidates) {
@@ -280,19 +132,11 @@ export async function pairsThroughIndex(
       if (similarity >= threshold) verified.push({ ...c, similarity });
     }
     if (opts.onBlock)
-      await opts.onBlock({
-        searched: rowKeys.map((_, i) => block.ids[rows[i]]),
-        pairs: verified,
-        strays: unreached.map((i) => block.ids[rows[i]]),
-      });
+      await opts.onBlock({ searched: rowKeys.map((_, i) => block.ids[rows[i]]), pairs: verified });
     else pairs.push(...verified);
     await new Promise((r) => setImmediate(r));
   }
   if (opts.onBlock) return [];
-  const strayPairs = (await pairsAmong(stray.ids, stray.vectors, threshold)).filter(
-    (p) => !seen.has(`${p.a}:${p.b}`),
-  );
-  pairs.push(...strayPairs);
   return closeGroups(pairs, threshold, async (ids) => {
     const stored = await getEmbeddingVectors(ids, modelKey);
     return new Map([...stored].map(([id, v]) => [id, decodeFloat16(v)]));
@@ -300,10 +144,9 @@ export async function pairsThroughIndex(
 }
 
 /**
- * Every pair (a < b) of the given photos at exact cosine ≥ threshold, by block matrix products: for the photos no
- * index search reached, a small share of the index (the bench counts them), quadratic in their count. With `fresh`,
- * only pairs with at least one of the first `fresh` photos are wanted (new strays against those scored before): blocks
- * of two older photos are skipped.
+ * Every pair (a < b) of the given photos at exact cosine ≥ threshold, by block matrix products, quadratic in their
+ * count: the exact reference the ann bench measures recall against. With `fresh`, only pairs with at least one of the
+ * first `fresh` photos are wanted: blocks of two older photos are skipped.
  */
 export async function pairsAmong(
   ids: string[],
@@ -371,7 +214,7 @@ export const CLOSURE_MAX = 64;
 
 /**
  * Completes each group the found pairs connect (union-find): a pair the index missed between two members of one group
- * of near-copies (HNSW's recall dips inside tight groups) is scored exactly and kept if it reaches the threshold. The
+ * of near-copies (a pair the cells compared from neither side) is scored exactly and kept if it reaches the threshold. The
  * clusters are already joined; this makes the pair list, and each member's best cosine, match the exact search's.
  */
 export async function closeGroups(

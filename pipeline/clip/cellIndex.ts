@@ -1,10 +1,7 @@
-// An approximate nearest-neighbour index made of the pass by cells' own structure (IVF): centroids, and every photo's
-// projected int8 row filed under its nearest centroid. No graph to build: at 3M photos on 2 cores usearch's HNSW
-// insertion cost 809 µs of CPU per photo and grew with the graph (pipeline/clip/README.md), while filing a row costs
-// one product with the centroids. A query reads only its nearest cells' rows from the saved file.
-//
-// Not wired into the pipeline yet (the next step for issue #21): syncAnnIndex, pairsThroughIndex, similarPhotos and
-// accountLookalikes still use the HNSW index.
+// The approximate nearest-neighbour index of the pipeline (IVF): centroids, and every photo's projected int8 row filed
+// under its nearest centroid; the pass by cells compares inside them. No graph to build: at 3M photos on 2 cores an HNSW
+// graph's insertion (usearch) cost 809 µs of CPU per photo and grew with the graph (pipeline/clip/README.md), while
+// filing a row costs one product with the centroids. A query reads only its nearest cells' rows from the saved file.
 import fs from 'node:fs';
 import type { CellRows } from './pairCells.ts';
 
@@ -30,6 +27,47 @@ export type CellMatches = {
   similarities: Float32Array;
   counts: Uint32Array;
 };
+
+/** What searches and the pair passes read: the builder's index in memory or a reader's view of the saved file. */
+export interface CellSource {
+  readonly dims: number;
+  readonly centroids: Float32Array;
+  readonly cells: number;
+  size(): number;
+  /** A cell's live rows and their keys. */
+  cellRows(cell: number): { keys: BigUint64Array; rows: Int8Array };
+  contains(keys: ArrayLike<bigint>): boolean[];
+  search(queries: Int8Array, n: number, k: number, probes: number): CellMatches;
+}
+
+/**
+ * Rows a "similar photos" query scans: its nearest cells until about this many rows, so a small index is searched
+ * whole (exact) and a large one in its nearest cells (16 at 10M photos). Measured on the ann bench (clip README).
+ */
+export const QUERY_SCAN_ROWS = 32_768;
+export const MIN_QUERY_PROBES = 8;
+
+/** The cells a query probes to scan about `rows` rows (at least MIN_QUERY_PROBES, at most every cell). */
+export function queryProbes(index: Pick<CellSource, 'cells' | 'size'>, rows = QUERY_SCAN_ROWS): number {
+  const perCell = Math.max(1, index.size() / Math.max(1, index.cells));
+  return Math.min(index.cells, Math.max(MIN_QUERY_PROBES, Math.ceil(rows / perCell)));
+}
+
+/** Sorted copy of keys, for membership by binary search (8 bytes a photo, where a Map costs ~100). */
+function sortedKeys(keys: BigUint64Array): BigUint64Array {
+  return keys.slice().sort();
+}
+
+function hasKey(sorted: BigUint64Array, key: bigint): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === key;
+}
 
 /** Best-k keeper for one query: a small sorted array (k is at most a few hundred). */
 class TopK<K> {
@@ -112,19 +150,30 @@ function searchCells(
  * The builder's index, in memory: rows filed under their nearest centroid, added in pages (`add`), removed by key
  * (tombstones, dropped at the next save), saved sorted by cell.
  */
-export class CellIndex {
+export class CellIndex implements CellSource {
   private keys: BigUint64Array;
   private rows: Int8Array;
   private home: Int32Array;
   private count = 0;
   private live = 0;
-  /** Key → row, for contains and remove: made on the first of them (~1 GB at 10M), then kept up to date. */
-  private at: Map<bigint, number> | null = null;
+  /**
+   * Membership: the live keys sorted when first asked (8 bytes a photo; a Map of 10M keys took ~1 GB), the keys added
+   * and removed since in small sets.
+   */
+  private sorted: BigUint64Array | null = null;
+  private addedSince = new Set<bigint>();
+  private removedSince = new Set<bigint>();
   /** Rows by cell (counting sort of `home`), rebuilt after changes. */
   private byCell: { start: Int32Array; list: Int32Array } | null = null;
+  /**
+   * Each row's nearest cells (n × probes, nearest first), when the builder computed them for every row at once: the
+   * pass by cells that follows a build takes them instead of assigning every row again (~a third of its time at 10M).
+   * Dropped by any change.
+   */
+  assigned: { near: Int32Array; probes: number } | null = null;
 
   constructor(
-    readonly centroids: Float32Array,
+    public centroids: Float32Array,
     readonly dims: number,
     capacity = 1024,
   ) {
@@ -152,12 +201,9 @@ export class CellIndex {
     return index;
   }
 
-  private keyRows(): Map<bigint, number> {
-    if (!this.at) {
-      this.at = new Map();
-      for (let r = 0; r < this.count; r++) if (this.home[r] >= 0) this.at.set(this.keys[r], r);
-    }
-    return this.at;
+  private changed(): void {
+    this.byCell = null;
+    this.assigned = null;
   }
 
   private grow(need: number): void {
@@ -181,41 +227,100 @@ export class CellIndex {
   add(keys: BigUint64Array, rows: CellRows, home: Int32Array): void {
     if (rows.dims !== this.dims)
       throw new Error(`rows of ${rows.dims} dimensions in an index of ${this.dims}`);
-    if (this.count > 0) this.remove(keys);
+    if (this.count > 0) {
+      const present = this.contains(keys);
+      if (present.some(Boolean)) this.remove(Array.from(keys).filter((_, i) => present[i]));
+    }
     this.grow(this.count + keys.length);
     for (let i = 0; i < keys.length; i++) {
       const r = this.count + i;
       this.keys[r] = keys[i];
       this.home[r] = home[i];
       this.rows.set(rows.data.subarray(i * this.dims, (i + 1) * this.dims), r * this.dims);
-      this.at?.set(keys[i], r);
+      if (this.sorted) {
+        this.addedSince.add(keys[i]);
+        this.removedSince.delete(keys[i]);
+      }
     }
     this.count += keys.length;
     this.live += keys.length;
-    this.byCell = null;
+    this.changed();
   }
 
-  /** Removes the keys present; returns how many were. */
+  /** Removes the keys present; returns how many were. One scan of the rows per call: callers remove in batches. */
   remove(keys: ArrayLike<bigint>): number {
+    const gone = new Set<bigint>();
+    const present = this.contains(keys);
+    for (let i = 0; i < keys.length; i++) if (present[i]) gone.add(keys[i]);
+    if (gone.size === 0) return 0;
     let removed = 0;
-    const at = this.keyRows();
-    for (let i = 0; i < keys.length; i++) {
-      const r = at.get(keys[i]);
-      if (r === undefined) continue;
-      this.home[r] = -1;
-      at.delete(keys[i]);
-      removed++;
-    }
-    if (removed) {
-      this.live -= removed;
-      this.byCell = null;
-    }
+    for (let r = 0; r < this.count && removed < gone.size; r++)
+      if (this.home[r] >= 0 && gone.has(this.keys[r])) {
+        this.home[r] = -1;
+        removed++;
+      }
+    if (this.sorted)
+      for (const k of gone) {
+        if (!this.addedSince.delete(k)) this.removedSince.add(k);
+      }
+    this.live -= removed;
+    this.changed();
     return removed;
   }
 
   contains(keys: ArrayLike<bigint>): boolean[] {
-    const at = this.keyRows();
-    return Array.from(keys, (k) => at.has(k));
+    if (!this.sorted) {
+      const live = new BigUint64Array(this.live);
+      for (let r = 0, i = 0; r < this.count; r++) if (this.home[r] >= 0) live[i++] = this.keys[r];
+      this.sorted = sortedKeys(live);
+      this.addedSince.clear();
+      this.removedSince.clear();
+    }
+    const sorted = this.sorted;
+    return Array.from(
+      keys,
+      (k) => this.addedSince.has(k) || (!this.removedSince.has(k) && hasKey(sorted, k)),
+    );
+  }
+
+  /**
+   * The live rows, their keys and cells, as arrays of exactly `size()` rows (removed rows dropped, in place): what the
+   * pass by cells compares. Views of the index's own memory, valid until its next change.
+   */
+  compact(): { rows: CellRows; keys: BigUint64Array; home: Int32Array } {
+    if (this.live !== this.count) {
+      let w = 0;
+      for (let r = 0; r < this.count; r++) {
+        if (this.home[r] < 0) continue;
+        if (w !== r) {
+          this.keys[w] = this.keys[r];
+          this.home[w] = this.home[r];
+          this.rows.copyWithin(w * this.dims, r * this.dims, (r + 1) * this.dims);
+        }
+        w++;
+      }
+      this.count = w;
+      this.changed();
+    }
+    const n = this.count;
+    return {
+      rows: { n, dims: this.dims, data: this.rows.subarray(0, n * this.dims) },
+      keys: this.keys.subarray(0, n),
+      home: this.home.subarray(0, n),
+    };
+  }
+
+  /**
+   * Files every live row again under new centroids (a refit: the collection has grown since the cells were fitted),
+   * with `near`, each row's nearest cells under them (n × probes, nearest first, in compact()'s order).
+   */
+  refile(centroids: Float32Array, near: Int32Array, probes: number): void {
+    const { rows } = this.compact();
+    if (near.length !== rows.n * probes) throw new Error('refile: one set of nearest cells per row');
+    this.centroids = centroids;
+    for (let r = 0; r < rows.n; r++) this.home[r] = near[r * probes];
+    this.changed();
+    this.assigned = { near, probes };
   }
 
   private cellsIndex(): { start: Int32Array; list: Int32Array } {
@@ -230,7 +335,7 @@ export class CellIndex {
     return this.byCell;
   }
 
-  private readCell: RowSource = (cell) => {
+  cellRows: RowSource = (cell) => {
     const { start, list } = this.cellsIndex();
     const members = list.subarray(start[cell], start[cell + 1]);
     const keys = new BigUint64Array(members.length);
@@ -244,7 +349,7 @@ export class CellIndex {
 
   /** The best k of each query row (int8, n × dims) among the rows of its `probes` nearest cells. */
   search(queries: Int8Array, n: number, k: number, probes: number): CellMatches {
-    return searchCells(this.centroids, this.dims, this.readCell, queries, n, k, probes);
+    return searchCells(this.centroids, this.dims, this.cellRows, queries, n, k, probes);
   }
 
   /** Writes the index sorted by cell (removed rows left out). The caller renames the file into place. */
@@ -322,8 +427,12 @@ export class CellIndex {
  * from the file when a query probes it (the page cache keeps hot cells). The file descriptor keeps the file it opened
  * readable when a builder renames a new one into place.
  */
-export class CellIndexView {
+export class CellIndexView implements CellSource {
+  private sorted: BigUint64Array | null = null;
+  private closed = false;
+
   private constructor(
+    readonly file: string,
     private readonly fd: number,
     readonly dims: number,
     readonly centroids: Float32Array,
@@ -331,6 +440,12 @@ export class CellIndexView {
     private readonly keys: BigUint64Array,
     private readonly rowsAt: number,
   ) {}
+
+  contains(keys: ArrayLike<bigint>): boolean[] {
+    this.sorted ??= sortedKeys(this.keys);
+    const sorted = this.sorted;
+    return Array.from(keys, (k) => hasKey(sorted, k));
+  }
 
   get cells(): number {
     return this.starts.length - 1;
@@ -362,7 +477,7 @@ export class CellIndexView {
       const centroids = new Float32Array(read(l.centroids, header.cells * header.dims * 4));
       const starts = new Int32Array(read(l.starts, (header.cells + 1) * 4));
       const keys = new BigUint64Array(read(l.keys, header.count * 8));
-      return new CellIndexView(fd, header.dims, centroids, starts, keys, l.rows);
+      return new CellIndexView(file, fd, header.dims, centroids, starts, keys, l.rows);
     } catch (e) {
       fs.closeSync(fd);
       throw e;
@@ -380,6 +495,7 @@ export class CellIndexView {
   }
 
   cellRows(cell: number): { keys: BigUint64Array; rows: Int8Array } {
+    if (this.closed) throw new Error(`${this.file}: view closed`);
     const from = this.starts[cell];
     const to = this.starts[cell + 1];
     const rows = new Int8Array((to - from) * this.dims);
@@ -393,6 +509,8 @@ export class CellIndexView {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     fs.closeSync(this.fd);
   }
 }

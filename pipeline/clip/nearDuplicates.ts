@@ -1,8 +1,7 @@
 // Semantic near-duplicates: every pair of photos whose CLIP embeddings' cosine similarity reaches a threshold.
 import { countEmbeddings, latestEmbeddingModel, listEmbeddingBlock } from '../../lib/queries/clip.ts';
-import { dataDir, settings } from '../../lib/settings.ts';
-import { syncAnnIndex, type AnnQuantization } from './annIndex.ts';
-import { releaseAnnIndex } from './annRelease.ts';
+import { dataDir } from '../../lib/settings.ts';
+import { syncAnnIndex } from './annIndex.ts';
 import { viewSavedAnnIndex } from './annSaved.ts';
 import type { ClipConfig } from './config.ts';
 import { decodeFloat16 } from './float16.ts';
@@ -80,31 +79,30 @@ export async function loadEmbeddingStore(modelKey: string, pageSize = 10_000): P
  * pg-boss job that one worker at a time runs (pipeline/runs/annBuild.ts); resolves once it is saved.
  */
 export type AnnBuilder = (
-  req: { modelKey: string; dataDir: string; quantization: AnnQuantization },
+  req: { modelKey: string; dataDir: string },
   signal?: AbortSignal,
 ) => Promise<void>;
 
 /**
  * The pairs the duplicates check merges into its clusters alongside perceptual-hash matches, for every photo: the
  * ANN index under DATA_DIR/ann is brought up to date (built on first use or after a model change), then the pairs kept
- * from earlier passes are brought up to date by searching only the photos embedded since (pairPass.ts), each candidate
- * kept only if its exact cosine reaches the threshold.
+ * from earlier passes are brought up to date by comparing only the photos embedded since (pairPass.ts; every photo by
+ * cells on a first pass), each candidate kept only if its exact cosine reaches the threshold.
  * Uses the most recent model's embeddings unless one is named (`name@hash`, as stored). With `build`, the index is
- * built elsewhere and read from the saved file; without, this process builds it (tools, tests, benches) and gives
- * its memory back after the search.
+ * built elsewhere and read from the saved file; without, this process builds it (tools, tests, benches) and passes
+ * its copy in memory straight to the pass.
  */
 export async function findClipNearDuplicates(
   threshold: number,
   opts: {
     modelKey?: string;
     dataDir?: string;
-    quantization?: AnnQuantization;
     signal?: AbortSignal;
     build?: AnnBuilder;
     onProgress?: (p: PairPassProgress) => void;
-    /** Rows per search call (tests use small blocks to stop a pass between two). */
+    /** Photos per block of an incremental pass (tests use small blocks to stop a pass between two). */
     blockSize?: number;
-    /** By cells or through the index (pairPass.ts decides by the share of unsearched photos; tests force either). */
+    /** By cells or photo by photo (pairPass.ts decides by the share of unsearched photos; tests force either). */
     mode?: PairPassOptions['mode'];
     /** Rows per batch of cells written (tests stop a pass between two). */
     cellBatchRows?: number;
@@ -121,7 +119,6 @@ export async function nearDuplicatePass(
   const modelKey = opts.modelKey ?? (await latestEmbeddingModel());
   if (!modelKey || (await countEmbeddings(modelKey)) < 2) return null;
   const dir = opts.dataDir ?? dataDir();
-  const quantization = opts.quantization ?? settings.CLIP_ANN_QUANTIZATION;
   const pass: PairPassOptions = {
     signal: opts.signal,
     onProgress: opts.onProgress,
@@ -130,18 +127,13 @@ export async function nearDuplicatePass(
     cellBatchRows: opts.cellBatchRows,
   };
   if (opts.build) {
-    await opts.build({ modelKey, dataDir: dir, quantization }, opts.signal);
+    await opts.build({ modelKey, dataDir: dir }, opts.signal);
     const saved = viewSavedAnnIndex(dir);
     if (!saved || saved.meta.modelKey !== modelKey)
       throw new Error(`ANN index of ${modelKey} missing under ${dir} after its build (is DATA_DIR shared?)`);
-    return updateNearDuplicatePairs(saved.index, saved.keys, saved.meta, threshold, pass);
+    return updateNearDuplicatePairs(saved, threshold, pass);
   }
-  const { index, keys, meta } = await syncAnnIndex(modelKey, dir, { quantization, signal: opts.signal });
-  try {
-    return await updateNearDuplicatePairs(index, keys, meta, threshold, pass);
-  } finally {
-    releaseAnnIndex(index);
-  }
+  return updateNearDuplicatePairs(await syncAnnIndex(modelKey, dir, { signal: opts.signal }), threshold, pass);
 }
 
 /** Which embeddings feed the duplicate clusters: the installed model's, at the configured cosine threshold. */
@@ -153,7 +145,7 @@ export const clipSourceNote = (s: ClipPairSource) =>
 /**
  * The installed model as a source of duplicate pairs, or why there is none: no model, or a model whose manifest says
  * its embeddings do not measure similarity. Pairs come only from embeddings of that exact model. Above
- * CLIP_NEAR_DUPLICATE_MAX_PHOTOS (a memory guard: the index holds ~0.9 KB per photo in RAM at i8, the default) they are skipped.
+ * CLIP_NEAR_DUPLICATE_MAX_PHOTOS (a memory guard: the index builder holds ~0.3 KB per photo in RAM, ~3.5 GB at 10M) they are skipped.
  */
 export async function clipPairSource(
   config: ClipConfig,

@@ -2,6 +2,7 @@
 // block matrix products inside each cell, so the first pass over millions of photos costs a few products per photo
 // instead of an HNSW search each.
 import * as ort from 'onnxruntime-node';
+import type { CellSource } from './cellIndex.ts';
 import { GraphBuilder } from './onnxBuild.ts';
 
 /**
@@ -256,12 +257,17 @@ export async function cellPairs(
     onBatch: (b: CellBatch) => Promise<void>;
     /** Each row's `probes` nearest cells, nearest first, once assigned (the ann bench reads cells from it). */
     onAssigned?: (near: Int32Array, probes: number) => void;
+    /** Each row's nearest cells already assigned (by the index's build), used when they are `probes` per row. */
+    assigned?: { near: Int32Array; probes: number } | null;
   },
 ): Promise<void> {
   const d = rows.dims;
   const cells = centroids.length / d;
   const probes = Math.min(opts.probes ?? CELL_PROBES, cells);
-  const near = await nearestCells(rows, centroids, cells, probes, opts.signal);
+  const near =
+    opts.assigned?.probes === probes && opts.assigned.near.length === rows.n * probes
+      ? opts.assigned.near
+      : await nearestCells(rows, centroids, cells, probes, opts.signal);
   opts.onAssigned?.(near, probes);
   // Members by cell (counting sort on the nearest cell), and the rows visiting each cell (their other probes).
   const byCell = (from: number, to: number) => {
@@ -344,4 +350,67 @@ export async function cellPairs(
       compared = 0;
     }
   }
+}
+
+/**
+ * Cells a photo added after the pass by cells is compared in: one more than the pass's CELL_PROBES, since the pass also
+ * meets two photos when only the other one's probes reach its cell, and a new photo's side alone cannot see that.
+ */
+export const FRESH_PROBES = CELL_PROBES + 1;
+
+/**
+ * Candidates for photos added since the pass by cells (the incremental passes): each query row (int8, as quantizeRows
+ * makes them) against the members of its `probes` nearest cells of the index, by the same int8 products; pairs whose
+ * quantized cosine reaches `floor`, as (query row, member key). A query row that is itself in the index finds its own
+ * key too: the caller drops it.
+ */
+export async function freshCandidates(
+  index: CellSource,
+  queries: CellRows,
+  floor: number,
+  opts: { probes?: number; signal?: AbortSignal } = {},
+): Promise<{ query: Int32Array; keys: BigUint64Array }> {
+  const d = queries.dims;
+  const cells = index.cells;
+  const query: number[] = [];
+  const keys: bigint[] = [];
+  if (queries.n === 0 || index.size() === 0) return { query: Int32Array.of(), keys: BigUint64Array.of() };
+  const probes = Math.min(opts.probes ?? FRESH_PROBES, cells);
+  const near = await nearestCells(queries, index.centroids, cells, probes, opts.signal);
+  const byCell = new Map<number, number[]>();
+  for (let i = 0; i < queries.n; i++)
+    for (let p = 0; p < probes; p++) {
+      const c = near[i * probes + p];
+      const list = byCell.get(c);
+      if (list) list.push(i);
+      else byCell.set(c, [i]);
+    }
+  const { pairs } = await cellSessions();
+  const floorTensor = new ort.Tensor('float32', Float32Array.of(floor * I8 * I8), [1]);
+  for (const [cell, asking] of byCell) {
+    opts.signal?.throwIfAborted();
+    const members = index.cellRows(cell);
+    const m = members.keys.length;
+    for (let qs = 0; m > 0 && qs < asking.length; qs += TILE) {
+      const qe = Math.min(asking.length, qs + TILE);
+      const left = new Int8Array((qe - qs) * d);
+      for (let i = qs; i < qe; i++)
+        left.set(queries.data.subarray(asking[i] * d, (asking[i] + 1) * d), (i - qs) * d);
+      for (let ms = 0; ms < m; ms += TILE) {
+        const me = Math.min(m, ms + TILE);
+        const r = await pairs.run({
+          a: new ort.Tensor('int8', left, [qe - qs, d]),
+          b: new ort.Tensor('int8', members.rows.subarray(ms * d, me * d), [me - ms, d]),
+          floor: floorTensor,
+        });
+        const hits = r.hits.data as BigInt64Array;
+        const count = hits.length / 2;
+        for (let t = 0; t < count; t++) {
+          query.push(asking[qs + Number(hits[t])]);
+          keys.push(members.keys[ms + Number(hits[count + t])]);
+        }
+      }
+    }
+  }
+  return { query: Int32Array.from(query), keys: BigUint64Array.from(keys) };
 }

@@ -2,29 +2,26 @@
 // other process reads the file it saved (pipeline/clip/annSaved.ts).
 import path from 'node:path';
 import type { Job, PgBoss } from 'pg-boss';
-import { readAnnMeta, syncAnnIndex, type AnnQuantization } from '../clip/annIndex.ts';
-import { releaseAnnIndex } from '../clip/annRelease.ts';
+import { readAnnMeta, syncAnnIndex } from '../clip/annIndex.ts';
 import type { AnnBuilder } from '../clip/nearDuplicates.ts';
 import { currentAnnBuild, type AnnBuildWait } from './annBuildWait.ts';
 import { ensureQueues, getBoss } from './boss.ts';
 import { ANN_BUILD_QUEUE, BUILD_EXPIRE_SECONDS } from './queues.ts';
 import { runSettings, type RunSettings } from './settings.ts';
 
-export type AnnBuildData = { modelKey: string; dataDir: string; quantization: AnnQuantization };
+export type AnnBuildData = { modelKey: string; dataDir: string };
 export type AnnBuildOutput = { size: number; added: number; rebuilt: boolean };
 
-/** `stopping`: the worker is shutting down; the build stops at its next page and pg-boss retries it (from the last checkpoint). */
+/** `stopping`: the worker is shutting down; the build stops at its next page and pg-boss retries it (an update resumes from the saved index; a first build starts over). */
 export async function runAnnBuildJob(
   job: Job<AnnBuildData>,
   stopping?: AbortSignal,
 ): Promise<AnnBuildOutput> {
-  const { modelKey, dataDir, quantization } = job.data;
+  const { modelKey, dataDir } = job.data;
   const signal = stopping ? AbortSignal.any([job.signal, stopping]) : job.signal;
-  const r = await syncAnnIndex(modelKey, dataDir, { quantization, signal });
-  const size = r.index.size();
-  // Readers map the saved file; the builder's copy (~1.2 KB per photo at f16) goes back to the OS now, not at a GC.
-  releaseAnnIndex(r.index);
-  return { size, added: r.added, rebuilt: r.rebuilt };
+  // Readers open the saved file; the builder's copy in memory is dropped on return.
+  const r = await syncAnnIndex(modelKey, dataDir, { signal });
+  return { size: r.index.size(), added: r.added, rebuilt: r.rebuilt };
 }
 
 /** Takes index builds from the queue, one at a time in this process (the queue's policy makes it one in all). */
@@ -122,7 +119,7 @@ export async function requestAnnBuild(
       throw new Error(`ANN index build ${done.state}: ${reasonOf(done.output)}`);
     const meta = readAnnMeta(key);
     // The waiting build this request joined may have been another model's (two runs on one DATA_DIR): ask again.
-    if (meta?.modelKey === req.modelKey && meta.quantization === req.quantization) return;
+    if (meta?.modelKey === req.modelKey) return;
   }
   throw new Error(`ANN index of ${req.modelKey} not saved after 5 builds (another model keeps replacing it)`);
 }
