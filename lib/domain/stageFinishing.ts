@@ -32,8 +32,8 @@ export type NearDuplicateUnit = 'photos' | 'read' | 'cells';
 
 /** Each near-duplicate part: what it is doing, and what its count counts. */
 export const NEAR_DUPLICATE_PARTS: Record<NearDuplicateUnit, [string, string]> = {
-  photos: ['searching the index for near-duplicate pairs', 'new photos searched'],
-  read: ['reading the embeddings to compare them cell by cell', 'embeddings read for the cells'],
+  photos: ['comparing new photos in their nearest cells for near-duplicate pairs', 'new photos searched'],
+  read: ['reading the embeddings into the index of cells', 'embeddings read for the cells'],
   cells: ['comparing the photos cell by cell for near-duplicate pairs', 'cells compared'],
 };
 
