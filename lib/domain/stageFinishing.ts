@@ -49,7 +49,7 @@ export function finishingFigures(f: StageFinishing): FinishingFigures {
   return {
     percent: f.total > 0 ? (100 * done) / f.total : null,
     rate,
-    // All done: what is left (stranded photos' scores, clusters) has no count to time it by.
+    // All done: what is left (completing the groups new photos joined, clusters) has no count to time it by.
     etaSeconds: rate && done < f.total ? (f.total - done) / rate : null,
   };
 }

@@ -220,7 +220,8 @@ export async function saveCellBatch(
 /**
  * The end of a pass by cells: every embedding it covered marked searched (open, so its groups are completed next), in
  * keyset pages of `page` ids, then the pass's state cleared. A re-embedded photo (computed after the cutoff) is not
- * marked: the index searches take it. Killed in between, the next pass marks again (idempotent) and clears.
+ * marked: the incremental part of the pass compares it. Killed in between, the next pass marks again (idempotent)
+ * and clears.
  */
 export async function finishCellPass(model: string, cutoff: Date, page = 50_000): Promise<void> {
   for (let after: string | null = null; ; ) {
