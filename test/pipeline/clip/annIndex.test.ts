@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '../../../lib/db.ts';
-import { saveClipResults } from '../../../lib/queries/clip.ts';
+import { databaseIdentity, saveClipResults } from '../../../lib/queries/clip.ts';
 import {
   type AnnSync,
   annFiles,
@@ -259,6 +259,48 @@ describe('ANN index of CLIP embeddings', () => {
     view.close();
     expect(await cellPairs(sync, MODEL)).toEqual(await exactPairs(MODEL));
     expect(await syncAnnIndex(MODEL, dir)).toMatchObject({ added: 0, rebuilt: false });
+    expect((await findSimilarPhotos(photoId, 5, dir)).source).toBe('index');
+  });
+
+  it('replaces the HNSW graph an earlier version saved (format 2) with an index of cells, deleting its files', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'upgrade-'));
+    const f = annFiles(dir);
+    fs.mkdirSync(f.dir, { recursive: true });
+    // What the usearch version left under DATA_DIR/ann: its meta (same model and database), graph, keys, projection.
+    const graph = path.join(f.dir, 'clip.usearch');
+    const pca = path.join(f.dir, 'clip.pca-1700000000000.f32');
+    const old = {
+      format: 2,
+      modelKey: MODEL,
+      database: await databaseIdentity(),
+      dims: DIM,
+      indexDims: DIM,
+      projection: 'clip.pca-1700000000000.f32',
+      quantization: 'f16',
+      connectivity: 16,
+      expansionAdd: 128,
+      size: 1500,
+      builtAt: '2026-12-01T00:00:00.000Z',
+      updatedAt: '2026-12-01T00:00:00.000Z',
+    };
+    fs.writeFileSync(f.meta, JSON.stringify(old));
+    fs.writeFileSync(graph, Buffer.alloc(4096, 7));
+    fs.writeFileSync(pca, Buffer.alloc(1024, 1));
+    fs.writeFileSync(f.keys, '[]');
+    // Until the next build, the web app answers "similar photos" by the exact scan rather than misreading the graph.
+    expect(viewSavedAnnIndex(dir)).toBeNull();
+    const [{ photoId }] = await db().photoEmbedding.findMany({ where: { model: MODEL }, take: 1, skip: 3 });
+    expect((await findSimilarPhotos(photoId, 5, dir)).source).toBe('exact');
+
+    const sync = await syncAnnIndex(MODEL, dir);
+    const count = await db().photoEmbedding.count({ where: { model: MODEL } });
+    expect(sync).toMatchObject({ rebuilt: true, added: count });
+    expect(sync.meta).toMatchObject({ format: 3, size: count, projection: null });
+    expect(sync.meta.builtAt > old.builtAt).toBe(true);
+    expect(fs.existsSync(graph)).toBe(false);
+    expect(fs.existsSync(pca)).toBe(false);
+    // No keys file: Flickr's numeric ids are their own keys.
+    expect(fs.readdirSync(f.dir).sort()).toEqual(['clip.cells', 'clip.json']);
     expect((await findSimilarPhotos(photoId, 5, dir)).source).toBe('index');
   });
 
