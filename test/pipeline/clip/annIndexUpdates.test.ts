@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
 import { saveClipResults } from '../../../lib/queries/clip.ts';
-import { syncAnnIndex, toIndexRows } from '../../../pipeline/clip/annIndex.ts';
+import { annFiles, readAnnMeta, syncAnnIndex, toIndexRows } from '../../../pipeline/clip/annIndex.ts';
 import { dot } from '../../../pipeline/clip/annPairs.ts';
 import { decodeFloat16, encodeFloat16 } from '../../../pipeline/clip/float16.ts';
 import { findClipNearDuplicates } from '../../../pipeline/clip/nearDuplicates.ts';
@@ -97,5 +97,38 @@ describe('ANN index updates', () => {
     const restarted = await syncAnnIndex(MODEL, tmp);
     expect(restarted).toMatchObject({ added: 0, rebuilt: false });
     expect(restarted.index.contains([BigInt(gone), BigInt(moved)])).toEqual([false, true]);
+  });
+
+  it('keeps the saved index and the pending changes when an update is stopped midway, and applies them next time', async () => {
+    const before = readAnnMeta(tmp)!;
+    const file = annFiles(tmp).index;
+    const bytes = fs.readFileSync(file);
+    const g = gaussian(29);
+    const [victim] = await db().photoEmbedding.findMany({ where: { model: MODEL }, take: 1, skip: 10 });
+    await db().photo.delete({ where: { id: victim.photoId } });
+    const fresh = await addEmbeddings(Array.from({ length: 5 }, () => unit(Array.from({ length: DIM }, g))));
+    expect(await stale()).toBe(1);
+
+    // A worker shutting down (annBuild.ts's `stopping`) stops the sync at its next page.
+    const stop = new AbortController();
+    await expect(
+      syncAnnIndex(MODEL, tmp, {
+        signal: stop.signal,
+        onProgress: () => stop.abort(new Error('worker stopping')),
+      }),
+    ).rejects.toThrow('worker stopping');
+    expect(readAnnMeta(tmp)).toEqual(before);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    // The deletion is still to apply: it was not saved.
+    expect(await stale()).toBe(1);
+
+    const sync = await syncAnnIndex(MODEL, tmp);
+    expect(sync).toMatchObject({ added: 5, rebuilt: false });
+    expect(sync.index.size()).toBe(before.size + 5 - 1);
+    expect(sync.index.contains([BigInt(victim.photoId), ...fresh.map(BigInt)])).toEqual([
+      false,
+      ...fresh.map(() => true),
+    ]);
+    expect(await stale()).toBe(0);
   });
 });
