@@ -204,6 +204,39 @@ describe('ANN index of CLIP embeddings', () => {
     expect({ ino: now.ino, mtimeMs: now.mtimeMs }).toEqual({ ino: written.ino, mtimeMs: written.mtimeMs });
   });
 
+  it('keeps photos whose ids are not Flickr numbers (imports) across a restart, by their saved key map', async () => {
+    const model = 'real-clip@ids';
+    const dir = fs.mkdtempSync(path.join(tmp, 'ids-'));
+    const vectors = universe(150, 61);
+    const ids = vectors.map((_, i) => `wm-${(i * 7919).toString(36)}-x`);
+    await db().photo.createMany({
+      data: ids.map((id) => ({
+        id,
+        ownerNsid: 'ann@N01',
+        secret: 's',
+        server: '1',
+        license: 9,
+        dateUpload: new Date('2020-01-01'),
+      })),
+    });
+    await db().photoEmbedding.createMany({
+      data: ids.map((photoId, i) => ({ photoId, model, vector: new Uint8Array(encodeFloat16(vectors[i])) })),
+    });
+    const built = await syncAnnIndex(model, dir);
+    expect(built.index.size()).toBe(150);
+    expect(fs.existsSync(annFiles(dir).keys)).toBe(true);
+
+    const restarted = await syncAnnIndex(model, dir);
+    expect(restarted).toMatchObject({ added: 0, rebuilt: false, skippedIds: 0 });
+    const exact = await exactPairs(model);
+    expect(exact.size).toBeGreaterThan(10);
+    expect(await cellPairs(restarted, model)).toEqual(exact);
+    const [a, b] = [...exact][0].split(':');
+    const similar = await findSimilarPhotos(a, 3, dir);
+    expect(similar.source).toBe('index');
+    expect(similar.neighbours.map((n) => n.photoId)).toContain(b);
+  });
+
   it('files the photos embedded since under its cells, without a rebuild, and finds their pairs', async () => {
     const before = readAnnMeta(tmp)!;
     const base = universe(1, 99)[0];
