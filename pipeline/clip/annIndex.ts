@@ -147,13 +147,16 @@ function compatible(
 }
 
 /** Writes the index then its meta, each by rename: a reader or a restart sees the previous pair or the new one. */
-function persist(index: CellIndex, keys: AnnKeys, meta: AnnMeta, dataDir: string): void {
+/** `index` null: only the meta changed (its `covers`), and the saved file stays as it is. */
+function persist(index: CellIndex | null, keys: AnnKeys, meta: AnnMeta, dataDir: string): void {
   const f = annFiles(dataDir);
   fs.mkdirSync(f.dir, { recursive: true });
   // The key map only grows: written first, it covers every key of whichever index file a reader sees.
   if (keys.dirty) keys.save(f.keys);
-  index.save(`${f.index}.tmp`);
-  fs.renameSync(`${f.index}.tmp`, f.index);
+  if (index) {
+    index.save(`${f.index}.tmp`);
+    fs.renameSync(`${f.index}.tmp`, f.index);
+  }
   fs.writeFileSync(`${f.meta}.tmp`, JSON.stringify(meta, null, 2));
   fs.renameSync(`${f.meta}.tmp`, f.meta);
 }
@@ -491,9 +494,14 @@ async function sync(
       updatedAt: at,
     };
   }
-  if (added > 0 || refitted || removed > 0 || meta.covers !== covers) {
+  if (added > 0 || refitted || removed > 0) {
     meta = { ...meta, size: index.size(), covers, updatedAt: now() };
     persist(index, keys, meta, dataDir);
+  } else if (meta.covers !== covers) {
+    // Nothing to rewrite (2.5 GB at 10M): the same rows cover up to this sync's start. updatedAt stays, so readers
+    // keep their view of the unchanged file (a cached view's older `covers` only makes a pass mark fewer photos).
+    meta = { ...meta, covers };
+    persist(null, keys, meta, dataDir);
   }
   // Rows of other models too: this directory's one index is of `modelKey` (another model's is built from scratch).
   await clearAnnStale(applied);
