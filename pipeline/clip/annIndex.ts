@@ -6,7 +6,7 @@ import {
   clearAnnStale,
   countEmbeddings,
   databaseIdentity,
-  databaseNow,
+  embeddingsVisibleBefore,
   getEmbeddingVectors,
   listAnnStale,
   listEmbeddedIds,
@@ -73,8 +73,9 @@ export type AnnMeta = {
   fittedSize: number;
   size: number;
   /**
-   * The database's clock when the sync that saved this index began: every embedding computed before it (and still
-   * current) is in the index. A pass by cells marks those searched, and no later ones.
+   * A time (the database's clock) before which every embedding written, and still current, is in the index: the start
+   * of the sync that saved it, or of the oldest write still open then (lib/queries/clip.ts). A pass by cells marks
+   * those searched, and no later ones.
    */
   covers: string;
   /** When the index was built from scratch: a new one starts the pair pass over (pairPass.ts). */
@@ -353,7 +354,7 @@ async function sync(
   opts: SyncOptions,
 ): Promise<AnnSync> {
   const f = annFiles(dataDir);
-  const covers = (await databaseNow()).toISOString();
+  const covers = (await embeddingsVisibleBefore()).toISOString();
   const previous = readAnnMeta(dataDir);
   const database = await databaseIdentity();
   const now = () => new Date().toISOString();
