@@ -1,76 +1,78 @@
-// Benchmark: the ANN index of CLIP embeddings (usearch HNSW) at 250k and 1M (10M with --10m) synthetic 512-d
-// embeddings with planted near-duplicate groups: build, all-neighbours, recall vs exact, memory, disk, query p95.
+// Benchmark: the ANN index of CLIP embeddings (an index of cells, cellIndex.ts) at 250k and 1M (10M with --10m)
+// synthetic 512-d embeddings with planted near-duplicate groups, through the pipeline's own path: build, first pass by
+// cells, an incremental update, "similar photos" through the saved file; recall of each against an exact scan of
+// the same run, which is also the baseline its times are compared with.
 import fs from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  ANN_ADD_PAGE,
-  ANN_DIMS,
-  ANN_PARAMS,
-  ANN_QUANTIZATION,
-  addPage,
-  newIndex,
-  type AnnParams,
-  type AnnQuantization,
-} from '../../pipeline/clip/annIndex.ts';
+import { ANN_ADD_PAGE, ANN_DIMS, toIndexRows } from '../../pipeline/clip/annIndex.ts';
 import {
   CANDIDATE_MARGIN,
   closeGroups,
   dot,
-  neighboursAbove,
-  pairsAmong,
+  type IndexedPair,
+  pairGroups,
   SEARCH_BLOCK,
-  searchStats,
-  searchRows,
 } from '../../pipeline/clip/annPairs.ts';
-import { type AnnProjection, fitProjection, project } from '../../pipeline/clip/annProjection.ts';
+import { type AnnProjection, fitProjection } from '../../pipeline/clip/annProjection.ts';
+import { searchSaved } from '../../pipeline/clip/annSaved.ts';
+import {
+  CellIndex,
+  CellIndexView,
+  nearestCentroids,
+  QUERY_SCAN_ROWS,
+  queryProbes,
+} from '../../pipeline/clip/cellIndex.ts';
 import { decodeFloat16, toHalfBits } from '../../pipeline/clip/float16.ts';
+import { multiplyTransposed } from '../../pipeline/clip/matmul.ts';
 import {
   CELL_PROBES,
   type CellRows,
   cellCount,
   cellPairs,
+  FRESH_PROBES,
   fitCells,
-  quantizeRows,
+  freshCandidates,
+  nearestCells,
 } from '../../pipeline/clip/pairCells.ts';
-import { CellIndex, CellIndexView, nearestCentroids } from '../../pipeline/clip/cellIndex.ts';
-import { multiplyTransposed } from '../../pipeline/clip/matmul.ts';
 import { UsageError } from '../../pipeline/cli/flags.ts';
 import { parseArgs } from '../../pipeline/cli/withDatabase.ts';
-import { intFlag, intListFlag } from './lib/benchFlags.ts';
+import { intFlag, intListFlag, numberFlag } from './lib/benchFlags.ts';
 
 /** `npm run bench -- ann --help` prints these; any other flag is refused (test/bench/index.ts). */
-export const usage = 'the approximate nearest-neighbour index of CLIP embeddings against exact search';
+export const usage =
+  'the ANN index of cells (build, first pass, incremental update, similar photos) against exact search in the same run';
 export const flags: Record<string, string> = {
   sizes: 'comma-separated embedding counts (250000,1000000); none with --figures to extrapolate only',
-  '10m': 'adds 10,000,000 (~10 GB of memory and disk)',
-  quantization: 'f16 or i8 (the pipeline’s default)',
-  connectivity: 'HNSW connectivity M, for sweeps (the pipeline’s)',
-  'expansion-add': 'HNSW expansion at build, for sweeps (the pipeline’s)',
-  'expansion-search': 'the narrow search beam of the all-neighbours pass, for sweeps (the pipeline’s)',
-  'expansion-middle': 'the beam a lost row is searched with first (0: none), for sweeps (the pipeline’s)',
-  'expansion-wide': 'the wide beam for lost rows and single queries, for sweeps (the pipeline’s)',
+  '10m': 'adds 10,000,000 (~10 GB of disk for the vectors, ~7 GB of memory)',
   floor:
-    'the candidate floor (approximate cosine) of the all-neighbours searches, for sweeps (threshold − margin)',
-  pairs:
-    'the all-neighbours pass: cells (the pipeline’s first pass: k-means cells, products inside each) or index (an HNSW search per photo, as incremental passes)',
-  'cells-only':
-    'measures the pass by cells alone (no index built: no build time, query latency or similar photos), for its scaling',
-  probes: 'cells each photo is compared in (its own and the next nearest), for sweeps (the pipeline’s)',
-  dims: 'dimensions the index holds (a projection on the principal directions of a sample; 512 = none), for sweeps (the pipeline’s)',
-  sample: 'N photos for the recall (2000)',
-  dir: 'folder for the index files (the OS temp dir; deleted after each size)',
+    'the candidate floor (int8 cosine) of the passes, for sweeps (the pipeline’s: threshold 0.95 − margin 0.03)',
+  probes:
+    'cells each photo is compared in by the first pass (its own and the next nearest), for sweeps (the pipeline’s)',
+  dims: 'dimensions the index holds (a projection on the principal directions of the first page; 512 = none), for sweeps (the pipeline’s)',
+  'scan-rows': 'rows a "similar photos" query scans in its nearest cells, for sweeps (the pipeline’s)',
+  sample: 'N photos for the first pass’s recall (2000; half as many new photos for the update’s)',
+  dir: 'folder for the vectors and the index file (the OS temp dir; deleted after each size)',
   figures:
     'a file each measured size is appended to (JSON lines) and read back, to extrapolate from sizes of several runs',
 };
 
 const DIM = 512;
 const THRESHOLD = 0.95;
-const CHUNK = 32_768;
-/** Queries whose "similar photos" top 12 is checked against an exact scan. */
+/** Vectors per block of the exact scan: its products are (queries × SCAN_CHUNK) floats, ~0.1 GB for 3,200 queries. */
+const SCAN_CHUNK = 8192;
+/** Photos added after the first pass, as a share of the size: the incremental update measured. */
+const ADDED_SHARE = 0.01;
+/** Every this many added photos, one is a near-copy of a photo already indexed (the rest as any new photo). */
+const COPY_EVERY = 5;
+/** Queries whose "similar photos" top 12 is checked against an exact scan, of the LATENCY_QUERIES timed. */
 const SIMILAR_SAMPLE = 200;
-const TARGETS: Record<number, { seconds: number; bytes?: number }> = {
-  1000000: { seconds: 600 },
+const LATENCY_QUERIES = 1000;
+/** Candidates a "similar photos" query re-ranks exactly, as similarPhotos.ts asks for k = 12: max(8k, 128). */
+const SIMILAR_K = 12;
+const SIMILAR_CANDIDATES = Math.max(8 * SIMILAR_K, 128);
+const TARGETS: Record<number, { seconds: number; bytes?: number; p95?: number }> = {
+  1000000: { seconds: 600, p95: 50 },
   10000000: { seconds: 7200, bytes: 12 * 2 ** 30 },
 };
 
@@ -136,9 +138,23 @@ export class Universe {
     return -1;
   }
 
+  /**
+   * What photo i is a near-copy of, or -1. Photos from `size` on are added after the first pass: every COPY_EVERY-th a
+   * near-copy of a photo already indexed (half of them of a planted group's member, so the group grows), the rest made
+   * as any photo (with their own planted groups).
+   */
+  copyOf(i: number): number {
+    if (i < this.size || (i - this.size) % COPY_EVERY !== 0) return Universe.original(i);
+    const next = rng(i * 7919 + 3);
+    const block = Math.floor(next() * Math.floor(this.size / 1000)) * 1000;
+    return next() < 0.5 && block + 1000 <= this.size
+      ? block + 985 + Math.floor(next() * 15)
+      : Math.floor(next() * this.size);
+  }
+
   vector(i: number, out: Float32Array, offset: number): void {
     out.fill(0, offset, offset + DIM);
-    const orig = Universe.original(i);
+    const orig = this.copyOf(i);
     const next = rng(i * 2654435761 + 17);
     if (orig >= 0) {
       this.vector(orig, out, offset);
@@ -163,52 +179,59 @@ const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const gb = (kb: number) => `${(kb / 2 ** 20).toFixed(2)} GB`;
 const int = (n: number) => n.toLocaleString('en-US');
 const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
+const cpuNow = () => cpuSeconds(process.cpuUsage());
+const peakKb = () => process.resourceUsage().maxRSS;
+const pairId = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
+const percentile = (sorted: number[], p: number) => sorted[Math.floor(sorted.length * p)] ?? Number.NaN;
+const met = (ok: boolean) => (ok ? 'MET' : 'MISSED');
 
-/** One size's measured figures, kept for the extrapolation to 10M. */
-/** The bench's parameters: the index's, and the dimensions it holds (DIM = no projection). */
-type BenchParams = AnnParams & {
-  dims: number;
-  floor?: number;
-  pairs: 'cells' | 'index';
-  probes: number;
-  /** No index: the pass by cells alone (its scaling), without build, query latency or similar photos. */
-  cellsOnly?: boolean;
-};
+/** The bench's parameters: the pipeline's by default. */
+type BenchParams = { dims: number; probes: number; floor: number; scanRows: number };
 
+/** One size's measured figures, kept (--figures) for the extrapolation to larger sizes. */
 export type SizeFigures = {
   size: number;
+  /** Wall seconds: the build (projection, int8 rows, cells fitted and assigned, saved) and the first pass by cells. */
   build: number;
   allNeighbours: number;
   total: number;
   buildCpu: number;
   searchCpu: number;
+  /** Peak RSS (KB) at the end of the first pass. */
   peakKb: number;
   diskBytes: number;
   recall: number;
   similarRecall?: number;
+  similarP95?: number;
+  /** The incremental update of ADDED_SHARE new photos: wall seconds and the recall of their pairs. */
+  update?: number;
+  updateRecall?: number;
 };
 
 /**
- * The generated vectors, written once while the index is built and read back in big chunks for the all-neighbours
- * pass and the exact scan: generating them costs about as much as searching them, so regenerating them inside the
- * timed pass would bill generation as search. Kept as float16, as the pipeline stores embeddings (1 KB each: 10 GB at
- * 10M, where float32 would take 20 GB), and the index is given the same rounded vectors every later read returns.
+ * The generated vectors, written once as they are generated and read back for the passes and the exact scan:
+ * generating them costs about as much as comparing them, so regenerating them inside a timed step would bill generation
+ * as search (the pipeline reads them from the database instead, which is not measured either). Kept as float16, as the
+ * pipeline stores embeddings (1 KB each: 10 GB at 10M, where float32 would take 20 GB), and every step is given the
+ * same rounded vectors every later read returns.
  */
 class Vectors {
   private readonly fd: number;
   constructor(
     private readonly u: Universe,
+    count: number,
     private readonly file: string,
+    indexBytes: number,
   ) {
     const free = fs.statfsSync(path.dirname(file));
-    const need = u.size * DIM * 2;
+    const need = count * DIM * 2 + indexBytes;
     if (free.bavail * free.bsize < need + 2 * 2 ** 30)
       throw new UsageError(
-        `${path.dirname(file)}: ${int(u.size)} vectors need ${(need / 2 ** 30).toFixed(1)} GB of disk (plus the index); choose another --dir`,
+        `${path.dirname(file)}: ${int(count)} vectors and their index need ${(need / 2 ** 30).toFixed(1)} GB of disk; choose another --dir`,
       );
     this.fd = fs.openSync(file, 'w+');
   }
-  /** The first pass: generates, stores as float16, and returns the stored (rounded) values. */
+  /** Generates, stores as float16, and returns the stored (rounded) values. */
   generate(start: number, end: number): Float32Array {
     const block = this.u.chunk(start, end);
     const half = new Uint16Array(block.length);
@@ -222,10 +245,15 @@ class Vectors {
     return decodeFloat16(bytes);
   }
   private readonly oneBytes = new Uint8Array(DIM * 2);
-  private readonly oneVector = new Float32Array(DIM);
-  one(i: number, out: Float32Array): void {
+  one(i: number, out = new Float32Array(DIM)): Float32Array {
     fs.readSync(this.fd, this.oneBytes, 0, this.oneBytes.byteLength, i * DIM * 2);
-    out.set(decodeFloat16(this.oneBytes, this.oneVector));
+    return decodeFloat16(this.oneBytes, out);
+  }
+  /** Vectors by id, each read once (what the pipeline's getEmbeddingVectors does for a batch of candidates). */
+  many(ids: Iterable<number>): Map<number, Float32Array> {
+    const out = new Map<number, Float32Array>();
+    for (const id of ids) if (!out.has(id)) out.set(id, this.one(id));
+    return out;
   }
   close(): void {
     fs.closeSync(this.fd);
@@ -233,539 +261,627 @@ class Vectors {
   }
 }
 
-type CellStats = {
-  candidates: number;
-  cells: number;
-  /** What an index of the cells would hold: the projected int8 rows, the centroids and each row's nearest cell. */
-  rows: CellRows;
-  centroids: Float32Array;
-  home: Int32Array;
-  loadCpu: number;
-  fitCpu: number;
-  pairCpu: number;
-  verifyCpu: number;
+/**
+ * The pairs found, as the pipeline stores them (clip pairs by photo id), and the clusters they join (union-find, as
+ * the duplicate check merges them: a pair missed inside a group still lands in its cluster).
+ */
+class Found {
+  readonly ids = new Set<string>();
+  readonly list: IndexedPair[] = [];
+  readonly parent: Int32Array;
+  constructor(count: number) {
+    this.parent = Int32Array.from({ length: count }, (_, i) => i);
+  }
+  find(x: number): number {
+    const p = this.parent;
+    while (p[x] !== x) x = p[x] = p[p[x]];
+    return x;
+  }
+  add(a: number, b: number, similarity: number): void {
+    const id = pairId(a, b);
+    if (this.ids.has(id)) return;
+    this.ids.add(id);
+    const [x, y] = a < b ? [a, b] : [b, a];
+    this.list.push({ a: String(x), b: String(y), similarity });
+    this.parent[this.find(a)] = this.find(b);
+  }
+  /** The clusters as they stand (the first pass's, before the update joins more). */
+  snapshot(): (x: number) => number {
+    const parent = this.parent.slice();
+    return (x) => {
+      while (parent[x] !== x) x = parent[x] = parent[parent[x]];
+      return x;
+    };
+  }
+}
+
+/** Candidate pairs (row numbers = photo numbers) scored exactly on the stored vectors; kept at ≥ THRESHOLD. */
+function verify(vectors: Vectors, a: ArrayLike<number>, b: ArrayLike<number>, found: Found): void {
+  const ids = new Set<number>();
+  for (let i = 0; i < a.length; i++) ids.add(a[i]).add(b[i]);
+  const v = vectors.many(ids);
+  for (let i = 0; i < a.length; i++) {
+    const s = dot(v.get(a[i])!, v.get(b[i])!);
+    if (s >= THRESHOLD) found.add(a[i], b[i], s);
+  }
+}
+
+/** The pipeline's group completion (closeOpenGroups): groups of the given pairs, inner pairs scored exactly. */
+async function completeGroups(vectors: Vectors, pairs: IndexedPair[], found: Found): Promise<number> {
+  const before = found.list.length;
+  const closed = await closeGroups(pairs, THRESHOLD, async (ids) => {
+    const v = vectors.many(ids.map(Number));
+    return new Map(ids.map((id) => [id, v.get(Number(id))!]));
+  });
+  for (const p of closed.slice(pairs.length)) found.add(Number(p.a), Number(p.b), p.similarity);
+  return found.list.length - before;
+}
+
+type Built = {
+  index: CellIndex;
+  projection: AnnProjection | null;
+  seconds: number;
+  cpu: number;
+  /** Wall seconds of the steps: read and project to int8 rows, fit cells, assign every row, save. */
+  steps: { rows: number; fit: number; assign: number; save: number };
+  diskBytes: number;
 };
 
 /**
- * The pipeline's all-neighbours pass by cells (pairPass.ts's cell pass, with the bench's file for the database): the
- * vectors read back, projected and held as int8 rows, the centroids fitted, the candidates of every cell scored
- * exactly on the stored float16 vectors.
+ * The pipeline's build (annIndex.ts's buildIndex): the embeddings read in pages of ANN_ADD_PAGE, the projection fitted
+ * on the first, every page projected and quantized to int8 rows (toIndexRows), the cells fitted (fitCells,
+ * cellCount(n) of them), every row's nearest `probes` cells assigned (kept for the first pass), the index saved.
+ * Generating the vectors is left out of its time.
  */
-async function cellPass(
-  size: number,
-  vectors: Vectors,
-  projection: AnnProjection | null,
-  params: BenchParams,
-  floor: number,
-  keep: (a: number, b: number) => void,
-): Promise<CellStats> {
-  const dims = projection ? projection.dims : DIM;
-  const cpu = () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6;
-  };
-  let c = cpu();
-  const rows: CellRows = { n: size, dims, data: new Int8Array(size * dims) };
-  for (let start = 0; start < size; start += CHUNK) {
-    const end = Math.min(size, start + CHUNK);
-    const block = vectors.read(start, end);
-    quantizeRows(
-      projection ? await project(projection, block, end - start) : block,
-      end - start,
-      rows,
-      start,
-    );
-  }
-  const loadCpu = cpu() - c;
-  c = cpu();
-  const count = cellCount(size, params.probes);
-  const centroids = await fitCells(rows, count);
-  const fitCpu = cpu() - c;
-  c = cpu();
-  let candidates = 0;
-  let verifyCpu = 0;
-  const va = new Float32Array(DIM);
-  const vb = new Float32Array(DIM);
+async function build(size: number, vectors: Vectors, params: BenchParams, file: string): Promise<Built> {
+  let genSeconds = 0;
+  let genCpu = 0;
   const t = performance.now();
-  let home = new Int32Array(0);
-  await cellPairs(rows, centroids, floor, {
-    probes: params.probes,
-    onAssigned: (near, probes) => {
-      home = new Int32Array(size);
-      for (let i = 0; i < size; i++) home[i] = near[i * probes];
-    },
-    onBatch: async (b) => {
-      const v = cpu();
-      candidates += b.a.length;
-      for (let i = 0; i < b.a.length; i++) {
-        vectors.one(b.a[i], va);
-        vectors.one(b.b[i], vb);
-        if (dot(va, vb) >= THRESHOLD) keep(b.a[i], b.b[i]);
-      }
-      verifyCpu += cpu() - v;
-      process.stdout.write(`  ${int(b.cellsDone)}/${int(b.cells)} cells (${seconds(t).toFixed(0)} s)   \r`);
-    },
-  });
+  const c = cpuNow();
+  let projection: AnnProjection | null = null;
+  let rows: CellRows | null = null;
+  // As buildIndex: room for one more page, which a later sync fills without copying the rows.
+  const capacity = size + ANN_ADD_PAGE;
+  for (let start = 0; start < size; start += ANN_ADD_PAGE) {
+    const end = Math.min(size, start + ANN_ADD_PAGE);
+    const g = performance.now();
+    const gc = cpuNow();
+    const block = vectors.generate(start, end);
+    genSeconds += seconds(g);
+    genCpu += cpuNow() - gc;
+    if (!rows) {
+      if (params.dims < DIM) projection = await fitProjection(block, end - start, DIM, params.dims);
+      rows = { n: 0, dims: params.dims, data: new Int8Array(capacity * params.dims) };
+    }
+    rows.data.set((await toIndexRows(projection, block, end - start)).data, start * rows.dims);
+    rows.n = end;
+    if (start % (ANN_ADD_PAGE * 8) === 0)
+      process.stdout.write(`  ${int(end)}/${int(size)} read (${seconds(t).toFixed(0)} s)   \r`);
+  }
+  if (!rows) throw new Error('no rows');
+  const steps = { rows: seconds(t) - genSeconds, fit: 0, assign: 0, save: 0 };
+  let s = performance.now();
+  const centroids = await fitCells(rows, cellCount(size, params.probes));
+  steps.fit = seconds(s);
+  s = performance.now();
+  const near = await nearestCells(rows, centroids, centroids.length / rows.dims, params.probes);
+  const home = new Int32Array(capacity);
+  for (let r = 0; r < size; r++) home[r] = near[r * params.probes];
+  // Keys are photo number + 1 (the pipeline's are hashed photo ids: AnnKeys).
+  const keys = new BigUint64Array(capacity);
+  for (let r = 0; r < size; r++) keys[r] = BigInt(r + 1);
+  const index = CellIndex.of(centroids, rows, keys, home);
+  index.assigned = { near, probes: params.probes };
+  steps.assign = seconds(s);
+  s = performance.now();
+  index.save(file);
+  steps.save = seconds(s);
   return {
-    candidates,
-    cells: centroids.length / dims,
-    rows,
-    centroids,
-    home,
-    loadCpu,
-    fitCpu,
-    pairCpu: cpu() - c - verifyCpu,
-    verifyCpu,
+    index,
+    projection,
+    seconds: seconds(t) - genSeconds,
+    cpu: cpuNow() - c - genCpu,
+    steps,
+    diskBytes: fs.statSync(file).size,
   };
 }
 
-/** Cells a "similar photos" query through the index of cells scans, for the bench's comparison with the graph. */
-const CELL_QUERY_PROBES = [8, 16, 32];
+/**
+ * The pipeline's first pass (pairPass.ts's passByCells, the bench's file for the database): the index's rows compared
+ * inside its cells with the build's assignment (cellPairs), each batch's candidates over the floor scored exactly on the
+ * stored vectors, then the groups completed.
+ */
+async function firstPass(
+  index: CellIndex,
+  vectors: Vectors,
+  params: BenchParams,
+  found: Found,
+): Promise<{ seconds: number; cpu: number; candidates: number; cells: number; closed: number }> {
+  const t = performance.now();
+  const c = cpuNow();
+  const { rows } = index.compact();
+  let candidates = 0;
+  await cellPairs(rows, index.centroids, params.floor, {
+    probes: params.probes,
+    assigned: index.assigned,
+    onBatch: async (b) => {
+      candidates += b.a.length;
+      verify(vectors, b.a, b.b, found);
+      process.stdout.write(`  ${int(b.cellsDone)}/${int(b.cells)} cells (${seconds(t).toFixed(0)} s)   \r`);
+    },
+  });
+  const closed = await completeGroups(vectors, [...found.list], found);
+  return { seconds: seconds(t), cpu: cpuNow() - c, candidates, cells: index.cells, closed };
+}
 
 /**
- * The pass's cells saved as an index (cellIndex.ts: rows sorted by cell, what the pipeline would keep instead of a
- * graph), timed, then "similar photos" through its file as a reader would ask them: the query's `probes` nearest cells
- * read and scanned, their 64 best re-ranked on the exact vectors; recall@12 against the exact top 12, and the query's
- * time with its reads (the re-rank, a database read in the pipeline, is left out, as for the graph's latency).
+ * An incremental update, as the clip stage's next sync and pair pass run it: the new photos' rows filed under their
+ * nearest cell (syncAnnIndex: nearestCells with 1 probe, index.add) and the index saved again; then each block of
+ * SEARCH_BLOCK new photos compared with the members of its FRESH_PROBES nearest cells (pairsThroughCells:
+ * freshCandidates), candidates scored exactly, and the groups they touch completed. Generation left out of its time.
  */
-function indexOfCells(
-  cells: CellStats,
-  queries: { id: number }[],
-  exactTop: { id: number; sim: number }[][],
+async function update(
+  index: CellIndex,
+  projection: AnnProjection | null,
   vectors: Vectors,
+  from: number,
+  to: number,
+  params: BenchParams,
   file: string,
-): { save: number; bytes: number; answers: { probes: number; recall: number; p95: number; rows: number }[] } {
-  const { rows, centroids, home } = cells;
-  const d = rows.dims;
-  const keys = BigUint64Array.from({ length: rows.n }, (_, i) => BigInt(i + 1));
+  found: Found,
+): Promise<{ seconds: number; cpu: number; file: number; save: number; pass: number; candidates: number }> {
+  let genSeconds = 0;
+  let genCpu = 0;
   const t = performance.now();
-  CellIndex.of(centroids, rows, keys, home).save(file);
-  const save = seconds(t);
-  const bytes = fs.statSync(file).size;
+  const c = cpuNow();
+  for (let start = from; start < to; start += ANN_ADD_PAGE) {
+    const end = Math.min(to, start + ANN_ADD_PAGE);
+    const g = performance.now();
+    const gc = cpuNow();
+    const block = vectors.generate(start, end);
+    genSeconds += seconds(g);
+    genCpu += cpuNow() - gc;
+    const rows = await toIndexRows(projection, block, end - start);
+    const home = await nearestCells(rows, index.centroids, index.cells, 1);
+    index.add(
+      BigUint64Array.from({ length: end - start }, (_, k) => BigInt(start + k + 1)),
+      rows,
+      home,
+    );
+  }
+  const filed = seconds(t) - genSeconds;
+  let s = performance.now();
+  index.save(file);
+  const save = seconds(s);
+  s = performance.now();
+  let candidates = 0;
+  const pairsBefore = found.list.length;
+  for (let start = from; start < to; start += SEARCH_BLOCK) {
+    const end = Math.min(to, start + SEARCH_BLOCK);
+    const block = vectors.read(start, end);
+    const m = await freshCandidates(index, await toIndexRows(projection, block, end - start), params.floor);
+    const a: number[] = [];
+    const b: number[] = [];
+    const seen = new Set<string>();
+    for (let i = 0; i < m.query.length; i++) {
+      const x = start + m.query[i];
+      const y = Number(m.keys[i]) - 1;
+      if (x === y || seen.has(pairId(x, y))) continue;
+      seen.add(pairId(x, y));
+      a.push(x);
+      b.push(y);
+    }
+    candidates += a.length;
+    verify(vectors, a, b, found);
+  }
+  // The groups the new pairs touch, completed (closeOpenGroups); untouched ones were completed by the first pass.
+  const fresh = found.list.slice(pairsBefore);
+  const { rootOf, groups } = pairGroups(found.list);
+  const touched = new Set(fresh.map((p) => rootOf(p.a)));
+  const inGroups = found.list.filter(
+    (p) => touched.has(rootOf(p.a)) && (groups.get(rootOf(p.a))?.length ?? 0) > 2,
+  );
+  await completeGroups(vectors, inGroups, found);
+  const pass = seconds(s);
+  return {
+    seconds: seconds(t) - genSeconds,
+    cpu: cpuNow() - c - genCpu,
+    file: filed,
+    save,
+    pass,
+    candidates,
+  };
+}
+
+type Similar = { id: number; shown: number[] };
+
+/**
+ * "Similar photos" as a reader asks it (similarPhotos.ts): the saved file opened as a view, the query projected and
+ * quantized and searched in its nearest cells (searchSaved: queryProbes's ~QUERY_SCAN_ROWS rows), the best
+ * SIMILAR_CANDIDATES re-ranked by exact cosine on the stored vectors (a database read in the pipeline), the top 12 shown.
+ * Timed one query at a time, with and without the re-rank.
+ */
+async function similarPhotos(
+  file: string,
+  projection: AnnProjection | null,
+  vectors: Vectors,
+  ids: number[],
+  params: BenchParams,
+): Promise<{
+  p50: number;
+  p95: number;
+  p95Ranked: number;
+  cpuP95: number;
+  probes: number;
+  rows: number;
+  rowsP95: number;
+  answers: Similar[];
+}> {
   const view = CellIndexView.open(file);
-  const q = new Float32Array(DIM);
-  const o = new Float32Array(DIM);
   try {
-    const answers = CELL_QUERY_PROBES.map((probes) => {
-      const times: number[] = [];
-      let hits = 0;
-      let scanned = 0;
-      for (const [r, { id }] of queries.entries()) {
-        const t0 = performance.now();
-        const m = view.search(rows.data.subarray(id * d, (id + 1) * d), 1, 65, probes);
-        times.push(performance.now() - t0);
-        for (const c of nearestCentroids(centroids, d, rows.data.subarray(id * d, (id + 1) * d), probes))
-          scanned += view.cellSize(c);
-        vectors.one(id, q);
-        const shown = [...m.keys.subarray(0, m.counts[0])]
-          .map((key) => Number(key) - 1)
-          .filter((other) => other !== id)
-          .map((other) => {
-            vectors.one(other, o);
-            return { id: other, sim: dot(q, o) };
-          })
-          .sort((x, y) => y.sim - x.sim)
-          .slice(0, 12);
-        const ids = new Set(shown.map((x) => x.id));
-        hits += exactTop[r].filter((x) => ids.has(x.id)).length;
-      }
-      times.sort((a, b) => a - b);
-      return {
-        probes,
-        recall: queries.length ? hits / (12 * queries.length) : Number.NaN,
-        p95: times[Math.floor(times.length * 0.95)] ?? Number.NaN,
-        rows: Math.round(scanned / Math.max(1, queries.length)),
-      };
-    });
-    return { save, bytes, answers };
+    const probes = queryProbes(view, params.scanRows);
+    const k = Math.min(SIMILAR_CANDIDATES, view.size());
+    const times: number[] = [];
+    const ranked: number[] = [];
+    // CPU milliseconds of the search on this thread: on a shared machine the wall time measures the neighbours' load
+    // too, and the process's CPU time counts onnxruntime's pool spinning after the query's projection.
+    const cpu: number[] = [];
+    // Rows each query read: its nearest cells are as many for every query, but cells in a crowded region hold more.
+    const scanned: number[] = [];
+    const answers: Similar[] = [];
+    const q = new Float32Array(DIM);
+    for (const id of ids) {
+      vectors.one(id, q);
+      const t = performance.now();
+      const c = process.threadCpuUsage();
+      const m = await searchSaved({ index: view, projection }, q, 1, k, params.scanRows);
+      times.push(performance.now() - t);
+      cpu.push(cpuSeconds(process.threadCpuUsage(c)) * 1000);
+      const row = (await toIndexRows(projection, q, 1)).data;
+      scanned.push(
+        nearestCentroids(view.centroids, view.dims, row, probes).reduce(
+          (n, cell) => n + view.cellSize(cell),
+          0,
+        ),
+      );
+      const others = [...m.keys.subarray(0, m.counts[0])]
+        .map((key) => Number(key) - 1)
+        .filter((o) => o !== id);
+      const v = vectors.many(others);
+      const shown = others
+        .map((o) => ({ o, s: dot(q, v.get(o)!) }))
+        .sort((x, y) => y.s - x.s)
+        .slice(0, SIMILAR_K)
+        .map((x) => x.o);
+      ranked.push(performance.now() - t);
+      if (answers.length < SIMILAR_SAMPLE) answers.push({ id, shown });
+    }
+    times.sort((a, b) => a - b);
+    ranked.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
+    scanned.sort((a, b) => a - b);
+    return {
+      cpuP95: percentile(cpu, 0.95),
+      p50: percentile(times, 0.5),
+      p95: percentile(times, 0.95),
+      p95Ranked: percentile(ranked, 0.95),
+      probes,
+      rows: scanned.reduce((a, b) => a + b, 0) / Math.max(1, scanned.length),
+      rowsP95: percentile(scanned, 0.95),
+      answers,
+    };
   } finally {
     view.close();
-    fs.rmSync(file, { force: true });
   }
+}
+
+/** The refit a sync runs once the index has doubled (annIndex.ts's REFIT_GROWTH): cells fitted on its own rows, refiled. */
+async function refit(index: CellIndex): Promise<{ seconds: number; cpu: number }> {
+  const t = performance.now();
+  const c = cpuNow();
+  const { rows } = index.compact();
+  const centroids = await fitCells(rows, cellCount(rows.n));
+  const near = await nearestCells(rows, centroids, centroids.length / rows.dims, CELL_PROBES);
+  index.refile(centroids, near, CELL_PROBES);
+  return { seconds: seconds(t), cpu: cpuNow() - c };
+}
+
+/** The sample photos of the first pass's recall: half members of planted groups, half random photos. */
+function recallSample(size: number, sample: number, pick: () => number): number[] {
+  const ids = new Set<number>();
+  // Below ~150k photos there are fewer planted photos than half the sample: random ones fill it (this looped forever).
+  for (let tries = 0; ids.size < Math.min(sample, size); tries++) {
+    const base = Math.floor(pick() * (size / 1000)) * 1000;
+    ids.add(
+      ids.size % 2 && tries < sample * 20
+        ? Math.min(size - 1, base + 985 + Math.floor(pick() * 15))
+        : Math.floor(pick() * size),
+    );
+  }
+  return [...ids];
+}
+
+type Exact = {
+  seconds: number;
+  /** Seconds of the reads and products alone: the baseline an exact search would pay per query × photo. */
+  products: number;
+  queries: number;
+  firstCount: number;
+  addedCount: number;
+  first: {
+    pairs: number;
+    recalled: number;
+    clustered: number;
+    worstDrop: number;
+    lowest: number;
+    belowFloor: number;
+  };
+  added: { pairs: number; recalled: number };
+  similarHits: number;
+};
+
+/**
+ * The exact reference, one scan of every stored vector (block products) for all the sampled photos at once: their
+ * pairs at cosine ≥ THRESHOLD (the first pass's sample among the first `size` photos; the added photos' against all),
+ * the int8 cosine (the passes' candidate test) of every exact pair of the first sample, and the exact top 12 of the
+ * "similar photos" queries.
+ */
+async function exactScan(
+  vectors: Vectors,
+  count: number,
+  size: number,
+  projection: AnnProjection | null,
+  firstIds: number[],
+  addedIds: number[],
+  similar: Similar[],
+  found: { first: Set<string>; all: Set<string> },
+  firstCluster: (x: number) => number,
+  floor: number,
+): Promise<Exact> {
+  const t = performance.now();
+  let products = 0;
+  const ids = [...firstIds, ...addedIds, ...similar.map((s) => s.id)];
+  const q = ids.length;
+  const queries = new Float32Array(q * DIM);
+  for (const [i, id] of ids.entries()) vectors.one(id, queries.subarray(i * DIM, (i + 1) * DIM));
+  const queryRows = await toIndexRows(projection, queries, q);
+  const d = queryRows.dims;
+  const first = {
+    pairs: 0,
+    recalled: 0,
+    clustered: 0,
+    worstDrop: Number.NEGATIVE_INFINITY,
+    lowest: 1,
+    belowFloor: 0,
+  };
+  const added = { pairs: 0, recalled: 0 };
+  const s0 = firstIds.length + addedIds.length;
+  const tops = similar.map(() => [] as { id: number; sim: number }[]);
+  for (let start = 0; start < count; start += SCAN_CHUNK) {
+    const end = Math.min(count, start + SCAN_CHUNK);
+    const n = end - start;
+    const p = performance.now();
+    const block = vectors.read(start, end);
+    const sims = await multiplyTransposed(queries, q, block, n, DIM);
+    products += seconds(p);
+    let rows: CellRows | null = null;
+    for (let r = 0; r < s0; r++) {
+      const isFirst = r < firstIds.length;
+      const o = r * n;
+      for (let c = 0; c < n; c++) {
+        const exact = sims[o + c];
+        const b = start + c;
+        if (exact < THRESHOLD || b === ids[r] || (isFirst && b >= size)) continue;
+        const hit = (isFirst ? found.first : found.all).has(pairId(ids[r], b));
+        if (!isFirst) {
+          added.pairs++;
+          if (hit) added.recalled++;
+          continue;
+        }
+        first.pairs++;
+        if (hit) first.recalled++;
+        if (firstCluster(ids[r]) === firstCluster(b)) first.clustered++;
+        rows ??= await toIndexRows(projection, block, n);
+        let dotI8 = 0;
+        for (let k = 0; k < d; k++) dotI8 += queryRows.data[r * d + k] * rows.data[c * d + k];
+        const cos = dotI8 / (127 * 127);
+        first.worstDrop = Math.max(first.worstDrop, exact - cos);
+        first.lowest = Math.min(first.lowest, cos);
+        if (cos < floor) first.belowFloor++;
+      }
+    }
+    for (let r = s0; r < q; r++) {
+      const top = tops[r - s0];
+      const o = r * n;
+      for (let c = 0; c < n; c++) {
+        const sim = sims[o + c];
+        if (start + c === ids[r] || (top.length === SIMILAR_K && sim <= top[SIMILAR_K - 1].sim)) continue;
+        top.push({ id: start + c, sim });
+        top.sort((x, y) => y.sim - x.sim);
+        if (top.length > SIMILAR_K) top.pop();
+      }
+    }
+    if (start % (SCAN_CHUNK * 16) === 0)
+      process.stdout.write(`  exact scan ${int(end)}/${int(count)} (${seconds(t).toFixed(0)} s)   \r`);
+  }
+  let similarHits = 0;
+  for (const [i, s] of similar.entries()) {
+    const shown = new Set(s.shown);
+    similarHits += tops[i].filter((x) => shown.has(x.id)).length;
+  }
+  return {
+    seconds: seconds(t),
+    products,
+    queries: q,
+    firstCount: firstIds.length,
+    addedCount: addedIds.length,
+    first,
+    added,
+    similarHits,
+  };
 }
 
 async function benchSize(
   size: number,
-  quantization: AnnQuantization,
   params: BenchParams,
   dir: string,
   sample: number,
 ): Promise<{ lines: string[]; figures: SizeFigures }> {
+  const count = size + Math.max(1, Math.round(size * ADDED_SHARE));
   const u = new Universe(size);
-  const vectors = new Vectors(u, path.join(dir, `ann-${size}.f16`));
+  const vectors = new Vectors(u, count, path.join(dir, `ann-${size}.f16`), count * (params.dims + 8));
+  const file = path.join(dir, `ann-${size}.cells`);
   try {
-    return await measure(size, vectors, quantization, params, dir, sample);
+    return await measure(size, count, vectors, params, file, sample);
   } finally {
     vectors.close();
+    fs.rmSync(file, { force: true });
   }
 }
 
 async function measure(
   size: number,
+  count: number,
   vectors: Vectors,
-  quantization: AnnQuantization,
   params: BenchParams,
-  dir: string,
+  file: string,
   sample: number,
 ): Promise<{ lines: string[]; figures: SizeFigures }> {
-  const lines: string[] = [];
-  const file = path.join(dir, `ann-${size}.usearch`);
+  const found = new Found(count);
+  const built = await build(size, vectors, params, file);
+  const { index, projection } = built;
+  const pass = await firstPass(index, vectors, params, found);
+  const firstPairs = found.list.length;
+  const firstCluster = found.snapshot();
+  const firstIds = new Set(found.ids);
+  const peakPass = peakKb();
 
-  // Build, in pages as the clip stage's finishing step adds them (ANN_ADD_PAGE vectors per multi-threaded add).
-  // With a projection, it is fitted on the first page (as syncAnnIndex does) and every vector is projected before it
-  // is added or searched; both are timed as part of the build and the search.
-  let t = performance.now();
-  const index = newIndex(params.dims, quantization, params);
-  let genSeconds = 0;
-  let buildCpu = 0;
-  let projection: AnnProjection | null = null;
-  let fitSeconds = 0;
-  const toIndex = async (block: Float32Array, n: number) =>
-    projection ? project(projection, block, n) : block;
-  for (let start = 0; start < size; start += ANN_ADD_PAGE) {
-    const end = Math.min(size, start + ANN_ADD_PAGE);
-    const g = performance.now();
-    const raw = vectors.generate(start, end);
-    genSeconds += seconds(g);
-    const c = process.cpuUsage();
-    if (params.dims < DIM && !projection) {
-      const f = performance.now();
-      projection = await fitProjection(raw, end - start, DIM, params.dims);
-      fitSeconds = seconds(f);
-    }
-    if (!params.cellsOnly)
-      addPage(
-        index,
-        BigUint64Array.from({ length: end - start }, (_, k) => BigInt(start + k + 1)),
-        await toIndex(raw, end - start),
-      );
-    buildCpu += cpuSeconds(process.cpuUsage(c));
-    if (start % (ANN_ADD_PAGE * 8) === 0)
-      process.stdout.write(`  ${int(end)}/${int(size)} added (${seconds(t).toFixed(0)} s)\r`);
-  }
-  const build = seconds(t) - genSeconds;
-  t = performance.now();
-  if (!params.cellsOnly) index.save(file);
-  const save = seconds(t);
-  const diskBytes = params.cellsOnly ? 0 : fs.statSync(file).size;
+  const upd = await update(index, projection, vectors, size, count, params, file, found);
 
-  // All neighbours: every vector searched in blocks of SEARCH_BLOCK (as pairsThroughIndex pages the stored
-  // embeddings), candidates above threshold − margin kept by exact cosine.
-  t = performance.now();
-  const c0 = process.cpuUsage();
-  Object.assign(searchStats, { rows: 0, middle: 0, wide: 0, wideCpu: 0, unreached: 0 });
-  const floor = params.floor ?? THRESHOLD - CANDIDATE_MARGIN;
-  const pairs = new Set<string>();
-  // The duplicate check merges pairs by union-find: a pair the index missed inside a group still lands in its cluster.
-  const parent = Int32Array.from({ length: size }, (_, i) => i);
-  const find = (x: number): number => {
-    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
-  const join = (a: number, b: number) => {
-    parent[find(a)] = find(b);
-  };
-  const scratch = new Float32Array(DIM);
-  let candidates = 0;
-  // Pairs found from rows the narrow beam alone answered: what the pass would find without the wide retry (a lower
-  // bound: a lost row's narrow answer may hold some of its pairs too).
-  const narrowPairs = new Set<string>();
-  const stray: { ids: string[]; vectors: Float32Array[] } = { ids: [], vectors: [] };
-  let strayPairs = 0;
-  let cells: CellStats | null = null;
-  if (params.pairs === 'cells') {
-    cells = await cellPass(size, vectors, projection, params, floor, (a, b) => {
-      pairs.add(a < b ? `${a}:${b}` : `${b}:${a}`);
-      join(a, b);
-    });
-    candidates = cells.candidates;
-  } else {
-    for (let start = 0; start < size; start += SEARCH_BLOCK) {
-      const end = Math.min(size, start + SEARCH_BLOCK);
-      const block = vectors.read(start, end);
-      const keys = Array.from({ length: end - start }, (_, k) => BigInt(start + k + 1));
-      const wideRows: number[] = [];
-      const unreached: number[] = [];
-      const found = neighboursAbove(
-        index,
-        await toIndex(block, end - start),
-        keys,
-        floor,
-        params.expansionWide,
-        {
-          wideRows,
-          unreached,
-          middle: params.expansionMiddle,
-        },
-      );
-      const wideSet = new Set(wideRows);
-      for (const row of unreached) {
-        stray.ids.push(String(start + row));
-        stray.vectors.push(block.slice(row * DIM, (row + 1) * DIM));
-      }
-      found.forEach((ns, row) => {
-        const a = start + row;
-        for (const key of ns) {
-          const b = Number(key) - 1;
-          const id = a < b ? `${a}:${b}` : `${b}:${a}`;
-          if (pairs.has(id)) {
-            if (!wideSet.has(row)) narrowPairs.add(id);
-            continue;
-          }
-          candidates++;
-          // Exact cosine of the two stored vectors (the product reads the other one from the database).
-          let other: Float32Array;
-          if (b >= start && b < end) other = block.subarray((b - start) * DIM, (b - start + 1) * DIM);
-          else {
-            vectors.one(b, scratch);
-            other = scratch;
-          }
-          if (dot(block.subarray(row * DIM, (row + 1) * DIM), other) >= THRESHOLD) {
-            pairs.add(id);
-            if (!wideSet.has(row)) narrowPairs.add(id);
-            join(a, b);
-          }
-        }
-      });
-      if (start % (SEARCH_BLOCK * 64) === 0)
-        process.stdout.write(`  ${int(end)}/${int(size)} searched (${seconds(t).toFixed(0)} s)   \r`);
-    }
-    // As pairsThroughIndex: the rows no search reached, scored against each other exactly.
-    const strayBefore = pairs.size;
-    for (const p of await pairsAmong(stray.ids, stray.vectors, THRESHOLD)) {
-      const [a, b] = [Number(p.a), Number(p.b)];
-      pairs.add(a < b ? `${a}:${b}` : `${b}:${a}`);
-      join(a, b);
-    }
-    strayPairs = pairs.size - strayBefore;
-  }
-  // The product's last step: every pair inside each group found is scored.
-  const load = async (ids: string[]) =>
-    new Map(
-      ids.map((id) => {
-        const v = new Float32Array(DIM);
-        vectors.one(Number(id), v);
-        return [id, v] as const;
-      }),
-    );
-  const close = async (set: Set<string>) => {
-    const found = [...set].map((id) => {
-      const [a, b] = id.split(':');
-      return { a, b, similarity: 0 };
-    });
-    return (await closeGroups(found, THRESHOLD, load)).slice(found.length);
-  };
-  const added = await close(pairs);
-  const missedInGroups = added.length;
-  for (const p of added) {
-    const [a, b] = [Number(p.a), Number(p.b)];
-    pairs.add(a < b ? `${a}:${b}` : `${b}:${a}`);
-    join(a, b);
-  }
-  const allNeighbours = seconds(t);
-  const searchCpu = cpuSeconds(process.cpuUsage(c0));
-  // The counterfactual without the wide retry (closed the same way; not timed, not part of the product).
-  for (const p of await close(narrowPairs)) {
-    const [a, b] = [Number(p.a), Number(p.b)];
-    narrowPairs.add(a < b ? `${a}:${b}` : `${b}:${a}`);
-  }
-
-  // Query latency: "similar photos", the top 12 of one photo, one query at a time.
-  const latencies: number[] = [];
-  const q = new Float32Array(DIM);
   const pick = rng(99);
-  // As similarPhotos.ts asks: 4 × k candidates (at least 64) from a projected index, re-ranked by exact cosine.
-  const wanted = projection ? 64 : 25;
-  const similar: { id: number; candidates: bigint[] }[] = [];
-  for (let i = 0; i < (params.cellsOnly ? SIMILAR_SAMPLE : 1000); i++) {
-    const id = Math.floor(pick() * size);
-    if (params.cellsOnly) {
-      similar.push({ id, candidates: [] });
-      continue;
-    }
-    vectors.one(id, q);
-    const s = performance.now();
-    const m = searchRows(index, await toIndex(q, 1), wanted, params.expansionWide);
-    latencies.push(performance.now() - s);
-    if (i < SIMILAR_SAMPLE) similar.push({ id, candidates: [...m.keys.subarray(0, Number(m.counts[0]))] });
-  }
-  latencies.sort((a, b) => a - b);
-  const p95 = latencies[Math.floor(latencies.length * 0.95)] ?? Number.NaN;
-  const peakKb = process.resourceUsage().maxRSS;
+  const similarIds = Array.from({ length: LATENCY_QUERIES }, () => Math.floor(pick() * count));
+  const sim = await similarPhotos(file, projection, vectors, similarIds, params);
+  const ref = await refit(index);
+  const peakEnd = peakKb();
 
-  // Recall against the exact search for a sample: half members of planted groups, half random photos.
-  t = performance.now();
-  const sampleIds = new Set<number>();
-  // Below ~150k photos there are fewer planted photos than half the sample: random ones fill it (this looped forever).
-  for (let tries = 0; sampleIds.size < Math.min(sample, size); tries++) {
-    const base = Math.floor(pick() * (size / 1000)) * 1000;
-    sampleIds.add(
-      sampleIds.size % 2 && tries < sample * 20
-        ? Math.min(size - 1, base + 985 + Math.floor(pick() * 15))
-        : Math.floor(pick() * size),
-    );
-  }
-  const ids = [...sampleIds];
-  const queries = new Float32Array(ids.length * DIM);
-  for (const [i, id] of ids.entries()) vectors.one(id, queries.subarray(i * DIM, (i + 1) * DIM));
-  const projectedQueries = projection ? await project(projection, queries, ids.length) : null;
-  const unit = (v: Float32Array, o: number, d: number) => {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += v[o + k] * v[o + k];
-    return Math.sqrt(s);
-  };
-  // The projection's error on the exact pairs: how far below its exact cosine a pair's projected cosine falls.
-  let worstDrop = Number.NEGATIVE_INFINITY;
-  let lowestProjected = 1;
-  let belowFloor = 0;
-  let exactPairs = 0;
-  let recalled = 0;
-  let recalledNarrow = 0;
-  let clustered = 0;
-  for (let start = 0; start < size; start += CHUNK) {
-    const end = Math.min(size, start + CHUNK);
-    const block = vectors.read(start, end);
-    const sims = await multiplyTransposed(queries, ids.length, block, end - start, DIM);
-    const projected = projection ? await project(projection, block, end - start) : null;
-    for (let r = 0; r < ids.length; r++)
-      for (let c = 0; c < end - start; c++) {
-        const b = start + c;
-        const exact = sims[r * (end - start) + c];
-        if (b === ids[r] || exact < THRESHOLD) continue;
-        exactPairs++;
-        if (projected && projectedQueries) {
-          const d = params.dims;
-          let s = 0;
-          for (let k = 0; k < d; k++) s += projectedQueries[r * d + k] * projected[c * d + k];
-          const cos = s / (unit(projectedQueries, r * d, d) * unit(projected, c * d, d));
-          worstDrop = Math.max(worstDrop, exact - cos);
-          lowestProjected = Math.min(lowestProjected, cos);
-          if (cos < floor) belowFloor++;
-        }
-        const id = ids[r] < b ? `${ids[r]}:${b}` : `${b}:${ids[r]}`;
-        if (pairs.has(id)) recalled++;
-        if (narrowPairs.has(id)) recalledNarrow++;
-        if (find(ids[r]) === find(b)) clustered++;
-      }
-  }
-  const recall = exactPairs ? recalled / exactPairs : 1;
+  // The exact reference for every sample at once: the first pass's recall is counted on the pairs it found, the added
+  // photos' on every pair found after the update (theirs and the first pass's).
+  const first = recallSample(size, sample, pick);
+  const addedCount = count - size;
+  const addedSample = Math.min(addedCount, Math.ceil(sample / 2));
+  const addedIds = Array.from(
+    { length: addedSample },
+    (_, i) => size + Math.floor((i * addedCount) / addedSample),
+  );
+  const exact = await exactScan(
+    vectors,
+    count,
+    size,
+    projection,
+    first,
+    addedIds,
+    sim.answers,
+    { first: firstIds, all: found.ids },
+    firstCluster,
+    params.floor,
+  );
+  return report(size, count, params, {
+    built,
+    pass,
+    firstPairs,
+    found,
+    upd,
+    sim,
+    ref,
+    exact,
+    peakPass,
+    peakEnd,
+  });
+}
 
-  // "Similar photos" quality: the top 12 the pipeline shows (the index's candidates re-ranked exactly) against the
-  // exact top 12 of a scan, for SIMILAR_SAMPLE of the latency queries.
-  const simQueries = new Float32Array(similar.length * DIM);
-  for (const [i, s] of similar.entries()) vectors.one(s.id, simQueries.subarray(i * DIM, (i + 1) * DIM));
-  const exactTop = similar.map(() => [] as { id: number; sim: number }[]);
-  const pushTop = (top: { id: number; sim: number }[], id: number, sim: number) => {
-    if (top.length === 12 && sim <= top[11].sim) return;
-    top.push({ id, sim });
-    top.sort((x, y) => y.sim - x.sim);
-    if (top.length > 12) top.pop();
-  };
-  for (let start = 0; start < size; start += CHUNK) {
-    const end = Math.min(size, start + CHUNK);
-    const sims = await multiplyTransposed(
-      simQueries,
-      similar.length,
-      vectors.read(start, end),
-      end - start,
-      DIM,
-    );
-    for (let r = 0; r < similar.length; r++)
-      for (let c = 0; c < end - start; c++)
-        if (start + c !== similar[r].id) pushTop(exactTop[r], start + c, sims[r * (end - start) + c]);
-  }
-  let similarHits = 0;
-  const other = new Float32Array(DIM);
-  for (const [r, s] of similar.entries()) {
-    const top: { id: number; sim: number }[] = [];
-    for (const key of s.candidates) {
-      const id = Number(key) - 1;
-      if (id === s.id) continue;
-      vectors.one(id, other);
-      pushTop(top, id, dot(simQueries.subarray(r * DIM, (r + 1) * DIM), other));
-    }
-    const shown = new Set(top.map((x) => x.id));
-    similarHits += exactTop[r].filter((x) => shown.has(x.id)).length;
-  }
-  const similarRecall =
-    similar.length && !params.cellsOnly ? similarHits / (12 * similar.length) : Number.NaN;
-  const ofCells = cells
-    ? indexOfCells(cells, similar, exactTop, vectors, path.join(dir, `ann-${size}.cells`))
-    : null;
-  const clusterRecall = exactPairs ? clustered / exactPairs : 1;
-  const recallSeconds = seconds(t);
-
+function report(
+  size: number,
+  count: number,
+  params: BenchParams,
+  m: {
+    built: Built;
+    pass: Awaited<ReturnType<typeof firstPass>>;
+    firstPairs: number;
+    found: Found;
+    upd: Awaited<ReturnType<typeof update>>;
+    sim: Awaited<ReturnType<typeof similarPhotos>>;
+    ref: Awaited<ReturnType<typeof refit>>;
+    exact: Exact;
+    peakPass: number;
+    peakEnd: number;
+  },
+): { lines: string[]; figures: SizeFigures } {
+  const { built, pass, upd, sim, ref, exact } = m;
   const target = TARGETS[size];
-  const total = build + save + allNeighbours;
-  const idle = (buildCpu + searchCpu) / 2 + save;
+  const total = built.seconds + pass.seconds;
+  const idle = (built.cpu + pass.cpu) / 2;
+  const f = exact.first;
+  const recall = f.pairs ? f.recalled / f.pairs : 1;
+  const updateRecall = exact.added.pairs ? exact.added.recalled / exact.added.pairs : 1;
+  const similarRecall = sim.answers.length
+    ? exact.similarHits / (SIMILAR_K * sim.answers.length)
+    : Number.NaN;
+  // The baseline: an exact all-pairs search of the first `size` photos (size²/2 products) at the exact scan's measured
+  // rate of reads and products per query × photo.
+  const exactAllPairs = (exact.products * size * size) / (2 * exact.queries * count);
   const defaults =
-    params.connectivity === ANN_PARAMS.connectivity &&
-    params.expansionAdd === ANN_PARAMS.expansionAdd &&
-    params.expansionSearch === ANN_PARAMS.expansionSearch &&
-    params.expansionWide === ANN_PARAMS.expansionWide &&
-    params.expansionMiddle === ANN_PARAMS.expansionMiddle &&
     params.dims === ANN_DIMS &&
-    params.pairs === 'cells' &&
-    params.probes === CELL_PROBES;
-  lines.push(
-    `${int(size)} × ${DIM}-d, MEASURED, ${quantization}, M=${params.connectivity} efAdd=${params.expansionAdd} efSearch=${params.expansionSearch} (${params.expansionMiddle ? `then ${params.expansionMiddle}, ` : ''}wide ${params.expansionWide}) ${params.dims < DIM ? `projected to ${params.dims} dims (fit ${fitSeconds.toFixed(1)} s)` : 'not projected'}${defaults ? ' (the pipeline’s)' : ' (NOT the pipeline’s defaults)'}:`,
-    `  build ${build.toFixed(0)} s (${int(Math.round(size / build))}/s; ${buildCpu.toFixed(0)} CPU s) · save ${save.toFixed(1)} s · all-neighbours ${allNeighbours.toFixed(0)} s (${searchCpu.toFixed(0)} CPU s)` +
-      ` · end to end ${total.toFixed(0)} s${target ? ` (target < ${target.seconds} s: ${total < target.seconds ? 'MET' : 'MISSED'})` : ''}` +
-      ` · data generation excluded from wall times`,
-    // On a shared machine the wall time measures the neighbours' load; the CPU seconds do not.
-    `  CPU seconds ÷ 2 cores = ${idle.toFixed(0)} s end to end on an idle machine (an estimate: the exact check's JavaScript is one thread)` +
-      `${target ? ` (target < ${target.seconds} s: ${idle < target.seconds ? 'MET' : 'MISSED'})` : ''}`,
-    `  ${int(pairs.size)} pairs at cosine ≥ ${THRESHOLD} from ${int(candidates)} candidates (${int(missedInGroups)} added by scoring inside groups; ${cells ? `all-neighbours by ${int(cells.cells)} cells, each photo compared in ${params.probes}` : `${int(searchStats.middle + searchStats.wide)} of ${int(searchStats.rows)} searches did not return their own photo and were repeated${params.expansionMiddle ? `, ${int(searchStats.middle)} with beam ${params.expansionMiddle}` : ''}, ${int(searchStats.wide)} with the wide one`}) · recall vs exact on ${int(ids.length)} sampled photos:` +
-      ` ${recalled}/${exactPairs} = ${recall.toFixed(4)} (target ≥ 0.98: ${recall >= 0.98 ? 'MET' : 'MISSED'}; exact scan ${recallSeconds.toFixed(0)} s);` +
-      ` in the same duplicate cluster: ${clustered}/${exactPairs} = ${clusterRecall.toFixed(4)}`,
-    cells
-      ? `  the cell pass's CPU s: load and project ${cells.loadCpu.toFixed(0)}, fit ${cells.fitCpu.toFixed(0)}, assign and products ${cells.pairCpu.toFixed(0)}, exact check ${cells.verifyCpu.toFixed(0)}, groups ${(searchCpu - cells.loadCpu - cells.fitCpu - cells.pairCpu - cells.verifyCpu).toFixed(0)}`
-      : `  the retries: ${searchStats.wideCpu.toFixed(0)} of the ${searchCpu.toFixed(0)} search CPU s; without it recall ≥ ${recalledNarrow}/${exactPairs} = ${(exactPairs ? recalledNarrow / exactPairs : 1).toFixed(4)} (pairs found from rows the narrow beam answered, closed in groups)` +
-          ` · ${int(searchStats.unreached)} rows not reached even wide (their own search never returned them), ${int(strayPairs)} pairs among them scored exactly`,
-    ...(projection
-      ? [
-          `  the projection to ${params.dims} dims on the ${int(exactPairs)} exact pairs: projected cosine at most ${worstDrop.toFixed(4)} below the exact one, lowest ${lowestProjected.toFixed(4)}; ${belowFloor} pairs below the candidate floor ${floor.toFixed(3)}`,
-        ]
-      : []),
-    `  peak RSS ${gb(peakKb)}${target?.bytes ? ` (target < ${gb(target.bytes / 1024)}: ${peakKb * 1024 < target.bytes ? 'MET' : 'MISSED'})` : ''}` +
-      (params.cellsOnly
-        ? ' · no index (--cells-only): build, query latency and similar photos not measured'
-        : ` · index on disk ${(diskBytes / 2 ** 30).toFixed(2)} GB · query top-12 p50 ${latencies[500]?.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms (target < 50 ms: ${p95 < 50 ? 'MET' : 'MISSED'})` +
-          ` · similar photos' top 12 against an exact scan (${similar.length} queries): recall@12 ${similarRecall.toFixed(4)}`),
-    ...(ofCells
-      ? [
-          `  the pass's cells saved as an index (cellIndex.ts, not the pipeline's yet): ${(ofCells.bytes / 2 ** 30).toFixed(2)} GB written in ${ofCells.save.toFixed(1)} s; similar photos through its file (a query's nearest cells read and scanned, the best 64 re-ranked exactly; ${similar.length} queries): ` +
-            ofCells.answers
-              .map(
-                (r) =>
-                  `${r.probes} cells: recall@12 ${r.recall.toFixed(4)}, p95 ${r.p95.toFixed(2)} ms (${int(r.rows)} rows read)`,
-              )
-              .join(' · '),
-        ]
-      : []),
+    params.probes === CELL_PROBES &&
+    params.floor === THRESHOLD - CANDIDATE_MARGIN &&
+    params.scanRows === QUERY_SCAN_ROWS;
+  const b = built.steps;
+  const lines = [
+    `${int(size)} × ${DIM}-d, MEASURED, the index of cells ${params.dims < DIM ? `over a ${params.dims}-d projection` : 'not projected'} (int8 rows), ${int(pass.cells)} cells, first pass in ${params.probes} cells per photo, candidate floor ${params.floor.toFixed(3)}, queries over ~${int(params.scanRows)} rows${defaults ? ' (the pipeline’s)' : ' (NOT the pipeline’s defaults)'}:`,
+    `  build ${built.seconds.toFixed(0)} s (${built.cpu.toFixed(0)} CPU s): read, project and quantize ${b.rows.toFixed(0)} s, fit cells ${b.fit.toFixed(0)} s, assign ${b.assign.toFixed(0)} s, save ${b.save.toFixed(1)} s · index on disk ${(built.diskBytes / 2 ** 30).toFixed(2)} GB`,
+    `  first pass by cells ${pass.seconds.toFixed(0)} s (${pass.cpu.toFixed(0)} CPU s): ${int(pass.candidates)} candidates, ${int(m.firstPairs)} pairs at cosine ≥ ${THRESHOLD} (${int(pass.closed)} of them by completing groups)`,
+    `  end to end (build + first pass) ${total.toFixed(0)} s${target ? ` (target < ${target.seconds} s: ${met(total < target.seconds)})` : ''} · data generation excluded from every time` +
+      // On a shared machine the wall time measures the neighbours' load; the CPU seconds do not.
+      ` · CPU seconds ÷ 2 cores = ${idle.toFixed(0)} s on an idle machine (an estimate: the exact check's JavaScript is one thread)`,
+    `  baseline, exact search in this run: ${int(exact.queries)} photos × ${int(count)} in ${exact.products.toFixed(0)} s of reads and products, so all pairs of ${int(size)} photos exactly ~${exactAllPairs.toFixed(0)} s:` +
+      ` the first pass ${(exactAllPairs / pass.seconds).toFixed(1)}× faster, end to end ${(exactAllPairs / total).toFixed(1)}×`,
+    `  recall of the first pass vs exact on ${int(exact.firstCount)} sampled photos: ${f.recalled}/${f.pairs} = ${recall.toFixed(4)} (target ≥ 0.98: ${met(recall >= 0.98)}); in the same cluster ${f.clustered}/${f.pairs} = ${(f.pairs ? f.clustered / f.pairs : 1).toFixed(4)}` +
+      ` · int8 cosine of the exact pairs at most ${f.worstDrop.toFixed(4)} below the exact one (lowest ${f.lowest.toFixed(4)}), ${f.belowFloor} below the floor`,
+    `  peak RSS ${gb(m.peakPass)} at the end of the first pass${target?.bytes ? ` (target < ${gb(target.bytes / 1024)}: ${met(m.peakPass * 1024 < target.bytes)})` : ''}, ${gb(m.peakEnd)} after the update, queries and refit`,
+    `  incremental update, ${int(count - size)} new photos (${ADDED_SHARE * 100} %, every ${COPY_EVERY}th a near-copy of an indexed one): ${upd.seconds.toFixed(1)} s (${upd.cpu.toFixed(0)} CPU s): filed ${upd.file.toFixed(1)} s, saved ${upd.save.toFixed(1)} s, pass in ${FRESH_PROBES} cells ${upd.pass.toFixed(1)} s (${int(upd.candidates)} candidates)` +
+      ` · recall of their pairs vs exact (${int(exact.addedCount)} of them sampled): ${exact.added.recalled}/${exact.added.pairs} = ${updateRecall.toFixed(4)} (target ≥ 0.98: ${met(updateRecall >= 0.98)})`,
+    `  similar photos through the saved file (${sim.probes} nearest cells: ${int(Math.round(sim.rows))} rows read on average, ${int(sim.rowsP95)} at p95; best ${SIMILAR_CANDIDATES} re-ranked exactly; ${LATENCY_QUERIES} queries): search p50 ${sim.p50.toFixed(1)} ms, p95 ${sim.p95.toFixed(1)} ms${target?.p95 ? ` (target < ${target.p95} ms: ${met(sim.p95 < target.p95)})` : ''}, p95 ${sim.p95Ranked.toFixed(1)} ms with the re-rank, CPU p95 ${sim.cpuP95.toFixed(1)} ms (the search, its thread)` +
+      ` · recall@12 vs exact (${sim.answers.length} queries) ${similarRecall.toFixed(4)} · the exact scan: ${((exact.products / exact.queries) * 1000).toFixed(1)} ms of products per query (batched; one query alone pays every read)`,
+    `  refit (what a sync pays once the index has doubled; not part of end to end) ${ref.seconds.toFixed(0)} s (${ref.cpu.toFixed(0)} CPU s) · exact scan ${exact.seconds.toFixed(0)} s`,
     `  load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')} on 2 cores at the end of this size`,
-  );
-  fs.rmSync(file, { force: true });
-  if (recall < 0.98 || (target && total > target.seconds)) process.exitCode = 1;
+  ];
+  if (
+    recall < 0.98 ||
+    updateRecall < 0.98 ||
+    (target && total > target.seconds) ||
+    (target?.bytes && m.peakPass * 1024 > target.bytes)
+  )
+    process.exitCode = 1;
   return {
     lines,
     figures: {
       size,
-      build,
-      allNeighbours,
+      build: built.seconds,
+      allNeighbours: pass.seconds,
       total,
-      buildCpu,
-      searchCpu,
-      peakKb,
-      diskBytes,
+      buildCpu: built.cpu,
+      searchCpu: pass.cpu,
+      peakKb: m.peakPass,
+      diskBytes: built.diskBytes,
       recall,
       similarRecall,
+      similarP95: sim.p95,
+      update: upd.seconds,
+      updateRecall,
     },
   };
 }
-
 /** Least squares of y = a + b·x. */
 function fitLine(xs: number[], ys: number[]): { a: number; b: number } {
   const n = xs.length;
@@ -782,25 +898,24 @@ function fitLine(xs: number[], ys: number[]): { a: number; b: number } {
 }
 
 /**
- * How many of the 2 cores a quiet run keeps busy: the quiet 1M run on main dae1fe4 (2026-12-06 10:42) took 515 CPU s in
- * 289 s of build and 601 in 346 s of search (1.78 and 1.74). Its wall time on two quiet cores is CPU ÷ this.
+ * How many of the 2 cores a quiet run keeps busy: the quiet 1M run on main dae1fe4 (2026-12-06 10:42) kept 1.78 and 1.74
+ * busy (the graph's build and search), the quiet 10M pass by cells 1.94 (3,773 CPU s in 1,943 s): the lower is taken, so
+ * the estimate errs long. Its wall time on two quiet cores is CPU ÷ this.
  */
 const QUIET_CORES = 1.75;
 
 /**
- * A larger size from every size measured with the same setting (this run's and --figures'): HNSW's work per vector
- * grows with log n (each add and each search walks ~log n layers, and cache misses grow with the graph), so CPU seconds
- * per vector are fitted as a + b·ln n by least squares, build and search apart; a power law (least squares in log-log,
- * steeper when cache misses grow faster than log n) is printed too, and the larger of the two is the figure held
- * against the target. CPU seconds, not wall: the runs share the machine. Memory and disk: a line through every size.
+ * A larger size from every size measured with the same setting (this run's and --figures'): CPU seconds per vector
+ * fitted as a + b·ln n and as a power law (least squares in log-log), build and first pass apart, the larger of the two
+ * held against the target. The cells' work per vector grows faster than log n (√n cells: assigning a row costs √n
+ * products, a cell's members grow as √n), so the power law is the one to read; the log fit shows how far the two part.
+ * CPU seconds, not wall: the runs share the machine. Memory and disk: a line through every size.
  */
 export function extrapolate(measured: SizeFigures[], n: number): string[] {
   const sizes = [...new Set(measured.map((f) => f.size))].sort((x, y) => x - y);
   const ln = measured.map((f) => Math.log(f.size));
   const perVectorFit = (x: 'buildCpu' | 'searchCpu') => {
     const per = measured.map((f) => f[x] / f.size);
-    // --cells-only measures no build.
-    if (per.every((p) => p === 0)) return { logFit: 0, powerFit: 0, high: 0, worst: 0, exponent: 0 };
     const log = fitLine(ln, per);
     const power = fitLine(
       ln,
@@ -831,7 +946,7 @@ export function extrapolate(measured: SizeFigures[], n: number): string[] {
     `${((x.logFit / n) * 1e6).toFixed(0)}–${((x.powerFit / n) * 1e6).toFixed(0)} µs per vector`;
   return [
     `${int(n)} × ${DIM}-d, EXTRAPOLATED (not measured) from ${measured.length} runs at ${sizes.map(int).join(', ')} (CPU seconds per vector as a + b·ln n and as a power law by least squares; the larger held against the target):`,
-    `  CPU: ${build.high === 0 ? 'build not measured (--cells-only: add the build’s own extrapolation)' : `build ${m(build.logFit)} (ln n) – ${m(build.powerFit)} (n^${build.exponent.toFixed(2)} per vector), ${us(build)}, the ln n fit within ${(build.worst * 100).toFixed(0)} % of every measured size`}` +
+    `  CPU: build ${m(build.logFit)} (ln n) – ${m(build.powerFit)} (n^${build.exponent.toFixed(2)} per vector), ${us(build)}, the ln n fit within ${(build.worst * 100).toFixed(0)} % of every measured size` +
       ` · all-neighbours ${m(search.logFit)} – ${m(search.powerFit)} (n^${search.exponent.toFixed(2)}), ${us(search)}, within ${(search.worst * 100).toFixed(0)} %`,
     `  end to end on 2 quiet cores: ${m(wall)} (CPU ${m(cpu)} ÷ ${QUIET_CORES}, the cores a quiet run keeps busy; ${m(cpu / 2)} if both were busy throughout)` +
       `${target ? ` (target < ${m(target.seconds)}: ${wall < target.seconds ? 'MET' : 'MISSED'})` : ''}`,
@@ -848,9 +963,9 @@ export function extrapolate(measured: SizeFigures[], n: number): string[] {
 }
 
 /**
- * Flags: --sizes 250000,1000000 (default) · --10m (adds 10,000,000; ~10 GB of RAM and disk) · --quantization f16|i8 ·
- * --sample N photos for the recall (2,000) · --dir D for the index files (the OS temp dir; deleted after each size) ·
- * --connectivity / --expansion-add / --expansion-search to sweep HNSW parameters (the pipeline's by default).
+ * Flags: --sizes 250000,1000000 (default) · --10m (adds 10,000,000) · --floor / --probes / --dims / --scan-rows to
+ * sweep the index's settings (the pipeline's by default) · --sample N photos for the recall (2,000) · --dir D for the
+ * vectors and the index file · --figures F to extrapolate from sizes of several runs.
  */
 export async function run(args: string[]): Promise<void> {
   const { flags } = parseArgs(args);
@@ -858,42 +973,20 @@ export async function run(args: string[]): Promise<void> {
   const sizes =
     flags.sizes === 'none' ? [] : intListFlag(flags, 'sizes', [250_000, 1_000_000], { min: 1000 });
   if (flags['10m']) sizes.push(10_000_000);
-  if (sizes.some((s) => !Number.isInteger(s) || s < 1000))
-    throw new Error('--sizes: integers ≥ 1000, comma-separated');
-  const quantization = (flags.quantization ?? ANN_QUANTIZATION) as AnnQuantization;
-  if (quantization !== 'f16' && quantization !== 'i8') throw new Error('--quantization: f16 or i8');
-  const param = (flag: string, fallback: number) => {
-    const v = flags[flag] === undefined ? fallback : Number(flags[flag]);
-    if (!Number.isInteger(v) || v < 2 || v > 4096) throw new Error(`--${flag}: an integer from 2 to 4096`);
-    return v;
-  };
   const params: BenchParams = {
-    connectivity: param('connectivity', ANN_PARAMS.connectivity),
-    expansionAdd: param('expansion-add', ANN_PARAMS.expansionAdd),
-    expansionSearch: param('expansion-search', ANN_PARAMS.expansionSearch),
-    expansionWide: param('expansion-wide', ANN_PARAMS.expansionWide),
-    expansionMiddle:
-      flags['expansion-middle'] === undefined
-        ? ANN_PARAMS.expansionMiddle
-        : flags['expansion-middle'] === '0'
-          ? 0
-          : param('expansion-middle', 0),
-    dims: param('dims', ANN_DIMS),
-    pairs: flags.pairs === undefined ? 'cells' : (flags.pairs as 'cells' | 'index'),
-    probes: flags.probes === undefined ? CELL_PROBES : param('probes', CELL_PROBES),
-    cellsOnly: Boolean(flags['cells-only']),
+    dims: intFlag(flags, 'dims', ANN_DIMS, { min: 2, max: DIM }),
+    probes: intFlag(flags, 'probes', CELL_PROBES, { min: 1, max: 64 }),
+    floor: numberFlag(flags, 'floor', THRESHOLD - CANDIDATE_MARGIN, { min: 0, max: 1 }),
+    scanRows: intFlag(flags, 'scan-rows', QUERY_SCAN_ROWS, { min: 1 }),
   };
-  if (params.cellsOnly && params.pairs !== 'cells') throw new UsageError('--cells-only: with --pairs cells');
-  if (params.pairs !== 'cells' && params.pairs !== 'index') throw new UsageError('--pairs: cells or index');
-  if (flags.floor !== undefined) params.floor = Number(flags.floor);
-  if (params.dims > DIM) throw new UsageError(`--dims: at most ${DIM}`);
   const dir = typeof flags.dir === 'string' ? flags.dir : tmpdir();
+  if (!fs.existsSync(dir)) throw new UsageError(`--dir: ${dir} does not exist`);
   const sample = intFlag(flags, 'sample', 2000, { min: 10 });
   // Figures of earlier runs with the same settings (--figures), so sizes measured in separate runs extrapolate together.
   const figuresFile = typeof flags.figures === 'string' ? flags.figures : null;
   if (sizes.length === 0 && !figuresFile)
     throw new UsageError('--sizes none measures nothing; add --figures F to extrapolate from earlier runs');
-  const setting = `${quantization} M=${params.connectivity} efAdd=${params.expansionAdd} ef=${params.expansionSearch}/${params.expansionMiddle ? `${params.expansionMiddle}/` : ''}${params.expansionWide}${params.dims < DIM ? ` d=${params.dims}` : ''}${params.floor !== undefined ? ` floor=${params.floor}` : ''}${params.pairs === 'cells' ? ` cells×${params.probes}` : ''}${params.cellsOnly ? ' cells-only' : ''}`;
+  const setting = `cells d=${params.dims} probes=${params.probes} floor=${params.floor} scan=${params.scanRows}`;
   const measured: SizeFigures[] =
     figuresFile && fs.existsSync(figuresFile)
       ? fs
@@ -911,7 +1004,7 @@ export async function run(args: string[]): Promise<void> {
       if (sizes.size >= 2 && Math.max(...sizes) < n) console.log(`\n${extrapolate(measured, n).join('\n')}`);
   };
   for (const size of sizes) {
-    const { lines, figures } = await benchSize(size, quantization, params, dir, sample);
+    const { lines, figures } = await benchSize(size, params, dir, sample);
     measured.push(figures);
     if (figuresFile) fs.appendFileSync(figuresFile, `${JSON.stringify({ ...figures, setting })}\n`);
     console.log(`\n${lines.join('\n')}`);

@@ -65,7 +65,7 @@ describe('bench flags', () => {
     expect(help.stdout + help.stderr).not.toMatch(/MET|MISSED|embeddings:/); // nothing measured
     expect(wrong.code).toBe(2);
     expect(wrong.stderr.trim().split('\n')).toEqual([
-      'bench ann: unknown flag --size (flags: --sizes, --10m, --quantization, --connectivity, --expansion-add, --expansion-search, --expansion-middle, --expansion-wide, --floor, --pairs, --cells-only, --probes, --dims, --sample, --dir, --figures; --help says more)',
+      'bench ann: unknown flag --size (flags: --sizes, --10m, --floor, --probes, --dims, --scan-rows, --sample, --dir, --figures; --help says more)',
     ]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/bench watermarks: unknown flag --runs \(it takes no flags/);
