@@ -183,26 +183,6 @@ export async function saveCellCentroids(model: string, centroids: Uint8Array<Arr
   await db().clipPairPass.update({ where: { model }, data: { cells: centroids, cellsDone: 0 } });
 }
 
-export async function countCellPassEmbeddings(model: string, cutoff: Date): Promise<number> {
-  const [row] = await db().$queryRaw<{ n: bigint }[]>`
-    SELECT count(*) AS n FROM photo_embeddings WHERE model = ${model} AND computed_at <= ${cutoff}`;
-  return Number(row.n);
-}
-
-/** The embeddings a pass by cells covers (computed at or before its cutoff), in id order after `afterId`. */
-export async function listCellPassEmbeddings(
-  model: string,
-  cutoff: Date,
-  afterId: string | null,
-  limit: number,
-): Promise<{ ids: string[]; vectors: Uint8Array[] }> {
-  const rows = await db().$queryRaw<{ photo_id: string; vector: Uint8Array }[]>`
-    SELECT photo_id, vector FROM photo_embeddings
-    WHERE model = ${model} AND (${afterId}::text IS NULL OR photo_id > ${afterId}::text) AND computed_at <= ${cutoff}
-    ORDER BY photo_id LIMIT ${limit}`;
-  return { ids: rows.map((r) => r.photo_id), vectors: rows.map((r) => r.vector) };
-}
-
 /** One batch of cells: its verified pairs and the count of cells finished, in one transaction. */
 export async function saveCellBatch(
   model: string,
