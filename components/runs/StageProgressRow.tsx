@@ -102,7 +102,7 @@ function counted(
 /** The finishing step as a phase of the stage: what it is doing, its counts, rate and ETA, and its bar. */
 function FinishingStep({ label, f }: { label: string; f: NonNullable<StageProgress['finishing']> }) {
   const step = f.step;
-  // Figures while a count runs; the build wait and what follows a count (strays, clusters) are said in words.
+  // Figures while a count runs; the build wait and what follows a count (groups, clusters) are said in words.
   const c = counted(step);
   return (
     <div

@@ -32,8 +32,8 @@ export type NearDuplicateUnit = 'photos' | 'read' | 'cells';
 
 /** Each near-duplicate part: what it is doing, and what its count counts. */
 export const NEAR_DUPLICATE_PARTS: Record<NearDuplicateUnit, [string, string]> = {
-  photos: ['searching the index for near-duplicate pairs', 'new photos searched'],
-  read: ['reading the embeddings to compare them cell by cell', 'embeddings read for the cells'],
+  photos: ['comparing new photos in their nearest cells for near-duplicate pairs', 'new photos searched'],
+  read: ['reading the embeddings into the index of cells', 'embeddings read for the cells'],
   cells: ['comparing the photos cell by cell for near-duplicate pairs', 'cells compared'],
 };
 
@@ -49,7 +49,7 @@ export function finishingFigures(f: StageFinishing): FinishingFigures {
   return {
     percent: f.total > 0 ? (100 * done) / f.total : null,
     rate,
-    // All done: what is left (stranded photos' scores, clusters) has no count to time it by.
+    // All done: what is left (completing the groups new photos joined, clusters) has no count to time it by.
     etaSeconds: rate && done < f.total ? (f.total - done) / rate : null,
   };
 }

@@ -177,10 +177,18 @@ export async function clearAnnStale(ids: bigint[]): Promise<void> {
       .$executeRaw`DELETE FROM quarry_internal.ann_stale WHERE id = ANY(${ids.slice(i, i + 50_000)}::bigint[])`;
 }
 
-/** The database's clock: embeddings' computed_at is written by it, so comparisons with them use it too. */
-export async function databaseNow(): Promise<Date> {
-  const [row] = await db().$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
-  return row.now;
+/**
+ * A time before which every embedding written is visible now (the database's clock, which writes computed_at as its
+ * transaction's start): the start of the oldest transaction still open in this database, or now. An embedding written
+ * by a transaction that began earlier but commits after a reader's walk went past its id would otherwise be dated
+ * before the walk yet missed by it. A transaction open for over 10 minutes is not waited for (none of Quarry's writes
+ * takes that long; holding the time back further would only leave more photos to the next pass).
+ */
+export async function embeddingsVisibleBefore(): Promise<Date> {
+  const [row] = await db().$queryRaw<{ at: Date }[]>`
+    SELECT LEAST(now(), GREATEST(now() - interval '10 minutes',
+      (SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND xact_start IS NOT NULL))) AS at`;
+  return row.at;
 }
 
 /** Which database this is (its cluster's system identifier and its name): an index on disk belongs to one. */

@@ -82,8 +82,6 @@ export async function saveSearchedBlock(
   model: string,
   searched: string[],
   pairs: StoredClipPair[],
-  /** The block's photos no search reached (not even their own): marked for scoring against every other stray. */
-  strays: string[] = [],
 ): Promise<number> {
   const client = db();
   const [inserted] = await client.$transaction([
@@ -93,42 +91,8 @@ export async function saveSearchedBlock(
       SELECT e.photo_id, e.model, false FROM photo_embeddings e
       WHERE e.photo_id = ANY(${searched}::text[]) AND e.model = ${model}
       ON CONFLICT (photo_id) DO UPDATE SET model = EXCLUDED.model, closed = false`,
-    client.$executeRaw`
-      INSERT INTO clip_pair_strays (photo_id, model)
-      SELECT s.photo_id, s.model FROM clip_pair_searched s WHERE s.photo_id = ANY(${strays}::text[]) AND s.model = ${model}
-      ON CONFLICT (photo_id) DO UPDATE SET model = EXCLUDED.model, scored = false`,
   ]);
   // Pairs new to the table (one found from both its photos, in two blocks, counts once).
-  return inserted;
-}
-
-/**
- * Every stray of the model (searched photos no index search reached) with its vector, those not yet scored first.
- * A small share of the photos (~1-2 % on the ann bench), so ~1 KB each in memory is fine at 10M.
- */
-export async function listClipPairStrays(
-  model: string,
-): Promise<{ ids: string[]; vectors: Uint8Array[]; fresh: number }> {
-  const rows = await db().$queryRaw<{ photo_id: string; vector: Uint8Array; scored: boolean }[]>`
-    SELECT t.photo_id, e.vector, t.scored FROM clip_pair_strays t
-    JOIN photo_embeddings e ON e.photo_id = t.photo_id AND e.model = t.model
-    WHERE t.model = ${model} ORDER BY t.scored, t.photo_id`;
-  // The unscored count from the same rows (a second query could count a stray written in between).
-  const fresh = rows.filter((r) => !r.scored).length;
-  return { ids: rows.map((r) => r.photo_id), vectors: rows.map((r) => r.vector), fresh };
-}
-
-/** The pairs found by scoring new strays against all strays, and those strays marked scored, in one transaction. */
-export async function saveStrayPairs(
-  model: string,
-  pairs: StoredClipPair[],
-  scored: string[],
-): Promise<number> {
-  const client = db();
-  const [inserted] = await client.$transaction([
-    insertPairs(client, model, pairs),
-    client.$executeRaw`UPDATE clip_pair_strays SET scored = true WHERE model = ${model} AND photo_id = ANY(${scored}::text[])`,
-  ]);
   return inserted;
 }
 
@@ -219,26 +183,6 @@ export async function saveCellCentroids(model: string, centroids: Uint8Array<Arr
   await db().clipPairPass.update({ where: { model }, data: { cells: centroids, cellsDone: 0 } });
 }
 
-export async function countCellPassEmbeddings(model: string, cutoff: Date): Promise<number> {
-  const [row] = await db().$queryRaw<{ n: bigint }[]>`
-    SELECT count(*) AS n FROM photo_embeddings WHERE model = ${model} AND computed_at <= ${cutoff}`;
-  return Number(row.n);
-}
-
-/** The embeddings a pass by cells covers (computed at or before its cutoff), in id order after `afterId`. */
-export async function listCellPassEmbeddings(
-  model: string,
-  cutoff: Date,
-  afterId: string | null,
-  limit: number,
-): Promise<{ ids: string[]; vectors: Uint8Array[] }> {
-  const rows = await db().$queryRaw<{ photo_id: string; vector: Uint8Array }[]>`
-    SELECT photo_id, vector FROM photo_embeddings
-    WHERE model = ${model} AND (${afterId}::text IS NULL OR photo_id > ${afterId}::text) AND computed_at <= ${cutoff}
-    ORDER BY photo_id LIMIT ${limit}`;
-  return { ids: rows.map((r) => r.photo_id), vectors: rows.map((r) => r.vector) };
-}
-
 /** One batch of cells: its verified pairs and the count of cells finished, in one transaction. */
 export async function saveCellBatch(
   model: string,
@@ -256,7 +200,8 @@ export async function saveCellBatch(
 /**
  * The end of a pass by cells: every embedding it covered marked searched (open, so its groups are completed next), in
  * keyset pages of `page` ids, then the pass's state cleared. A re-embedded photo (computed after the cutoff) is not
- * marked: the index searches take it. Killed in between, the next pass marks again (idempotent) and clears.
+ * marked: the incremental part of the pass compares it. Killed in between, the next pass marks again (idempotent)
+ * and clears.
  */
 export async function finishCellPass(model: string, cutoff: Date, page = 50_000): Promise<void> {
   for (let after: string | null = null; ; ) {

@@ -6,7 +6,7 @@ import {
   clearAnnStale,
   countEmbeddings,
   databaseIdentity,
-  databaseNow,
+  embeddingsVisibleBefore,
   getEmbeddingVectors,
   listAnnStale,
   listEmbeddedIds,
@@ -14,7 +14,13 @@ import {
   withEmbeddingIndexLock,
 } from '../../lib/queries/clip.ts';
 import { AnnKeys } from './annKeys.ts';
-import { type AnnProjection, fitProjection, loadProjection, project, saveProjection } from './annProjection.ts';
+import {
+  type AnnProjection,
+  fitProjection,
+  loadProjection,
+  project,
+  saveProjection,
+} from './annProjection.ts';
 import { CellIndex } from './cellIndex.ts';
 import { decodeFloat16 } from './float16.ts';
 import { CELL_PROBES, type CellRows, cellCount, fitCells, nearestCells, quantizeRows } from './pairCells.ts';
@@ -67,8 +73,9 @@ export type AnnMeta = {
   fittedSize: number;
   size: number;
   /**
-   * The database's clock when the sync that saved this index began: every embedding computed before it (and still
-   * current) is in the index. A pass by cells marks those searched, and no later ones.
+   * A time (the database's clock) before which every embedding written, and still current, is in the index: the start
+   * of the sync that saved it, or of the oldest write still open then (lib/queries/clip.ts). A pass by cells marks
+   * those searched, and no later ones.
    */
   covers: string;
   /** When the index was built from scratch: a new one starts the pair pass over (pairPass.ts). */
@@ -84,8 +91,40 @@ export const annFiles = (dataDir: string) => {
     index: path.join(dir, 'clip.cells'),
     meta: path.join(dir, 'clip.json'),
     keys: path.join(dir, 'clip.keys.json'),
+    /** The running sync's progress, for a caller waiting on a build in another process (pipeline/runs/annBuild.ts). */
+    progress: path.join(dir, 'clip.progress.json'),
   };
 };
+
+/** Rows a running sync has read or walked, of `total`. */
+export type AnnProgress = { modelKey: string; done: number; total: number; at: string };
+
+export function readAnnProgress(dataDir: string): AnnProgress | null {
+  try {
+    return JSON.parse(fs.readFileSync(annFiles(dataDir).progress, 'utf8')) as AnnProgress;
+  } catch {
+    return null;
+  }
+}
+
+/** Progress written at most once a second (a 10M build reads 610 pages), by rename so a reader never sees half. */
+function progressWriter(dataDir: string, modelKey: string, onProgress?: SyncOptions['onProgress']) {
+  const file = annFiles(dataDir).progress;
+  let last = 0;
+  return (done: number, total: number) => {
+    onProgress?.(done, total);
+    if (Date.now() - last < 1000) return;
+    last = Date.now();
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const p: AnnProgress = { modelKey, done, total, at: new Date().toISOString() };
+      fs.writeFileSync(`${file}.tmp`, JSON.stringify(p));
+      fs.renameSync(`${file}.tmp`, file);
+    } catch {
+      // Progress is a courtesy: a full disk fails the save that follows, with its own error.
+    }
+  };
+}
 
 export function readAnnMeta(dataDir: string): AnnMeta | null {
   try {
@@ -109,13 +148,16 @@ function compatible(
 }
 
 /** Writes the index then its meta, each by rename: a reader or a restart sees the previous pair or the new one. */
-function persist(index: CellIndex, keys: AnnKeys, meta: AnnMeta, dataDir: string): void {
+/** `index` null: only the meta changed (its `covers`), and the saved file stays as it is. */
+function persist(index: CellIndex | null, keys: AnnKeys, meta: AnnMeta, dataDir: string): void {
   const f = annFiles(dataDir);
   fs.mkdirSync(f.dir, { recursive: true });
   // The key map only grows: written first, it covers every key of whichever index file a reader sees.
   if (keys.dirty) keys.save(f.keys);
-  index.save(`${f.index}.tmp`);
-  fs.renameSync(`${f.index}.tmp`, f.index);
+  if (index) {
+    index.save(`${f.index}.tmp`);
+    fs.renameSync(`${f.index}.tmp`, f.index);
+  }
   fs.writeFileSync(`${f.meta}.tmp`, JSON.stringify(meta, null, 2));
   fs.renameSync(`${f.meta}.tmp`, f.meta);
 }
@@ -192,7 +234,10 @@ export async function toIndexRows(
 }
 
 /** The cells fitted on every row of an index and each row's nearest CELL_PROBES under them. */
-async function fit(rows: CellRows, signal?: AbortSignal): Promise<{ centroids: Float32Array; near: Int32Array }> {
+async function fit(
+  rows: CellRows,
+  signal?: AbortSignal,
+): Promise<{ centroids: Float32Array; near: Int32Array }> {
   const centroids = await fitCells(rows, cellCount(rows.n), signal);
   const near = await nearestCells(rows, centroids, centroids.length / rows.dims, CELL_PROBES, signal);
   return { centroids, near };
@@ -291,152 +336,177 @@ export async function syncAnnIndex(
 ): Promise<AnnSync> {
   const settings = opts.projection ?? PROJECTION;
   return withEmbeddingIndexLock(async () => {
-    const f = annFiles(dataDir);
-    const covers = (await databaseNow()).toISOString();
-    const previous = readAnnMeta(dataDir);
-    const database = await databaseIdentity();
-    const now = () => new Date().toISOString();
-    let index: CellIndex | null = null;
-    let meta: AnnMeta | null = null;
-    let projection: AnnProjection | null = null;
-    let keys = new AnnKeys();
-    if (compatible(previous, modelKey, database, settings) && fs.existsSync(f.index)) {
-      try {
-        index = CellIndex.load(f.index);
-        projection = loadAnnProjection(dataDir, previous);
-        keys = AnnKeys.load(f.keys);
-        meta = previous;
-      } catch (e) {
-        // A damaged or truncated file (a disk filled mid-save by another tool): built again from the database.
-        console.warn(`ANN index under ${f.dir} unreadable, rebuilding: ${(e as Error).message}`);
-        index = null;
-        keys = new AnnKeys();
-      }
+    try {
+      return await sync(modelKey, dataDir, settings, {
+        ...opts,
+        onProgress: progressWriter(dataDir, modelKey, opts.onProgress),
+      });
+    } finally {
+      fs.rmSync(annFiles(dataDir).progress, { force: true });
     }
-    if (!index && previous) dropAnnIndex(dataDir);
+  });
+}
 
-    // Photos re-embedded or deleted since the last sync: their old vectors leave the index here, and the walk below
-    // adds each current one back (it is missing now). The rows go once an index without them is saved.
-    const applied: bigint[] = [];
-    const gone: bigint[] = [];
-    for (let after = 0n; ; ) {
-      const rows = await listAnnStale(after, ANN_ADD_PAGE);
-      if (rows.length === 0) break;
-      after = rows[rows.length - 1].id;
-      for (const r of rows) {
-        applied.push(r.id);
-        const key = r.model === modelKey ? keys.keyOf(r.photoId) : null;
-        if (key !== null) gone.push(key);
-      }
+async function sync(
+  modelKey: string,
+  dataDir: string,
+  settings: ProjectionSettings,
+  opts: SyncOptions,
+): Promise<AnnSync> {
+  const f = annFiles(dataDir);
+  const covers = (await embeddingsVisibleBefore()).toISOString();
+  const previous = readAnnMeta(dataDir);
+  const database = await databaseIdentity();
+  const now = () => new Date().toISOString();
+  let index: CellIndex | null = null;
+  let meta: AnnMeta | null = null;
+  let projection: AnnProjection | null = null;
+  let keys = new AnnKeys();
+  if (compatible(previous, modelKey, database, settings) && fs.existsSync(f.index)) {
+    try {
+      index = CellIndex.load(f.index);
+      projection = loadAnnProjection(dataDir, previous);
+      keys = AnnKeys.load(f.keys);
+      meta = previous;
+    } catch (e) {
+      // A damaged or truncated file (a disk filled mid-save by another tool): built again from the database.
+      console.warn(`ANN index under ${f.dir} unreadable, rebuilding: ${(e as Error).message}`);
+      index = null;
+      keys = new AnnKeys();
     }
-    const removed = index && gone.length ? index.remove(gone) : 0;
+  }
+  if (!index && previous) dropAnnIndex(dataDir);
 
-    let added = 0;
-    let skippedIds = 0;
-    let rebuilt = false;
-    let refitted = false;
-    if (index && meta) {
-      const total = await countEmbeddings(modelKey);
-      let walked = 0;
-      for (let after: string | null = null; ; ) {
-        opts.signal?.throwIfAborted();
-        const ids = await listEmbeddedIds(modelKey, after, ANN_ADD_PAGE);
-        if (ids.length === 0) break;
-        after = ids[ids.length - 1];
-        walked += ids.length;
-        const keyed = ids.flatMap((id) => {
-          const key = keys.keyOf(id);
-          if (key === null) skippedIds++;
-          return key === null ? [] : [{ id, key }];
-        });
-        const present = index.contains(keyed.map((k) => k.key));
-        const missing = keyed.filter((_, i) => !present[i]);
-        const vectors = missing.length
-          ? await getEmbeddingVectors(
-              missing.map((m) => m.id),
-              modelKey,
-            )
-          : new Map<string, Uint8Array>();
-        const found = missing.filter((m) => vectors.has(m.id));
-        if (found.some((m) => vectors.get(m.id)!.length !== 2 * meta!.dims)) {
-          // Same model name, other dimension (a re-exported model under an old name): nothing in the index is usable.
-          dropAnnIndex(dataDir);
-          index = null;
-          meta = null;
-          keys = new AnnKeys();
-          break;
-        }
-        if (found.length) {
-          const rows = await toIndexRows(
-            projection,
-            decodeBlock(
-              found.map((m) => vectors.get(m.id)!),
-              meta.dims,
-            ),
-            found.length,
-          );
-          const home = await nearestCells(rows, index.centroids, index.cells, 1, opts.signal);
-          index.add(BigUint64Array.from(found, (m) => m.key), rows, home);
-          added += found.length;
-        }
-        opts.onProgress?.(walked, Math.max(total, walked));
-        await new Promise((r) => setImmediate(r));
-      }
-      const unprojected = meta && !meta.projection && meta.dims > settings.dims;
-      if (index && meta && unprojected && index.size() >= settings.rebuildAt) {
-        // Large enough now to fit a projection: built again with one (the pair pass keeps what it found: builtAt stays).
-        const builtAt = meta.builtAt;
+  // Photos re-embedded or deleted since the last sync: their old vectors leave the index here, and the walk below
+  // adds each current one back (it is missing now). The rows go once an index without them is saved.
+  const applied: bigint[] = [];
+  const gone: bigint[] = [];
+  for (let after = 0n; ; ) {
+    const rows = await listAnnStale(after, ANN_ADD_PAGE);
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1].id;
+    for (const r of rows) {
+      applied.push(r.id);
+      const key = r.model === modelKey ? keys.keyOf(r.photoId) : null;
+      if (key !== null) gone.push(key);
+    }
+  }
+  const removed = index && gone.length ? index.remove(gone) : 0;
+
+  let added = 0;
+  let skippedIds = 0;
+  let rebuilt = false;
+  let refitted = false;
+  if (index && meta) {
+    const total = await countEmbeddings(modelKey);
+    let walked = 0;
+    for (let after: string | null = null; ; ) {
+      opts.signal?.throwIfAborted();
+      const ids = await listEmbeddedIds(modelKey, after, ANN_ADD_PAGE);
+      if (ids.length === 0) break;
+      after = ids[ids.length - 1];
+      walked += ids.length;
+      const keyed = ids.flatMap((id) => {
+        const key = keys.keyOf(id);
+        if (key === null) skippedIds++;
+        return key === null ? [] : [{ id, key }];
+      });
+      const present = index.contains(keyed.map((k) => k.key));
+      const missing = keyed.filter((_, i) => !present[i]);
+      const vectors = missing.length
+        ? await getEmbeddingVectors(
+            missing.map((m) => m.id),
+            modelKey,
+          )
+        : new Map<string, Uint8Array>();
+      const found = missing.filter((m) => vectors.has(m.id));
+      if (found.some((m) => vectors.get(m.id)!.length !== 2 * meta!.dims)) {
+        // Same model name, other dimension (a re-exported model under an old name): nothing in the index is usable.
         dropAnnIndex(dataDir);
         index = null;
-        meta = { ...meta, builtAt };
-      } else if (index && meta && index.size() >= REFIT_GROWTH * Math.max(2, meta.fittedSize)) {
-        const { rows } = index.compact();
-        const fitted = await fit(rows, opts.signal);
-        index.refile(fitted.centroids, fitted.near, CELL_PROBES);
-        refitted = true;
-        meta = { ...meta, cells: index.cells, fittedSize: rows.n, fittedAt: now() };
+        meta = null;
+        keys = new AnnKeys();
+        break;
       }
+      if (found.length) {
+        const rows = await toIndexRows(
+          projection,
+          decodeBlock(
+            found.map((m) => vectors.get(m.id)!),
+            meta.dims,
+          ),
+          found.length,
+        );
+        const home = await nearestCells(rows, index.centroids, index.cells, 1, opts.signal);
+        index.add(
+          BigUint64Array.from(found, (m) => m.key),
+          rows,
+          home,
+        );
+        added += found.length;
+      }
+      opts.onProgress?.(walked, Math.max(total, walked));
+      await new Promise((r) => setImmediate(r));
     }
-
-    if (!index || !meta?.cells) {
-      const keepBuiltAt = meta?.builtAt;
-      const built = await buildIndex(modelKey, dataDir, keys, settings, opts);
-      if (!built) {
-        // No embeddings of this model: an index of another model would only mislead readers.
-        if (previous && previous.modelKey !== modelKey) dropAnnIndex(dataDir);
-        throw new NoEmbeddingsError(modelKey);
-      }
-      index = built.index;
-      projection = built.projection;
-      skippedIds = built.skippedIds;
-      added = index.size();
-      rebuilt = !keepBuiltAt;
+    const unprojected = meta && !meta.projection && meta.dims > settings.dims;
+    if (index && meta && unprojected && index.size() >= settings.rebuildAt) {
+      // Large enough now to fit a projection: built again with one (the pair pass keeps what it found: builtAt stays).
+      const builtAt = meta.builtAt;
+      dropAnnIndex(dataDir);
+      index = null;
+      meta = { ...meta, builtAt };
+    } else if (index && meta && index.size() >= REFIT_GROWTH * Math.max(2, meta.fittedSize)) {
+      const { rows } = index.compact();
+      const fitted = await fit(rows, opts.signal);
+      index.refile(fitted.centroids, fitted.near, CELL_PROBES);
       refitted = true;
-      const at = now();
-      meta = {
-        format: 3,
-        modelKey,
-        database,
-        dims: built.dims,
-        indexDims: projection?.dims ?? built.dims,
-        projection: built.file,
-        cells: index.cells,
-        fittedSize: index.size(),
-        size: index.size(),
-        covers,
-        builtAt: keepBuiltAt ?? at,
-        fittedAt: at,
-        updatedAt: at,
-      };
+      meta = { ...meta, cells: index.cells, fittedSize: rows.n, fittedAt: now() };
     }
-    if (added > 0 || refitted || removed > 0 || meta.covers !== covers) {
-      meta = { ...meta, size: index.size(), covers, updatedAt: now() };
-      persist(index, keys, meta, dataDir);
+  }
+
+  if (!index || !meta?.cells) {
+    const keepBuiltAt = meta?.builtAt;
+    const built = await buildIndex(modelKey, dataDir, keys, settings, opts);
+    if (!built) {
+      // No embeddings of this model: an index of another model would only mislead readers.
+      if (previous && previous.modelKey !== modelKey) dropAnnIndex(dataDir);
+      throw new NoEmbeddingsError(modelKey);
     }
-    // Rows of other models too: this directory's one index is of `modelKey` (another model's is built from scratch).
-    await clearAnnStale(applied);
-    return { index, keys, meta, projection, added, rebuilt, refitted, skippedIds };
-  });
+    index = built.index;
+    projection = built.projection;
+    skippedIds = built.skippedIds;
+    added = index.size();
+    rebuilt = !keepBuiltAt;
+    refitted = true;
+    const at = now();
+    meta = {
+      format: 3,
+      modelKey,
+      database,
+      dims: built.dims,
+      indexDims: projection?.dims ?? built.dims,
+      projection: built.file,
+      cells: index.cells,
+      fittedSize: index.size(),
+      size: index.size(),
+      covers,
+      builtAt: keepBuiltAt ?? at,
+      fittedAt: at,
+      updatedAt: at,
+    };
+  }
+  if (added > 0 || refitted || removed > 0) {
+    meta = { ...meta, size: index.size(), covers, updatedAt: now() };
+    persist(index, keys, meta, dataDir);
+  } else if (meta.covers !== covers) {
+    // Nothing to rewrite (2.5 GB at 10M): the same rows cover up to this sync's start. updatedAt stays, so readers
+    // keep their view of the unchanged file (a cached view's older `covers` only makes a pass mark fewer photos).
+    meta = { ...meta, covers };
+    persist(null, keys, meta, dataDir);
+  }
+  // Rows of other models too: this directory's one index is of `modelKey` (another model's is built from scratch).
+  await clearAnnStale(applied);
+  return { index, keys, meta, projection, added, rebuilt, refitted, skippedIds };
 }
 
 export class NoEmbeddingsError extends Error {

@@ -4,9 +4,10 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { multiplyTransposed } from './matmul.ts';
 
 /**
- * A `dims` × `from` row-major matrix of orthonormal rows: the index holds P·x instead of x. HNSW's work per distance
- * falls with the dimension (and its graph is easier to walk in fewer dimensions), while candidates are still scored
- * exactly on the stored 512-d vectors, so only recall can suffer, and the candidate floor covers the projection's error.
+ * A `dims` × `from` row-major matrix of orthonormal rows: the index holds P·x instead of x. Every product the cells
+ * take (assignment, pairs, queries) falls with the dimension, and the int8 rows take half the memory, while candidates
+ * are still scored exactly on the stored 512-d vectors, so only recall can suffer, and the candidate floor covers the
+ * projection's error.
  */
 export type AnnProjection = { from: number; dims: number; matrix: Float32Array };
 
@@ -57,25 +58,4 @@ export function loadProjection(file: string, from: number, dims: number): AnnPro
   const matrix = new Float32Array(from * dims);
   new Uint8Array(matrix.buffer).set(bytes);
   return { from, dims, matrix };
-}
-
-/** Each open index's projection (none: it holds the embeddings as they are); set by whoever opens or builds it. */
-const projections = new WeakMap<object, AnnProjection>();
-
-export function attachProjection(index: object, p: AnnProjection | null): void {
-  if (p) projections.set(index, p);
-  else projections.delete(index);
-}
-
-export function projectionOf(index: object): AnnProjection | null {
-  return projections.get(index) ?? null;
-}
-
-/**
- * n embeddings (rows of `from` floats) as the index holds them: projected when it has a projection, else as they are.
- * Every search and every add goes through this; exact cosines are always taken on the embeddings themselves.
- */
-export async function toIndexSpace(index: object, rows: Float32Array, n: number): Promise<Float32Array> {
-  const p = projections.get(index);
-  return p ? project(p, rows, n) : rows;
 }

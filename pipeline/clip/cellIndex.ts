@@ -8,7 +8,11 @@ import type { CellRows } from './pairCells.ts';
 /** The saved file: MAGIC, a u32 header length, the JSON header, then the sections below, each 8-byte aligned. */
 const MAGIC = Buffer.from('QCELLIX1');
 
-type Header = { format: 1; dims: number; cells: number; count: number };
+/**
+ * `probes`: the file also holds each row's nearest `probes` cells (saved right after a build or a refit, while the
+ * builder's assignment of every row is current), so a pass by cells in another process need not assign them again.
+ */
+type Header = { format: 1; dims: number; cells: number; count: number; probes?: number };
 
 /** Where each section of a saved file starts (bytes). */
 function layout(h: Header, headerBytes: number) {
@@ -17,7 +21,15 @@ function layout(h: Header, headerBytes: number) {
   const starts = align(centroids + h.cells * h.dims * 4);
   const keys = align(starts + (h.cells + 1) * 4);
   const rows = align(keys + h.count * 8);
-  return { centroids, starts, keys, rows, end: rows + h.count * h.dims };
+  const near = align(rows + h.count * h.dims);
+  return {
+    centroids,
+    starts,
+    keys,
+    rows,
+    near,
+    end: h.probes ? near + h.count * h.probes * 4 : rows + h.count * h.dims,
+  };
 }
 
 export type CellMatches = {
@@ -355,7 +367,15 @@ export class CellIndex implements CellSource {
   /** Writes the index sorted by cell (removed rows left out). The caller renames the file into place. */
   save(file: string): void {
     const { start, list } = this.cellsIndex();
-    const header: Header = { format: 1, dims: this.dims, cells: this.cells, count: this.live };
+    // The assignment is of the rows as they are (no removed row among them: any change drops it).
+    const assigned = this.assigned && this.count === this.live ? this.assigned : null;
+    const header: Header = {
+      format: 1,
+      dims: this.dims,
+      cells: this.cells,
+      count: this.live,
+      ...(assigned ? { probes: assigned.probes } : {}),
+    };
     const json = Buffer.from(JSON.stringify(header));
     const l = layout(header, json.length);
     const fd = fs.openSync(file, 'w');
@@ -394,6 +414,13 @@ export class CellIndex implements CellSource {
         }
         fs.writeSync(fd, new Uint8Array(keys.buffer), 0, keys.byteLength, l.keys + from * 8);
         fs.writeSync(fd, new Uint8Array(rows.buffer), 0, rows.byteLength, l.rows + from * this.dims);
+        if (assigned) {
+          const p = assigned.probes;
+          const near = new Int32Array((to - from) * p);
+          for (let i = from; i < to; i++)
+            near.set(assigned.near.subarray(list[i] * p, (list[i] + 1) * p), (i - from) * p);
+          fs.writeSync(fd, new Uint8Array(near.buffer), 0, near.byteLength, l.near + from * p * 4);
+        }
       }
       fs.ftruncateSync(fd, l.end);
       fs.fsyncSync(fd);
@@ -402,7 +429,7 @@ export class CellIndex implements CellSource {
     }
   }
 
-  /** The builder's copy of a saved index, every row in memory. */
+  /** The builder's copy of a saved index, every row in memory (with the rows' nearest cells when the file has them). */
   static load(file: string): CellIndex {
     const view = CellIndexView.open(file);
     try {
@@ -415,7 +442,9 @@ export class CellIndex implements CellSource {
         home.fill(c, at, at + cell.keys.length);
         at += cell.keys.length;
       }
-      return CellIndex.of(view.centroids, { n, dims: view.dims, data: rows }, view.allKeys(), home);
+      const index = CellIndex.of(view.centroids, { n, dims: view.dims, data: rows }, view.allKeys(), home);
+      index.assigned = view.assigned();
+      return index;
     } finally {
       view.close();
     }
@@ -439,7 +468,16 @@ export class CellIndexView implements CellSource {
     private readonly starts: Int32Array,
     private readonly keys: BigUint64Array,
     private readonly rowsAt: number,
+    private readonly near: { at: number; probes: number } | null,
   ) {}
+
+  /** Every row's nearest cells as saved with the file (in its cell order), or null when it has none. */
+  assigned(): { near: Int32Array; probes: number } | null {
+    if (!this.near) return null;
+    const near = new Int32Array(this.keys.length * this.near.probes);
+    if (near.length) fs.readSync(this.fd, new Uint8Array(near.buffer), 0, near.byteLength, this.near.at);
+    return { near, probes: this.near.probes };
+  }
 
   contains(keys: ArrayLike<bigint>): boolean[] {
     this.sorted ??= sortedKeys(this.keys);
@@ -477,7 +515,16 @@ export class CellIndexView implements CellSource {
       const centroids = new Float32Array(read(l.centroids, header.cells * header.dims * 4));
       const starts = new Int32Array(read(l.starts, (header.cells + 1) * 4));
       const keys = new BigUint64Array(read(l.keys, header.count * 8));
-      return new CellIndexView(file, fd, header.dims, centroids, starts, keys, l.rows);
+      return new CellIndexView(
+        file,
+        fd,
+        header.dims,
+        centroids,
+        starts,
+        keys,
+        l.rows,
+        header.probes ? { at: l.near, probes: header.probes } : null,
+      );
     } catch (e) {
       fs.closeSync(fd);
       throw e;

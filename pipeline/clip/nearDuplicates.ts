@@ -78,10 +78,7 @@ export async function loadEmbeddingStore(modelKey: string, pageSize = 10_000): P
  * Brings the saved index of a model under a DATA_DIR up to date, by whatever means the caller has: in a worker, a
  * pg-boss job that one worker at a time runs (pipeline/runs/annBuild.ts); resolves once it is saved.
  */
-export type AnnBuilder = (
-  req: { modelKey: string; dataDir: string },
-  signal?: AbortSignal,
-) => Promise<void>;
+export type AnnBuilder = (req: { modelKey: string; dataDir: string }, signal?: AbortSignal) => Promise<void>;
 
 /**
  * The pairs the duplicates check merges into its clusters alongside perceptual-hash matches, for every photo: the
@@ -133,7 +130,13 @@ export async function nearDuplicatePass(
       throw new Error(`ANN index of ${modelKey} missing under ${dir} after its build (is DATA_DIR shared?)`);
     return updateNearDuplicatePairs(saved, threshold, pass);
   }
-  return updateNearDuplicatePairs(await syncAnnIndex(modelKey, dir, { signal: opts.signal }), threshold, pass);
+  // The build reads every embedding on a first sync (minutes at 10M): shown as the pass's first part.
+  const onProgress = opts.onProgress;
+  const synced = await syncAnnIndex(modelKey, dir, {
+    signal: opts.signal,
+    onProgress: onProgress && ((searched, total) => onProgress({ searched, total, pairs: 0, unit: 'read' })),
+  });
+  return updateNearDuplicatePairs(synced, threshold, pass);
 }
 
 /** Which embeddings feed the duplicate clusters: the installed model's, at the configured cosine threshold. */

@@ -2,7 +2,6 @@
 // block matrix products inside each cell, so the first pass over millions of photos costs a few products per photo
 // instead of an HNSW search each.
 import * as ort from 'onnxruntime-node';
-import type { CellSource } from './cellIndex.ts';
 import { GraphBuilder } from './onnxBuild.ts';
 
 /**
@@ -364,8 +363,16 @@ export const FRESH_PROBES = CELL_PROBES + 1;
  * quantized cosine reaches `floor`, as (query row, member key). A query row that is itself in the index finds its own
  * key too: the caller drops it.
  */
+/** The part of an index of cells (cellIndex.ts's CellSource) freshCandidates reads. */
+export type CellMembers = {
+  readonly centroids: Float32Array;
+  readonly cells: number;
+  size(): number;
+  cellRows(cell: number): { keys: BigUint64Array; rows: Int8Array };
+};
+
 export async function freshCandidates(
-  index: CellSource,
+  index: CellMembers,
   queries: CellRows,
   floor: number,
   opts: { probes?: number; signal?: AbortSignal } = {},

@@ -44,12 +44,12 @@ export type PassIndex = {
   meta: Pick<AnnMeta, 'modelKey' | 'builtAt' | 'covers'>;
 };
 
-/** What a pass did: `searched` rows went through the index; `reset` says why everything was searched again. */
+/** What a pass did: `searched` photos were compared in their nearest cells; `reset` says why everything was compared again. */
 export type PairPassProgress = {
   searched: number;
   total: number;
   pairs: number;
-  /** What `searched` counts: photos searched through the index (the default), embeddings read, or cells compared. */
+  /** What `searched` counts: new photos searched in their nearest cells (the default), embeddings read into the index, or cells compared. */
   unit?: 'photos' | 'read' | 'cells';
 };
 export type PairPassResult = {
@@ -91,14 +91,18 @@ export type PairPassOptions = {
   onProgress?: (p: PairPassProgress) => void;
   /**
    * How the photos not searched yet are compared: by cells when they are at least CELL_PASS_SHARE of the embeddings
-   * (a first pass), else through the index (the default, `auto`); tests force either.
+   * (a first pass), else each in its nearest cells (`index`; the default, `auto`, chooses); tests force either.
    */
   mode?: 'auto' | 'cells' | 'index';
   /** Cells per batch written (tests stop a pass between two). */
   cellBatchRows?: number;
 };
 
-async function pairPass(ann: PassIndex, threshold: number, opts: PairPassOptions = {}): Promise<PairPassResult> {
+async function pairPass(
+  ann: PassIndex,
+  threshold: number,
+  opts: PairPassOptions = {},
+): Promise<PairPassResult> {
   const { meta } = ann;
   const model = meta.modelKey;
   const state = await getClipPairPass(model);
@@ -125,7 +129,7 @@ async function pairPass(ann: PassIndex, threshold: number, opts: PairPassOptions
     cellPhotos = cells.photos;
   }
 
-  // Photos embedded after a pass by cells began (or every unsearched one when there was none): through the index.
+  // Photos embedded after a pass by cells began (or every unsearched one when there was none): each in its nearest cells.
   const total = byCells ? await countUnsearchedEmbeddings(model) : unsearched;
   let searched = 0;
   if (!byCells || total > 0) opts.onProgress?.({ searched, total, pairs: newPairs });
@@ -175,7 +179,8 @@ async function passByCells(
   const covers = new Date(ann.meta.covers);
   const cutoff = state && state.cutoff <= covers ? state.cutoff : await startCellPass(model, covers);
   const resumable = state && state.cutoff <= covers ? state : null;
-  const index = ann.index instanceof CellIndexView ? CellIndex.load(ann.index.file) : (ann.index as CellIndex);
+  const index =
+    ann.index instanceof CellIndexView ? CellIndex.load(ann.index.file) : (ann.index as CellIndex);
   const { rows, keys } = index.compact();
   const ids = (row: number) => ann.keys.idOf(keys[row]);
   let pairs = 0;

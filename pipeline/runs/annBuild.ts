@@ -2,7 +2,7 @@
 // other process reads the file it saved (pipeline/clip/annSaved.ts).
 import path from 'node:path';
 import type { Job, PgBoss } from 'pg-boss';
-import { readAnnMeta, syncAnnIndex } from '../clip/annIndex.ts';
+import { readAnnMeta, readAnnProgress, syncAnnIndex } from '../clip/annIndex.ts';
 import type { AnnBuilder } from '../clip/nearDuplicates.ts';
 import { currentAnnBuild, type AnnBuildWait } from './annBuildWait.ts';
 import { ensureQueues, getBoss } from './boss.ts';
@@ -56,6 +56,7 @@ async function waitForJob(
   signal?: AbortSignal,
   onWait?: (w: AnnBuildWait) => Promise<void>,
   reportMs = WAIT_REPORT_MS,
+  dataDir?: string,
 ): Promise<Waited> {
   let reported = 0;
   for (;;) {
@@ -67,7 +68,9 @@ async function waitForJob(
     if (onWait && Date.now() - reported >= reportMs) {
       reported = Date.now();
       const w = await currentAnnBuild();
-      if (w) await onWait(w).catch(() => {});
+      // The builder's own count (it writes it under the DATA_DIR the index is saved to, which readers share).
+      const p = dataDir && w?.state === 'running' ? readAnnProgress(dataDir) : null;
+      if (w) await onWait(p ? { ...w, progress: { done: p.done, total: p.total } } : w).catch(() => {});
     }
     await new Promise((r) => setTimeout(r, pollMs));
   }
@@ -114,7 +117,15 @@ export async function requestAnnBuild(
       continue;
     }
     tries++;
-    const done = await waitForJob(boss, id, opts.pollMs ?? 500, opts.signal, opts.onWait, opts.waitReportMs);
+    const done = await waitForJob(
+      boss,
+      id,
+      opts.pollMs ?? 500,
+      opts.signal,
+      opts.onWait,
+      opts.waitReportMs,
+      key,
+    );
     if (done.state !== 'completed')
       throw new Error(`ANN index build ${done.state}: ${reasonOf(done.output)}`);
     const meta = readAnnMeta(key);

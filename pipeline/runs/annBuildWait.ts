@@ -13,6 +13,8 @@ export type AnnBuildWait = {
   startedOn: string | null;
   /** Worker connections to the database (pg-boss names them; a worker process holds several); 0: no worker runs. */
   workers: number;
+  /** Embeddings the running build has read (a first build) or checked (an update), when it has said. */
+  progress?: { done: number; total: number };
 };
 
 /** The build waiting or running for any DATA_DIR, if one is; null when none is. */
@@ -24,7 +26,14 @@ export async function currentAnnBuild(): Promise<AnnBuildWait | null> {
 
 export function describeBuildWait(w: AnnBuildWait, now = Date.now()): string {
   const ago = (iso: string) => formatDuration((now - new Date(iso).getTime()) / 1000);
-  if (w.state === 'running' && w.startedOn) return `index build running for ${ago(w.startedOn)}`;
+  if (w.state === 'running' && w.startedOn) {
+    const p = w.progress;
+    const counts =
+      p && p.total > 0
+        ? `: ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} embeddings (${((100 * p.done) / p.total).toFixed(1)}%)`
+        : '';
+    return `index build running for ${ago(w.startedOn)}${counts}`;
+  }
   const what = `index build ${w.state === 'retrying' ? 'waiting to be retried' : 'queued'} ${ago(w.createdOn)} ago`;
   if (w.workers === 0)
     return `${what}, no worker is taking jobs: start one (npm run worker, or the app with its worker)`;

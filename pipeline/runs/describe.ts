@@ -38,15 +38,15 @@ export function describeFinishing(f: StageFinishing): string {
     if (etaSeconds !== null) parts.push(`ETA ${formatDuration(etaSeconds)}`);
     return parts.join(' · ');
   }
-  // The search (or the cells) is the long part; what follows a count has none to time it by: the cells after the
-  // embeddings are read; after the cells, the photos embedded since searched through the index; at the end the
-  // stranded photos' exact scores and the clusters (seconds to minutes).
+  // The cells (or the new photos' search) are the long part; what follows a count has none to time it by: fitting the
+  // cells after the embeddings are read; after the cells, the photos embedded since compared in their nearest cells;
+  // at the end the groups' completion and the clusters (seconds to minutes).
   const unit = f.unit ?? 'photos';
   const counts = NEAR_DUPLICATE_PARTS[unit][1];
   if (f.searched >= f.total)
     return unit === 'read'
       ? `near-duplicates: all ${n(f.total)} ${counts}; fitting the cells`
-      : `near-duplicates: all ${n(f.total)} ${counts}, ${n(f.pairs)} new pairs; ${unit === 'cells' ? 'searching photos embedded since through the index, ' : ''}scoring stranded photos and updating duplicate clusters`;
+      : `near-duplicates: all ${n(f.total)} ${counts}, ${n(f.pairs)} new pairs; ${unit === 'cells' ? 'comparing photos embedded since, ' : ''}completing groups and updating duplicate clusters`;
   const { percent, rate, etaSeconds } = finishingFigures(f);
   const parts = [`near-duplicates: ${n(f.searched)}/${n(f.total)} ${counts}`];
   if (percent !== null) parts.push(`${percent.toFixed(1)}%`);

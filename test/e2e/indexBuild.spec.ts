@@ -3,6 +3,7 @@
 // all is held by test/pipeline/runs/finishWait.test.ts: this server runs its worker child).
 import { expect, test } from '@playwright/test';
 import { PgBoss } from 'pg-boss';
+import type { AnnBuildData } from '../../pipeline/runs/annBuild.ts';
 import { ANN_BUILD_QUEUE, ANN_BUILD_QUEUE_OPTIONS } from '../../pipeline/runs/queues.ts';
 import { e2eState, signIn } from './fixtures';
 import { LAYOUT_NSID } from './seedReview';
@@ -19,7 +20,7 @@ test.beforeAll(async () => {
   // Due tomorrow, so the server's worker leaves it waiting; asked for 12 minutes ago.
   jobId = await boss.send(
     ANN_BUILD_QUEUE,
-    { modelKey: 'e2e@none', dataDir: '/nonexistent/e2e', quantization: 'f16' },
+    { modelKey: 'e2e@none', dataDir: '/nonexistent/e2e' } satisfies AnnBuildData,
     { startAfter: 86_400, singletonKey: '/nonexistent/e2e' },
   );
   await boss

@@ -6,8 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db.ts';
 import { annFiles, readAnnMeta, syncAnnIndex } from '../../../pipeline/clip/annIndex.ts';
-import { pairsThroughIndex } from '../../../pipeline/clip/annPairs.ts';
-import { projectionOf } from '../../../pipeline/clip/annProjection.ts';
+import { pairsThroughCells } from '../../../pipeline/clip/annPairs.ts';
 import { loadEmbeddingStore, pairsAboveThreshold } from '../../../pipeline/clip/nearDuplicates.ts';
 import { findSimilarPhotos } from '../../../pipeline/clip/similarPhotos.ts';
 import { similarPhotos } from '../../../pipeline/clip/similarity.ts';
@@ -50,9 +49,9 @@ const pairKey = (p: { a: string; b: string }) => (p.a < p.b ? `${p.a}:${p.b}` : 
 const pca = (dir: string) => fs.readdirSync(annFiles(dir).dir).filter((f) => f.startsWith('clip.pca-'));
 
 async function expectExactPairs(model: string, dir: string) {
-  const { index, keys } = await syncAnnIndex(model, dir, { projection: PROJECTION });
+  const { index, keys, projection } = await syncAnnIndex(model, dir, { projection: PROJECTION });
   const exact = await pairsAboveThreshold(await loadEmbeddingStore(model), THRESHOLD);
-  const ann = await pairsThroughIndex(index, keys, model, THRESHOLD);
+  const ann = await pairsThroughCells(index, projection, keys, model, THRESHOLD);
   expect(exact.length).toBeGreaterThan(50);
   expect(new Set(ann.map(pairKey))).toEqual(new Set(exact.map(pairKey)));
 }
@@ -67,18 +66,19 @@ describe('ANN index over projected embeddings', () => {
     const small = await syncAnnIndex(MODEL, tmp, { projection: PROJECTION });
     expect(small).toMatchObject({ rebuilt: true, added: 120 });
     expect(readAnnMeta(tmp)).toMatchObject({ dims: DIM, indexDims: DIM, projection: null });
-    expect(projectionOf(small.index)).toBeNull();
+    expect(small.projection).toBeNull();
+    expect(small.index.dims).toBe(DIM);
 
     await addEmbeddings(universe(900, 4));
-    // Below rebuildAt when last saved: the sync adds to the unprojected index; the next one starts over projected.
-    expect(await syncAnnIndex(MODEL, tmp, { projection: PROJECTION })).toMatchObject({
-      rebuilt: false,
-      added: 900,
-    });
+    // At rebuildAt once the new photos are in: the same sync builds the index again, projected. The pairs found so far
+    // stay valid (they are exact cosines), so builtAt, which starts the pair pass over, stays.
     const grown = await syncAnnIndex(MODEL, tmp, { projection: PROJECTION });
-    expect(grown).toMatchObject({ rebuilt: true, added: 1020 });
-    expect(grown.index.dimensions()).toBe(24);
-    expect(readAnnMeta(tmp)).toMatchObject({ dims: DIM, indexDims: 24, size: 1020 });
+    expect(grown).toMatchObject({ rebuilt: false, added: 1020, refitted: true });
+    expect(grown.meta.builtAt).toBe(small.meta.builtAt);
+    expect(grown.projection?.dims).toBe(24);
+    expect(grown.index.dims).toBe(24);
+    expect(grown.index.size()).toBe(1020);
+    expect(readAnnMeta(tmp)).toMatchObject({ dims: DIM, indexDims: 24, size: 1020, fittedSize: 1020 });
     expect(pca(tmp)).toEqual([readAnnMeta(tmp)?.projection]);
     await expectExactPairs(MODEL, tmp);
   });
@@ -98,8 +98,8 @@ describe('ANN index over projected embeddings', () => {
     const file = readAnnMeta(tmp)?.projection;
     const bytes = fs.readFileSync(path.join(annFiles(tmp).dir, file!));
     const restarted = await syncAnnIndex(MODEL, tmp, { projection: PROJECTION });
-    expect(restarted).toMatchObject({ added: 0, rebuilt: false });
-    expect(projectionOf(restarted.index)?.dims).toBe(24);
+    expect(restarted).toMatchObject({ added: 0, rebuilt: false, refitted: false });
+    expect(restarted.projection?.dims).toBe(24);
 
     const base = universe(1, 99)[0];
     const ids = await addEmbeddings([
@@ -111,7 +111,7 @@ describe('ANN index over projected embeddings', () => {
     expect(sync).toMatchObject({ added: 32, rebuilt: false });
     expect(readAnnMeta(tmp)?.projection).toBe(file);
     expect(fs.readFileSync(path.join(annFiles(tmp).dir, file!)).equals(bytes)).toBe(true);
-    const pairs = await pairsThroughIndex(sync.index, sync.keys, MODEL, THRESHOLD);
+    const pairs = await pairsThroughCells(sync.index, sync.projection, sync.keys, MODEL, THRESHOLD);
     expect(pairs.map(pairKey)).toContain(pairKey({ a: ids[0], b: ids[1] }));
     await expectExactPairs(MODEL, tmp);
   });

@@ -107,6 +107,30 @@ describe('the index of cells', () => {
     }
   });
 
+  it('keeps each photo’s nearest cells with a file saved after a build, for a pass in another process', async () => {
+    const rows = collection(9);
+    const { index, keys, cells } = await built(rows);
+    const near = await nearestCells(rows, index.centroids, cells, 3);
+    index.assigned = { near, probes: 3 };
+    const file = path.join(dir, 'near.cells');
+    index.save(file);
+    const reloaded = CellIndex.load(file);
+    // Reloaded in cell order: each photo's cells follow it there.
+    const { keys: order } = reloaded.compact();
+    const at = new Map([...keys].map((k, i) => [k, i]));
+    expect(reloaded.assigned?.probes).toBe(3);
+    for (let r = 0; r < order.length; r++) {
+      const i = at.get(order[r])!;
+      expect([...reloaded.assigned!.near.subarray(r * 3, r * 3 + 3)]).toEqual([
+        ...near.subarray(i * 3, i * 3 + 3),
+      ]);
+    }
+    // A change since the build: the saved file no longer claims an assignment.
+    index.remove([keys[0]]);
+    index.save(file);
+    expect(CellIndex.load(file).assigned).toBeNull();
+  });
+
   it('forgets removed photos, in memory and in the next save, and replaces a key added again', async () => {
     const rows = collection(7);
     const { index, keys, cells } = await built(rows);

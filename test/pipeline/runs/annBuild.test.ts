@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '../../../lib/db.ts';
-import { ANN_QUANTIZATION, readAnnMeta } from '../../../pipeline/clip/annIndex.ts';
+import { readAnnMeta } from '../../../pipeline/clip/annIndex.ts';
 import { encodeFloat16 } from '../../../pipeline/clip/float16.ts';
 import {
   findClipNearDuplicates,
@@ -30,9 +30,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-ann-build-'));
 const MODEL = 'real-clip@cccc';
 const DIM = 32;
 const settings = { heartbeatSeconds: 10, maxAttempts: 2 };
-// The default quantization: the duplicate step's own requests (the readers' path below) ask for it, and a request
-// for another one rebuilds the index.
-const req = (): AnnBuildData => ({ modelKey: MODEL, dataDir: tmp, quantization: ANN_QUANTIZATION });
+const req = (): AnnBuildData => ({ modelKey: MODEL, dataDir: tmp });
 
 /** Seeded vectors with a planted near-copy every 10th photo: pairs the readers must find. */
 function vectors(count: number, seed: number): number[][] {

@@ -28,7 +28,7 @@ describe('the near-duplicate part of a finishing step, as the CLI and the Runs p
       'near-duplicates: all 40 embeddings read for the cells; fitting the cells',
     );
     expect(describeFinishing({ ...base, unit: 'cells', searched: 12, total: 12 })).toBe(
-      'near-duplicates: all 12 cells compared, 7 new pairs; searching photos embedded since through the index, scoring stranded photos and updating duplicate clusters',
+      'near-duplicates: all 12 cells compared, 7 new pairs; comparing photos embedded since, completing groups and updating duplicate clusters',
     );
     // An index search (a later pass) words it as before; notes written before the parts existed carry no unit.
     expect(describeFinishing({ ...base, searched: 3, total: 9 })).toMatch(

@@ -7,7 +7,6 @@ import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getRun } from '../../../lib/queries/runs.ts';
-import { ANN_QUANTIZATION } from '../../../pipeline/clip/annIndex.ts';
 import { requestAnnBuild } from '../../../pipeline/runs/annBuild.ts';
 import {
   currentAnnBuild,
@@ -137,7 +136,7 @@ describe('an index build nobody takes', () => {
       await expect(
         requestAnnBuild(
           boss,
-          { modelKey: 'real-clip@none', dataDir: dir, quantization: ANN_QUANTIZATION },
+          { modelKey: 'real-clip@none', dataDir: dir },
           {
             settings,
             signal: stop.signal,

@@ -123,7 +123,7 @@ describe('a stage’s finishing step', () => {
     // Searched all: what is left is said, with no ETA of 0.
     expect(searched.stage.finishing?.etaSeconds).toBeNull();
     expect(searched.line).toContain(
-      'finishing: near-duplicates: all 10,000 new photos searched, 90 new pairs; scoring stranded photos and updating duplicate clusters',
+      'finishing: near-duplicates: all 10,000 new photos searched, 90 new pairs; completing groups and updating duplicate clusters',
     );
 
     // Done: no phase, the outcome as the stage's note.
