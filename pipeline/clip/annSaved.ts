@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { type AnnMeta, annFiles, loadAnnProjection, readAnnMeta, toIndexRows } from './annIndex.ts';
 import { AnnKeys } from './annKeys.ts';
 import type { AnnProjection } from './annProjection.ts';
-import { type CellMatches, CellIndexView, queryProbes } from './cellIndex.ts';
+import { type CellMatches, CellIndexView, QUERY_SCAN_ROWS, queryProbes } from './cellIndex.ts';
 
 export type SavedAnnIndex = {
   index: CellIndexView;
@@ -63,5 +63,6 @@ export async function searchSaved(
   scanRows?: number,
 ): Promise<CellMatches> {
   const rows = await toIndexRows(saved.projection, queries, n);
-  return saved.index.search(rows.data, n, k, queryProbes(saved.index, scanRows));
+  const budget = scanRows ?? QUERY_SCAN_ROWS;
+  return saved.index.search(rows.data, n, k, queryProbes(saved.index, budget), budget);
 }

@@ -38,6 +38,8 @@ export type CellMatches = {
   /** The int8 products / 127² (the quantized cosine), aligned with keys. */
   similarities: Float32Array;
   counts: Uint32Array;
+  /** Rows each query read. */
+  scanned: Uint32Array;
 };
 
 /** What searches and the pair passes read: the builder's index in memory or a reader's view of the saved file. */
@@ -49,20 +51,24 @@ export interface CellSource {
   /** A cell's live rows and their keys. */
   cellRows(cell: number): { keys: BigUint64Array; rows: Int8Array };
   contains(keys: ArrayLike<bigint>): boolean[];
-  search(queries: Int8Array, n: number, k: number, probes: number): CellMatches;
+  search(queries: Int8Array, n: number, k: number, probes: number, maxRows?: number): CellMatches;
 }
 
 /**
  * Rows a "similar photos" query scans: its nearest cells until about this many rows, so a small index is searched
- * whole (exact) and a large one in its nearest cells (16 at 10M photos). Measured on the ann bench (clip README).
+ * whole (exact) and a large one in its nearest cells. Measured on the ann bench (clip README): at 1M, cells probed by
+ * an average cell's size read ~64k rows a query (a query's nearest cells are crowded ones), 44 ms of CPU at p95.
  */
 export const QUERY_SCAN_ROWS = 32_768;
 export const MIN_QUERY_PROBES = 8;
 
-/** The cells a query probes to scan about `rows` rows (at least MIN_QUERY_PROBES, at most every cell). */
+/**
+ * The most cells a query probes to scan about `rows` rows: 4× as many as cells of average size would take, as its
+ * nearest cells may be small ones (search stops at `rows` first); at least MIN_QUERY_PROBES, at most every cell.
+ */
 export function queryProbes(index: Pick<CellSource, 'cells' | 'size'>, rows = QUERY_SCAN_ROWS): number {
   const perCell = Math.max(1, index.size() / Math.max(1, index.cells));
-  return Math.min(index.cells, Math.max(MIN_QUERY_PROBES, Math.ceil(rows / perCell)));
+  return Math.min(index.cells, Math.max(MIN_QUERY_PROBES, 4 * Math.ceil(rows / perCell)));
 }
 
 /** Sorted copy of keys, for membership by binary search (8 bytes a photo, where a Map costs ~100). */
@@ -132,16 +138,21 @@ function searchCells(
   n: number,
   k: number,
   probes: number,
+  maxRows = Number.POSITIVE_INFINITY,
 ): CellMatches {
   const keys = new BigUint64Array(n * k);
   const similarities = new Float32Array(n * k);
   const counts = new Uint32Array(n);
+  const scanned = new Uint32Array(n);
   for (let q = 0; q < n; q++) {
     const at = q * dims;
     const query = queries.subarray(at, at + dims);
     const top = new TopK<bigint>(k);
     for (const cell of nearestCentroids(centroids, dims, query, probes)) {
+      // Nearest first, so the rows read are those most likely to hold the neighbours.
+      if (scanned[q] >= maxRows) break;
       const c = source(cell);
+      scanned[q] += c.keys.length;
       for (let r = 0; r < c.keys.length; r++) {
         let s = 0;
         const o = r * dims;
@@ -155,7 +166,7 @@ function searchCells(
       similarities[q * k + i] = top.scores[i] / (I8 * I8);
     }
   }
-  return { keys, similarities, counts };
+  return { keys, similarities, counts, scanned };
 }
 
 /**
@@ -359,9 +370,9 @@ export class CellIndex implements CellSource {
     return { keys, rows };
   };
 
-  /** The best k of each query row (int8, n × dims) among the rows of its `probes` nearest cells. */
-  search(queries: Int8Array, n: number, k: number, probes: number): CellMatches {
-    return searchCells(this.centroids, this.dims, this.cellRows, queries, n, k, probes);
+  /** The best k of each query row (int8, n × dims) among the rows of its `probes` nearest cells, up to `maxRows`. */
+  search(queries: Int8Array, n: number, k: number, probes: number, maxRows?: number): CellMatches {
+    return searchCells(this.centroids, this.dims, this.cellRows, queries, n, k, probes, maxRows);
   }
 
   /** Writes the index sorted by cell (removed rows left out). The caller renames the file into place. */
@@ -551,8 +562,8 @@ export class CellIndexView implements CellSource {
     return { keys: this.keys.subarray(from, to), rows };
   }
 
-  search(queries: Int8Array, n: number, k: number, probes: number): CellMatches {
-    return searchCells(this.centroids, this.dims, (c) => this.cellRows(c), queries, n, k, probes);
+  search(queries: Int8Array, n: number, k: number, probes: number, maxRows?: number): CellMatches {
+    return searchCells(this.centroids, this.dims, (c) => this.cellRows(c), queries, n, k, probes, maxRows);
   }
 
   close(): void {

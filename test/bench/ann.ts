@@ -537,13 +537,7 @@ async function similarPhotos(
       const m = await searchSaved({ index: view, projection }, q, 1, k, params.scanRows);
       times.push(performance.now() - t);
       cpu.push(cpuSeconds(process.threadCpuUsage(c)) * 1000);
-      const row = (await toIndexRows(projection, q, 1)).data;
-      scanned.push(
-        nearestCentroids(view.centroids, view.dims, row, probes).reduce(
-          (n, cell) => n + view.cellSize(cell),
-          0,
-        ),
-      );
+      scanned.push(m.scanned[0]);
       const others = [...m.keys.subarray(0, m.counts[0])]
         .map((key) => Number(key) - 1)
         .filter((o) => o !== id);

@@ -87,6 +87,23 @@ describe('the index of cells', () => {
     }
   });
 
+  it('stops reading cells once a query has read its budget of rows, nearest cells first', async () => {
+    const rows = collection(10);
+    const { index, keys, cells } = await built(rows);
+    const unlimited = index.search(rows.data, rows.n, 3, cells);
+    expect([...unlimited.scanned].every((s) => s === rows.n)).toBe(true);
+    const budget = 60;
+    const limited = index.search(rows.data, rows.n, 3, cells, budget);
+    const biggest = Math.max(...Array.from({ length: cells }, (_, c) => index.cellRows(c).keys.length));
+    for (let q = 0; q < rows.n; q++) {
+      expect(limited.scanned[q]).toBeGreaterThanOrEqual(Math.min(budget, rows.n));
+      // It stops at the first cell that reaches the budget: at most one cell over.
+      expect(limited.scanned[q]).toBeLessThan(budget + biggest);
+    }
+    // The photo itself is in its own (nearest) cell, read first.
+    for (let q = 0; q < rows.n; q += 13) expect(answer(limited, q, 3)).toContain(keys[q]);
+  });
+
   it('answers from the saved file as the builder did, and again after a reload', async () => {
     const rows = collection(6);
     const { index } = await built(rows);
