@@ -80,7 +80,7 @@ export function StageProgressRow({ s }: { s: StageProgress }) {
 const PHASE: Record<StageFinishing['phase'], string> = {
   duplicates: 'grouping duplicates',
   'index-build': 'waiting for the similar-photo index build',
-  'near-duplicates': 'searching the index for near-duplicate pairs',
+  'near-duplicates': 'comparing photos for near-duplicate pairs',
 };
 
 /** What the step counts while it counts: done of total, in what, and anything else worth a glance. */

@@ -134,7 +134,9 @@ test('the Runs page shows a stage’s finishing step as its own phase: what it d
     },
     'near-duplicates: 1,200/10,000 new photos searched · 12.0% · 40/s · ETA 3m40s · 35 new pairs',
   );
-  await expect(step).toContainText('Finishing step: searching the index for near-duplicate pairs');
+  await expect(step).toContainText(
+    'Finishing step: comparing new photos in their nearest cells for near-duplicate pairs',
+  );
   await expect(step).toContainText('1,200/10,000 new photos searched · 40/s · ETA 3m40s · 35 new pairs');
   const bar = clip.getByRole('progressbar', { name: 'CLIP checks finishing progress' });
   await expect(bar).toHaveAttribute('aria-valuenow', '1200');
