@@ -116,25 +116,7 @@ export async function pairsThroughCells(
     const own = new Map<string, Float32Array>(
       rows.map((r, i) => [block.ids[r], queries.subarray(i * dims, (i + 1) * dims)]),
     );
-    const others = await getEmbeddingVectors(
-      [...new Set(candidates.flatMap((c) => [c.a, c.b]))].filter((id) => !own.has(id)),
-      modelKey,
-    );
-    const vector = (id: string) => {
-      const v = own.get(id);
-      if (v) return v;
-      const h = others.get(id);
-      // An index entry whose embedding is gone or now another model's: not a pair.
-      return h && h.length === 2 * dims ? decodeFloat16(h) : null;
-    };
-    const verified: IndexedPair[] = [];
-    for (const c of candidates) {
-      const va = vector(c.a);
-      const vb = vector(c.b);
-      if (!va || !vb) continue;
-      const similarity = dot(va, vb);
-      if (similarity >= threshold) verified.push({ ...c, similarity });
-    }
+    const verified = await scoreCandidates(candidates, modelKey, threshold, own);
     if (opts.onBlock)
       await opts.onBlock({ searched: rowKeys.map((_, i) => block.ids[rows[i]]), pairs: verified });
     else pairs.push(...verified);
@@ -145,6 +127,43 @@ export async function pairsThroughCells(
     const stored = await getEmbeddingVectors(ids, modelKey);
     return new Map([...stored].map(([id, v]) => [id, decodeFloat16(v)]));
   });
+}
+
+/**
+ * Candidate pairs scored exactly on the stored float16 vectors (each decoded once; `own`: vectors the caller already
+ * holds), those at cosine ≥ threshold kept. A photo whose embedding is gone or now another model's, or of another
+ * length than the other photo's (a model re-exported under its old name), makes no pair.
+ */
+export async function scoreCandidates(
+  candidates: readonly { a: string; b: string }[],
+  modelKey: string,
+  threshold: number,
+  own: ReadonlyMap<string, Float32Array> = new Map(),
+): Promise<IndexedPair[]> {
+  const stored = await getEmbeddingVectors(
+    [...new Set(candidates.flatMap((c) => [c.a, c.b]))].filter((id) => !own.has(id)),
+    modelKey,
+  );
+  const decoded = new Map(own);
+  const vector = (id: string) => {
+    let v = decoded.get(id);
+    if (!v) {
+      const h = stored.get(id);
+      if (!h) return null;
+      v = decodeFloat16(h);
+      decoded.set(id, v);
+    }
+    return v;
+  };
+  const out: IndexedPair[] = [];
+  for (const c of candidates) {
+    const va = vector(c.a);
+    const vb = vector(c.b);
+    if (!va || !vb || va.length !== vb.length) continue;
+    const similarity = dot(va, vb);
+    if (similarity >= threshold) out.push({ a: c.a, b: c.b, similarity });
+  }
+  return out;
 }
 
 /**

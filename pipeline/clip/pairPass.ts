@@ -27,10 +27,10 @@ import {
   CANDIDATE_MARGIN,
   CLOSURE_MAX,
   closeGroups,
-  dot,
   pairGroups,
   pairsThroughCells,
   SEARCH_BLOCK,
+  scoreCandidates,
 } from './annPairs.ts';
 import { CellIndex, type CellSource, CellIndexView } from './cellIndex.ts';
 import { decodeFloat16 } from './float16.ts';
@@ -199,21 +199,13 @@ async function passByCells(
       // The build's assignment of every row, unless the index changed since (compact() drops it then).
       assigned: index.assigned,
       onBatch: async (b) => {
-        const candidates: [string, string][] = [];
+        const candidates: { a: string; b: string }[] = [];
         for (let i = 0; i < b.a.length; i++) {
           const x = ids(b.a[i]);
           const y = ids(b.b[i]);
-          if (x !== null && y !== null) candidates.push(x < y ? [x, y] : [y, x]);
+          if (x !== null && y !== null) candidates.push(x < y ? { a: x, b: y } : { a: y, b: x });
         }
-        const vectors = await getEmbeddingVectors([...new Set(candidates.flat())], model);
-        const verified: StoredClipPair[] = [];
-        for (const [a, c] of candidates) {
-          const va = vectors.get(a);
-          const vc = vectors.get(c);
-          if (!va || !vc || va.length !== vc.length) continue;
-          const similarity = dot(decodeFloat16(va), decodeFloat16(vc));
-          if (similarity >= floor) verified.push({ a, b: c, similarity });
-        }
+        const verified = await scoreCandidates(candidates, model, floor);
         pairs += await saveCellBatch(model, verified, b.cellsDone);
         opts.onProgress?.({ searched: b.cellsDone, total: b.cells, pairs, unit: 'cells' });
       },
